@@ -1,0 +1,124 @@
+"""Tests of the triage oracle itself, so it can be trusted to judge the flow."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+from collections import Counter
+
+import pytest
+import yaml
+from hypothesis import given, settings, strategies as st
+
+from strategies import RAISABLE_FINDINGS, profiles, with_one_more
+from triage_oracle import FINDINGS, IMPLIES, LEVELS, consistent, parse_temperature_c, triage
+
+PATIENT_DIR = pathlib.Path(__file__).parent / "patients"
+PATIENT_FILES = ("examples.yaml", "more.yaml")
+
+
+def load_patients(name: str) -> list[dict]:
+    return yaml.safe_load((PATIENT_DIR / name).read_text(encoding="utf-8"))["patients"]
+
+
+ALL_PATIENTS = [p for name in PATIENT_FILES for p in load_patients(name)]
+MORE_PATIENTS = load_patients("more.yaml")
+PREFIX_LEVEL = {"E": "emergency", "U": "urgent", "R": "routine"}
+
+
+@pytest.mark.parametrize("patient", ALL_PATIENTS, ids=[p["id"] for p in ALL_PATIENTS])
+def test_patient_gets_expected_level(patient):
+    assert consistent(patient["findings"]), "profile breaks an `implies`"
+    level, fired = triage(patient["findings"])
+    assert level == patient["expected"], fired
+    assert PREFIX_LEVEL[patient["id"].lstrip("X")[0]] == patient["expected"]
+
+
+def test_patient_ids_unique_and_well_formed():
+    ids = [p["id"] for p in ALL_PATIENTS]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"X?[EUR]\d\d", i) for i in ids)
+    assert all(set(p) == {"id", "story", "findings", "expected"} for p in ALL_PATIENTS)
+
+
+def test_more_patients_cover_every_rule_twice():
+    """Each rule must decide at least two patients (urgent rules count only when they win)."""
+    counts = Counter(rule for p in MORE_PATIENTS for rule in triage(p["findings"])[1])
+    rules = [f"E{i}" for i in range(1, 15)] + [f"U{i}" for i in range(1, 16)]
+    assert {r: counts[r] for r in rules if counts[r] < 2} == {}
+    assert len(MORE_PATIENTS) >= 80
+    assert sum(p["expected"] == "routine" for p in MORE_PATIENTS) >= 20
+
+
+@pytest.mark.parametrize(
+    "typed, celsius",
+    [
+        (None, None),
+        (38, 38.0),
+        (37.9, 37.9),
+        (35.95, 36.0),
+        (37.75, 37.8),
+        ("38.4", 38.4),
+        ("38,4 °C", 38.4),
+        ("37.9C", 37.9),
+        ("37,9 c", 37.9),
+        ("100.4 F", 38.0),
+        ("100.4", 38.0),
+        (100.4, 38.0),
+        ("100.3 F", 37.9),
+        ("101°F", 38.3),
+        ("99.9 F", 37.7),
+        ("96.7F", 35.9),
+        ("96.8 °F", 36.0),
+        ("86 F", 30.0),
+        ("113F", 45.0),
+        (30, 30.0),
+        (45, 45.0),
+    ],
+)
+def test_parse_temperature_c(typed, celsius):
+    assert parse_temperature_c(typed) == celsius
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "hot", "29.9", 45.1, "50", 120, "38.4 K", "100 C", "85 F", True, "38..4"]
+)
+def test_parse_temperature_rejects_typing_errors(typed):
+    """Principle 5: a value outside 30–45 °C is a typing error, never a guess."""
+    with pytest.raises(ValueError):
+        parse_temperature_c(typed)
+
+
+def test_unknown_finding_is_an_error():
+    with pytest.raises(KeyError):
+        triage({"fevr_feeling": True})
+
+
+def test_vocabulary():
+    assert set(FINDINGS.values()) == {"boolean", "boolean_or_unknown", "temperature"}
+    assert set(IMPLIES) | set(IMPLIES.values()) <= set(FINDINGS)
+
+
+def test_rules_named_in_the_spec():
+    """Spot checks of readings that are easy to get wrong."""
+    assert triage({})[0] == "routine"  # unknown count alone is not a symptom
+    assert triage({"chills_shaking": True}) == ("emergency", ["E2"])  # unknown = low
+    assert triage({"known_low_white_count": False, "temperature": 38.0}) == ("urgent", ["U1"])
+    assert triage({"known_low_white_count": True, "temperature": "100.4 F"}) == ("emergency", ["E1"])
+    assert triage({"known_low_white_count": True, "temperature": 37.9}) == ("urgent", ["U2"])
+    assert triage({"known_low_white_count": True, "fever_feeling": True}) == ("urgent", ["U3"])
+    assert triage({"known_low_white_count": True, "fever_feeling": True,
+                   "temperature": 35.9}) == ("emergency", ["E3"])
+    assert triage({"symptoms_new_or_worse": True})[0] == "routine"
+    assert triage({"known_low_white_count": False, "fatigue": True,
+                   "symptoms_new_or_worse": True}) == ("urgent", ["U15"])
+
+
+@settings(max_examples=500)
+@given(profile=profiles(), key=st.sampled_from(RAISABLE_FINDINGS))
+def test_monotonic(profile, key):
+    """Principle 3: one more "yes" never lowers the level."""
+    raised = with_one_more(profile, key)
+    assert consistent(profile) and consistent(raised)
+    before, after = triage(profile)[0], triage(raised)[0]
+    assert LEVELS.index(after) >= LEVELS.index(before), (before, after, triage(raised))
