@@ -66,13 +66,15 @@ class TextSpec(Spec):
         report(path, f"{_label(path)} must be {self.name}, not {_describe(value)}")
 
 
+@dataclass
 class AnyValue(Spec):
-    """Checked later, by the reader that gives it meaning (conditions)."""
+    """Checked later, by the reader that gives it meaning (conditions, findings)."""
 
+    allow_empty: bool = False
     name = "a value"
 
     def check(self, value, path, report):
-        if value is None:
+        if value is None and not self.allow_empty:
             report(path, f"{_label(path)} is empty")
 
 

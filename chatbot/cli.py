@@ -1,0 +1,52 @@
+"""The `chatbot` command: the Textual UI by default, headless commands by name."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from chatbot import __version__
+from chatbot.commands import COMMANDS, load
+from chatbot.problems import FlowError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chatbot",
+        description="A symptom checker for people living with bone marrow failure. "
+                    "With no command, it opens the conversation in the terminal.")
+    parser.add_argument("--version", action="version", version=f"chatbot {__version__}")
+    parser.add_argument("--flow", dest="global_flow", metavar="FILE",
+                        help="the flow file to use (default: the bundled flow)")
+    parser.add_argument("--emergency-number", default=None, metavar="NUMBER",
+                        help="the local emergency number to tell people to call (default: the flow's, 911)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = load(name)
+        sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
+        sub.add_argument("--flow", dest="flow", metavar="FILE", default=None,
+                         help="the flow file to use (default: the bundled flow)")
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from chatbot.tui import run_app  # Textual only loads when a screen is drawn
+
+            return run_app(args)
+        return args.run(args)
+    except FlowError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        count = sum(1 for p in error.problems if p.severity == "error")
+        print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

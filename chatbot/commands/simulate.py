@@ -1,0 +1,45 @@
+"""`chatbot simulate PATIENTS.yaml`: run simulated patients through the flow."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from chatbot.loader import load_flow
+from chatbot.simulate import read_patients, simulate
+
+NAME = "simulate"
+HELP = "run simulated patients through the flow and compare with their expected level"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("patients", metavar="PATIENTS.yaml", help="a file of simulated patients")
+    parser.add_argument("--json", action="store_true", help="one JSON object per patient and line")
+
+
+def run(args: argparse.Namespace) -> int:
+    flow = load_flow(args.flow or args.global_flow)
+    patients = read_patients(args.patients, flow)
+    disagreements = []
+    for patient in patients:
+        result = simulate(flow, patient)
+        if args.json:
+            print(json.dumps({"id": patient.id, "level": result.level, "outcome": result.outcome,
+                              "asked": result.asked}))
+        else:
+            verdict = "" if patient.expected is None else (
+                "  ok" if result.agrees else f"  DIFFERS: expected {patient.expected}")
+            print(f"{patient.id:<10} {result.level:<9}  {result.outcome:<22} "
+                  f"{len(result.asked):>2} questions{verdict}")
+        if not result.agrees:
+            disagreements.append(result)
+    if disagreements:
+        print(f"{len(disagreements)} of {len(patients)} patients disagree with their expected level:",
+              file=sys.stderr)
+        for result in disagreements:
+            line, col = result.patient.at
+            print(f"  {result.patient.file}:{line}:{col}: {result.patient.id}: expected "
+                  f"{result.patient.expected}, got {result.level} ({result.outcome})", file=sys.stderr)
+        return 1
+    return 0
