@@ -132,11 +132,11 @@ def _chosen_indexes(question: Question, words: str) -> list[int]:
 
 
 def _match_label(question: Question, words: str) -> int | None:
-    """The option whose label is `words`, or the only one that starts with or contains them."""
+    """The option whose label is `words`, or the only one with a word that starts with them."""
     labels = _labels(question)
+    starts_a_word = re.compile(r"\b" + re.escape(words))
     for test in (lambda label: label == words,
-                 lambda label: len(words) >= 3 and label.startswith(words),
-                 lambda label: len(words) >= 4 and re.search(r"\b" + re.escape(words), label) is not None):
+                 lambda label: len(words) >= 3 and starts_a_word.search(label) is not None):
         hits = [i for i, texts in enumerate(labels) if any(test(label) for label in texts)]
         if len(hits) == 1:
             return hits[0]

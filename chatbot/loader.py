@@ -11,9 +11,10 @@ from typing import Any, Iterable
 
 from chatbot.conditions import Condition, ConditionReader, Named
 from chatbot.flowshape import FLOW
-from chatbot.model import (Finding, Flow, Guidance, Option, Outcome, Question, Route, Rule,
+from chatbot.model import (QUESTION_KINDS, Finding, Flow, Guidance, Option, Outcome, Question, Route, Rule,
                            Transition, Welcome)
 from chatbot.problems import FlowError, Problem, did_you_mean
+from chatbot.shape import label
 from chatbot.text import Text
 from chatbot.yamlsource import Source, read_yaml
 
@@ -61,6 +62,8 @@ class FlowLoader:
 
     def load(self) -> Flow:
         data = self.source.data
+        if data is None:
+            raise FlowError([self.source.problem((), "the file is empty: a flow starts with 'flow: NAME'")])
         FLOW.check(data, (), self.report)
         if not isinstance(data, dict):
             raise FlowError(self.problems)
@@ -230,7 +233,7 @@ class FlowLoader:
     def check_text(self, by_language: dict, path: tuple) -> None:
         missing = [code for code in self.languages if code not in by_language]
         if missing and by_language:
-            self.report(path, f"missing translation: {', '.join(missing)}")
+            self.report(path, f"{label(path)} has no translation in {', '.join(missing)}")
         for code, text in by_language.items():
             for name in PLACEHOLDER.findall(text):
                 if name not in PLACEHOLDERS:
@@ -253,7 +256,7 @@ class FlowLoader:
         for kind in ("questions", "routes"):
             for sid, state in getattr(flow, kind).items():
                 self.check_next(kind, sid, state.next, states, _mapping(_mapping(data.get(kind)).get(sid)).get("next"))
-        self.check_reachable(flow, states)
+        self.check_reachable(flow, data, states)
         if not flow.rules and isinstance(data.get("rules"), dict):
             self.report(("rules",), "there are no triage rules")
 
@@ -277,6 +280,8 @@ class FlowLoader:
 
     def check_question(self, flow: Flow, q: Question) -> None:
         path = ("questions", q.id)
+        if q.kind not in QUESTION_KINDS:
+            return  # reported by the shape check; what else is wrong depends on the kind
         if q.topic is not None and flow.topics and q.topic not in flow.topics:
             self.report(path + ("topic",), f"unknown topic '{q.topic}'" + did_you_mean(q.topic, flow.topics))
         wanted = {"yes_no": "boolean", "yes_no_unsure": "boolean_or_unknown", "temperature": "temperature"}
@@ -342,20 +347,29 @@ class FlowLoader:
                     self.report(path + (index,), f"the transitions after this one are never taken: "
                                                  "only the last may have no 'if'")
 
-    def check_reachable(self, flow: Flow, states: dict) -> None:
-        if flow.start not in states:
-            return
+    def check_reachable(self, flow: Flow, data: dict, states: dict) -> None:
+        """Report states no transition leads to, read from the file's own `goto`s so that
+        a transition dropped for another problem does not make its target look unreachable."""
+        targets = {sid: self.raw_targets(_mapping(_mapping(data.get(kind)).get(sid)).get("next"))
+                   for kind in ("questions", "routes") for sid in _mapping(data.get(kind))}
+        if flow.start not in states or any(not ts or any(t not in states for t in ts) for ts in targets.values()):
+            return  # a missing start, next or target is reported already; reachability would mislead
         seen, queue = {flow.start}, deque([flow.start])
         while queue:
-            state = states[queue.popleft()]
-            for transition in getattr(state, "next", ()):
-                if transition.goto in states and transition.goto not in seen:
-                    seen.add(transition.goto)
-                    queue.append(transition.goto)
+            for target in targets.get(queue.popleft(), ()):
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
         for kind in ("questions", "routes", "outcomes"):
             for sid in getattr(flow, kind):
                 if sid not in seen:
                     self.report((kind, sid), f"'{sid}' is never reached from the start", key=True)
+
+    @staticmethod
+    def raw_targets(raw: Any) -> list[str]:
+        items = raw if isinstance(raw, list) else [raw]
+        gotos = (item.get("goto") if isinstance(item, dict) else item for item in items)
+        return [goto for goto in gotos if isinstance(goto, str)]
 
 
 def _mapping(value: Any) -> dict:

@@ -31,7 +31,7 @@ class Scalar(Spec):
 
     def check(self, value, path, report):
         if isinstance(value, bool) and bool not in self.types or not isinstance(value, self.types):
-            report(path, f"{_label(path)} must be {self.name}, not {_describe(value)}")
+            report(path, f"{label(path)} must be {self.name}, not {_describe(value)}")
 
 
 @dataclass
@@ -44,7 +44,7 @@ class OneOf(Spec):
 
     def check(self, value, path, report):
         if value not in self.values:
-            report(path, f"{_label(path)} must be one of {', '.join(self.values)}, not "
+            report(path, f"{label(path)} must be one of {', '.join(self.values)}, not "
                          f"{_describe(value)}{did_you_mean(value, self.values)}")
 
 
@@ -61,9 +61,9 @@ class TextSpec(Spec):
                 if not isinstance(code, str) or not re.fullmatch(r"[a-z]{2}(-[A-Z]{2})?", code):
                     report(path + (code,), f"'{code}' is not a language code like en or es", key=True)
                 elif not isinstance(text, str):
-                    report(path + (code,), f"{_label(path)} in '{code}' must be a string, not {_describe(text)}")
+                    report(path + (code,), f"{label(path)} in '{code}' must be a string, not {_describe(text)}")
             return
-        report(path, f"{_label(path)} must be {self.name}, not {_describe(value)}")
+        report(path, f"{label(path)} must be {self.name}, not {_describe(value)}")
 
 
 @dataclass
@@ -75,7 +75,7 @@ class AnyValue(Spec):
 
     def check(self, value, path, report):
         if value is None and not self.allow_empty:
-            report(path, f"{_label(path)} is empty")
+            report(path, f"{label(path)} is empty")
 
 
 @dataclass
@@ -89,10 +89,10 @@ class ListOf(Spec):
 
     def check(self, value, path, report):
         if not isinstance(value, list):
-            report(path, f"{_label(path)} must be a list, not {_describe(value)}")
+            report(path, f"{label(path)} must be a list, not {_describe(value)}")
             return
         if len(value) < self.min_items:
-            report(path, f"{_label(path)} needs at least {self.min_items} item(s)")
+            report(path, f"{label(path)} needs at least {self.min_items} item(s)")
         for index, item in enumerate(value):
             self.item.check(item, path + (index,), report)
 
@@ -108,10 +108,10 @@ class MapOf(Spec):
 
     def check(self, value, path, report):
         if not isinstance(value, dict):
-            report(path, f"{_label(path)} must be a mapping, not {_describe(value)}")
+            report(path, f"{label(path)} must be a mapping, not {_describe(value)}")
             return
         if len(value) < self.min_items:
-            report(path, f"{_label(path)} needs at least {self.min_items} entry")
+            report(path, f"{label(path)} needs at least {self.min_items} entry")
         for key, item in value.items():
             if not isinstance(key, str) or not NAME.match(key):
                 report(path + (key,), f"'{key}' is not a valid name (letters, digits and _, "
@@ -134,20 +134,21 @@ class Record(Spec):
 
     def check(self, value, path, report):
         if not isinstance(value, dict):
-            report(path, f"{_label(path)} must be a mapping, not {_describe(value)}")
+            report(path, f"{label(path)} must be a mapping, not {_describe(value)}")
             return
         for key, item in value.items():
             field = self.fields.get(key)
             if field is None:
-                report(path + (key,), f"unknown field '{key}' in {_label(path)}"
+                report(path + (key,), f"unknown field '{key}' in {label(path)}"
                                       + did_you_mean(key, self.fields), key=True)
             elif item is None and field.required:
-                report(path + (key,), f"{_label(path + (key,))} is empty")
+                report(path + (key,), f"{label(path + (key,))} is empty")
             elif item is not None:
                 field.spec.check(item, path + (key,), report)
         for key, field in self.fields.items():
             if field.required and key not in value:
-                report(path, f"{_label(path)} is missing the field '{key}'", key=True)
+                hint = f" ({field.spec.name})" if isinstance(field.spec, OneOf) else ""
+                report(path, f"{label(path)} is missing the field '{key}'{hint}", key=True)
 
 
 @dataclass
@@ -162,10 +163,10 @@ class Either(Spec):
             if isinstance(value, kind):
                 spec.check(value, path, report)
                 return
-        report(path, f"{_label(path)} must be {self.name}, not {_describe(value)}")
+        report(path, f"{label(path)} must be {self.name}, not {_describe(value)}")
 
 
-def _label(path: tuple) -> str:
+def label(path: tuple) -> str:
     """A readable name for a place in the file: questions.fever.next[0]."""
     if not path:
         return "the file"

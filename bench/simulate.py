@@ -1,0 +1,54 @@
+"""How many simulated conversations per second the engine runs on one core.
+
+Goal (issue 2): at least 5,000 per second beyond start-up. Start-up (imports and
+loading the flow, which builds the shared `transitions` machine) is timed apart.
+
+    python3 bench/simulate.py [--seconds 3] [--flow FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+started = time.perf_counter()
+from chatbot.engine import dialogue_machine  # noqa: E402
+from chatbot.loader import load_flow  # noqa: E402
+from chatbot.simulate import read_patients, simulate  # noqa: E402
+
+PATIENTS = sorted((Path(__file__).resolve().parent.parent / "tests" / "patients").glob("*.yaml"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="how long to measure each round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--flow", default=None)
+    args = parser.parse_args()
+
+    flow = load_flow(args.flow)
+    dialogue_machine(flow)
+    patients = [p for path in PATIENTS for p in read_patients(path, flow)]
+    startup = time.perf_counter() - started
+
+    answers = sum(len(simulate(flow, p).asked) for p in patients)
+    rates = []
+    for _ in range(args.rounds):
+        done, begin = 0, time.perf_counter()
+        while time.perf_counter() - begin < args.seconds:
+            for patient in patients:
+                simulate(flow, patient)
+            done += len(patients)
+        rates.append(done / (time.perf_counter() - begin))
+    best = max(rates)
+    print(f"start-up (imports + flow load + machine): {startup * 1000:.0f} ms")
+    print(f"patients: {len(patients)}, {answers / len(patients):.1f} answers per conversation on average")
+    print(f"conversations per second (one core): best {best:,.0f}, median {statistics.median(rates):,.0f}")
+    print(f"per conversation: {1e6 / best:.0f} µs; per answer: {1e6 * len(patients) / best / answers:.1f} µs")
+    print(f"goal 5,000 per second: {'met' if best >= 5000 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""Answers are read as people type them; anything unreadable is asked again with a reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatbot.answers import MAX_ANSWER_LENGTH, Unreadable, read_answer, read_temperature
+from chatbot.loader import load_flow
+
+FLOW = load_flow()
+Q = FLOW.questions
+
+
+@pytest.mark.parametrize("typed, value", [
+    ("y", True), ("Yes", True), (" YES. ", True), ("yeah", True), ("sí", True),
+    ("n", False), ("No", False), ("nope", False), ("no!", False),
+])
+def test_yes_no(typed, value):
+    answer = read_answer(Q["feverish"], typed)
+    assert answer.value is value
+    assert answer.findings == {"fever_feeling": value}
+
+
+@pytest.mark.parametrize("typed, value", [
+    ("yes", True), ("no", False), ("not sure", None), ("Not sure", None), ("u", None),
+    ("don't know", None), ("I don’t know", None), ("?", None), ("unsure", None),
+])
+def test_yes_no_not_sure(typed, value):
+    assert read_answer(Q["white_count"], typed).value is value
+
+
+@pytest.mark.parametrize("question, typed, message", [
+    ("feverish", "", "Please type an answer."),
+    ("feverish", "   ", "Please type an answer."),
+    ("feverish", "perhaps yes", "Please answer yes or no."),
+    ("feverish", "not sure", "Please answer yes or no. If you are not sure, answer yes: it is the safer choice."),
+    ("white_count", "banana", "Please answer yes, no or not sure."),
+    ("feverish", "y" * (MAX_ANSWER_LENGTH + 1), "That answer is too long. Please keep it short."),
+])
+def test_unreadable_answers_say_what_to_type(question, typed, message):
+    with pytest.raises(Unreadable) as raised:
+        read_answer(Q[question], typed)
+    assert raised.value.message.get("en") == message
+
+
+@pytest.mark.parametrize("typed, celsius, understood", [
+    ("37", 37.0, "37 °C"),
+    ("38.4", 38.4, "38.4 °C"),
+    ("38,4", 38.4, "38.4 °C"),
+    ("38,4 °C", 38.4, "38.4 °C"),
+    ("38.4C", 38.4, "38.4 °C"),
+    ("38.4 celsius", 38.4, "38.4 °C"),
+    ("100.4 F", 38.0, "100.4 °F"),
+    ("100.4", 38.0, "100.4 °F"),
+    ("100,4 °F", 38.0, "100.4 °F"),
+    ("101°F", 38.3, "101 °F"),
+    ("98.6 degrees F", 37.0, "98.6 °F"),
+    ("100.3 f", 37.9, "100.3 °F"),
+    ("96.7F", 35.9, "96.7 °F"),
+    ("37.95", 38.0, "37.95 °C"),
+    ("37.94", 37.9, "37.94 °C"),
+    ("30", 30.0, "30 °C"),
+    ("45", 45.0, "45 °C"),
+    ("86 F", 30.0, "86 °F"),
+    ("113 F", 45.0, "113 °F"),
+])
+def test_temperatures(typed, celsius, understood):
+    assert read_temperature(typed.casefold()) == (celsius, understood)
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("hot", "I could not read that temperature."),
+    ("38..4", "I could not read that temperature."),
+    ("-38", "I could not read that temperature."),
+    ("50", "50 is not a body temperature I can accept"),
+    ("29.9", "29.9 is not a body temperature I can accept"),
+    ("120 F", "120 °F is not a body temperature I can accept"),
+    ("100 C", "100 °C is not a body temperature I can accept"),
+    ("37 F", "37 °F is not a body temperature I can accept"),
+])
+def test_unacceptable_temperatures_are_asked_again(typed, message):
+    with pytest.raises(Unreadable) as raised:
+        read_answer(Q["temperature"], typed)
+    assert raised.value.message.get("en").startswith(message)
+
+
+@pytest.mark.parametrize("typed", ["not measured", "I have not measured it", "none", "No", "don't know",
+                                   "not sure", "skip", "haven't measured"])
+def test_temperature_not_measured(typed):
+    answer = read_answer(Q["temperature"], typed)
+    assert answer.value is None and answer.findings == {"temperature": None}
+    assert answer.shown.get("en") == "Not measured"
+
+
+def test_temperature_shows_what_it_understood():
+    assert read_answer(Q["temperature"], "100.4 F").shown.get("en") == "38.0 °C (100.4 °F)"
+    assert read_answer(Q["temperature"], "38").shown.get("en") == "38.0 °C"
+
+
+@pytest.mark.parametrize("typed, chosen", [
+    ("1", (0,)),
+    ("7", (6,)),
+    ("1, 3", (0, 2)),
+    ("3 1", (0, 2)),
+    ("1 and 3", (0, 2)),
+    ("2;2", (1,)),
+    ("None of these", (6,)),
+    ("none", (6,)),
+    ("chest pain or pressure", (0,)),
+    ("Chest pain", (0,)),
+    ("chest pain, knock", (0, 5)),
+    ("hard to breathe", (1,)),
+])
+def test_multiple_choice(typed, chosen):
+    answer = read_answer(Q["danger_signs"], typed)
+    assert answer.value == chosen
+
+
+def test_multiple_choice_findings_name_every_option():
+    answer = read_answer(Q["danger_signs"], "1, 3")
+    assert answer.findings == {
+        "chest_pain": True, "short_of_breath_at_rest": False, "bleeding_wont_stop_10min": True,
+        "severe_headache_or_vision_change": False, "confusion_or_drowsy": False, "head_injury": False}
+    assert answer.shown.get("en") == ("Chest pain or pressure; Bleeding that has not stopped after "
+                                      "10 minutes of firm pressure")
+
+
+def test_options_sharing_a_finding_set_it_when_any_is_chosen():
+    assert read_answer(Q["infection_signs"], "2").findings == {"infection_signs": True}
+    assert read_answer(Q["infection_signs"], "5").findings == {"infection_signs": False}
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("9", "There is no choice 9. Please choose a number from 1 to 7."),
+    ("0", "There is no choice 0. Please choose a number from 1 to 7."),
+    ("1, 7", "\"None of these\" cannot be chosen together with other choices."),
+    ("banana", "Please choose by number (1 to 7) or by the words of a choice."),
+    ("a", "Please choose by number (1 to 7) or by the words of a choice."),
+])
+def test_unreadable_choices(typed, message):
+    with pytest.raises(Unreadable) as raised:
+        read_answer(Q["danger_signs"], typed)
+    assert raised.value.message.get("en") == message
+
+
+def test_ambiguous_words_ask_for_the_number():
+    with pytest.raises(Unreadable) as raised:
+        read_answer(Q["bleeding_where"], "blood")
+    assert raised.value.message.get("en") == "\"blood\" fits more than one choice (2, 3, 4). Please use the number."

@@ -1,0 +1,116 @@
+"""The dialogue engine: answers as triggers, reprompts that lose nothing, back, restart."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatbot.engine import Conversation, Prompt, Result
+from chatbot.loader import load_flow
+
+FLOW = load_flow()
+NO_DANGER = "None of these"
+
+
+def answered(*answers: str) -> Conversation:
+    conversation = Conversation(FLOW)
+    conversation.start()
+    for typed in answers:
+        conversation.answer(typed)
+    return conversation
+
+
+def test_starts_at_the_danger_signs_with_progress():
+    step = Conversation(FLOW).start()
+    assert isinstance(step, Prompt)
+    assert step.question.id == "danger_signs"
+    assert (step.progress.topic, step.progress.topic_number, step.progress.topic_count) == ("danger", 1, 5)
+    assert step.progress.answered == 0 and step.progress.at_most_left == 18
+
+
+def test_an_unreadable_answer_is_asked_again_and_loses_nothing():
+    conversation = answered(NO_DANGER, "not sure", "yes")
+    before = (dict(conversation.findings), list(conversation.transcript))
+    step = conversation.answer("a hundred and one")
+    assert isinstance(step, Prompt) and step.question.id == "temperature"
+    assert step.error.get("en").startswith("I could not read that temperature")
+    assert (conversation.findings, conversation.transcript) == before
+    step = conversation.answer("101 F")
+    assert isinstance(step, Result) and step.level == "emergency"
+
+
+def test_the_first_emergency_finding_ends_the_dialogue_at_once():
+    step = answered().answer("1")  # chest pain
+    assert isinstance(step, Result)
+    assert (step.level, step.outcome.id) == ("emergency", "emergency_heart_lungs")
+    assert [rule.id for rule in step.reasons] == ["E10"]
+
+
+def test_the_transcript_keeps_question_typed_answer_value_and_finding():
+    conversation = answered(NO_DANGER, "u", "Y", "38,2 °C")
+    turns = conversation.transcript
+    assert [t.question.id for t in turns] == ["danger_signs", "white_count", "feverish", "temperature"]
+    assert [t.typed for t in turns] == [NO_DANGER, "u", "Y", "38,2 °C"]
+    assert [t.value for t in turns][1:] == [None, True, 38.2]
+    assert [t.shown for t in turns] == ["None of these", "Not sure", "Yes", "38.2 °C"]
+    assert turns[3].findings == {"temperature": 38.2}
+
+
+def test_the_result_says_why():
+    result = answered(NO_DANGER, "not sure", "yes", "100.4 F").current
+    assert [rule.id for rule in result.reasons] == ["E1"]
+    assert result.reasons[0].reason.get("en") == "a fever with a low or unknown white cell count"
+    assert [turn.question.id for turn in result.because] == ["white_count", "temperature"]
+
+
+def test_back_undoes_the_last_answer_and_lets_it_change():
+    conversation = answered(NO_DANGER, "not sure", "yes", "100.4 F")
+    assert conversation.finished
+    step = conversation.back()
+    assert isinstance(step, Prompt) and step.question.id == "temperature"
+    assert conversation.findings["temperature"] is None
+    assert [t.question.id for t in conversation.transcript] == ["danger_signs", "white_count", "feverish"]
+    assert conversation.answer("37.0").question.id == "fever_reducer"
+
+
+def test_back_twice_and_at_the_start():
+    conversation = answered(NO_DANGER, "yes")
+    conversation.back()
+    assert conversation.back().question.id == "danger_signs"
+    assert not conversation.can_go_back
+    assert conversation.back().question.id == "danger_signs"
+
+
+def test_restart_forgets_everything():
+    conversation = answered(NO_DANGER, "yes", "yes", "38.5")
+    step = conversation.restart()
+    assert step.question.id == "danger_signs"
+    assert conversation.transcript == [] and not conversation.can_go_back
+    assert conversation.findings == FLOW.default_findings()
+
+
+def test_a_present_finding_sets_what_it_implies():
+    conversation = answered("3")  # bleeding that will not stop implies bleeding now
+    assert conversation.findings["bleeding_wont_stop_10min"] is True
+    assert conversation.findings["bleeding_now"] is True
+
+
+@pytest.mark.parametrize("answers, asked_next", [
+    ((NO_DANGER, "yes", "yes", "37.0"), "fever_reducer"),   # feverish with a low count: ask about fever medicine
+    ((NO_DANGER, "no", "yes", "37.0"), "chills"),           # count not low: the medicine cannot change the level
+    ((NO_DANGER, "no", "no", "37.0", "no", "no", "5", "no"), "bruising"),  # no bleeding: where is not asked
+    ((NO_DANGER, "no", "no", "37.0", "no", "no", "5", "no", "no", "no", "no"), "breathless"),  # not tired
+])
+def test_skips_only_what_the_findings_allow(answers, asked_next):
+    assert answered(*answers).current.question.id == asked_next
+
+
+def test_two_conversations_on_one_flow_do_not_share_state():
+    first, second = answered(NO_DANGER, "yes"), answered("1")
+    assert first.current.question.id == "feverish"
+    assert second.finished and not first.finished
+
+
+def test_answering_after_the_end_is_refused_clearly():
+    conversation = answered("1")
+    with pytest.raises(RuntimeError, match="no question is being asked"):
+        conversation.answer("yes")

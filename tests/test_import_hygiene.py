@@ -1,0 +1,36 @@
+"""The engine and the headless commands never import Textual: they return data and start fast."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import chatbot
+
+UI_MODULES = {"chatbot.tui"}
+HEADLESS = sorted(
+    module.name for module in pkgutil.walk_packages(chatbot.__path__, "chatbot.")
+    if module.name not in UI_MODULES and not module.name.startswith("chatbot.widgets")
+    and module.name != "chatbot.__main__"
+)
+
+
+def test_there_are_headless_modules_to_check():
+    assert {"chatbot.engine", "chatbot.loader", "chatbot.cli", "chatbot.simulate"} <= set(HEADLESS)
+
+
+def test_no_headless_module_imports_textual():
+    code = ("import sys\n" + "".join(f"import {name}\n" for name in HEADLESS)
+            + "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith(('textual.', 'rich'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_headless_commands_do_not_import_textual():
+    code = ("import sys, runpy\nsys.argv = ['chatbot', 'check']\n"
+            "from chatbot.cli import main\nmain(['check'])\nmain(['simulate', 'tests/patients/examples.yaml'])\n"
+            "assert 'textual' not in sys.modules, 'textual imported'\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
