@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = load(name)
-        sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
+        sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         sub.add_argument("--flow", dest="flow", metavar="FILE", default=None,
                          help="the flow file to use (default: the bundled flow)")
         module.add_arguments(sub)

@@ -5,8 +5,9 @@ None of them imports Textual: they must start fast and run where there is no scr
 
 from importlib import import_module
 
-COMMANDS = ("check", "simulate", "replay", "graph")
+COMMANDS = ("check", "simulate", "replay", "graph", "set_staff_pin")
 
 
 def load(name: str):
+    """The module of a command; its command-line name is the module's NAME (set_staff_pin: set-staff-pin)."""
     return import_module(f"chatbot.commands.{name}")

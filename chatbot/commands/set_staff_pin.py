@@ -1,0 +1,40 @@
+"""`chatbot set-staff-pin`: set the PIN staff type to leave kiosk mode."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from chatbot.staff_pin import PinError, set_pin
+
+NAME = "set-staff-pin"
+HELP = "set the staff PIN that leaves kiosk mode (stored as a scrypt hash)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stdin", action="store_true",
+                        help="read the PIN from standard input (for provisioning scripts) instead of asking")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if args.stdin:
+            pin = sys.stdin.readline().strip()
+        else:
+            pin = getpass.getpass("New staff PIN (4 to 12 digits): ")
+            if getpass.getpass("Type it again: ") != pin:
+                print("The two PINs differ. Nothing was changed.", file=sys.stderr)
+                return 1
+        path = set_pin(pin)
+    except PinError as error:
+        print(f"{error} Nothing was changed.", file=sys.stderr)
+        return 1
+    except (EOFError, KeyboardInterrupt):
+        print("\nNothing was changed.", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"Cannot save the PIN: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"Staff PIN saved (hashed) in {path}")
+    return 0
