@@ -7,6 +7,7 @@ sets) or raises `Unreadable` with a message that says how to answer instead.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -19,15 +20,45 @@ MAX_ANSWER_LENGTH = 200
 BODY_C = (Decimal(30), Decimal(45))
 BODY_F = (Decimal(86), Decimal(113))
 
-YES_WORDS = {"y", "yes", "yeah", "yep", "yup", "ya", "true", "si", "sí", "s"}
-NO_WORDS = {"n", "no", "nope", "nah", "false"}
+_SPACES = re.compile(r"\s+")
+
+
+def _normalise(typed: str) -> str:
+    """Lower case, no accents, single spaces, no apostrophes or closing full stop.
+
+    "Don't know." -> "dont know", "Vómito" -> "vomito": people type accents, or not.
+    """
+    text = typed.strip().casefold()
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    if "'" in text or "’" in text:
+        text = text.replace("’", "").replace("'", "")
+    if " " in text or "\t" in text:
+        text = _SPACES.sub(" ", text)
+    return text.rstrip(".!")
+
+
+YES_WORDS = {"y", "yes", "yeah", "yep", "yup", "ya", "true", "si", "sí", "s",
+             "claro", "claro que si", "claro que sí"}
+NO_WORDS = {"n", "no", "nope", "nah", "false", "nop", "no tengo", "para nada"}
 UNSURE_WORDS = {"u", "?", "not sure", "unsure", "dont know", "do not know", "idk", "maybe",
                 "unknown", "no idea", "not known", "no se", "no sé", "no estoy seguro",
-                "no estoy segura", "i dont know", "i do not know", "i am not sure", "im not sure"}
+                "no estoy segura", "i dont know", "i do not know", "i am not sure", "im not sure",
+                "no lo se", "no lo sé", "no sabria", "no sabría", "no sabria decir", "no sabría decir",
+                "ni idea", "tal vez", "quiza", "quizá", "quizas", "quizás", "a lo mejor",
+                "desconocido", "no me acuerdo", "no recuerdo"}
 NOT_MEASURED_WORDS = {"not measured", "none", "n/a", "na", "-", "skip", "no thermometer", "not taken",
                       "unknown", "dont know", "do not know", "not sure", "no", "no se", "no sé",
                       "sin medir", "no la he medido", "i have not measured it", "havent measured",
-                      "have not measured", "not checked", "didnt measure", "did not measure"}
+                      "have not measured", "not checked", "didnt measure", "did not measure",
+                      "no me la he medido", "no la medi", "no la medí", "no me la medi", "no me la medí",
+                      "no medi", "no medí", "no medida", "no medido", "no la tome", "no la tomé",
+                      "no me la tome", "no me la tomé", "no la he tomado", "no me la he tomado",
+                      "no tengo termometro", "no tengo termómetro", "sin termometro", "sin termómetro",
+                      "no lo se", "no lo sé", "no estoy seguro", "no estoy segura", "desconocida"}
+
+YES_WORDS, NO_WORDS, UNSURE_WORDS, NOT_MEASURED_WORDS = (
+    frozenset(map(_normalise, words)) for words in (YES_WORDS, NO_WORDS, UNSURE_WORDS, NOT_MEASURED_WORDS))
 
 _TEMPERATURE = re.compile(
     r"^(?P<number>\d{1,3}(?:[.,]\d+)?)\s*(?:°|º|˚|deg(?:rees?)?)?\s*"
@@ -62,17 +93,6 @@ def read_answer(question: Question, typed: str) -> Answer:
     return _READERS[question.kind](question, typed, words)
 
 
-_SPACES = re.compile(r"\s+")
-
-
-def _normalise(typed: str) -> str:
-    """Lower case, single spaces, no apostrophes or closing full stop: "Don't know." -> "dont know"."""
-    text = typed.strip().casefold()
-    if "'" in text or "’" in text:
-        text = text.replace("’", "").replace("'", "")
-    if " " in text or "\t" in text:
-        text = _SPACES.sub(" ", text)
-    return text.rstrip(".!")
 
 
 def _yes_no(question: Question, typed: str, words: str) -> Answer:
@@ -94,7 +114,7 @@ def _choice(question: Question, typed: str, words: str) -> Answer:
         raise Unreadable(messages.CHOICE_ONLY_ONE)
     nones = [i for i in chosen if options[i].none]
     if nones and len(chosen) > 1:
-        raise Unreadable(messages.CHOICE_NONE_WITH_OTHERS.fill(none=options[nones[0]].label.get("en")))
+        raise Unreadable(messages.CHOICE_NONE_WITH_OTHERS.fill(none=options[nones[0]].label))
     findings: dict[str, Any] = {}
     for index, option in enumerate(options):
         if option.finding:

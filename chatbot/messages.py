@@ -13,16 +13,16 @@ TOO_LONG = Text({"en": "That answer is too long. Please keep it short.",
 YES_NO = Text({"en": "Please answer yes or no.", "es": "Responda sí o no, por favor."})
 YES_NO_UNSURE_GIVEN = Text({
     "en": "Please answer yes or no. If you are not sure, answer yes: it is the safer choice.",
-    "es": "Responda sí o no, por favor. Si no está seguro, responda sí: es lo más seguro."})
+    "es": "Responda sí o no, por favor. Si no está seguro, responda sí: es lo más prudente."})
 YES_NO_UNSURE = Text({"en": "Please answer yes, no or not sure.",
                       "es": "Responda sí, no o no estoy seguro, por favor."})
 CHOICE_UNREADABLE = Text({
     "en": "Please choose by number (1 to {count}) or by the words of a choice.",
-    "es": "Elija por número (1 a {count}) o por las palabras de una opción, por favor."})
+    "es": "Elija con el número (del 1 al {count}) o escriba las palabras de una opción, por favor."})
 CHOICE_OUT_OF_RANGE = Text({"en": "There is no choice {number}. Please choose a number from 1 to {count}.",
                             "es": "No hay opción {number}. Elija un número del 1 al {count}, por favor."})
 CHOICE_AMBIGUOUS = Text({"en": "\"{words}\" fits more than one choice ({numbers}). Please use the number.",
-                         "es": "\"{words}\" encaja con más de una opción ({numbers}). Use el número, por favor."})
+                         "es": "\"{words}\" coincide con más de una opción ({numbers}). Use el número, por favor."})
 CHOICE_ONLY_ONE = Text({"en": "Please choose only one.", "es": "Elija solo una opción, por favor."})
 CHOICE_NONE_WITH_OTHERS = Text({
     "en": "\"{none}\" cannot be chosen together with other choices.",

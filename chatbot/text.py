@@ -23,12 +23,15 @@ class Text:
                 return self.by_language[code]
         return next(iter(self.by_language.values()), "")
 
-    def fill(self, **values: str) -> "Text":
-        """The same text with `{name}` placeholders replaced in every language."""
+    def fill(self, **values: "str | Text") -> "Text":
+        """The same text with `{name}` placeholders replaced in every language.
+
+        A `Text` value is filled in each language with its own translation.
+        """
         filled = {}
         for code, text in self.by_language.items():
             for name, value in values.items():
-                text = text.replace("{" + name + "}", value)
+                text = text.replace("{" + name + "}", value.get(code) if isinstance(value, Text) else value)
             filled[code] = text
         return Text(filled)
 

@@ -147,3 +147,18 @@ def test_ambiguous_words_ask_for_the_number():
     with pytest.raises(Unreadable) as raised:
         read_answer(Q["bleeding_where"], "blood")
     assert raised.value.message.get("en") == "\"blood\" fits more than one choice (2, 3, 4). Please use the number."
+
+
+@pytest.mark.parametrize("question, typed, chosen", [
+    ("bleeding_where", "vomito", (1,)),          # typed without the accent of "Vómito"
+    ("bleeding_where", "Menstruación", (5,)),
+    ("bleeding_where", "MENSTRUACION", (5,)),
+])
+def test_accents_are_optional(question, typed, chosen):
+    assert read_answer(Q[question], typed).value == chosen
+
+
+def test_a_refused_none_choice_is_named_in_each_language():
+    with pytest.raises(Unreadable) as raised:
+        read_answer(Q["danger_signs"], "1, 7")
+    assert raised.value.message.get("es") == "\"Ninguno de estos\" no se puede elegir junto con otras opciones."
