@@ -1,15 +1,71 @@
-"""`chatbot replay`: not built yet."""
+"""`chatbot replay PATH...`: replay scripted conversations and say where each went wrong.
+
+Exit status: 0 when every script passes (and coverage is at least --fail-under),
+1 when any fails (or coverage is below it), 2 when a script or flow cannot be read.
+"""
+
+from __future__ import annotations
 
 import argparse
+import sys
+import time
+
+from chatbot.coverage import coverage_of
+from chatbot.junit import write_junit
+from chatbot.problems import FlowError
+from chatbot.replay import EngineDriver, ScriptReader, run_script
 
 NAME = "replay"
-HELP = "(not built yet)"
+HELP = "replay scripted conversations (docs/replay.md) and check that each goes where its script says"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="script files, or folders of them")
+    parser.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML, for CI")
+    parser.add_argument("--coverage", action="store_true",
+                        help="report the questions, answers, transitions and outcomes the scripts reached, "
+                             "and where in the flow file each one never reached is")
+    parser.add_argument("--fail-under", type=float, metavar="PCT",
+                        help="exit 1 when coverage is below PCT percent (implies --coverage)")
+    parser.add_argument("--tui", action="store_true",
+                        help="replay through the Textual UI, headless (not built yet)")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("chatbot replay is not built yet")
-    return 2
+    started = time.perf_counter()
+    if args.tui:
+        print("chatbot replay --tui: replaying through the Textual UI is not built yet", file=sys.stderr)
+        return 2
+    try:
+        scripts = ScriptReader(args.flow or args.global_flow).read(args.paths)
+    except FlowError as error:
+        if args.junit:
+            write_junit(args.junit, [], error.problems)
+        raise
+    if not scripts:
+        print(f"no scripts in {', '.join(args.paths)} (openings alone are not scripts)", file=sys.stderr)
+        return 2
+    # --tui, when the UI has its Pilot driver: asyncio.run over run_script_async with that driver instead.
+    runs = [run_script(script, EngineDriver(script.flow, script.language)) for script in scripts]
+    for run in runs:
+        where = f"{run.script.file}:{run.script.at.line}"
+        if run.passed:
+            print(f"ok    {where}: {run.script.name} -> {run.summary()}")
+        else:
+            print(f"FAIL  {where}: {run.script.name}")
+            print("\n".join("      " + line for line in run.failure.lines()))
+    failed = sum(1 for run in runs if not run.passed)
+    seconds = time.perf_counter() - started
+    print(f"{len(runs)} script{'s' if len(runs) != 1 else ''}: "
+          + (f"{failed} failed, {len(runs) - failed} passed" if failed else "all passed") + f" in {seconds:.2f} s")
+    status = 1 if failed else 0
+    coverage = coverage_of(runs) if args.coverage or args.fail_under is not None else []
+    for each in coverage:
+        print("\n".join(each.report()))
+        if args.fail_under is not None and each.percent < args.fail_under:
+            print(f"coverage of {each.flow.file} is {each.percent:.1f}%, below --fail-under {args.fail_under:g}%",
+                  file=sys.stderr)
+            status = 1
+    if args.junit:
+        write_junit(args.junit, runs, coverage=coverage, seconds=seconds)
+    return status

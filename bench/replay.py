@@ -1,0 +1,66 @@
+"""How long the scripted conversations take to replay headless.
+
+Goal (issue 4): the whole suite (tests/conversations) replays headless in about a
+second, start-up included. Measured two ways: `chatbot replay` as CI runs it, in a
+fresh process each time (imports, flow load, reading the scripts, replay,
+coverage); and in one process, reading and replaying again and again, to show
+where the time goes.
+
+    python3 bench/replay.py [--rounds 5] [PATH ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from chatbot.coverage import coverage_of
+from chatbot.replay import EngineDriver, ScriptReader, run_script
+
+SUITE = Path(__file__).resolve().parent.parent / "tests" / "conversations"
+GOAL_SECONDS = 1.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", default=[str(SUITE)], metavar="PATH")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    command = [sys.executable, "-m", "chatbot", "replay", *args.paths, "--coverage"]
+    walls = []
+    for _ in range(args.rounds):
+        begin = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True)
+        walls.append(time.perf_counter() - begin)
+        if done.returncode != 0:
+            sys.exit(f"chatbot replay failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+
+    reads, replays, coverages = [], [], []
+    for _ in range(args.rounds):
+        begin = time.perf_counter()
+        scripts = ScriptReader().read(args.paths)
+        reads.append(time.perf_counter() - begin)
+        begin = time.perf_counter()
+        runs = [run_script(script, EngineDriver(script.flow, script.language)) for script in scripts]
+        replays.append(time.perf_counter() - begin)
+        begin = time.perf_counter()
+        coverage_of(runs)
+        coverages.append(time.perf_counter() - begin)
+    steps = sum(len(run.moves) - 1 for run in runs)
+
+    best = min(walls)
+    print(f"scripts: {len(scripts)}, steps: {steps} ({steps / len(scripts):.1f} per script)")
+    print(f"chatbot replay --coverage, fresh process: best {best:.2f} s, median {statistics.median(walls):.2f} s")
+    print(f"  in one process: read {1000 * min(reads):.1f} ms, replay {1000 * min(replays):.1f} ms "
+          f"({1e6 * min(replays) / steps:.0f} µs a step), coverage {1000 * min(coverages):.1f} ms")
+    print(f"goal: the suite in about {GOAL_SECONDS:.0f} s headless: {'met' if best <= GOAL_SECONDS else 'NOT met'}")
+    print("through the Textual UI (--tui): not built yet")
+
+
+if __name__ == "__main__":
+    main()

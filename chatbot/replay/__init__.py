@@ -1,0 +1,15 @@
+"""Scripted conversations for testers: read a script, replay it, say where it went wrong.
+
+A script (docs/replay.md) is the conversation as a tester would write it down:
+the answers a person types, what should be asked on the way, and where it must end.
+`ScriptReader` reads scripts with every problem positioned; `run_script` replays
+one through a driver (the engine now, the Textual UI later) and returns a
+`ScriptRun` whose failure points at the script's line.
+"""
+
+from chatbot.replay.drivers import AsyncDriver, Driver, EngineDriver, Seen
+from chatbot.replay.runner import Failure, Move, ScriptRun, run_script, run_script_async
+from chatbot.replay.script import Expect, Script, ScriptReader, Step, Where, script_files
+
+__all__ = ["AsyncDriver", "Driver", "EngineDriver", "Expect", "Failure", "Move", "Script", "ScriptReader",
+           "ScriptRun", "Seen", "Step", "Where", "run_script", "run_script_async", "script_files"]

@@ -1,0 +1,68 @@
+"""pytest collects the scripted conversations in tests/conversations/: one test item per script.
+
+A failing script's report is the script's own `file:line:col`, what was expected and
+what happened; an unreadable script fails its file's collection with every problem
+positioned, as `chatbot replay` prints them. Openings (files with `opening:`) are
+used by scripts and are not tests themselves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chatbot.problems import FlowError
+from chatbot.replay import EngineDriver, ScriptReader, run_script
+from chatbot.replay.runner import Failure
+from chatbot.replay.script import SUFFIXES, Script
+
+pytest_plugins = ["pytester"]  # tests/test_replay_cli.py runs this plugin in a scratch folder
+
+CONVERSATIONS = Path(__file__).resolve().parent / "conversations"
+_READER = ScriptReader()  # one for the session, so each opening is parsed once
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path):
+    if file_path.suffix in SUFFIXES and CONVERSATIONS in file_path.resolve().parents:
+        return ScriptFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ScriptFile(pytest.File):
+    """A YAML file of one script, a list of scripts, or an opening (no items)."""
+
+    def collect(self):
+        try:
+            scripts = _READER.read([self.path])
+        except FlowError as error:
+            raise self.CollectError("\n".join(str(problem) for problem in error.problems)) from None
+        for script in scripts:
+            yield ScriptItem.from_parent(self, name=script.name, script=script)
+
+
+class ScriptFailed(Exception):
+    def __init__(self, failure: Failure):
+        super().__init__(str(failure))
+        self.failure = failure
+
+
+class ScriptItem(pytest.Item):
+    """One script, replayed on the engine."""
+
+    def __init__(self, *, script: Script, **kwargs):
+        super().__init__(**kwargs)
+        self.script = script
+
+    def runtest(self) -> None:
+        run = run_script(self.script, EngineDriver(self.script.flow, self.script.language))
+        if run.failure is not None:
+            raise ScriptFailed(run.failure)
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, ScriptFailed):
+            return str(excinfo.value.failure)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        return self.path, self.script.at.line - 1, f"script: {self.script.name}"

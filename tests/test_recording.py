@@ -1,0 +1,146 @@
+"""Recording: a conversation saved as a script replays to the same place, answers exactly as typed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chatbot.engine import Conversation
+from chatbot.loader import load_flow
+from chatbot.recording import script_text, yaml_answer, yaml_string
+from chatbot.replay import EngineDriver, ScriptReader, run_script
+from chatbot.simulate import read_patients, typed_answer
+
+HERE = Path(__file__).parent
+FLOW = load_flow()
+TINY_FLOW = HERE / "tiny_flow.yaml"
+PATIENTS = [p for path in sorted((HERE / "patients").glob("*.yaml")) for p in read_patients(path, FLOW)]
+
+
+def conversation(*answers: str, language: str | None = None, flow=FLOW) -> Conversation:
+    talk = Conversation(flow, language)
+    talk.start()
+    for typed in answers:
+        talk.answer(typed)
+    return talk
+
+
+def replayed(text: str, folder: Path, name: str = "recorded.yaml", default_flow=None):
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    script, = ScriptReader(default_flow).read([path])
+    return script, run_script(script, EngineDriver(script.flow, script.language))
+
+
+def test_a_recording_reads_like_the_conversation():
+    text = script_text(conversation("None of these", "not sure", "Yes", "100.4 F"), name="Fever, low count")
+    assert text.splitlines() == [
+        "# Recorded from a conversation. Replay it with: chatbot replay THIS_FILE",
+        "name: Fever, low count",
+        "steps:",
+        "  - question: danger_signs  # Do you have any of these right now?",
+        "    answer: None of these",
+        "  - question: white_count  # Has your care team told you that your white blood cell count is low rig…",
+        "    answer: not sure",
+        "  - question: feverish  # Do you feel hot, feverish or like you have the flu?",
+        "    answer: Yes",
+        "  - question: temperature  # What is your temperature? Type the number from your thermometer.",
+        "    answer: 100.4 F",
+        "expect:",
+        "  level: emergency",
+        "  outcome: emergency_infection",
+    ]
+
+
+def test_every_simulated_patient_recorded_replays_to_the_same_outcome(tmp_path):
+    reader = ScriptReader()
+    for index, patient in enumerate(PATIENTS):
+        talk = Conversation(FLOW)
+        step = talk.start()
+        while not talk.finished:
+            step = talk.answer(typed_answer(step.question, patient.findings, FLOW))
+        path = tmp_path / f"{index}.yaml"
+        path.write_text(script_text(talk, name=f"patient {patient.id}"), encoding="utf-8")
+        script, = reader.read([path])
+        run = run_script(script, EngineDriver(script.flow))
+        assert run.passed, (patient.id, str(run.failure))
+        assert (run.final.outcome, run.final.asked) == (talk.state, tuple(talk.asked))
+    assert len(PATIENTS) > 100
+
+
+def test_an_unfinished_conversation_expects_the_question_it_stopped_at(tmp_path):
+    text = script_text(conversation("7", "no"))
+    assert text.endswith("expect:\n  question: feverish\n")
+    assert replayed(text, tmp_path)[1].passed
+
+
+def test_a_conversation_not_started_yet_expects_the_first_question(tmp_path):
+    text = script_text(Conversation(FLOW), name="nothing yet")
+    assert "steps: []" in text and text.endswith("  question: danger_signs\n")
+    assert replayed(text, tmp_path)[1].passed
+
+
+def test_answers_undone_or_refused_are_not_recorded(tmp_path):
+    talk = conversation("7", "yes", "yes")
+    talk.back()
+    talk.answer("maybe")  # refused: asked again
+    talk.answer("no")
+    script, run = replayed(script_text(talk), tmp_path)
+    assert [step.typed for step in script.steps] == ["7", "yes", "no"]
+    assert run.passed and run.final.question == "temperature"
+
+
+def test_the_language_is_recorded(tmp_path):
+    talk = conversation("Ninguno de estos", "no sé", "sí", "38,5", language="es")
+    text = script_text(talk, name="En español")
+    assert "language: es\n" in text
+    assert "  - question: feverish  # ¿Se siente caliente, con fiebre o como si tuviera gripe?" in text
+    script, run = replayed(text, tmp_path)
+    assert script.language == "es" and run.passed and run.final.level == "emergency"
+
+
+def test_the_flow_is_written_relative_to_where_the_script_is_saved(tmp_path):
+    tiny = load_flow(TINY_FLOW)
+    folder = tmp_path / "scripts"
+    folder.mkdir()
+    text = script_text(conversation("yes", "38.5", flow=tiny), name="tiny", flow_path=TINY_FLOW,
+                       script_path=folder / "recorded.yaml")
+    flow_line, = [line for line in text.splitlines() if line.startswith("flow: ")]
+    assert not Path(flow_line[len("flow: "):]).is_absolute()
+    script, run = replayed(text, folder)
+    assert script.flow.name == "tiny" and run.passed
+
+
+def test_without_a_script_path_the_flow_is_written_as_given():
+    text = script_text(conversation("yes", flow=load_flow(TINY_FLOW)), flow_path="flows/tiny.yaml")
+    assert "\nflow: flows/tiny.yaml\n" in text
+
+
+@pytest.mark.parametrize("text, written", [
+    ("not sure", "not sure"), ("yes", "yes"), ("No", "No"), ("37.5", "37.5"), ("1, 3", "1, 3"),
+    ("on", '"on"'), ("", '""'), ("null", '"null"'), ("a: b", '"a: b"'), ("# x", '"# x"'), (" x", '" x"'),
+    ('say "hi"', 'say "hi"'), ("2024-01-01", '"2024-01-01"'), ("tab\there", '"tab\\there"'),
+    ("[1]", '"[1]"'), ("*x", '"*x"'), (".nan", '".nan"'),
+])
+def test_answers_are_plain_when_safe_and_quoted_otherwise(text, written):
+    assert yaml_answer(text) == written
+
+
+@pytest.mark.parametrize("text, written", [("Fever", "Fever"), ("0", '"0"'), ("yes", '"yes"'), ("a: b", '"a: b"')])
+def test_names_are_plain_only_when_yaml_reads_the_same_string(text, written):
+    assert yaml_string(text) == written
+
+
+@settings(max_examples=150, deadline=None)
+@given(typed=st.text(max_size=40), name=st.text(min_size=1, max_size=30))
+def test_any_typed_answer_and_any_name_read_back_exactly(tmp_path_factory, typed, name):
+    folder = tmp_path_factory.mktemp("round")
+    text = f"name: {yaml_string(name)}\nsteps:\n  - answer: {yaml_answer(typed)}\n  - {yaml_answer(typed)}\n" \
+           "expect: {question: danger_signs}\n"
+    (folder / "s.yaml").write_text(text, encoding="utf-8")
+    script, = ScriptReader().read([folder / "s.yaml"])
+    assert script.name == name
+    assert [step.typed for step in script.steps if step.kind == "answer"] in ([typed, typed], [typed])
