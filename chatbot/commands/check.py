@@ -1,21 +1,71 @@
-"""`chatbot check [FLOW]`: report every problem of a flow file at once."""
+"""`chatbot check [FLOW]`: report every problem of a flow file, then prove it path by path.
+
+First the loader's checks (shape and meaning); if they pass, the exhaustive path
+analysis (`chatbot.analysis`): every path must reach the level the flow's own
+triage rules give. Each problem is printed as `path:line:col: kind: message`
+with the answers of an example path, then one summary line.
+
+Exit status: 0 proved, 1 warnings only with `--strict`, 2 errors.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 
+
+from chatbot.analysis import Analysis, Issue, analyse
 from chatbot.loader import load_flow
+from chatbot.problems import FlowError
 
 NAME = "check"
-HELP = "check a flow file and report every problem as path:line:col: message"
+HELP = "check a flow file and prove every path reaches the level its triage rules give"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("flow", nargs="?", metavar="FLOW", help="the flow file (default: the bundled flow)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
+    parser.add_argument("--json", action="store_true", help="print one JSON object for machines")
 
 
 def run(args: argparse.Namespace) -> int:
-    flow = load_flow(args.flow or args.global_flow)
-    print(f"{flow.file}: no problems ({len(flow.questions)} questions, {len(flow.outcomes)} outcomes, "
-          f"{len(flow.rules)} rules)")
-    return 0
+    try:
+        flow = load_flow(args.flow or args.global_flow)
+    except FlowError as error:
+        if not args.json:
+            raise  # printed by the cli, positioned, with exit 2
+        print(json.dumps({"file": error.problems[0].file if error.problems else None, "verdict": "unloadable",
+                          "errors": sum(p.severity == "error" for p in error.problems),
+                          "problems": [{"file": p.file, "line": p.line, "col": p.col, "severity": p.severity,
+                                        "kind": "load", "message": p.message} for p in error.problems]},
+                         ensure_ascii=False))
+        return 2
+    analysis = analyse(flow)
+    if args.json:
+        print(json.dumps({**analysis.as_json(), "exit": exit_status(analysis, args.strict)},
+                         ensure_ascii=False))
+    else:
+        for issue in analysis.issues:
+            print(describe(issue, flow.file))
+        print(analysis.summary())
+    return exit_status(analysis, args.strict)
+
+
+def exit_status(analysis: Analysis, strict: bool) -> int:
+    if analysis.errors:
+        return 2
+    return 1 if strict and analysis.warnings else 0
+
+
+def describe(issue: Issue, file: str) -> str:
+    """The problem line, then the answers of an example path (two for a monotonicity problem)."""
+    lines = [str(issue.problem(file))]
+    examples = [("answers", issue.answers)] if not issue.other_answers else [
+        ("answering no", issue.answers), ("answering yes", issue.other_answers)]
+    for label, answers in examples:
+        if answers:
+            lines.append(f"    {label}: " + "; ".join(f"{q} = {a}" for q, a in answers))
+    return "\n".join(lines)
+
+
+

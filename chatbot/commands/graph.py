@@ -1,15 +1,34 @@
-"""`chatbot graph`: not built yet."""
+"""`chatbot graph [FLOW] --format mermaid|dot`: the flow as a diagram for clinical review."""
+
+from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from chatbot.loader import load_flow
 
 NAME = "graph"
-HELP = "(not built yet)"
+HELP = "draw the flow as a Mermaid or Graphviz diagram, outcomes coloured by level"
+FORMATS = ("mermaid", "dot")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("flow", nargs="?", metavar="FLOW", help="the flow file (default: the bundled flow)")
+    parser.add_argument("--format", choices=FORMATS, default="mermaid",
+                        help="mermaid (paste into a Markdown file or mermaid.live) or dot (Graphviz); "
+                             "default: mermaid")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the diagram here instead of printing it")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("chatbot graph is not built yet")
-    return 2
+    from chatbot.graph import render  # transitions' diagram support loads only when drawing
+
+    flow = load_flow(args.flow or args.global_flow)
+    text = render(flow, args.format)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"{args.output}: {args.format} diagram of {flow.file} "
+              f"({len(flow.questions)} questions, {len(flow.outcomes)} outcomes)")
+    else:
+        print(text, end="")
+    return 0
