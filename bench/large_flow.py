@@ -6,7 +6,9 @@ its questions, findings, rules and routing, each renamed (`fever_feeling_3`),
 asked one after the other. The emergency outcomes are shared; each copy's
 `decide` route goes on to the next copy, and the last one decides urgent or
 routine on the signs of every copy. So the dialogue is ten times longer, the
-rules ten times more, and the paths beyond counting.
+rules ten times more, and the paths beyond counting. A broken copy, with two
+independent faults far apart (the transitions of the last `dizzy` swapped, the
+first `chills` condition narrowed), must report both, each at its own line.
 
     python3 bench/large_flow.py [--copies 10] [--rounds 3] [--keep FILE]
 """
@@ -126,6 +128,8 @@ def main() -> int:
             times.append(time.perf_counter() - begin)
         last = data["questions"][f"dizzy_{args.copies}"]["next"]  # a fault in the last copy
         last[0], last[1] = last[1], last[0]
+        data["questions"]["chills_1"]["next"][0]["if"] = {  # and one in the first: unknown counts no longer
+            "all": ["chills_shaking_1", {"known_low_white_count_1": True}]}
         broken = analyse(load_flow(write_flow(data, Path(folder) / "broken.yaml")))
     print(f"bundled flow: {len(small.flow.questions)} questions, {len(small.flow.rules)} rules: "
           f"{small.paths:,} paths as {small.states:,} states, proved in {small.seconds:.3f} s ({small.verdict})")
@@ -135,11 +139,11 @@ def main() -> int:
           f"{statistics.median(times):.2f} s (median of {args.rounds}; best {min(times):.2f} s) ({result.verdict})")
     for issue in result.issues[:5]:
         print("  ", issue.problem(flow.file))
-    print(f"x{args.copies} flow with the transitions of 'dizzy_{args.copies}' swapped: "
+    print(f"x{args.copies} flow with the transitions of 'dizzy_{args.copies}' swapped and 'chills_1' narrowed: "
           f"{len(broken.errors)} error(s) found in {broken.seconds:.2f} s")
-    for issue in broken.errors[:1]:
+    for issue in broken.errors[:5]:
         print("  ", issue.problem("broken.yaml"))
-    return 0 if result.verdict == "proved" and broken.errors else 1
+    return 0 if result.verdict == "proved" and len(broken.errors) >= 2 else 1
 
 
 if __name__ == "__main__":

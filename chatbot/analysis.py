@@ -8,7 +8,9 @@ line of the flow to look at:
   level is `triage(flow.rules, findings)` on the findings at the end of the path,
   every finding not asked keeping its default, exactly as the engine's result is
   judged. Blamed on the outcome when every path into it is wrong, else on the
-  transition at fault (see `chatbot.blame`).
+  transition at fault (see `chatbot.blame`). Paths that end at the same outcome
+  can go wrong at different lines (two faults, one outcome): each line is its own
+  issue, counting the paths it explains, with one of them as the example.
 - **never asked** (error): a finding that the rules read, that the path never
   asks, and whose true value could still change the rules' level given all the
   answers on the path (some rule above the level already settled is still open
@@ -38,7 +40,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from chatbot.blame import Blame, never_asked, over_triage, transition_name, under_triage
+from chatbot.blame import (Blamed, NeverAsked, OverTriage, UnderTriage, blames, transition_name,
+                           unasked_rule)
 from chatbot.model import Flow, Position, level_rank
 from chatbot.monotonic import MonotonicityCheck
 from chatbot.paths import Edge, Explorer, Node, PathGraph, rules_level
@@ -59,6 +62,8 @@ class Issue:
     paths: int = 0
     answers: tuple[tuple[str, str], ...] = ()
     other_answers: tuple[tuple[str, str], ...] = ()
+    typed: tuple[str, ...] = ()  # the example's answers as typed, to replay it through the engine
+    outcome: str = ""  # where the example path ends, for the faults of a path's end
 
     @property
     def severity(self) -> str:
@@ -71,6 +76,10 @@ class Issue:
         data = {"file": file, "line": self.at[0], "col": self.at[1], "severity": self.severity,
                 "kind": self.kind, "message": self.message, "paths": self.paths,
                 "answers": [{"question": q, "answer": a} for q, a in self.answers]}
+        for answer, typed in zip(data["answers"], self.typed):
+            answer["typed"] = typed
+        if self.outcome:
+            data["outcome"] = self.outcome
         if self.other_answers:
             data["other_answers"] = [{"question": q, "answer": a} for q, a in self.other_answers]
         return data
@@ -156,77 +165,107 @@ class Judge:
         self.graph = graph
         self.reach = graph.reach
         self.rule_terms = explorer.rule_terms
+        self.apply = explorer.apply
         self.defaults = flow.default_findings()
         self.terminals = list(graph.terminals())
 
     # -- the level at the end of each path ----------------------------------------------
 
     def levels(self) -> list[Issue]:
+        """Paths that end above or below their rules' level: one issue per line at fault.
+
+        Paths that merge into one outcome node can each go wrong at their own
+        line, so each distinct line is found (`chatbot.blame.blames`) and reported
+        with the paths it explains and an example of them.
+        """
         flow = self.flow
-        judged = [(node, rules_level(flow, node.rules, self.defaults)) for node in self.terminals]
+        wrong: list[tuple[Node, str, int]] = []
         by_outcome: dict[str, set[int]] = {}
-        for node, level in judged:
+        for node in self.terminals:
+            level = rules_level(flow, node.rules, self.defaults)
             difference = level_rank(level) - level_rank(flow.outcomes[node.state].level)
             by_outcome.setdefault(node.state, set()).add(difference)
+            if difference:
+                wrong.append((node, level, difference))
+
+        def everywhere(node: Node, difference: int) -> bool:
+            return all((d > 0) == (difference > 0) and d != 0 for d in by_outcome[node.state])
+
+        faults: dict[tuple[bool, str], list[Node]] = {}
+        for node, level, difference in wrong:
+            if not everywhere(node, difference):
+                faults.setdefault((difference > 0, level), []).append(node)
+        blamed: dict[int, list[Blamed]] = {}
+        for (under, level), nodes in faults.items():
+            fault = UnderTriage(flow, self.reach, level) if under else OverTriage(flow, self.reach, level)
+            blamed.update(blames(self.graph, fault, nodes))
+
         groups: dict[tuple, Issue] = {}
-        for node, level in judged:
+        for node, level, difference in wrong:
             outcome = flow.outcomes[node.state]
-            difference = level_rank(level) - level_rank(outcome.level)
-            if difference == 0:
-                continue
             kind = "under-triage" if difference > 0 else "over-triage"
-            rules = self._rules_giving(node, level)
-            everywhere = all(d > 0 for d in by_outcome[node.state]) if difference > 0 else \
-                all(d < 0 for d in by_outcome[node.state])
-            path = node.path()
-            if everywhere:
-                blame = Blame(outcome.at, "")
-                message = (f"outcome '{outcome.id}' is {outcome.level}, but the rules give "
-                           f"{'higher' if difference > 0 else 'lower'} levels on every path that reaches it")
-            elif difference > 0:
-                blame = under_triage(flow, self.reach, self.rule_terms, path, level)
-            else:
-                blame = over_triage(flow, self.reach, path, level)
-            key = (kind, blame.at, outcome.id, level if not everywhere else "")
-            issue = groups.get(key)
-            if issue is None:
-                if not everywhere:
+            if everywhere(node, difference):
+                key = (kind, outcome.at, outcome.id, "")
+                if key not in groups:
+                    message = (f"outcome '{outcome.id}' is {outcome.level}, but the rules give "
+                               f"{'higher' if difference > 0 else 'lower'} levels on every path that reaches it"
+                               f", e.g. {level} ({self._rules_giving(node.path(), level)})")
+                    groups[key] = self._issue(kind, outcome.at, message, node.path(), node.state)
+                groups[key].paths += node.paths_in
+                continue
+            for entry in blamed[node.id]:
+                key = (kind, entry.blame.at, outcome.id, level)
+                if key not in groups:
                     message = (f"paths end at '{outcome.id}' ({outcome.level}) but the rules give {level} "
-                               f"({rules}): {blame.why}")
-                else:
-                    message += f", e.g. {level} ({rules})"
-                issue = groups[key] = Issue(kind, blame.at, message, 0, self.answers(path))
-            issue.paths += node.paths_in
+                               f"({self._rules_giving(entry.path, level)}): {entry.blame.why}")
+                    groups[key] = self._issue(kind, entry.blame.at, message, entry.path, node.state)
+                groups[key].paths += entry.paths
         return self._counted(groups.values())
 
-    def _rules_giving(self, node: Node, level: str) -> str:
-        ids = [rule.id for rule, term in zip(self.flow.rules, node.rules)
-               if rule.level == level and (term is True or (term is not False and holds(term, self.defaults)))]
+    def _rules_giving(self, path: list[Edge], level: str) -> str:
+        """The rules of `level` that hold at the end of `path` (its own answers: paths into a node differ)."""
+        known: dict[str, Any] = {}
+        for edge in path:
+            known = self.apply(known, edge.answer)
+        findings = {**self.defaults, **known}
+        ids = [rule.id for rule, term in zip(self.flow.rules, self.rule_terms)
+               if rule.level == level and holds(term, findings)]
         return ", ".join(ids) if ids else "no rule holds"
 
     # -- findings the rules need but the path never asks ------------------------------------
 
     def unasked(self) -> list[Issue]:
+        """Findings left unasked that could change the level: one issue per finding and line at fault."""
         flow = self.flow
+        needs: dict[int, dict[str, list[str]]] = {}
+        needing: dict[str, list[Node]] = {}
+        for node in self.terminals:
+            if flow.outcomes[node.state].level == "emergency":  # (c) nothing can raise an emergency
+                continue
+            needed = needs[node.id] = self.needed(node)
+            for finding in needed:
+                needing.setdefault(finding, []).append(node)
+        blamed: dict[tuple[str, int], list[Blamed]] = {}
+        for finding, nodes in needing.items():
+            rule = unasked_rule(flow, self.reach, finding)
+            if rule is not None:
+                for node in nodes:
+                    blamed[finding, node.id] = [Blamed(rule, node.paths_in, node.path())]
+                continue
+            for node_id, entries in blames(self.graph, NeverAsked(flow, self.reach, finding), nodes).items():
+                blamed[finding, node_id] = entries
         groups: dict[tuple, Issue] = {}
         for node in self.terminals:
             outcome = flow.outcomes[node.state]
-            if outcome.level == "emergency":  # (c) nothing can raise an emergency
-                continue
-            needed = self.needed(node)
-            if not needed:
-                continue
-            path = node.path()
-            for finding, rule_ids in sorted(needed.items()):
-                blame = never_asked(flow, self.reach, path, finding)
-                key = (finding, blame.at)
-                issue = groups.get(key)
-                if issue is None:
-                    message = (f"'{finding}' is never asked on paths that end at '{outcome.id}' "
-                               f"({outcome.level}), yet its answer could change the level "
-                               f"({', '.join(rule_ids)}): {blame.why}")
-                    issue = groups[key] = Issue("never-asked", blame.at, message, 0, self.answers(path))
-                issue.paths += node.paths_in
+            for finding, rule_ids in sorted(needs.get(node.id, {}).items()):
+                for entry in blamed[finding, node.id]:
+                    key = (finding, entry.blame.at)
+                    if key not in groups:
+                        message = (f"'{finding}' is never asked on paths that end at '{outcome.id}' "
+                                   f"({outcome.level}), yet its answer could change the level "
+                                   f"({', '.join(rule_ids)}): {entry.blame.why}")
+                        groups[key] = self._issue("never-asked", entry.blame.at, message, entry.path, node.state)
+                    groups[key].paths += entry.paths
         return self._counted(groups.values())
 
     def needed(self, node: Node) -> dict[str, list[str]]:
@@ -257,8 +296,8 @@ class Judge:
         def report(edge: Edge, state: str, index: int, message: str) -> None:
             at = flow.state(state).next[index].at
             if at not in groups:
-                groups[at] = Issue("never-ends", at, f"{message}: {transition_name(flow, state, index)}", 0,
-                                   self.answers(edge.source.path() + [edge]))
+                groups[at] = self._issue("never-ends", at, f"{message}: {transition_name(flow, state, index)}",
+                                         edge.source.path() + [edge])
 
         if self.graph.start_loop:
             state, index = self.graph.start_loop[-1]
@@ -322,6 +361,11 @@ class Judge:
         return issues
 
     # -- reporting helpers -------------------------------------------------------------------------
+
+    def _issue(self, kind: str, at: Position, message: str, path: list[Edge], outcome: str = "") -> Issue:
+        """An issue with `path` as its example (paths are added by the caller)."""
+        return Issue(kind, at, message, 0, self.answers(path), typed=tuple(e.answer.typed[-1] for e in path),
+                     outcome=outcome)
 
     def answers(self, path: list[Edge]) -> tuple[tuple[str, str], ...]:
         """An example path as (question, answer) pairs, answers shown as a person would read them."""

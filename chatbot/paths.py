@@ -58,12 +58,13 @@ class Node:
     rules: tuple[Term, ...]
     routing: dict[tuple[str, int], Term]
     dialogue_key: tuple
-    parent: Edge | None = None
+    parent: Edge | None = None  # the edge of the first path found here; `incoming` has them all
     edges: list[Edge] = field(default_factory=list)
+    incoming: list[Edge] = field(default_factory=list)
     paths_in: int = 0
 
     def path(self) -> list[Edge]:
-        """The answers of the first (shortest) path found to this node."""
+        """The answers of the first (shortest) path found to this node (one of many: see `incoming`)."""
         edges, node = [], self
         while node.parent is not None:
             edges.append(node.parent)
@@ -83,6 +84,8 @@ class PathGraph:
     loops: list[Edge]  # edges that close a loop, or routes that loop without a question
     paths: int = 0
     start_loop: tuple[tuple[str, int], ...] = ()  # the routes from the start loop before any question
+    order: list[Node] = field(default_factory=list)  # topological: every node after those leading to it
+    closing: set[int] = field(default_factory=set)  # id() of the edges that close a loop (left out of `order`)
 
     def looping_edges(self) -> list[Edge]:
         """Every edge inside a loop of the explored graph: answers that can come round again."""
@@ -165,6 +168,7 @@ class Explorer:
                                   self.reach.future_findings[node.state])
                 edge = Edge(node, answer, moves, child)
                 node.edges.append(edge)
+                child.incoming.append(edge)
                 if len(self.nodes) > before:
                     child.parent = edge
                     queue.append(child)
@@ -273,7 +277,8 @@ def count_paths(graph: PathGraph) -> None:
     """
     order, loops = _topological(graph)
     graph.loops.extend(loops)
-    closing = {id(edge) for edge in loops}
+    graph.order = order
+    graph.closing = closing = {id(edge) for edge in loops}
     graph.root.paths_in = 1
     for node in order:
         for edge in node.edges:

@@ -22,6 +22,7 @@ class Reach:
         self.successors = {name: tuple(t.goto for t in getattr(state, "next", ()) if t.goto in self.states)
                            for name, state in self.states.items()}
         self.reachable = {name: self._from(name) for name in self.states}
+        self._passing: dict[str, frozenset] = {}
 
     def _from(self, start: str) -> frozenset:
         seen, stack = {start}, [start]
@@ -95,6 +96,25 @@ class Reach:
         low = level_rank(at_least) if at_least else 0
         high = level_rank(at_most) if at_most else 2
         return any(low <= level_rank(level) <= high for level in self.levels[state])
+
+    def inevitable(self, start: str, goal: str) -> bool:
+        """Whether every way on from `start` passes through `goal` (conditions ignored; a loop may not)."""
+        return start in self._inevitable(goal)
+
+    def _inevitable(self, goal: str) -> frozenset:
+        """The states every way on from which passes through `goal` (found once per goal)."""
+        found = self._passing.get(goal)
+        if found is None:
+            states = {goal}
+            changed = True
+            while changed:
+                changed = False
+                for name, nexts in self.successors.items():
+                    if name not in states and nexts and all(n in states for n in nexts):
+                        states.add(name)
+                        changed = True
+            found = self._passing[goal] = frozenset(states)
+        return found
 
     @cached_property
     def direct_levels(self) -> dict[str, frozenset]:

@@ -325,7 +325,9 @@ def test_check_json_for_machines(tmp_path, capsys):
     assert report["verdict"] == "unsafe" and report["exit"] == 2 and report["paths"] == 143
     problem = report["problems"][0]
     assert problem["kind"] == "under-triage" and problem["severity"] == "error"
-    assert problem["line"] > 1 and problem["answers"][0] == {"question": "danger", "answer": "None of these"}
+    assert problem["line"] > 1 and problem["answers"][0] == {"question": "danger", "answer": "None of these",
+                                                             "typed": "3"}
+    assert problem["outcome"] == "see"
 
 
 def test_check_json_reports_a_flow_that_does_not_load(capsys):

@@ -8,12 +8,18 @@ stands in the copy (found by the positioned YAML reader, not by the analysis).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
 
+from chatbot.analysis import analyse
 from chatbot.cli import main
-from chatbot.loader import bundled_flow_path
+from chatbot.engine import Conversation
+from chatbot.loader import bundled_flow_path, load_flow
+from chatbot.model import level_rank
+from chatbot.paths import Explorer, rules_level
+from chatbot.triage import triage
 from chatbot.yamlsource import read_yaml
 
 PROBLEM = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?:warning: )?(?P<kind>[a-z-]+): (?P<message>.*)$")
@@ -114,3 +120,114 @@ def test_an_example_path_shows_the_answers_that_lead_to_the_fault(tmp_path, caps
     out = capsys.readouterr().out.splitlines()
     assert "E4" in out[0] and "every path that reaches it" in out[0]
     assert out[1].strip().startswith("answers: danger_signs = Bleeding that has not stopped")
+
+
+# -- two faults at once: each is reported at its own line -------------------------------------------
+
+def both(*edits):
+    def apply(data):
+        for change in edits:
+            data = change(data)
+        return data
+    return apply
+
+
+def broken_copy(fault, tmp_path: Path) -> Path:
+    data = fault(yaml.safe_load(bundled_flow_path().read_text(encoding="utf-8")))
+    broken = tmp_path / "symptoms.yaml"
+    broken.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8")
+    return broken
+
+
+CHILLS_WITHOUT_UNKNOWN_COUNT = edit(("questions", "chills", "next", 0, "if"),
+                                    {"all": ["chills_shaking", {"known_low_white_count": True}]})
+FEVER_THRESHOLD_RAISED = edit(("conditions", "measured_fever"), {"temperature": {"at_least": 38.3}})
+COUGHING_BLOOD_NOT_ROUTED = edit(("questions", "bleeding_where", "next", 0, "if"),
+                                 {"any": ["blood_in_vomit", "black_or_bloody_stool"]})
+DIZZY_WITH_BLEEDING_NOT_ROUTED = edit(("questions", "dizzy", "next", 0, "if"),
+                                      {"all": ["fainting_or_dizzy", {"any": ["fast_heartbeat", "short_of_breath"]}]})
+ANY_CHILLS_IS_AN_EMERGENCY = edit(("questions", "chills", "next", 0, "if"), "chills_shaking")
+ANY_SIGN_IS_AN_EMERGENCY = edit(("questions", "infection_signs", "next", 0, "if"),
+                                {"all": ["infection_signs", "low_count"]})
+CHILLS_ONLY_AFTER_A_REDUCER = edit(("questions", "fever_reducer", "next"),
+                                   [{"if": "took_fever_reducer", "goto": "chills"}, {"goto": "stiff_neck"}])
+CHILLS_SKIPPED_WITHOUT_A_FEVER = edit(("questions", "temperature", "next", 2, "goto"), "stiff_neck")
+
+# Each pair of faults sends paths to the same outcome node (the same level, the
+# same rules settled), which once hid all but the first fault found.
+TWO_FAULTS = [
+    pytest.param(both(CHILLS_WITHOUT_UNKNOWN_COUNT, FEVER_THRESHOLD_RAISED), 2,
+                 [("under-triage", ("questions", "chills", "next", 0)),
+                  ("under-triage", ("questions", "temperature", "next", 0)),
+                  ("under-triage", ("questions", "stiff_neck", "next", 0)),
+                  ("under-triage", ("routes", "decide", "next", 0))],
+                 id="chills condition and fever threshold"),
+    pytest.param(both(COUGHING_BLOOD_NOT_ROUTED, DIZZY_WITH_BLEEDING_NOT_ROUTED), 2,
+                 [("under-triage", ("questions", "bleeding_where", "next", 0)),
+                  ("under-triage", ("questions", "dizzy", "next", 0))],
+                 id="bleeding and dizziness (two topics)"),
+    pytest.param(both(ANY_CHILLS_IS_AN_EMERGENCY, ANY_SIGN_IS_AN_EMERGENCY), 0,
+                 [("over-triage", ("questions", "chills", "next", 0)),
+                  ("over-triage", ("questions", "infection_signs", "next", 0))],
+                 id="two over-triage conditions"),
+    pytest.param(both(CHILLS_ONLY_AFTER_A_REDUCER, CHILLS_SKIPPED_WITHOUT_A_FEVER), 2,
+                 [("never-asked", ("questions", "fever_reducer", "next", 1)),
+                  ("never-asked", ("questions", "temperature", "next", 2))],
+                 id="chills skipped two ways"),
+]
+
+
+@pytest.mark.parametrize("fault, status, expected", TWO_FAULTS)
+def test_each_of_two_faults_is_named_at_its_line(fault, status, expected, tmp_path, capsys):
+    broken = broken_copy(fault, tmp_path)
+    where = read_yaml(broken).where
+
+    assert main(["check", str(broken)]) == status
+    out = capsys.readouterr().out.splitlines()
+    found = {(p["kind"], (int(p["line"]), int(p["col"]))) for p in map(PROBLEM.match, out) if p}
+    for kind, at in expected:
+        assert (kind, where(at, key=False)) in found, "\n".join(out)
+
+
+def test_a_fault_alone_is_named_at_the_same_line_as_with_another(tmp_path, capsys):
+    broken = broken_copy(CHILLS_WITHOUT_UNKNOWN_COUNT, tmp_path)
+    main(["check", str(broken)])
+    out = capsys.readouterr().out.splitlines()
+    line, col = read_yaml(broken).where(("questions", "chills", "next", 0), key=False)
+    assert out[0].startswith(f"{broken}:{line}:{col}: under-triage: ") and "(E2" in out[0]
+
+
+BROKEN = [pytest.param(p.values[0], id=p.id) for p in FAULTS] + [pytest.param(p.values[0], id=p.id) for p in TWO_FAULTS]
+
+
+@pytest.mark.parametrize("fault", BROKEN)
+def test_every_example_replays_to_its_fault_and_every_wrong_path_is_counted_once(fault, tmp_path):
+    flow = load_flow(broken_copy(fault, tmp_path))
+    analysis = analyse(flow)
+    for issue in analysis.issues:
+        if issue.kind not in ("under-triage", "over-triage", "never-asked"):
+            continue
+        conversation = Conversation(flow)
+        conversation.start()
+        for typed in issue.typed:
+            assert getattr(conversation.answer(typed), "error", None) is None, issue.message
+        assert conversation.finished and conversation.state == issue.outcome, issue.message
+        asked = [turn.question for turn in conversation.transcript]
+        at_fault = [sid for sid, state in flow.questions.items() if any(t.at == issue.at for t in state.next)]
+        assert all(sid in [q.id for q in asked] for sid in at_fault), issue.message
+        gap = level_rank(triage(flow.rules, conversation.findings).level) - level_rank(flow.outcomes[issue.outcome].level)
+        if issue.kind == "under-triage":
+            assert gap > 0, issue.message
+        elif issue.kind == "over-triage":
+            assert gap < 0, issue.message
+        else:
+            finding = issue.message.split("'")[1]
+            assert all(finding not in question.findings() for question in asked), issue.message
+
+    graph = Explorer(flow).explore()
+    defaults = flow.default_findings()
+    for kind, sign in (("under-triage", 1), ("over-triage", -1)):
+        wrong = sum(node.paths_in for node in graph.terminals()
+                    if sign * (level_rank(rules_level(flow, node.rules, defaults))
+                               - level_rank(flow.outcomes[node.state].level)) > 0)
+        assert sum(issue.paths for issue in analysis.issues if issue.kind == kind) == wrong
