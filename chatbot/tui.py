@@ -1,5 +1,264 @@
-"""The Textual UI (being built)."""
+"""The Textual UI: draws the engine's steps and sends it the person's answers, nothing more.
+
+`SymptomCheckerApp(flow, emergency_number=, language=, summary_dir=)` is the one
+entry point for people, tests, the kiosk and the replay driver.
+
+Drive it like a person (keys, clicks: `answer_keys(typed)` gives the keys for an
+answer) or through its methods: `answer(typed)`, `go_back()`, `start_over()` (no
+confirmation), `request_restart()`, `show_summary()`, `save_summary()`,
+`set_language(code)`. Read what it shows from `state` (a `ViewState`), never by
+scraping the screen; the engine's own view is `conversation`.
+
+Stable ids. Screens: `conversation`, `outcome` (class emergency, urgent or
+routine), `summary`, `confirm`. Conversation: #progress, #chat, #question, #error,
+#yes-no (#answer-yes, #answer-no, #answer-unsure), #choices (#choice-1..,
+#choice-send), #temperature (#temperature-input, #temperature-send,
+#temperature-understood, #temperature-not-measured). Every screen: #nav (#back,
+#restart, #summary, #quit; `NAV` chooses which). Outcomes: #outcome-title,
+#emergency-digits, #say-line, #reasons, #why, #guidance (#guidance-topics,
+#guidance-text). Summary: #summary-text, #summary-save, #summary-close,
+#summary-saved. Confirm: #confirm-yes, #confirm-no.
+
+Keys: y / n / u answer yes, no, not sure; 1-9 pick or tick a choice; Enter sends;
+b or Escape goes back; r starts again (after a confirmation); s shows the summary
+(and saves it there); q quits.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.app import App
+from textual.reactive import Reactive
+from textual.theme import Theme
+
+from chatbot.answers import Unreadable, read_answer
+from chatbot.engine import Conversation, Prompt, Result, Step, Turn
+from chatbot.model import Flow
+from chatbot.summary import nurse_summary, printable, save_summary
+from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH
+from chatbot.widgets.conversation import ConversationScreen
+
+CALM = Theme(
+    name="calm",
+    primary="#5FA8D3",
+    secondary="#8CC7A1",
+    accent="#A5D8DD",
+    warning="#F2B33D",
+    error="#E05A5A",
+    success="#6BBF8A",
+    foreground="#E9EEF2",
+    background="#15212B",
+    surface="#1C2B37",
+    panel="#243847",
+    dark=True,
+)
+THEMES = {theme.name: theme for theme in (CALM,)}
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """What the app shows right now, read from its widgets (for tests and the replay driver)."""
+
+    screen: str
+    """The id of the screen on top: conversation, outcome, summary or confirm."""
+    question_id: str | None
+    """The question waiting for an answer on the conversation screen, or None when finished."""
+    question_kind: str | None
+    choices: tuple[str, ...]
+    """The labels of the answer controls shown: buttons or numbered choices."""
+    selected: tuple[int, ...]
+    """The numbers (1-based) of the choices ticked, for a multiple choice."""
+    answers: tuple[tuple[str, str], ...]
+    """(question id, answer as shown) for every answer in the chat, oldest first."""
+    error: str | None
+    """Why the last answer was not taken, as shown."""
+    outcome_level: str | None
+    """emergency, urgent or routine once an outcome screen is shown."""
+    outcome_id: str | None
+    language: str
+
+
+class SymptomCheckerApp(App[None]):
+    """The symptom checker: a conversation, then an outcome screen and a summary for the nurse."""
+
+    CSS_PATH = Path(__file__).with_name("tui.tcss")  # absolute: subclasses may live elsewhere
+    TITLE = "Symptom checker"
+    ENABLE_COMMAND_PALETTE = False  # nothing but the conversation: no theme or quit menu for a patient
+    NAV = ("back", "restart", "summary", "quit")
+    """The buttons at the bottom of every screen (a kiosk leaves out "quit" and overrides `action_quit`)."""
+    # The theme from the very first style sheet: setting `theme` later parses every style again.
+    theme: Reactive[str] = Reactive(CALM.name)
+
+    def __init__(self, flow: Flow, *, emergency_number: str | None = None, language: str | None = None,
+                 summary_dir: str | Path | None = None) -> None:
+        super().__init__()
+        self.flow = flow
+        self.emergency_number = printable(emergency_number or flow.emergency_number, 32)
+        self.conversation = Conversation(flow, language)
+        self.summary_dir = Path(summary_dir) if summary_dir is not None else Path.cwd()
+        self.conversation_screen = ConversationScreen(flow, self.conversation.language, id="conversation")
+        self.conversation_screen.when_ready = lambda: self._draw(self.conversation.start())
+        for theme in THEMES.values():
+            self.register_theme(theme)
+
+    def get_theme(self, theme_name: str) -> Theme | None:
+        """Our themes are known before `App.__init__` builds the first style sheet."""
+        return THEMES.get(theme_name) or super().get_theme(theme_name)
+
+    @property
+    def language(self) -> str:
+        return self.conversation.language
+
+    def get_default_screen(self) -> ConversationScreen:
+        return self.conversation_screen
+
+    # -- the API: what a person (or a driver) can do -------------------------------------
+
+    def answer(self, typed: str) -> Step:
+        """Answer the current question with `typed`, as if typed or clicked."""
+        if self.conversation.finished:
+            return self.conversation.current
+        return self._draw(self.conversation.answer(printable(typed, None)))
+
+    def answer_keys(self, typed: str) -> list[str] | None:
+        """The keys a person would press to give `typed` to the current question, or None.
+
+        For a replay through the screen: the engine reads `typed` first, and the keys
+        are those of the controls for what it understood ("Yes" -> y, "2, 5" -> 2 5
+        Enter, "100.4 F" -> the characters, then Enter). None when the engine cannot
+        read it, or no key reaches it (a tenth choice): answer with `answer` instead.
+        """
+        step = self.conversation.current
+        if not isinstance(step, Prompt):
+            return None
+        question = step.question
+        try:
+            understood = read_answer(question, printable(typed, None))
+        except Unreadable:
+            return None
+        if question.kind in ("yes_no", "yes_no_unsure"):
+            return [{True: "y", False: "n", None: "u"}[understood.value]]
+        if question.kind == "temperature":
+            return ["ctrl+u", *printable(typed, TEMPERATURE_MAX_LENGTH), "enter"]  # ctrl+u empties the field
+        wanted = {index + 1 for index in understood.value}
+        if max(wanted, default=0) > 9:
+            return None
+        if question.kind == "single_choice":
+            return [str(number) for number in sorted(wanted)]
+        ticked = set(self.state.selected)  # untick what should not be, then tick what should
+        return [str(number) for number in (*sorted(ticked - wanted), *sorted(wanted - ticked))] + ["enter"]
+
+    def go_back(self) -> Step:
+        """Undo the last answer and ask that question again, the old answer ready to change."""
+        previous = self.conversation.transcript[-1] if self.conversation.can_go_back else None
+        return self._draw(self.conversation.back(), previous)
+
+    def start_over(self) -> Step:
+        """Forget every answer and ask the first question again, without asking first.
+
+        Nothing of the last person stays on screen: ticks and typed text go too.
+        """
+        self.conversation_screen.forget()
+        return self._draw(self.conversation.restart())
+
+    def request_restart(self) -> None:
+        """Ask the person to confirm, then start again."""
+        from chatbot.widgets.dialogs import ConfirmRestart
+
+        if isinstance(self.screen, ConfirmRestart):
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.start_over()
+
+        self.push_screen(ConfirmRestart(self.language), confirmed)
+
+    def summary_text(self) -> str:
+        return nurse_summary(self.conversation, emergency_number=self.emergency_number)
+
+    def show_summary(self) -> None:
+        from chatbot.widgets.dialogs import SummaryScreen
+
+        if not isinstance(self.screen, SummaryScreen):
+            self.push_screen(SummaryScreen(self.summary_text(), self.language))
+
+    def save_summary(self, text: str | None = None) -> Path:
+        """Write the summary to a new text file in `summary_dir`; its path."""
+        return save_summary(text if text is not None else self.summary_text(), self.summary_dir)
+
+    def set_language(self, language: str) -> None:
+        """Speak `language` from now on; what was already answered keeps its words."""
+        self.conversation.language = language
+        self.conversation_screen.redraw(language, self.conversation.transcript)
+        if self.conversation.finished:
+            self._draw(self.conversation.current)
+
+    @property
+    def state(self) -> ViewState:
+        screen = self.conversation_screen
+        controls = screen.controls
+        top = self.screen
+        outcome = getattr(top, "result", None) or next(
+            (s.result for s in reversed(self.screen_stack) if isinstance(getattr(s, "result", None), Result)),
+            None)
+        return ViewState(
+            screen=top.id or type(top).__name__,
+            question_id=screen.question_id,
+            question_kind=screen.prompt.question.kind if screen.prompt else None,
+            choices=controls.labels if controls is not None else (),
+            selected=getattr(controls, "selected", ()) if screen.prompt else (),
+            answers=screen.query_one("#chat").answers,
+            error=screen.error,
+            outcome_level=outcome.level if outcome else None,
+            outcome_id=outcome.outcome.id if outcome else None,
+            language=self.language,
+        )
+
+    # -- actions bound to keys and buttons ---------------------------------------------------
+
+    def action_back(self) -> None:
+        self.go_back()
+
+    def action_restart(self) -> None:
+        self.request_restart()
+
+    def action_summary(self) -> None:
+        self.show_summary()
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Never: nothing shown here may open a browser on this machine."""
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def _draw(self, step: Step, previous: Turn | None = None) -> Step:
+        screen = self.conversation_screen
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        if isinstance(step, Prompt):
+            screen.show_prompt(step, self.conversation.transcript, previous)
+        else:
+            from chatbot.widgets.outcome import outcome_screen
+
+            screen.show_result(step, self.conversation.transcript)
+            self.push_screen(outcome_screen(step, self.flow, emergency_number=self.emergency_number,
+                                            language=self.language))
+        return step
 
 
 def run_app(args) -> int:
-    raise SystemExit("the Textual UI is not built yet")
+    """`chatbot` with no command: the conversation on the chosen (or bundled) flow."""
+    from chatbot.flowcache import load_flow_cached
+
+    flow = load_flow_cached(getattr(args, "global_flow", None))
+    # Textual writes frames from a thread: let it take the GIL from a busy main thread within
+    # 1 ms instead of 5, so that a frame reaches the terminal as soon as it is drawn.
+    sys.setswitchinterval(0.001)
+    app = SymptomCheckerApp(flow, emergency_number=getattr(args, "emergency_number", None),
+                            language=getattr(args, "language", None),
+                            summary_dir=getattr(args, "summary_dir", None))
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,181 @@
+"""The nurse's summary of a conversation, as plain text: what was asked, answered and found.
+
+Engine-side on purpose (no Textual): the UI shows it and saves it, and the replay
+and kiosk reuse it. Everything a person typed goes through `printable` first, so a
+saved summary is safe to `cat` and a screen never draws an escape sequence.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from chatbot.answers import MAX_ANSWER_LENGTH
+from chatbot.engine import Conversation, Result
+from chatbot.model import Flow
+from chatbot.text import Text
+
+WIDTH = 72
+
+HEADINGS = {
+    "title": Text({"en": "Symptom checker: summary for the nurse",
+                   "es": "Verificador de síntomas: resumen para la enfermera"}),
+    "flow": Text({"en": "Flow", "es": "Flujo"}),
+    "date": Text({"en": "Date", "es": "Fecha"}),
+    "result": Text({"en": "Result", "es": "Resultado"}),
+    "not_finished": Text({"en": "not finished: the next question is {question}",
+                          "es": "sin terminar: la siguiente pregunta es {question}"}),
+    "reasons": Text({"en": "Reasons", "es": "Motivos"}),
+    "no_reasons": Text({"en": "no warning sign", "es": "ningún signo de alarma"}),
+    "because": Text({"en": "Answers that led here", "es": "Respuestas que llevaron aquí"}),
+    "questions": Text({"en": "Questions and answers", "es": "Preguntas y respuestas"}),
+    "none_yet": Text({"en": "No question answered yet.", "es": "Todavía no hay respuestas."}),
+    "answer": Text({"en": "Answer", "es": "Respuesta"}),
+    "typed": Text({"en": "as typed", "es": "tal como se escribió"}),
+    "found": Text({"en": "Finding", "es": "Hallazgo"}),
+    "yes": Text({"en": "yes", "es": "sí"}),
+    "no": Text({"en": "no", "es": "no"}),
+    "unknown": Text({"en": "unknown", "es": "desconocido"}),
+    "not_measured": Text({"en": "not measured", "es": "sin medir"}),
+}
+
+PHONE_LINE = Text({"en": "I have bone marrow failure and {reasons}.",
+                   "es": "Tengo insuficiencia de la médula ósea y {reasons}."})
+AND = Text({"en": "and", "es": "y"})
+
+# Text direction overrides and zero-width marks can hide or reorder what is shown.
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u061c", "\u200e", "\u200f",
+              *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
+_SPACES = re.compile(r"[ \t]+")
+
+
+def printable(typed: str, limit: int | None = MAX_ANSWER_LENGTH) -> str:
+    """`typed` on one line without control or invisible characters, cut at `limit`.
+
+    Line breaks and tabs become spaces; escape sequences lose their ESC and so
+    can do nothing. The cut is generous: the engine refuses longer answers itself.
+    """
+    kept = []
+    for char in typed:
+        if char in "\r\n\t\v\f":
+            kept.append(" ")
+        elif char in _INVISIBLE or unicodedata.category(char) in ("Cc", "Cs", "Co"):
+            continue
+        else:
+            kept.append(char)
+    text = _SPACES.sub(" ", "".join(kept))
+    return text[:limit] if limit is not None else text
+
+
+def join_words(parts: list[str], language: str) -> str:
+    """"a", "a and b", "a, b and c", in the person's language."""
+    word = AND.get(language)
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} {word} {parts[-1]}"
+
+
+def phone_line(result: Result, language: str) -> str:
+    """What to say when calling for help: "I have bone marrow failure and chest pain."."""
+    reasons = [rule.reason.get(language) for rule in result.reasons]
+    if not reasons:
+        return ""
+    return PHONE_LINE.fill(reasons=join_words(list(dict.fromkeys(reasons)), language)).get(language)
+
+
+def finding_value(flow: Flow, name: str, value: Any, language: str) -> str:
+    """A finding's value in words: yes, no, unknown, not measured, 38.0 °C."""
+    finding = flow.findings.get(name)
+    if value is True:
+        return HEADINGS["yes"].get(language)
+    if value is False:
+        return HEADINGS["no"].get(language)
+    if value is None:
+        temperature = finding is not None and finding.type == "temperature"
+        return HEADINGS["not_measured" if temperature else "unknown"].get(language)
+    if isinstance(value, float):
+        return f"{value:.1f} °C"
+    return printable(str(value))
+
+
+def nurse_summary(conversation: Conversation, *, emergency_number: str | None = None,
+                  language: str | None = None, when: datetime | None = None) -> str:
+    """The whole conversation for a nurse: the level and its reasons, then every answer."""
+    flow = conversation.flow
+    language = language or conversation.language
+    call = emergency_number or flow.emergency_number
+    when = when or datetime.now()
+
+    def word(key: str) -> str:
+        return HEADINGS[key].get(language)
+
+    lines = [word("title"), "=" * len(word("title")),
+             f"{word('flow')}: {flow.name} (version {flow.version})",
+             f"{word('date')}: {when:%Y-%m-%d %H:%M}", ""]
+    if conversation.finished:
+        result = conversation.result()
+        title = result.outcome.title.fill(emergency_number=call).get(language)
+        lines.append(f"{word('result')}: {result.level.upper()}: {title}")
+        lines.append(f"{word('reasons')}:")
+        for rule in result.reasons:
+            lines += _wrapped(f"{rule.id}  {rule.reason.get(language)}", "  - ", "    ")
+        if not result.reasons:
+            lines.append(f"  - {word('no_reasons')}")
+        if result.because:
+            lines.append(f"{word('because')}:")
+            for turn in result.because:
+                lines += _wrapped(f"{turn.question.text.get(language)} -> {printable(turn.shown)}",
+                                  "  - ", "    ")
+    else:
+        question = conversation.current.question.id
+        lines.append(f"{word('result')}: " + HEADINGS["not_finished"].fill(question=question).get(language))
+    lines += ["", f"{word('questions')} ({len(conversation.transcript)})",
+              "-" * len(f"{word('questions')} ({len(conversation.transcript)})")]
+    if not conversation.transcript:
+        lines.append(word("none_yet"))
+    for index, turn in enumerate(conversation.transcript, 1):
+        lines += _wrapped(f"{turn.question.text.get(language)} [{turn.question.id}]",
+                          f"{index:>2}. ", "    ")
+        shown = printable(turn.shown)
+        typed = printable(turn.typed)
+        answer = f"{word('answer')}: {shown}"
+        if typed.strip().casefold() != shown.strip().casefold():
+            answer += f" ({word('typed')}: \"{typed}\")"
+        lines += _wrapped(answer, "    ", "      ")
+        found = "; ".join(f"{name} = {finding_value(flow, name, value, language)}"
+                          for name, value in turn.findings.items())
+        lines += _wrapped(f"{word('found')}: {found}", "    ", "      ")
+    return "\n".join(lines) + "\n"
+
+
+def _wrapped(text: str, first: str, rest: str) -> list[str]:
+    """`text` wrapped at WIDTH, never between a number and its unit ("38.6 °C")."""
+    lines = textwrap.wrap(text.replace(" °", "\u00a0°"), WIDTH, initial_indent=first,
+                          subsequent_indent=rest, break_on_hyphens=False)
+    return [line.replace("\u00a0", " ") for line in lines] or [first.rstrip()]
+
+
+def summary_filename(when: datetime | None = None) -> str:
+    return f"symptom-summary-{(when or datetime.now()):%Y%m%d-%H%M%S}.txt"
+
+
+def save_summary(text: str, directory: str | Path, when: datetime | None = None) -> Path:
+    """Write the summary to a new file only its owner can read, never over another one."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = summary_filename(when)[:-len(".txt")]
+    for attempt in range(100):
+        path = directory / (f"{stem}.txt" if attempt == 0 else f"{stem}-{attempt + 1}.txt")
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+        return path
+    raise FileExistsError(f"too many summaries named {stem}*.txt in {directory}")

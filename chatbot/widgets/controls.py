@@ -1,0 +1,346 @@
+"""The answer controls, one kind per question kind, each ending in an `Answered(typed)` message.
+
+Every control answers with the words a person could have typed ("yes", "2, 5",
+"38.2") so the engine reads a click exactly like a keystroke: the UI never decides
+what an answer means.
+
+A control keeps what it shows as data (`question`, `chosen`, `labels`) and draws
+it once mounted: the conversation screen mounts only the kind its first question
+needs before the first frame, and the others just after, which halves start-up.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Input, Static
+
+from chatbot import messages
+from chatbot.answers import Unreadable, read_temperature
+from chatbot.model import Question
+from chatbot.summary import printable
+from chatbot.text import Text
+from chatbot.widgets import words
+
+TEMPERATURE_MAX_LENGTH = 40  # "I have not measured it" fits; no reading needs more
+
+YES_NO_ANSWERS = {"answer-yes": "yes", "answer-no": "no", "answer-unsure": "not sure"}
+
+
+class Answered(Message):
+    """The person gave an answer, as the words the engine should read."""
+
+    def __init__(self, typed: str) -> None:
+        super().__init__()
+        self.typed = typed
+
+
+class Problem(Message):
+    """The control cannot take that (nothing chosen, no such number): the screen shows `text`.
+
+    `None` clears the problem once the person does something the control can take.
+    """
+
+    def __init__(self, text: Text | None) -> None:
+        super().__init__()
+        self.text = text
+
+
+def key_label(label: str, key: str) -> Content:
+    """A button label with its key: "Yes  y"."""
+    return Content.assemble(label, ("  " + key, "dim"))
+
+
+class Drawn:
+    """A control that draws its data once its own widgets exist (they may be mounted later)."""
+
+    ready = False
+    question: Question | None = None
+    language = "en"
+    _focus_wanted: str | None = None
+
+    def on_mount(self) -> None:
+        self.ready = True
+        self.draw()
+        if self._focus_wanted is not None:
+            self.focus_answer(self._focus_wanted)
+
+    def redraw(self) -> None:
+        if self.ready:
+            self.draw()
+
+    def forget(self) -> None:
+        """Drop what the person gave (ticks, typed text); the next `show` starts blank."""
+        self.question = None
+
+    def draw(self) -> None:
+        raise NotImplementedError
+
+    def focus_answer(self, which: str = "first") -> None:
+        """Focus the first control (or the one for `which`), now or once mounted."""
+        if not self.ready:
+            self._focus_wanted = which
+            return
+        self._focus_wanted = None
+        self._focus(which)
+
+    def _focus(self, which: str) -> None:
+        raise NotImplementedError
+
+
+class YesNoControls(Drawn, Horizontal):
+    """Large Yes / No / Not sure buttons, also answered with the keys y, n and u."""
+
+    KEYS = (("answer-yes", words.YES, "y"), ("answer-no", words.NO, "n"), ("answer-unsure", words.NOT_SURE, "u"))
+    labels: tuple[str, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        for button_id, _, _ in self.KEYS:
+            yield Button(id=button_id, classes="answer")
+
+    def show(self, question: Question, language: str) -> None:
+        self.question, self.language = question, language
+        count = 3 if question.kind == "yes_no_unsure" else 2
+        self.labels = tuple(label.get(language) for _, label, _ in self.KEYS[:count])
+        self.redraw()
+
+    _drawn: tuple = ()
+
+    def draw(self) -> None:
+        if self._drawn == (self.labels, self.language):
+            return  # the same buttons: nothing to redraw
+        self._drawn = (self.labels, self.language)
+        for index, (button_id, label, key) in enumerate(self.KEYS):
+            button = self.query_one(f"#{button_id}", Button)
+            button.label = key_label(label.get(self.language), key)
+            button.display = index < len(self.labels)
+
+    def has(self, button_id: str) -> bool:
+        return button_id in [button_id for button_id, _, _ in self.KEYS[:len(self.labels)]]
+
+    def _focus(self, which: str) -> None:
+        self.query_one(f"#{which}" if which != "first" else "#answer-yes").focus()
+
+    def answer_for(self, button_id: str) -> str | None:
+        """The words a button's key answers with, if that button is shown."""
+        return YES_NO_ANSWERS[button_id] if self.has(button_id) else None
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(Answered(YES_NO_ANSWERS[event.button.id]))
+
+
+class ChoiceItem(Static, can_focus=True):
+    """One numbered choice: click it, press its number, or focus it and press Space."""
+
+    BINDINGS = [
+        Binding("space", "pick", show=False),
+        Binding("enter", "enter", show=False),
+        Binding("down", "app.focus_next", show=False),
+        Binding("up", "app.focus_previous", show=False),
+    ]
+
+    class Picked(Message):
+        def __init__(self, number: int, send: bool = False) -> None:
+            super().__init__()
+            self.number = number
+            self.send = send
+
+    def __init__(self, number: int) -> None:
+        super().__init__(id=f"choice-{number}", classes="choice")
+        self.number = number
+        self.multiple = False
+
+    def set(self, label: str, *, multiple: bool, selected: bool) -> None:
+        self.multiple = multiple
+        self.set_class(selected, "-selected")
+        parts: list = [(f"{self.number:>2} ", "bold")]
+        if multiple:
+            parts.append("[✓] " if selected else "[ ] ")
+        parts.append(Content(label))
+        self.update(Content.assemble(*parts))
+
+    def on_click(self) -> None:
+        self.post_message(self.Picked(self.number))
+
+    def action_pick(self) -> None:
+        self.post_message(self.Picked(self.number))
+
+    def action_enter(self) -> None:
+        self.post_message(self.Picked(self.number, send=self.multiple))
+
+
+class ChoiceControls(Drawn, Vertical):
+    """Numbered choices: one is picked at once, or several are ticked and then sent.
+
+    Ticking a "none of these" choice clears the others, and ticking another clears
+    it, because the two cannot go together.
+    """
+
+    def __init__(self, most: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.most = most
+        self.chosen: set[int] = set()
+
+    def compose(self) -> ComposeResult:
+        for number in range(1, self.most + 1):
+            yield ChoiceItem(number)
+        yield Button(id="choice-send", classes="send")
+
+    @property
+    def multiple(self) -> bool:
+        return self.question is not None and self.question.kind == "multiple_choice"
+
+    def forget(self) -> None:
+        super().forget()
+        self.chosen = set()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(option.label.get(self.language) for option in self.question.options) if self.question else ()
+
+    @property
+    def selected(self) -> tuple[int, ...]:
+        return tuple(sorted(self.chosen))
+
+    def show(self, question: Question, language: str, selected: tuple[int, ...] = ()) -> None:
+        self.question, self.language = question, language
+        self.chosen = set(selected) if question.kind == "multiple_choice" else set()
+        self.redraw()
+
+    def draw(self) -> None:
+        options = self.question.options if self.question else ()
+        for item in self.query(ChoiceItem):
+            item.display = item.number <= len(options)
+            if item.display:
+                item.set(options[item.number - 1].label.get(self.language), multiple=self.multiple,
+                         selected=item.number in self.chosen)
+        send = self.query_one("#choice-send", Button)
+        send.display = self.multiple
+        send.label = key_label(words.SEND.get(self.language), "Enter")
+
+    def _focus(self, which: str) -> None:
+        number = int(which) if which.isdigit() else 1
+        self.query_one(f"#choice-{number}").focus()
+
+    def pick(self, number: int) -> None:
+        """Pick choice `number` (1-based): answer a single choice, toggle a multiple one."""
+        if self.question is None:
+            return
+        options = self.question.options
+        if not 1 <= number <= len(options):
+            self.post_message(Problem(messages.CHOICE_OUT_OF_RANGE.fill(number=str(number), count=str(len(options)))))
+            return
+        self.post_message(Problem(None))
+        if not self.multiple:
+            self.post_message(Answered(str(number)))
+            return
+        if number in self.chosen:
+            self.chosen.discard(number)
+        else:
+            exclusive = options[number - 1].none
+            self.chosen = {n for n in self.chosen if not (exclusive or options[n - 1].none)} | {number}
+        self.redraw()
+
+    def send(self) -> None:
+        """Send the ticked choices, or say that one must be chosen first."""
+        if not self.multiple:
+            return
+        if self.chosen:
+            self.post_message(Answered(", ".join(str(number) for number in self.selected)))
+        else:
+            self.post_message(Problem(words.CHOOSE_FIRST))
+
+    def on_choice_item_picked(self, event: ChoiceItem.Picked) -> None:
+        event.stop()
+        if event.send:
+            self.send()
+        else:
+            self.pick(event.number)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.send()
+
+
+class TemperatureControls(Drawn, Vertical):
+    """A field for a reading in °C or °F that says what it understood, and "not measured"."""
+
+    typed = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="temperature-row"):
+            yield Input(id="temperature-input", max_length=TEMPERATURE_MAX_LENGTH)
+            yield Button(id="temperature-send", classes="send")
+        yield Static(id="temperature-understood")
+        yield Button(id="temperature-not-measured")
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.not_measured,)
+
+    def forget(self) -> None:
+        super().forget()
+        self.typed = ""
+        if self.ready:
+            self.query_one("#temperature-input", Input).value = ""
+
+    @property
+    def not_measured(self) -> str:
+        if self.question is not None and self.question.not_measured is not None:
+            return self.question.not_measured.get(self.language)
+        return messages.NOT_MEASURED.get(self.language)
+
+    def show(self, question: Question, language: str, typed: str | None = None) -> None:
+        """Ask `question`; `typed` replaces what is in the field (kept when None)."""
+        self.question, self.language = question, language
+        if typed is not None:
+            self.typed = printable(typed, TEMPERATURE_MAX_LENGTH)
+        self.redraw()
+
+    def draw(self) -> None:
+        field = self.query_one("#temperature-input", Input)
+        field.placeholder = words.TEMPERATURE_PLACEHOLDER.get(self.language)
+        if field.value != self.typed:
+            field.value = self.typed
+        self.query_one("#temperature-send", Button).label = key_label(words.SEND.get(self.language), "Enter")
+        self.query_one("#temperature-not-measured", Button).label = Content(self.not_measured)
+        self._understand(self.typed)
+
+    def _focus(self, which: str) -> None:
+        self.query_one("#temperature-input").focus()
+
+    def _understand(self, typed: str) -> None:
+        """Say which temperature a reading is understood as, while it is typed."""
+        understood = ""
+        try:
+            celsius, reading = read_temperature(typed.strip().casefold())
+        except Unreadable:
+            pass
+        else:
+            shown = f"{celsius:.1f} °C" if reading.endswith("°C") else f"{reading} = {celsius:.1f} °C"
+            understood = words.UNDERSTOOD.fill(reading=shown).get(self.language)
+        self.query_one("#temperature-understood", Static).update(Content(understood))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        clean = printable(event.value, TEMPERATURE_MAX_LENGTH)
+        self.typed = clean
+        if clean != event.value:
+            event.input.value = clean  # pasted control characters never stay
+            return
+        self._understand(clean)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(Answered(self.typed))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "temperature-not-measured":
+            self.post_message(Answered(self.not_measured))
+        else:
+            self.post_message(Answered(self.typed))

@@ -1,0 +1,83 @@
+"""The educational guidance of a routine outcome: topics to browse, each ending with the safety net.
+
+Imported only when a routine outcome is shown, because Markdown is the heaviest
+widget of the app. Links are turned into plain words before rendering and the
+parser knows no links, so nothing here can ever open a browser.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Markdown, OptionList
+from textual.widgets.option_list import Option
+
+from chatbot.model import Flow, Guidance
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto|file):[^>]*)>", re.IGNORECASE)
+
+
+def without_links(markdown: str) -> str:
+    """`[words](address)` becomes `words`; `<http://…>` becomes the bare address, as text."""
+    return _AUTOLINK.sub(r"\1", _LINK.sub(r"\1", markdown))
+
+
+def plain_parser() -> MarkdownIt:
+    """CommonMark without links, images or HTML: guidance is words and lists, nothing to follow."""
+    return MarkdownIt("commonmark").disable(["link", "autolink", "image", "html_inline", "html_block"])
+
+
+class GuidanceBrowser(Horizontal):
+    """A list of topics and the chosen one's text, followed by the safety net."""
+
+    def __init__(self, flow: Flow, *, emergency_number: str, language: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.topics: list[Guidance] = list(flow.education)
+        self.safety_net = flow.safety_net
+        if self.safety_net is not None:
+            self.topics.append(self.safety_net)
+        self.emergency_number = emergency_number
+        self.language = language
+        self.shown: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(*(Option(self._fill(topic.title), id=f"topic-{index}")
+                           for index, topic in enumerate(self.topics)), id="guidance-topics",
+                         markup=False)
+        yield Markdown(id="guidance-text", open_links=False, parser_factory=plain_parser)
+
+    def on_mount(self) -> None:
+        if self.topics:
+            self.query_one(OptionList).highlighted = 0
+            self.show(0)
+
+    def _fill(self, text) -> str:
+        return text.fill(emergency_number=self.emergency_number).get(self.language)
+
+    def document(self, index: int) -> str:
+        """The Markdown of topic `index`, always ending with the safety net."""
+        topic = self.topics[index]
+        parts = [f"## {self._fill(topic.title)}", without_links(self._fill(topic.body))]
+        if self.safety_net is not None and topic is not self.safety_net:
+            parts += ["---", f"## {self._fill(self.safety_net.title)}", without_links(self._fill(self.safety_net.body))]
+        return "\n\n".join(parts)
+
+    def show(self, index: int) -> None:
+        if 0 <= index < len(self.topics) and index != self.shown:
+            self.shown = index
+            self.query_one(Markdown).update(self.document(index))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.show(event.option_index)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.show(event.option_index)
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.stop()  # never followed

@@ -1,0 +1,56 @@
+"""The UI's own words to the person, in every language it speaks (plain language).
+
+Flow text comes from the flow and the engine's reprompts from `chatbot.messages`;
+these are only the labels and hints of the screens themselves.
+"""
+
+from chatbot.text import Text
+
+
+def _t(en: str, es: str) -> Text:
+    return Text({"en": en, "es": es})
+
+
+LANGUAGES = {"en": "English", "es": "Español"}
+
+YES = _t("Yes", "Sí")
+NO = _t("No", "No")
+NOT_SURE = _t("Not sure", "No estoy seguro")
+SEND = _t("Send", "Enviar")
+BACK = _t("Back", "Atrás")
+RESTART = _t("Start again", "Empezar de nuevo")
+SUMMARY = _t("Summary", "Resumen")
+QUIT = _t("Quit", "Salir")
+SAVE = _t("Save", "Guardar")
+CLOSE = _t("Close", "Cerrar")
+
+PART = _t("Part {number} of {count}: {topic}", "Parte {number} de {count}: {topic}")
+QUESTION_NUMBER = _t("Question {number}", "Pregunta {number}")
+PICK_ONE = _t("Press the number of your answer, or click it.",
+              "Pulse el número de su respuesta, o haga clic en ella.")
+PICK_MANY = _t("Press numbers or click to choose. Enter sends.",
+               "Pulse números o haga clic para elegir. Enter envía.")
+CHOOSE_FIRST = _t("Please choose at least one answer, then send.",
+                  "Elija al menos una respuesta y luego envíe, por favor.")
+TEMPERATURE_PLACEHOLDER = _t("For example 37.5 or 99.5 F", "Por ejemplo 37.5 o 99.5 F")
+UNDERSTOOD = _t("I read this as {reading}.", "Lo leo como {reading}.")
+
+CALL_NOW = _t("Call {number} now", "Llame al {number} ahora")
+GO_TO_ED = _t("Or go to the nearest emergency department now.",
+              "O vaya ahora al servicio de urgencias más cercano.")
+SAY_ON_PHONE = _t("On the phone, say:", "Por teléfono, diga:")
+SEE_PROVIDER = _t("See your provider immediately", "Vea a su proveedor de inmediato")
+CONTACT_TODAY = _t("Contact your care team today.", "Comuníquese hoy con su equipo médico.")
+REASONS = _t("What needs care:", "Lo que necesita atención:")
+WHY = _t("Why: what you told me", "Por qué: lo que me dijo")
+WHY_NOTHING = _t("None of your answers showed a warning sign.",
+                 "Ninguna de sus respuestas mostró un signo de alarma.")
+
+CONFIRM_RESTART = _t("Start again? All your answers will be cleared.",
+                     "¿Empezar de nuevo? Se borrarán todas sus respuestas.")
+CONFIRM_YES = _t("Yes, start again", "Sí, empezar de nuevo")
+CONFIRM_NO = _t("No, go on", "No, seguir")
+
+SUMMARY_TITLE = _t("Summary for the nurse", "Resumen para la enfermera")
+SAVED = _t("Saved to {path}", "Guardado en {path}")
+NOT_SAVED = _t("Could not save the summary: {reason}", "No se pudo guardar el resumen: {reason}")

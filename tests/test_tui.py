@@ -1,0 +1,402 @@
+"""The Textual UI driven like a person would: keys and clicks on the real app (App.run_test + Pilot).
+
+Each test is a plain function that runs its scenario with `asyncio.run`. Long
+answers are set on the Input directly (a Pilot key press costs ~60 ms).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import stat
+
+import pytest
+from rich.console import Console
+
+from chatbot.engine import Conversation
+from chatbot.loader import load_flow
+from chatbot.tui import SymptomCheckerApp
+
+FLOW = load_flow()
+SIZE = (80, 24)
+ACTIVE_EFFECT = 0.2  # seconds a Button shows a tap (Button.active_effect_duration)
+
+# Keys that answer the bundled flow, from the first question to each level.
+KEYS_TO = {
+    "emergency": ["1", "enter"],
+    "urgent": ["7", "enter", "n", "n", "3", "6", ".", "8", "enter", "n", "n", "1", "enter",
+               "n", "n", "n", "n", "n", "n", "n", "y"],
+    "routine": ["7", "enter", "n", "n", "3", "6", ".", "8", "enter", "n", "n", "5", "enter",
+                "n", "n", "n", "n", "n", "n", "n"],
+}
+
+# The same paths as typed answers, to reach a screen quickly when the keys are not what is tested.
+ANSWERS_TO = {
+    "emergency": ["1"],
+    "urgent": ["7", "no", "no", "36.8", "no", "no", "1", "no", "no", "no", "no", "no", "no", "no", "yes"],
+    "routine": ["7", "no", "no", "36.8", "no", "no", "5", "no", "no", "no", "no", "no", "no", "no"],
+}
+
+# Clicks (a widget id, or ("type", text) to fill the temperature field) to each level. The
+# answers alternate where the flow allows: a button ignores a second tap while it shows the first.
+CLICKS_TO = {
+    "emergency": ["#choice-3", "#choice-send"],
+    "urgent": ["#choice-7", "#choice-send", "#answer-no", "#answer-yes", ("type", "37.2"), "#temperature-send",
+               "#answer-no", "#answer-yes", "#choice-5", "#choice-send", "#answer-yes", "#choice-1",
+               "#choice-send", "#answer-yes", "#answer-no", "#answer-yes", "#answer-no", "#answer-yes",
+               "#answer-no", "#answer-no", "#answer-yes"],
+    "routine": ["#choice-7", "#choice-send", "#answer-unsure", "#answer-no", "#temperature-not-measured",
+                "#answer-no", "#answer-yes", "#choice-5", "#choice-send", "#answer-no", "#answer-no",
+                "#answer-no", "#answer-yes", "#answer-no", "#answer-yes", "#answer-no", "#answer-no",
+                "#answer-no"],
+}
+
+
+def run(scenario, *, flow=FLOW, size=SIZE, **options):
+    """Run `scenario(app, pilot)` on a fresh app and return what it returns."""
+
+    async def main():
+        app = SymptomCheckerApp(flow, **options)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            return await scenario(app, pilot)
+
+    return asyncio.run(main())
+
+
+def screen_text(app) -> str:
+    """The screen as plain text, the way a person sees it (to check what is drawn, literally)."""
+    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True,
+                      force_terminal=True, color_system=None, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False)
+
+
+async def answer(app, pilot, answers):
+    """Answer through the app's own API, the way the replay driver does."""
+    for typed in answers:
+        app.answer(typed)
+        await pilot.pause()
+
+
+async def press(pilot, *keys):
+    for key in keys:
+        await pilot.press(key)
+    await pilot.pause()
+
+
+async def click_through(app, pilot, steps):
+    previous = None
+    for step in steps:
+        if isinstance(step, tuple):
+            app.screen.query_one("#temperature-input").value = step[1]
+        else:
+            if step == previous:  # a button ignores a second tap while it still shows the first
+                await pilot.pause(ACTIVE_EFFECT + 0.02)
+            await pilot.click(step)
+        previous = step
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("level", ["emergency", "urgent", "routine"])
+def test_each_level_is_reached_by_keyboard(level):
+    async def scenario(app, pilot):
+        await press(pilot, *KEYS_TO[level])
+        return app.state
+
+    state = run(scenario)
+    assert (state.screen, state.outcome_level, state.question_id) == ("outcome", level, None)
+
+
+@pytest.mark.parametrize("level", ["emergency", "urgent", "routine"])
+def test_each_level_is_reached_by_clicks(level):
+    async def scenario(app, pilot):
+        await click_through(app, pilot, CLICKS_TO[level])
+        return app.state, screen_text(app)
+
+    state, text = run(scenario)
+    assert (state.screen, state.outcome_level) == ("outcome", level)
+    expected = {"emergency": "Call 911 now", "urgent": "See your provider immediately",
+                "routine": "When to get help"}[level]
+    assert expected in text
+
+
+def test_the_first_screen_welcomes_and_asks_the_first_question():
+    async def scenario(app, pilot):
+        return app.state, screen_text(app)
+
+    state, text = run(scenario, size=(100, 40))
+    assert state.question_id == FLOW.start
+    assert state.choices[0] == "Chest pain or pressure" and state.choices[-1] == "None of these"
+    assert "Symptom checker for bone marrow failure" in text
+    assert "Part 1 of 5: Danger signs" in text
+    assert "Do you have any of these right now?" in text
+
+
+def test_going_back_changes_the_last_answer():
+    async def scenario(app, pilot):
+        await press(pilot, "7", "enter", "u")
+        asked = app.state
+        await press(pilot, "b")
+        back = app.state
+        await press(pilot, "n")
+        return asked, back, app.state
+
+    asked, back, changed = run(scenario)
+    assert asked.question_id == "feverish"
+    assert asked.answers[-1] == ("white_count", "Not sure")
+    assert back.question_id == "white_count"
+    assert back.answers == (("danger_signs", "None of these"),)
+    assert changed.question_id == "feverish"
+    assert changed.answers[-1] == ("white_count", "No")
+
+
+def test_the_back_button_leaves_an_outcome_and_shows_the_old_choices_ticked():
+    async def scenario(app, pilot):
+        await press(pilot, "1", "3", "enter")
+        assert app.state.outcome_level == "emergency"
+        await pilot.click("#back")
+        await pilot.pause()
+        return app.state
+
+    state = run(scenario)
+    assert (state.screen, state.question_id, state.outcome_level) == ("conversation", "danger_signs", None)
+    assert state.selected == (1, 3)
+    assert state.answers == ()
+
+
+def test_an_invalid_temperature_is_explained_then_a_valid_one_is_taken():
+    async def scenario(app, pilot):
+        await answer(app, pilot, ["7", "yes", "yes"])
+        field = app.screen.query_one("#temperature-input")
+        field.value = "50"
+        await pilot.pause()
+        await press(pilot, "enter")
+        refused = app.state, field.value
+        field.value = "100.4 F"
+        await pilot.pause()
+        understood = screen_text(app)
+        await press(pilot, "enter")
+        return refused, understood, app.state
+
+    (refused, kept), understood, taken = run(scenario)
+    assert refused.question_id == "temperature"
+    assert refused.error.startswith("50 is not a body temperature I can accept")
+    assert kept == "50"  # nothing typed is lost
+    assert "I read this as 100.4 °F = 38.0 °C." in understood
+    assert taken.error is None
+    assert taken.outcome_level == "emergency"
+    assert taken.answers[-1] == ("temperature", "38.0 °C (100.4 °F)")
+
+
+def test_multiple_choice_toggles_and_none_of_these_clears_the_others():
+    async def scenario(app, pilot):
+        seen = []
+        for key in ("1", "4", "7", "2", "2"):
+            await press(pilot, key)
+            seen.append(app.state.selected)
+        return seen
+
+    assert run(scenario) == [(1,), (1, 4), (7,), (2,), ()]
+
+
+@pytest.mark.parametrize("keys, error", [
+    (["enter"], "Please choose at least one answer, then send."),
+    (["9"], "There is no choice 9. Please choose a number from 1 to 7."),
+])
+def test_a_choice_that_cannot_be_taken_is_explained(keys, error):
+    async def scenario(app, pilot):
+        await press(pilot, *keys)
+        return app.state
+
+    state = run(scenario)
+    assert (state.question_id, state.error) == ("danger_signs", error)
+
+
+def test_restart_asks_first_and_no_keeps_the_answers():
+    async def scenario(app, pilot):
+        await press(pilot, "7", "enter", "n")
+        await press(pilot, "r")
+        asking = app.state.screen
+        await press(pilot, "n")
+        kept = app.state
+        await pilot.click("#restart")
+        await pilot.pause()
+        await pilot.click("#confirm-yes")
+        await pilot.pause()
+        return asking, kept, app.state
+
+    asking, kept, restarted = run(scenario)
+    assert asking == "confirm"
+    assert kept.question_id == "feverish" and len(kept.answers) == 2
+    assert restarted.question_id == "danger_signs" and restarted.answers == ()
+
+
+def test_the_emergency_screen_says_what_to_say_on_the_phone_with_the_configured_number():
+    async def scenario(app, pilot):
+        await press(pilot, "1", "2", "enter")
+        return screen_text(app)
+
+    text = run(scenario, emergency_number="112", size=(100, 40))
+    assert "Call 112 now" in text
+    assert "Or go to the nearest emergency department now." in text
+    assert "I have bone marrow failure and chest pain and I am short of breath at rest." in text
+    assert "Do you have any of these right now?  →  Chest pain or pressure" in text
+
+
+def test_the_routine_guidance_can_be_browsed_and_ends_with_the_safety_net():
+    async def scenario(app, pilot):
+        await answer(app, pilot, ANSWERS_TO["routine"])
+        guidance = app.screen.query_one("#guidance")
+        first = guidance.document(guidance.shown)
+        await press(pilot, "down", "down")
+        return first, guidance.shown, guidance.document(guidance.shown)
+
+    first, shown, third = run(scenario)
+    assert shown == 2
+    assert first.startswith("## This is general guidance")
+    assert third.startswith("## Treatments")
+    for document in (first, third):
+        assert document.rstrip().endswith("**If anything is new or worse, contact your care team today.**")
+        assert "## When to get help" in document
+
+
+def test_the_summary_lists_every_answer_and_is_saved_to_a_private_file(tmp_path):
+    async def scenario(app, pilot):
+        await answer(app, pilot, ANSWERS_TO["urgent"])
+        await press(pilot, "s")
+        screen = app.state.screen
+        shown = app.screen.text
+        await pilot.click("#summary-save")
+        await pilot.pause()
+        return screen, shown, app.screen.saved_to
+
+    screen, shown, saved_to = run(scenario, summary_dir=tmp_path)
+    assert screen == "summary"
+    assert "Result: URGENT: See your provider immediately" in shown
+    assert "U5  signs of an infection" in shown
+    for text in ("Do you have any of these right now? [danger_signs]", "Answer: None of these",
+                 "Finding: known_low_white_count = no", "Answer: 36.8 °C", "Finding: temperature = 36.8 °C",
+                 "Finding: infection_signs = yes", "Finding: symptoms_new_or_worse = yes"):
+        assert text in shown
+    [saved] = tmp_path.iterdir()
+    assert str(saved) == saved_to
+    assert saved.read_text(encoding="utf-8") == shown
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+
+
+def test_the_summary_closes_back_to_where_it_was_opened():
+    async def scenario(app, pilot):
+        await press(pilot, "7", "enter", "s")
+        opened = app.state.screen
+        await press(pilot, "escape")
+        return opened, app.state
+
+    opened, state = run(scenario)
+    assert opened == "summary"
+    assert (state.screen, state.question_id) == ("conversation", "white_count")
+
+
+def test_spanish_speaks_spanish_on_the_controls_and_the_engine_messages():
+    async def scenario(app, pilot):
+        await press(pilot, "7", "enter")
+        await press(pilot, "enter")  # a yes/no question: Enter on the focused Yes button answers it
+        labels = app.state.choices
+        await press(pilot, "b", "b")
+        await press(pilot, "9")
+        return labels, app.state.error
+
+    labels, error = run(scenario, language="es")
+    assert labels == ("Sí", "No")
+    assert error == "No hay opción 9. Elija un número del 1 al 7, por favor."
+
+
+def test_every_screen_fits_80_by_24():
+    async def scenario(app, pilot):
+        screens = {}
+        await answer(app, pilot, ["7", "yes", "yes"])
+        screens["temperature"] = screen_text(app)
+        await answer(app, pilot, ["39"])
+        screens["emergency"] = screen_text(app)
+        await press(pilot, "s")
+        screens["summary"] = screen_text(app)
+        return screens
+
+    for name, text in run(scenario).items():
+        lines = text.rstrip("\n").split("\n")
+        assert len(lines) <= 24 and max(map(len, lines)) <= 80, name
+        assert "Back" in text or "Close" in text, name  # the way out is never pushed off screen
+
+
+@pytest.mark.parametrize("before, typed, keys", [
+    ([], "None of these", ["7", "enter"]),
+    ([], "1, 3", ["1", "3", "enter"]),
+    (["7"], "dont know", ["u"]),
+    (["7"], "Yes", ["y"]),
+    (["7", "no", "yes"], "100.4 F", ["ctrl+u", "1", "0", "0", ".", "4", " ", "F", "enter"]),
+    (["7", "no", "yes"], "50", None),  # the engine refuses it: answer it with `answer` to see why
+    ([], "banana", None),
+])
+def test_answer_keys_are_the_keys_for_what_the_engine_reads(before, typed, keys):
+    async def scenario(app, pilot):
+        await answer(app, pilot, before)
+        found = app.answer_keys(typed)
+        if found is not None:
+            await press(pilot, *found)
+        return found, app.conversation.asked, dict(app.conversation.findings)
+
+    found, asked, findings = run(scenario)
+    assert found == keys
+    if keys is not None:  # pressing them did what answering would have done
+        expected = Conversation(FLOW)
+        expected.start()
+        for typed_answer in [*before, typed]:
+            expected.answer(typed_answer)
+        assert (asked, findings) == (expected.asked, expected.findings)
+
+
+def test_answer_keys_untick_what_was_ticked_before_going_back():
+    async def scenario(app, pilot):
+        await press(pilot, "1", "3", "enter", "b")
+        keys = app.answer_keys("2")
+        await press(pilot, *keys)
+        return keys, app.state
+
+    keys, state = run(scenario)
+    assert keys == ["1", "3", "2", "enter"]
+    assert state.answers == (("danger_signs", "Hard to breathe even when sitting still or lying down"),)
+
+
+def test_commands_load_lazily_so_the_ui_starts_without_them():
+    from chatbot.cli import command_name, named_commands
+    from chatbot.commands import COMMANDS, load
+
+    assert [load(name).NAME for name in COMMANDS] == [command_name(name) for name in COMMANDS]
+    assert named_commands([]) == [] and named_commands(["--flow", "x.yaml"]) == []
+    assert named_commands(["check", "flow.yaml"]) == ["check"]
+    assert named_commands(["--help"]) is None
+
+
+def test_starting_again_leaves_no_trace_of_the_last_person():
+    async def scenario(app, pilot):
+        await press(pilot, "1", "4")
+        ticked = app.state.selected
+        await press(pilot, "r", "y")
+        return ticked, app.state, app.summary_text()
+
+    ticked, state, summary = run(scenario)
+    assert ticked == (1, 4)
+    assert (state.question_id, state.selected, state.answers, state.error) == ("danger_signs", (), (), None)
+    assert "No question answered yet." in summary
+
+
+def test_the_language_can_change_mid_conversation():
+    async def scenario(app, pilot):
+        await answer(app, pilot, ["7"])
+        app.set_language("es")
+        await pilot.pause()
+        return app.state, screen_text(app)
+
+    state, text = run(scenario)
+    assert (state.language, state.question_id, state.choices) == ("es", "white_count", ("Sí", "No", "No estoy seguro"))
+    assert "Parte 2 de 5" in text and "Atrás" in text
