@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import yaml
 
 from chatbot.engine import WELCOME, Conversation
+from chatbot.loader import bundled_flow_path
 
 COMMENT_WIDTH = 72
 
@@ -54,6 +57,55 @@ def script_text(conversation: Conversation, name: str = "Recorded conversation",
         asking = flow.start if conversation.state == WELCOME else conversation.state
         lines.append(f"  question: {asking}")
     return "\n".join(lines) + "\n"
+
+
+def session_script(conversation: Conversation, script_path: str | Path, when: datetime | None = None) -> str:
+    """The script a tester's session is saved as (the UI's record key, `chatbot --record FILE`).
+
+    Named for when it was recorded; its `flow:` is written relative to where it is
+    saved, unless the flow is the bundled one (which replay uses by default).
+    """
+    flow_file = Path(conversation.flow.file)
+    bundled = flow_file.resolve() == bundled_flow_path().resolve()
+    name = f"Recorded conversation, {(when or datetime.now()):%Y-%m-%d %H:%M}"
+    return script_text(conversation, name=name, flow_path=None if bundled else flow_file, script_path=script_path)
+
+
+def script_filename(when: datetime | None = None) -> str:
+    return f"conversation-{(when or datetime.now()):%Y%m%d-%H%M%S}.yaml"
+
+
+def new_script_path(directory: str | Path, when: datetime | None = None) -> Path:
+    """A file name for a new script in `directory` that no file has yet."""
+    directory = Path(directory)
+    stem = script_filename(when)[:-len(".yaml")]
+    for attempt in range(1, 100):
+        path = directory / (f"{stem}.yaml" if attempt == 1 else f"{stem}-{attempt}.yaml")
+        if not path.exists():
+            return path
+    raise FileExistsError(f"too many scripts named {stem}*.yaml in {directory}")
+
+
+def save_new_script(text: str, path: str | Path) -> Path:
+    """Write a script to `path`, a file that must not exist yet (never over another one)."""
+    path = Path(path)
+    with open(path, "x", encoding="utf-8") as file:
+        file.write(text)
+    return path
+
+
+def write_script(text: str, path: str | Path) -> Path:
+    """Write a script to `path`, replacing what was there; a reader never sees half a file."""
+    path = Path(path)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def yaml_string(text: str) -> str:

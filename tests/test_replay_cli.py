@@ -62,7 +62,6 @@ def test_unreadable_scripts_exit_2_with_every_problem_positioned(tmp_path, capsy
 @pytest.mark.parametrize("argv, message", [
     (["replay", "no/such/folder"], "no/such/folder:1:1: no such script file or folder"),
     (["replay", str(SUITE / "openings")], "no scripts in"),
-    (["replay", SUITE_ARG, "--tui"], "not built yet"),
     (["replay", SUITE_ARG, "--flow", str(HERE / "bad_flows" / "undefined_state.yaml")],
      "transition to undefined state"),
 ])

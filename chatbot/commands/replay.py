@@ -28,14 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fail-under", type=float, metavar="PCT",
                         help="exit 1 when coverage is below PCT percent (implies --coverage)")
     parser.add_argument("--tui", action="store_true",
-                        help="replay through the Textual UI, headless (not built yet)")
+                        help="replay through the Textual UI, headless: the keys a person would press, and the "
+                             "checks made on what the screen shows")
 
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    if args.tui:
-        print("chatbot replay --tui: replaying through the Textual UI is not built yet", file=sys.stderr)
-        return 2
     try:
         scripts = ScriptReader(args.flow or args.global_flow).read(args.paths)
     except FlowError as error:
@@ -45,8 +43,12 @@ def run(args: argparse.Namespace) -> int:
     if not scripts:
         print(f"no scripts in {', '.join(args.paths)} (openings alone are not scripts)", file=sys.stderr)
         return 2
-    # --tui, when the UI has its Pilot driver: asyncio.run over run_script_async with that driver instead.
-    runs = [run_script(script, EngineDriver(script.flow, script.language)) for script in scripts]
+    if args.tui:
+        from chatbot.replay.pilot import replay_through_ui  # Textual loads only here, for --tui
+
+        runs = replay_through_ui(scripts)
+    else:
+        runs = [run_script(script, EngineDriver(script.flow, script.language)) for script in scripts]
     for run in runs:
         where = f"{run.script.file}:{run.script.at.line}"
         if run.passed:
@@ -57,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     failed = sum(1 for run in runs if not run.passed)
     seconds = time.perf_counter() - started
     print(f"{len(runs)} script{'s' if len(runs) != 1 else ''}: "
-          + (f"{failed} failed, {len(runs) - failed} passed" if failed else "all passed") + f" in {seconds:.2f} s")
+          + (f"{failed} failed, {len(runs) - failed} passed" if failed else "all passed") + f" in {seconds:.2f} s"
+          + (", through the Textual UI" if args.tui else ""))
     status = 1 if failed else 0
     coverage = coverage_of(runs) if args.coverage or args.fail_under is not None else []
     for each in coverage:
