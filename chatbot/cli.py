@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Iterable
 
 from chatbot import __version__
 from chatbot.commands import COMMANDS, load
+from chatbot.kiosk import add_kiosk_arguments, kiosk_refused
 from chatbot.problems import FlowError
 
 
@@ -29,6 +31,10 @@ def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentPars
                         help="the language of the conversation: en or es (default: the flow's first)")
     parser.add_argument("--summary-dir", default=None, metavar="DIR",
                         help="where the nurse's summary is saved (default: the current directory)")
+    parser.add_argument("--record", default=None, metavar="FILE",
+                        help="keep the session as a replay script in FILE (docs/replay.md), written when an "
+                             "outcome is reached and again on exit; the w key saves it there too")
+    add_kiosk_arguments(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         if commands is not None and name not in commands:
@@ -54,10 +60,31 @@ def named_commands(argv: list[str]) -> list[str] | None:
     return [name for name in COMMANDS if command_name(name) in argv]
 
 
+def record_refused(args: argparse.Namespace) -> str | None:
+    """Why `--record FILE` cannot be used here, or None."""
+    if args.command is not None:
+        return f"--record keeps a conversation in the UI; it does nothing for '{args.command}'"
+    if getattr(args, "kiosk", False):
+        return "--record cannot be used with --kiosk: a kiosk keeps nothing of the person who used it"
+    if Path(args.record).is_dir():
+        return f"--record {args.record}: that is a folder; name the script file to write"
+    folder = Path(args.record).parent
+    if not folder.is_dir():
+        return f"--record {args.record}: there is no folder {folder}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(named_commands(argv))
     args = parser.parse_args(argv)
+    refused = kiosk_refused(args)
+    if refused:
+        parser.error(refused)
+    if args.record is not None:
+        refused = record_refused(args)
+        if refused:
+            parser.error(refused)
     try:
         if args.command is None:
             from chatbot.tui import run_app  # Textual only loads when a screen is drawn

@@ -1,7 +1,11 @@
 """The Textual UI: draws the engine's steps and sends it the person's answers, nothing more.
 
-`SymptomCheckerApp(flow, emergency_number=, language=, summary_dir=)` is the one
-entry point for people, tests, the kiosk and the replay driver.
+`SymptomCheckerApp(flow, emergency_number=, language=, summary_dir=, theme=)` is the one
+entry point for people, tests, the kiosk and the replay driver. `theme` is "default"
+(calm colours) or "high-contrast" (black, white and yellow, touch-sized buttons).
+Kiosk mode is the same app made unescapable and self-clearing: `KioskApp(flow,
+kiosk=KioskOptions(...))` in `chatbot.widgets.kiosk` (`chatbot --kiosk`), with its
+own screens `welcome`, `still-there` and `staff-pin`, and #done on the outcome screens.
 
 Drive it like a person (keys, clicks: `answer_keys(typed)` gives the keys for an
 answer) or through its methods: `answer(typed)`, `go_back()`, `start_over()` (no
@@ -13,15 +17,16 @@ Stable ids. Screens: `conversation`, `outcome` (class emergency, urgent or
 routine), `summary`, `confirm`. Conversation: #progress, #chat, #question, #error,
 #yes-no (#answer-yes, #answer-no, #answer-unsure), #choices (#choice-1..,
 #choice-send), #temperature (#temperature-input, #temperature-send,
-#temperature-understood, #temperature-not-measured). Every screen: #nav (#back,
-#restart, #summary, #quit; `NAV` chooses which). Outcomes: #outcome-title,
+#temperature-understood, #temperature-not-measured). Every screen: #nav (#done,
+#back, #restart, #summary, #record, #quit; `NAV` and `OUTCOME_NAV` choose which).
+Outcomes: #outcome-title,
 #emergency-digits, #say-line, #reasons, #why, #guidance (#guidance-topics,
 #guidance-text). Summary: #summary-text, #summary-save, #summary-close,
 #summary-saved. Confirm: #confirm-yes, #confirm-no.
 
 Keys: y / n / u answer yes, no, not sure; 1-9 pick or tick a choice; Enter sends;
 b or Escape goes back; r starts again (after a confirmation); s shows the summary
-(and saves it there); q quits.
+(and saves it there); w saves the session as a replay script (`save_script`); q quits.
 """
 
 from __future__ import annotations
@@ -55,7 +60,26 @@ CALM = Theme(
     panel="#243847",
     dark=True,
 )
-THEMES = {theme.name: theme for theme in (CALM,)}
+# Kiosk mode's default: black, white and yellow only, every text at least 15:1 on its background.
+HIGH_CONTRAST = Theme(
+    name="high-contrast",
+    primary="#FFE000",
+    secondary="#FFFFFF",
+    accent="#FFE000",
+    warning="#FFE000",
+    error="#FFE000",
+    success="#FFFFFF",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#262626",
+    dark=True,
+)
+THEMES = {theme.name: theme for theme in (CALM, HIGH_CONTRAST)}
+THEME_NAMES = {"default": CALM.name, "high-contrast": HIGH_CONTRAST.name}
+"""What `--theme` accepts, and the theme each means."""
+STYLE_SHEET = Path(__file__).with_name("tui.tcss")
+HIGH_CONTRAST_STYLES = Path(__file__).with_name("high-contrast.tcss")  # large, touch-sized controls
 
 
 @dataclass(frozen=True)
@@ -84,25 +108,36 @@ class ViewState:
 class SymptomCheckerApp(App[None]):
     """The symptom checker: a conversation, then an outcome screen and a summary for the nurse."""
 
-    CSS_PATH = Path(__file__).with_name("tui.tcss")  # absolute: subclasses may live elsewhere
+    CSS_PATH = STYLE_SHEET  # absolute: subclasses may live elsewhere
     TITLE = "Symptom checker"
     ENABLE_COMMAND_PALETTE = False  # nothing but the conversation: no theme or quit menu for a patient
-    NAV = ("back", "restart", "summary", "quit")
-    """The buttons at the bottom of every screen (a kiosk leaves out "quit" and overrides `action_quit`)."""
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # a screen's class: roomier controls when tall
+    NAV = ("back", "restart", "summary", "record", "quit")
+    """The buttons at the bottom of every screen (a kiosk leaves out "quit" and overrides `action_quit`,
+    and leaves out "record": the w key saves a replay script only where "record" is in `NAV`)."""
+    OUTCOME_NAV = NAV
+    """The buttons at the bottom of an outcome screen (a kiosk adds a large "done")."""
+    record_to: Path | None = None
+    """`chatbot --record FILE`: the session is written there as a replay script at each outcome and on exit."""
     # The theme from the very first style sheet: setting `theme` later parses every style again.
     theme: Reactive[str] = Reactive(CALM.name)
 
     def __init__(self, flow: Flow, *, emergency_number: str | None = None, language: str | None = None,
-                 summary_dir: str | Path | None = None) -> None:
-        super().__init__()
+                 summary_dir: str | Path | None = None, theme: str = "default") -> None:
+        theme = THEME_NAMES.get(theme, theme)
+        if theme not in THEMES:
+            raise ValueError(f"no theme called {theme!r}: choose {' or '.join(THEME_NAMES)}")
+        super().__init__(css_path=[STYLE_SHEET, HIGH_CONTRAST_STYLES] if theme == HIGH_CONTRAST.name else None)
         self.flow = flow
         self.emergency_number = printable(emergency_number or flow.emergency_number, 32)
         self.conversation = Conversation(flow, language)
         self.summary_dir = Path(summary_dir) if summary_dir is not None else Path.cwd()
         self.conversation_screen = ConversationScreen(flow, self.conversation.language, id="conversation")
         self.conversation_screen.when_ready = lambda: self._draw(self.conversation.start())
-        for theme in THEMES.values():
-            self.register_theme(theme)
+        for known in THEMES.values():
+            self.register_theme(known)
+        if theme != CALM.name:
+            self.theme = theme  # before the first style sheet is built, so it costs nothing
 
     def get_theme(self, theme_name: str) -> Theme | None:
         """Our themes are known before `App.__init__` builds the first style sheet."""
@@ -121,7 +156,10 @@ class SymptomCheckerApp(App[None]):
         """Answer the current question with `typed`, as if typed or clicked."""
         if self.conversation.finished:
             return self.conversation.current
-        return self._draw(self.conversation.answer(printable(typed, None)))
+        step = self._draw(self.conversation.answer(printable(typed, None)))
+        if self.record_to is not None and isinstance(step, Result):
+            self.keep_recording()  # `--record FILE`: kept at each outcome, and again on exit
+        return step
 
     def answer_keys(self, typed: str) -> list[str] | None:
         """The keys a person would press to give `typed` to the current question, or None.
@@ -232,11 +270,53 @@ class SymptomCheckerApp(App[None]):
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Never: nothing shown here may open a browser on this machine."""
 
+    # -- recording the session as a replay script (docs/replay.md) -------------------------------
+
+    script_saved_to: Path | None = None
+    recording_problem: str | None = None
+    """Why the session could not be saved as a script the last time, shown on exit by `run_app`."""
+
+    def save_script(self) -> Path:
+        """Save the conversation so far as a replay script: to `record_to`, else to a new file here."""
+        from chatbot.recording import new_script_path, save_new_script, session_script, write_script
+
+        if self.record_to is not None:
+            path = write_script(session_script(self.conversation, self.record_to), self.record_to)
+        else:
+            path = new_script_path(Path.cwd())
+            save_new_script(session_script(self.conversation, path), path)
+        self.script_saved_to, self.recording_problem = path, None
+        return path
+
+    def keep_recording(self) -> Path | None:
+        """Save the script and tell the person where it went (or why it could not be saved)."""
+        from chatbot.widgets import words
+
+        try:
+            path = self.save_script()
+        except OSError as error:
+            where = self.record_to or Path.cwd()
+            self.recording_problem = words.SCRIPT_NOT_SAVED.fill(
+                reason=f"{error.strerror or error} ({where})").get(self.language)
+            self.notify(self.recording_problem, severity="error", markup=False)
+            return None
+        self.notify(words.SCRIPT_SAVED.fill(path=str(path)).get(self.language), markup=False)
+        return path
+
+    def action_record(self) -> None:
+        """The w key: keep the session as a replay script, only where `NAV` offers "record"."""
+        if "record" in self.NAV:
+            self.keep_recording()
+
+    def on_unmount(self) -> None:
+        if self.record_to is not None:
+            self.keep_recording()  # an unfinished session is kept too
+
     # -- drawing ----------------------------------------------------------------------------
 
     def _draw(self, step: Step, previous: Turn | None = None) -> Step:
         screen = self.conversation_screen
-        while len(self.screen_stack) > 1:
+        while self.screen is not screen and len(self.screen_stack) > 1:  # a kiosk keeps a screen below
             self.pop_screen()
         if isinstance(step, Prompt):
             screen.show_prompt(step, self.conversation.transcript, previous)
@@ -254,11 +334,20 @@ def run_app(args) -> int:
     from chatbot.flowcache import load_flow_cached
 
     flow = load_flow_cached(getattr(args, "global_flow", None))
+    if getattr(args, "kiosk", False):
+        from chatbot.widgets.kiosk import run_kiosk
+
+        return run_kiosk(flow, args)
     # Textual writes frames from a thread: let it take the GIL from a busy main thread within
     # 1 ms instead of 5, so that a frame reaches the terminal as soon as it is drawn.
     sys.setswitchinterval(0.001)
     app = SymptomCheckerApp(flow, emergency_number=getattr(args, "emergency_number", None),
                             language=getattr(args, "language", None),
-                            summary_dir=getattr(args, "summary_dir", None))
+                            summary_dir=getattr(args, "summary_dir", None),
+                            theme=getattr(args, "theme", None) or "default")
+    if getattr(args, "record", None):
+        app.record_to = Path(args.record)
     app.run()
+    if app.recording_problem:
+        print(app.recording_problem, file=sys.stderr)
     return app.return_code or 0

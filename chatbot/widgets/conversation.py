@@ -27,10 +27,11 @@ NAV_BINDINGS = [
     Binding("b,escape", "app.back", "Back", show=False),
     Binding("r", "app.restart", "Start again", show=False),
     Binding("s", "app.summary", "Summary", show=False),
+    Binding("w", "app.record", "Save script", show=False),
     Binding("q", "app.quit", "Quit", show=False),
 ]
-NAV_BUTTONS = (("back", words.BACK, "b"), ("restart", words.RESTART, "r"), ("summary", words.SUMMARY, "s"),
-               ("quit", words.QUIT, "q"))
+NAV_BUTTONS = (("done", words.DONE, "d"), ("back", words.BACK, "b"), ("restart", words.RESTART, "r"),
+               ("summary", words.SUMMARY, "s"), ("record", words.RECORD, "w"), ("quit", words.QUIT, "q"))
 
 
 def nav_bar(language: str, shown: tuple[str, ...]) -> ComposeResult:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -36,7 +37,7 @@ class OutcomeScreen(Screen):
     """Shared by the three levels: the result, why, and the way back or to the summary."""
 
     CSS_PATH = STYLES / "outcome.tcss"
-    BINDINGS = NAV_BINDINGS
+    BINDINGS = [*NAV_BINDINGS, Binding("d", "done", "Done", show=False)]
 
     def __init__(self, result: Result, flow: Flow, *, emergency_number: str, language: str) -> None:
         super().__init__(id="outcome", classes=result.level)
@@ -63,7 +64,7 @@ class OutcomeScreen(Screen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="outcome-body"):
             yield from self.body()
-        yield from nav_bar(self.language, self.app.NAV)
+        yield from nav_bar(self.language, self.app.OUTCOME_NAV)
 
     def body(self) -> ComposeResult:
         yield Static(self.text(self.result.outcome.title), id="outcome-title")
@@ -75,6 +76,11 @@ class OutcomeScreen(Screen):
 
     def focus_start(self) -> None:
         self.query_one("#outcome-body").focus()
+
+    def action_done(self) -> None:
+        """Finished: only where the app offers "done" (a kiosk), which then wipes the session."""
+        if "done" in self.app.OUTCOME_NAV:
+            self.app.action_done()
 
 
 class EmergencyScreen(OutcomeScreen):
@@ -120,7 +126,7 @@ class RoutineScreen(OutcomeScreen):
             yield from self.body()
         yield GuidanceBrowser(self.flow, emergency_number=self.emergency_number, language=self.language,
                               id="guidance")
-        yield from nav_bar(self.language, self.app.NAV)
+        yield from nav_bar(self.language, self.app.OUTCOME_NAV)
 
     def focus_start(self) -> None:
         self.query_one("#guidance-topics").focus()

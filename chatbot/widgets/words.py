@@ -54,3 +54,20 @@ CONFIRM_NO = _t("No, go on", "No, seguir")
 SUMMARY_TITLE = _t("Summary for the nurse", "Resumen para la enfermera")
 SAVED = _t("Saved to {path}", "Guardado en {path}")
 NOT_SAVED = _t("Could not save the summary: {reason}", "No se pudo guardar el resumen: {reason}")
+
+RECORD = _t("Save script", "Guardar guion")
+SCRIPT_SAVED = _t("Saved this conversation as a test script: {path}",
+                  "Conversación guardada como guion de prueba: {path}")
+SCRIPT_NOT_SAVED = _t("Could not save the test script: {reason}", "No se pudo guardar el guion de prueba: {reason}")
+
+# -- kiosk mode ---------------------------------------------------------------------------
+
+START = _t("Start", "Empezar")
+DONE = _t("Done", "Terminar")
+CHOOSE_LANGUAGE = _t("Language:", "Idioma:")
+STILL_THERE = _t("Are you still there?", "¿Sigue ahí?")
+STILL_THERE_HINT = _t("Tap the button or press any key to go on.",
+                      "Toque el botón o pulse cualquier tecla para seguir.")
+CLEARING_IN = _t("In {seconds} s your answers will be cleared for the next person.",
+                 "En {seconds} s se borrarán sus respuestas para la próxima persona.")
+CONTINUE = _t("Yes, continue", "Sí, seguir")

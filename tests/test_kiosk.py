@@ -1,0 +1,402 @@
+"""Kiosk mode driven like a person would: the welcome, keys that must do nothing, the idle
+warning and wipe, Done, and the high-contrast look (the real app, App.run_test + Pilot).
+
+Times are fractions of a second here (`FAST`); `SLOW` keeps the idle clock out of the way.
+Taps go through the app as a terminal sends them (`tap`), because Pilot's own clicks skip
+the app's input handling, where the kiosk notes activity.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from dataclasses import replace
+
+import pytest
+from rich.console import Console
+from textual import events
+from textual.widgets import Button, Input
+
+from chatbot.kiosk import KioskOptions
+from chatbot.loader import load_flow
+from chatbot.tui import SymptomCheckerApp
+from chatbot.widgets.kiosk import KioskApp
+from test_tui import ANSWERS_TO
+
+FLOW = load_flow()
+SIZE = (80, 24)
+FAST = KioskOptions(idle_timeout=0.3, idle_warning=0.3)
+SLOW = KioskOptions(idle_timeout=60, idle_warning=60)
+
+NAMED_KEYS = ["ctrl+c", "ctrl+q", "ctrl+z", "ctrl+backslash", "ctrl+d", "ctrl+p", "escape"]
+FUNCTION_KEYS = [f"f{number}" for number in range(1, 25)]
+ESCAPE_KEYS = NAMED_KEYS + FUNCTION_KEYS
+
+# Answers that leave marks only this person could have left: a temperature, and questions
+# that are only shown once asked (not "Not sure": a fresh screen has that button, hidden).
+PERSONAL = ["7", "not sure", "yes", "38.7"]
+PERSONAL_MARKS = ["38.7", "white blood cell count", "feverish"]
+
+
+@pytest.fixture(autouse=True)
+def kiosk_folders(tmp_path, monkeypatch):
+    """The kiosk's log and the staff PIN in a scratch folder, never the user's own."""
+    monkeypatch.setenv("CHATBOT_LOG_DIR", str(tmp_path / "log"))
+    monkeypatch.setenv("CHATBOT_CONFIG_DIR", str(tmp_path / "config"))
+    return tmp_path
+
+
+def run(scenario, *, options=SLOW, size=SIZE, app_class=KioskApp, **kwargs):
+    """Run `scenario(app, pilot)` on a fresh kiosk and return what it returns."""
+
+    async def main():
+        app = app_class(FLOW, kiosk=options, **kwargs)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            return await scenario(app, pilot)
+
+    return asyncio.run(main())
+
+
+def screen_text(app) -> str:
+    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True,
+                      force_terminal=True, color_system=None, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False)
+
+
+def widget_text(widget) -> str:
+    """What a widget would draw, as plain text, and any value it holds."""
+    parts = []
+    if isinstance(widget, Input):
+        parts.append(widget.value)
+    if isinstance(widget, Button):
+        parts.append(str(widget.label))
+    try:
+        rendered = widget.render()
+    except Exception:  # a widget that cannot render off screen holds no text to check
+        rendered = ""
+    if hasattr(rendered, "plain"):
+        parts.append(rendered.plain)
+    elif isinstance(rendered, str):
+        parts.append(rendered)
+    else:
+        console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+        console.print(rendered)
+        parts.append(console.export_text(styles=False))
+    return "\n".join(parts)
+
+
+def all_text(app) -> str:
+    """Every text in every widget of every screen the app holds, shown or not."""
+    screens = list(app.screen_stack) + [app.conversation_screen]
+    texts = [screen_text(app)]
+    for screen in screens:
+        texts += [widget_text(widget) for widget in screen.walk_children(with_self=False)]
+    return "\n".join(texts)
+
+
+async def tap(app, pilot, selector: str, screen=None) -> None:
+    """A tap or click on a widget (of the screen on top, or `screen`), sent through the app as the
+    terminal's driver sends it."""
+    widget = (screen or app.screen).query_one(selector)
+    x, y = widget.region.offset.x + 1, widget.region.offset.y + widget.region.height // 2
+    for kind in (events.MouseDown, events.MouseUp):
+        app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y))
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def send_keys(app, pilot, keys) -> None:
+    """Keys as the terminal's driver delivers them, all at once, then a pause.
+
+    The same path as `pilot.press` (the driver hands each key to the app) without its wait
+    for idle after every key, so that thirty keys cost one pause.
+    """
+    for key in keys:
+        app._driver.send_message(events.Key(key, None))
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def start(app, pilot, answers=()):
+    await tap(app, pilot, "#start")
+    for typed in answers:
+        app.answer(typed)
+        await pilot.pause()
+
+
+async def wait_for(pilot, condition, most: float = 2.0) -> None:
+    """Pause until `condition()` holds (a bounded wait, for the idle clock)."""
+    for _ in range(int(most / 0.05)):
+        if condition():
+            await pilot.pause()  # and drawn
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the kiosk did not get there in time")
+
+
+# -- the welcome ------------------------------------------------------------------------------
+
+def test_the_kiosk_opens_on_the_welcome_with_a_choice_of_language_and_no_way_out():
+    async def scenario(app, pilot):
+        return app.state, screen_text(app), [button.id for button in app.screen.query(Button)]
+
+    state, text, buttons = run(scenario)
+    assert state.screen == "welcome"
+    for words in ("Symptom checker for bone marrow failure", "It takes about three minutes.",
+                  "This is not a diagnosis", "English", "Español", "Start"):
+        assert words in text
+    assert buttons == ["language-en", "language-es", "start"]
+
+
+def test_choosing_espanol_runs_the_conversation_in_spanish():
+    async def scenario(app, pilot):
+        await tap(app, pilot, "#language-es")
+        welcome = screen_text(app)
+        await tap(app, pilot, "#start")
+        return welcome, app.state, screen_text(app)
+
+    welcome, state, text = run(scenario)
+    assert "Revisión de síntomas" in welcome and "Empezar" in welcome
+    assert (state.screen, state.language, state.question_id) == ("conversation", "es", FLOW.start)
+    assert "Parte 1 de 5" in text and "Atrás" in text
+
+
+# -- keys that must do nothing -------------------------------------------------------------------
+
+async def _on_welcome(app, pilot):
+    pass
+
+
+async def _mid_conversation(app, pilot):
+    await start(app, pilot, ["7", "no"])
+    await pilot.press("1")  # the controls hold something unsent: it must stay
+
+
+async def _at_an_outcome(app, pilot):
+    await start(app, pilot, ["1"])
+
+
+async def _confirming_a_restart(app, pilot):
+    await start(app, pilot, ["7"])
+    await pilot.press("r")
+
+
+@pytest.mark.parametrize("reach", [_mid_conversation, _on_welcome, _at_an_outcome, _confirming_a_restart],
+                         ids=["conversation", "welcome", "outcome", "confirm"])
+def test_quit_suspend_palette_escape_and_function_keys_do_nothing(reach, keys=ESCAPE_KEYS):
+    async def scenario(app, pilot):
+        await reach(app, pilot)
+        before = app.state, screen_text(app)
+        await pilot.press(*keys[:3])
+        await send_keys(app, pilot, keys[3:])
+        return before, (app.state, screen_text(app)), app.is_running, app.return_code, len(app._notifications)
+
+    before, after, running, return_code, notices = run(scenario)
+    assert running and return_code is None
+    assert after == before
+    assert notices == 0  # not even Textual's "press ctrl+q to quit"
+
+
+def test_no_quit_summary_or_save_and_textual_own_ways_out_do_nothing(tmp_path, monkeypatch):
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")  # where a summary or a script would be written
+
+    async def scenario(app, pilot):
+        await start(app, pilot)
+        asked = [button.id for button in app.screen.query("#nav Button")]
+        await pilot.press("s", "q", "w")  # summary, quit and save script in the normal app
+        for action in ("quit", "app.quit", "help_quit", "suspend_process", "command_palette", "change_theme",
+                       "summary", "record"):
+            await app.run_action(action)
+        await pilot.pause()
+        after = app.is_running, app.state.screen, app.state.question_id
+        app.answer("1")
+        await pilot.pause()
+        return asked, after, [button.id for button in app.screen.query("#nav Button")]
+
+    asked, after, outcome = run(scenario)
+    assert list((tmp_path / "here").iterdir()) == []
+    assert asked == ["back", "restart"] and outcome == ["done", "back", "restart"]
+    assert after == (True, "conversation", FLOW.start)
+
+
+def test_the_kiosk_has_no_bindings_of_its_own_to_leave():
+    bindings = {key for binding in KioskApp.BINDINGS for key in binding.key.split(",")}
+    assert not bindings & {"ctrl+q", "ctrl+c", "ctrl+z", "ctrl+p"}
+    assert not KioskApp.ENABLE_COMMAND_PALETTE
+
+
+# -- idle: the warning, going on, and the wipe ---------------------------------------------------
+
+def test_idle_asks_are_you_still_there_and_a_key_or_a_tap_anywhere_carries_on():
+    async def scenario(app, pilot):
+        await start(app, pilot, ["7", "no"])
+        before = app.state
+        below = app.screen
+        seen = []
+        for carry_on in ("key", "tap"):
+            app.kiosk = replace(app.kiosk, idle_timeout=0.3)
+            await wait_for(pilot, lambda: app.screen.id == "still-there")
+            seen.append(screen_text(app))
+            app.kiosk = replace(app.kiosk, idle_timeout=60)  # no second warning while we look
+            if carry_on == "key":
+                await pilot.press("y")  # it goes on, and is not taken as an answer below
+            else:
+                await tap(app, pilot, "#answer-no", screen=below)  # under the dialog: not a click on it
+                await pilot.pause(0.1)  # a click would have answered by now
+            seen.append(app.state)
+        return before, seen
+
+    before, (warning, after_key, _, after_tap) = run(scenario, options=KioskOptions(idle_timeout=60,
+                                                                                     idle_warning=5))
+    assert "Are you still there?" in warning and "Yes, continue" in warning
+    assert "In 5 s your answers will be cleared" in warning
+    assert after_key == before and after_tap == before
+
+
+def test_the_countdown_runs_down_then_everything_of_the_person_is_wiped():
+    async def scenario(app, pilot):
+        await start(app, pilot, PERSONAL)
+        seen = all_text(app)
+        old_screen, old_session = app.conversation_screen, app.session
+        app.kiosk = FAST  # only now: a slow machine's pause while answering is not a person gone
+        await wait_for(pilot, lambda: app.screen.id == "still-there")
+        await wait_for(pilot, lambda: not app.wiping and app.screen.id == "welcome")
+        await pilot.pause()
+        chats = [chat.answers for screen in app.screen_stack for chat in screen.query("#chat")]
+        return (seen, all_text(app), app.conversation.transcript, chats,
+                [screen.id for screen in app.screen_stack], app.conversation_screen is not old_screen,
+                old_screen.is_attached, app.session != old_session)
+
+    seen, left, transcript, answers, screens, replaced, attached, new_session = run(scenario)
+    for mark in PERSONAL_MARKS:
+        assert mark in seen  # the check can fail: the marks were there
+        assert mark not in left
+    assert transcript == [] and answers == [()]  # one chat, and nothing in it
+    assert screens == ["kiosk", "conversation", "welcome"]
+    assert replaced and not attached
+    assert new_session
+
+
+def test_done_wipes_at_once_by_tap_or_by_the_d_key():
+    async def scenario(app, pilot):
+        await start(app, pilot, [*PERSONAL, "no"])
+        outcome = app.state
+        seen = all_text(app)
+        await tap(app, pilot, "#done")
+        await wait_for(pilot, lambda: not app.wiping and app.screen.id == "welcome")
+        left = all_text(app), app.state
+        await start(app, pilot, ["1"])
+        await pilot.press("d")
+        await wait_for(pilot, lambda: not app.wiping and app.screen.id == "welcome")
+        await tap(app, pilot, "#start")
+        return outcome, seen, left, app.state
+
+    outcome, seen, (left, wiped), again = run(scenario)
+    assert outcome.screen == "outcome"
+    assert "38.7" in seen and "38.7" not in left
+    assert (wiped.language, wiped.answers) == ("en", ())
+    assert (again.screen, again.question_id, again.answers) == ("conversation", FLOW.start, ())
+
+
+def test_idle_on_the_welcome_only_sets_it_back_to_its_first_language():
+    async def scenario(app, pilot):
+        await tap(app, pilot, "#language-es")
+        chosen = app.state.language
+        shown = set()
+
+        def back_in_english():
+            shown.add(app.screen.id)
+            return not app.wiping and app.state.language == "en"
+
+        await wait_for(pilot, back_in_english)
+        return chosen, shown, app.state, screen_text(app)
+
+    chosen, shown, state, text = run(scenario, options=FAST)
+    assert chosen == "es"
+    assert "still-there" not in shown  # never "Are you still there?" on the welcome
+    assert (state.screen, state.language) == ("welcome", "en")
+    assert "Start" in text
+
+
+# -- the look: high contrast, large controls, 80x24 ------------------------------------------------
+
+def test_kiosk_mode_is_high_contrast_by_default_and_the_default_theme_can_be_chosen():
+    async def scenario(app, pilot):
+        return app.theme
+
+    assert run(scenario) == "high-contrast"
+    assert run(scenario, theme="default") == "calm"
+
+
+async def _screens(app, pilot):
+    """Every kiosk screen, as text, with the heights of its buttons."""
+    shots = {}
+
+    def shoot(name):
+        shots[name] = (screen_text(app), [button.outer_size.height for button in app.screen.query(Button)
+                                          if all(node.display for node in button.ancestors_with_self[:-1])])
+
+    shoot("welcome")
+    await start(app, pilot, ["7"])
+    shoot("yes-no")
+    app.answer("no")
+    app.answer("yes")
+    await pilot.pause()
+    shoot("temperature")
+    for level in ("emergency", "urgent", "routine"):
+        app.start_over()
+        await pilot.pause()  # the last outcome screen is gone before the next takes its id
+        for typed in ANSWERS_TO[level]:
+            app.answer(typed)
+        await pilot.pause()
+        shoot(level)
+    app.last_input -= 1000
+    app._look_at_idle_clock()  # what the idle clock does next, without waiting for it
+    await pilot.pause()
+    shoot("still-there")
+    app.open_staff_dialog()
+    await pilot.pause()
+    shoot("staff-pin")
+    return shots
+
+
+def test_every_kiosk_screen_fits_80_by_24_and_its_buttons_are_touch_sized(size=(80, 24)):
+    shots = run(_screens, size=size, options=KioskOptions(idle_timeout=60, idle_warning=60, pin_timeout=60))
+    assert set(shots) >= {"welcome", "yes-no", "temperature", "emergency", "urgent", "routine", "still-there",
+                          "staff-pin"}
+    for name, (text, heights) in shots.items():
+        lines = text.rstrip("\n").split("\n")
+        assert len(lines) <= size[1] and max(map(len, lines)) <= size[0], name
+        assert heights and min(heights) >= 3, name
+    for level in ("emergency", "urgent", "routine"):
+        assert "Done" in shots[level][0]
+
+
+def test_the_high_contrast_theme_is_for_everyone_who_asks():
+    async def main():
+        app = SymptomCheckerApp(FLOW, theme="high-contrast")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            return app.theme, app.screen.query_one("#choice-send").outer_size.height
+
+    theme, send_height = asyncio.run(main())
+    assert theme == "high-contrast" and send_height >= 3
+
+
+def test_an_unknown_theme_is_refused_with_the_names_to_use():
+    with pytest.raises(ValueError, match="default or high-contrast"):
+        SymptomCheckerApp(FLOW, theme="neon")
+
+
+def test_a_larger_screen_gives_the_choices_more_room():
+    async def scenario(app, pilot):
+        await start(app, pilot)
+        heights = [choice.outer_size.height for choice in app.screen.query(".choice") if choice.display]
+        return heights, screen_text(app)
+
+    heights, text = run(scenario, size=(120, 40))
+    assert heights and min(heights) >= 2
+    assert max(map(len, text.rstrip("\n").split("\n"))) <= 120
