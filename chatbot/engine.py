@@ -12,7 +12,7 @@ The engine returns data (`Prompt`, `Result`, `Turn`); it never draws anything.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Union
 

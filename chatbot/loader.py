@@ -344,7 +344,7 @@ class FlowLoader:
         if isinstance(raw, list):
             for index, item in enumerate(raw[:-1]):
                 if isinstance(item, dict) and "if" not in item:
-                    self.report(path + (index,), f"the transitions after this one are never taken: "
+                    self.report(path + (index,), "the transitions after this one are never taken: "
                                                  "only the last may have no 'if'")
 
     def check_reachable(self, flow: Flow, data: dict, states: dict) -> None:

@@ -21,6 +21,7 @@ from chatbot.kiosk import KioskOptions
 from chatbot.loader import load_flow
 from chatbot.tui import SymptomCheckerApp
 from chatbot.widgets.kiosk import KioskApp
+from screen import screen_text
 from test_tui import ANSWERS_TO
 
 FLOW = load_flow()
@@ -58,11 +59,6 @@ def run(scenario, *, options=SLOW, size=SIZE, app_class=KioskApp, **kwargs):
     return asyncio.run(main())
 
 
-def screen_text(app) -> str:
-    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True,
-                      force_terminal=True, color_system=None, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text(styles=False)
 
 
 def widget_text(widget) -> str:

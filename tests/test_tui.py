@@ -7,15 +7,14 @@ answers are set on the Input directly (a Pilot key press costs ~60 ms).
 from __future__ import annotations
 
 import asyncio
-import io
 import stat
 
 import pytest
-from rich.console import Console
 
 from chatbot.engine import Conversation
 from chatbot.loader import load_flow
 from chatbot.tui import SymptomCheckerApp
+from screen import screen_text
 
 FLOW = load_flow()
 SIZE = (80, 24)
@@ -64,12 +63,6 @@ def run(scenario, *, flow=FLOW, size=SIZE, **options):
     return asyncio.run(main())
 
 
-def screen_text(app) -> str:
-    """The screen as plain text, the way a person sees it (to check what is drawn, literally)."""
-    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True,
-                      force_terminal=True, color_system=None, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text(styles=False)
 
 
 async def answer(app, pilot, answers):
