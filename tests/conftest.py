@@ -66,3 +66,11 @@ class ScriptItem(pytest.Item):
 
     def reportinfo(self):
         return self.path, self.script.at.line - 1, f"script: {self.script.name}"
+
+
+@pytest.fixture(autouse=True)
+def kiosk_folders(tmp_path, monkeypatch):
+    """Every test keeps the kiosk log and the staff PIN in a scratch folder, never the user's own."""
+    monkeypatch.setenv("CHATBOT_LOG_DIR", str(tmp_path / "log"))
+    monkeypatch.setenv("CHATBOT_CONFIG_DIR", str(tmp_path / "config"))
+    return tmp_path

@@ -39,14 +39,6 @@ PERSONAL = ["7", "not sure", "yes", "38.7"]
 PERSONAL_MARKS = ["38.7", "white blood cell count", "feverish"]
 
 
-@pytest.fixture(autouse=True)
-def kiosk_folders(tmp_path, monkeypatch):
-    """The kiosk's log and the staff PIN in a scratch folder, never the user's own."""
-    monkeypatch.setenv("CHATBOT_LOG_DIR", str(tmp_path / "log"))
-    monkeypatch.setenv("CHATBOT_CONFIG_DIR", str(tmp_path / "config"))
-    return tmp_path
-
-
 def run(scenario, *, options=SLOW, size=SIZE, app_class=KioskApp, **kwargs):
     """Run `scenario(app, pilot)` on a fresh kiosk and return what it returns."""
 

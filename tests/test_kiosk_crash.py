@@ -14,7 +14,7 @@ from rich.traceback import Traceback
 from chatbot import kiosk_log
 from chatbot.kiosk import CRASH_EXIT, CrashWindow, KioskOptions
 from chatbot.widgets.kiosk import CALM_STOP, KioskApp, supervise
-from test_kiosk import FLOW, all_text, kiosk_folders, run, tap, wait_for  # noqa: F401
+from test_kiosk import FLOW, all_text, run, tap, wait_for
 
 OPTIONS = KioskOptions(idle_timeout=60, idle_warning=60)
 

@@ -7,7 +7,7 @@ import pytest
 from chatbot import kiosk_log
 from chatbot.kiosk import KioskOptions
 from chatbot.staff_pin import set_pin
-from test_kiosk import kiosk_folders, run, screen_text, send_keys, start, wait_for  # noqa: F401
+from test_kiosk import run, screen_text, send_keys, start, wait_for
 
 PIN = "2468"
 STAFF = KioskOptions(idle_timeout=60, idle_warning=60, pin_timeout=60, pin_delay=0.2)
