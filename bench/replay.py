@@ -36,14 +36,7 @@ def main() -> None:
     parser.add_argument("--tui-rounds", type=int, default=1, help="fresh-process runs through the UI (0: none)")
     args = parser.parse_args()
 
-    command = [sys.executable, "-m", "chatbot", "replay", *args.paths, "--coverage"]
-    walls = []
-    for _ in range(args.rounds):
-        begin = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True)
-        walls.append(time.perf_counter() - begin)
-        if done.returncode != 0:
-            sys.exit(f"chatbot replay failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    walls, _ = timed_runs([*args.paths, "--coverage"], args.rounds)
 
     reads, replays, coverages = [], [], []
     for _ in range(args.rounds):
@@ -68,17 +61,24 @@ def main() -> None:
         tui(args, len(scripts), steps)
 
 
-def tui(args, scripts: int, steps: int) -> None:
-    """`chatbot replay --tui` as CI runs it: a fresh process, every script through its own headless app."""
-    command = [sys.executable, "-m", "chatbot", "replay", *args.paths, "--tui"]
-    walls, inside = [], []
-    for _ in range(args.tui_rounds):
+def timed_runs(replay_args: list[str], rounds: int) -> tuple[list[float], list[str]]:
+    """Wall times and outputs of `chatbot replay ARGS` in fresh processes; stop at the first failure."""
+    command = [sys.executable, "-m", "chatbot", "replay", *replay_args]
+    walls, outputs = [], []
+    for _ in range(rounds):
         begin = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True)
         walls.append(time.perf_counter() - begin)
         if done.returncode != 0:
-            sys.exit(f"chatbot replay --tui failed ({done.returncode}):\n{done.stdout}{done.stderr}")
-        inside.append(float(re.search(r"all passed in ([0-9.]+) s", done.stdout).group(1)))
+            sys.exit(f"{' '.join(command[2:])} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+        outputs.append(done.stdout)
+    return walls, outputs
+
+
+def tui(args, scripts: int, steps: int) -> None:
+    """`chatbot replay --tui` as CI runs it: a fresh process, every script through its own headless app."""
+    walls, outputs = timed_runs([*args.paths, "--tui"], args.tui_rounds)
+    inside = [float(re.search(r"all passed in ([0-9.]+) s", out).group(1)) for out in outputs]
     best = min(walls)
     print(f"chatbot replay --tui, fresh process: best {best:.2f} s, median {statistics.median(walls):.2f} s "
           f"(replay {min(inside):.2f} s: {1000 * min(inside) / scripts:.0f} ms a script, "

@@ -143,7 +143,6 @@ class FlowLoader:
         named = {name: reader.read(value, path + (name,)) for name, value in data.items()}
         reader.resolve(named)
         self.problems.extend(reader.problems)
-        self.named_scope = getattr(self, "named_scope", {})
         for name in data:
             if self._refers_to_itself(name, named):
                 self.report(path + (name,), f"condition '{name}' refers to itself", key=True)

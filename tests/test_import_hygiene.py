@@ -29,8 +29,7 @@ def test_no_headless_module_imports_textual():
 
 
 def test_headless_commands_do_not_import_textual():
-    code = ("import sys, runpy\nsys.argv = ['chatbot', 'check']\n"
-            "from chatbot.cli import main\nmain(['check'])\nmain(['simulate', 'tests/patients/examples.yaml'])\n"
+    code = ("import sys\nfrom chatbot.cli import main\nmain(['check'])\nmain(['simulate', 'tests/patients/examples.yaml'])\n"
             "assert 'textual' not in sys.modules, 'textual imported'\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
