@@ -393,3 +393,15 @@ def test_the_language_can_change_mid_conversation():
     state, text = run(scenario)
     assert (state.language, state.question_id, state.choices) == ("es", "white_count", ("Sí", "No", "No estoy seguro"))
     assert "Parte 2 de 5" in text and "Atrás" in text
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_bottom_button_is_on_screen_at_80_columns(language):
+    async def scenario(app, pilot):
+        edges = [max(b.region.right for b in app.screen.query("#nav Button"))]
+        await pilot.press("1", "enter")  # an outcome screen, whose row has the most buttons
+        await pilot.pause()
+        edges.append(max(b.region.right for b in app.screen.query("#nav Button")))
+        return edges
+
+    assert all(edge <= 80 for edge in run(scenario, size=(80, 24), language=language))
