@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -63,8 +64,16 @@ class Drawn:
     _focus_wanted: str | None = None
 
     def on_mount(self) -> None:
+        self._become_ready()
+
+    def _become_ready(self) -> None:
+        """Draw now if the composed children are mounted; on a busy machine they may come a frame later."""
+        try:
+            self.draw()
+        except NoMatches:
+            self.call_after_refresh(self._become_ready)
+            return
         self.ready = True
-        self.draw()
         if self._focus_wanted is not None:
             self.focus_answer(self._focus_wanted)
 
