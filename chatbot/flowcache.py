@@ -2,9 +2,11 @@
 
 Loading a flow (importing PyYAML, parsing, checking it) is a third of what
 `chatbot` does before its first frame. The UI keeps the loaded `Flow` in the
-user's cache folder, named by a hash of the flow file's bytes and of the code that
-reads it, and loads that copy while both are unchanged. `chatbot check` and the
-other commands always read the file itself.
+user's cache folder together with the flow file's bytes and a stamp of the code
+that read it, and loads that copy while both are exactly the same: compared, not
+hashed, so no collision can ever hand over a stale flow (and no hashing module
+is imported at start-up). `chatbot check` and the other commands always read the
+file itself.
 
 A copy is a pickle, and loading a pickle can run code: so a copy is only read
 from a folder and a file that belong to this user and that nobody else may write.
@@ -14,21 +16,20 @@ that the flow file is loaded as usual. `CHATBOT_FLOW_CACHE=0` turns it off.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import stat
 import sys
+import zlib
 from importlib import resources
-from importlib.util import find_spec
 from pathlib import Path
 
 from chatbot import __version__
 from chatbot.model import Flow
 
 # The modules that turn a flow file into a `Flow`: a change to any makes every copy stale.
-READERS = ("chatbot.loader", "chatbot.yamlsource", "chatbot.shape", "chatbot.flowshape", "chatbot.model",
-           "chatbot.conditions", "chatbot.text", "chatbot.problems", "chatbot.flowcache")
+READERS = ("loader", "yamlsource", "shape", "flowshape", "model", "conditions", "text", "problems", "flowcache")
+PACKAGE = os.path.dirname(os.path.abspath(__file__))
 KEEP = 8  # copies kept; older ones are removed
 
 
@@ -46,21 +47,22 @@ def load_flow_cached(path: str | Path | None = None) -> Flow:
     if os.environ.get("CHATBOT_FLOW_CACHE", "1") == "0":
         return _load(path)
     try:
-        key = _key(from_file.read_bytes(), from_file)
+        flow_bytes = from_file.read_bytes()
+        stamp = _stamp(from_file)
     except OSError:
         return _load(path)  # the loader says what is wrong with the file
     directory = cache_dir()
-    copy = directory / f"{key}.pickle"
+    copy = directory / f"{zlib.crc32(stamp.encode()):08x}.pickle"  # only a name: the contents are compared
     try:
         if _private(directory, directory=True) and _private(copy, directory=False):
             with open(copy, "rb") as file:
-                flow = pickle.load(file)
-            if isinstance(flow, Flow):
+                kept_stamp, kept_bytes, flow = pickle.load(file)
+            if kept_stamp == stamp and kept_bytes == flow_bytes and isinstance(flow, Flow):
                 return flow
     except Exception:  # missing, unreadable, stale or broken: read the file instead
         pass
     flow = _load(path)
-    _store(flow, directory, copy)
+    _store((stamp, flow_bytes, flow), directory, copy)
     return flow
 
 
@@ -70,14 +72,13 @@ def _load(path: str | Path | None) -> Flow:
     return load_flow(path)
 
 
-def _key(flow_bytes: bytes, path: Path) -> str:
-    digest = hashlib.sha256(flow_bytes)
-    digest.update(f"{__version__}\0{sys.version}\0{path.resolve()}\0{Path.cwd()}".encode())
+def _stamp(path: Path) -> str:
+    """What else a copy depends on: where the file is, this Python, and the code that reads flows."""
+    parts = [__version__, sys.version, str(path.resolve()), os.getcwd()]
     for name in READERS:
-        origin = find_spec(name).origin
-        status = os.stat(origin)
-        digest.update(f"\0{origin}\0{status.st_mtime_ns}\0{status.st_size}".encode())
-    return digest.hexdigest()
+        status = os.stat(os.path.join(PACKAGE, f"{name}.py"))
+        parts.append(f"{name}:{status.st_mtime_ns}:{status.st_size}")
+    return "\0".join(parts)
 
 
 def _private(path: Path, *, directory: bool) -> bool:
@@ -87,7 +88,7 @@ def _private(path: Path, *, directory: bool) -> bool:
     return kind and status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _store(flow: Flow, directory: Path, copy: Path) -> None:
+def _store(entry: tuple[str, bytes, Flow], directory: Path, copy: Path) -> None:
     import tempfile
 
     try:
@@ -97,7 +98,7 @@ def _store(flow: Flow, directory: Path, copy: Path) -> None:
         descriptor, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")  # mode 0600
         try:
             with os.fdopen(descriptor, "wb") as file:
-                pickle.dump(flow, file, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(entry, file, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, copy)
         except BaseException:
             os.unlink(temporary)

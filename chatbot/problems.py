@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -34,5 +33,7 @@ def did_you_mean(name: object, candidates: Iterable[str]) -> str:
     """A ` (did you mean 'x'?)` suffix when a misspelt name is close to a known one."""
     if not isinstance(name, str):
         return ""
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    from difflib import get_close_matches  # only once a name is wrong: never on the way to the first frame
+
+    close = get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

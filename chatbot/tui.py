@@ -34,6 +34,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.reactive import Reactive
@@ -45,6 +46,9 @@ from chatbot.model import Flow
 from chatbot.summary import nurse_summary, printable, save_summary
 from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH
 from chatbot.widgets.conversation import ConversationScreen
+
+if TYPE_CHECKING:
+    from argparse import Namespace
 
 CALM = Theme(
     name="calm",
@@ -329,24 +333,26 @@ class SymptomCheckerApp(App[None]):
         return step
 
 
-def run_app(args) -> int:
-    """`chatbot` with no command: the conversation on the chosen (or bundled) flow."""
+def run_app(args: Namespace | None = None) -> int:
+    """`chatbot` with no command: the conversation on the chosen (or bundled) flow.
+
+    `args` are the parsed options; None (plain `chatbot`) means every one at its default.
+    """
     from chatbot.flowcache import load_flow_cached
 
-    flow = load_flow_cached(getattr(args, "global_flow", None))
-    if getattr(args, "kiosk", False):
+    given = vars(args) if args is not None else {}
+    flow = load_flow_cached(given.get("global_flow"))
+    if given.get("kiosk"):
         from chatbot.widgets.kiosk import run_kiosk
 
         return run_kiosk(flow, args)
     # Textual writes frames from a thread: let it take the GIL from a busy main thread within
     # 1 ms instead of 5, so that a frame reaches the terminal as soon as it is drawn.
     sys.setswitchinterval(0.001)
-    app = SymptomCheckerApp(flow, emergency_number=getattr(args, "emergency_number", None),
-                            language=getattr(args, "language", None),
-                            summary_dir=getattr(args, "summary_dir", None),
-                            theme=getattr(args, "theme", None) or "default")
-    if getattr(args, "record", None):
-        app.record_to = Path(args.record)
+    app = SymptomCheckerApp(flow, emergency_number=given.get("emergency_number"), language=given.get("language"),
+                            summary_dir=given.get("summary_dir"), theme=given.get("theme") or "default")
+    if given.get("record"):
+        app.record_to = Path(given["record"])
     app.run()
     if app.recording_problem:
         print(app.recording_problem, file=sys.stderr)

@@ -33,3 +33,19 @@ def test_headless_commands_do_not_import_textual():
             "assert 'textual' not in sys.modules, 'textual imported'\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# What the way to the first frame may not import: the parser, the YAML reader, the checker, the
+# headless commands, and modules only a later screen or another mode needs.
+NOT_BEFORE_THE_FIRST_FRAME = ("argparse", "yaml", "hashlib", "chatbot.arguments", "chatbot.loader",
+                              "chatbot.analysis", "chatbot.commands.check", "chatbot.kiosk", "chatbot.widgets.kiosk")
+
+
+def test_the_way_to_the_first_frame_imports_only_what_it_draws():
+    """Plain `chatbot` imports the UI and a cached flow, nothing it only needs later (issue 3, start-up)."""
+    code = ("import sys\nimport chatbot.cli, chatbot.tui, chatbot.flowcache\n"
+            "chatbot.flowcache.load_flow_cached()\n"
+            f"print([name for name in {NOT_BEFORE_THE_FIRST_FRAME!r} if name in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -8,7 +8,8 @@ import stat
 import pytest
 
 from chatbot import kiosk_log
-from chatbot.cli import build_parser, main
+from chatbot.arguments import build_parser
+from chatbot.cli import main
 from chatbot.kiosk import (CrashWindow, KioskOptions, StaffSequence, allowed_key, kiosk_refused, options_from,
                            pin_delay)
 

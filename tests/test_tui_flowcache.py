@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import stat
 
@@ -14,6 +15,7 @@ from chatbot.engine import Conversation
 from chatbot.flowcache import cache_dir, load_flow_cached
 from chatbot.loader import bundled_flow_path
 from chatbot.problems import FlowError
+from chatbot.text import Text
 
 HERE = os.path.dirname(__file__)
 
@@ -68,6 +70,17 @@ def test_a_changed_flow_file_is_read_again(cache, flow_file):
     changed = load_flow_cached(flow_file)
     assert len(cache) == 2
     assert changed.welcome.title.get("en") == "A changed title"
+
+
+def test_a_copy_is_only_used_for_exactly_the_bytes_it_was_made_from(cache, flow_file):
+    """Copies are compared, not trusted by name: a copy made from other bytes is never used."""
+    load_flow_cached(flow_file)
+    [copy] = cache_dir().iterdir()
+    stamp, flow_bytes, flow = pickle.loads(copy.read_bytes())
+    object.__setattr__(flow.welcome, "title", Text("A stale title"))
+    copy.write_bytes(pickle.dumps((stamp, flow_bytes + b"\n# one more line\n", flow)))
+    assert load_flow_cached(flow_file).welcome.title.get("en") != "A stale title"
+    assert len(cache) == 2
 
 
 def test_a_flow_with_problems_is_reported_and_never_cached(cache):
