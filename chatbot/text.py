@@ -6,13 +6,11 @@ mapping from language code to string: `{en: Hello, es: Hola}`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 
-@dataclass(frozen=True)
-class Text:
-    """A patient-facing text in one or more languages."""
+class Text(NamedTuple):
+    """A patient-facing text in one or more languages (a named tuple: see `chatbot.model`)."""
 
     by_language: Mapping[str, str]
 

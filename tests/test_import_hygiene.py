@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pkgutil
 import subprocess
 import sys
@@ -41,11 +42,13 @@ NOT_BEFORE_THE_FIRST_FRAME = ("argparse", "yaml", "hashlib", "chatbot.arguments"
                               "chatbot.analysis", "chatbot.commands.check", "chatbot.kiosk", "chatbot.widgets.kiosk")
 
 
-def test_the_way_to_the_first_frame_imports_only_what_it_draws():
+def test_the_way_to_the_first_frame_imports_only_what_it_draws(tmp_path):
     """Plain `chatbot` imports the UI and a cached flow, nothing it only needs later (issue 3, start-up)."""
     code = ("import sys\nimport chatbot.cli, chatbot.tui, chatbot.flowcache\n"
             "chatbot.flowcache.load_flow_cached()\n"
             f"print([name for name in {NOT_BEFORE_THE_FIRST_FRAME!r} if name in sys.modules])")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    environment = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment)
+            for _ in ("the first start reads the flow file", "every later one its copy")]
+    assert all(run.returncode == 0 for run in runs), runs[-1].stderr
+    assert runs[0].stdout.strip() == "['yaml', 'chatbot.loader']" and runs[1].stdout.strip() == "[]"

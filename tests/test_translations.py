@@ -24,6 +24,9 @@ def texts(value, path=()):
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for field in dataclasses.fields(value):
             yield from texts(getattr(value, field.name), path + (field.name,))
+    elif isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple of the flow
+        for name in value._fields:
+            yield from texts(getattr(value, name), path + (name,))
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from texts(item, path + (key,))

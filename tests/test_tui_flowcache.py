@@ -15,7 +15,7 @@ from chatbot.engine import Conversation
 from chatbot.flowcache import cache_dir, load_flow_cached
 from chatbot.loader import bundled_flow_path
 from chatbot.problems import FlowError
-from chatbot.text import Text
+from chatbot.text import english
 
 HERE = os.path.dirname(__file__)
 
@@ -77,7 +77,7 @@ def test_a_copy_is_only_used_for_exactly_the_bytes_it_was_made_from(cache, flow_
     load_flow_cached(flow_file)
     [copy] = cache_dir().iterdir()
     stamp, flow_bytes, flow = pickle.loads(copy.read_bytes())
-    object.__setattr__(flow.welcome, "title", Text("A stale title"))
+    flow.welcome = flow.welcome._replace(title=english("A stale title"))
     copy.write_bytes(pickle.dumps((stamp, flow_bytes + b"\n# one more line\n", flow)))
     assert load_flow_cached(flow_file).welcome.title.get("en") != "A stale title"
     assert len(cache) == 2
