@@ -17,7 +17,7 @@ from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Input, Static
+from textual.widgets import Input, Static
 
 from chatbot import messages
 from chatbot.answers import Unreadable, read_temperature
@@ -25,6 +25,7 @@ from chatbot.model import Question
 from chatbot.summary import printable
 from chatbot.text import Text
 from chatbot.widgets import words
+from chatbot.widgets.button import Button
 
 TEMPERATURE_MAX_LENGTH = 40  # "I have not measured it" fits; no reading needs more
 

@@ -10,12 +10,13 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
 from chatbot.engine import Progress, Prompt, Result, Turn
 from chatbot.model import Flow, Question
 from chatbot.text import Text
 from chatbot.widgets import words
+from chatbot.widgets.button import Button
 from chatbot.widgets.chat import ChatLog
 from chatbot.widgets.controls import (Answered, ChoiceControls, Problem, TemperatureControls,
                                       YesNoControls, key_label)

@@ -9,9 +9,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
 from chatbot.widgets import words
+from chatbot.widgets.button import Button
 from chatbot.widgets.controls import key_label
 
 

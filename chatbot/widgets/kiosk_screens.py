@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Input, Static
 
 from chatbot.model import Flow
 from chatbot.staff_pin import MAX_DIGITS
 from chatbot.widgets import words
+from chatbot.widgets.button import Button
 
 STYLES = Path(__file__).resolve().parent.parent / "kiosk.tcss"
 
