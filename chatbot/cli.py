@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from chatbot.collector import pause_for_start_up, started
 from chatbot.problems import FlowError
 
 
@@ -14,17 +15,11 @@ def main(argv: list[str] | None = None) -> int:
         if not argv:
             # Plain `chatbot`, as a person starts it: every option at its default. Nothing to parse,
             # so neither argparse nor the parser is built before the first frame.
-            from chatbot.tui import run_app  # Textual only loads when a screen is drawn
-
-            return run_app()
+            return open_ui(None)
         from chatbot.arguments import parse
 
         args = parse(argv)
-        if args.command is None:
-            from chatbot.tui import run_app
-
-            return run_app(args)
-        return args.run(args)
+        return open_ui(args) if args.command is None else args.run(args)
     except FlowError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -35,3 +30,14 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def open_ui(args) -> int:
+    """The conversation in the terminal, its start unslowed by the garbage collector (`chatbot.collector`)."""
+    pause_for_start_up()
+    try:
+        from chatbot.tui import run_app  # Textual only loads when a screen is drawn
+
+        return run_app(args)
+    finally:
+        started()

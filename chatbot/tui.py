@@ -41,6 +41,7 @@ from textual.reactive import Reactive
 from textual.theme import Theme
 
 from chatbot.answers import Unreadable, read_answer
+from chatbot.collector import started
 from chatbot.engine import Conversation, Prompt, Result, Step, Turn
 from chatbot.model import Flow
 from chatbot.summary import nurse_summary, printable, save_summary
@@ -84,6 +85,7 @@ THEME_NAMES = {"default": CALM.name, "high-contrast": HIGH_CONTRAST.name}
 """What `--theme` accepts, and the theme each means."""
 STYLE_SHEET = Path(__file__).with_name("tui.tcss")
 HIGH_CONTRAST_STYLES = Path(__file__).with_name("high-contrast.tcss")  # large, touch-sized controls
+STARTED_AFTER = 0.5  # seconds: the first frame is out and every kind of control mounted (`chatbot.collector`)
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,10 @@ class SymptomCheckerApp(App[None]):
             self.register_theme(known)
         if theme != CALM.name:
             self.theme = theme  # before the first style sheet is built, so it costs nothing
+
+    def on_mount(self) -> None:
+        if not self.is_headless:  # a terminal run (tests run many apps in one process: nothing to set aside)
+            self.set_timer(STARTED_AFTER, started)
 
     def get_theme(self, theme_name: str) -> Theme | None:
         """Our themes are known before `App.__init__` builds the first style sheet."""
