@@ -20,6 +20,7 @@ from textual.widgets import Button, Input
 from chatbot.kiosk import KioskOptions
 from chatbot.loader import load_flow
 from chatbot.tui import SymptomCheckerApp
+from chatbot.widgets.chat import ChatLog
 from chatbot.widgets.kiosk import KioskApp
 from screen import screen_text
 from test_tui import ANSWERS_TO
@@ -60,6 +61,8 @@ def widget_text(widget) -> str:
         parts.append(widget.value)
     if isinstance(widget, Button):
         parts.append(str(widget.label))
+    if isinstance(widget, ChatLog):  # draws line by line: its whole text, scrolled out of sight or not
+        parts += [line.plain for line in widget.lines(200)]
     try:
         rendered = widget.render()
     except Exception:  # a widget that cannot render off screen holds no text to check

@@ -1,16 +1,20 @@
 """The conversation so far, as a chat: the checker's questions left, the person's answers right.
 
-The whole chat is one widget that draws its lines from data: an answer adds two
-lines of text, not two widgets to mount and lay out, so a key press is drawn in
-one frame however long the conversation. Everything is shown as plain text,
-never read as markup.
+The whole chat is one scrolling widget that draws its lines from data: an answer
+adds lines of text, not widgets to mount and lay out. It knows its own height as
+soon as it changes, so it scrolls to the newest line at once, and a key press is
+drawn in one frame however long the conversation. Everything is shown as plain
+text, never read as markup.
 """
 
 from __future__ import annotations
 
-from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widget import Widget
+from textual.events import Resize
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import Visual
 
 from chatbot.engine import Turn
 from chatbot.summary import printable
@@ -18,23 +22,22 @@ from chatbot.summary import printable
 QUESTION_STYLE = "dim"
 ANSWER_STYLE = "bold $secondary"
 ANSWER_INDENT = 10  # an answer never starts left of this column: it reads as the other voice
+NARROWEST = 20  # lines are never wrapped narrower than this, however small the terminal
 
 
-class ChatText(Widget):
-    """The lines of the chat, wrapped to the width it is given."""
-
-    DEFAULT_CSS = "ChatText { height: auto; }"
+class ChatLog(ScrollView, can_focus=False):
+    """The scrolling chat, newest at the bottom: it scrolls to the end whenever it changes."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.welcome: list[tuple[str, str]] = []
         self.turns: list[tuple[Turn, str, str]] = []  # the turn, its question and its answer as shown
-        self._lines: tuple[int, list[Content]] | None = None
+        self._strips: tuple[int, list[Strip]] | None = None  # the lines drawn at a width
 
     def show_welcome(self, parts: list[tuple[str, str]]) -> None:
         """The welcome at the top: (text, style) paragraphs."""
         self.welcome = parts
-        self._changed()
+        self._changed(newest=False)
 
     def sync(self, transcript: list[Turn], language: str) -> bool:
         """Show exactly the turns of `transcript`, keeping those already drawn; True if any changed."""
@@ -46,22 +49,22 @@ class ChatText(Widget):
         del self.turns[keep:]
         for turn in transcript[keep:]:
             self.turns.append((turn, turn.question.text.get(language), printable(turn.shown)))
-        self._changed()
+        self._changed(newest=bool(self.turns))
         return True
 
     def clear_turns(self) -> None:
         self.turns.clear()
-        self._changed()
+        self._changed(newest=False)
 
-    def _changed(self) -> None:
-        self._lines = None
-        self.refresh(layout=True)
+    @property
+    def answers(self) -> tuple[tuple[str, str], ...]:
+        """(question id, answer as shown) for every answer in the chat, oldest first."""
+        return tuple((turn.question.id, answer) for turn, _, answer in self.turns)
 
     def lines(self, width: int) -> list[Content]:
-        if self._lines is not None and self._lines[0] == width:
-            return self._lines[1]
-        width = max(width, 20)
-        lines: list[Content] = []
+        """The chat wrapped to `width`, a blank line above and below."""
+        width = max(width, NARROWEST)
+        lines: list[Content] = [Content("")]
         for text, style in self.welcome:
             lines += Content(text).stylize(style).wrap(width)
         for _, question, answer in self.turns:
@@ -69,38 +72,48 @@ class ChatText(Widget):
             lines += Content(question).stylize(QUESTION_STYLE).wrap(width)
             lines += [line.pad_left(width - line.cell_length) for line in
                       Content(answer).stylize(ANSWER_STYLE).wrap(width - ANSWER_INDENT)]
-        self._lines = (width, lines)
+        lines.append(Content(""))
         return lines
 
-    def get_content_height(self, container, viewport, width: int) -> int:
-        return len(self.lines(width))
+    # -- drawing: the line API of a ScrollView --------------------------------------------
 
-    def render(self) -> Content:
-        return Content("\n").join(self.lines(self.size.width))
+    def _changed(self, *, newest: bool) -> None:
+        """Lines changed: measured now, so that the layout of this very frame scrolls to them.
 
+        With `newest`, the chat is anchored to its end: the layout keeps it scrolled there
+        whatever else changes size, even after the person scrolled up to read. Otherwise (the
+        welcome alone) it shows its top, so that a person reads the welcome from the start.
+        """
+        self._strips = None
+        if self.size.width:
+            self._measure()
+        if self.is_mounted:
+            self.anchor(newest)
+            if not newest:
+                self.scroll_home(animate=False, immediate=True)
+        self.refresh()
 
-class ChatLog(VerticalScroll, can_focus=False):
-    """The scrolling chat, newest at the bottom: it scrolls to the end whenever it changes."""
+    def _measure(self) -> list[Strip]:
+        width = self.scrollable_content_region.width
+        if self._strips is None or self._strips[0] != width:
+            text = Content("\n").join(self.lines(width))
+            self._strips = (width, Visual.to_strips(self, text, max(width, NARROWEST), None, self.visual_style,
+                                                    pad=True))
+            self.virtual_size = Size(width, len(self._strips[1]))
+        return self._strips[1]
 
-    def compose(self):
-        yield ChatText()
+    def on_resize(self, event: Resize) -> None:
+        self._measure()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips = None  # colours are part of the drawn lines
 
-    @property
-    def text(self) -> ChatText:
-        return self.query_one(ChatText)
-
-    def show_welcome(self, parts: list[tuple[str, str]]) -> None:
-        self.text.show_welcome(parts)
-
-    def sync(self, transcript: list[Turn], language: str) -> None:
-        if self.text.sync(transcript, language):
-            self.call_after_refresh(self.scroll_end, animate=False)  # the newest line, once laid out
-
-    def clear_turns(self) -> None:
-        self.text.clear_turns()
-
-    @property
-    def answers(self) -> tuple[tuple[str, str], ...]:
-        """(question id, answer as shown) for every answer in the chat, oldest first."""
-        return tuple((turn.question.id, answer) for turn, _, answer in self.text.turns)
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        strips = self._measure()
+        width = self.scrollable_content_region.width
+        index = scroll_y + y
+        if index >= len(strips):
+            return Strip.blank(width, self.rich_style)
+        return strips[index].crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_offsets(scroll_x, index)
