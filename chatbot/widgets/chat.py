@@ -33,6 +33,7 @@ class ChatLog(ScrollView, can_focus=False):
         self.welcome: list[tuple[str, str]] = []
         self.turns: list[tuple[Turn, str, str]] = []  # the turn, its question and its answer as shown
         self._strips: tuple[int, list[Strip]] | None = None  # the lines drawn at a width
+        self._drawn: dict[tuple, tuple[int, list[Strip]]] = {}  # each block's lines, drawn at a width
 
     def show_welcome(self, parts: list[tuple[str, str]]) -> None:
         """The welcome at the top: (text, style) paragraphs."""
@@ -64,16 +65,23 @@ class ChatLog(ScrollView, can_focus=False):
     def lines(self, width: int) -> list[Content]:
         """The chat wrapped to `width`, a blank line above and below."""
         width = max(width, NARROWEST)
-        lines: list[Content] = [Content("")]
-        for text, style in self.welcome:
-            lines += Content(text).stylize(style).wrap(width)
-        for _, question, answer in self.turns:
-            lines.append(Content(""))
-            lines += Content(question).stylize(QUESTION_STYLE).wrap(width)
-            lines += [line.pad_left(width - line.cell_length) for line in
-                      Content(answer).stylize(ANSWER_STYLE).wrap(width - ANSWER_INDENT)]
-        lines.append(Content(""))
-        return lines
+        return [line for block in self._blocks() for line in self._block_lines(block, width)]
+
+    def _blocks(self) -> list[tuple]:
+        """The chat in blocks that are wrapped and drawn once each: the welcome, then each turn."""
+        return [("edge",), ("welcome", tuple(self.welcome)),
+                *(("turn", question, answer) for _, question, answer in self.turns), ("edge",)]
+
+    @staticmethod
+    def _block_lines(block: tuple, width: int) -> list[Content]:
+        if block[0] == "edge":
+            return [Content("")]
+        if block[0] == "welcome":
+            return [line for text, style in block[1] for line in Content(text).stylize(style).wrap(width)]
+        _, question, answer = block
+        return [Content(""), *Content(question).stylize(QUESTION_STYLE).wrap(width),
+                *[line.pad_left(width - line.cell_length) for line in
+                  Content(answer).stylize(ANSWER_STYLE).wrap(width - ANSWER_INDENT)]]
 
     # -- drawing: the line API of a ScrollView --------------------------------------------
 
@@ -94,12 +102,22 @@ class ChatLog(ScrollView, can_focus=False):
         self.refresh()
 
     def _measure(self) -> list[Strip]:
+        """The chat's lines drawn at its width; only blocks not drawn before at that width are drawn."""
         width = self.scrollable_content_region.width
         if self._strips is None or self._strips[0] != width:
-            text = Content("\n").join(self.lines(width))
-            self._strips = (width, Visual.to_strips(self, text, max(width, NARROWEST), None, self.visual_style,
-                                                    pad=True))
-            self.virtual_size = Size(width, len(self._strips[1]))
+            strips: list[Strip] = []
+            drawn: dict[tuple, tuple[int, list[Strip]]] = {}
+            for block in self._blocks():
+                kept = self._drawn.get(block)
+                if kept is None or kept[0] != width:
+                    wrap = max(width, NARROWEST)
+                    text = Content("\n").join(self._block_lines(block, wrap))
+                    kept = (width, Visual.to_strips(self, text, wrap, None, self.visual_style, pad=True))
+                drawn[block] = kept
+                strips += kept[1]
+            self._drawn = drawn  # only what is shown now: nothing of a forgotten answer is kept
+            self._strips = (width, strips)
+            self.virtual_size = Size(width, len(strips))
         return self._strips[1]
 
     def on_resize(self, event: Resize) -> None:
@@ -108,6 +126,7 @@ class ChatLog(ScrollView, can_focus=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips = None  # colours are part of the drawn lines
+        self._drawn = {}
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
