@@ -126,6 +126,32 @@ def test_the_first_screen_welcomes_and_asks_the_first_question():
     assert "Do you have any of these right now?" in text
 
 
+def test_the_chat_shows_the_welcome_from_its_top_then_always_the_newest_answer():
+    """At 80x24 the chat soon overflows: each answer must still be in view, drawn in the same frame."""
+    def chat_lines(app):  # the rows above the question's border, without the scrollbar's column
+        text = screen_text(app).splitlines()
+        border = text.index(next(line for line in text if line.startswith("▁▁▁")))
+        return "\n".join(line.rstrip(" ▁▂▃▄▅▆▇█") for line in text[:border])
+
+    async def scenario(app, pilot):
+        first = chat_lines(app)
+        seen = []
+        for typed in ["7", "no", "no", "36.8", "no", "no", "2", "yes"]:
+            app.answer(typed)
+            await pilot.pause()
+            seen.append(chat_lines(app))
+        app.start_over()
+        await pilot.pause()
+        return first, seen, chat_lines(app)
+
+    first, seen, again = run(scenario)
+    assert "Symptom checker for bone marrow failure" in first
+    assert all(chat.rstrip().endswith(shown) for chat, shown in zip(seen, [
+        "None of these", "No", "No", "36.8 °C", "No", "No", "Burning or pain when you pass urine", "Yes"]))
+    assert "Symptom checker for bone marrow failure" not in seen[-1]  # it did overflow
+    assert "Symptom checker for bone marrow failure" in again
+
+
 def test_going_back_changes_the_last_answer():
     async def scenario(app, pilot):
         await press(pilot, "7", "enter", "u")
