@@ -10,6 +10,7 @@ import asyncio
 import stat
 
 import pytest
+from textual import events
 
 from chatbot.engine import Conversation
 from chatbot.loader import load_flow
@@ -150,6 +151,27 @@ def test_the_chat_shows_the_welcome_from_its_top_then_always_the_newest_answer()
         "None of these", "No", "No", "36.8 °C", "No", "No", "Burning or pain when you pass urine", "Yes"]))
     assert "Symptom checker for bone marrow failure" not in seen[-1]  # it did overflow
     assert "Symptom checker for bone marrow failure" in again
+
+
+def test_a_person_can_scroll_the_chat_back_to_read_and_the_next_answer_brings_it_to_the_end():
+    async def scenario(app, pilot):
+        for typed in ["7", "no", "no", "36.8", "no", "no"]:
+            app.answer(typed)
+        await pilot.pause()
+        chat = app.screen.query_one("#chat")
+        x, y = chat.region.x + 5, chat.region.y + 3
+        for _ in range(20):  # the mouse wheel over the chat, as the terminal's driver sends it
+            app.post_message(events.MouseScrollUp(None, x, y, 0, 0, 0, False, False, False, screen_x=x, screen_y=y))
+        await pilot.pause()
+        read_back = screen_text(app)
+        app.answer("2")
+        await pilot.pause()
+        return read_back, screen_text(app), chat.is_vertical_scroll_end
+
+    read_back, after, at_end = run(scenario)
+    assert "Symptom checker for bone marrow failure" in read_back  # the top of the chat, scrolled back to
+    assert "Symptom checker for bone marrow failure" not in after and at_end
+    assert "Burning or pain when you pass urine" in after
 
 
 def test_going_back_changes_the_last_answer():

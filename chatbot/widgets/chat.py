@@ -34,6 +34,7 @@ class ChatLog(ScrollView, can_focus=False):
         self.turns: list[tuple[Turn, str, str]] = []  # the turn, its question and its answer as shown
         self._strips: tuple[int, list[Strip]] | None = None  # the lines drawn at a width
         self._drawn: dict[tuple, tuple[int, list[Strip]]] = {}  # each block's lines, drawn at a width
+        self._following = False  # showing the newest line, whatever height the chat has in this frame
 
     def show_welcome(self, parts: list[tuple[str, str]]) -> None:
         """The welcome at the top: (text, style) paragraphs."""
@@ -99,7 +100,18 @@ class ChatLog(ScrollView, can_focus=False):
             self.anchor(newest)
             if not newest:
                 self.scroll_home(animate=False, immediate=True)
+        self._following = newest
         self.refresh()
+
+    def release_anchor(self) -> None:
+        """The person scrolled up to read: stay where they are until they come back to the end."""
+        super().release_anchor()
+        self._following = False
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self.is_anchored and new >= self.max_scroll_y:
+            self._following = True
 
     def _measure(self) -> list[Strip]:
         """The chat's lines drawn at its width; only blocks not drawn before at that width are drawn."""
@@ -132,6 +144,10 @@ class ChatLog(ScrollView, can_focus=False):
         scroll_x, scroll_y = self.scroll_offset
         strips = self._measure()
         width = self.scrollable_content_region.width
+        if self._following:
+            # The end, for the height the chat has now: the layout's own scroll to the end used the
+            # height it had before, and a question with taller controls would hide the last lines.
+            scroll_y = max(len(strips) - self.scrollable_content_region.height, 0)
         index = scroll_y + y
         if index >= len(strips):
             return Strip.blank(width, self.rich_style)
