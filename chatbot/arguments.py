@@ -7,7 +7,6 @@ Building it imports argparse and the modules of the commands named, so plain
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Iterable
 
