@@ -7,7 +7,7 @@ clock stops when the terminal has received the frame that shows the text: so
 imports, loading the flow and the first layout all count. The two are run in
 turn, several rounds, and the medians compared.
 
-    python3 bench/startup.py [--rounds 7] [--size 100x30]
+    python3 bench/startup.py [--rounds 15] [--size 100x30]
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def first_paint(argv: list[str], text: str, size: tuple[int, int]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=15, help="runs of each, in turn (fewer swing the medians)")
     parser.add_argument("--size", default="100x30", help="terminal COLUMNSxROWS")
     parser.add_argument("--goal", type=float, default=1.3, help="the largest ratio allowed")
     args = parser.parse_args()
