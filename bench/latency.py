@@ -91,7 +91,8 @@ def main() -> int:
         print(f"  {kind:<7} median {statistics.median(values):5.1f} ms   p95 {p95:5.1f} ms   "
               f"max {values[-1]:5.1f} ms   within one frame: "
               f"{sum(v <= FRAME for v in values)}/{len(values)}")
-    print(f"  one frame = {FRAME:.1f} ms")
+    print(f"  one frame = {FRAME:.1f} ms; goal: the median press of each kind within one frame "
+          f"({'met' if worst <= FRAME else 'NOT met'}: slowest median {worst:.1f} ms)")
     return 0 if worst <= FRAME else 1
 
 
