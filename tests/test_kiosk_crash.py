@@ -8,6 +8,8 @@ app's own loop, which only `supervise` can mend by starting a new app.
 
 from __future__ import annotations
 
+import weakref
+
 import pytest
 from rich.traceback import Traceback
 
@@ -107,3 +109,19 @@ def test_an_error_on_the_apps_own_loop_starts_a_new_app_until_too_many(breaks, s
     assert BrokenLoopKiosk.made == apps
     assert log_text().count("builtins.LookupError") == breaks
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_new_app_starts_only_once_the_broken_one_is_gone_from_memory():
+    """Nothing of the last person outlives a restart, not even as garbage waiting to be collected."""
+    BrokenLoopKiosk.made, BrokenLoopKiosk.breaks = 0, 1
+    crashes = CrashWindow(OPTIONS.max_crashes, OPTIONS.crash_window)
+    earlier, alive_at_restart = [], []
+
+    def make_app(crashes):
+        alive_at_restart.extend(ref() is not None for ref in earlier)
+        app = BrokenLoopKiosk(FLOW, kiosk=OPTIONS, crashes=crashes)
+        earlier.append(weakref.ref(app))
+        return app
+
+    assert supervise(make_app, crashes, headless=True) == 0
+    assert alive_at_restart == [False]

@@ -26,6 +26,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import math
 import signal
 import sys
@@ -385,6 +386,8 @@ def supervise(make_app: Callable[[CrashWindow], KioskApp], crashes: CrashWindow,
                 kiosk_log.log_crash(app.session, error, count, crashes.limit)
                 app.restart_wanted = not crashes.too_many
             if app.restart_wanted and not crashes.too_many:
+                app = None
+                gc.collect()  # everything of the last person goes now, before a new app sets aside what it finds
                 continue
             if crashes.too_many and app.return_code != CRASH_EXIT:
                 print(CALM_STOP, file=sys.stderr)
