@@ -95,7 +95,7 @@ class ChatLog(ScrollView, can_focus=False):
         """
         self._strips = None
         if self.size.width:
-            self._measure()
+            self._measure(self.scrollable_content_region.width)
         if self.is_mounted:
             self.anchor(newest)
             if not newest:
@@ -113,9 +113,8 @@ class ChatLog(ScrollView, can_focus=False):
         if self.is_anchored and new >= self.max_scroll_y:
             self._following = True
 
-    def _measure(self) -> list[Strip]:
-        """The chat's lines drawn at its width; only blocks not drawn before at that width are drawn."""
-        width = self.scrollable_content_region.width
+    def _measure(self, width: int) -> list[Strip]:
+        """The chat's lines drawn at `width`; only blocks not drawn before at that width are drawn."""
         if self._strips is None or self._strips[0] != width:
             strips: list[Strip] = []
             drawn: dict[tuple, tuple[int, list[Strip]]] = {}
@@ -133,7 +132,7 @@ class ChatLog(ScrollView, can_focus=False):
         return self._strips[1]
 
     def on_resize(self, event: Resize) -> None:
-        self._measure()
+        self._measure(self.scrollable_content_region.width)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -142,12 +141,12 @@ class ChatLog(ScrollView, can_focus=False):
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        strips = self._measure()
-        width = self.scrollable_content_region.width
+        width, height = self.scrollable_content_region.size
+        strips = self._measure(width)
         if self._following:
             # The end, for the height the chat has now: the layout's own scroll to the end used the
             # height it had before, and a question with taller controls would hide the last lines.
-            scroll_y = max(len(strips) - self.scrollable_content_region.height, 0)
+            scroll_y = max(len(strips) - height, 0)
         index = scroll_y + y
         if index >= len(strips):
             return Strip.blank(width, self.rich_style)
