@@ -26,8 +26,8 @@ from typing import Any
 
 import yaml
 
-from chatbot.analysis import analyse
-from chatbot.loader import bundled_flow_path, load_flow
+from chatbot.proof.analysis import analyse
+from chatbot.flowfile.loader import bundled_flow_path, load_flow
 
 SHARED_OUTCOMES = ("emergency_infection", "emergency_bleeding", "emergency_head", "emergency_heart_lungs",
                    "urgent", "routine")

@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from startup import ESCAPES, SYNC_END, Terminal, chatbot_command, first_screen_text  # noqa: E402
 
-from chatbot.loader import load_flow  # noqa: E402
+from chatbot.flowfile.loader import load_flow  # noqa: E402
 
 FRAME = 1000 / 60  # ms
 

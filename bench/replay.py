@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from chatbot.coverage import coverage_of
+from chatbot.replay.coverage import coverage_of
 from chatbot.replay import EngineDriver, ScriptReader, run_script
 
 SUITE = Path(__file__).resolve().parent.parent / "tests" / "conversations"

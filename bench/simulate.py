@@ -15,8 +15,8 @@ from pathlib import Path
 
 started = time.perf_counter()
 from chatbot.engine import dialogue_machine  # noqa: E402
-from chatbot.loader import load_flow  # noqa: E402
-from chatbot.simulate import read_patients, simulate  # noqa: E402
+from chatbot.flowfile.loader import load_flow  # noqa: E402
+from chatbot.replay.patients import read_patients, simulate  # noqa: E402
 
 PATIENTS = sorted((Path(__file__).resolve().parent.parent / "tests" / "patients").glob("*.yaml"))
 

@@ -117,7 +117,7 @@ def chatbot_command() -> list[str]:
 
 def first_screen_text() -> str:
     """Text from the bottom of the first screen: the first question's last choice (or the question)."""
-    from chatbot.loader import load_flow
+    from chatbot.flowfile.loader import load_flow
 
     flow = load_flow()
     question = flow.questions[flow.start]

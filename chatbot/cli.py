@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from chatbot.collector import pause_for_start_up, started
-from chatbot.problems import FlowError
+from chatbot.flow.problems import FlowError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,7 +16,7 @@ def main(argv: list[str] | None = None) -> int:
             # Plain `chatbot`, as a person starts it: every option at its default. Nothing to parse,
             # so neither argparse nor the parser is built before the first frame.
             return open_ui(None)
-        from chatbot.arguments import parse
+        from chatbot.commands.arguments import parse
 
         args = parse(argv)
         return open_ui(args) if args.command is None else args.run(args)

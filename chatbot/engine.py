@@ -18,10 +18,10 @@ from typing import Any, Union
 
 from transitions import Machine, Transition
 
-from chatbot.answers import Answer, Unreadable, read_answer
-from chatbot.model import Flow, Outcome, Question, Rule
-from chatbot.text import Text
-from chatbot.triage import triage
+from chatbot.flow.answers import Answer, Unreadable, read_answer
+from chatbot.flow.model import Flow, Outcome, Question, Rule
+from chatbot.flow.text import Text
+from chatbot.flow.triage import triage
 
 logging.getLogger("transitions").setLevel(logging.WARNING)
 

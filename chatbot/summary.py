@@ -15,10 +15,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from chatbot.answers import MAX_ANSWER_LENGTH
+from chatbot.flow.answers import MAX_ANSWER_LENGTH
 from chatbot.engine import Conversation, Result
-from chatbot.model import Flow
-from chatbot.text import Text
+from chatbot.flow.model import Flow
+from chatbot.flow.text import Text
 
 WIDTH = 72
 

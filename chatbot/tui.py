@@ -4,7 +4,7 @@
 entry point for people, tests, the kiosk and the replay driver. `theme` is "default"
 (calm colours) or "high-contrast" (black, white and yellow, touch-sized buttons).
 Kiosk mode is the same app made unescapable and self-clearing: `KioskApp(flow,
-kiosk=KioskOptions(...))` in `chatbot.widgets.kiosk` (`chatbot --kiosk`), with its
+kiosk=KioskOptions(...))` in `chatbot.kiosk.app` (`chatbot --kiosk`), with its
 own screens `welcome`, `still-there` and `staff-pin`, and #done on the outcome screens.
 
 Drive it like a person (keys, clicks: `answer_keys(typed)` gives the keys for an
@@ -40,13 +40,13 @@ from textual.app import App
 from textual.reactive import Reactive
 from textual.theme import Theme
 
-from chatbot.answers import Unreadable, read_answer
+from chatbot.flow.answers import Unreadable, read_answer
 from chatbot.collector import started
 from chatbot.engine import Conversation, Prompt, Result, Step, Turn
-from chatbot.model import Flow
+from chatbot.flow.model import Flow
 from chatbot.summary import nurse_summary, printable, save_summary
 from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH
-from chatbot.widgets.conversation import ConversationScreen
+from chatbot.screens.conversation import ConversationScreen
 
 if TYPE_CHECKING:
     from argparse import Namespace
@@ -214,7 +214,7 @@ class SymptomCheckerApp(App[None]):
 
     def request_restart(self) -> None:
         """Ask the person to confirm, then start again."""
-        from chatbot.widgets.dialogs import ConfirmRestart
+        from chatbot.screens.dialogs import ConfirmRestart
 
         if isinstance(self.screen, ConfirmRestart):
             return
@@ -229,7 +229,7 @@ class SymptomCheckerApp(App[None]):
         return nurse_summary(self.conversation, emergency_number=self.emergency_number)
 
     def show_summary(self) -> None:
-        from chatbot.widgets.dialogs import SummaryScreen
+        from chatbot.screens.dialogs import SummaryScreen
 
         if not isinstance(self.screen, SummaryScreen):
             self.push_screen(SummaryScreen(self.summary_text(), self.language))
@@ -288,7 +288,7 @@ class SymptomCheckerApp(App[None]):
 
     def save_script(self) -> Path:
         """Save the conversation so far as a replay script: to `record_to`, else to a new file here."""
-        from chatbot.recording import new_script_path, save_new_script, session_script, write_script
+        from chatbot.replay.recording import new_script_path, save_new_script, session_script, write_script
 
         if self.record_to is not None:
             path = write_script(session_script(self.conversation, self.record_to), self.record_to)
@@ -331,7 +331,7 @@ class SymptomCheckerApp(App[None]):
         if isinstance(step, Prompt):
             screen.show_prompt(step, self.conversation.transcript, previous)
         else:
-            from chatbot.widgets.outcome import outcome_screen
+            from chatbot.screens.outcome import outcome_screen
 
             screen.show_result(step, self.conversation.transcript)
             self.push_screen(outcome_screen(step, self.flow, emergency_number=self.emergency_number,
@@ -344,12 +344,12 @@ def run_app(args: Namespace | None = None) -> int:
 
     `args` are the parsed options; None (plain `chatbot`) means every one at its default.
     """
-    from chatbot.flowcache import load_flow_cached
+    from chatbot.flowfile.cache import load_flow_cached
 
     given = vars(args) if args is not None else {}
     flow = load_flow_cached(given.get("global_flow"))
     if given.get("kiosk"):
-        from chatbot.widgets.kiosk import run_kiosk
+        from chatbot.kiosk.app import run_kiosk
 
         return run_kiosk(flow, args)
     # Textual writes frames from a thread: let it take the GIL from a busy main thread within

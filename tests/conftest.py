@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.problems import FlowError
+from chatbot.flow.problems import FlowError
 from chatbot.replay import EngineDriver, ScriptReader, run_script
 from chatbot.replay.runner import Failure
 from chatbot.replay.script import SUFFIXES, Script

@@ -15,16 +15,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chatbot.analysis import analyse
-from chatbot.answerspace import question_answers, temperature_classes
+from chatbot.proof.analysis import analyse
+from chatbot.proof.answer_classes import question_answers, temperature_classes
 from chatbot.cli import main
 from chatbot.engine import Conversation
-from chatbot.loader import load_flow
-from chatbot.model import level_rank
-from chatbot.paths import Explorer, rules_level
-from chatbot.residual import compile_condition, holds, simplify
-from chatbot.simulate import typed_answer
-from chatbot.triage import triage
+from chatbot.flowfile.loader import load_flow
+from chatbot.flow.model import level_rank
+from chatbot.proof.paths import Explorer, rules_level
+from chatbot.proof.terms import compile_condition, holds, simplify
+from chatbot.replay.patients import typed_answer
+from chatbot.flow.triage import triage
 
 FLOWS = Path(__file__).parent / "flows"
 SKIPS = FLOWS / "skips.yaml"
@@ -230,7 +230,7 @@ def test_each_allowed_skip_is_allowed():
     ("bleeding skipped with a fever", "vomit_blood", ("questions", "temp", "next", 1)),
 ])
 def test_a_skip_without_a_reason_is_reported_where_it_happens(mutation, finding, at, tmp_path):
-    from chatbot.yamlsource import read_yaml
+    from chatbot.flowfile.source import read_yaml
 
     data = skips_data()
     MUTATIONS[mutation](data)
@@ -253,7 +253,7 @@ def test_after_an_emergency_nothing_more_need_be_asked(tmp_path):
 
 
 def test_a_loop_is_reported_at_the_transition_that_goes_back(tmp_path):
-    from chatbot.yamlsource import read_yaml
+    from chatbot.flowfile.source import read_yaml
 
     data = skips_data()
     _set(data, ("questions", "tired_worse", "next"), "tired")

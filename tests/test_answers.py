@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.answers import MAX_ANSWER_LENGTH, Unreadable, read_answer, read_temperature
-from chatbot.loader import load_flow
+from chatbot.flow.answers import MAX_ANSWER_LENGTH, Unreadable, read_answer, read_temperature
+from chatbot.flowfile.loader import load_flow
 
 FLOW = load_flow()
 Q = FLOW.questions

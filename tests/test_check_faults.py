@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chatbot.analysis import analyse
+from chatbot.proof.analysis import analyse
 from chatbot.cli import main
 from chatbot.engine import Conversation
-from chatbot.loader import bundled_flow_path, load_flow
-from chatbot.model import level_rank
-from chatbot.paths import Explorer, rules_level
-from chatbot.triage import triage
-from chatbot.yamlsource import read_yaml
+from chatbot.flowfile.loader import bundled_flow_path, load_flow
+from chatbot.flow.model import level_rank
+from chatbot.proof.paths import Explorer, rules_level
+from chatbot.flow.triage import triage
+from chatbot.flowfile.source import read_yaml
 
 PROBLEM = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?:warning: )?(?P<kind>[a-z-]+): (?P<message>.*)$")
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.coverage import Coverage, _bare, coverage_of
-from chatbot.loader import load_flow
+from chatbot.replay.coverage import Coverage, _bare, coverage_of
+from chatbot.flowfile.loader import load_flow
 from chatbot.replay import EngineDriver, Move, ScriptReader, Seen, Step, Where, run_script
-from chatbot.simulate import read_patients, typed_answer
+from chatbot.replay.patients import read_patients, typed_answer
 
 HERE = Path(__file__).parent
 FLOW = load_flow()

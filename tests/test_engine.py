@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chatbot.engine import Conversation, Prompt, Result
-from chatbot.loader import load_flow
+from chatbot.flowfile.loader import load_flow
 
 FLOW = load_flow()
 NO_DANGER = "None of these"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from chatbot.loader import load_flow
-from chatbot.simulate import Patient, read_patients, simulate
-from chatbot.triage import triage as flow_triage
+from chatbot.flowfile.loader import load_flow
+from chatbot.replay.patients import Patient, read_patients, simulate
+from chatbot.flow.triage import triage as flow_triage
 from strategies import RAISABLE_FINDINGS, profiles, with_one_more
 from triage_oracle import LEVELS, normalise, triage
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from chatbot.cli import main
-from chatbot.graph import LEVEL_COLOURS, dot, mermaid, transition_label
-from chatbot.loader import load_flow
+from chatbot.flowfile.diagram import LEVEL_COLOURS, dot, mermaid, transition_label
+from chatbot.flowfile.loader import load_flow
 
 HERE = Path(__file__).parent
 SKIPS = HERE / "flows" / "skips.yaml"
@@ -78,7 +78,7 @@ def test_text_that_would_break_the_syntax_is_made_safe(tmp_path):
 
 def test_mermaid_needs_neither_graphviz_nor_pygraphviz():
     code = ("import sys\nsys.modules['graphviz'] = sys.modules['pygraphviz'] = None\n"
-            "from chatbot.loader import load_flow\nfrom chatbot.graph import mermaid\n"
+            "from chatbot.flowfile.loader import load_flow\nfrom chatbot.flowfile.diagram import mermaid\n"
             "print(mermaid(load_flow()).splitlines()[3])\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

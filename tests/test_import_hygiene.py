@@ -9,16 +9,15 @@ import sys
 
 import chatbot
 
-UI_MODULES = {"chatbot.tui"}
+UI = ("chatbot.tui", "chatbot.screens", "chatbot.widgets", "chatbot.kiosk.app", "chatbot.kiosk.screens")
 HEADLESS = sorted(
     module.name for module in pkgutil.walk_packages(chatbot.__path__, "chatbot.")
-    if module.name not in UI_MODULES and not module.name.startswith("chatbot.widgets")
-    and module.name != "chatbot.__main__"
+    if not module.name.startswith(UI) and module.name != "chatbot.__main__"
 )
 
 
 def test_there_are_headless_modules_to_check():
-    assert {"chatbot.engine", "chatbot.loader", "chatbot.cli", "chatbot.simulate"} <= set(HEADLESS)
+    assert {"chatbot.engine", "chatbot.flowfile.loader", "chatbot.cli", "chatbot.replay.patients"} <= set(HEADLESS)
 
 
 def test_no_headless_module_imports_textual():
@@ -38,17 +37,17 @@ def test_headless_commands_do_not_import_textual():
 
 # What the way to the first frame may not import: the parser, the YAML reader, the checker, the
 # headless commands, and modules only a later screen or another mode needs.
-NOT_BEFORE_THE_FIRST_FRAME = ("argparse", "yaml", "hashlib", "chatbot.arguments", "chatbot.loader",
-                              "chatbot.analysis", "chatbot.commands.check", "chatbot.kiosk", "chatbot.widgets.kiosk")
+NOT_BEFORE_THE_FIRST_FRAME = ("argparse", "yaml", "hashlib", "chatbot.commands.arguments", "chatbot.flowfile.loader",
+                              "chatbot.proof.analysis", "chatbot.commands.check", "chatbot.kiosk.rules", "chatbot.kiosk.app")
 
 
 def test_the_way_to_the_first_frame_imports_only_what_it_draws(tmp_path):
     """Plain `chatbot` imports the UI and a cached flow, nothing it only needs later (issue 3, start-up)."""
-    code = ("import sys\nimport chatbot.cli, chatbot.tui, chatbot.flowcache\n"
-            "chatbot.flowcache.load_flow_cached()\n"
+    code = ("import sys\nimport chatbot.cli, chatbot.tui, chatbot.flowfile.cache\n"
+            "chatbot.flowfile.cache.load_flow_cached()\n"
             f"print([name for name in {NOT_BEFORE_THE_FIRST_FRAME!r} if name in sys.modules])")
     environment = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment)
             for _ in ("the first start reads the flow file", "every later one its copy")]
     assert all(run.returncode == 0 for run in runs), runs[-1].stderr
-    assert runs[0].stdout.strip() == "['yaml', 'chatbot.loader']" and runs[1].stdout.strip() == "[]"
+    assert runs[0].stdout.strip() == "['yaml', 'chatbot.flowfile.loader']" and runs[1].stdout.strip() == "[]"

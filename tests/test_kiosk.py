@@ -17,11 +17,11 @@ from rich.console import Console
 from textual import events
 from textual.widgets import Button, Input
 
-from chatbot.kiosk import KioskOptions
-from chatbot.loader import load_flow
+from chatbot.kiosk.rules import KioskOptions
+from chatbot.flowfile.loader import load_flow
 from chatbot.tui import SymptomCheckerApp
 from chatbot.widgets.chat import ChatLog
-from chatbot.widgets.kiosk import KioskApp
+from chatbot.kiosk.app import KioskApp
 from screen import screen_text
 from test_tui import ANSWERS_TO
 

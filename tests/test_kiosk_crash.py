@@ -13,9 +13,9 @@ import weakref
 import pytest
 from rich.traceback import Traceback
 
-from chatbot import kiosk_log
-from chatbot.kiosk import CRASH_EXIT, CrashWindow, KioskOptions
-from chatbot.widgets.kiosk import CALM_STOP, KioskApp, supervise
+from chatbot.kiosk import log as kiosk_log
+from chatbot.kiosk.rules import CRASH_EXIT, CrashWindow, KioskOptions
+from chatbot.kiosk.app import CALM_STOP, KioskApp, supervise
 from test_kiosk import FLOW, all_text, run, tap, wait_for
 
 OPTIONS = KioskOptions(idle_timeout=60, idle_warning=60)
@@ -72,7 +72,7 @@ def test_errors_restart_at_the_welcome_logged_without_answers_until_the_third_st
         assert "None of these" not in left
         assert f"session={session} error {number} of 3 allowed: restarting at the welcome screen" in log
     assert (working.question_id, working.answers) == ("white_count", (("danger_signs", "None of these"),))
-    assert "builtins.RuntimeError" in log and "at chatbot/widgets/conversation.py:" in log
+    assert "builtins.RuntimeError" in log and "at chatbot/screens/conversation.py:" in log
     for secret in ("cannot take", "'yes'", "None of these"):
         assert secret not in log
     assert not running and status == CRASH_EXIT

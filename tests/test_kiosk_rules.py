@@ -7,10 +7,10 @@ import stat
 
 import pytest
 
-from chatbot import kiosk_log
-from chatbot.arguments import build_parser
+from chatbot.kiosk import log as kiosk_log
+from chatbot.commands.arguments import build_parser
 from chatbot.cli import main
-from chatbot.kiosk import (CrashWindow, KioskOptions, StaffSequence, allowed_key, kiosk_refused, options_from,
+from chatbot.kiosk.rules import (CrashWindow, KioskOptions, StaffSequence, allowed_key, kiosk_refused, options_from,
                            pin_delay)
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.staff_pin import PIN_FILE, set_pin
+from chatbot.kiosk.staff_pin import PIN_FILE, set_pin
 
 PIN = "2468"
 KEYS = {  # what a terminal sends for the keys of issue 6, point 1

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot import kiosk_log
-from chatbot.kiosk import KioskOptions
-from chatbot.staff_pin import set_pin
+from chatbot.kiosk import log as kiosk_log
+from chatbot.kiosk.rules import KioskOptions
+from chatbot.kiosk.staff_pin import set_pin
 from test_kiosk import run, screen_text, send_keys, start, wait_for
 
 PIN = "2468"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.loader import bundled_flow_path, load_flow
-from chatbot.problems import FlowError
+from chatbot.flowfile.loader import bundled_flow_path, load_flow
+from chatbot.flow.problems import FlowError
 
 HERE = Path(__file__).parent
 BAD_FLOWS = sorted((HERE / "bad_flows").glob("*.yaml"))

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from chatbot.cli import main
-from chatbot.loader import load_flow
+from chatbot.flowfile.loader import load_flow
 from chatbot.tui import SymptomCheckerApp
 
 FLOW = load_flow()

@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chatbot.engine import Conversation
-from chatbot.loader import load_flow
-from chatbot.recording import script_text, yaml_answer, yaml_string
+from chatbot.flowfile.loader import load_flow
+from chatbot.replay.recording import script_text, yaml_answer, yaml_string
 from chatbot.replay import EngineDriver, ScriptReader, run_script
-from chatbot.simulate import read_patients, typed_answer
+from chatbot.replay.patients import read_patients, typed_answer
 
 HERE = Path(__file__).parent
 FLOW = load_flow()

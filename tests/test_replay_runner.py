@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.junit import junit_xml
+from chatbot.replay.junit import junit_xml
 from chatbot.replay import EngineDriver, ScriptReader, run_script, run_script_async
 from chatbot.replay.drivers import Seen
 

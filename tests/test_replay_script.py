@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.problems import FlowError
+from chatbot.flow.problems import FlowError
 from chatbot.replay import ScriptReader, script_files
 
 HERE = Path(__file__).parent

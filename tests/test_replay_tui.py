@@ -16,7 +16,7 @@ import pytest
 
 from chatbot.cli import main
 from chatbot.engine import Prompt, Result
-from chatbot.loader import load_flow
+from chatbot.flowfile.loader import load_flow
 from chatbot.replay import EngineDriver, ScriptReader, run_script
 from chatbot.replay.pilot import reasons_of_phone_line, replay_through_ui
 from chatbot.summary import phone_line

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.arguments import build_parser
+from chatbot.commands.arguments import build_parser
 from chatbot.commands.serve import kiosk_command
 
 STARTS_WITHIN = 20.0

@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from chatbot.cli import main
-from chatbot.staff_pin import PinError, load_pin, pin_path, set_pin, verify_pin
+from chatbot.kiosk.staff_pin import PinError, load_pin, pin_path, set_pin, verify_pin
 
 
 @pytest.fixture(autouse=True)

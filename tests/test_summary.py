@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from chatbot.engine import Conversation
-from chatbot.loader import load_flow
+from chatbot.flowfile.loader import load_flow
 from chatbot.summary import WIDTH, join_words, nurse_summary, phone_line, printable, save_summary
 
 FLOW = load_flow()

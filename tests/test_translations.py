@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from chatbot.answers import Unreadable, read_answer
-from chatbot.loader import load_flow
-from chatbot.text import Text
+from chatbot.flow.answers import Unreadable, read_answer
+from chatbot.flowfile.loader import load_flow
+from chatbot.flow.text import Text
 
 FLOW = load_flow()
 Q = FLOW.questions

@@ -13,7 +13,7 @@ import pytest
 from textual import events
 
 from chatbot.engine import Conversation
-from chatbot.loader import load_flow
+from chatbot.flowfile.loader import load_flow
 from chatbot.tui import SymptomCheckerApp
 from screen import screen_text
 
@@ -409,7 +409,7 @@ def test_answer_keys_untick_what_was_ticked_before_going_back():
 
 
 def test_commands_load_lazily_so_the_ui_starts_without_them():
-    from chatbot.arguments import command_name, named_commands
+    from chatbot.commands.arguments import command_name, named_commands
     from chatbot.commands import COMMANDS, load
 
     assert [load(name).NAME for name in COMMANDS] == [command_name(name) for name in COMMANDS]

@@ -9,13 +9,13 @@ import stat
 
 import pytest
 
-import chatbot.loader
-from chatbot import flowcache
+import chatbot.flowfile.loader
+from chatbot.flowfile import cache as flowcache
 from chatbot.engine import Conversation
-from chatbot.flowcache import cache_dir, load_flow_cached
-from chatbot.loader import bundled_flow_path
-from chatbot.problems import FlowError
-from chatbot.text import english
+from chatbot.flowfile.cache import cache_dir, load_flow_cached
+from chatbot.flowfile.loader import bundled_flow_path
+from chatbot.flow.problems import FlowError
+from chatbot.flow.text import english
 
 HERE = os.path.dirname(__file__)
 
@@ -26,13 +26,13 @@ def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("CHATBOT_FLOW_CACHE", raising=False)
     loads = []
-    real = chatbot.loader.load_flow
+    real = chatbot.flowfile.loader.load_flow
 
     def counting(path=None):
         loads.append(path)
         return real(path)
 
-    monkeypatch.setattr(chatbot.loader, "load_flow", counting)
+    monkeypatch.setattr(chatbot.flowfile.loader, "load_flow", counting)
     return loads
 
 

@@ -7,7 +7,7 @@ import webbrowser
 
 import pytest
 
-from chatbot.loader import load_flow
+from chatbot.flowfile.loader import load_flow
 from chatbot.widgets.guidance import without_links
 from test_tui import answer, press, run, screen_text
 

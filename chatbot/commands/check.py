@@ -1,7 +1,7 @@
 """`chatbot check [FLOW]`: report every problem of a flow file, then prove it path by path.
 
 First the loader's checks (shape and meaning); if they pass, the exhaustive path
-analysis (`chatbot.analysis`): every path must reach the level the flow's own
+analysis (`chatbot.proof.analysis`): every path must reach the level the flow's own
 triage rules give. Each problem is printed as `path:line:col: kind: message`
 with the answers of an example path, then one summary line.
 
@@ -14,9 +14,9 @@ import argparse
 import json
 
 
-from chatbot.analysis import Analysis, Issue, analyse
-from chatbot.loader import load_flow
-from chatbot.problems import FlowError
+from chatbot.proof.analysis import Analysis, Issue, analyse
+from chatbot.flowfile.loader import load_flow
+from chatbot.flow.problems import FlowError
 
 NAME = "check"
 HELP = "check a flow file and prove every path reaches the level its triage rules give"

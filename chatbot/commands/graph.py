@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from chatbot.loader import load_flow
+from chatbot.flowfile.loader import load_flow
 
 NAME = "graph"
 HELP = "draw the flow as a Mermaid or Graphviz diagram, outcomes coloured by level"
@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from chatbot.graph import render  # transitions' diagram support loads only when drawing
+    from chatbot.flowfile.diagram import render  # transitions' diagram support loads only when drawing
 
     flow = load_flow(args.flow or args.global_flow)
     text = render(flow, args.format)

@@ -10,9 +10,9 @@ import argparse
 import sys
 import time
 
-from chatbot.coverage import coverage_of
-from chatbot.junit import write_junit
-from chatbot.problems import FlowError
+from chatbot.replay.coverage import coverage_of
+from chatbot.replay.junit import write_junit
+from chatbot.flow.problems import FlowError
 from chatbot.replay import EngineDriver, ScriptReader, run_script
 
 NAME = "replay"

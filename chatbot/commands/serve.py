@@ -17,7 +17,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from chatbot.kiosk import add_kiosk_arguments, options_from
+from chatbot.kiosk.rules import add_kiosk_arguments, options_from
 
 NAME = "serve"
 HELP = "serve the kiosk to web browsers (each tab a fresh session; works with no internet)"
@@ -71,7 +71,7 @@ def is_local(host: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from chatbot.loader import load_flow
+    from chatbot.flowfile.loader import load_flow
 
     flow_file = args.flow or getattr(args, "global_flow", None)
     load_flow(flow_file)  # a broken flow is reported here, once, not in every browser tab

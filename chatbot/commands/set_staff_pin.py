@@ -6,7 +6,7 @@ import argparse
 import getpass
 import sys
 
-from chatbot.staff_pin import PinError, set_pin
+from chatbot.kiosk.staff_pin import PinError, set_pin
 
 NAME = "set-staff-pin"
 HELP = "set the staff PIN that leaves kiosk mode (stored as a scrypt hash)"

@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
-from chatbot.loader import load_flow
-from chatbot.simulate import read_patients, simulate
+from chatbot.flowfile.loader import load_flow
+from chatbot.replay.patients import read_patients, simulate
 
 NAME = "simulate"
 HELP = "run simulated patients through the flow and compare with their expected level"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol
 
 from chatbot.engine import Conversation, Result
-from chatbot.model import Flow
+from chatbot.flow.model import Flow
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from chatbot.answers import Unreadable, read_temperature
-from chatbot.loader import load_flow
-from chatbot.model import LEVELS, Flow
-from chatbot.problems import FlowError, Problem, did_you_mean
-from chatbot.shape import BOOLEAN, STRING, AnyValue, Either, Field, ListOf, MapOf, OneOf, Record, Scalar
-from chatbot.yamlsource import Source, parse_yaml
+from chatbot.flow.answers import Unreadable, read_temperature
+from chatbot.flowfile.loader import load_flow
+from chatbot.flow.model import LEVELS, Flow
+from chatbot.flow.problems import FlowError, Problem, did_you_mean
+from chatbot.flowfile.shape import BOOLEAN, STRING, AnyValue, Either, Field, ListOf, MapOf, OneOf, Record, Scalar
+from chatbot.flowfile.source import Source, parse_yaml
 
 ACTIONS = ("back", "restart")
 SUFFIXES = (".yaml", ".yml")

@@ -19,11 +19,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from chatbot import messages
-from chatbot.answers import Unreadable, read_temperature
-from chatbot.model import Question
+from chatbot.flow import phrases
+from chatbot.flow.answers import Unreadable, read_temperature
+from chatbot.flow.model import Question
 from chatbot.summary import printable
-from chatbot.text import Text
+from chatbot.flow.text import Text
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
 
@@ -242,7 +242,7 @@ class ChoiceControls(Drawn, Vertical):
             return
         options = self.question.options
         if not 1 <= number <= len(options):
-            self.post_message(Problem(messages.CHOICE_OUT_OF_RANGE.fill(number=str(number), count=str(len(options)))))
+            self.post_message(Problem(phrases.CHOICE_OUT_OF_RANGE.fill(number=str(number), count=str(len(options)))))
             return
         self.post_message(Problem(None))
         if not self.multiple:
@@ -302,7 +302,7 @@ class TemperatureControls(Drawn, Vertical):
     def not_measured(self) -> str:
         if self.question is not None and self.question.not_measured is not None:
             return self.question.not_measured.get(self.language)
-        return messages.NOT_MEASURED.get(self.language)
+        return phrases.NOT_MEASURED.get(self.language)
 
     def show(self, question: Question, language: str, typed: str | None = None) -> None:
         """Ask `question`; `typed` replaces what is in the field (kept when None)."""

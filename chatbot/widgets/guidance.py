@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.widgets import Markdown, OptionList
 from textual.widgets.option_list import Option
 
-from chatbot.model import Flow, Guidance
+from chatbot.flow.model import Flow, Guidance
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto|file):[^>]*)>", re.IGNORECASE)

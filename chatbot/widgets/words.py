@@ -1,10 +1,10 @@
 """The UI's own words to the person, in every language it speaks (plain language).
 
-Flow text comes from the flow and the engine's reprompts from `chatbot.messages`;
+Flow text comes from the flow and the engine's reprompts from `chatbot.flow.phrases`;
 these are only the labels and hints of the screens themselves.
 """
 
-from chatbot.text import Text
+from chatbot.flow.text import Text
 
 
 def _t(en: str, es: str) -> Text:

@@ -1,0 +1,286 @@
+"""Conditions written as data in a flow file, and their evaluation over findings.
+
+A condition is one of:
+
+- a name: a finding that is present (yes), or a named condition;
+- `{all: [...]}`, `{any: [...]}`, `{not: condition}`;
+- `{finding: yes}`, `{finding: [yes, unknown]}`: the finding's answer is one of these;
+- `{finding: {at_least: 37.8, below: 38.0}}`, `{finding: not_measured}`, `{finding: measured}`:
+  tests of a temperature finding, in °C.
+
+There is no Python and no `eval`: a condition is a small tree of the classes below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Mapping
+
+from chatbot.flow.problems import Problem, did_you_mean
+
+Findings = Mapping[str, Any]
+
+ANSWER_WORDS = {True: "yes", False: "no", None: "unknown"}
+
+
+class Condition:
+    """Base of the condition tree: `holds` answers it, `children` walks it."""
+
+    def holds(self, findings: Findings) -> bool:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def children(self) -> tuple["Condition", ...]:
+        return ()
+
+    def walk(self) -> Iterator["Condition"]:
+        """This node and every node below it, named conditions included."""
+        yield self
+        for child in self.children():
+            yield from child.walk()
+
+    def findings(self) -> set[str]:
+        """The findings this condition reads."""
+        return {node.finding for node in self.walk() if hasattr(node, "finding")}
+
+
+@dataclass(frozen=True)
+class Present(Condition):
+    """A boolean finding answered yes."""
+
+    finding: str
+
+    def holds(self, findings: Findings) -> bool:
+        return findings.get(self.finding) is True
+
+    def __str__(self) -> str:
+        return self.finding
+
+
+@dataclass(frozen=True)
+class AnswerIn(Condition):
+    """A yes / no / unknown finding whose answer is one of `values`."""
+
+    finding: str
+    values: frozenset
+
+    def holds(self, findings: Findings) -> bool:
+        return findings.get(self.finding) in self.values
+
+    def __str__(self) -> str:
+        words = [ANSWER_WORDS[v] for v in (True, False, None) if v in self.values]
+        return f"{self.finding} is {' or '.join(words)}"
+
+
+@dataclass(frozen=True)
+class TemperatureIn(Condition):
+    """A measured temperature in [at_least, below), in °C."""
+
+    finding: str
+    at_least: float | None = None
+    below: float | None = None
+
+    def holds(self, findings: Findings) -> bool:
+        value = findings.get(self.finding)
+        if value is None:
+            return False
+        return (self.at_least is None or value >= self.at_least) and (self.below is None or value < self.below)
+
+    def __str__(self) -> str:
+        parts = []
+        if self.at_least is not None:
+            parts.append(f"{self.finding} ≥ {self.at_least}")
+        if self.below is not None:
+            parts.append(f"{self.finding} < {self.below}")
+        return " and ".join(parts)
+
+
+@dataclass(frozen=True)
+class Measured(Condition):
+    """A temperature that was (or was not) measured."""
+
+    finding: str
+    measured: bool
+
+    def holds(self, findings: Findings) -> bool:
+        return (findings.get(self.finding) is not None) is self.measured
+
+    def __str__(self) -> str:
+        return f"{self.finding} {'measured' if self.measured else 'not measured'}"
+
+
+@dataclass(frozen=True)
+class All(Condition):
+    items: tuple[Condition, ...]
+
+    def holds(self, findings: Findings) -> bool:
+        return all(item.holds(findings) for item in self.items)
+
+    def children(self) -> tuple[Condition, ...]:
+        return self.items
+
+    def __str__(self) -> str:
+        return "(" + " and ".join(map(str, self.items)) + ")"
+
+
+@dataclass(frozen=True)
+class AnyOf(Condition):
+    items: tuple[Condition, ...]
+
+    def holds(self, findings: Findings) -> bool:
+        return any(item.holds(findings) for item in self.items)
+
+    def children(self) -> tuple[Condition, ...]:
+        return self.items
+
+    def __str__(self) -> str:
+        return "(" + " or ".join(map(str, self.items)) + ")"
+
+
+@dataclass(frozen=True)
+class Not(Condition):
+    item: Condition
+
+    def holds(self, findings: Findings) -> bool:
+        return not self.item.holds(findings)
+
+    def children(self) -> tuple[Condition, ...]:
+        return (self.item,)
+
+    def __str__(self) -> str:
+        return f"not {self.item}"
+
+
+class Named(Condition):
+    """A reference to a named condition, resolved once every name is known."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.target: Condition | None = None
+
+    def holds(self, findings: Findings) -> bool:
+        return self.target is not None and self.target.holds(findings)
+
+    def children(self) -> tuple[Condition, ...]:
+        return (self.target,) if self.target is not None else ()
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"Named({self.name!r})"
+
+
+ProblemAt = Callable[[tuple, str], Problem]
+COMBINERS = {"all", "any", "not"}
+TEMPERATURE_TESTS = {"at_least", "below"}
+
+
+class ConditionReader:
+    """Reads condition data into a tree, reporting each problem at its position.
+
+    `findings` maps finding names to their types; `names` are the named conditions
+    in scope (their trees are linked in `resolve` once all are read).
+    """
+
+    def __init__(self, findings: Mapping[str, str], names: set[str], problem_at: ProblemAt):
+        self.findings = findings
+        self.names = names
+        self.problem_at = problem_at
+        self.problems: list[Problem] = []
+        self.references: list[Named] = []
+
+    def read(self, data: Any, path: tuple) -> Condition | None:
+        if isinstance(data, str):
+            return self._name(data, path)
+        if isinstance(data, dict) and len(data) == 1:
+            (key, value), = data.items()
+            if key in COMBINERS:
+                return self._combine(key, value, path + (key,))
+            if key in self.findings:
+                return self._test(key, value, path + (key,))
+            self._report(path + (key,), f"unknown finding or operator '{key}'"
+                         + did_you_mean(key, [*self.findings, *COMBINERS]), key=True)
+            return None
+        self._report(path, "a condition is a name, or a mapping with one key "
+                           "(all, any, not, or a finding)")
+        return None
+
+    def resolve(self, named: Mapping[str, Condition | None]) -> None:
+        """Link every name reference to its condition."""
+        for reference in self.references:
+            reference.target = named.get(reference.name)
+
+    def _report(self, path: tuple, message: str, key: bool = False) -> None:
+        self.problems.append(self.problem_at(path, message, key=key))
+
+    def _name(self, name: str, path: tuple) -> Condition | None:
+        if name in self.names:
+            reference = Named(name)
+            self.references.append(reference)
+            return reference
+        kind = self.findings.get(name)
+        if kind == "boolean":
+            return Present(name)
+        if kind == "boolean_or_unknown":
+            return AnswerIn(name, frozenset({True}))
+        if kind == "temperature":
+            self._report(path, f"'{name}' is a temperature: test it, e.g. {{{name}: {{at_least: 38.0}}}}")
+            return None
+        self._report(path, f"unknown finding or condition '{name}'"
+                           + did_you_mean(name, [*self.findings, *self.names]))
+        return None
+
+    def _combine(self, key: str, value: Any, path: tuple) -> Condition | None:
+        if key == "not":
+            item = self.read(value, path)
+            return Not(item) if item is not None else None
+        if not isinstance(value, list) or not value:
+            self._report(path, f"'{key}' takes a list of conditions")
+            return None
+        items = [self.read(item, path + (index,)) for index, item in enumerate(value)]
+        if any(item is None for item in items):
+            return None
+        return All(tuple(items)) if key == "all" else AnyOf(tuple(items))
+
+    def _test(self, finding: str, value: Any, path: tuple) -> Condition | None:
+        kind = self.findings[finding]
+        if kind == "temperature":
+            return self._temperature_test(finding, value, path)
+        values = value if isinstance(value, list) else [value]
+        answers = set()
+        for index, item in enumerate(values):
+            where = path + (index,) if isinstance(value, list) else path
+            if item is True or item is False:
+                answers.add(item)
+            elif item == "unknown" and kind == "boolean_or_unknown":
+                answers.add(None)
+            elif item == "unknown":
+                self._report(where, f"'{finding}' is answered yes or no, never unknown")
+            else:
+                choices = "yes, no or unknown" if kind == "boolean_or_unknown" else "yes or no"
+                self._report(where, f"'{finding}' can be {choices}, not '{item}'")
+        if not answers:
+            return None
+        return AnswerIn(finding, frozenset(answers))
+
+    def _temperature_test(self, finding: str, value: Any, path: tuple) -> Condition | None:
+        if value in ("measured", "not_measured"):
+            return Measured(finding, value == "measured")
+        if not isinstance(value, dict) or not value:
+            self._report(path, f"test the temperature '{finding}' with at_least / below (°C), "
+                               "measured, or not_measured")
+            return None
+        bounds: dict[str, float] = {}
+        for key, bound in value.items():
+            if key not in TEMPERATURE_TESTS:
+                self._report(path + (key,), f"unknown temperature test '{key}'"
+                             + did_you_mean(key, TEMPERATURE_TESTS), key=True)
+            elif isinstance(bound, bool) or not isinstance(bound, (int, float)):
+                self._report(path + (key,), f"'{key}' takes a temperature in °C, like 38.0")
+            elif not 30 <= bound <= 45:
+                self._report(path + (key,), f"{bound} is not a body temperature in °C (30 to 45)")
+            else:
+                bounds[key] = float(bound)
+        if len(bounds) != len(value):
+            return None
+        return TemperatureIn(finding, bounds.get("at_least"), bounds.get("below"))

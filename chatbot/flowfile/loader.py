@@ -1,0 +1,379 @@
+"""Load a flow file: check its shape, then its meaning, and report every problem at once."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+from chatbot.flow.conditions import Condition, ConditionReader, Named
+from chatbot.flowfile.schema import FLOW
+from chatbot.flow.model import (QUESTION_KINDS, Finding, Flow, Guidance, Option, Outcome, Question, Route, Rule,
+                           Transition, Welcome)
+from chatbot.flow.problems import FlowError, Problem, did_you_mean
+from chatbot.flowfile.shape import label
+from chatbot.flow.text import Text
+from chatbot.flowfile.source import Source, read_yaml
+
+RULE_LEVELS = ("emergency", "urgent")
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+PLACEHOLDERS = {"emergency_number"}
+
+
+def bundled_flow_path() -> Path:
+    """The flow shipped with the package (flows/symptoms.yaml in the repository)."""
+    return Path(str(resources.files("chatbot.flows").joinpath("symptoms.yaml")))
+
+
+def load_flow(path: str | Path | None = None) -> Flow:
+    """The flow at `path` (the bundled one by default), or `FlowError` with every problem."""
+    path = Path(path) if path is not None else bundled_flow_path()
+    return _load_cached(str(path.resolve()), _display(path), _mtime(path))
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, display: str, mtime: float) -> Flow:
+    return FlowLoader(read_yaml(path, display)).load()
+
+
+class FlowLoader:
+    """Turns a `Source` into a `Flow`, collecting problems instead of stopping at the first."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def load(self) -> Flow:
+        data = self.source.data
+        if data is None:
+            raise FlowError([self.source.problem((), "the file is empty: a flow starts with 'flow: NAME'")])
+        FLOW.check(data, (), self.report)
+        if not isinstance(data, dict):
+            raise FlowError(self.problems)
+        flow = self.build(data)
+        self.check_meaning(flow, data)
+        errors = [p for p in self.problems if p.severity == "error"]
+        if errors:
+            raise FlowError(self.problems)
+        return flow
+
+    # -- reporting ---------------------------------------------------------------
+
+    def report(self, path: tuple, message: str, key: bool = False, severity: str = "error") -> None:
+        self.problems.append(self.source.problem(path, message, key=key, severity=severity))
+
+    def problem_at(self, path: tuple, message: str, key: bool = False) -> Problem:
+        return self.source.problem(path, message, key=key)
+
+    # -- building (tolerant: malformed parts were reported by the shape check) -----
+
+    def build(self, data: dict) -> Flow:
+        languages = tuple(x for x in _list(data.get("languages")) if isinstance(x, str)) or ("en",)
+        self.languages = languages
+        findings = {
+            name: Finding(name, spec.get("type", "boolean"), str(spec.get("means", "")),
+                          spec.get("implies") if isinstance(spec.get("implies"), str) else None)
+            for name, spec in _mapping(data.get("findings")).items()
+            if isinstance(name, str) and isinstance(spec, dict)
+        }
+        kinds = {name: finding.type for name, finding in findings.items()}
+
+        rules_data = _mapping(data.get("rules"))
+        rule_lets = self.read_named(_mapping(rules_data.get("let")), ("rules", "let"), kinds)
+        rules = tuple(self.build_rules(rules_data, kinds, rule_lets))
+
+        named = self.read_named(_mapping(data.get("conditions")), ("conditions",), kinds)
+        routing = ConditionReader(kinds, set(named), self.problem_at)
+        questions = {qid: self.build_question(qid, q, routing) for qid, q in
+                     _mapping(data.get("questions")).items() if isinstance(q, dict)}
+        routes = {rid: Route(rid, self.build_next(r.get("next"), ("routes", rid, "next"), routing),
+                             self.where(("routes", rid), key=True))
+                  for rid, r in _mapping(data.get("routes")).items() if isinstance(r, dict)}
+        routing.resolve(named)
+        self.problems.extend(routing.problems)
+
+        outcomes = {
+            oid: Outcome(oid, o.get("level", "emergency"), self.text(o.get("title"), ("outcomes", oid, "title")),
+                         self.text(o.get("text"), ("outcomes", oid, "text")), self.where(("outcomes", oid), key=True))
+            for oid, o in _mapping(data.get("outcomes")).items() if isinstance(o, dict)
+        }
+        welcome = _mapping(data.get("welcome"))
+        safety = data.get("safety_net")
+        return Flow(
+            file=self.source.file,
+            name=str(data.get("flow", "")),
+            version=data.get("version", 1) if isinstance(data.get("version"), int) else 1,
+            start=data.get("start") if isinstance(data.get("start"), str) else "",
+            languages=languages,
+            emergency_number=str(data.get("emergency_number", "911")),
+            welcome=Welcome(*(self.text(welcome.get(k), ("welcome", k)) for k in ("title", "body", "disclaimer"))),
+            topics={tid: self.text(_mapping(t).get("title"), ("topics", tid, "title"))
+                    for tid, t in _mapping(data.get("topics")).items()},
+            findings=findings,
+            questions=questions,
+            routes=routes,
+            outcomes=outcomes,
+            rules=rules,
+            conditions=named,
+            education=tuple(self.build_guidance(g, ("education", i))
+                            for i, g in enumerate(_list(data.get("education"))) if isinstance(g, dict)),
+            safety_net=self.build_guidance(safety, ("safety_net",)) if isinstance(safety, dict) else None,
+        )
+
+    def read_named(self, data: dict, path: tuple, kinds: dict) -> dict[str, Condition]:
+        """Named conditions, which may refer to each other (but not in a circle)."""
+        reader = ConditionReader(kinds, set(data), self.problem_at)
+        named = {name: reader.read(value, path + (name,)) for name, value in data.items()}
+        reader.resolve(named)
+        self.problems.extend(reader.problems)
+        for name in data:
+            if self._refers_to_itself(name, named):
+                self.report(path + (name,), f"condition '{name}' refers to itself", key=True)
+                named[name] = None
+        return {name: cond for name, cond in named.items() if cond is not None}
+
+    @staticmethod
+    def _refers_to_itself(name: str, named: dict) -> bool:
+        stack, seen = [named.get(name)], set()
+        while stack:
+            node = stack.pop()
+            if node is None or id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, Named):
+                if node.name == name:
+                    return True
+                stack.append(named.get(node.name))
+            else:
+                stack.extend(node.children())
+        return False
+
+    def build_rules(self, rules_data: dict, kinds: dict, lets: dict) -> Iterable[Rule]:
+        reader = ConditionReader(kinds, set(lets), self.problem_at)
+        for level in RULE_LEVELS:
+            for rule_id, spec in _mapping(rules_data.get(level)).items():
+                if not isinstance(spec, dict) or "when" not in spec:
+                    continue
+                path = ("rules", level, rule_id)
+                when = reader.read(spec["when"], path + ("when",))
+                if when is not None:
+                    yield Rule(rule_id, level, when, self.text(spec.get("reason"), path + ("reason",)),
+                               self.where(path, key=True))
+        reader.resolve(lets)
+        self.problems.extend(reader.problems)
+
+    def build_question(self, qid: str, q: dict, routing: ConditionReader) -> Question:
+        path = ("questions", qid)
+        options = tuple(
+            Option(self.text(o.get("label"), path + ("options", i, "label")),
+                   o.get("finding") if isinstance(o.get("finding"), str) else None, o.get("none") is True)
+            for i, o in enumerate(_list(q.get("options"))) if isinstance(o, dict)
+        )
+        return Question(
+            id=qid,
+            kind=q.get("kind", ""),
+            text=self.text(q.get("text"), path + ("text",)),
+            topic=q.get("topic") if isinstance(q.get("topic"), str) else None,
+            help=self.text(q["help"], path + ("help",)) if q.get("help") is not None else None,
+            finding=q.get("finding") if isinstance(q.get("finding"), str) else None,
+            options=options,
+            not_measured=(self.text(q["not_measured"], path + ("not_measured",))
+                          if q.get("not_measured") is not None else None),
+            next=self.build_next(q.get("next"), path + ("next",), routing),
+            at=self.where(path, key=True),
+        )
+
+    def build_next(self, data: Any, path: tuple, routing: ConditionReader) -> tuple[Transition, ...]:
+        if isinstance(data, str):
+            return (Transition(data, None, self.where(path)),)
+        transitions = []
+        for index, item in enumerate(_list(data)):
+            if not isinstance(item, dict) or not isinstance(item.get("goto"), str):
+                continue
+            condition = None
+            if "if" in item:
+                condition = routing.read(item["if"], path + (index, "if"))
+                if condition is None:
+                    continue
+            transitions.append(Transition(item["goto"], condition, self.where(path + (index,))))
+        return tuple(transitions)
+
+    def build_guidance(self, data: dict, path: tuple) -> Guidance:
+        return Guidance(self.text(data.get("title"), path + ("title",)), self.text(data.get("body"), path + ("body",)))
+
+    def text(self, value: Any, path: tuple) -> Text:
+        """A `Text`; a plain string is in the flow's first language."""
+        if isinstance(value, str):
+            by_language = {self.languages[0]: value}
+        elif isinstance(value, dict):
+            by_language = {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+        else:
+            return Text({})
+        self.check_text(by_language, path)
+        return Text(by_language)
+
+    def check_text(self, by_language: dict, path: tuple) -> None:
+        missing = [code for code in self.languages if code not in by_language]
+        if missing and by_language:
+            self.report(path, f"{label(path)} has no translation in {', '.join(missing)}")
+        for code, text in by_language.items():
+            for name in PLACEHOLDER.findall(text):
+                if name not in PLACEHOLDERS:
+                    self.report(path, f"unknown placeholder '{{{name}}}' in '{code}' text"
+                                + did_you_mean(name, PLACEHOLDERS))
+
+    def where(self, path: tuple, key: bool = False) -> tuple[int, int]:
+        return self.source.where(path, key=key)
+
+    # -- meaning ---------------------------------------------------------------
+
+    def check_meaning(self, flow: Flow, data: dict) -> None:
+        states = {**flow.questions, **flow.routes, **flow.outcomes}
+        self.check_unique_state_names(data)
+        self.check_findings(flow)
+        if flow.start and flow.start not in states:
+            self.report(("start",), f"start state '{flow.start}' is not defined" + did_you_mean(flow.start, states))
+        for question in flow.questions.values():
+            self.check_question(flow, question)
+        for kind in ("questions", "routes"):
+            for sid, state in getattr(flow, kind).items():
+                self.check_next(kind, sid, state.next, states, _mapping(_mapping(data.get(kind)).get(sid)).get("next"))
+        self.check_reachable(flow, data, states)
+        if not flow.rules and isinstance(data.get("rules"), dict):
+            self.report(("rules",), "there are no triage rules")
+
+    def check_unique_state_names(self, data: dict) -> None:
+        seen: dict[str, str] = {}
+        for kind in ("questions", "routes", "outcomes"):
+            for sid in _mapping(data.get(kind)):
+                if sid in seen:
+                    self.report((kind, sid), f"'{sid}' is already a name in {seen[sid]}", key=True)
+                seen.setdefault(sid, kind)
+
+    def check_findings(self, flow: Flow) -> None:
+        for name, finding in flow.findings.items():
+            if finding.implies is None:
+                continue
+            path = ("findings", name, "implies")
+            if finding.implies not in flow.findings:
+                self.report(path, f"unknown finding '{finding.implies}'" + did_you_mean(finding.implies, flow.findings))
+            elif name in flow.implied_by(finding.implies) or finding.implies == name:
+                self.report(path, f"'{name}' and '{finding.implies}' imply each other in a circle")
+
+    def check_question(self, flow: Flow, q: Question) -> None:
+        path = ("questions", q.id)
+        if q.kind not in QUESTION_KINDS:
+            return  # reported by the shape check; what else is wrong depends on the kind
+        if q.topic is not None and flow.topics and q.topic not in flow.topics:
+            self.report(path + ("topic",), f"unknown topic '{q.topic}'" + did_you_mean(q.topic, flow.topics))
+        wanted = {"yes_no": "boolean", "yes_no_unsure": "boolean_or_unknown", "temperature": "temperature"}
+        if q.kind in wanted:
+            if q.options:
+                self.report(path + ("options",), f"a {q.kind} question has no options", key=True)
+            if q.finding is None:
+                self.report(path, f"question '{q.id}' must name the finding it asks about", key=True)
+            elif q.finding not in flow.findings:
+                self.report(path + ("finding",), f"unknown finding '{q.finding}'" + did_you_mean(q.finding, flow.findings))
+            elif flow.findings[q.finding].type != wanted[q.kind]:
+                self.report(path + ("finding",), f"a {q.kind} question needs a {wanted[q.kind]} finding; "
+                                                 f"'{q.finding}' is {flow.findings[q.finding].type}")
+        if q.kind == "temperature" and q.not_measured is None:
+            self.report(path, f"temperature question '{q.id}' needs a 'not_measured' answer", key=True)
+        if q.kind != "temperature" and q.not_measured is not None:
+            self.report(path + ("not_measured",), "only a temperature question has 'not_measured'", key=True)
+        if q.kind in ("single_choice", "multiple_choice"):
+            self.check_options(flow, q, path)
+
+    def check_options(self, flow: Flow, q: Question, path: tuple) -> None:
+        if q.finding is not None:
+            self.report(path + ("finding",), "a choice question names its findings on its options", key=True)
+        if not q.options:
+            self.report(path, f"choice question '{q.id}' needs 'options'", key=True)
+            return
+        nones = [i for i, o in enumerate(q.options) if o.none]
+        if q.kind == "multiple_choice" and len(nones) != 1:
+            self.report(path + ("options",), "a multiple choice needs exactly one 'none: yes' option (\"None of these\")")
+        labels: set[str] = set()
+        for index, option in enumerate(q.options):
+            where = path + ("options", index)
+            label = option.label.get(flow.languages[0]).casefold()
+            if label in labels:
+                self.report(where, f"two options are labelled '{option.label}'")
+            labels.add(label)
+            if option.none and option.finding:
+                self.report(where, "a 'none' option names no finding")
+            elif not option.none and option.finding is None and q.kind == "multiple_choice":
+                self.report(where, "each option names the finding it asks about")
+            elif option.finding is not None and option.finding not in flow.findings:
+                self.report(where + ("finding",), f"unknown finding '{option.finding}'"
+                            + did_you_mean(option.finding, flow.findings))
+            elif option.finding is not None and flow.findings[option.finding].type != "boolean":
+                self.report(where + ("finding",), f"an option's finding must be boolean; '{option.finding}' is "
+                                                  f"{flow.findings[option.finding].type}")
+
+    def check_next(self, kind: str, sid: str, transitions: tuple[Transition, ...], states: dict, raw: Any) -> None:
+        path = (kind, sid, "next")
+        for index, item in enumerate(_list(raw) if isinstance(raw, list) else [raw]):
+            goto = item.get("goto") if isinstance(item, dict) else item
+            where = path + (index, "goto") if isinstance(raw, list) else path
+            if isinstance(goto, str) and goto not in states:
+                self.report(where, f"transition to undefined state '{goto}'" + did_you_mean(goto, states))
+            if goto == sid:
+                self.report(where, f"'{sid}' goes to itself")
+        if isinstance(raw, list) and raw and isinstance(raw[-1], dict) and "if" in raw[-1]:
+            self.report(path + (len(raw) - 1,), f"no way out of '{sid}' when no condition holds: "
+                                                "end the list with a plain 'goto'")
+        if isinstance(raw, list):
+            for index, item in enumerate(raw[:-1]):
+                if isinstance(item, dict) and "if" not in item:
+                    self.report(path + (index,), "the transitions after this one are never taken: "
+                                                 "only the last may have no 'if'")
+
+    def check_reachable(self, flow: Flow, data: dict, states: dict) -> None:
+        """Report states no transition leads to, read from the file's own `goto`s so that
+        a transition dropped for another problem does not make its target look unreachable."""
+        targets = {sid: self.raw_targets(_mapping(_mapping(data.get(kind)).get(sid)).get("next"))
+                   for kind in ("questions", "routes") for sid in _mapping(data.get(kind))}
+        if flow.start not in states or any(not ts or any(t not in states for t in ts) for ts in targets.values()):
+            return  # a missing start, next or target is reported already; reachability would mislead
+        seen, queue = {flow.start}, deque([flow.start])
+        while queue:
+            for target in targets.get(queue.popleft(), ()):
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+        for kind in ("questions", "routes", "outcomes"):
+            for sid in getattr(flow, kind):
+                if sid not in seen:
+                    self.report((kind, sid), f"'{sid}' is never reached from the start", key=True)
+
+    @staticmethod
+    def raw_targets(raw: Any) -> list[str]:
+        items = raw if isinstance(raw, list) else [raw]
+        gotos = (item.get("goto") if isinstance(item, dict) else item for item in items)
+        return [goto for goto in gotos if isinstance(goto, str)]
+
+
+def _mapping(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []

@@ -1,0 +1,198 @@
+"""The shape of data files, declared once and checked with a position for every problem.
+
+A tiny schema language: enough to say which fields a mapping has, which are
+required, and what type each value is, and to suggest the field a typo meant.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from chatbot.flow.problems import did_you_mean
+
+Report = Callable[..., None]  # report(path, message, key=False)
+
+NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+class Spec:
+    """Checks one value; calls `report(path, message)` for each problem."""
+
+    def check(self, value: Any, path: tuple, report: Report) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+
+@dataclass
+class Scalar(Spec):
+    name: str
+    types: tuple[type, ...]
+
+    def check(self, value, path, report):
+        if isinstance(value, bool) and bool not in self.types or not isinstance(value, self.types):
+            report(path, f"{label(path)} must be {self.name}, not {_describe(value)}")
+
+
+@dataclass
+class OneOf(Spec):
+    values: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return "one of " + ", ".join(self.values)
+
+    def check(self, value, path, report):
+        if value not in self.values:
+            report(path, f"{label(path)} must be one of {', '.join(self.values)}, not "
+                         f"{_describe(value)}{did_you_mean(value, self.values)}")
+
+
+class TextSpec(Spec):
+    """A patient-facing text: a string, or a mapping from language code to string."""
+
+    name = "a text (a string, or a mapping from language to string)"
+
+    def check(self, value, path, report):
+        if isinstance(value, str):
+            return
+        if isinstance(value, dict) and value:
+            for code, text in value.items():
+                if not isinstance(code, str) or not re.fullmatch(r"[a-z]{2}(-[A-Z]{2})?", code):
+                    report(path + (code,), f"'{code}' is not a language code like en or es", key=True)
+                elif not isinstance(text, str):
+                    report(path + (code,), f"{label(path)} in '{code}' must be a string, not {_describe(text)}")
+            return
+        report(path, f"{label(path)} must be {self.name}, not {_describe(value)}")
+
+
+@dataclass
+class AnyValue(Spec):
+    """Checked later, by the reader that gives it meaning (conditions, findings)."""
+
+    allow_empty: bool = False
+    name = "a value"
+
+    def check(self, value, path, report):
+        if value is None and not self.allow_empty:
+            report(path, f"{label(path)} is empty")
+
+
+@dataclass
+class ListOf(Spec):
+    item: Spec
+    min_items: int = 0
+
+    @property
+    def name(self) -> str:
+        return "a list"
+
+    def check(self, value, path, report):
+        if not isinstance(value, list):
+            report(path, f"{label(path)} must be a list, not {_describe(value)}")
+            return
+        if len(value) < self.min_items:
+            report(path, f"{label(path)} needs at least {self.min_items} item(s)")
+        for index, item in enumerate(value):
+            self.item.check(item, path + (index,), report)
+
+
+@dataclass
+class MapOf(Spec):
+    """A mapping from names the author chooses (question ids, finding keys) to values."""
+
+    value: Spec
+    min_items: int = 0
+
+    name = "a mapping"
+
+    def check(self, value, path, report):
+        if not isinstance(value, dict):
+            report(path, f"{label(path)} must be a mapping, not {_describe(value)}")
+            return
+        if len(value) < self.min_items:
+            report(path, f"{label(path)} needs at least {self.min_items} entry")
+        for key, item in value.items():
+            if not isinstance(key, str) or not NAME.match(key):
+                report(path + (key,), f"'{key}' is not a valid name (letters, digits and _, "
+                                      "starting with a letter)", key=True)
+            self.value.check(item, path + (key,), report)
+
+
+@dataclass
+class Field:
+    spec: Spec
+    required: bool = False
+
+
+@dataclass
+class Record(Spec):
+    """A mapping with known fields."""
+
+    fields: Mapping[str, Field]
+    name: str = "a mapping"
+
+    def check(self, value, path, report):
+        if not isinstance(value, dict):
+            report(path, f"{label(path)} must be a mapping, not {_describe(value)}")
+            return
+        for key, item in value.items():
+            field = self.fields.get(key)
+            if field is None:
+                report(path + (key,), f"unknown field '{key}' in {label(path)}"
+                                      + did_you_mean(key, self.fields), key=True)
+            elif item is None and field.required:
+                report(path + (key,), f"{label(path + (key,))} is empty")
+            elif item is not None:
+                field.spec.check(item, path + (key,), report)
+        for key, field in self.fields.items():
+            if field.required and key not in value:
+                hint = f" ({field.spec.name})" if isinstance(field.spec, OneOf) else ""
+                report(path, f"{label(path)} is missing the field '{key}'{hint}", key=True)
+
+
+@dataclass
+class Either(Spec):
+    """One of several shapes, told apart by the Python type of the value."""
+
+    choices: tuple[tuple[type, Spec], ...]
+    name: str = "a value"
+
+    def check(self, value, path, report):
+        for kind, spec in self.choices:
+            if isinstance(value, kind):
+                spec.check(value, path, report)
+                return
+        report(path, f"{label(path)} must be {self.name}, not {_describe(value)}")
+
+
+def label(path: tuple) -> str:
+    """A readable name for a place in the file: questions.fever.next[0]."""
+    if not path:
+        return "the file"
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return f"'{text}'"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"'{value}'"
+
+
+STRING = Scalar("a string", (str,))
+NUMBER = Scalar("a number", (int, float))
+INTEGER = Scalar("a whole number", (int,))
+BOOLEAN = Scalar("yes or no", (bool,))
+TEXT = TextSpec()
+CONDITION = AnyValue()

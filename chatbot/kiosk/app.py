@@ -1,0 +1,410 @@
+"""Kiosk mode: the same app, made unescapable, self-clearing and crash-proof for a waiting room.
+
+`KioskApp(flow, kiosk=KioskOptions(...))` is `SymptomCheckerApp` with:
+
+- a welcome screen first (`welcome`: #welcome-title, #welcome-text, #welcome-disclaimer,
+  #language-en, #language-es, #start), and no Quit, Summary or save;
+- every key but printable characters and the keys to move and edit swallowed before any
+  binding sees it (`chatbot.kiosk.rules.allowed_key`): ctrl+c, ctrl+q, ctrl+z, ctrl+\\, ctrl+d,
+  ctrl+p, Escape and the function keys do nothing. Textual's own quit, suspend and command
+  palette actions do nothing either, and SIGINT, SIGQUIT and SIGTSTP are ignored, so the
+  keys do nothing harmful even when TEXTUAL_ALLOW_SIGNALS makes the terminal send signals;
+- staff leave by pressing F12 three times within 2 seconds, then typing the staff PIN
+  (`staff-pin`: #staff-pin-input, #staff-pin-message, #staff-pin-leave, #staff-pin-cancel).
+  A wrong PIN makes the next try wait 1, 2, 4 ... seconds; the dialog closes by itself
+  after `pin_timeout` seconds untouched;
+- after `idle_timeout` seconds with no key, click or tap, "Are you still there?"
+  (`still-there`: #still-there-countdown, #still-there-continue) for `idle_warning`
+  seconds; any input goes on, and at zero everything of the person is wiped. On the
+  outcome screens a large "Done" (#done, key d) wipes at once. Wiping means a new
+  conversation, every screen replaced by new ones, and the welcome again;
+- an unexpected error is logged (session id, type, our code's frames; never answers) and
+  the kiosk starts again at the welcome; `max_crashes` errors within `crash_window`
+  seconds stop it with exit status 70 and a calm message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import math
+import signal
+import sys
+from time import monotonic
+from typing import Callable
+
+from textual import events
+from textual.css.query import NoMatches
+from textual.screen import Screen
+
+from chatbot.kiosk import log as kiosk_log
+from chatbot.engine import Conversation
+from chatbot.kiosk.rules import (CRASH_EXIT, CrashWindow, KioskOptions, StaffSequence, allowed_key, options_from,
+                           pin_delay)
+from chatbot.flow.model import Flow
+from chatbot.kiosk.staff_pin import load_pin, verify_pin
+from chatbot.tui import SymptomCheckerApp
+from chatbot.screens.conversation import ConversationScreen
+from chatbot.kiosk.screens import (STAFF_CHECKING, STAFF_NO_PIN, STAFF_WAIT, STAFF_WRONG,
+                                           StaffPinScreen, StillThereScreen, WelcomeScreen)
+
+ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
+"""What counts as a person being there: a key, a click or tap, scrolling, a paste (not mouse moves)."""
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGQUIT", "SIGTSTP") if hasattr(signal, name))
+CALM_STOP = ("The symptom checker has stopped after repeated problems.\n"
+             "Please ask a member of staff for help.")
+
+
+def ignore_stop_signals() -> dict[int, object]:
+    """Ignore the signals a terminal sends for ctrl+c, ctrl+\\ and ctrl+z; the handlers they had."""
+    previous = {}
+    for number in STOP_SIGNALS:
+        try:
+            previous[number] = signal.signal(number, signal.SIG_IGN)
+        except (ValueError, OSError):  # not the main thread, or not allowed here
+            pass
+    return previous
+
+
+def restore_signals(previous: dict[int, object]) -> None:
+    for number, handler in previous.items():
+        try:
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        except (ValueError, OSError, TypeError):
+            pass
+
+
+def _never(self, *_) -> None:
+    """A driver's suspend or resume handler, for a kiosk: it never leaves the screen."""
+
+
+class KioskApp(SymptomCheckerApp):
+    """The symptom checker for an unattended kiosk (see the module's docstring)."""
+
+    BINDINGS = []  # not even Textual's ctrl+q quit and ctrl+c hint
+    NAV = ("back", "restart")
+    OUTCOME_NAV = ("done", "back", "restart")
+
+    def __init__(self, flow: Flow, *, kiosk: KioskOptions | None = None, crashes: CrashWindow | None = None,
+                 emergency_number: str | None = None, language: str | None = None,
+                 theme: str = "high-contrast") -> None:
+        super().__init__(flow, emergency_number=emergency_number, language=language, theme=theme)
+        self.kiosk = kiosk or KioskOptions()
+        self.crashes = crashes or CrashWindow(self.kiosk.max_crashes, self.kiosk.crash_window)
+        self.default_language = self.conversation.language
+        self.conversation_screen.when_ready = None  # the conversation starts at "Start"
+        self.conversation.start()
+        self.session = kiosk_log.new_session_id()
+        self.staff = StaffSequence(self.kiosk.staff_key, self.kiosk.staff_presses, self.kiosk.staff_within)
+        self.last_input = monotonic()
+        self.touched = False
+        """Someone did something since the last wipe."""
+        self.warning_deadline: float | None = None
+        self.wiping = False
+        self.restart_wanted = False
+        """Set when an error broke the app beyond repair here: `supervise` starts a new one."""
+        self.pin_failures = 0
+        self.pin_locked_until = 0.0
+        self._checking_pin = False
+        self._wipe_again = False
+        self._guarded = False
+        self._own_task: asyncio.Task | None = None
+        self._signals: dict[int, object] = {}
+
+    def get_driver_class(self):
+        """The usual driver, except that a terminal's suspend (ctrl+z, SIGTSTP) does nothing."""
+        driver_class = super().get_driver_class()
+        if hasattr(driver_class, "_sigtstp_application"):
+            return type(f"Kiosk{driver_class.__name__}", (driver_class,),
+                        {"_sigtstp_application": _never, "_sigcont_application": _never})
+        return driver_class
+
+    def get_default_screen(self) -> Screen:
+        """A blank screen below the person's screens, so that a wipe can replace all of them."""
+        return Screen(id="kiosk")
+
+    def on_mount(self) -> None:
+        self._own_task = asyncio.current_task()
+        if not self.is_headless:
+            self._signals = ignore_stop_signals()
+        self.push_screen(self.conversation_screen)
+        self.push_screen(WelcomeScreen(self.flow, self.language))
+        self._idle_tick()
+        kiosk_log.write(self.session, "kiosk started")
+        self._guarded = True
+
+    def on_unmount(self) -> None:
+        restore_signals(self._signals)
+
+    # -- the person's input: noted, filtered, and the staff sequence spotted --------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, ACTIVITY) and not getattr(event, "is_forwarded", False):
+            if self.wiping:
+                return  # nothing reaches the screens being replaced
+            now = monotonic()
+            self.last_input = now
+            self.touched = True
+            is_key = isinstance(event, events.Key)
+            if is_key and self.staff.press(event.key, now):
+                self.open_staff_dialog()
+                return
+            if isinstance(self.screen, StillThereScreen):
+                self._mouse_down_widget = None  # the tap that answers is not also a click below
+                self.still_here()
+                return
+            if is_key and not allowed_key(event.key, event.character):
+                return
+        await super().on_event(event)
+
+    # -- what a kiosk does instead of leaving ------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Never: staff leave with the key sequence and the PIN."""
+
+    def action_help_quit(self) -> None:
+        pass
+
+    def action_suspend_process(self) -> None:
+        pass
+
+    def action_command_palette(self) -> None:
+        pass
+
+    def action_change_theme(self) -> None:
+        pass
+
+    def action_screenshot(self, *args, **kwargs) -> None:
+        pass
+
+    def action_record(self) -> None:
+        """Never: a kiosk keeps nothing of the person who used it."""
+
+    def action_summary(self) -> None:
+        """No summary at a kiosk: it would show the last person's answers to the next."""
+
+    def action_done(self) -> None:
+        """The person has read their outcome: wipe everything at once, for the next person."""
+        if self.conversation.finished:
+            self.wipe()
+
+    def still_here(self) -> None:
+        """The person answered "Are you still there?": carry on where they were."""
+        self.last_input = monotonic()
+        self.warning_deadline = None
+        if isinstance(self.screen, StillThereScreen):
+            self.screen.dismiss()
+
+    def _draw(self, step, previous=None):
+        self.last_input = monotonic()  # an answer, a step back or the start: someone is there
+        return super()._draw(step, previous)
+
+    # -- the welcome --------------------------------------------------------------------------
+
+    def start_session(self) -> None:
+        """Leave the welcome and ask the first question."""
+        if not isinstance(self.screen, WelcomeScreen):
+            return
+        if self.conversation_screen.is_mounted:
+            self._draw(self.conversation.current)
+        else:  # a very quick tap: ask as soon as the screen below is ready
+            self.conversation_screen.when_ready = lambda: self._draw(self.conversation.current)
+
+    def set_language(self, language: str) -> None:
+        if self.conversation_screen.is_mounted:
+            super().set_language(language)
+        else:
+            self.conversation.language = self.conversation_screen.language = language
+        for screen in self.screen_stack:
+            if isinstance(screen, WelcomeScreen):
+                screen.show(language)
+
+    # -- staff ----------------------------------------------------------------------------------
+
+    def open_staff_dialog(self) -> None:
+        if isinstance(self.screen, StaffPinScreen) or self._still_leaving("staff-pin"):
+            return
+        if isinstance(self.screen, StillThereScreen):
+            self.still_here()
+        self.push_screen(StaffPinScreen(load_pin() is not None))
+
+    async def try_staff_pin(self, pin: str) -> str | None:
+        """Check a PIN typed in the staff dialog: leave (None) or say why not."""
+        stored = load_pin()
+        if stored is None:
+            return STAFF_NO_PIN
+        if self._checking_pin:
+            return STAFF_CHECKING
+        wait = self.pin_locked_until - monotonic()
+        if wait > 0:
+            return STAFF_WAIT.format(seconds=math.ceil(wait))
+        self._checking_pin = True
+        try:
+            right = await asyncio.to_thread(verify_pin, pin, stored)  # scrypt: not on the UI's time
+        finally:
+            self._checking_pin = False
+        if right:
+            kiosk_log.write(self.session, "staff left kiosk mode")
+            self.exit(return_code=0)
+            return None
+        self.pin_failures += 1
+        delay = pin_delay(self.pin_failures, self.kiosk.pin_delay, self.kiosk.pin_delay_most)
+        self.pin_locked_until = monotonic() + delay
+        kiosk_log.write(self.session, f"staff PIN refused ({self.pin_failures} so far)")
+        return STAFF_WRONG.format(seconds=math.ceil(delay))
+
+    # -- idle -----------------------------------------------------------------------------------
+
+    def _idle_tick(self) -> None:
+        """Look at the idle clock, then again in `kiosk.tick` seconds (read each time: tests change it)."""
+        try:
+            self._look_at_idle_clock()
+        finally:
+            if not self._exit:
+                self.set_timer(self.kiosk.tick, self._idle_tick, name="kiosk idle clock")
+
+    def _look_at_idle_clock(self) -> None:
+        if self.wiping:
+            return
+        now = monotonic()
+        idle = now - self.last_input
+        top = self.screen
+        if isinstance(top, StaffPinScreen):
+            if idle >= self.kiosk.pin_timeout:
+                top.dismiss()
+            return
+        if isinstance(top, StillThereScreen):
+            remaining = (self.warning_deadline or now) - now
+            if remaining <= 0:
+                self.wipe()
+            else:
+                top.show_remaining(remaining)
+            return
+        if idle < self.kiosk.idle_timeout:
+            return
+        if isinstance(top, WelcomeScreen) or top.id == "kiosk":
+            if self.touched:
+                self.wipe()  # a language chosen, nothing more: the welcome as new
+            else:
+                self.last_input = now
+            return
+        if self._still_leaving("still-there"):
+            return  # the last warning is still being taken down: ask at the next tick
+        self.warning_deadline = now + self.kiosk.idle_warning
+        self.push_screen(StillThereScreen(self.language, self.kiosk.idle_warning))
+
+    def _still_leaving(self, screen_id: str) -> bool:
+        """A screen of this id was closed but is not gone yet (a new one cannot take its id)."""
+        try:
+            self.get_child_by_id(screen_id)
+        except NoMatches:
+            return False
+        return True
+
+    # -- wiping ---------------------------------------------------------------------------------
+
+    def wipe(self) -> None:
+        """Forget the person: a new conversation, new screens, the welcome. Runs in the background."""
+        if self.wiping:
+            self._wipe_again = True  # an error while wiping: once more when this one is done
+            return
+        self.wiping = True
+        self.run_worker(self._wipe(), name="kiosk wipe", exit_on_error=False)
+
+    async def _wipe(self) -> None:
+        try:
+            self._wipe_again = True
+            while self._wipe_again:
+                self._wipe_again = False
+                await self._replace_everything()
+        except Exception as error:  # the screens cannot be rebuilt here: start a new app
+            self._crashed(error, here=False)
+        finally:
+            self.wiping = False
+            self.touched = False
+            self.warning_deadline = None
+            self.last_input = monotonic()
+            self.staff.reset()
+
+    async def _replace_everything(self) -> None:
+        self.session = kiosk_log.new_session_id()
+        self.conversation = Conversation(self.flow, self.default_language)
+        self.conversation.start()
+        while len(self.screen_stack) > 1:  # each gone before the next, and before new ones take their ids
+            await self.pop_screen()
+        self.conversation_screen = ConversationScreen(self.flow, self.language, id="conversation")
+        below = self.push_screen(self.conversation_screen)  # mounted under the welcome, never shown empty
+        await self.push_screen(WelcomeScreen(self.flow, self.language))
+        await below
+
+    # -- errors ---------------------------------------------------------------------------------
+
+    async def _dispatch_message(self, message) -> None:
+        """Once running, an error in the app's own handlers restarts the kiosk instead of ending it."""
+        if not self._guarded:
+            return await super()._dispatch_message(message)
+        try:
+            await super()._dispatch_message(message)
+        except Exception as error:
+            self._crashed(error, here=True)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's hook for an unexpected error: never its traceback screen at a kiosk.
+
+        An error in a screen's or a widget's handler (its message loop stops) is mended
+        here by replacing every screen; one in the app's own loop ends this app, and
+        `supervise` starts a new one.
+        """
+        self._crashed(error, here=self._own_task is not None and asyncio.current_task() is not self._own_task)
+
+    def _crashed(self, error: BaseException, *, here: bool) -> None:
+        if self._exit:
+            return  # this app is already ending: later errors only follow from the first
+        count = self.crashes.record(monotonic())
+        kiosk_log.log_crash(self.session, error, count, self.crashes.limit)
+        if self.crashes.too_many:
+            self.restart_wanted = False
+            self.exit(return_code=CRASH_EXIT, message=CALM_STOP)
+        elif here and self.is_running:
+            self.wipe()
+        else:
+            self.restart_wanted = True
+            self.exit(return_code=CRASH_EXIT)
+
+
+def supervise(make_app: Callable[[CrashWindow], KioskApp], crashes: CrashWindow, *,
+              headless: bool = False) -> int:
+    """Run kiosk apps one after another while errors end them, until too many do; the exit status."""
+    previous = ignore_stop_signals()
+    try:
+        while True:
+            app = make_app(crashes)
+            try:
+                app.run(headless=headless)
+            except Exception as error:  # Textual itself failed: a new app, as for any error
+                count = crashes.record(monotonic())
+                kiosk_log.log_crash(app.session, error, count, crashes.limit)
+                app.restart_wanted = not crashes.too_many
+            if app.restart_wanted and not crashes.too_many:
+                app = None
+                gc.collect()  # everything of the last person goes now, before a new app sets aside what it finds
+                continue
+            if crashes.too_many and app.return_code != CRASH_EXIT:
+                print(CALM_STOP, file=sys.stderr)
+                return CRASH_EXIT
+            return app.return_code or 0
+    finally:
+        restore_signals(previous)
+
+
+def run_kiosk(flow: Flow, args) -> int:
+    """`chatbot --kiosk`: the kiosk on `flow`, with the options given on the command line."""
+    options = options_from(args)
+    crashes = CrashWindow(options.max_crashes, options.crash_window)
+    sys.setswitchinterval(0.001)  # as run_app: frames reach the terminal as soon as they are drawn
+
+    def make_app(crashes: CrashWindow) -> KioskApp:
+        return KioskApp(flow, kiosk=options, crashes=crashes, emergency_number=args.emergency_number,
+                        language=args.language, theme=args.theme or "high-contrast")
+
+    return supervise(make_app, crashes)

@@ -1,0 +1,184 @@
+"""Kiosk mode's rules, kept apart from the screen: which keys a person may use, the staff key
+sequence, the waits after a wrong PIN, and how many crashes are too many.
+
+The Textual side (`chatbot.kiosk.app`) applies them; keeping them here makes them
+plain functions to test, and keeps them readable without knowing Textual.
+
+Staff leave the kiosk by pressing F12 three times within two seconds, then typing the
+PIN set with `chatbot set-staff-pin`. F12 is a plain key in every terminal, in tmux and
+in a browser terminal, unlike ctrl+shift chords, which most terminals cannot send.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections import deque
+from dataclasses import dataclass
+
+DEFAULT_IDLE_TIMEOUT = 120.0
+DEFAULT_IDLE_WARNING = 30.0  # WCAG 2.2.1 asks for at least 20 seconds to say "I'm still here"
+WCAG_LEAST_WARNING = 20.0
+
+STAFF_KEY = "f12"
+STAFF_PRESSES = 3
+STAFF_WITHIN = 2.0  # seconds from the first of the presses to the last
+
+CRASH_EXIT = 70  # sysexits EX_SOFTWARE: the kiosk stopped after repeated failures
+
+# Keys a person needs besides printable characters: to answer, move between controls and edit
+# the temperature. Everything else (ctrl+c, ctrl+q, ctrl+z, ctrl+\, ctrl+d, ctrl+p, Escape, the
+# function keys, alt and super chords) is swallowed before any binding sees it.
+ALLOWED_KEYS = frozenset({
+    "enter", "tab", "shift+tab", "space", "backspace", "delete",
+    "up", "down", "left", "right", "home", "end", "pageup", "pagedown",
+})
+MODIFIERS = ("ctrl+", "alt+", "super+", "meta+", "hyper+")
+
+
+@dataclass(frozen=True)
+class KioskOptions:
+    """How a kiosk behaves; every time is in seconds (tests use fractions of one)."""
+
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT
+    """No key, click or tap for this long: ask "Are you still there?"."""
+    idle_warning: float = DEFAULT_IDLE_WARNING
+    """How long that question waits before everything of the person is wiped."""
+    pin_timeout: float = 30.0
+    """The staff PIN dialog goes back to the kiosk after this long untouched."""
+    pin_delay: float = 1.0
+    """The wait after a first wrong PIN; it doubles with each further one."""
+    pin_delay_most: float = 60.0
+    staff_key: str = STAFF_KEY
+    staff_presses: int = STAFF_PRESSES
+    staff_within: float = STAFF_WITHIN
+    max_crashes: int = 3
+    """This many unexpected errors within `crash_window` stop the kiosk (exit status CRASH_EXIT)."""
+    crash_window: float = 600.0
+
+    def __post_init__(self) -> None:
+        for name in ("idle_timeout", "idle_warning", "pin_timeout", "staff_within", "crash_window"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be more than 0 seconds")
+        if self.max_crashes < 1 or self.staff_presses < 1:
+            raise ValueError("max_crashes and staff_presses must be at least 1")
+
+    @property
+    def tick(self) -> float:
+        """How often the idle clock is looked at: often enough for the shortest time and for a
+        countdown that never skips a second, which costs nothing at 4 times a second."""
+        return min(max(min(self.idle_timeout, self.idle_warning, self.pin_timeout) / 6, 0.02), 0.25)
+
+
+def allowed_key(key: str, character: str | None) -> bool:
+    """True for the keys a kiosk lets through: printable characters and the keys to move and edit."""
+    if key in ALLOWED_KEYS:
+        return True
+    if key.startswith(MODIFIERS):
+        return False
+    return character is not None and len(character) == 1 and character.isprintable()
+
+
+class StaffSequence:
+    """Spots the staff key pressed `presses` times within `within` seconds, no other key between."""
+
+    def __init__(self, key: str = STAFF_KEY, presses: int = STAFF_PRESSES, within: float = STAFF_WITHIN):
+        self.key, self.presses, self.within = key, presses, within
+        self._times: deque[float] = deque()
+
+    def press(self, key: str, now: float) -> bool:
+        """Note a key pressed at `now`; True when it completes the sequence (which then starts over)."""
+        if key != self.key:
+            self._times.clear()
+            return False
+        self._times.append(now)
+        while now - self._times[0] > self.within:
+            self._times.popleft()
+        if len(self._times) >= self.presses:
+            self._times.clear()
+            return True
+        return False
+
+    def reset(self) -> None:
+        self._times.clear()
+
+
+def pin_delay(failures: int, first: float = 1.0, most: float = 60.0) -> float:
+    """Seconds to wait before the next PIN may be tried: none at first, then 1, 2, 4 ... up to `most`."""
+    if failures <= 0:
+        return 0.0
+    return min(first * 2 ** (failures - 1), most)
+
+
+class CrashWindow:
+    """Counts unexpected errors within a sliding window of time, across restarts of the app."""
+
+    def __init__(self, limit: int = 3, window: float = 600.0):
+        self.limit, self.window = limit, window
+        self._times: deque[float] = deque()
+
+    def record(self, now: float) -> int:
+        """Note an error at `now`; how many fell within the window, this one included."""
+        self._times.append(now)
+        while now - self._times[0] > self.window:
+            self._times.popleft()
+        return len(self._times)
+
+    @property
+    def count(self) -> int:
+        return len(self._times)
+
+    @property
+    def too_many(self) -> bool:
+        return len(self._times) >= self.limit
+
+
+# -- the command line ------------------------------------------------------------------------
+
+def seconds(text: str) -> float:
+    """An argparse type: a number of seconds, more than 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"{text!r}: it must be more than 0 seconds")
+    return value
+
+
+THEMES = ("default", "high-contrast")
+
+
+def add_kiosk_arguments(parser: argparse.ArgumentParser, *, switch: bool = True) -> None:
+    """The kiosk's options, for `chatbot` itself (with `--kiosk`) and for `chatbot serve`."""
+    group = parser.add_argument_group("kiosk mode")
+    if switch:
+        group.add_argument("--kiosk", action="store_true",
+                           help="run unattended in a waiting room: nothing quits or suspends it, each person "
+                                "is wiped when done or gone; staff leave by pressing F12 three times within "
+                                "2 seconds, then typing the PIN set with `chatbot set-staff-pin`")
+    group.add_argument("--idle-timeout", type=seconds, default=None, metavar="SECONDS",
+                       help=f"ask 'Are you still there?' after this long with no key, click or tap "
+                            f"(default: {DEFAULT_IDLE_TIMEOUT:g})")
+    group.add_argument("--idle-warning", type=seconds, default=None, metavar="SECONDS",
+                       help=f"how long that question waits before the answers are wiped (default: "
+                            f"{DEFAULT_IDLE_WARNING:g}; WCAG 2.2.1 asks for at least {WCAG_LEAST_WARNING:g}, "
+                            f"shorter is accepted for testing)")
+    group.add_argument("--theme", choices=THEMES, default=None,
+                       help="the look: high-contrast (large, black, white and yellow; the kiosk's default) "
+                            "or default")
+
+
+def kiosk_refused(args: argparse.Namespace) -> str | None:
+    """Why the kiosk options given cannot be used here, or None."""
+    if getattr(args, "command", None) is None and not getattr(args, "kiosk", False):
+        given = [name for name, value in (("--idle-timeout", args.idle_timeout), ("--idle-warning", args.idle_warning))
+                 if value is not None]
+        if given:
+            return f"{' and '.join(given)} {'apply' if len(given) > 1 else 'applies'} only with --kiosk"
+    return None
+
+
+def options_from(args: argparse.Namespace) -> KioskOptions:
+    return KioskOptions(idle_timeout=args.idle_timeout or DEFAULT_IDLE_TIMEOUT,
+                        idle_warning=args.idle_warning or DEFAULT_IDLE_WARNING)

@@ -1,0 +1,168 @@
+"""The kiosk's own screens: the welcome, "Are you still there?", and the staff PIN dialog.
+
+They only show things and report what was pressed; the kiosk app (`chatbot.kiosk.app`)
+decides what happens.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.containers import Center, Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input, Static
+
+from chatbot.flow.model import Flow
+from chatbot.kiosk.staff_pin import MAX_DIGITS
+from chatbot.widgets import words
+from chatbot.widgets.button import Button
+
+STYLES = Path(__file__).with_name("kiosk.tcss")
+
+
+class WelcomeScreen(Screen):
+    """The flow's welcome, a choice of language and a large Start: what every person sees first."""
+
+    CSS_PATH = STYLES
+
+    def __init__(self, flow: Flow, language: str) -> None:
+        super().__init__(id="welcome")
+        self.flow = flow
+        self.language = language
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="welcome-box"):
+            yield Static(id="welcome-title")
+            with VerticalScroll(id="welcome-body"):
+                yield Static(id="welcome-text")
+                yield Static(id="welcome-disclaimer")
+            with Horizontal(id="languages"):
+                for code in self.flow.languages:
+                    yield Button(Content(words.LANGUAGES.get(code, code)), id=f"language-{code}",
+                                 classes="language")
+            with Center(id="start-row"):
+                yield Button(id="start", variant="primary")
+
+    def on_mount(self) -> None:
+        self.show(self.language)
+        self.query_one("#start").focus()
+
+    def show(self, language: str) -> None:
+        """Every word in `language`, its button marked as chosen."""
+        self.language = language
+        welcome = self.flow.welcome
+        self.query_one("#welcome-title", Static).update(Content(welcome.title.get(language)))
+        self.query_one("#welcome-text", Static).update(Content(welcome.body.get(language)))
+        self.query_one("#welcome-disclaimer", Static).update(Content(welcome.disclaimer.get(language)))
+        self.query_one("#start", Button).label = Content(words.START.get(language))
+        for button in self.query(".language"):
+            button.set_class(button.id == f"language-{language}", "-chosen")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        button_id = event.button.id or ""
+        if button_id == "start":
+            self.app.start_session()
+        elif button_id.startswith("language-"):
+            self.app.set_language(button_id.removeprefix("language-"))
+
+
+class StillThereScreen(ModalScreen[None]):
+    """Asks whether the person is still there, counting down to the wipe.
+
+    Any key, click or tap closes it (the app sees them first); the button is there so
+    that a person knows what to do.
+    """
+
+    CSS_PATH = STYLES
+
+    def __init__(self, language: str, seconds: float) -> None:
+        super().__init__(id="still-there")
+        self.language = language
+        self.seconds = seconds
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="still-there-box"):
+            yield Static(Content(words.STILL_THERE.get(self.language)), id="still-there-question")
+            yield Static(Content(words.STILL_THERE_HINT.get(self.language)), id="still-there-hint")
+            yield Static(id="still-there-countdown")
+            with Center():
+                yield Button(Content(words.CONTINUE.get(self.language)), id="still-there-continue",
+                             variant="primary")
+
+    def on_mount(self) -> None:
+        self.show_remaining(self.seconds)
+        self.query_one("#still-there-continue").focus()
+
+    def show_remaining(self, seconds: float) -> None:
+        self.seconds = seconds
+        shown = str(max(math.ceil(seconds), 0))
+        self.query_one("#still-there-countdown", Static).update(
+            Content(words.CLEARING_IN.fill(seconds=shown).get(self.language)))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.app.still_here()
+
+
+STAFF_TITLE = "Staff only"
+STAFF_ASK = "Type the staff PIN, then press Enter, to leave kiosk mode."
+STAFF_NO_PIN = ("No staff PIN is set, so kiosk mode cannot be left here. "
+                "Set one with the command: chatbot set-staff-pin")
+STAFF_WRONG = "That PIN is not right. You can try again in {seconds} s."
+STAFF_WAIT = "Please wait {seconds} s before trying again."
+STAFF_CHECKING = "Checking…"
+
+
+class StaffPinScreen(ModalScreen[None]):
+    """For staff only: the PIN that leaves kiosk mode. The app checks it and counts failures."""
+
+    CSS_PATH = STYLES
+
+    def __init__(self, pin_is_set: bool) -> None:
+        super().__init__(id="staff-pin")
+        self.pin_is_set = pin_is_set
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="staff-pin-box"):
+            yield Static(STAFF_TITLE, id="staff-pin-title")
+            yield Static(STAFF_ASK if self.pin_is_set else STAFF_NO_PIN, id="staff-pin-ask")
+            if self.pin_is_set:
+                yield Input(id="staff-pin-input", password=True, restrict=r"[0-9]*", max_length=MAX_DIGITS)
+            yield Static(id="staff-pin-message")
+            with Horizontal(id="staff-pin-buttons"):
+                if self.pin_is_set:
+                    yield Button("Leave kiosk", id="staff-pin-leave", variant="warning")
+                yield Button("Back to the kiosk", id="staff-pin-cancel", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#staff-pin-input" if self.pin_is_set else "#staff-pin-cancel").focus()
+
+    def say(self, message: str) -> None:
+        self.query_one("#staff-pin-message", Static).update(Content(message))
+
+    @property
+    def message(self) -> str:
+        return str(self.query_one("#staff-pin-message", Static).render())
+
+    async def _try(self) -> None:
+        field = self.query_one("#staff-pin-input", Input)
+        pin, field.value = field.value, ""  # the PIN never stays on screen, even hidden
+        self.say(STAFF_CHECKING)
+        message = await self.app.try_staff_pin(pin)
+        if message is not None and self.is_attached:
+            self.say(message)
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        await self._try()
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "staff-pin-leave":
+            await self._try()
+        else:
+            self.dismiss()

@@ -1,0 +1,390 @@
+"""Prove a flow safe: on every path, the level reached is the level its own rules give.
+
+`analyse(flow)` explores every path (`chatbot.proof.paths`) and reports, each at the
+line of the flow to look at:
+
+- **under-triage** (error): a path ends at an outcome whose level is lower than
+  the rules' level for its answers; **over-triage** (warning): higher. The rules'
+  level is `triage(flow.rules, findings)` on the findings at the end of the path,
+  every finding not asked keeping its default, exactly as the engine's result is
+  judged. Blamed on the outcome when every path into it is wrong, else on the
+  transition at fault (see `chatbot.proof.blame`). Paths that end at the same outcome
+  can go wrong at different lines (two faults, one outcome): each line is its own
+  issue, counting the paths it explains, with one of them as the example.
+- **never asked** (error): a finding that the rules read, that the path never
+  asks, and whose true value could still change the rules' level given all the
+  answers on the path (some rule above the level already settled is still open
+  and reads it). A skip is allowed, and not reported, when (a) the finding
+  implies one answered no (it is then known to be no, e.g. no bleeding at all
+  rules out bleeding in the vomit), (b) no answer to it can change the level
+  given the answers so far (the open-rule test above), or (c) the path ends at an
+  emergency (nothing can raise it). With the level check this proves more than
+  the defaults do: on every path without a report the level reached is the
+  rules' level for every way the unasked findings could truly be.
+- **never ends** (error): answers that can go round a loop forever;
+- **never reached** (warning): an outcome, question or route that no path
+  reaches, and a transition no path takes;
+- **not monotonic** (error): answering yes instead of no to one finding, all
+  else the same, ends at a lower level (`chatbot.proof.monotonicity`).
+
+A path is a sequence of answer classes (`chatbot.proof.answer_classes`): yes / no /
+not sure, each option or set of options, and each temperature class typed once
+in °C and once in °F. `paths` counts them; `states` counts the merged nodes
+actually explored.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from chatbot.proof.blame import (Blamed, NeverAsked, OverTriage, UnderTriage, blames, transition_name,
+                           unasked_rule)
+from chatbot.flow.model import Flow, Position, level_rank
+from chatbot.proof.monotonicity import MonotonicityCheck
+from chatbot.proof.paths import Edge, Explorer, Node, PathGraph, rules_level
+from chatbot.flow.problems import Problem
+from chatbot.proof.terms import holds, variables
+
+SEVERITY = {"under-triage": "error", "never-asked": "error", "never-ends": "error", "not-monotonic": "error",
+            "over-triage": "warning", "never-reached": "warning", "never-taken": "warning"}
+
+
+@dataclass
+class Issue:
+    """One thing the analysis found, at the line to look at, with the answers of an example path."""
+
+    kind: str
+    at: Position
+    message: str
+    paths: int = 0
+    answers: tuple[tuple[str, str], ...] = ()
+    other_answers: tuple[tuple[str, str], ...] = ()
+    typed: tuple[str, ...] = ()  # the example's answers as typed, to replay it through the engine
+    outcome: str = ""  # where the example path ends, for the faults of a path's end
+
+    @property
+    def severity(self) -> str:
+        return SEVERITY[self.kind]
+
+    def problem(self, file: str) -> Problem:
+        return Problem(file, self.at[0], self.at[1], f"{self.kind}: {self.message}", self.severity)
+
+    def as_json(self, file: str) -> dict[str, Any]:
+        data = {"file": file, "line": self.at[0], "col": self.at[1], "severity": self.severity,
+                "kind": self.kind, "message": self.message, "paths": self.paths,
+                "answers": [{"question": q, "answer": a} for q, a in self.answers]}
+        for answer, typed in zip(data["answers"], self.typed):
+            answer["typed"] = typed
+        if self.outcome:
+            data["outcome"] = self.outcome
+        if self.other_answers:
+            data["other_answers"] = [{"question": q, "answer": a} for q, a in self.other_answers]
+        return data
+
+
+@dataclass
+class Analysis:
+    """The verdict on a flow: every issue, and how much was explored."""
+
+    flow: Flow
+    issues: list[Issue]
+    paths: int
+    states: int
+    seconds: float = 0.0
+    loops: int = 0
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def verdict(self) -> str:
+        return "unsafe" if self.errors else "warnings" if self.warnings else "proved"
+
+    def summary(self) -> str:
+        """One line: what was found, how much was explored, and the verdict."""
+        flow = self.flow
+        counts = [_count(len(found), noun) for found, noun in ((self.errors, "error"), (self.warnings, "warning"))
+                  if found]
+        found = ", ".join(counts) or "no problems"
+        paths = _number(self.paths, "path") + (" (and endless loops)" if self.loops else "")
+        verdict = {"proved": "proved: every path reaches the level its rules give",
+                   "warnings": "no path ends below the level its rules give",
+                   "unsafe": "NOT SAFE"}[self.verdict]
+        size = ", ".join(_count(len(things), noun) for things, noun in
+                         ((flow.questions, "question"), (flow.outcomes, "outcome"), (flow.rules, "rule")))
+        return (f"{flow.file}: {found} ({size}); {paths} explored as {self.states:,} states in "
+                f"{self.seconds:.2f} s: {verdict}")
+
+    def as_json(self) -> dict[str, Any]:
+        return {"file": self.flow.file, "paths": self.paths, "states": self.states, "endless": self.loops > 0,
+                "seconds": round(self.seconds, 3), "verdict": self.verdict,
+                "errors": len(self.errors), "warnings": len(self.warnings),
+                "problems": [issue.as_json(self.flow.file) for issue in self.issues]}
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _number(number: int, noun: str) -> str:
+    """A count people can read: 2,717,302 paths, or about 4.6 × 10^80 paths."""
+    if number < 10 ** 15:
+        return _count(number, noun)
+    exponent = int(math.log10(number))
+    mantissa = number / 10 ** exponent
+    if mantissa >= 9.95:
+        exponent, mantissa = exponent + 1, mantissa / 10
+    return f"about {mantissa:.1f} × 10^{exponent} {noun}s"
+
+
+def analyse(flow: Flow) -> Analysis:
+    """Explore every path of `flow` and judge it; see the module's docstring for the definitions."""
+    started = time.perf_counter()
+    explorer = Explorer(flow)
+    graph = explorer.explore()
+    judge = Judge(flow, graph, explorer)
+    issues = [*judge.levels(), *judge.unasked(), *judge.endless(), *judge.monotonicity(), *judge.unreached()]
+    issues.sort(key=lambda i: (i.severity != "error", i.at, i.kind))
+    return Analysis(flow, issues, graph.paths, len(graph.nodes), time.perf_counter() - started,
+                    len(graph.loops) + bool(graph.start_loop))
+
+
+class Judge:
+    """Turns the explored graph into issues, grouped by the line at fault."""
+
+    def __init__(self, flow: Flow, graph: PathGraph, explorer: Explorer):
+        self.flow = flow
+        self.graph = graph
+        self.reach = graph.reach
+        self.rule_terms = explorer.rule_terms
+        self.apply = explorer.apply
+        self.defaults = flow.default_findings()
+        self.terminals = list(graph.terminals())
+
+    # -- the level at the end of each path ----------------------------------------------
+
+    def levels(self) -> list[Issue]:
+        """Paths that end above or below their rules' level: one issue per line at fault.
+
+        Paths that merge into one outcome node can each go wrong at their own
+        line, so each distinct line is found (`chatbot.proof.blame.blames`) and reported
+        with the paths it explains and an example of them.
+        """
+        flow = self.flow
+        wrong: list[tuple[Node, str, int]] = []
+        by_outcome: dict[str, set[int]] = {}
+        for node in self.terminals:
+            level = rules_level(flow, node.rules, self.defaults)
+            difference = level_rank(level) - level_rank(flow.outcomes[node.state].level)
+            by_outcome.setdefault(node.state, set()).add(difference)
+            if difference:
+                wrong.append((node, level, difference))
+
+        def everywhere(node: Node, difference: int) -> bool:
+            return all((d > 0) == (difference > 0) and d != 0 for d in by_outcome[node.state])
+
+        faults: dict[tuple[bool, str], list[Node]] = {}
+        for node, level, difference in wrong:
+            if not everywhere(node, difference):
+                faults.setdefault((difference > 0, level), []).append(node)
+        blamed: dict[int, list[Blamed]] = {}
+        for (under, level), nodes in faults.items():
+            fault = UnderTriage(flow, self.reach, level) if under else OverTriage(flow, self.reach, level)
+            blamed.update(blames(self.graph, fault, nodes))
+
+        groups: dict[tuple, Issue] = {}
+        for node, level, difference in wrong:
+            outcome = flow.outcomes[node.state]
+            kind = "under-triage" if difference > 0 else "over-triage"
+            if everywhere(node, difference):
+                key = (kind, outcome.at, outcome.id, "")
+                if key not in groups:
+                    message = (f"outcome '{outcome.id}' is {outcome.level}, but the rules give "
+                               f"{'higher' if difference > 0 else 'lower'} levels on every path that reaches it"
+                               f", e.g. {level} ({self._rules_giving(node.path(), level)})")
+                    groups[key] = self._issue(kind, outcome.at, message, node.path(), node.state)
+                groups[key].paths += node.paths_in
+                continue
+            for entry in blamed[node.id]:
+                key = (kind, entry.blame.at, outcome.id, level)
+                if key not in groups:
+                    message = (f"paths end at '{outcome.id}' ({outcome.level}) but the rules give {level} "
+                               f"({self._rules_giving(entry.path, level)}): {entry.blame.why}")
+                    groups[key] = self._issue(kind, entry.blame.at, message, entry.path, node.state)
+                groups[key].paths += entry.paths
+        return self._counted(groups.values())
+
+    def _rules_giving(self, path: list[Edge], level: str) -> str:
+        """The rules of `level` that hold at the end of `path` (its own answers: paths into a node differ)."""
+        known: dict[str, Any] = {}
+        for edge in path:
+            known = self.apply(known, edge.answer)
+        findings = {**self.defaults, **known}
+        ids = [rule.id for rule, term in zip(self.flow.rules, self.rule_terms)
+               if rule.level == level and holds(term, findings)]
+        return ", ".join(ids) if ids else "no rule holds"
+
+    # -- findings the rules need but the path never asks ------------------------------------
+
+    def unasked(self) -> list[Issue]:
+        """Findings left unasked that could change the level: one issue per finding and line at fault."""
+        flow = self.flow
+        needs: dict[int, dict[str, list[str]]] = {}
+        needing: dict[str, list[Node]] = {}
+        for node in self.terminals:
+            if flow.outcomes[node.state].level == "emergency":  # (c) nothing can raise an emergency
+                continue
+            needed = needs[node.id] = self.needed(node)
+            for finding in needed:
+                needing.setdefault(finding, []).append(node)
+        blamed: dict[tuple[str, int], list[Blamed]] = {}
+        for finding, nodes in needing.items():
+            rule = unasked_rule(flow, self.reach, finding)
+            if rule is not None:
+                for node in nodes:
+                    blamed[finding, node.id] = [Blamed(rule, node.paths_in, node.path())]
+                continue
+            for node_id, entries in blames(self.graph, NeverAsked(flow, self.reach, finding), nodes).items():
+                blamed[finding, node_id] = entries
+        groups: dict[tuple, Issue] = {}
+        for node in self.terminals:
+            outcome = flow.outcomes[node.state]
+            for finding, rule_ids in sorted(needs.get(node.id, {}).items()):
+                for entry in blamed[finding, node.id]:
+                    key = (finding, entry.blame.at)
+                    if key not in groups:
+                        message = (f"'{finding}' is never asked on paths that end at '{outcome.id}' "
+                                   f"({outcome.level}), yet its answer could change the level "
+                                   f"({', '.join(rule_ids)}): {entry.blame.why}")
+                        groups[key] = self._issue("never-asked", entry.blame.at, message, entry.path, node.state)
+                    groups[key].paths += entry.paths
+        return self._counted(groups.values())
+
+    def needed(self, node: Node) -> dict[str, list[str]]:
+        """The unasked findings that could still change the level, with the open rules that read them.
+
+        At an outcome every asked finding is substituted, so the findings left in
+        the rules' residual terms are exactly those never asked (or ruled out: see
+        `Explorer.apply`). A rule matters if it is still open and its level is above
+        the highest level already settled.
+        """
+        flow = self.flow
+        settled = max((level_rank(r.level) for r, t in zip(flow.rules, node.rules) if t is True), default=0)
+        needed: dict[str, list[str]] = {}
+        for rule, term in zip(flow.rules, node.rules):
+            if term is True or term is False or level_rank(rule.level) <= settled:
+                continue
+            for finding in variables(term):
+                needed.setdefault(finding, []).append(rule.id)
+        return needed
+
+    # -- loops -----------------------------------------------------------------------------
+
+    def endless(self) -> list[Issue]:
+        """Loops: blamed on the transitions that go back to an earlier question, one issue each."""
+        flow, position = self.flow, self.reach.position
+        groups: dict[Position, Issue] = {}
+
+        def report(edge: Edge, state: str, index: int, message: str) -> None:
+            at = flow.state(state).next[index].at
+            if at not in groups:
+                groups[at] = self._issue("never-ends", at, f"{message}: {transition_name(flow, state, index)}",
+                                         edge.source.path() + [edge])
+
+        if self.graph.start_loop:
+            state, index = self.graph.start_loop[-1]
+            at = flow.state(state).next[index].at
+            groups[at] = Issue("never-ends", at, "the routes from the start go round in a loop and never ask "
+                                                 f"or end: {transition_name(flow, state, index)}")
+        for edge in self.graph.loops:
+            if edge.target is None:
+                report(edge, *edge.moves[-1], "the routes go round in a loop and never ask or end")
+        if any(edge.target is not None for edge in self.graph.loops):
+            looping = self.graph.looping_edges()
+            for edge in looping:
+                for state, index in edge.moves:
+                    goto = flow.state(state).next[index].goto
+                    if position[goto] <= position[state]:
+                        report(edge, state, index, "the dialogue can go round a loop forever, "
+                                                   f"back to '{goto}' with nothing new learned")
+            if not looping or not groups:
+                for edge in self.graph.loops:
+                    if edge.target is not None:
+                        report(edge, *edge.moves[-1], "the dialogue can go round a loop forever")
+        return list(groups.values())
+
+    # -- what no path reaches ----------------------------------------------------------------
+
+    def unreached(self) -> list[Issue]:
+        flow = self.flow
+        visited = {node.state for node in self.graph.nodes}
+        taken: set[tuple[str, int]] = set()
+        for node in self.graph.nodes:
+            for edge in node.edges:
+                taken.update(edge.moves)
+        visited |= {state for state, _ in taken}
+        issues = []
+        for kind, states in (("outcome", flow.outcomes), ("question", flow.questions), ("route", flow.routes)):
+            for sid, state in states.items():
+                if sid not in visited:
+                    issues.append(Issue("never-reached", state.at, f"no path reaches the {kind} '{sid}'"))
+        for sid, state in {**flow.questions, **flow.routes}.items():
+            if sid not in visited:
+                continue
+            for index, transition in enumerate(state.next):
+                if (sid, index) not in taken:
+                    issues.append(Issue("never-taken", transition.at,
+                                        f"no path takes {transition_name(flow, sid, index)}"))
+        return issues
+
+    # -- monotonicity ---------------------------------------------------------------------------
+
+    def monotonicity(self) -> list[Issue]:
+        issues = []
+        faithful = {node.id for node in self.terminals
+                    if rules_level(self.flow, node.rules, self.defaults) == self.flow.outcomes[node.state].level
+                    and (self.flow.outcomes[node.state].level == "emergency" or not self.needed(node))}
+        for violation in MonotonicityCheck(self.graph, faithful).violations():
+            question = self.flow.questions[violation.at_node.state]
+            message = (f"answering yes instead of no to '{violation.finding}' in '{question.id}' can lower the "
+                       f"level from {violation.no_level} to {violation.yes_level}")
+            issues.append(Issue("not-monotonic", question.at, message, 0,
+                                self.answers(list(violation.no_path)), self.answers(list(violation.yes_path))))
+        return issues
+
+    # -- reporting helpers -------------------------------------------------------------------------
+
+    def _issue(self, kind: str, at: Position, message: str, path: list[Edge], outcome: str = "") -> Issue:
+        """An issue with `path` as its example (paths are added by the caller)."""
+        return Issue(kind, at, message, 0, self.answers(path), typed=tuple(e.answer.typed[-1] for e in path),
+                     outcome=outcome)
+
+    def answers(self, path: list[Edge]) -> tuple[tuple[str, str], ...]:
+        """An example path as (question, answer) pairs, answers shown as a person would read them."""
+        result = []
+        for edge in path:
+            question = self.flow.questions[edge.source.state]
+            answer = edge.answer
+            if question.kind == "temperature" and answer.typed[0] != "not measured":
+                shown = f"{answer.typed[0]} ({answer.shown})"
+            else:
+                shown = answer.shown
+            result.append((question.id, shown))
+        return tuple(result)
+
+    @staticmethod
+    def _counted(issues) -> list[Issue]:
+        result = []
+        for issue in issues:
+            issue.message = f"{issue.message} [{_number(issue.paths, 'path')}]"
+            result.append(issue)
+        return result
+

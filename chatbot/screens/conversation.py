@@ -1,0 +1,275 @@
+"""The conversation screen: progress on top, the chat, the current question and its controls."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Static
+
+from chatbot.engine import Progress, Prompt, Result, Turn
+from chatbot.flow.model import Flow, Question
+from chatbot.flow.text import Text
+from chatbot.widgets import words
+from chatbot.widgets.button import Button
+from chatbot.widgets.chat import ChatLog
+from chatbot.widgets.controls import (Answered, ChoiceControls, Problem, TemperatureControls,
+                                      YesNoControls, key_label)
+
+BAR_WIDTH = 20
+MOUNT_LATER = 0.15  # seconds after the first frame: the other kinds of controls are mounted then
+
+NAV_BINDINGS = [
+    Binding("b,escape", "app.back", "Back", show=False),
+    Binding("r", "app.restart", "Start again", show=False),
+    Binding("s", "app.summary", "Summary", show=False),
+    Binding("w", "app.record", "Save script", show=False),
+    Binding("q", "app.quit", "Quit", show=False),
+]
+NAV_BUTTONS = (("done", words.DONE, "d"), ("back", words.BACK, "b"), ("restart", words.RESTART, "r"),
+               ("summary", words.SUMMARY, "s"), ("record", words.RECORD, "w"), ("quit", words.QUIT, "q"))
+
+
+def nav_bar(language: str, shown: tuple[str, ...]) -> ComposeResult:
+    """The row of small buttons every screen ends with (those `shown`); each names its key."""
+    with Horizontal(id="nav", classes="nav"):
+        for button_id, label, key in NAV_BUTTONS:
+            if button_id in shown:
+                yield Button(key_label(label.get(language), key), id=button_id, action=f"app.{button_id}",
+                             compact=True)
+
+
+def progress_bar(progress: Progress, width: int = BAR_WIDTH) -> Content:
+    done = round(progress.fraction * width)
+    return Content.assemble(("━" * done, "bold"), ("─" * (width - done), "dim"))
+
+
+def control_kind(question: Question) -> str:
+    return {"yes_no": "yes-no", "yes_no_unsure": "yes-no", "temperature": "temperature"}.get(question.kind,
+                                                                                            "choices")
+
+
+class ProgressLine(Widget):
+    """The topic on the left ("Part 2 of 5: Fever and infection"), how far along on the right."""
+
+    DEFAULT_CSS = "ProgressLine { height: 1; }"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.topic = ""
+        self.bar = Content("")
+
+    def show(self, topic: str, bar: Content) -> None:
+        self.topic, self.bar = topic, bar
+        self.refresh()
+
+    def render(self) -> Content:
+        room = max(self.size.width - self.bar.cell_length - 2, 0)
+        topic = Content(self.topic).truncate(room, ellipsis=True).stylize("bold")
+        gap = max(self.size.width - topic.cell_length - self.bar.cell_length, 1)
+        return Content.assemble(topic, " " * gap, self.bar)
+
+
+class ConversationScreen(Screen):
+    """Asks the current question; holds no triage logic, only what the engine returned."""
+
+    BINDINGS = [
+        Binding("y", "yes_no('answer-yes')", "Yes", show=False),
+        Binding("n", "yes_no('answer-no')", "No", show=False),
+        Binding("u", "yes_no('answer-unsure')", "Not sure", show=False),
+        *[Binding(str(number), f"pick({number})", show=False) for number in range(1, 10)],
+        Binding("enter", "send", "Send", show=False),
+        *NAV_BINDINGS,
+    ]
+
+    def __init__(self, flow: Flow, language: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.flow = flow
+        self.language = language
+        self.prompt: Prompt | None = None
+        self.error: str | None = None
+        self._asked: tuple[Question, str] | None = None
+        self.when_ready: Callable[[], None] | None = None
+        most = max((len(q.options) for q in flow.questions.values()), default=1)
+        self.kinds: dict[str, Widget] = {
+            "yes-no": YesNoControls(id="yes-no", classes="controls"),
+            "choices": ChoiceControls(most, id="choices", classes="controls"),
+            "temperature": TemperatureControls(id="temperature", classes="controls"),
+        }
+
+    def compose(self) -> ComposeResult:
+        yield ProgressLine(id="progress")
+        yield ChatLog(id="chat")
+        with Vertical(id="ask"):
+            yield Static(id="question")
+            yield Static(id="error")
+            start = self.flow.questions.get(self.flow.start)
+            if start is not None:  # only the controls of the first question, before the first frame
+                yield self.kinds[control_kind(start)]
+        yield from nav_bar(self.language, self.app.NAV)
+
+    def on_mount(self) -> None:
+        self._show_welcome()
+        if self.when_ready is not None:
+            self.when_ready()  # now, so that the first frame already asks the first question
+        # Soon, but not while the first frame is still being written out to the terminal.
+        self.set_timer(MOUNT_LATER, self._mount_all_controls)
+
+    def _mount_all_controls(self) -> None:
+        """The other kinds of controls, mounted hidden once the first frame is out."""
+        ask = self.query_one("#ask")
+        later = [control for control in self.kinds.values() if control.parent is None]
+        for control in later:
+            control.display = False
+        if later:
+            ask.mount_all(later)
+
+    def _show_welcome(self) -> None:
+        welcome = self.flow.welcome
+        self.query_one(ChatLog).show_welcome([(welcome.title.get(self.language), "bold $primary"),
+                                              (welcome.body.get(self.language), ""),
+                                              (welcome.disclaimer.get(self.language), "italic")])
+
+    # -- what the app tells it to show -------------------------------------------------
+
+    @property
+    def question_id(self) -> str | None:
+        return self.prompt.question.id if self.prompt is not None else None
+
+    @property
+    def controls(self) -> YesNoControls | ChoiceControls | TemperatureControls | None:
+        if self.prompt is None:
+            return None
+        return self.kinds[control_kind(self.prompt.question)]
+
+    def show_prompt(self, prompt: Prompt, transcript: list[Turn], previous: Turn | None = None) -> None:
+        """Ask `prompt`'s question; `previous` is the answer being changed, shown ready to edit."""
+        question = prompt.question
+        same = self.prompt is not None and self.prompt.question is question and previous is None
+        self.prompt = prompt
+        language = self.language
+        self.query_one(ChatLog).sync(transcript, language)
+        self._show_progress(prompt.progress)
+        if self._asked != (question, language):  # redraw only what changed: a press is one frame
+            self._asked = (question, language)
+            self.query_one("#question", Static).update(self._question_text(question))
+        self.show_error(prompt.error)
+        ask = self.query_one("#ask")
+        if not ask.display:
+            ask.display = True
+        controls = self.controls
+        if controls.parent is None:
+            ask.mount(controls)
+        for widget in self.kinds.values():
+            if widget.display != (widget is controls):
+                widget.display = widget is controls
+        focus = "first"
+        if isinstance(controls, ChoiceControls):
+            chosen = controls.selected if same else ()
+            if previous is not None and question.kind == "multiple_choice":
+                chosen = tuple(index + 1 for index in previous.value)
+            controls.show(question, language, chosen)
+            focus = str(chosen[0]) if chosen else "first"
+        elif isinstance(controls, TemperatureControls):
+            controls.show(question, language, None if same else previous.typed if previous is not None else "")
+        else:
+            controls.show(question, language)
+            if previous is not None:
+                focus = {True: "answer-yes", False: "answer-no", None: "answer-unsure"}[previous.value]
+        if not same or not self._focus_within(controls):
+            controls.focus_answer(focus)
+
+    def _question_text(self, question: Question) -> Content:
+        """The question in bold, its help and how to answer a choice dimmed below."""
+        text = [(question.text.get(self.language), "bold")]
+        if question.help is not None:
+            text += ["\n", (question.help.get(self.language), "dim")]
+        if question.kind in ("single_choice", "multiple_choice"):
+            hint = words.PICK_MANY if question.kind == "multiple_choice" else words.PICK_ONE
+            text += ["\n", (hint.get(self.language), "dim italic")]
+        return Content.assemble(*text)
+
+    def forget(self) -> None:
+        """Drop what the controls hold (ticks, typed text), before the next person."""
+        self.prompt = None
+        self._asked = None
+        self.show_error(None)
+        for controls in self.kinds.values():
+            controls.forget()
+
+    def show_result(self, result: Result, transcript: list[Turn]) -> None:
+        """The dialogue is over: the chat keeps every answer, no question waits."""
+        self.prompt = None
+        self.show_error(None)
+        self.query_one(ChatLog).sync(transcript, self.language)
+        self.query_one("#ask").display = False
+
+    def show_error(self, error: Text | None) -> None:
+        shown = error.get(self.language) if error is not None else None
+        if shown == self.error:
+            return
+        self.error = shown
+        widget = self.query_one("#error", Static)
+        widget.update(Content(shown or ""))
+        widget.display = shown is not None
+
+    def redraw(self, language: str, transcript: list[Turn]) -> None:
+        """Draw everything again in `language`."""
+        self.language = language
+        self._asked = None
+        self._show_welcome()
+        chat = self.query_one(ChatLog)
+        chat.clear_turns()
+        for button_id, label, key in NAV_BUTTONS:
+            for button in self.query(f"#{button_id}"):
+                button.label = key_label(label.get(language), key)
+        if self.prompt is not None:
+            self.show_prompt(self.prompt, transcript)
+        else:
+            chat.sync(transcript, language)
+
+    def _show_progress(self, progress: Progress) -> None:
+        topic = progress.topic_title.get(self.language) if progress.topic_title else ""
+        if progress.topic_count:
+            line = words.PART.fill(number=str(progress.topic_number), count=str(progress.topic_count),
+                                   topic=topic).get(self.language)
+        else:
+            line = words.QUESTION_NUMBER.fill(number=str(progress.answered + 1)).get(self.language)
+        self.query_one(ProgressLine).show(line, progress_bar(progress))
+
+    def _focus_within(self, widget) -> bool:
+        focused = self.focused
+        return focused is not None and (focused is widget or widget in focused.ancestors)
+
+    # -- the person's keys -------------------------------------------------------------------
+
+    def action_yes_no(self, button_id: str) -> None:
+        controls = self.controls
+        typed = controls.answer_for(button_id) if isinstance(controls, YesNoControls) else None
+        if typed is not None:
+            self.app.answer(typed)  # at once: the next question is the feedback
+
+    def action_pick(self, number: int) -> None:
+        controls = self.controls
+        if isinstance(controls, ChoiceControls):
+            controls.pick(number)
+            if controls.multiple and number in controls.chosen:
+                controls.focus_answer(str(number))
+
+    def action_send(self) -> None:
+        controls = self.controls
+        if isinstance(controls, ChoiceControls):
+            controls.send()
+
+    def on_answered(self, message: Answered) -> None:
+        message.stop()
+        self.app.answer(message.typed)
+
+    def on_problem(self, message: Problem) -> None:
+        message.stop()
+        self.show_error(message.text)

@@ -1,0 +1,140 @@
+"""The outcome screens: emergency (red), urgent (amber), routine (the guidance), each saying why."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from chatbot.engine import Result
+from chatbot.flow.model import Flow
+from chatbot.summary import phone_line, printable
+from chatbot.widgets import words
+from chatbot.screens.conversation import NAV_BINDINGS, nav_bar
+
+STYLES = Path(__file__).resolve().parent
+DIGITS = re.compile(r"^[0-9 +\-]{1,16}$")  # what the Digits widget can draw large
+
+
+def bullets(items: list[str], widget_id: str) -> Vertical:
+    """A list with hanging indents: each item a row of a bullet and its (wrapped) words."""
+    return Vertical(*(Horizontal(Static("•", classes="bullet-mark"), Static(Content(item), classes="bullet-text"),
+                                 classes="bullet") for item in items), id=widget_id, classes="bullets")
+
+
+def why_items(result: Result, language: str) -> list[str]:
+    """The answers that led to the result: "question → answer"."""
+    return [f"{turn.question.text.get(language)}  →  {printable(turn.shown)}" for turn in result.because]
+
+
+class OutcomeScreen(Screen):
+    """Shared by the three levels: the result, why, and the way back or to the summary."""
+
+    CSS_PATH = STYLES / "outcome.tcss"
+    BINDINGS = [*NAV_BINDINGS, Binding("d", "done", "Done", show=False)]
+
+    def __init__(self, result: Result, flow: Flow, *, emergency_number: str, language: str) -> None:
+        super().__init__(id="outcome", classes=result.level)
+        self.result = result
+        self.flow = flow
+        self.level = result.level
+        self.emergency_number = emergency_number
+        self.language = language
+
+    def text(self, text) -> Content:
+        """Flow text with the emergency number filled in, shown as it is (never as markup)."""
+        return Content(text.fill(emergency_number=self.emergency_number).get(self.language))
+
+    def words(self, text, **values: str) -> Content:
+        return Content(text.fill(**values).get(self.language))
+
+    def why(self) -> ComposeResult:
+        yield Static(self.words(words.WHY), id="why-title", classes="heading")
+        if self.result.because:
+            yield bullets(why_items(self.result, self.language), "why")
+        else:
+            yield Static(self.words(words.WHY_NOTHING), id="why")
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="outcome-body"):
+            yield from self.body()
+        yield from nav_bar(self.language, self.app.OUTCOME_NAV)
+
+    def body(self) -> ComposeResult:
+        yield Static(self.text(self.result.outcome.title), id="outcome-title")
+        yield Static(self.text(self.result.outcome.text), id="outcome-text")
+        yield from self.why()
+
+    def on_mount(self) -> None:
+        self.focus_start()
+
+    def focus_start(self) -> None:
+        self.query_one("#outcome-body").focus()
+
+    def action_done(self) -> None:
+        """Finished: only where the app offers "done" (a kiosk), which then wipes the session."""
+        if "done" in self.app.OUTCOME_NAV:
+            self.app.action_done()
+
+
+class EmergencyScreen(OutcomeScreen):
+    """The whole screen red: call now, go to the emergency department, what to say."""
+
+    def body(self) -> ComposeResult:
+        number = self.emergency_number
+        yield Static(self.words(words.CALL_NOW, number=number), id="outcome-title")
+        if DIGITS.match(number):
+            from textual.widgets import Digits
+
+            yield Digits(number, id="emergency-digits")
+        yield Static(self.words(words.GO_TO_ED), id="outcome-go")
+        yield Static(self.text(self.result.outcome.text), id="outcome-text")
+        line = phone_line(self.result, self.language)
+        if line:
+            yield Static(self.words(words.SAY_ON_PHONE), id="say-title", classes="heading")
+            yield Static(Content(f"“{line}”"), id="say-line")
+        yield from self.why()
+
+
+class UrgentScreen(OutcomeScreen):
+    """Amber: see your provider immediately, contact the care team today, and the reasons."""
+
+    def body(self) -> ComposeResult:
+        yield Static(self.words(words.SEE_PROVIDER), id="outcome-title")
+        yield Static(self.words(words.CONTACT_TODAY), id="outcome-lead")
+        yield Static(self.text(self.result.outcome.text), id="outcome-text")
+        reasons = list(dict.fromkeys(rule.reason.get(self.language) for rule in self.result.reasons))
+        if reasons:
+            yield Static(self.words(words.REASONS), id="reasons-title", classes="heading")
+            yield bullets(reasons, "reasons")
+        yield from self.why()
+
+
+class RoutineScreen(OutcomeScreen):
+    """No warning sign: the guidance to browse, each topic ending with the safety net."""
+
+    def compose(self) -> ComposeResult:
+        from chatbot.widgets.guidance import GuidanceBrowser  # Markdown loads only when needed
+
+        with VerticalScroll(id="outcome-head"):
+            yield from self.body()
+        yield GuidanceBrowser(self.flow, emergency_number=self.emergency_number, language=self.language,
+                              id="guidance")
+        yield from nav_bar(self.language, self.app.OUTCOME_NAV)
+
+    def focus_start(self) -> None:
+        self.query_one("#guidance-topics").focus()
+
+
+SCREENS = {"emergency": EmergencyScreen, "urgent": UrgentScreen, "routine": RoutineScreen}
+
+
+def outcome_screen(result: Result, flow: Flow, *, emergency_number: str, language: str) -> OutcomeScreen:
+    return SCREENS.get(result.level, OutcomeScreen)(result, flow, emergency_number=emergency_number,
+                                                     language=language)
