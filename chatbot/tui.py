@@ -34,7 +34,6 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.reactive import Reactive
@@ -44,12 +43,10 @@ from chatbot.flow.answers import Unreadable, read_answer
 from chatbot.collector import started
 from chatbot.engine import Conversation, Prompt, Result, Step, Turn
 from chatbot.flow.model import Flow
+from chatbot.options import UIOptions
 from chatbot.summary import nurse_summary, printable, save_summary
 from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH
 from chatbot.screens.conversation import ConversationScreen
-
-if TYPE_CHECKING:
-    from argparse import Namespace
 
 CALM = Theme(
     name="calm",
@@ -339,26 +336,12 @@ class SymptomCheckerApp(App[None]):
         return step
 
 
-def run_app(args: Namespace | None = None) -> int:
-    """`chatbot` with no command: the conversation on the chosen (or bundled) flow.
-
-    `args` are the parsed options; None (plain `chatbot`) means every one at its default.
-    """
-    from chatbot.flowfile.cache import load_flow_cached
-
-    given = vars(args) if args is not None else {}
-    flow = load_flow_cached(given.get("global_flow"))
-    if given.get("kiosk"):
-        from chatbot.kiosk.app import run_kiosk
-
-        return run_kiosk(flow, args)
-    # Textual writes frames from a thread: let it take the GIL from a busy main thread within
-    # 1 ms instead of 5, so that a frame reaches the terminal as soon as it is drawn.
-    sys.setswitchinterval(0.001)
-    app = SymptomCheckerApp(flow, emergency_number=given.get("emergency_number"), language=given.get("language"),
-                            summary_dir=given.get("summary_dir"), theme=given.get("theme") or "default")
-    if given.get("record"):
-        app.record_to = Path(given["record"])
+def run_app(flow: Flow, options: UIOptions | None = None) -> int:
+    """`chatbot` with no command: the conversation on `flow`; the exit status."""
+    options = options or UIOptions()
+    app = SymptomCheckerApp(flow, emergency_number=options.emergency_number, language=options.language,
+                            summary_dir=options.summary_dir, theme=options.theme or "default")
+    app.record_to = options.record
     app.run()
     if app.recording_problem:
         print(app.recording_problem, file=sys.stderr)

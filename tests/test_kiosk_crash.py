@@ -14,8 +14,9 @@ import pytest
 from rich.traceback import Traceback
 
 from chatbot.kiosk import log as kiosk_log
-from chatbot.kiosk.rules import CRASH_EXIT, CrashWindow, KioskOptions
-from chatbot.kiosk.app import CALM_STOP, KioskApp, supervise
+from chatbot.kiosk.app import KioskApp
+from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, KioskOptions
+from chatbot.kiosk.supervisor import supervise
 from test_kiosk import FLOW, all_text, run, tap, wait_for
 
 OPTIONS = KioskOptions(idle_timeout=60, idle_warning=60)

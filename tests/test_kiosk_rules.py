@@ -7,11 +7,10 @@ import stat
 
 import pytest
 
-from chatbot.kiosk import log as kiosk_log
-from chatbot.commands.arguments import build_parser
 from chatbot.cli import main
-from chatbot.kiosk.rules import (CrashWindow, KioskOptions, StaffSequence, allowed_key, kiosk_refused, options_from,
-                           pin_delay)
+from chatbot.commands.arguments import build_parser, kiosk_options, kiosk_refused, ui_options
+from chatbot.kiosk import log as kiosk_log
+from chatbot.kiosk.rules import CrashWindow, KioskOptions, StaffSequence, allowed_key, pin_delay
 
 
 @pytest.mark.parametrize("key, character", [
@@ -131,8 +130,8 @@ def test_a_log_that_cannot_be_written_never_stops_the_kiosk(tmp_path):
 ])
 def test_kiosk_options_on_the_command_line(argv, timeout, warning, theme):
     args = build_parser([]).parse_args(argv)
-    options = options_from(args)
-    assert (args.kiosk, options.idle_timeout, options.idle_warning, args.theme) == (True, timeout, warning, theme)
+    options = kiosk_options(args)
+    assert (options.idle_timeout, options.idle_warning, ui_options(args).theme) == (timeout, warning, theme)
     assert kiosk_refused(args) is None
 
 

@@ -45,7 +45,7 @@ THROUGH_THE_UI = [
 
 
 def test_scripts_of_every_kind_pass_through_the_ui():
-    runs = replay_through_ui(SCRIPTS[name] for name in THROUGH_THE_UI)
+    runs = replay_through_ui((SCRIPTS[name] for name in THROUGH_THE_UI), SymptomCheckerApp)
     assert [str(run.failure) for run in runs if not run.passed] == []
     assert {run.driver for run in runs} == {"tui"}
     finals = {run.script.name: run.final for run in runs}
@@ -114,7 +114,7 @@ class SaysNothingOnThePhone(SymptomCheckerApp):
 def test_a_ui_that_draws_the_wrong_thing_fails_the_script(app, script, at, expected, happened):
     script = SCRIPTS[script]
     assert run_script(script, EngineDriver(script.flow, script.language)).passed  # the engine is right
-    run, = replay_through_ui([script], make_app=lambda flow, language: app(flow, language=language))
+    run, = replay_through_ui([script], make_app=app)
     assert run.failure is not None and not run.failure.broken
     assert str(run.failure.at).endswith(at)
     assert (run.failure.expected, run.failure.happened) == (expected, happened)
@@ -126,7 +126,7 @@ def test_back_and_restart_from_the_temperature_field_are_not_typed_into_it(tmp_p
                       + "\nsteps:\n  - back\n  - {question: feverish, answer: yes}\n  - {answer: 38.5x, reprompt: yes}"
                       "\n  - restart\n  - {question: danger_signs, answer: 7}\n"
                       "expect: {question: white_count, findings: {fever_feeling: no}}\n", encoding="utf-8")
-    run, = replay_through_ui(ScriptReader().read([script]))
+    run, = replay_through_ui(ScriptReader().read([script]), SymptomCheckerApp)
     assert run.passed, run.failure
 
 

@@ -1,18 +1,24 @@
 """The command line of `chatbot`: its options, its commands, and what each may be given.
 
 Building it imports argparse and the modules of the commands named, so plain
-`chatbot` (no arguments at all) skips it: see `chatbot.cli.main`.
+`chatbot` (no arguments at all) skips it: see `chatbot.cli.main`. The options of the
+UI leave here as typed values (`ui_options`, `kiosk_options`): no `Namespace` goes
+further down.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 from typing import Iterable
 
 from chatbot import __version__
 from chatbot.commands import COMMANDS, load
-from chatbot.kiosk.rules import add_kiosk_arguments, kiosk_refused
+from chatbot.kiosk.rules import DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_WARNING, WCAG_LEAST_WARNING, KioskOptions
+from chatbot.options import UIOptions
+
+THEMES = ("default", "high-contrast")
 
 
 def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentParser:
@@ -84,3 +90,60 @@ def parse(argv: list[str]) -> argparse.Namespace:
     if refused:
         parser.error(refused)
     return args
+
+
+def ui_options(args: argparse.Namespace) -> UIOptions:
+    """The UI's settings from the parsed command line."""
+    flow = getattr(args, "global_flow", None)
+    return UIOptions(flow=Path(flow) if flow else None, emergency_number=args.emergency_number,
+                     language=args.language, summary_dir=Path(args.summary_dir) if args.summary_dir else None,
+                     record=Path(args.record) if args.record else None, theme=args.theme)
+
+
+def kiosk_options(args: argparse.Namespace) -> KioskOptions:
+    """How the kiosk behaves (`chatbot --kiosk`, `chatbot serve`)."""
+    return KioskOptions(idle_timeout=args.idle_timeout or DEFAULT_IDLE_TIMEOUT,
+                        idle_warning=args.idle_warning or DEFAULT_IDLE_WARNING)
+
+
+# -- the kiosk's options -----------------------------------------------------------------------
+
+def seconds(text: str) -> float:
+    """An argparse type: a number of seconds, more than 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"{text!r}: it must be more than 0 seconds")
+    return value
+
+
+def add_kiosk_arguments(parser: argparse.ArgumentParser, *, switch: bool = True) -> None:
+    """The kiosk's options, for `chatbot` itself (with `--kiosk`) and for `chatbot serve`."""
+    group = parser.add_argument_group("kiosk mode")
+    if switch:
+        group.add_argument("--kiosk", action="store_true",
+                           help="run unattended in a waiting room: nothing quits or suspends it, each person "
+                                "is wiped when done or gone; staff leave by pressing F12 three times within "
+                                "2 seconds, then typing the PIN set with `chatbot set-staff-pin`")
+    group.add_argument("--idle-timeout", type=seconds, default=None, metavar="SECONDS",
+                       help=f"ask 'Are you still there?' after this long with no key, click or tap "
+                            f"(default: {DEFAULT_IDLE_TIMEOUT:g})")
+    group.add_argument("--idle-warning", type=seconds, default=None, metavar="SECONDS",
+                       help=f"how long that question waits before the answers are wiped (default: "
+                            f"{DEFAULT_IDLE_WARNING:g}; WCAG 2.2.1 asks for at least {WCAG_LEAST_WARNING:g}, "
+                            f"shorter is accepted for testing)")
+    group.add_argument("--theme", choices=THEMES, default=None,
+                       help="the look: high-contrast (large, black, white and yellow; the kiosk's default) "
+                            "or default")
+
+
+def kiosk_refused(args: argparse.Namespace) -> str | None:
+    """Why the kiosk options given cannot be used here, or None."""
+    if getattr(args, "command", None) is None and not getattr(args, "kiosk", False):
+        given = [name for name, value in (("--idle-timeout", args.idle_timeout), ("--idle-warning", args.idle_warning))
+                 if value is not None]
+        if given:
+            return f"{' and '.join(given)} {'apply' if len(given) > 1 else 'applies'} only with --kiosk"
+    return None

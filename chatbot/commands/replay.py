@@ -44,9 +44,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"no scripts in {', '.join(args.paths)} (openings alone are not scripts)", file=sys.stderr)
         return 2
     if args.tui:
-        from chatbot.replay.pilot import replay_through_ui  # Textual loads only here, for --tui
+        from chatbot.replay.pilot import replay_through_ui
+        from chatbot.tui import SymptomCheckerApp  # Textual loads only here, for --tui
 
-        runs = replay_through_ui(scripts)
+        runs = replay_through_ui(scripts, SymptomCheckerApp)
     else:
         runs = [run_script(script, EngineDriver(script.flow, script.language)) for script in scripts]
     for run in runs:

@@ -17,7 +17,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from chatbot.kiosk.rules import add_kiosk_arguments, options_from
+from chatbot.commands.arguments import add_kiosk_arguments, kiosk_options
 
 NAME = "serve"
 HELP = "serve the kiosk to web browsers (each tab a fresh session; works with no internet)"
@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def kiosk_command(args: argparse.Namespace, flow_file: str | None) -> str:
     """The shell command textual-serve runs for each browser tab: this Python, in kiosk mode."""
-    options = options_from(args)
+    options = kiosk_options(args)
     words = [sys.executable, "-m", "chatbot"]
     if flow_file is not None:
         words += ["--flow", str(Path(flow_file).resolve())]

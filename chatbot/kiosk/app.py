@@ -26,12 +26,8 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import math
-import signal
-import sys
 from time import monotonic
-from typing import Callable
 
 from textual import events
 from textual.css.query import NoMatches
@@ -39,8 +35,8 @@ from textual.screen import Screen
 
 from chatbot.kiosk import log as kiosk_log
 from chatbot.engine import Conversation
-from chatbot.kiosk.rules import (CRASH_EXIT, CrashWindow, KioskOptions, StaffSequence, allowed_key, options_from,
-                           pin_delay)
+from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, KioskOptions, StaffSequence, allowed_key, pin_delay
+from chatbot.kiosk.signals import ignore_stop_signals, restore_signals
 from chatbot.flow.model import Flow
 from chatbot.kiosk.staff_pin import load_pin, verify_pin
 from chatbot.tui import SymptomCheckerApp
@@ -50,30 +46,6 @@ from chatbot.kiosk.screens import (STAFF_CHECKING, STAFF_NO_PIN, STAFF_WAIT, STA
 
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 """What counts as a person being there: a key, a click or tap, scrolling, a paste (not mouse moves)."""
-STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGQUIT", "SIGTSTP") if hasattr(signal, name))
-CALM_STOP = ("The symptom checker has stopped after repeated problems.\n"
-             "Please ask a member of staff for help.")
-
-
-def ignore_stop_signals() -> dict[int, object]:
-    """Ignore the signals a terminal sends for ctrl+c, ctrl+\\ and ctrl+z; the handlers they had."""
-    previous = {}
-    for number in STOP_SIGNALS:
-        try:
-            previous[number] = signal.signal(number, signal.SIG_IGN)
-        except (ValueError, OSError):  # not the main thread, or not allowed here
-            pass
-    return previous
-
-
-def restore_signals(previous: dict[int, object]) -> None:
-    for number, handler in previous.items():
-        try:
-            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
-        except (ValueError, OSError, TypeError):
-            pass
-
-
 def _never(self, *_) -> None:
     """A driver's suspend or resume handler, for a kiosk: it never leaves the screen."""
 
@@ -370,41 +342,3 @@ class KioskApp(SymptomCheckerApp):
         else:
             self.restart_wanted = True
             self.exit(return_code=CRASH_EXIT)
-
-
-def supervise(make_app: Callable[[CrashWindow], KioskApp], crashes: CrashWindow, *,
-              headless: bool = False) -> int:
-    """Run kiosk apps one after another while errors end them, until too many do; the exit status."""
-    previous = ignore_stop_signals()
-    try:
-        while True:
-            app = make_app(crashes)
-            try:
-                app.run(headless=headless)
-            except Exception as error:  # Textual itself failed: a new app, as for any error
-                count = crashes.record(monotonic())
-                kiosk_log.log_crash(app.session, error, count, crashes.limit)
-                app.restart_wanted = not crashes.too_many
-            if app.restart_wanted and not crashes.too_many:
-                app = None
-                gc.collect()  # everything of the last person goes now, before a new app sets aside what it finds
-                continue
-            if crashes.too_many and app.return_code != CRASH_EXIT:
-                print(CALM_STOP, file=sys.stderr)
-                return CRASH_EXIT
-            return app.return_code or 0
-    finally:
-        restore_signals(previous)
-
-
-def run_kiosk(flow: Flow, args) -> int:
-    """`chatbot --kiosk`: the kiosk on `flow`, with the options given on the command line."""
-    options = options_from(args)
-    crashes = CrashWindow(options.max_crashes, options.crash_window)
-    sys.setswitchinterval(0.001)  # as run_app: frames reach the terminal as soon as they are drawn
-
-    def make_app(crashes: CrashWindow) -> KioskApp:
-        return KioskApp(flow, kiosk=options, crashes=crashes, emergency_number=args.emergency_number,
-                        language=args.language, theme=args.theme or "high-contrast")
-
-    return supervise(make_app, crashes)

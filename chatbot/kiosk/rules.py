@@ -11,8 +11,6 @@ in a browser terminal, unlike ctrl+shift chords, which most terminals cannot sen
 
 from __future__ import annotations
 
-import argparse
-import math
 from collections import deque
 from dataclasses import dataclass
 
@@ -25,6 +23,8 @@ STAFF_PRESSES = 3
 STAFF_WITHIN = 2.0  # seconds from the first of the presses to the last
 
 CRASH_EXIT = 70  # sysexits EX_SOFTWARE: the kiosk stopped after repeated failures
+CALM_STOP = ("The symptom checker has stopped after repeated problems.\n"
+             "Please ask a member of staff for help.")
 
 # Keys a person needs besides printable characters: to answer, move between controls and edit
 # the temperature. Everything else (ctrl+c, ctrl+q, ctrl+z, ctrl+\, ctrl+d, ctrl+p, Escape, the
@@ -131,54 +131,3 @@ class CrashWindow:
     @property
     def too_many(self) -> bool:
         return len(self._times) >= self.limit
-
-
-# -- the command line ------------------------------------------------------------------------
-
-def seconds(text: str) -> float:
-    """An argparse type: a number of seconds, more than 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"{text!r}: it must be more than 0 seconds")
-    return value
-
-
-THEMES = ("default", "high-contrast")
-
-
-def add_kiosk_arguments(parser: argparse.ArgumentParser, *, switch: bool = True) -> None:
-    """The kiosk's options, for `chatbot` itself (with `--kiosk`) and for `chatbot serve`."""
-    group = parser.add_argument_group("kiosk mode")
-    if switch:
-        group.add_argument("--kiosk", action="store_true",
-                           help="run unattended in a waiting room: nothing quits or suspends it, each person "
-                                "is wiped when done or gone; staff leave by pressing F12 three times within "
-                                "2 seconds, then typing the PIN set with `chatbot set-staff-pin`")
-    group.add_argument("--idle-timeout", type=seconds, default=None, metavar="SECONDS",
-                       help=f"ask 'Are you still there?' after this long with no key, click or tap "
-                            f"(default: {DEFAULT_IDLE_TIMEOUT:g})")
-    group.add_argument("--idle-warning", type=seconds, default=None, metavar="SECONDS",
-                       help=f"how long that question waits before the answers are wiped (default: "
-                            f"{DEFAULT_IDLE_WARNING:g}; WCAG 2.2.1 asks for at least {WCAG_LEAST_WARNING:g}, "
-                            f"shorter is accepted for testing)")
-    group.add_argument("--theme", choices=THEMES, default=None,
-                       help="the look: high-contrast (large, black, white and yellow; the kiosk's default) "
-                            "or default")
-
-
-def kiosk_refused(args: argparse.Namespace) -> str | None:
-    """Why the kiosk options given cannot be used here, or None."""
-    if getattr(args, "command", None) is None and not getattr(args, "kiosk", False):
-        given = [name for name, value in (("--idle-timeout", args.idle_timeout), ("--idle-warning", args.idle_warning))
-                 if value is not None]
-        if given:
-            return f"{' and '.join(given)} {'apply' if len(given) > 1 else 'applies'} only with --kiosk"
-    return None
-
-
-def options_from(args: argparse.Namespace) -> KioskOptions:
-    return KioskOptions(idle_timeout=args.idle_timeout or DEFAULT_IDLE_TIMEOUT,
-                        idle_warning=args.idle_warning or DEFAULT_IDLE_WARNING)

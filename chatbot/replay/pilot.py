@@ -13,8 +13,8 @@ Speed: one app per script; a key is sent with `App.simulate_key` (what a key
 press posts) and the driver waits until nothing in the app is left to run, rather
 than Pilot's fixed sleeps. The suite replays in about 12 s (bench/replay.py).
 
-Only `--tui` loads this module's app: Textual is imported when a script is
-replayed, so importing this module costs the headless commands nothing.
+The app is handed in (`chatbot replay --tui` gives `SymptomCheckerApp`): this module
+imports no UI, so importing it costs the headless commands nothing.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ QUIET_ROUNDS = 10_000  # turns of the event loop to wait at most for the app to 
 DRAWN_ROUNDS = 50      # pauses to wait at most for a pushed screen to be composed
 MOST_CANDIDATES = 12   # a phone line is read back by trying subsets of at most this many reasons
 
-AppFactory = Callable[[Flow, str], "SymptomCheckerApp"]
+AppFactory = Callable[..., "SymptomCheckerApp"]
+"""`make_app(flow, language=code)`: a new app for a script (the UI is handed in, never imported here)."""
 
 
 class NotShown(Exception):
@@ -60,9 +61,9 @@ class PilotDriver:
         app = self.app
         temperature = app.state.question_kind == "temperature"
         keys = None if temperature else app.answer_keys(typed)
-        if temperature and _fits_the_field(typed):
+        field = app.conversation_screen.query_one("#temperature-input") if temperature else None
+        if field is not None and printable(typed, field.max_length) == typed:  # the field can hold it
             # Typing key by key under Pilot is slow: fill the field as a paste would, then press Enter.
-            field = app.conversation_screen.query_one("#temperature-input")
             field.focus()
             field.value = typed
             await self._press("enter")
@@ -179,12 +180,6 @@ def reasons_of_phone_line(line: str, rules: Iterable[Rule], language: str) -> tu
     return None
 
 
-def _fits_the_field(typed: str) -> bool:
-    from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH
-
-    return printable(typed, TEMPERATURE_MAX_LENGTH) == typed
-
-
 def _plain(widget) -> str:
     visual = widget.visual
     return visual.plain if hasattr(visual, "plain") else str(widget.content)
@@ -192,15 +187,9 @@ def _plain(widget) -> str:
 
 # -- replaying scripts ---------------------------------------------------------------------
 
-def default_app(flow: Flow, language: str) -> SymptomCheckerApp:
-    from chatbot.tui import SymptomCheckerApp
-
-    return SymptomCheckerApp(flow, language=language)
-
-
-async def replay_script(script: Script, make_app: AppFactory = default_app) -> ScriptRun:
+async def replay_script(script: Script, make_app: AppFactory) -> ScriptRun:
     """Replay one script through a fresh app of its flow and language, headless."""
-    app = make_app(script.flow, script.language)
+    app = make_app(script.flow, language=script.language)
     run = None
     try:
         async with app.run_test(size=SIZE) as pilot:
@@ -213,8 +202,11 @@ async def replay_script(script: Script, make_app: AppFactory = default_app) -> S
     return run
 
 
-def replay_through_ui(scripts: Iterable[Script], make_app: AppFactory = default_app) -> list[ScriptRun]:
-    """Replay every script through the Textual UI, headless, one after another."""
+def replay_through_ui(scripts: Iterable[Script], make_app: AppFactory) -> list[ScriptRun]:
+    """Replay every script through the Textual UI, headless, one after another.
+
+    `make_app(flow, language=...)` makes the app: `SymptomCheckerApp` itself, or a kiosk's.
+    """
 
     async def replay_all() -> list[ScriptRun]:
         return [await replay_script(script, make_app) for script in scripts]

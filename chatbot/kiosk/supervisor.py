@@ -1,0 +1,58 @@
+"""The kiosk's supervisor: runs one `KioskApp` after another while unexpected errors end
+them, until too many do (`chatbot --kiosk`).
+
+An error inside a screen is mended by the app itself; one that ends the app's own loop
+ends that app, and the supervisor starts a new one at the welcome, after collecting
+everything of the last person. `max_crashes` errors within `crash_window` seconds stop
+the kiosk with exit status 70 and a calm message.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+from time import monotonic
+from typing import Callable
+
+from chatbot.flow.model import Flow
+from chatbot.kiosk import log as kiosk_log
+from chatbot.kiosk.app import KioskApp
+from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, KioskOptions
+from chatbot.kiosk.signals import ignore_stop_signals, restore_signals
+from chatbot.options import UIOptions
+
+
+def supervise(make_app: Callable[[CrashWindow], KioskApp], crashes: CrashWindow, *,
+              headless: bool = False) -> int:
+    """Run kiosk apps one after another while errors end them, until too many do; the exit status."""
+    previous = ignore_stop_signals()
+    try:
+        while True:
+            app = make_app(crashes)
+            try:
+                app.run(headless=headless)
+            except Exception as error:  # Textual itself failed: a new app, as for any error
+                count = crashes.record(monotonic())
+                kiosk_log.log_crash(app.session, error, count, crashes.limit)
+                app.restart_wanted = not crashes.too_many
+            if app.restart_wanted and not crashes.too_many:
+                app = None
+                gc.collect()  # everything of the last person goes now, before a new app sets aside what it finds
+                continue
+            if crashes.too_many and app.return_code != CRASH_EXIT:
+                print(CALM_STOP, file=sys.stderr)
+                return CRASH_EXIT
+            return app.return_code or 0
+    finally:
+        restore_signals(previous)
+
+
+def run_kiosk(flow: Flow, options: UIOptions, kiosk: KioskOptions) -> int:
+    """`chatbot --kiosk`: the kiosk on `flow`, with the options given on the command line."""
+    crashes = CrashWindow(kiosk.max_crashes, kiosk.crash_window)
+
+    def make_app(crashes: CrashWindow) -> KioskApp:
+        return KioskApp(flow, kiosk=kiosk, crashes=crashes, emergency_number=options.emergency_number,
+                        language=options.language, theme=options.theme or "high-contrast")
+
+    return supervise(make_app, crashes)

@@ -1,0 +1,29 @@
+"""What the person who started `chatbot` asked of the UI, as typed values.
+
+The command line (`chatbot.commands.arguments`) builds these from its options and hands
+them to `chatbot.tui.run_app` or the kiosk; nothing below the command line sees an
+option's name or an `argparse.Namespace`. Plain `chatbot` uses `UIOptions()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class UIOptions:
+    """The conversation's settings; None means "the default" for each."""
+
+    flow: Path | None = None
+    """The flow file (the bundled flow by default)."""
+    emergency_number: str | None = None
+    """The number to tell people to call (the flow's own by default)."""
+    language: str | None = None
+    """en or es (the flow's first language by default)."""
+    summary_dir: Path | None = None
+    """Where the nurse's summary is saved (the current folder by default)."""
+    record: Path | None = None
+    """Keep the session as a replay script in this file."""
+    theme: str | None = None
+    """default or high-contrast (the kiosk's own default is high-contrast)."""
