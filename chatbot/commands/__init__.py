@@ -1,6 +1,8 @@
-"""The headless commands of `chatbot`. Each module has NAME, HELP, `add_arguments` and `run`.
+"""The command line: `arguments` (the parser, and the typed options it hands the UI) and
+the commands of `chatbot`. Each command module has NAME, HELP, `add_arguments` and `run`.
 
-None of them imports Textual: they must start fast and run where there is no screen.
+May import anything below it. None of them imports Textual at import time: they must
+start fast and run where there is no screen (`replay --tui` loads the UI when it runs).
 """
 
 from importlib import import_module

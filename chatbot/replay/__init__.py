@@ -3,8 +3,13 @@
 A script (docs/replay.md) is the conversation as a tester would write it down:
 the answers a person types, what should be asked on the way, and where it must end.
 `ScriptReader` reads scripts with every problem positioned; `run_script` replays
-one through a driver (the engine now, the Textual UI later) and returns a
-`ScriptRun` whose failure points at the script's line.
+one through a driver (the engine, or the Textual UI through `pilot`) and returns a
+`ScriptRun` whose failure points at the script's line. Also here: coverage of a flow
+by scripts, JUnit reports, recording a session as a script, and simulated patients.
+
+May import the engine, the summary, `chatbot.flowfile` and `chatbot.flow`; never a
+screen or the app: `pilot` is handed the app to drive, and is the only module here
+that may touch Textual.
 """
 
 from chatbot.replay.drivers import AsyncDriver, Driver, EngineDriver, Seen

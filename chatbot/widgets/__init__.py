@@ -1,5 +1,6 @@
-"""The Textual widgets and screens of the UI (only `chatbot.tui` and this package import Textual).
+"""The widgets the screens are built from: buttons, the chat log, the answer controls, the
+guidance browser, and `words`, the UI's own patient-facing text (no Textual in it).
 
-`words` holds the UI's own patient-facing text and imports no Textual, so that
-other front ends may reuse it.
+May import Textual, the engine, the summary and `chatbot.flow`; never a screen, the app
+or the kiosk. Widgets post what the person did as messages (attributes down, messages up).
 """
