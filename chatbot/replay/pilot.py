@@ -23,7 +23,7 @@ import asyncio
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from chatbot.flow.model import Flow, Rule
+from chatbot.flow.model import Rule
 from chatbot.replay.drivers import Seen
 from chatbot.replay.runner import Failure, ScriptRun, run_script_async
 from chatbot.replay.script import Script

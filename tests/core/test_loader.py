@@ -13,7 +13,7 @@ import pytest
 from chatbot.flowfile.loader import bundled_flow_path, load_flow
 from chatbot.flow.problems import FlowError
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]  # tests/
 BAD_FLOWS = sorted((HERE / "bad_flows").glob("*.yaml"))
 
 

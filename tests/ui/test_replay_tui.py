@@ -22,7 +22,7 @@ from chatbot.replay.pilot import reasons_of_phone_line, replay_through_ui
 from chatbot.summary import phone_line
 from chatbot.tui import SymptomCheckerApp
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]  # tests/
 SUITE = HERE / "conversations"
 FLOW = load_flow()
 SCRIPTS = {script.name: script for script in ScriptReader().read([SUITE])}

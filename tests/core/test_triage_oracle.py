@@ -10,10 +10,10 @@ import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
 
-from strategies import RAISABLE_FINDINGS, profiles, with_one_more
-from triage_oracle import FINDINGS, IMPLIES, LEVELS, consistent, parse_temperature_c, triage
+from tests.helpers.strategies import RAISABLE_FINDINGS, profiles, with_one_more
+from tests.helpers.triage_oracle import FINDINGS, IMPLIES, LEVELS, consistent, parse_temperature_c, triage
 
-PATIENT_DIR = pathlib.Path(__file__).parent / "patients"
+PATIENT_DIR = pathlib.Path(__file__).parents[1] / "patients"
 PATIENT_FILES = ("examples.yaml", "more.yaml")
 
 

@@ -7,7 +7,7 @@ import pytest
 from chatbot.kiosk import log as kiosk_log
 from chatbot.kiosk.rules import KioskOptions
 from chatbot.kiosk.staff_pin import set_pin
-from test_kiosk import run, screen_text, send_keys, start, wait_for
+from tests.helpers.kiosk import run, screen_text, send_keys, start, wait_for
 
 PIN = "2468"
 STAFF = KioskOptions(idle_timeout=60, idle_warning=60, pin_timeout=60, pin_delay=0.2)

@@ -26,7 +26,7 @@ from chatbot.proof.terms import compile_condition, holds, simplify
 from chatbot.replay.patients import typed_answer
 from chatbot.flow.triage import triage
 
-FLOWS = Path(__file__).parent / "flows"
+FLOWS = Path(__file__).parents[1] / "flows"
 SKIPS = FLOWS / "skips.yaml"
 BRUTE_TEMPERATURES = (None, 35.0, 35.9, 36.0, 37.9, 38.0, 38.4, 39.5)
 
@@ -331,7 +331,7 @@ def test_check_json_for_machines(tmp_path, capsys):
 
 
 def test_check_json_reports_a_flow_that_does_not_load(capsys):
-    bad = Path(__file__).parent / "bad_flows" / "undefined_state.yaml"
+    bad = Path(__file__).parents[1] / "bad_flows" / "undefined_state.yaml"
     assert main(["check", str(bad), "--json"]) == 2
     report = json.loads(capsys.readouterr().out)
     assert report["verdict"] == "unloadable" and report["problems"][0]["kind"] == "load"
@@ -349,7 +349,7 @@ def test_a_monotonicity_problem_shows_both_paths(tmp_path, capsys):
 def test_the_benchmark_makes_a_larger_flow_that_is_proved(tmp_path):
     import importlib.util
 
-    script = Path(__file__).parent.parent / "bench" / "large_flow.py"
+    script = Path(__file__).parents[2] / "bench" / "large_flow.py"
     spec = importlib.util.spec_from_file_location("large_flow", script)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

@@ -17,7 +17,7 @@ from chatbot.flowfile.loader import bundled_flow_path
 from chatbot.flow.problems import FlowError
 from chatbot.flow.text import english
 
-HERE = os.path.dirname(__file__)
+HERE = os.path.dirname(os.path.dirname(__file__))  # tests/
 
 
 @pytest.fixture

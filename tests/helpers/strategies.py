@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from triage_oracle import FINDINGS, IMPLIES
+from tests.helpers.triage_oracle import FINDINGS, IMPLIES
 
 BOOLEAN_FINDINGS = tuple(k for k, t in FINDINGS.items() if t == "boolean")
 # Findings that can be turned "yes" one at a time (monotonicity tests).

@@ -12,7 +12,7 @@ from chatbot.replay.junit import junit_xml
 from chatbot.replay import EngineDriver, ScriptReader, run_script, run_script_async
 from chatbot.replay.drivers import Seen
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]  # tests/
 SUITE = HERE / "conversations"
 READER = ScriptReader()
 SCRIPTS = READER.read([SUITE])

@@ -13,7 +13,7 @@ from chatbot.cli import main
 from chatbot.flowfile.diagram import LEVEL_COLOURS, dot, mermaid, transition_label
 from chatbot.flowfile.loader import load_flow
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]  # tests/
 SKIPS = HERE / "flows" / "skips.yaml"
 
 

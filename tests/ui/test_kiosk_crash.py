@@ -17,7 +17,10 @@ from chatbot.kiosk import log as kiosk_log
 from chatbot.kiosk.app import KioskApp
 from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, KioskOptions
 from chatbot.kiosk.supervisor import supervise
-from test_kiosk import FLOW, all_text, run, tap, wait_for
+from chatbot.flowfile.loader import load_flow
+from tests.helpers.kiosk import all_text, run, tap, wait_for
+
+FLOW = load_flow()
 
 OPTIONS = KioskOptions(idle_timeout=60, idle_warning=60)
 

@@ -10,7 +10,7 @@ import pytest
 
 from chatbot.cli import main
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]  # tests/
 SUITE = HERE / "conversations"
 SUITE_ARG = str(SUITE.relative_to(Path.cwd())) if SUITE.is_relative_to(Path.cwd()) else str(SUITE)
 FAILING = ("name: Chest pain is routine\nsteps:\n  - {question: danger_signs, answer: 1}\n"

@@ -9,7 +9,7 @@ import pytest
 from chatbot.flow.problems import FlowError
 from chatbot.replay import ScriptReader, script_files
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]  # tests/
 TINY_FLOW = HERE / "tiny_flow.yaml"
 
 

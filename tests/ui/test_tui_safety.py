@@ -9,7 +9,8 @@ import pytest
 
 from chatbot.flowfile.loader import load_flow
 from chatbot.widgets.guidance import without_links
-from test_tui import answer, press, run, screen_text
+from tests.helpers.screen import screen_text
+from tests.helpers.tui import answer, press, run
 
 # A flow whose every text is Textual/Rich markup: it must all be shown as typed.
 MARKUP_FLOW = """\

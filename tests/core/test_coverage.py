@@ -11,7 +11,7 @@ from chatbot.flowfile.loader import load_flow
 from chatbot.replay import EngineDriver, Move, ScriptReader, Seen, Step, Where, run_script
 from chatbot.replay.patients import read_patients, typed_answer
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]  # tests/
 FLOW = load_flow()
 SCRIPTS = ScriptReader().read([HERE / "conversations"])
 

@@ -14,7 +14,7 @@ from chatbot.replay.recording import script_text, yaml_answer, yaml_string
 from chatbot.replay import EngineDriver, ScriptReader, run_script
 from chatbot.replay.patients import read_patients, typed_answer
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]  # tests/
 FLOW = load_flow()
 TINY_FLOW = HERE / "tiny_flow.yaml"
 PATIENTS = [p for path in sorted((HERE / "patients").glob("*.yaml")) for p in read_patients(path, FLOW)]

@@ -9,26 +9,22 @@ the app's input handling, where the kiosk notes activity.
 from __future__ import annotations
 
 import asyncio
-import io
 from dataclasses import replace
 
 import pytest
-from rich.console import Console
-from textual import events
-from textual.widgets import Button, Input
+from textual.widgets import Button
 
 from chatbot.kiosk.rules import KioskOptions
 from chatbot.flowfile.loader import load_flow
 from chatbot.tui import SymptomCheckerApp
-from chatbot.widgets.chat import ChatLog
 from chatbot.kiosk.app import KioskApp
-from screen import screen_text
-from test_tui import ANSWERS_TO
+from tests.helpers.screen import screen_text
+from tests.helpers.kiosk import all_text, run, send_keys, start, tap, wait_for
+from tests.helpers.tui import ANSWERS_TO
 
 FLOW = load_flow()
 SIZE = (80, 24)
 FAST = KioskOptions(idle_timeout=0.3, idle_warning=0.3)
-SLOW = KioskOptions(idle_timeout=60, idle_warning=60)
 
 NAMED_KEYS = ["ctrl+c", "ctrl+q", "ctrl+z", "ctrl+backslash", "ctrl+d", "ctrl+p", "escape"]
 FUNCTION_KEYS = [f"f{number}" for number in range(1, 25)]
@@ -38,93 +34,6 @@ ESCAPE_KEYS = NAMED_KEYS + FUNCTION_KEYS
 # that are only shown once asked (not "Not sure": a fresh screen has that button, hidden).
 PERSONAL = ["7", "not sure", "yes", "38.7"]
 PERSONAL_MARKS = ["38.7", "white blood cell count", "feverish"]
-
-
-def run(scenario, *, options=SLOW, size=SIZE, app_class=KioskApp, **kwargs):
-    """Run `scenario(app, pilot)` on a fresh kiosk and return what it returns."""
-
-    async def main():
-        app = app_class(FLOW, kiosk=options, **kwargs)
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            return await scenario(app, pilot)
-
-    return asyncio.run(main())
-
-
-
-
-def widget_text(widget) -> str:
-    """What a widget would draw, as plain text, and any value it holds."""
-    parts = []
-    if isinstance(widget, Input):
-        parts.append(widget.value)
-    if isinstance(widget, Button):
-        parts.append(str(widget.label))
-    if isinstance(widget, ChatLog):  # draws line by line: its whole text, scrolled out of sight or not
-        parts += [line.plain for line in widget.lines(200)]
-    try:
-        rendered = widget.render()
-    except Exception:  # a widget that cannot render off screen holds no text to check
-        rendered = ""
-    if hasattr(rendered, "plain"):
-        parts.append(rendered.plain)
-    elif isinstance(rendered, str):
-        parts.append(rendered)
-    else:
-        console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
-        console.print(rendered)
-        parts.append(console.export_text(styles=False))
-    return "\n".join(parts)
-
-
-def all_text(app) -> str:
-    """Every text in every widget of every screen the app holds, shown or not."""
-    screens = list(app.screen_stack) + [app.conversation_screen]
-    texts = [screen_text(app)]
-    for screen in screens:
-        texts += [widget_text(widget) for widget in screen.walk_children(with_self=False)]
-    return "\n".join(texts)
-
-
-async def tap(app, pilot, selector: str, screen=None) -> None:
-    """A tap or click on a widget (of the screen on top, or `screen`), sent through the app as the
-    terminal's driver sends it."""
-    widget = (screen or app.screen).query_one(selector)
-    x, y = widget.region.offset.x + 1, widget.region.offset.y + widget.region.height // 2
-    for kind in (events.MouseDown, events.MouseUp):
-        app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y))
-    await pilot.pause()
-    await pilot.pause()
-
-
-async def send_keys(app, pilot, keys) -> None:
-    """Keys as the terminal's driver delivers them, all at once, then a pause.
-
-    The same path as `pilot.press` (the driver hands each key to the app) without its wait
-    for idle after every key, so that thirty keys cost one pause.
-    """
-    for key in keys:
-        app._driver.send_message(events.Key(key, None))
-    await pilot.pause()
-    await pilot.pause()
-
-
-async def start(app, pilot, answers=()):
-    await tap(app, pilot, "#start")
-    for typed in answers:
-        app.answer(typed)
-        await pilot.pause()
-
-
-async def wait_for(pilot, condition, most: float = 2.0) -> None:
-    """Pause until `condition()` holds (a bounded wait, for the idle clock)."""
-    for _ in range(int(most / 0.05)):
-        if condition():
-            await pilot.pause()  # and drawn
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the kiosk did not get there in time")
 
 
 # -- the welcome ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 
 from chatbot.cli import main
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]  # tests/
 EXAMPLES = HERE / "patients" / "examples.yaml"
 
 

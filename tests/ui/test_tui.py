@@ -6,7 +6,6 @@ answers are set on the Input directly (a Pilot key press costs ~60 ms).
 
 from __future__ import annotations
 
-import asyncio
 import stat
 
 import pytest
@@ -14,8 +13,8 @@ from textual import events
 
 from chatbot.engine import Conversation
 from chatbot.flowfile.loader import load_flow
-from chatbot.tui import SymptomCheckerApp
-from screen import screen_text
+from tests.helpers.screen import screen_text
+from tests.helpers.tui import ANSWERS_TO, answer, press, run
 
 FLOW = load_flow()
 SIZE = (80, 24)
@@ -28,13 +27,6 @@ KEYS_TO = {
                "n", "n", "n", "n", "n", "n", "n", "y"],
     "routine": ["7", "enter", "n", "n", "3", "6", ".", "8", "enter", "n", "n", "5", "enter",
                 "n", "n", "n", "n", "n", "n", "n"],
-}
-
-# The same paths as typed answers, to reach a screen quickly when the keys are not what is tested.
-ANSWERS_TO = {
-    "emergency": ["1"],
-    "urgent": ["7", "no", "no", "36.8", "no", "no", "1", "no", "no", "no", "no", "no", "no", "no", "yes"],
-    "routine": ["7", "no", "no", "36.8", "no", "no", "5", "no", "no", "no", "no", "no", "no", "no"],
 }
 
 # Clicks (a widget id, or ("type", text) to fill the temperature field) to each level. The
@@ -50,33 +42,6 @@ CLICKS_TO = {
                 "#answer-no", "#answer-yes", "#answer-no", "#answer-yes", "#answer-no", "#answer-no",
                 "#answer-no"],
 }
-
-
-def run(scenario, *, flow=FLOW, size=SIZE, **options):
-    """Run `scenario(app, pilot)` on a fresh app and return what it returns."""
-
-    async def main():
-        app = SymptomCheckerApp(flow, **options)
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            return await scenario(app, pilot)
-
-    return asyncio.run(main())
-
-
-
-
-async def answer(app, pilot, answers):
-    """Answer through the app's own API, the way the replay driver does."""
-    for typed in answers:
-        app.answer(typed)
-        await pilot.pause()
-
-
-async def press(pilot, *keys):
-    for key in keys:
-        await pilot.press(key)
-    await pilot.pause()
 
 
 async def click_through(app, pilot, steps):

@@ -147,7 +147,7 @@ def test_the_kiosk_command_runs_this_python_in_kiosk_mode(tmp_path):
 def test_the_page_template_ships_inside_the_package():
     template = resources.files("chatbot") / "serve_templates" / "app_index.html"
     assert template.is_file()
-    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
+    pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text()
     assert '"serve_templates/*.html"' in pyproject and '"textual-serve' in pyproject
 
 

@@ -128,7 +128,7 @@ def test_record_writes_the_script_at_the_outcome_and_again_on_exit(tmp_path, cap
 def test_record_with_another_flow_names_it_relative_to_the_script(tmp_path, capsys):
     from pathlib import Path
 
-    tiny = load_flow(Path(__file__).parent / "tiny_flow.yaml")
+    tiny = load_flow(Path(__file__).parents[1] / "tiny_flow.yaml")
     record = tmp_path / "tiny.yaml"
 
     async def scenario(app, pilot):

@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from chatbot.flowfile.loader import load_flow
 from chatbot.replay.patients import Patient, read_patients, simulate
 from chatbot.flow.triage import triage as flow_triage
-from strategies import RAISABLE_FINDINGS, profiles, with_one_more
-from triage_oracle import LEVELS, normalise, triage
+from tests.helpers.strategies import RAISABLE_FINDINGS, profiles, with_one_more
+from tests.helpers.triage_oracle import LEVELS, normalise, triage
 
 FLOW = load_flow()
-PATIENT_FILES = sorted((Path(__file__).parent / "patients").glob("*.yaml"))
+PATIENT_FILES = sorted((Path(__file__).parents[1] / "patients").glob("*.yaml"))
 PATIENTS = [p for path in PATIENT_FILES for p in read_patients(path, FLOW)]
 
 

@@ -1,0 +1,106 @@
+"""Driving a kiosk in tests: a scenario on a fresh kiosk, taps and keys as a terminal sends
+them, and every text the kiosk holds (to prove a wipe left nothing of the person)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+from rich.console import Console
+from textual import events
+from textual.widgets import Button, Input
+
+from chatbot.flowfile.loader import load_flow
+from chatbot.kiosk.app import KioskApp
+from chatbot.kiosk.rules import KioskOptions
+from chatbot.widgets.chat import ChatLog
+from tests.helpers.screen import screen_text
+
+SIZE = (80, 24)
+SLOW = KioskOptions(idle_timeout=60, idle_warning=60)
+"""Keeps the idle clock out of the way."""
+
+
+def run(scenario, *, options=SLOW, size=SIZE, app_class=KioskApp, **kwargs):
+    """Run `scenario(app, pilot)` on a fresh kiosk and return what it returns."""
+
+    async def main():
+        app = app_class(load_flow(), kiosk=options, **kwargs)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            return await scenario(app, pilot)
+
+    return asyncio.run(main())
+
+
+def widget_text(widget) -> str:
+    """What a widget would draw, as plain text, and any value it holds."""
+    parts = []
+    if isinstance(widget, Input):
+        parts.append(widget.value)
+    if isinstance(widget, Button):
+        parts.append(str(widget.label))
+    if isinstance(widget, ChatLog):  # draws line by line: its whole text, scrolled out of sight or not
+        parts += [line.plain for line in widget.lines(200)]
+    try:
+        rendered = widget.render()
+    except Exception:  # a widget that cannot render off screen holds no text to check
+        rendered = ""
+    if hasattr(rendered, "plain"):
+        parts.append(rendered.plain)
+    elif isinstance(rendered, str):
+        parts.append(rendered)
+    else:
+        console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+        console.print(rendered)
+        parts.append(console.export_text(styles=False))
+    return "\n".join(parts)
+
+
+def all_text(app) -> str:
+    """Every text in every widget of every screen the app holds, shown or not."""
+    screens = list(app.screen_stack) + [app.conversation_screen]
+    texts = [screen_text(app)]
+    for screen in screens:
+        texts += [widget_text(widget) for widget in screen.walk_children(with_self=False)]
+    return "\n".join(texts)
+
+
+async def tap(app, pilot, selector: str, screen=None) -> None:
+    """A tap or click on a widget (of the screen on top, or `screen`), sent through the app as the
+    terminal's driver sends it."""
+    widget = (screen or app.screen).query_one(selector)
+    x, y = widget.region.offset.x + 1, widget.region.offset.y + widget.region.height // 2
+    for kind in (events.MouseDown, events.MouseUp):
+        app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y))
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def send_keys(app, pilot, keys) -> None:
+    """Keys as the terminal's driver delivers them, all at once, then a pause.
+
+    The same path as `pilot.press` (the driver hands each key to the app) without its wait
+    for idle after every key, so that thirty keys cost one pause.
+    """
+    for key in keys:
+        app._driver.send_message(events.Key(key, None))
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def start(app, pilot, answers=()):
+    await tap(app, pilot, "#start")
+    for typed in answers:
+        app.answer(typed)
+        await pilot.pause()
+
+
+async def wait_for(pilot, condition, most: float = 2.0) -> None:
+    """Pause until `condition()` holds (a bounded wait, for the idle clock)."""
+    for _ in range(int(most / 0.05)):
+        if condition():
+            await pilot.pause()  # and drawn
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the kiosk did not get there in time")

@@ -1,0 +1,42 @@
+"""Driving the conversation app in tests: a scenario on a fresh app, answers and keys."""
+
+from __future__ import annotations
+
+import asyncio
+
+from chatbot.flowfile.loader import load_flow
+from chatbot.tui import SymptomCheckerApp
+
+SIZE = (80, 24)
+
+# The same paths as typed answers, to reach a screen quickly when the keys are not what is tested.
+ANSWERS_TO = {
+    "emergency": ["1"],
+    "urgent": ["7", "no", "no", "36.8", "no", "no", "1", "no", "no", "no", "no", "no", "no", "no", "yes"],
+    "routine": ["7", "no", "no", "36.8", "no", "no", "5", "no", "no", "no", "no", "no", "no", "no"],
+}
+
+
+def run(scenario, *, flow=None, size=SIZE, **options):
+    """Run `scenario(app, pilot)` on a fresh app and return what it returns."""
+
+    async def main():
+        app = SymptomCheckerApp(flow or load_flow(), **options)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            return await scenario(app, pilot)
+
+    return asyncio.run(main())
+
+
+async def answer(app, pilot, answers):
+    """Answer through the app's own API, the way the replay driver does."""
+    for typed in answers:
+        app.answer(typed)
+        await pilot.pause()
+
+
+async def press(pilot, *keys):
+    for key in keys:
+        await pilot.press(key)
+    await pilot.pause()
