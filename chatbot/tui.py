@@ -45,7 +45,7 @@ from chatbot.engine import Conversation, Prompt, Result, Step, Turn
 from chatbot.flow.model import Flow
 from chatbot.options import UIOptions
 from chatbot.summary import nurse_summary, printable, save_summary
-from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH
+from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH, Answered
 from chatbot.screens.conversation import ConversationScreen
 
 CALM = Theme(
@@ -263,7 +263,11 @@ class SymptomCheckerApp(App[None]):
             language=self.language,
         )
 
-    # -- actions bound to keys and buttons ---------------------------------------------------
+    # -- what the screens post, and actions bound to keys and buttons ----------------------------
+
+    def on_answered(self, message: Answered) -> None:
+        """A screen's controls say what the person answered (attributes down, messages up)."""
+        self.answer(message.typed)
 
     def action_back(self) -> None:
         self.go_back()

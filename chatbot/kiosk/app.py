@@ -28,12 +28,14 @@ from __future__ import annotations
 import asyncio
 import math
 from time import monotonic
+from typing import Callable
 
 from textual import events
 from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from chatbot.kiosk import log as kiosk_log
+from chatbot.kiosk import private_textual
 from chatbot.engine import Conversation
 from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, KioskOptions, StaffSequence, allowed_key, pin_delay
 from chatbot.kiosk.signals import ignore_stop_signals, restore_signals
@@ -44,8 +46,14 @@ from chatbot.screens.conversation import ConversationScreen
 from chatbot.kiosk.screens import (STAFF_CHECKING, STAFF_NO_PIN, STAFF_WAIT, STAFF_WRONG,
                                            StaffPinScreen, StillThereScreen, WelcomeScreen)
 
+NEVER = frozenset({"quit", "help_quit", "suspend_process", "command_palette", "change_theme", "screenshot",
+                   "record", "summary"})
+"""Actions a kiosk never runs: staff leave with the key sequence and the PIN, and a kiosk keeps and
+shows nothing of the last person (no summary, no replay script)."""
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 """What counts as a person being there: a key, a click or tap, scrolling, a paste (not mouse moves)."""
+
+
 def _never(self, *_) -> None:
     """A driver's suspend or resume handler, for a kiosk: it never leaves the screen."""
 
@@ -59,8 +67,12 @@ class KioskApp(SymptomCheckerApp):
 
     def __init__(self, flow: Flow, *, kiosk: KioskOptions | None = None, crashes: CrashWindow | None = None,
                  emergency_number: str | None = None, language: str | None = None,
-                 theme: str = "high-contrast") -> None:
+                 theme: str = "high-contrast", clock: Callable[[], float] = monotonic) -> None:
         super().__init__(flow, emergency_number=emergency_number, language=language, theme=theme)
+        self.clock = clock
+        """Every time the kiosk reads (idle, PIN waits, staff keys, crashes), in seconds: tests advance their own."""
+        self.leaving = False
+        """`exit` was called: this app is ending, and its idle clock stops."""
         self.kiosk = kiosk or KioskOptions()
         self.crashes = crashes or CrashWindow(self.kiosk.max_crashes, self.kiosk.crash_window)
         self.default_language = self.conversation.language
@@ -68,7 +80,7 @@ class KioskApp(SymptomCheckerApp):
         self.conversation.start()
         self.session = kiosk_log.new_session_id()
         self.staff = StaffSequence(self.kiosk.staff_key, self.kiosk.staff_presses, self.kiosk.staff_within)
-        self.last_input = monotonic()
+        self.last_input = self.clock()
         self.touched = False
         """Someone did something since the last wipe."""
         self.warning_deadline: float | None = None
@@ -86,9 +98,9 @@ class KioskApp(SymptomCheckerApp):
     def get_driver_class(self):
         """The usual driver, except that a terminal's suspend (ctrl+z, SIGTSTP) does nothing."""
         driver_class = super().get_driver_class()
-        if hasattr(driver_class, "_sigtstp_application"):
+        if all(hasattr(driver_class, hook) for hook in private_textual.SUSPEND_HOOKS):
             return type(f"Kiosk{driver_class.__name__}", (driver_class,),
-                        {"_sigtstp_application": _never, "_sigcont_application": _never})
+                        dict.fromkeys(private_textual.SUSPEND_HOOKS, _never))
         return driver_class
 
     def get_default_screen(self) -> Screen:
@@ -114,7 +126,7 @@ class KioskApp(SymptomCheckerApp):
         if isinstance(event, ACTIVITY) and not getattr(event, "is_forwarded", False):
             if self.wiping:
                 return  # nothing reaches the screens being replaced
-            now = monotonic()
+            now = self.clock()
             self.last_input = now
             self.touched = True
             is_key = isinstance(event, events.Key)
@@ -122,38 +134,29 @@ class KioskApp(SymptomCheckerApp):
                 self.open_staff_dialog()
                 return
             if isinstance(self.screen, StillThereScreen):
-                self._mouse_down_widget = None  # the tap that answers is not also a click below
-                self.still_here()
-                return
+                if isinstance(event, (events.MouseDown, events.MouseUp)):
+                    pass  # the screen answers at the click, which lands on it and on nothing below
+                else:
+                    self.still_here()
+                    return
             if is_key and not allowed_key(event.key, event.character):
                 return
         await super().on_event(event)
 
     # -- what a kiosk does instead of leaving ------------------------------------------------
 
-    async def action_quit(self) -> None:
-        """Never: staff leave with the key sequence and the PIN."""
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Textual's ways out, and the summary and the script, are switched off (`NEVER`)."""
+        if action in NEVER:
+            return False
+        return super().check_action(action, parameters)
 
-    def action_help_quit(self) -> None:
-        pass
+    def exit(self, result=None, return_code: int = 0, message=None) -> None:
+        self.leaving = True
+        super().exit(result, return_code, message)
 
-    def action_suspend_process(self) -> None:
-        pass
-
-    def action_command_palette(self) -> None:
-        pass
-
-    def action_change_theme(self) -> None:
-        pass
-
-    def action_screenshot(self, *args, **kwargs) -> None:
-        pass
-
-    def action_record(self) -> None:
-        """Never: a kiosk keeps nothing of the person who used it."""
-
-    def action_summary(self) -> None:
-        """No summary at a kiosk: it would show the last person's answers to the next."""
+    def on_still_there_screen_still_here(self, message: StillThereScreen.StillHere) -> None:
+        self.still_here()
 
     def action_done(self) -> None:
         """The person has read their outcome: wipe everything at once, for the next person."""
@@ -162,13 +165,13 @@ class KioskApp(SymptomCheckerApp):
 
     def still_here(self) -> None:
         """The person answered "Are you still there?": carry on where they were."""
-        self.last_input = monotonic()
+        self.last_input = self.clock()
         self.warning_deadline = None
         if isinstance(self.screen, StillThereScreen):
             self.screen.dismiss()
 
     def _draw(self, step, previous=None):
-        self.last_input = monotonic()  # an answer, a step back or the start: someone is there
+        self.last_input = self.clock()  # an answer, a step back or the start: someone is there
         return super()._draw(step, previous)
 
     # -- the welcome --------------------------------------------------------------------------
@@ -207,7 +210,7 @@ class KioskApp(SymptomCheckerApp):
             return STAFF_NO_PIN
         if self._checking_pin:
             return STAFF_CHECKING
-        wait = self.pin_locked_until - monotonic()
+        wait = self.pin_locked_until - self.clock()
         if wait > 0:
             return STAFF_WAIT.format(seconds=math.ceil(wait))
         self._checking_pin = True
@@ -221,7 +224,7 @@ class KioskApp(SymptomCheckerApp):
             return None
         self.pin_failures += 1
         delay = pin_delay(self.pin_failures, self.kiosk.pin_delay, self.kiosk.pin_delay_most)
-        self.pin_locked_until = monotonic() + delay
+        self.pin_locked_until = self.clock() + delay
         kiosk_log.write(self.session, f"staff PIN refused ({self.pin_failures} so far)")
         return STAFF_WRONG.format(seconds=math.ceil(delay))
 
@@ -230,15 +233,16 @@ class KioskApp(SymptomCheckerApp):
     def _idle_tick(self) -> None:
         """Look at the idle clock, then again in `kiosk.tick` seconds (read each time: tests change it)."""
         try:
-            self._look_at_idle_clock()
+            self.look_at_idle_clock()
         finally:
-            if not self._exit:
+            if not self.leaving:
                 self.set_timer(self.kiosk.tick, self._idle_tick, name="kiosk idle clock")
 
-    def _look_at_idle_clock(self) -> None:
+    def look_at_idle_clock(self) -> None:
+        """Ask, wipe, or close the staff dialog, as the idle clock says (every `kiosk.tick` seconds)."""
         if self.wiping:
             return
-        now = monotonic()
+        now = self.clock()
         idle = now - self.last_input
         top = self.screen
         if isinstance(top, StaffPinScreen):
@@ -295,7 +299,7 @@ class KioskApp(SymptomCheckerApp):
             self.wiping = False
             self.touched = False
             self.warning_deadline = None
-            self.last_input = monotonic()
+            self.last_input = self.clock()
             self.staff.reset()
 
     async def _replace_everything(self) -> None:
@@ -330,9 +334,9 @@ class KioskApp(SymptomCheckerApp):
         self._crashed(error, here=self._own_task is not None and asyncio.current_task() is not self._own_task)
 
     def _crashed(self, error: BaseException, *, here: bool) -> None:
-        if self._exit:
+        if self.leaving:
             return  # this app is already ending: later errors only follow from the first
-        count = self.crashes.record(monotonic())
+        count = self.crashes.record(self.clock())
         kiosk_log.log_crash(self.session, error, count, self.crashes.limit)
         if self.crashes.too_many:
             self.restart_wanted = False

@@ -9,9 +9,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
@@ -83,6 +85,7 @@ class StillThereScreen(ModalScreen[None]):
         super().__init__(id="still-there")
         self.language = language
         self.seconds = seconds
+        self.answered = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="still-there-box"):
@@ -103,9 +106,22 @@ class StillThereScreen(ModalScreen[None]):
         self.query_one("#still-there-countdown", Static).update(
             Content(words.CLEARING_IN.fill(seconds=shown).get(self.language)))
 
+    class StillHere(Message):
+        """The person answered: they are still there."""
+
+    def on_click(self, event: events.Click) -> None:
+        """A tap anywhere answers (the tap lands here, never on the screen below)."""
+        event.stop()
+        self._answered()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.app.still_here()
+        self._answered()
+
+    def _answered(self) -> None:
+        if not self.answered:
+            self.answered = True
+            self.post_message(self.StillHere())
 
 
 STAFF_TITLE = "Staff only"

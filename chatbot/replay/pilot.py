@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 SIZE = (100, 30)
 QUIET_ROUNDS = 10_000  # turns of the event loop to wait at most for the app to finish what a key set off
+QUIET_TURNS = 3        # turns in a row with no message waiting anywhere: the app is done
 DRAWN_ROUNDS = 50      # pauses to wait at most for a pushed screen to be composed
 MOST_CANDIDATES = 12   # a phone line is read back by trying subsets of at most this many reasons
 
@@ -103,16 +104,26 @@ class PilotDriver:
             await self._quiet()
 
     async def _quiet(self) -> None:
-        """Wait until the app has done all that was set off: no task in the event loop is ready to run.
+        """Wait until the app has done all that was set off: no message left in any queue of it.
 
-        Every widget then waits for a message, so what the screen shows is settled;
-        far faster than `pilot.pause()`, which sleeps until the process looks idle.
+        The app, every screen and every widget (each a message pump, with its own queue)
+        must have none waiting, `QUIET_TURNS` turns of the event loop in a row, so that a
+        handler that awaits has finished too. What the screen shows is then settled; far
+        faster than `pilot.pause()`, which sleeps until the process looks idle.
         """
-        loop = asyncio.get_running_loop()
+        quiet = 0
         for _ in range(QUIET_ROUNDS):
             await asyncio.sleep(0)
-            if not loop._ready:  # noqa: SLF001 - asyncio's queue of callbacks ready to run
+            quiet = quiet + 1 if not any(pump.message_queue_size for pump in self._pumps()) else 0
+            if quiet >= QUIET_TURNS:
                 return
+
+    def _pumps(self):
+        app = self.app
+        yield app
+        for screen in app.screen_stack:
+            yield screen
+            yield from screen.walk_children()
 
     def _typing(self) -> bool:
         focused = self.app.focused

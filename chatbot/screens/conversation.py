@@ -18,7 +18,7 @@ from chatbot.flow.text import Text
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.chat import ChatLog
-from chatbot.widgets.controls import (Answered, ChoiceControls, Problem, TemperatureControls,
+from chatbot.widgets.controls import (Answered, ChoiceControls, Refused, TemperatureControls,
                                       YesNoControls, key_label)
 
 BAR_WIDTH = 20
@@ -252,7 +252,7 @@ class ConversationScreen(Screen):
         controls = self.controls
         typed = controls.answer_for(button_id) if isinstance(controls, YesNoControls) else None
         if typed is not None:
-            self.app.answer(typed)  # at once: the next question is the feedback
+            self.post_message(Answered(typed))  # the app answers it: the next question is the feedback
 
     def action_pick(self, number: int) -> None:
         controls = self.controls
@@ -266,10 +266,6 @@ class ConversationScreen(Screen):
         if isinstance(controls, ChoiceControls):
             controls.send()
 
-    def on_answered(self, message: Answered) -> None:
-        message.stop()
-        self.app.answer(message.typed)
-
-    def on_problem(self, message: Problem) -> None:
+    def on_refused(self, message: Refused) -> None:
         message.stop()
         self.show_error(message.text)

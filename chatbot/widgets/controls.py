@@ -40,7 +40,7 @@ class Answered(Message):
         self.typed = typed
 
 
-class Problem(Message):
+class Refused(Message):
     """The control cannot take that (nothing chosen, no such number): the screen shows `text`.
 
     `None` clears the problem once the person does something the control can take.
@@ -242,9 +242,9 @@ class ChoiceControls(Drawn, Vertical):
             return
         options = self.question.options
         if not 1 <= number <= len(options):
-            self.post_message(Problem(phrases.CHOICE_OUT_OF_RANGE.fill(number=str(number), count=str(len(options)))))
+            self.post_message(Refused(phrases.CHOICE_OUT_OF_RANGE.fill(number=str(number), count=str(len(options)))))
             return
-        self.post_message(Problem(None))
+        self.post_message(Refused(None))
         if not self.multiple:
             self.post_message(Answered(str(number)))
             return
@@ -262,7 +262,7 @@ class ChoiceControls(Drawn, Vertical):
         if self.chosen:
             self.post_message(Answered(", ".join(str(number) for number in self.selected)))
         else:
-            self.post_message(Problem(words.CHOOSE_FIRST))
+            self.post_message(Refused(words.CHOOSE_FIRST))
 
     def on_choice_item_picked(self, event: ChoiceItem.Picked) -> None:
         event.stop()

@@ -18,14 +18,27 @@ from tests.helpers.screen import screen_text
 
 SIZE = (80, 24)
 SLOW = KioskOptions(idle_timeout=60, idle_warning=60)
-"""Keeps the idle clock out of the way."""
+"""The kiosk's own defaults would do too: tests move its clock (`Clock`), the wall clock never counts."""
 
 
-def run(scenario, *, options=SLOW, size=SIZE, app_class=KioskApp, **kwargs):
+class Clock:
+    """The kiosk's clock in a test: it stands still until the test moves it (`idle_for`)."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def run(scenario, *, options=SLOW, size=SIZE, app_class=KioskApp, clock=None, **kwargs):
     """Run `scenario(app, pilot)` on a fresh kiosk and return what it returns."""
 
     async def main():
-        app = app_class(load_flow(), kiosk=options, **kwargs)
+        app = app_class(load_flow(), kiosk=options, clock=clock or Clock(), **kwargs)
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             return await scenario(app, pilot)
@@ -78,13 +91,13 @@ async def tap(app, pilot, selector: str, screen=None) -> None:
 
 
 async def send_keys(app, pilot, keys) -> None:
-    """Keys as the terminal's driver delivers them, all at once, then a pause.
+    """Keys as a terminal delivers them to the app, all at once, then a pause.
 
-    The same path as `pilot.press` (the driver hands each key to the app) without its wait
-    for idle after every key, so that thirty keys cost one pause.
+    The same path as `pilot.press` (the app's own key handling) without its wait for idle
+    after every key, so that thirty keys cost one pause.
     """
     for key in keys:
-        app._driver.send_message(events.Key(key, None))
+        app.post_message(events.Key(key, None))
     await pilot.pause()
     await pilot.pause()
 
@@ -96,11 +109,25 @@ async def start(app, pilot, answers=()):
         await pilot.pause()
 
 
-async def wait_for(pilot, condition, most: float = 2.0) -> None:
-    """Pause until `condition()` holds (a bounded wait, for the idle clock)."""
-    for _ in range(int(most / 0.05)):
+async def idle_for(app, pilot, seconds: float) -> None:
+    """Let `seconds` pass on the kiosk's clock with nobody there, and let the kiosk look at it."""
+    app.clock.advance(seconds)
+    app.look_at_idle_clock()
+    await pilot.pause()
+
+
+async def until_wiped(app, pilot) -> None:
+    """Wait for a wipe (a worker) to finish, and for the welcome it leaves to be drawn."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    assert not app.wiping and app.screen.id == "welcome", app.screen.id
+
+
+async def wait_for(pilot, condition, most: int = 200) -> None:
+    """Pause until `condition()` holds: work to be done (a PIN checked in a thread), never time to pass."""
+    for _ in range(most):
         if condition():
             await pilot.pause()  # and drawn
             return
-        await pilot.pause(0.05)
-    raise AssertionError("the kiosk did not get there in time")
+        await pilot.pause()
+    raise AssertionError("the kiosk did not get there")

@@ -1,7 +1,8 @@
 """Kiosk mode driven like a person would: the welcome, keys that must do nothing, the idle
 warning and wipe, Done, and the high-contrast look (the real app, App.run_test + Pilot).
 
-Times are fractions of a second here (`FAST`); `SLOW` keeps the idle clock out of the way.
+The kiosk's clock is the test's own (`tests.helpers.kiosk.Clock`): idle time passes when a
+test says so (`idle_for`), never by waiting.
 Taps go through the app as a terminal sends them (`tap`), because Pilot's own clicks skip
 the app's input handling, where the kiosk notes activity.
 """
@@ -9,7 +10,6 @@ the app's input handling, where the kiosk notes activity.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
 import pytest
 from textual.widgets import Button
@@ -19,12 +19,11 @@ from chatbot.flowfile.loader import load_flow
 from chatbot.tui import SymptomCheckerApp
 from chatbot.kiosk.app import KioskApp
 from tests.helpers.screen import screen_text
-from tests.helpers.kiosk import all_text, run, send_keys, start, tap, wait_for
+from tests.helpers.kiosk import all_text, idle_for, run, send_keys, start, tap, until_wiped
 from tests.helpers.tui import ANSWERS_TO
 
 FLOW = load_flow()
 SIZE = (80, 24)
-FAST = KioskOptions(idle_timeout=0.3, idle_warning=0.3)
 
 NAMED_KEYS = ["ctrl+c", "ctrl+q", "ctrl+z", "ctrl+backslash", "ctrl+d", "ctrl+p", "escape"]
 FUNCTION_KEYS = [f"f{number}" for number in range(1, 25)]
@@ -137,15 +136,13 @@ def test_idle_asks_are_you_still_there_and_a_key_or_a_tap_anywhere_carries_on():
         below = app.screen
         seen = []
         for carry_on in ("key", "tap"):
-            app.kiosk = replace(app.kiosk, idle_timeout=0.3)
-            await wait_for(pilot, lambda: app.screen.id == "still-there")
+            await idle_for(app, pilot, 60)
             seen.append(screen_text(app))
-            app.kiosk = replace(app.kiosk, idle_timeout=60)  # no second warning while we look
             if carry_on == "key":
                 await pilot.press("y")  # it goes on, and is not taken as an answer below
             else:
                 await tap(app, pilot, "#answer-no", screen=below)  # under the dialog: not a click on it
-                await pilot.pause(0.1)  # a click would have answered by now
+            await app.workers.wait_for_complete()
             seen.append(app.state)
         return before, seen
 
@@ -161,16 +158,19 @@ def test_the_countdown_runs_down_then_everything_of_the_person_is_wiped():
         await start(app, pilot, PERSONAL)
         seen = all_text(app)
         old_screen, old_session = app.conversation_screen, app.session
-        app.kiosk = FAST  # only now: a slow machine's pause while answering is not a person gone
-        await wait_for(pilot, lambda: app.screen.id == "still-there")
-        await wait_for(pilot, lambda: not app.wiping and app.screen.id == "welcome")
-        await pilot.pause()
+        await idle_for(app, pilot, 60)
+        asked = app.screen.id
+        await idle_for(app, pilot, 59)
+        counting = app.screen.id, screen_text(app)
+        await idle_for(app, pilot, 1)
+        await until_wiped(app, pilot)
         chats = [chat.answers for screen in app.screen_stack for chat in screen.query("#chat")]
-        return (seen, all_text(app), app.conversation.transcript, chats,
+        return (asked, counting, seen, all_text(app), app.conversation.transcript, chats,
                 [screen.id for screen in app.screen_stack], app.conversation_screen is not old_screen,
                 old_screen.is_attached, app.session != old_session)
 
-    seen, left, transcript, answers, screens, replaced, attached, new_session = run(scenario)
+    asked, (counting, text), seen, left, transcript, answers, screens, replaced, attached, new_session = run(scenario)
+    assert asked == counting == "still-there" and "In 1 s your answers will be cleared" in text
     for mark in PERSONAL_MARKS:
         assert mark in seen  # the check can fail: the marks were there
         assert mark not in left
@@ -186,11 +186,11 @@ def test_done_wipes_at_once_by_tap_or_by_the_d_key():
         outcome = app.state
         seen = all_text(app)
         await tap(app, pilot, "#done")
-        await wait_for(pilot, lambda: not app.wiping and app.screen.id == "welcome")
+        await until_wiped(app, pilot)
         left = all_text(app), app.state
         await start(app, pilot, ["1"])
         await pilot.press("d")
-        await wait_for(pilot, lambda: not app.wiping and app.screen.id == "welcome")
+        await until_wiped(app, pilot)
         await tap(app, pilot, "#start")
         return outcome, seen, left, app.state
 
@@ -206,15 +206,13 @@ def test_idle_on_the_welcome_only_sets_it_back_to_its_first_language():
         await tap(app, pilot, "#language-es")
         chosen = app.state.language
         shown = set()
-
-        def back_in_english():
+        for _ in range(2):  # idle, and idle again: never "Are you still there?" on the welcome
+            await idle_for(app, pilot, 60)
             shown.add(app.screen.id)
-            return not app.wiping and app.state.language == "en"
-
-        await wait_for(pilot, back_in_english)
+            await until_wiped(app, pilot)
         return chosen, shown, app.state, screen_text(app)
 
-    chosen, shown, state, text = run(scenario, options=FAST)
+    chosen, shown, state, text = run(scenario)
     assert chosen == "es"
     assert "still-there" not in shown  # never "Are you still there?" on the welcome
     assert (state.screen, state.language) == ("welcome", "en")
@@ -254,7 +252,7 @@ async def _screens(app, pilot):
         await pilot.pause()
         shoot(level)
     app.last_input -= 1000
-    app._look_at_idle_clock()  # what the idle clock does next, without waiting for it
+    app.look_at_idle_clock()  # what the idle clock does next, without waiting for it
     await pilot.pause()
     shoot("still-there")
     app.open_staff_dialog()

@@ -57,7 +57,7 @@ async def fail_once(app, pilot, how: str) -> None:
 def test_errors_restart_at_the_welcome_logged_without_answers_until_the_third_stops_the_kiosk():
     async def scenario(app, pilot):
         seen = []
-        for how in ("key", "tap"):  # through the app's own loop, then through a screen's
+        for how in ("key", "tap"):  # a key to a screen's action, a tap on a button: both post the answer to the app
             session = app.session
             await fail_once(app, pilot, how)
             seen.append((session, app.is_running, all_text(app), list(app._exit_renderables)))
@@ -76,7 +76,7 @@ def test_errors_restart_at_the_welcome_logged_without_answers_until_the_third_st
         assert "None of these" not in left
         assert f"session={session} error {number} of 3 allowed: restarting at the welcome screen" in log
     assert (working.question_id, working.answers) == ("white_count", (("danger_signs", "None of these"),))
-    assert "builtins.RuntimeError" in log and "at chatbot/screens/conversation.py:" in log
+    assert "builtins.RuntimeError" in log and "at chatbot/tui.py:" in log  # the app answers what a screen posts
     for secret in ("cannot take", "'yes'", "None of these"):
         assert secret not in log
     assert not running and status == CRASH_EXIT

@@ -7,10 +7,10 @@ import pytest
 from chatbot.kiosk import log as kiosk_log
 from chatbot.kiosk.rules import KioskOptions
 from chatbot.kiosk.staff_pin import set_pin
-from tests.helpers.kiosk import run, screen_text, send_keys, start, wait_for
+from tests.helpers.kiosk import idle_for, run, screen_text, send_keys, start, wait_for
 
 PIN = "2468"
-STAFF = KioskOptions(idle_timeout=60, idle_warning=60, pin_timeout=60, pin_delay=0.2)
+STAFF = KioskOptions(idle_timeout=60, idle_warning=60, pin_timeout=60, pin_delay=1)
 F12 = ["f12", "f12", "f12"]
 
 
@@ -22,7 +22,7 @@ def pin_set(kiosk_folders):
 async def type_pin(app, pilot, pin: str) -> None:
     app.screen.query_one("#staff-pin-input").value = pin
     await pilot.press("enter")
-    await wait_for(pilot, lambda: app._exit or app.screen.id != "staff-pin" or "Checking" not in app.screen.message)
+    await wait_for(pilot, lambda: app.leaving or app.screen.id != "staff-pin" or "Checking" not in app.screen.message)
 
 
 def test_the_right_pin_leaves_kiosk_mode_with_status_0(pin_set, kiosk_folders):
@@ -45,7 +45,7 @@ def test_a_wrong_pin_is_refused_and_each_refusal_makes_the_next_try_wait_longer(
             await type_pin(app, pilot, pin)
             seen.append((app.screen.message, app.screen.query_one("#staff-pin-input").value))
         waits = [app.pin_locked_until]
-        await pilot.pause(0.25)
+        app.clock.advance(1)  # the first wait is over
         await type_pin(app, pilot, "9753")
         seen.append((app.screen.message, ""))
         waits.append(app.pin_locked_until)
@@ -56,7 +56,7 @@ def test_a_wrong_pin_is_refused_and_each_refusal_makes_the_next_try_wait_longer(
     assert seen[1][0] == "Please wait 1 s before trying again."
     assert seen[2][0].startswith("That PIN is not right.")
     assert failures == 2 and running and screen == "staff-pin"
-    assert second_until > first_until + 0.25  # 0.2 s after the first, 0.4 s after the second
+    assert second_until == first_until + 2  # the clock moved on to the end of the first wait (1 s); the next is 2 s
 
 
 def test_with_no_pin_set_the_dialog_says_so_and_nothing_leaves(kiosk_folders):
@@ -83,9 +83,11 @@ def test_only_the_sequence_opens_the_dialog_which_goes_back_by_itself_to_where_i
         not_yet = app.state.screen
         await send_keys(app, pilot, ["f12"])  # the third F12 in a row (more cases: test_kiosk_rules.py)
         opened = app.state.screen
-        await wait_for(pilot, lambda: app.screen.id != "staff-pin")
-        return before, not_yet, opened, app.state
+        await idle_for(app, pilot, 29)
+        still_open = app.state.screen
+        await idle_for(app, pilot, 1)
+        return before, not_yet, (opened, still_open), app.state
 
-    before, not_yet, opened, after = run(scenario, options=KioskOptions(idle_timeout=60, pin_timeout=0.3))
-    assert (not_yet, opened) == ("conversation", "staff-pin")
+    before, not_yet, opened, after = run(scenario, options=KioskOptions(idle_timeout=60, pin_timeout=30))
+    assert (not_yet, opened) == ("conversation", ("staff-pin", "staff-pin"))
     assert after == before
