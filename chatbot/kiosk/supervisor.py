@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import sys
-from time import monotonic
 from typing import Callable
 
 from chatbot.flow.model import Flow
@@ -24,7 +23,10 @@ from chatbot.options import UIOptions
 
 def supervise(make_app: Callable[[CrashWindow], KioskApp], crashes: CrashWindow, *,
               headless: bool = False) -> int:
-    """Run kiosk apps one after another while errors end them, until too many do; the exit status."""
+    """Run kiosk apps one after another while errors end them, until too many do; the exit status.
+
+    An error Textual itself raises is counted on the clock of the app that failed.
+    """
     previous = ignore_stop_signals()
     try:
         while True:
@@ -32,7 +34,7 @@ def supervise(make_app: Callable[[CrashWindow], KioskApp], crashes: CrashWindow,
             try:
                 app.run(headless=headless)
             except Exception as error:  # Textual itself failed: a new app, as for any error
-                count = crashes.record(monotonic())
+                count = crashes.record(app.clock())
                 kiosk_log.log_crash(app.session, error, count, crashes.limit)
                 app.restart_wanted = not crashes.too_many
             if app.restart_wanted and not crashes.too_many:
