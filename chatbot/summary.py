@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from chatbot.flow.kinds import FindingType
 from chatbot.flow.answers import MAX_ANSWER_LENGTH
 from chatbot.engine import Conversation, Result
 from chatbot.flow.model import Flow
@@ -96,7 +97,7 @@ def finding_value(flow: Flow, name: str, value: Any, language: str) -> str:
     if value is False:
         return HEADINGS["no"].get(language)
     if value is None:
-        temperature = finding is not None and finding.type == "temperature"
+        temperature = finding is not None and finding.type == FindingType.TEMPERATURE
         return HEADINGS["not_measured" if temperature else "unknown"].get(language)
     if isinstance(value, float):
         return f"{value:.1f} °C"

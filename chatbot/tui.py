@@ -39,6 +39,7 @@ from textual.app import App
 from textual.reactive import Reactive
 from textual.theme import Theme
 
+from chatbot.flow.kinds import QuestionKind
 from chatbot.flow.answers import Unreadable, read_answer
 from chatbot.collector import started
 from chatbot.engine import Conversation, Prompt, Result, Step, Turn
@@ -184,14 +185,14 @@ class SymptomCheckerApp(App[None]):
             understood = read_answer(question, printable(typed, None))
         except Unreadable:
             return None
-        if question.kind in ("yes_no", "yes_no_unsure"):
+        if question.kind in (QuestionKind.YES_NO, QuestionKind.YES_NO_UNSURE):
             return [{True: "y", False: "n", None: "u"}[understood.value]]
-        if question.kind == "temperature":
+        if question.kind == QuestionKind.TEMPERATURE:
             return ["ctrl+u", *printable(typed, TEMPERATURE_MAX_LENGTH), "enter"]  # ctrl+u empties the field
         wanted = {index + 1 for index in understood.value}
         if max(wanted, default=0) > 9:
             return None
-        if question.kind == "single_choice":
+        if question.kind == QuestionKind.SINGLE_CHOICE:
             return [str(number) for number in sorted(wanted)]
         ticked = set(self.state.selected)  # untick what should not be, then tick what should
         return [str(number) for number in (*sorted(ticked - wanted), *sorted(wanted - ticked))] + ["enter"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from chatbot.flow.kinds import QuestionKind
 from chatbot.flow import phrases
 from chatbot.flow.model import Question
 from chatbot.flow.text import Text
@@ -100,9 +101,9 @@ def _yes_no(question: Question, typed: str, words: str) -> Answer:
         return Answer(typed, True, phrases.YES, {question.finding: True})
     if words in NO_WORDS:
         return Answer(typed, False, phrases.NO, {question.finding: False})
-    if question.kind == "yes_no_unsure" and words in UNSURE_WORDS:
+    if question.kind == QuestionKind.YES_NO_UNSURE and words in UNSURE_WORDS:
         return Answer(typed, None, phrases.NOT_SURE, {question.finding: None})
-    if question.kind == "yes_no_unsure":
+    if question.kind == QuestionKind.YES_NO_UNSURE:
         raise Unreadable(phrases.YES_NO_UNSURE)
     raise Unreadable(phrases.YES_NO_UNSURE_GIVEN if words in UNSURE_WORDS else phrases.YES_NO)
 
@@ -110,7 +111,7 @@ def _yes_no(question: Question, typed: str, words: str) -> Answer:
 def _choice(question: Question, typed: str, words: str) -> Answer:
     options = question.options
     chosen = _chosen_indexes(question, words)
-    if question.kind == "single_choice" and len(chosen) > 1:
+    if question.kind == QuestionKind.SINGLE_CHOICE and len(chosen) > 1:
         raise Unreadable(phrases.CHOICE_ONLY_ONE)
     nones = [i for i in chosen if options[i].none]
     if nones and len(chosen) > 1:
@@ -210,9 +211,9 @@ def read_temperature(words: str) -> tuple[float, str]:
 
 
 _READERS = {
-    "yes_no": _yes_no,
-    "yes_no_unsure": _yes_no,
-    "single_choice": _choice,
-    "multiple_choice": _choice,
-    "temperature": _temperature,
+    QuestionKind.YES_NO: _yes_no,
+    QuestionKind.YES_NO_UNSURE: _yes_no,
+    QuestionKind.SINGLE_CHOICE: _choice,
+    QuestionKind.MULTIPLE_CHOICE: _choice,
+    QuestionKind.TEMPERATURE: _temperature,
 }

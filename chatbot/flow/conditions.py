@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping
 
+from chatbot.flow.kinds import FindingType
 from chatbot.flow.problems import Problem, did_you_mean
 
 Findings = Mapping[str, Any]
@@ -219,11 +220,11 @@ class ConditionReader:
             self.references.append(reference)
             return reference
         kind = self.findings.get(name)
-        if kind == "boolean":
+        if kind == FindingType.BOOLEAN:
             return Present(name)
-        if kind == "boolean_or_unknown":
+        if kind == FindingType.BOOLEAN_OR_UNKNOWN:
             return AnswerIn(name, frozenset({True}))
-        if kind == "temperature":
+        if kind == FindingType.TEMPERATURE:
             self._report(path, f"'{name}' is a temperature: test it, e.g. {{{name}: {{at_least: 38.0}}}}")
             return None
         self._report(path, f"unknown finding or condition '{name}'"
@@ -244,7 +245,7 @@ class ConditionReader:
 
     def _test(self, finding: str, value: Any, path: tuple) -> Condition | None:
         kind = self.findings[finding]
-        if kind == "temperature":
+        if kind == FindingType.TEMPERATURE:
             return self._temperature_test(finding, value, path)
         values = value if isinstance(value, list) else [value]
         answers = set()
@@ -252,12 +253,12 @@ class ConditionReader:
             where = path + (index,) if isinstance(value, list) else path
             if item is True or item is False:
                 answers.add(item)
-            elif item == "unknown" and kind == "boolean_or_unknown":
+            elif item == "unknown" and kind == FindingType.BOOLEAN_OR_UNKNOWN:
                 answers.add(None)
             elif item == "unknown":
                 self._report(where, f"'{finding}' is answered yes or no, never unknown")
             else:
-                choices = "yes, no or unknown" if kind == "boolean_or_unknown" else "yes or no"
+                choices = "yes, no or unknown" if kind == FindingType.BOOLEAN_OR_UNKNOWN else "yes or no"
                 self._report(where, f"'{finding}' can be {choices}, not '{item}'")
         if not answers:
             return None

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from chatbot.flow.kinds import FindingType, QuestionKind
 from chatbot.flow.conditions import Condition
 from chatbot.flow.text import Text
 
 LEVELS = ("routine", "urgent", "emergency")  # lowest to highest
-QUESTION_KINDS = ("yes_no", "yes_no_unsure", "single_choice", "multiple_choice", "temperature")
-FINDING_TYPES = ("boolean", "boolean_or_unknown", "temperature")
+QUESTION_KINDS = tuple(QuestionKind)
+FINDING_TYPES = tuple(FindingType)
 
 Position = tuple[int, int]  # line, column (1-based) in the flow file
 
@@ -27,13 +28,13 @@ def level_rank(level: str) -> int:
 
 class Finding(NamedTuple):
     name: str
-    type: str
+    type: FindingType
     means: str = ""
     implies: str | None = None
 
     def default(self) -> Any:
         """The value of a finding nobody asked about: absent, unknown or not measured."""
-        return False if self.type == "boolean" else None
+        return False if self.type == FindingType.BOOLEAN else None
 
 
 class Option(NamedTuple):
@@ -52,7 +53,7 @@ class Transition(NamedTuple):
 
 class Question(NamedTuple):
     id: str
-    kind: str
+    kind: QuestionKind
     text: Text
     topic: str | None = None
     help: Text | None = None

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
+from chatbot.flow.kinds import FindingType, QuestionKind
 from chatbot.flow.conditions import Condition, ConditionReader, Named
 from chatbot.flowfile.schema import FLOW
 from chatbot.flow.model import (QUESTION_KINDS, Finding, Flow, Guidance, Option, Outcome, Question, Route, Rule,
@@ -88,7 +89,7 @@ class FlowLoader:
         languages = tuple(x for x in _list(data.get("languages")) if isinstance(x, str)) or ("en",)
         self.languages = languages
         findings = {
-            name: Finding(name, spec.get("type", "boolean"), str(spec.get("means", "")),
+            name: Finding(name, _enum(FindingType, spec.get("type", FindingType.BOOLEAN)), str(spec.get("means", "")),
                           spec.get("implies") if isinstance(spec.get("implies"), str) else None)
             for name, spec in _mapping(data.get("findings")).items()
             if isinstance(name, str) and isinstance(spec, dict)
@@ -188,7 +189,7 @@ class FlowLoader:
         )
         return Question(
             id=qid,
-            kind=q.get("kind", ""),
+            kind=_enum(QuestionKind, q.get("kind", "")),
             text=self.text(q.get("text"), path + ("text",)),
             topic=q.get("topic") if isinstance(q.get("topic"), str) else None,
             help=self.text(q["help"], path + ("help",)) if q.get("help") is not None else None,
@@ -283,7 +284,7 @@ class FlowLoader:
             return  # reported by the shape check; what else is wrong depends on the kind
         if q.topic is not None and flow.topics and q.topic not in flow.topics:
             self.report(path + ("topic",), f"unknown topic '{q.topic}'" + did_you_mean(q.topic, flow.topics))
-        wanted = {"yes_no": "boolean", "yes_no_unsure": "boolean_or_unknown", "temperature": "temperature"}
+        wanted = {QuestionKind.YES_NO: FindingType.BOOLEAN, QuestionKind.YES_NO_UNSURE: FindingType.BOOLEAN_OR_UNKNOWN, QuestionKind.TEMPERATURE: FindingType.TEMPERATURE}
         if q.kind in wanted:
             if q.options:
                 self.report(path + ("options",), f"a {q.kind} question has no options", key=True)
@@ -294,11 +295,11 @@ class FlowLoader:
             elif flow.findings[q.finding].type != wanted[q.kind]:
                 self.report(path + ("finding",), f"a {q.kind} question needs a {wanted[q.kind]} finding; "
                                                  f"'{q.finding}' is {flow.findings[q.finding].type}")
-        if q.kind == "temperature" and q.not_measured is None:
+        if q.kind == QuestionKind.TEMPERATURE and q.not_measured is None:
             self.report(path, f"temperature question '{q.id}' needs a 'not_measured' answer", key=True)
-        if q.kind != "temperature" and q.not_measured is not None:
+        if q.kind != QuestionKind.TEMPERATURE and q.not_measured is not None:
             self.report(path + ("not_measured",), "only a temperature question has 'not_measured'", key=True)
-        if q.kind in ("single_choice", "multiple_choice"):
+        if q.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
             self.check_options(flow, q, path)
 
     def check_options(self, flow: Flow, q: Question, path: tuple) -> None:
@@ -308,7 +309,7 @@ class FlowLoader:
             self.report(path, f"choice question '{q.id}' needs 'options'", key=True)
             return
         nones = [i for i, o in enumerate(q.options) if o.none]
-        if q.kind == "multiple_choice" and len(nones) != 1:
+        if q.kind == QuestionKind.MULTIPLE_CHOICE and len(nones) != 1:
             self.report(path + ("options",), "a multiple choice needs exactly one 'none: yes' option (\"None of these\")")
         labels: set[str] = set()
         for index, option in enumerate(q.options):
@@ -319,12 +320,12 @@ class FlowLoader:
             labels.add(label)
             if option.none and option.finding:
                 self.report(where, "a 'none' option names no finding")
-            elif not option.none and option.finding is None and q.kind == "multiple_choice":
+            elif not option.none and option.finding is None and q.kind == QuestionKind.MULTIPLE_CHOICE:
                 self.report(where, "each option names the finding it asks about")
             elif option.finding is not None and option.finding not in flow.findings:
                 self.report(where + ("finding",), f"unknown finding '{option.finding}'"
                             + did_you_mean(option.finding, flow.findings))
-            elif option.finding is not None and flow.findings[option.finding].type != "boolean":
+            elif option.finding is not None and flow.findings[option.finding].type != FindingType.BOOLEAN:
                 self.report(where + ("finding",), f"an option's finding must be boolean; '{option.finding}' is "
                                                   f"{flow.findings[option.finding].type}")
 
@@ -377,3 +378,12 @@ def _mapping(value: Any) -> dict:
 
 def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
+
+
+def _enum(kind, value):
+    """A flow file's kind or type as its `StrEnum` member; a value that is none stays as written
+    (the shape check reports it)."""
+    try:
+        return kind(value)
+    except ValueError:
+        return value

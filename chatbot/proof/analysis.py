@@ -40,6 +40,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from chatbot.flow.kinds import QuestionKind
 from chatbot.proof.blame import (Blamed, NeverAsked, OverTriage, UnderTriage, blames, transition_name,
                            unasked_rule)
 from chatbot.flow.model import Flow, Position, level_rank
@@ -373,7 +374,7 @@ class Judge:
         for edge in path:
             question = self.flow.questions[edge.source.state]
             answer = edge.answer
-            if question.kind == "temperature" and answer.typed[0] != "not measured":
+            if question.kind == QuestionKind.TEMPERATURE and answer.typed[0] != "not measured":
                 shown = f"{answer.typed[0]} ({answer.shown})"
             else:
                 shown = answer.shown

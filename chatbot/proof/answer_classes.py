@@ -20,6 +20,7 @@ from decimal import ROUND_CEILING, Decimal
 from itertools import combinations
 from typing import Any
 
+from chatbot.flow.kinds import QuestionKind
 from chatbot.flow.answers import Unreadable, read_answer, read_temperature
 from chatbot.flow.conditions import TemperatureIn
 from chatbot.flow.model import Flow, Question
@@ -71,15 +72,15 @@ def temperature_classes(thresholds: tuple[float, ...]) -> list[tuple[Decimal, De
 def _candidates(question: Question, thresholds: tuple[float, ...]) -> list[tuple[str, str | None, int]]:
     """What a person could type, with a label for reports and how many answers it stands for."""
     kind = question.kind
-    if kind == "yes_no":
+    if kind == QuestionKind.YES_NO:
         return [("yes", None, 1), ("no", None, 1)]
-    if kind == "yes_no_unsure":
+    if kind == QuestionKind.YES_NO_UNSURE:
         return [("yes", None, 1), ("no", None, 1), ("not sure", None, 1)]
-    if kind == "single_choice":
+    if kind == QuestionKind.SINGLE_CHOICE:
         return [(str(i), None, 1) for i in range(1, len(question.options) + 1)]
-    if kind == "multiple_choice":
+    if kind == QuestionKind.MULTIPLE_CHOICE:
         return _subsets(question)
-    if kind == "temperature":
+    if kind == QuestionKind.TEMPERATURE:
         return [(typed, label, 1) for typed, label in _temperatures(thresholds)]
     raise ValueError(f"unknown question kind {kind!r}")
 

@@ -30,6 +30,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from chatbot.flow.kinds import FindingType
 from chatbot.proof.answer_classes import AnswerClass, answer_space
 from chatbot.flow.model import LEVELS, Flow, level_rank
 from chatbot.proof.reachable import Reach
@@ -134,7 +135,7 @@ class Explorer:
         """For each finding, the yes-or-no findings that imply it (ruled out by a no to it)."""
         result: dict[str, list[str]] = {}
         for name, finding in self.flow.findings.items():
-            if finding.type != "boolean":
+            if finding.type != FindingType.BOOLEAN:
                 continue
             for implied in self.flow.implied_by(name):
                 result.setdefault(implied, []).append(name)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from chatbot.flow.kinds import QuestionKind
 from chatbot.flow.answers import Unreadable, read_answer
 from chatbot.flow.model import Flow, Question
 from chatbot.flow.problems import FlowError
@@ -133,9 +134,9 @@ def coverage_of(runs: Iterable[ScriptRun]) -> list[Coverage]:
 
 
 def _answer_keys(question: Question, value) -> tuple:
-    if question.kind in ("yes_no", "yes_no_unsure"):
+    if question.kind in (QuestionKind.YES_NO, QuestionKind.YES_NO_UNSURE):
         return (YES_NO_WORDS[value],)
-    if question.kind == "temperature":
+    if question.kind == QuestionKind.TEMPERATURE:
         return ("not measured" if value is None else "a reading",)
     return tuple(value)
 
@@ -145,7 +146,7 @@ def _items(flow: Flow) -> list[Item]:
     options = None
     for qid, question in flow.questions.items():
         items.append(Item("question", ("question", qid), f"never asked: {qid}", question.at))
-        if question.kind in ("single_choice", "multiple_choice"):
+        if question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
             options = options if options is not None else _option_positions(flow)
             for index, option in enumerate(question.options):
                 label = option.label.get(flow.languages[0])
@@ -153,8 +154,8 @@ def _items(flow: Flow) -> list[Item]:
                                   f'never answered {qid} with option {index + 1}, "{label}"',
                                   options.get((qid, index), question.at)))
         else:
-            words = (("a reading", "not measured") if question.kind == "temperature" else
-                     ("yes", "no", "not sure") if question.kind == "yes_no_unsure" else ("yes", "no"))
+            words = (("a reading", "not measured") if question.kind == QuestionKind.TEMPERATURE else
+                     ("yes", "no", "not sure") if question.kind == QuestionKind.YES_NO_UNSURE else ("yes", "no"))
             items.extend(Item("answer", ("answer", qid, word), f"never answered {qid} with {word}", question.at)
                          for word in words)
     for state in (*flow.questions.values(), *flow.routes.values()):

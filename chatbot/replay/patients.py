@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chatbot.flow.kinds import FindingType, QuestionKind
 from chatbot.engine import Conversation, Result
 from chatbot.flow.model import LEVELS, Flow, Question
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
@@ -75,11 +76,11 @@ def read_patients(path: str | Path, flow: Flow) -> list[Patient]:
             finding = flow.findings.get(name)
             if finding is None:
                 report(where, f"unknown finding '{name}'" + did_you_mean(name, flow.findings), key=True)
-            elif finding.type == "boolean" and not isinstance(value, bool):
+            elif finding.type == FindingType.BOOLEAN and not isinstance(value, bool):
                 report(where, f"'{name}' must be true or false")
-            elif finding.type == "boolean_or_unknown" and value not in (True, False, None):
+            elif finding.type == FindingType.BOOLEAN_OR_UNKNOWN and value not in (True, False, None):
                 report(where, f"'{name}' must be true, false or null (unknown)")
-            elif finding.type == "temperature" and (isinstance(value, bool) or
+            elif finding.type == FindingType.TEMPERATURE and (isinstance(value, bool) or
                                                      not isinstance(value, (int, float, str, type(None)))):
                 report(where, f"'{name}' must be a temperature such as 38.2 or \"100.4 F\"")
         patients.append(Patient(pid, findings if isinstance(findings, dict) else {}, item.get("expected"),
@@ -91,15 +92,15 @@ def read_patients(path: str | Path, flow: Flow) -> list[Patient]:
 
 def typed_answer(question: Question, findings: dict[str, Any], flow: Flow) -> str:
     """What this patient types to `question`, read from its findings."""
-    if question.kind in ("yes_no", "yes_no_unsure"):
+    if question.kind in (QuestionKind.YES_NO, QuestionKind.YES_NO_UNSURE):
         value = findings.get(question.finding, flow.findings[question.finding].default())
-        return "yes" if value is True else "no" if value is False or question.kind == "yes_no" else "not sure"
-    if question.kind == "temperature":
+        return "yes" if value is True else "no" if value is False or question.kind == QuestionKind.YES_NO else "not sure"
+    if question.kind == QuestionKind.TEMPERATURE:
         value = findings.get(question.finding)
         return "not measured" if value is None else str(value)
     numbers = [str(i) for i, option in enumerate(question.options, 1)
                if option.finding and findings.get(option.finding) is True]
-    if question.kind == "single_choice" and numbers:
+    if question.kind == QuestionKind.SINGLE_CHOICE and numbers:
         return numbers[0]
     if numbers:
         return ", ".join(numbers)

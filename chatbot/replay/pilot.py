@@ -23,6 +23,7 @@ import asyncio
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
+from chatbot.flow.kinds import QuestionKind
 from chatbot.flow.model import Rule
 from chatbot.replay.drivers import Seen
 from chatbot.replay.runner import Failure, ScriptRun, run_script_async
@@ -60,7 +61,7 @@ class PilotDriver:
 
     async def answer(self, typed: str) -> Seen:
         app = self.app
-        temperature = app.state.question_kind == "temperature"
+        temperature = app.state.question_kind == QuestionKind.TEMPERATURE
         keys = None if temperature else app.answer_keys(typed)
         field = app.conversation_screen.query_one("#temperature-input") if temperature else None
         if field is not None and printable(typed, field.max_length) == typed:  # the field can hold it

@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from chatbot.flow.kinds import FindingType
 from chatbot.flow.answers import Unreadable, read_temperature
 from chatbot.flowfile.loader import load_flow
 from chatbot.flow.model import LEVELS, Flow
@@ -129,7 +130,7 @@ def show_finding(value: Any, kind: str) -> str:
     if value is False:
         return "no"
     if value is None:
-        return "not measured" if kind == "temperature" else "unknown"
+        return "not measured" if kind == FindingType.TEMPERATURE else "unknown"
     if isinstance(value, (int, float)):
         return f"{value:.1f} °C"
     return repr(value)
@@ -524,11 +525,11 @@ class _ScriptBuilder:
 
 def finding_value(kind: str, value: Any) -> Any:
     """A finding's expected value as the engine records it, or `ValueError` saying what it may be."""
-    if kind == "boolean":
+    if kind == FindingType.BOOLEAN:
         if isinstance(value, bool):
             return value
         raise ValueError(f"is yes or no, not {_describe(value)}")
-    if kind == "boolean_or_unknown":
+    if kind == FindingType.BOOLEAN_OR_UNKNOWN:
         if isinstance(value, bool):
             return value
         if value is None or isinstance(value, str) and words(value) in UNKNOWN:

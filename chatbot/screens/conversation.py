@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from chatbot.flow.kinds import QuestionKind
 from chatbot.engine import Progress, Prompt, Result, Turn
 from chatbot.flow.model import Flow, Question
 from chatbot.flow.text import Text
@@ -50,8 +51,8 @@ def progress_bar(progress: Progress, width: int = BAR_WIDTH) -> Content:
 
 
 def control_kind(question: Question) -> str:
-    return {"yes_no": "yes-no", "yes_no_unsure": "yes-no", "temperature": "temperature"}.get(question.kind,
-                                                                                            "choices")
+    return {QuestionKind.YES_NO: "yes-no", QuestionKind.YES_NO_UNSURE: "yes-no",
+            QuestionKind.TEMPERATURE: "temperature"}.get(question.kind, "choices")
 
 
 class ProgressLine(Widget):
@@ -171,7 +172,7 @@ class ConversationScreen(Screen):
         focus = "first"
         if isinstance(controls, ChoiceControls):
             chosen = controls.selected if same else ()
-            if previous is not None and question.kind == "multiple_choice":
+            if previous is not None and question.kind == QuestionKind.MULTIPLE_CHOICE:
                 chosen = tuple(index + 1 for index in previous.value)
             controls.show(question, language, chosen)
             focus = str(chosen[0]) if chosen else "first"
@@ -189,8 +190,8 @@ class ConversationScreen(Screen):
         text = [(question.text.get(self.language), "bold")]
         if question.help is not None:
             text += ["\n", (question.help.get(self.language), "dim")]
-        if question.kind in ("single_choice", "multiple_choice"):
-            hint = words.PICK_MANY if question.kind == "multiple_choice" else words.PICK_ONE
+        if question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
+            hint = words.PICK_MANY if question.kind == QuestionKind.MULTIPLE_CHOICE else words.PICK_ONE
             text += ["\n", (hint.get(self.language), "dim italic")]
         return Content.assemble(*text)
 

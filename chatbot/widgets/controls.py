@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from chatbot.flow.kinds import QuestionKind
 from chatbot.flow import phrases
 from chatbot.flow.answers import Unreadable, read_temperature
 from chatbot.flow.model import Question
@@ -113,7 +114,7 @@ class YesNoControls(Drawn, Horizontal):
 
     def show(self, question: Question, language: str) -> None:
         self.question, self.language = question, language
-        count = 3 if question.kind == "yes_no_unsure" else 2
+        count = 3 if question.kind == QuestionKind.YES_NO_UNSURE else 2
         self.labels = tuple(label.get(language) for _, label, _ in self.KEYS[:count])
         self.redraw()
 
@@ -202,7 +203,7 @@ class ChoiceControls(Drawn, Vertical):
 
     @property
     def multiple(self) -> bool:
-        return self.question is not None and self.question.kind == "multiple_choice"
+        return self.question is not None and self.question.kind == QuestionKind.MULTIPLE_CHOICE
 
     def forget(self) -> None:
         super().forget()
@@ -218,7 +219,7 @@ class ChoiceControls(Drawn, Vertical):
 
     def show(self, question: Question, language: str, selected: tuple[int, ...] = ()) -> None:
         self.question, self.language = question, language
-        self.chosen = set(selected) if question.kind == "multiple_choice" else set()
+        self.chosen = set(selected) if question.kind == QuestionKind.MULTIPLE_CHOICE else set()
         self.redraw()
 
     def draw(self) -> None:
