@@ -165,7 +165,6 @@ class Conversation:
         self.findings: dict[str, Any] = flow.default_findings()
         self.transcript: list[Turn] = []
         self._history: list[_Snapshot] = []
-        self._pending: tuple[Question, Answer] | None = None
         self._error: Text | None = None
 
     # -- the person's actions --------------------------------------------------------

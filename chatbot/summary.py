@@ -8,18 +8,14 @@ saved summary is safe to `cat` and a screen never draws an escape sequence.
 from __future__ import annotations
 
 import os
-import re
 import textwrap
-import unicodedata
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from chatbot.flow.kinds import FindingType
-from chatbot.flow.answers import MAX_ANSWER_LENGTH
 from chatbot.engine import Conversation, Result
-from chatbot.flow.model import Flow
-from chatbot.flow.text import Text
+from chatbot.flow.text import Text, printable
 
 WIDTH = 72
 
@@ -50,29 +46,6 @@ PHONE_LINE = Text({"en": "I have bone marrow failure and {reasons}.",
 AND = Text({"en": "and", "es": "y"})
 
 # Text direction overrides and zero-width marks can hide or reorder what is shown.
-_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u061c", "\u200e", "\u200f",
-              *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
-_SPACES = re.compile(r"[ \t]+")
-
-
-def printable(typed: str, limit: int | None = MAX_ANSWER_LENGTH) -> str:
-    """`typed` on one line without control or invisible characters, cut at `limit`.
-
-    Line breaks and tabs become spaces; escape sequences lose their ESC and so
-    can do nothing. The cut is generous: the engine refuses longer answers itself.
-    """
-    kept = []
-    for char in typed:
-        if char in "\r\n\t\v\f":
-            kept.append(" ")
-        elif char in _INVISIBLE or unicodedata.category(char) in ("Cc", "Cs", "Co"):
-            continue
-        else:
-            kept.append(char)
-    text = _SPACES.sub(" ", "".join(kept))
-    return text[:limit] if limit is not None else text
-
-
 def join_words(parts: list[str], language: str) -> str:
     """"a", "a and b", "a, b and c", in the person's language."""
     word = AND.get(language)
@@ -89,16 +62,14 @@ def phone_line(result: Result, language: str) -> str:
     return PHONE_LINE.fill(reasons=join_words(list(dict.fromkeys(reasons)), language)).get(language)
 
 
-def finding_value(flow: Flow, name: str, value: Any, language: str) -> str:
-    """A finding's value in words: yes, no, unknown, not measured, 38.0 °C."""
-    finding = flow.findings.get(name)
+def value_in_words(value: Any, type: str | None, language: str = "en") -> str:
+    """A finding's value in words, for the nurse and for testers: yes, no, unknown, not measured, 38.0 °C."""
     if value is True:
         return HEADINGS["yes"].get(language)
     if value is False:
         return HEADINGS["no"].get(language)
     if value is None:
-        temperature = finding is not None and finding.type == FindingType.TEMPERATURE
-        return HEADINGS["not_measured" if temperature else "unknown"].get(language)
+        return HEADINGS["not_measured" if type == FindingType.TEMPERATURE else "unknown"].get(language)
     if isinstance(value, float):
         return f"{value:.1f} °C"
     return printable(str(value))
@@ -148,7 +119,7 @@ def nurse_summary(conversation: Conversation, *, emergency_number: str | None = 
         if typed.strip().casefold() != shown.strip().casefold():
             answer += f" ({word('typed')}: \"{typed}\")"
         lines += _wrapped(answer, "    ", "      ")
-        found = "; ".join(f"{name} = {finding_value(flow, name, value, language)}"
+        found = "; ".join(f"{name} = {value_in_words(value, flow.findings[name].type, language)}"
                           for name, value in turn.findings.items())
         lines += _wrapped(f"{word('found')}: {found}", "    ", "      ")
     return "\n".join(lines) + "\n"

@@ -44,8 +44,9 @@ from chatbot.flow.answers import Unreadable, read_answer
 from chatbot.collector import started
 from chatbot.engine import Conversation, Prompt, Result, Step, Turn
 from chatbot.flow.model import Flow
+from chatbot.flow.text import printable
 from chatbot.options import UIOptions
-from chatbot.summary import nurse_summary, printable, save_summary
+from chatbot.summary import nurse_summary, save_summary
 from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH, Answered
 from chatbot.screens.conversation import ConversationScreen
 

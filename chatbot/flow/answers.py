@@ -15,9 +15,8 @@ from typing import Any
 from chatbot.flow.kinds import QuestionKind
 from chatbot.flow import phrases
 from chatbot.flow.model import Question
-from chatbot.flow.text import Text
+from chatbot.flow.text import MAX_ANSWER_LENGTH, Text
 
-MAX_ANSWER_LENGTH = 200
 BODY_C = (Decimal(30), Decimal(45))
 BODY_F = (Decimal(86), Decimal(113))
 

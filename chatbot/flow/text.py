@@ -6,7 +6,12 @@ mapping from language code to string: `{en: Hello, es: Hola}`.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Mapping, NamedTuple
+
+MAX_ANSWER_LENGTH = 200
+"""The longest answer the engine reads; longer ones are refused (and cut here when shown)."""
 
 
 class Text(NamedTuple):
@@ -40,3 +45,26 @@ class Text(NamedTuple):
 def english(text: str) -> Text:
     """A text that exists only in English (for tests and built-in messages)."""
     return Text({"en": text})
+
+
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u061c", "\u200e", "\u200f",
+              *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
+_SPACES = re.compile(r"[ \t]+")
+
+
+def printable(typed: str, limit: int | None = MAX_ANSWER_LENGTH) -> str:
+    """`typed` on one line without control or invisible characters, cut at `limit`.
+
+    Line breaks and tabs become spaces; escape sequences lose their ESC and so
+    can do nothing. The cut is generous: the engine refuses longer answers itself.
+    """
+    kept = []
+    for char in typed:
+        if char in "\r\n\t\v\f":
+            kept.append(" ")
+        elif char in _INVISIBLE or unicodedata.category(char) in ("Cc", "Cs", "Co"):
+            continue
+        else:
+            kept.append(char)
+    text = _SPACES.sub(" ", "".join(kept))
+    return text[:limit] if limit is not None else text

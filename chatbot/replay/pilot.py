@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from chatbot.flow.kinds import QuestionKind
 from chatbot.flow.model import Rule
+from chatbot.flow.text import printable
 from chatbot.replay.drivers import Seen
 from chatbot.replay.runner import Failure, ScriptRun, run_script_async
 from chatbot.replay.script import Script
-from chatbot.summary import PHONE_LINE, join_words, printable
+from chatbot.summary import PHONE_LINE, join_words
 
 if TYPE_CHECKING:
     from chatbot.tui import SymptomCheckerApp

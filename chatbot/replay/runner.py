@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Generator
 
 from chatbot.replay.drivers import AsyncDriver, Driver, Seen
-from chatbot.replay.script import Expect, Script, Step, Where, show_finding, words
+from chatbot.replay.script import Expect, Script, Step, Where, words
+from chatbot.summary import value_in_words
 
 Checks = Generator["Step | None", Seen, "Failure | None"]
 
@@ -214,7 +215,7 @@ def _at_the_end(expect: Expect, seen: Seen, first_asked: dict) -> Failure | None
     for check in expect.findings:
         if not check.holds(seen.findings):
             return Failure(check.at, f"{check.name} = {check.shown()}",
-                           f"{check.name} is {show_finding(seen.findings.get(check.name), check.type)}")
+                           f"{check.name} is {value_in_words(seen.findings.get(check.name), check.type)}")
     for question, at in expect.not_asked:
         if question in first_asked:
             number = first_asked[question]

@@ -23,6 +23,7 @@ from chatbot.flow.model import LEVELS, Flow
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
 from chatbot.flowfile.shape import BOOLEAN, STRING, AnyValue, Either, Field, ListOf, MapOf, OneOf, Record, Scalar
 from chatbot.flowfile.source import Source, parse_yaml
+from chatbot.summary import value_in_words
 
 ACTIONS = ("back", "restart")
 SUFFIXES = (".yaml", ".yml")
@@ -120,20 +121,7 @@ class FindingCheck:
         return actual is self.value
 
     def shown(self, value: Any = ...) -> str:
-        return show_finding(self.value if value is ... else value, self.type)
-
-
-def show_finding(value: Any, kind: str) -> str:
-    """A finding's value as a tester writes it: yes, no, unknown, not measured, 38.0 °C."""
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if value is None:
-        return "not measured" if kind == FindingType.TEMPERATURE else "unknown"
-    if isinstance(value, (int, float)):
-        return f"{value:.1f} °C"
-    return repr(value)
+        return value_in_words(self.value if value is ... else value, self.type)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from textual.widgets import Static
 
 from chatbot.engine import Result
 from chatbot.flow.model import Flow
-from chatbot.summary import phone_line, printable
+from chatbot.flow.text import printable
+from chatbot.summary import phone_line
 from chatbot.widgets import words
 from chatbot.screens.conversation import NAV_BINDINGS, nav_bar
 

@@ -17,7 +17,8 @@ from textual.strip import Strip
 from textual.visual import Visual
 
 from chatbot.engine import Turn
-from chatbot.summary import printable
+from chatbot.flow.text import printable
+
 
 QUESTION_STYLE = "dim"
 ANSWER_STYLE = "bold $secondary"

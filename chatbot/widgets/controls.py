@@ -23,8 +23,8 @@ from chatbot.flow.kinds import QuestionKind
 from chatbot.flow import phrases
 from chatbot.flow.answers import Unreadable, read_temperature
 from chatbot.flow.model import Question
-from chatbot.summary import printable
-from chatbot.flow.text import Text
+
+from chatbot.flow.text import Text, printable
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
 

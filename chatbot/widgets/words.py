@@ -64,7 +64,6 @@ SCRIPT_NOT_SAVED = _t("Could not save the test script: {reason}", "No se pudo gu
 
 START = _t("Start", "Empezar")
 DONE = _t("Done", "Terminar")
-CHOOSE_LANGUAGE = _t("Language:", "Idioma:")
 STILL_THERE = _t("Are you still there?", "¿Sigue ahí?")
 STILL_THERE_HINT = _t("Tap the button or press any key to go on.",
                       "Toque el botón o pulse cualquier tecla para seguir.")

@@ -8,8 +8,9 @@ from datetime import datetime
 import pytest
 
 from chatbot.engine import Conversation
+from chatbot.flow.text import printable
 from chatbot.flowfile.loader import load_flow
-from chatbot.summary import WIDTH, join_words, nurse_summary, phone_line, printable, save_summary
+from chatbot.summary import WIDTH, join_words, nurse_summary, phone_line, save_summary
 
 FLOW = load_flow()
 WHEN = datetime(2025, 3, 4, 9, 30, 15)

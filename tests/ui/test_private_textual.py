@@ -5,7 +5,9 @@ names it, before a kiosk in a waiting room finds out."""
 from __future__ import annotations
 
 import inspect
+import tomllib
 from importlib.metadata import version
+from pathlib import Path
 
 from textual.app import App
 from textual.drivers.linux_driver import LinuxDriver
@@ -34,3 +36,5 @@ def test_every_private_hook_is_still_there_and_takes_what_it_took():
         elif owner is App and name not in vars(KioskApp):
             changed.append(f"KioskApp no longer overrides {name}")
     assert not changed, f"Textual {version('textual')} changed: {', '.join(changed)}"
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
+    assert f"textual{private_textual.TEXTUAL_PIN}" in pyproject["project"]["dependencies"]
