@@ -14,7 +14,7 @@ that may touch Textual.
 
 from chatbot.replay.drivers import AsyncDriver, Driver, EngineDriver, Seen
 from chatbot.replay.runner import Failure, Move, ScriptRun, run_script, run_script_async
-from chatbot.replay.script import Expect, Script, ScriptReader, Step, Where, script_files
+from chatbot.replay.script import Action, Expect, Script, ScriptReader, Where, script_files
 
-__all__ = ["AsyncDriver", "Driver", "EngineDriver", "Expect", "Failure", "Move", "Script", "ScriptReader",
-           "ScriptRun", "Seen", "Step", "Where", "run_script", "run_script_async", "script_files"]
+__all__ = ["Action", "AsyncDriver", "Driver", "EngineDriver", "Expect", "Failure", "Move", "Script", "ScriptReader",
+           "ScriptRun", "Seen", "Where", "run_script", "run_script_async", "script_files"]

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Generator
 
 from chatbot.replay.drivers import AsyncDriver, Driver, Seen
-from chatbot.replay.script import Expect, Script, Step, Where, words
+from chatbot.replay.script import Expect, Script, Action, Where, words
 from chatbot.summary import value_in_words
 
-Checks = Generator["Step | None", Seen, "Failure | None"]
+Checks = Generator["Action | None", Seen, "Failure | None"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Failure:
 class Move:
     """One step applied (None: the start), and what was seen before and after it."""
 
-    step: Step | None
+    step: Action | None
     before: Seen | None
     after: Seen
 
@@ -128,13 +128,13 @@ async def run_script_async(script: Script, driver: AsyncDriver) -> ScriptRun:
     return run
 
 
-def _apply(driver: Driver, step: Step) -> Seen:
+def _apply(driver: Driver, step: Action) -> Seen:
     if step.kind == "answer":
         return driver.answer(step.typed)
     return getattr(driver, step.kind)()
 
 
-def _broken(script: Script, step: Step | None, number: int, error: Exception) -> Failure:
+def _broken(script: Script, step: Action | None, number: int, error: Exception) -> Failure:
     happened = f"{type(error).__name__}: {error}"
     if step is None:
         return Failure(script.at, "the conversation to start", happened, broken=True)
@@ -160,11 +160,11 @@ def _checks(script: Script) -> Checks:
     return _at_the_end(script.expect, seen, first_asked)
 
 
-def _fail(step: Step, number: int, expected: str, happened: str, at: Where | None = None) -> Failure:
+def _fail(step: Action, number: int, expected: str, happened: str, at: Where | None = None) -> Failure:
     return Failure(at or step.at, expected, happened, number, step.describe(), step.via)
 
 
-def _before(step: Step, number: int, seen: Seen) -> Failure | None:
+def _before(step: Action, number: int, seen: Seen) -> Failure | None:
     """Is the question this step answers the one being asked?"""
     if step.kind == "answer" and seen.finished:
         to = f" to {step.question}" if step.question is not None else ""
@@ -174,7 +174,7 @@ def _before(step: Step, number: int, seen: Seen) -> Failure | None:
     return None
 
 
-def _after(step: Step, number: int, before: Seen, after: Seen) -> Failure | None:
+def _after(step: Action, number: int, before: Seen, after: Seen) -> Failure | None:
     """Was the answer taken (or refused, as the script says), and are the findings right?"""
     if step.kind == "answer":
         refused = after.error is not None

@@ -125,7 +125,7 @@ class FindingCheck:
 
 
 @dataclass(frozen=True)
-class Step:
+class Action:
     """One thing the person does: answer (as typed), go back, or restart; and what to check."""
 
     kind: str
@@ -165,7 +165,7 @@ class Script:
     at: Where
     flow: Flow
     language: str
-    steps: tuple[Step, ...]
+    steps: tuple[Action, ...]
     expect: Expect
 
     @property
@@ -332,7 +332,7 @@ class _ScriptBuilder:
             self.report(self.parsed, language_key, f"the flow has no language '{language}' "
                         f"(it has {', '.join(self.flow.languages)})")
         language = language if isinstance(language, str) else self.flow.languages[0]
-        steps: list[Step] = []
+        steps: list[Action] = []
         stack = (self.parsed.path,)
         if isinstance(item.get("use"), str):
             steps += self.use(self.parsed, path + ("use",), item["use"], stack, ())
@@ -347,20 +347,20 @@ class _ScriptBuilder:
 
     # -- steps -----------------------------------------------------------------------
 
-    def steps(self, parsed: _Parsed, path: tuple, stack: tuple, via: tuple) -> list[Step]:
-        steps: list[Step] = []
+    def steps(self, parsed: _Parsed, path: tuple, stack: tuple, via: tuple) -> list[Action]:
+        steps: list[Action] = []
         for index, item in enumerate(_list(_get(parsed.source.data, path))):
             where = path + (index,)
             at = _where(parsed, where)
             if isinstance(item, str) and item in ACTIONS:
-                steps.append(Step(item, at, via=via))
+                steps.append(Action(item, at, via=via))
             elif isinstance(item, (str, bool, int, float)):
-                steps.append(Step("answer", at, self.typed(parsed, where, item), via=via))
+                steps.append(Action("answer", at, self.typed(parsed, where, item), via=via))
             elif isinstance(item, dict):
                 steps += self.step(parsed, where, item, at, stack, via)
         return steps
 
-    def step(self, parsed: _Parsed, where: tuple, item: dict, at: Where, stack: tuple, via: tuple) -> list[Step]:
+    def step(self, parsed: _Parsed, where: tuple, item: dict, at: Where, stack: tuple, via: tuple) -> list[Action]:
         doing = [key for key in ("answer", *ACTIONS, "use") if key in item]
         if not doing and set(item) - STEP_FIELDS:
             return []  # a misspelt field is reported already, with the one it meant
@@ -397,10 +397,10 @@ class _ScriptBuilder:
             reprompt = True
         elif isinstance(reprompt, str) and not reprompt.strip():
             self.report(parsed, where + ("reprompt",), "give words of the message, or yes")
-        return [Step(kind, at, typed, question, findings, reprompt if isinstance(reprompt, (bool, str)) else False,
+        return [Action(kind, at, typed, question, findings, reprompt if isinstance(reprompt, (bool, str)) else False,
                      via)]
 
-    def use(self, parsed: _Parsed, path: tuple, value: str, stack: tuple, via: tuple) -> list[Step]:
+    def use(self, parsed: _Parsed, path: tuple, value: str, stack: tuple, via: tuple) -> list[Action]:
         """The steps of an opening, in place of the `use` that names it."""
         target = parsed.path.parent / value
         if not target.is_file():

@@ -8,7 +8,7 @@ import pytest
 
 from chatbot.replay.coverage import Coverage, _bare, coverage_of
 from chatbot.flowfile.loader import load_flow
-from chatbot.replay import EngineDriver, Move, ScriptReader, Seen, Step, Where, run_script
+from chatbot.replay import Action, EngineDriver, Move, ScriptReader, Seen, Where, run_script
 from chatbot.replay.patients import read_patients, typed_answer
 
 HERE = Path(__file__).parents[1]  # tests/
@@ -82,7 +82,7 @@ def test_the_transitions_worked_out_agree_with_the_engine_for_every_simulated_pa
         moves = [Move(None, None, before)]
         while not before.finished:
             typed = typed_answer(FLOW.questions[before.question], patient.findings, FLOW)
-            step = Step("answer", Where(patient.file, *patient.at), typed)
+            step = Action("answer", Where(patient.file, *patient.at), typed)
             after = driver.answer(typed)
             moves.append(Move(step, before, after))
             before = after
