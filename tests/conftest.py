@@ -17,7 +17,7 @@ from chatbot.replay import EngineDriver, ScriptReader, run_script
 from chatbot.replay.runner import Failure
 from chatbot.replay.script import SUFFIXES, Script
 
-pytest_plugins = ["pytester"]  # tests/test_replay_cli.py runs this plugin in a scratch folder
+pytest_plugins = ["pytester"]  # tests/core/test_replay_cli.py runs this plugin in a scratch folder
 
 CONVERSATIONS = Path(__file__).resolve().parent / "conversations"
 _READER = ScriptReader()  # one for the session, so each opening is parsed once

@@ -1,6 +1,6 @@
 """The bundled flow reaches the rules' level for every patient a person could be.
 
-The judge is tests/triage_oracle.py, written straight from triage-rules.md and
+The judge is tests/helpers/triage_oracle.py, written straight from triage-rules.md and
 independent of both the flow's routing and its rules table.
 """
 
