@@ -15,6 +15,7 @@ from chatbot.kiosk.app import KioskApp
 from chatbot.kiosk.rules import KioskOptions
 from chatbot.widgets.chat import ChatLog
 from tests.helpers.screen import screen_text
+from tests.helpers.tui import tap  # noqa: F401 - a kiosk is tapped like any app
 
 SIZE = (80, 24)
 SLOW = KioskOptions(idle_timeout=60, idle_warning=60)
@@ -77,17 +78,6 @@ def all_text(app) -> str:
     for screen in screens:
         texts += [widget_text(widget) for widget in screen.walk_children(with_self=False)]
     return "\n".join(texts)
-
-
-async def tap(app, pilot, selector: str, screen=None) -> None:
-    """A tap or click on a widget (of the screen on top, or `screen`), sent through the app as the
-    terminal's driver sends it."""
-    widget = (screen or app.screen).query_one(selector)
-    x, y = widget.region.offset.x + 1, widget.region.offset.y + widget.region.height // 2
-    for kind in (events.MouseDown, events.MouseUp):
-        app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y))
-    await pilot.pause()
-    await pilot.pause()
 
 
 async def send_keys(app, pilot, keys) -> None:

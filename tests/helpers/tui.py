@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from textual import events
+
 from chatbot.flowfile.loader import load_flow
 from chatbot.tui import SymptomCheckerApp
 
@@ -39,4 +41,15 @@ async def answer(app, pilot, answers):
 async def press(pilot, *keys):
     for key in keys:
         await pilot.press(key)
+    await pilot.pause()
+
+
+async def tap(app, pilot, selector: str, screen=None) -> None:
+    """A tap or click on a widget (of the screen on top, or `screen`), sent through the app as the
+    terminal's driver sends it."""
+    widget = (screen or app.screen).query_one(selector)
+    x, y = widget.region.offset.x + 1, widget.region.offset.y + widget.region.height // 2
+    for kind in (events.MouseDown, events.MouseUp):
+        app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y))
+    await pilot.pause()
     await pilot.pause()

@@ -6,6 +6,7 @@ answers are set on the Input directly (a Pilot key press costs ~60 ms).
 
 from __future__ import annotations
 
+import asyncio
 import stat
 
 import pytest
@@ -14,7 +15,7 @@ from textual import events
 from chatbot.engine import Conversation
 from chatbot.flowfile.loader import load_flow
 from tests.helpers.screen import screen_text
-from tests.helpers.tui import ANSWERS_TO, answer, press, run
+from tests.helpers.tui import ANSWERS_TO, answer, press, run, tap
 
 FLOW = load_flow()
 SIZE = (80, 24)
@@ -45,15 +46,18 @@ CLICKS_TO = {
 
 
 async def click_through(app, pilot, steps):
-    previous = None
+    """Tap each widget in turn, as a terminal sends a click or a touch."""
+    loop = asyncio.get_running_loop()
+    tapped: dict[str, float] = {}  # when each button was last tapped
     for step in steps:
         if isinstance(step, tuple):
             app.screen.query_one("#temperature-input").value = step[1]
-        else:
-            if step == previous:  # a button ignores a second tap while it still shows the first
-                await pilot.pause(ACTIVE_EFFECT + 0.02)
-            await pilot.click(step)
-        previous = step
+            continue
+        showing = tapped.get(step, -ACTIVE_EFFECT) + ACTIVE_EFFECT + 0.02 - loop.time()
+        if showing > 0:  # a button ignores a second tap while it still shows the first
+            await pilot.pause(showing)
+        await tap(app, pilot, step)
+        tapped[step] = loop.time()
     await pilot.pause()
 
 
