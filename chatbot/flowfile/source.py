@@ -90,14 +90,20 @@ def _compose(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
+STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _build(node: yaml.Node, path: Path_, source: Source, problems: list[Problem], constructor) -> Any:
     """Turn a node into plain data, recording every position on the way."""
     source.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if node.tag == STR_TAG and isinstance(node, yaml.ScalarNode):
+        return node.value  # most values: a string is what was written (the constructor's slow way to the same)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             try:
-                key = constructor.construct_object(key_node, deep=True)
+                key = key_node.value if key_node.tag == STR_TAG and isinstance(key_node, yaml.ScalarNode) else (
+                    constructor.construct_object(key_node, deep=True))
                 hash(key)
             except (yaml.YAMLError, TypeError):
                 line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
