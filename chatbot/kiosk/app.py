@@ -19,8 +19,13 @@
   outcome screens a large "Done" (#done, key d) wipes at once. Wiping means a new
   conversation, every screen replaced by new ones, and the welcome again;
 - an unexpected error is logged (session id, type, our code's frames; never answers) and
-  the kiosk starts again at the welcome; `max_crashes` errors within `crash_window`
-  seconds stop it with exit status 70 and a calm message.
+  the kiosk starts again at the welcome (`chatbot.kiosk.supervisor` when the app itself
+  broke); `max_crashes` errors within `crash_window` seconds stop it with exit status 70
+  and a calm message.
+
+Every time it reads comes from `clock` (monotonic by default): tests pass their own and
+move it. Textual's public API throughout, but for the hooks listed, with why, in
+`chatbot.kiosk.private_textual`.
 """
 
 from __future__ import annotations
@@ -86,7 +91,7 @@ class KioskApp(SymptomCheckerApp):
         self.warning_deadline: float | None = None
         self.wiping = False
         self.restart_wanted = False
-        """Set when an error broke the app beyond repair here: `supervise` starts a new one."""
+        """Set when an error broke the app beyond repair here: the supervisor starts a new one."""
         self.pin_failures = 0
         self.pin_locked_until = 0.0
         self._checking_pin = False
@@ -329,7 +334,7 @@ class KioskApp(SymptomCheckerApp):
 
         An error in a screen's or a widget's handler (its message loop stops) is mended
         here by replacing every screen; one in the app's own loop ends this app, and
-        `supervise` starts a new one.
+        the supervisor (`chatbot.kiosk.supervisor`) starts a new one.
         """
         self._crashed(error, here=self._own_task is not None and asyncio.current_task() is not self._own_task)
 
