@@ -106,26 +106,8 @@ class PilotDriver:
             await self._quiet()
 
     async def _quiet(self) -> None:
-        """Wait until the app has done all that was set off: no message left in any queue of it.
-
-        The app, every screen and every widget (each a message pump, with its own queue)
-        must have none waiting, `QUIET_TURNS` turns of the event loop in a row, so that a
-        handler that awaits has finished too. What the screen shows is then settled; far
-        faster than `pilot.pause()`, which sleeps until the process looks idle.
-        """
-        quiet = 0
-        for _ in range(QUIET_ROUNDS):
-            await asyncio.sleep(0)
-            quiet = quiet + 1 if not any(pump.message_queue_size for pump in self._pumps()) else 0
-            if quiet >= QUIET_TURNS:
-                return
-
-    def _pumps(self):
-        app = self.app
-        yield app
-        for screen in app.screen_stack:
-            yield screen
-            yield from screen.walk_children()
+        """Wait until the app has done all that a key set off (`settled`)."""
+        await settled(self.app)
 
     def _typing(self) -> bool:
         focused = self.app.focused
@@ -180,6 +162,29 @@ class PilotDriver:
             line = _plain(lines.first()).strip("“”")
             return reasons_of_phone_line(line, rules, language) or (f'"{line}"',)
         return ()
+
+
+async def settled(app: Any) -> None:
+    """Wait until `app` has done all that was set off: no message waiting in any of its queues.
+
+    The app, every screen and every widget (each a message pump, with its own queue)
+    must have none, `QUIET_TURNS` turns of the event loop in a row, so that a handler
+    that awaits has finished too. Far faster than `pilot.pause()`, which sleeps until
+    the process looks idle.
+    """
+    quiet = 0
+    for _ in range(QUIET_ROUNDS):
+        await asyncio.sleep(0)
+        quiet = quiet + 1 if not any(pump.message_queue_size for pump in _pumps(app)) else 0
+        if quiet >= QUIET_TURNS:
+            return
+
+
+def _pumps(app: Any):
+    yield app
+    for screen in app.screen_stack:
+        yield screen
+        yield from screen.walk_children()
 
 
 def reasons_of_phone_line(line: str, rules: Iterable[Rule], language: str) -> tuple[str, ...] | None:

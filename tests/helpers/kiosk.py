@@ -13,6 +13,7 @@ from textual.widgets import Button, Input
 from chatbot.flowfile.loader import load_flow
 from chatbot.kiosk.app import KioskApp
 from chatbot.kiosk.rules import KioskOptions
+from chatbot.replay.pilot import settled
 from chatbot.widgets.chat import ChatLog
 from tests.helpers.screen import screen_text
 from tests.helpers.tui import tap  # noqa: F401 - a kiosk is tapped like any app
@@ -96,7 +97,8 @@ async def start(app, pilot, answers=()):
     await tap(app, pilot, "#start")
     for typed in answers:
         app.answer(typed)
-        await pilot.pause()
+        await settled(app)
+    await pilot.pause()
 
 
 async def idle_for(app, pilot, seconds: float) -> None:

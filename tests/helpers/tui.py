@@ -7,6 +7,7 @@ import asyncio
 from textual import events
 
 from chatbot.flowfile.loader import load_flow
+from chatbot.replay.pilot import settled
 from chatbot.tui import SymptomCheckerApp
 
 SIZE = (80, 24)
@@ -32,10 +33,11 @@ def run(scenario, *, flow=None, size=SIZE, **options):
 
 
 async def answer(app, pilot, answers):
-    """Answer through the app's own API, the way the replay driver does."""
+    """Answer through the app's own API, the way the replay driver does (and waits)."""
     for typed in answers:
         app.answer(typed)
-        await pilot.pause()
+        await settled(app)
+    await pilot.pause()
 
 
 async def press(pilot, *keys):
