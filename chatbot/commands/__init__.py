@@ -5,7 +5,7 @@ None of them imports Textual: they must start fast and run where there is no scr
 
 from importlib import import_module
 
-COMMANDS = ("check", "simulate", "replay", "graph", "set_staff_pin", "serve")
+COMMANDS = ("check", "simulate", "replay", "graph", "set_staff_pin", "serve", "records")
 
 
 def load(name: str):
