@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import uuid
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 
 from chatbot.loader import load_flow
 from chatbot.records.store import migrate
+
+from recordtools import with_database
 
 POSTGRES_ENV = "CHATBOT_TEST_POSTGRES"
 BACKENDS = ("sqlite", "postgresql")
@@ -32,22 +33,6 @@ def postgres_admin() -> str:
     return url
 
 
-def with_database(url: str, name: str, user: str | None = None) -> str:
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if user is not None:
-        netloc = f"{user}@{netloc.rsplit('@', 1)[-1]}" if "@" in netloc else f"{user}@{netloc}"
-    return urlunsplit(parts._replace(netloc=netloc, path=f"/{name}"))
-
-
-def server_port_url(url: str, user: str, password: str) -> str:
-    """A TCP URL on 127.0.0.1 to the same server, with a user and password (for the wrong-password case)."""
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    port = query.pop("port", None) or parts.port or 5432
-    return f"postgresql://{user}:{password}@127.0.0.1:{port}/postgres"
-
-
 class PostgresServer:
     """Fresh databases on the test server, dropped at the end of the test."""
 
@@ -56,6 +41,7 @@ class PostgresServer:
 
         self.admin = admin
         self.names: list[str] = []
+        self.roles: list[str] = []
         try:
             self.connection = psycopg.connect(admin, autocommit=True, connect_timeout=5)
         except psycopg.Error as error:
@@ -70,12 +56,21 @@ class PostgresServer:
         self.names.append(name)
         return with_database(self.admin, name)
 
+    def login_role(self, member_of: str) -> str:
+        """A new login role in `member_of` (chatbot_kiosk or chatbot_staff), dropped at the end."""
+        name = f"chatbot_test_{uuid.uuid4().hex[:12]}"
+        self.connection.execute(f'CREATE ROLE "{name}" LOGIN IN ROLE {member_of}')
+        self.roles.append(name)
+        return name
+
     def execute(self, sql: str, parameters: tuple = ()) -> None:
         self.connection.execute(sql, parameters)
 
     def close(self) -> None:
         for name in self.names:
             self.connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for name in self.roles:
+            self.connection.execute(f'DROP ROLE IF EXISTS "{name}"')
         self.connection.close()
 
 
