@@ -85,7 +85,7 @@ def parse_database_url(text: str | None) -> DatabaseURL:
 def _sqlite(path: str, shown: str) -> DatabaseURL:
     if not path:
         raise RecordsError(f"database URL {shown}: no file named: use sqlite:///PATH")
-    if path == ":memory:" or path.startswith("file:") or "?" in path:
+    if path.lstrip("/") == ":memory:" or path.startswith("file:") or "?" in path:
         raise RecordsError(f"database URL {shown}: name a file; an in-memory database would keep nothing")
     path = os.path.expanduser(path)
     if Path(path).is_dir():
