@@ -95,8 +95,13 @@ class Recorder:
     # -- what the UI calls ------------------------------------------------------------------
 
     def begin(self, conversation: Conversation) -> str:
-        """A new session for `conversation` (call when its first question is shown); its id."""
+        """A new session for `conversation` (call when its first question is shown); its id.
+
+        A session still open is ended as abandoned first (the UI moved on without saying why).
+        """
         with self._lock:
+            self._end("closed")
+            self._flush()
             self._reset()
             flow = conversation.flow
             self.session_id = uuid.uuid4().hex

@@ -271,3 +271,15 @@ def test_the_schema_version_is_the_last_migration_of_each_backend():
     from chatbot.records.migrate import migrations
 
     assert [len(migrations(backend)) for backend in ("sqlite", "postgresql")] == [SCHEMA_VERSION] * 2
+
+
+def test_beginning_again_without_a_word_abandons_the_open_session(database, flow):
+    """A UI that starts the next person without calling wiped() still leaves no session looking crashed."""
+    recorder, _ = recorded(database, flow, {}, count=1)
+    first = recorder.session_id
+    conversation = Conversation(flow)
+    conversation.start()
+    recorder.begin(conversation)
+    with open_reader(database) as reader:
+        session = reader.get_session(first)
+    assert session.status == "abandoned" and session.events[-1]["kind"] == "closed"
