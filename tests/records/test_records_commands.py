@@ -40,6 +40,7 @@ def run(capsys, *argv):
 
 
 def test_list_shows_each_session_and_filters_by_status(kept, capsys):
+    """The desk finds a session by its state; --json is for scripts."""
     database, (finished, unfinished) = kept
     status, out, _ = run(capsys, "records", "list", "--database", database)
     assert status == 0 and finished[:12] in out and unfinished[:12] in out
@@ -75,12 +76,14 @@ def test_export_writes_every_answer_to_an_owner_only_file(kept, capsys, tmp_path
 
 
 def test_purge_keeps_sessions_younger_than_the_period(kept, capsys):
+    """The default retention never removes today's sessions."""
     database, _ = kept
     status, out, _ = run(capsys, "records", "purge", "--older-than", "30d", "--database", database)
     assert status == 0 and out.startswith("purged 0 ended sessions")
 
 
 def test_migrate_says_what_it_did(empty_database, capsys):
+    """Whoever deploys sees whether the schema changed."""
     assert run(capsys, "records", "migrate", "--database", empty_database)[1].endswith("schema version 0 -> 1\n")
     assert run(capsys, "records", "migrate", "--database", empty_database)[1].endswith("nothing to do\n")
 
@@ -121,6 +124,7 @@ def test_a_wrong_password_is_one_line_without_the_password(postgres_server, caps
     ["export", "--format", "xml"],
 ])
 def test_a_bad_option_is_a_usage_error(capsys, argv):
+    """Periods, dates and formats are checked by the parser, with its usage line and status 2."""
     with pytest.raises(SystemExit) as exit_:
         main(["records", *argv])
     assert exit_.value.code == 2 and "Traceback" not in capsys.readouterr().err

@@ -75,6 +75,27 @@ def test_a_kiosk_cannot_write_to_another_kiosks_session(clinic, write):
 
 
 def test_staff_read_every_kiosks_sessions(clinic):
+    """The nurse station reads what every kiosk wrote."""
     kiosks, staff_url = clinic
     with open_reader(staff_url) as reader:
         assert {session.id for session in reader.list_sessions()} == {kiosks["a"][1], kiosks["b"][1]}
+
+
+def test_staff_purge_ended_sessions_and_the_purge_is_logged(clinic, flow):
+    """Retention is a staff task: the staff role may delete ended sessions, and its event is kept."""
+    import psycopg
+    from datetime import timedelta
+
+    kiosks, staff_url = clinic
+    kiosk_url, _ = kiosks["a"]
+    recorder = Recorder(kiosk_url, place="kiosk:a")
+    conversation = Conversation(flow)
+    conversation.start()
+    recorder.begin(conversation)
+    answer_as(conversation, {}, None, recorder)
+    with open_reader(staff_url) as reader:
+        assert reader.purge(timedelta(days=30), "staff:test", at=now() + timedelta(days=31)) == 1
+        assert {s.status for s in reader.list_sessions()} == {"unfinished"}
+    with psycopg.connect(staff_url, autocommit=True) as connection:
+        rows = connection.execute("SELECT actor FROM events WHERE kind = 'purged' AND session_id IS NULL").fetchall()
+    assert rows == [("staff:test",)]

@@ -23,6 +23,7 @@ from chatbot.records.url import DATA_DIR_ENV, DATABASE_ENV, RecordsError, parse_
      "postgresql://postgres@/chatbot?host=/run/postgresql&port=5433"),
 ])
 def test_a_good_url_names_its_backend_and_target(text, backend, target):
+    """Every form the README and libpq accept picks the right backend, the target left as libpq reads it."""
     url = parse_database_url(text)
     assert (url.backend, url.target) == (backend, target)
 
@@ -40,12 +41,14 @@ def test_a_good_url_names_its_backend_and_target(text, backend, target):
     ("postgresql://kiosk@/chatbot?host=/run/pg&port=abc", "not a number"),
 ])
 def test_a_bad_url_is_one_clear_line(text, why):
+    """A mistyped URL is refused before anything is written, in a line that says what is wrong."""
     with pytest.raises(RecordsError, match=why) as error:
         parse_database_url(text)
     assert "\n" not in str(error.value)
 
 
 def test_a_folder_is_not_a_database_file(tmp_path):
+    """A folder given for the file would otherwise fail later with a less useful message."""
     with pytest.raises(RecordsError, match="that is a folder"):
         parse_database_url(str(tmp_path))
 
