@@ -1,0 +1,224 @@
+"""`chatbot records migrate|list|show|export|purge|import`: the kept sessions, for staff.
+
+Every action takes `--database URL` (default: `CHATBOT_DATABASE`, else the SQLite file in
+the platform's data folder). Anything wrong (a bad URL, an unreachable server, a wrong
+password, an unknown id) is one line on stderr and exit status 2; a URL's password is
+never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import re
+import sys
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from chatbot.records.store import STATUSES, StoredSession, iso
+from chatbot.records.url import RecordsError, redact
+
+NAME = "records"
+HELP = "the kept session records: migrate, list, show, export, purge, import"
+DEFAULT_RETENTION = "30d"  # README: how long ended sessions are kept before `purge` removes them
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([hdw])\s*$")
+_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+
+
+def duration(text: str) -> timedelta:
+    """`30d`, `12h`, `2w` as a timedelta; argparse reports anything else."""
+    match = _DURATION.match(text)
+    if not match or int(match.group(1)) == 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a period such as 30d, 12h or 2w")
+    return int(match.group(1)) * _UNITS[match.group(2)]
+
+
+def moment(text: str) -> datetime:
+    """A date or time (2026-11-01, 2026-11-01T08:00), or a period back from now (7d)."""
+    if _DURATION.match(text):
+        return datetime.now(timezone.utc) - duration(text)
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (2026-11-01), a time "
+                                         "(2026-11-01T08:00) or a period (7d)") from None
+    return when.astimezone() if when.tzinfo is None else when
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--database", metavar="URL", default=None,
+                        help="sqlite:///PATH or postgresql://USER@HOST:PORT/DB (default: CHATBOT_DATABASE, "
+                             "else the SQLite file in the data folder)")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("migrate", parents=[common], help="create or update the database's tables (and, on "
+                       "PostgreSQL, the chatbot_kiosk and chatbot_staff roles)")
+    listing = actions.add_parser("list", parents=[common], help="the sessions, newest first")
+    listing.add_argument("--status", choices=STATUSES, help="only sessions in this state")
+    listing.add_argument("--since", type=moment, metavar="WHEN",
+                         help="only sessions started since WHEN: a date, a time or a period (7d)")
+    listing.add_argument("--json", action="store_true", help="one JSON object per session and line")
+    show = actions.add_parser("show", parents=[common], help="the nurse's summary of one session")
+    show.add_argument("id", metavar="ID", help="the session's id, or enough of its start to name one")
+    export = actions.add_parser("export", parents=[common], help="every session with its answers")
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl",
+                        help="jsonl: a session per line; csv: an answer per row (default: jsonl)")
+    export.add_argument("--status", choices=STATUSES, help="only sessions in this state")
+    export.add_argument("--since", type=moment, metavar="WHEN", help="only sessions started since WHEN")
+    export.add_argument("-o", "--output", metavar="FILE",
+                        help="write to FILE (owner-only, written whole) instead of the standard output")
+    purge = actions.add_parser("purge", parents=[common],
+                               help=f"delete ended sessions older than a period (default {DEFAULT_RETENTION})")
+    purge.add_argument("--older-than", type=duration, default=duration(DEFAULT_RETENTION), metavar="PERIOD",
+                       help=f"30d, 12h, 2w (default {DEFAULT_RETENTION})")
+    load = actions.add_parser("import", parents=[common],
+                              help="write the answers a chatbot saved to a file when the database was away")
+    load.add_argument("file", metavar="FILE", help="an unsaved-*.jsonl file")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return ACTIONS[args.action](args)
+    except RecordsError as error:
+        print(f"chatbot records {args.action}: {redact(str(error))}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"chatbot records {args.action}: {redact(str(error))}", file=sys.stderr)
+        return 2
+
+
+def _reader(args):
+    from chatbot.records.backends import open_reader
+
+    return open_reader(args.database)
+
+
+def _migrate(args) -> int:
+    from chatbot.records.backends import migrate
+    from chatbot.records.url import parse_database_url
+
+    url = parse_database_url(args.database)
+    before, after = migrate(url)
+    if before == after:
+        print(f"{url}: schema version {after}, nothing to do")
+    else:
+        print(f"{url}: schema version {before} -> {after}")
+    return 0
+
+
+def _list(args) -> int:
+    with _reader(args) as reader:
+        sessions = reader.list_sessions(args.status, args.since)
+    for session in sessions:
+        if args.json:
+            print(json.dumps(session.row(), ensure_ascii=False))
+        else:
+            started = f"{session.started_at.astimezone():%Y-%m-%d %H:%M}"
+            print(f"{session.id[:12]}  {started}  {session.place:<16} {session.status:<10} "
+                  f"{session.level or '-':<9} {session.outcome or '-'}")
+    if not args.json:
+        print(f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}", file=sys.stderr)
+    return 0
+
+
+def _show(args) -> int:
+    from chatbot.records.summary import stored_summary
+
+    with _reader(args) as reader:
+        session = reader.get_session(args.id)
+    sys.stdout.write(stored_summary(session))
+    return 0
+
+
+CSV_COLUMNS = ("session_id", "flow_name", "flow_version", "flow_hash", "language", "place", "started_at",
+               "finished_at", "status", "level", "outcome", "seq", "question_id", "typed", "shown", "value",
+               "findings", "answered_at", "withdrawn_at")
+
+
+def _answer_json(answer: dict) -> dict:
+    return {**answer, "answered_at": iso(answer["answered_at"]), "withdrawn_at": iso(answer["withdrawn_at"])}
+
+
+def export_text(sessions: list[StoredSession], form: str) -> str:
+    out = io.StringIO()
+    if form == "jsonl":
+        for session in sessions:
+            out.write(json.dumps({**session.row(), "answers": [_answer_json(a) for a in session.answers]},
+                                 ensure_ascii=False) + "\n")
+        return out.getvalue()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for session in sessions:
+        row = session.row()
+        for answer in session.answers:
+            writer.writerow([session.id, *(row[key] for key in CSV_COLUMNS[1:11]), answer["seq"],
+                             answer["question_id"], answer["typed"], answer["shown"],
+                             json.dumps(answer["value"], ensure_ascii=False),
+                             json.dumps(answer["findings"], ensure_ascii=False),
+                             iso(answer["answered_at"]), iso(answer["withdrawn_at"])])
+    return out.getvalue()
+
+
+def write_private(path: Path, text: str) -> None:
+    """`text` in an owner-only file, written whole: a temporary file beside it, then renamed."""
+    temporary = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _export(args) -> int:
+    with _reader(args) as reader:
+        sessions = list(reader.iter_sessions(args.status, args.since))
+    text = export_text(sessions, args.format)
+    if args.output:
+        write_private(Path(args.output), text)
+        print(f"{len(sessions)} sessions written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _staff() -> str:
+    try:
+        import getpass
+
+        return f"staff:{getpass.getuser()}"
+    except Exception:
+        return "staff"
+
+
+def _purge(args) -> int:
+    with _reader(args) as reader:
+        count = reader.purge(args.older_than, _staff())
+    print(f"purged {count} ended session{'s' if count != 1 else ''} older than {args.older_than.days} days"
+          if args.older_than.days else f"purged {count} ended sessions older than {args.older_than}")
+    return 0
+
+
+def _import(args) -> int:
+    from chatbot.records.recorder import read_unwritten
+    from chatbot.records.backends import open_writer
+
+    pending = read_unwritten(args.file)
+    with open_writer(args.database) as writer:
+        for operation, arguments in pending:
+            writer.apply(operation, arguments)
+    print(f"{len(pending)} saved writes from {args.file} are in the records; the file can be removed")
+    return 0
+
+
+ACTIONS = {"migrate": _migrate, "list": _list, "show": _show, "export": _export, "purge": _purge,
+           "import": _import}

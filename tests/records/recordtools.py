@@ -1,0 +1,39 @@
+"""Helpers the records tests share (a module of its own: conftest is not imported by tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+from chatbot.engine import Conversation
+from chatbot.replay.patients import typed_answer
+
+
+def answer_as(conversation: Conversation, findings: dict, count: int | None = None, recorder=None) -> None:
+    """Answer as a patient with `findings` would, `count` questions or to the end, telling `recorder`."""
+    flow = conversation.flow
+    while not conversation.finished and (count is None or count > 0):
+        conversation.answer(typed_answer(conversation.current.question, findings, flow))
+        if recorder is not None:
+            recorder.answered(conversation)
+        if count is not None:
+            count -= 1
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def with_database(url: str, name: str, user: str | None = None) -> str:
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if user is not None:
+        netloc = f"{user}@{netloc.rsplit('@', 1)[-1]}" if "@" in netloc else f"{user}@{netloc}"
+    return urlunsplit(parts._replace(netloc=netloc, path=f"/{name}"))
+
+
+def server_port_url(url: str, user: str, password: str) -> str:
+    """A TCP URL on 127.0.0.1 to the same server, with a user and password (for the wrong-password case)."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    port = query.pop("port", None) or parts.port or 5432
+    return f"postgresql://{user}:{password}@127.0.0.1:{port}/postgres"

@@ -1,0 +1,130 @@
+"""`chatbot records ...` on both backends: what staff see, and one clear line for every mistake."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+
+import pytest
+
+from chatbot.cli import main
+from chatbot.engine import Conversation
+from chatbot.records.recorder import Recorder
+
+from recordtools import answer_as, server_port_url
+
+FEVER = {"known_low_white_count": True, "fever_feeling": True, "temperature": 38.6}
+
+
+@pytest.fixture
+def kept(database, flow):
+    """A database with a finished emergency session and an unfinished one; their ids."""
+    ids = []
+    for findings, count in ((FEVER, None), ({}, 2)):
+        recorder = Recorder(database, place="kiosk:desk")
+        conversation = Conversation(flow)
+        conversation.start()
+        recorder.begin(conversation)
+        answer_as(conversation, findings, count, recorder)
+        ids.append(recorder.session_id)
+    return database, ids
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_list_shows_each_session_and_filters_by_status(kept, capsys):
+    """The desk finds a session by its state; --json is for scripts."""
+    database, (finished, unfinished) = kept
+    status, out, _ = run(capsys, "records", "list", "--database", database)
+    assert status == 0 and finished[:12] in out and unfinished[:12] in out
+    status, out, _ = run(capsys, "records", "list", "--json", "--status", "finished", "--database", database)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert status == 0 and [(row["id"], row["level"]) for row in rows] == [(finished, "emergency")]
+
+
+def test_show_prints_the_nurse_summary_from_the_record(kept, capsys):
+    """The nurse at the desk gets the level, the reasons and every answer, with no screen left to ask."""
+    database, (finished, unfinished) = kept
+    status, out, _ = run(capsys, "records", "show", finished[:8], "--database", database)
+    assert status == 0 and "Result: EMERGENCY" in out and "38.6 °C" in out and finished in out
+    status, out, _ = run(capsys, "records", "show", unfinished, "--database", database)
+    assert status == 0 and "not finished (the person stopped before the end)" in out
+    assert "Questions and answers (2)" in out
+
+
+@pytest.mark.parametrize("form", ["jsonl", "csv"])
+def test_export_writes_every_answer_to_an_owner_only_file(kept, capsys, tmp_path, form):
+    database, (finished, unfinished) = kept
+    target = tmp_path / f"export.{form}"
+    status, _, _ = run(capsys, "records", "export", "--format", form, "-o", str(target), "--database", database)
+    assert status == 0 and stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    text = target.read_text(encoding="utf-8")
+    if form == "jsonl":
+        sessions = {row["id"]: row for row in map(json.loads, text.splitlines())}
+        assert len(sessions[unfinished]["answers"]) == 2 and sessions[finished]["status"] == "finished"
+    else:
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert sum(row["session_id"] == unfinished for row in rows) == 2
+        assert {row["level"] for row in rows if row["session_id"] == finished} == {"emergency"}
+
+
+def test_purge_keeps_sessions_younger_than_the_period(kept, capsys):
+    """The default retention never removes today's sessions."""
+    database, _ = kept
+    status, out, _ = run(capsys, "records", "purge", "--older-than", "30d", "--database", database)
+    assert status == 0 and out.startswith("purged 0 ended sessions")
+
+
+def test_migrate_says_what_it_did(empty_database, capsys):
+    """Whoever deploys sees whether the schema changed."""
+    assert run(capsys, "records", "migrate", "--database", empty_database)[1].endswith("schema version 0 -> 1\n")
+    assert run(capsys, "records", "migrate", "--database", empty_database)[1].endswith("nothing to do\n")
+
+
+BAD = [
+    # why it is refused, the arguments, what the line says
+    ("an id no session has", ["show", "0000"], "no session '0000'"),
+    ("a URL of another kind of database", ["list", "--database", "mysql://u:hunter2@db/x"], "unknown kind"),
+    ("a server that does not answer", ["list", "--database", "postgresql://u:hunter2@127.0.0.1:1/x"],
+     "cannot be reached"),
+    ("a mistyped SQLite path", ["list", "--database", "sqlite:///nonexistent/records.db"], "no records database"),
+    ("a file that is not a saved-writes file", ["import", "pyproject.toml"], "not a saved write"),
+]
+
+
+@pytest.mark.parametrize("why, argv, says", BAD, ids=[case[0] for case in BAD])
+def test_bad_input_is_one_line_and_exit_2(database, capsys, why, argv, says):
+    """Never a traceback, never a password: one line a person can act on, and status 2."""
+    if "--database" not in argv:
+        argv = [*argv, "--database", database]
+    status, out, err = run(capsys, "records", *argv)
+    assert status == 2 and out == "" and len(err.splitlines()) == 1, err
+    assert says in err and "hunter2" not in err and "Traceback" not in err
+
+
+def test_a_wrong_password_is_one_line_without_the_password(postgres_server, capsys):
+    """The test server asks for passwords over TCP; a wrong one is refused in one line, and not echoed."""
+    url = server_port_url(postgres_server.admin, "postgres", "hunter2")
+    status, out, err = run(capsys, "records", "list", "--database", url)
+    assert status == 2 and len(err.splitlines()) == 1
+    assert "password authentication failed" in err and "hunter2" not in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["purge", "--older-than", "soon"],
+    ["purge", "--older-than", "0d"],
+    ["list", "--since", "yesterday"],
+    ["export", "--format", "xml"],
+])
+def test_a_bad_option_is_a_usage_error(capsys, argv):
+    """Periods, dates and formats are checked by the parser, with its usage line and status 2."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["records", *argv])
+    assert exit_.value.code == 2 and "Traceback" not in capsys.readouterr().err
