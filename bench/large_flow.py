@@ -38,6 +38,7 @@ def large_flow(copies: int = 10, source: Path | None = None) -> dict[str, Any]:
     base = yaml.safe_load((source or bundled_flow_path()).read_text(encoding="utf-8"))
     data = {key: value for key, value in base.items()
             if key not in ("findings", "rules", "conditions", "questions", "routes")}
+    data["outcomes"] = {oid: outcome for oid, outcome in base["outcomes"].items() if oid in SHARED_OUTCOMES}
     data["flow"] = f"{base['flow']}-x{copies}"
     data["start"] = f"{base['start']}_1"
     data.update(findings={}, rules={"let": {}, "emergency": {}, "urgent": {}}, conditions={},

@@ -179,13 +179,47 @@ def _labels(question: Question) -> list[list[str]]:
     return cached[1]
 
 
+_NOT_MEASURED_SAID = re.compile(r"\b(?:not?|never|havent|hasnt|didnt|did not|have not) (?:been |yet )?(?:measured?|taken|checked)\b")
+_READINGS = re.compile(r"(?<![\d.,])\d{2,3}(?:[.,]\d+)?")  # two or three digits: what a body temperature has
+
+
 def _temperature(question: Question, typed: str, words: str) -> Answer:
-    not_measured = {_normalise(t) for t in question.not_measured.by_language.values()} if question.not_measured else set()
-    if words in NOT_MEASURED_WORDS or words in not_measured or re.search(r"\bnot? (been )?measured\b", words):
-        return Answer(typed, None, phrases.NOT_MEASURED, {question.finding: None})
+    """A reading, or "not measured"; an answer that says both, or holds two readings, is asked again.
+
+    Principle 8 of the rules: "38.6 this morning, not measured since" is neither a
+    clean "not measured" nor one reading, so it is never read as either.
+    """
+    words = unicodedata.normalize("NFKC", words).casefold()
+    said = _not_measured_phrases(question)
+    readings = list(dict.fromkeys(r.replace(",", ".") for r in _READINGS.findall(words)))
+    if not readings:
+        if words in said or _NOT_MEASURED_SAID.search(words):
+            return Answer(typed, None, phrases.NOT_MEASURED, {question.finding: None})
+        raise Unreadable(phrases.TEMPERATURE_UNREADABLE)
+    if len(readings) > 1 and len({Decimal(r) for r in readings}) > 1:
+        raise Unreadable(phrases.TEMPERATURE_SEVERAL.fill(readings=", ".join(readings)))
+    if _NOT_MEASURED_SAID.search(words) or any(_has_phrase(words, phrase) for phrase in said if len(phrase) > 4):
+        raise Unreadable(phrases.TEMPERATURE_AND_NOT_MEASURED.fill(reading=readings[0]))
     celsius, reading = read_temperature(words)
     shown = f"{celsius:.1f} °C" if reading.endswith("°C") else f"{celsius:.1f} °C ({reading})"
     return Answer(typed, celsius, Text({"en": shown, "es": shown}), {question.finding: celsius})
+
+
+_SAID: dict[int, tuple[Question, frozenset[str]]] = {}
+
+
+def _not_measured_phrases(question: Question) -> frozenset[str]:
+    """The words that mean "not measured": the shared list and the question's own button, normalised."""
+    cached = _SAID.get(id(question))
+    if cached is None or cached[0] is not question:
+        own = {_normalise(t) for t in question.not_measured.by_language.values()} if question.not_measured else set()
+        cached = (question, NOT_MEASURED_WORDS | own)
+        _SAID[id(question)] = cached
+    return cached[1]
+
+
+def _has_phrase(words: str, phrase: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", words) is not None
 
 
 def read_temperature(words: str) -> tuple[float, str]:
@@ -194,7 +228,7 @@ def read_temperature(words: str) -> tuple[float, str]:
     A number without a unit is °C when it is a body temperature in °C, and °F when
     it is one in °F; anything else is a typing error, never a guess.
     """
-    match = _TEMPERATURE.match(words.replace(" ", ""))
+    match = _TEMPERATURE.match(unicodedata.normalize("NFKC", words).casefold().replace(" ", ""))
     if not match:
         raise Unreadable(phrases.TEMPERATURE_UNREADABLE)
     number = Decimal(match["number"].replace(",", "."))

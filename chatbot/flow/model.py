@@ -31,6 +31,7 @@ class Finding(NamedTuple):
     type: FindingType
     means: str = ""
     implies: str | None = None
+    words: Text | None = None  # comma-separated names a person knows it by, per language (principle 7)
 
     def default(self) -> Any:
         """The value of a finding nobody asked about: absent, unknown or not measured."""

@@ -32,6 +32,16 @@ TEMPERATURE_UNREADABLE = Text({
           "or say that you have not measured it.",
     "es": "No pude leer esa temperatura. Escriba un número como 37.5 o 99.5 F, "
           "o diga que no la ha medido."})
+TEMPERATURE_AND_NOT_MEASURED = Text({
+    "en": "Your answer has a temperature ({reading}) and also says it was not measured. "
+          "If you measured it, type just the number. If not, say \"not measured\".",
+    "es": "Su respuesta tiene una temperatura ({reading}) y también dice que no se la midió. "
+          "Si se la midió, escriba solo el número. Si no, diga \"sin medir\"."})
+TEMPERATURE_SEVERAL = Text({
+    "en": "Your answer has more than one temperature ({readings}). Please type just one number. "
+          "If you measured more than once today, type the highest.",
+    "es": "Su respuesta tiene más de una temperatura ({readings}). Escriba solo un número, por favor. "
+          "Si se la midió más de una vez hoy, escriba la más alta."})
 TEMPERATURE_OUT_OF_RANGE = Text({
     "en": "{reading} is not a body temperature I can accept (30 to 45 °C, 86 to 113 °F). "
           "Please check the thermometer and type it again.",

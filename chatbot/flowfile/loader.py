@@ -90,7 +90,8 @@ class FlowLoader:
         self.languages = languages
         findings = {
             name: Finding(name, _enum(FindingType, spec.get("type", FindingType.BOOLEAN)), str(spec.get("means", "")),
-                          spec.get("implies") if isinstance(spec.get("implies"), str) else None)
+                          spec.get("implies") if isinstance(spec.get("implies"), str) else None,
+                          self.text(spec["words"], ("findings", name, "words")) if "words" in spec else None)
             for name, spec in _mapping(data.get("findings")).items()
             if isinstance(name, str) and isinstance(spec, dict)
         }

@@ -45,6 +45,7 @@ FLOW = Record({
         "type": Field(OneOf(FINDING_TYPES), required=True),
         "means": Field(STRING),
         "implies": Field(STRING),
+        "words": Field(TEXT),
     }), min_items=1), required=True),
     "rules": Field(Record({
         "let": Field(MapOf(CONDITION)),

@@ -21,6 +21,11 @@ line of the flow to look at:
   emergency (nothing can raise it). With the level check this proves more than
   the defaults do: on every path without a report the level reached is the
   rules' level for every way the unasked findings could truly be.
+- **hidden sign** (warning): a "no" to a question skips, through `implies`, a
+  finding that an emergency rule names, and the question does not name that sign
+  in every language (principle 7: a person with black stools must not answer
+  "no" to "any unusual bleeding?"). Named means one of the finding's `words`
+  (or, without them, the words of its key) stands in the question's text or help.
 - **never ends** (error): answers that can go round a loop forever;
 - **never reached** (warning): an outcome, question or route that no path
   reaches, and a transition no path takes;
@@ -37,6 +42,7 @@ from __future__ import annotations
 
 import math
 import time
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +56,8 @@ from chatbot.flow.problems import Problem
 from chatbot.proof.terms import holds, variables
 
 SEVERITY = {"under-triage": "error", "never-asked": "error", "never-ends": "error", "not-monotonic": "error",
-            "over-triage": "warning", "never-reached": "warning", "never-taken": "warning"}
+            "over-triage": "warning", "never-reached": "warning", "never-taken": "warning",
+            "hidden-sign": "warning"}
 
 
 @dataclass
@@ -131,6 +138,29 @@ class Analysis:
                 "problems": [issue.as_json(self.flow.file) for issue in self.issues]}
 
 
+def names_sign(flow: Flow, question, sign: str, language: str) -> bool:
+    """Whether the question's text or help, in `language`, holds one of the words of finding `sign`."""
+    finding = flow.findings[sign]
+    if finding.words is not None and language in finding.words.by_language:
+        phrases = finding.words.by_language[language].split(",")
+    else:
+        said = _said(question, language)
+        words = [word for word in sign.split("_") if len(word) > 3]  # without its own words: every word of its key
+        return language == flow.languages[0] and all(word in said for word in words)
+    said = _said(question, language)
+    return any(fold(phrase) and fold(phrase) in said for phrase in phrases)
+
+
+def _said(question, language: str) -> str:
+    return " ".join(fold(text.by_language.get(language, "")) for text in (question.text, question.help) if text)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents and with single spaces, to find a phrase in a text."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return " ".join("".join(c for c in decomposed if unicodedata.category(c) != "Mn").split())
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
@@ -152,7 +182,8 @@ def analyse(flow: Flow) -> Analysis:
     explorer = Explorer(flow)
     graph = explorer.explore()
     judge = Judge(flow, graph, explorer)
-    issues = [*judge.levels(), *judge.unasked(), *judge.endless(), *judge.monotonicity(), *judge.unreached()]
+    issues = [*judge.levels(), *judge.unasked(), *judge.endless(), *judge.monotonicity(), *judge.unreached(),
+              *judge.hidden_signs()]
     issues.sort(key=lambda i: (i.severity != "error", i.at, i.kind))
     return Analysis(flow, issues, graph.paths, len(graph.nodes), time.perf_counter() - started,
                     len(graph.loops) + bool(graph.start_loop))
@@ -167,6 +198,7 @@ class Judge:
         self.reach = graph.reach
         self.rule_terms = explorer.rule_terms
         self.apply = explorer.apply
+        self.implying = explorer.implying
         self.defaults = flow.default_findings()
         self.terminals = list(graph.terminals())
 
@@ -286,6 +318,43 @@ class Judge:
             for finding in variables(term):
                 needed.setdefault(finding, []).append(rule.id)
         return needed
+
+    # -- emergency signs skipped by a question that does not name them (principle 7) -------
+
+    def hidden_signs(self) -> list[Issue]:
+        """A no that skips an emergency sign the question never names: one warning per question and sign."""
+        flow, reach = self.flow, self.reach
+        emergency = {}
+        for rule in flow.rules:
+            if rule.level == "emergency":
+                for name in rule.when.findings():
+                    emergency.setdefault(name, []).append(rule.id)
+        asked_from = {state: {name for s in reach.reachable[state] if s in flow.questions
+                              for name in flow.questions[s].findings()} for state in reach.states}
+        asked_before = {qid: {name for s, reachable in reach.reachable.items() if s != qid and qid in reachable
+                              and s in flow.questions for name in flow.questions[s].findings()}
+                        for qid in flow.questions}
+        groups: dict[tuple[str, str], Issue] = {}
+        for node in self.graph.nodes:
+            question = flow.questions.get(node.state)
+            if question is None:
+                continue
+            for edge in node.edges:
+                if edge.target is None:
+                    continue
+                for name, value in edge.answer.findings:
+                    for sign in self.implying.get(name, ()) if value is False else ():
+                        if (sign not in emergency or sign in question.findings() or sign in asked_before[question.id]
+                                or sign in asked_from[edge.target.state] or (question.id, sign) in groups):
+                            continue
+                        unnamed = [code for code in flow.languages if not names_sign(flow, question, sign, code)]
+                        if unnamed:
+                            message = (f"a no to '{question.id}' skips '{sign}' ({', '.join(emergency[sign])}), "
+                                       f"but the question does not name it in {', '.join(unnamed)}: name the sign "
+                                       f"in its text or help (principle 7), or list its words under the finding")
+                            groups[question.id, sign] = self._issue("hidden-sign", question.at, message,
+                                                                    edge.source.path() + [edge])
+        return list(groups.values())
 
     # -- loops -----------------------------------------------------------------------------
 

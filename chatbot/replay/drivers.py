@@ -16,6 +16,7 @@ from typing import Any, Mapping, Protocol
 
 from chatbot.engine import Conversation, Result
 from chatbot.flow.model import Flow
+from chatbot.summary import phone_line
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Seen:
     reasons: tuple[str, ...] = ()
     findings: Mapping[str, Any] = field(default_factory=dict)
     asked: tuple[str, ...] = ()
+    words: str = ""  # at an outcome, what it tells the person: its title, text and what to say on the phone
 
     @property
     def finished(self) -> bool:
@@ -77,10 +79,18 @@ def seen_of(conversation: Conversation) -> Seen:
     asked = tuple(conversation.asked)
     if isinstance(step, Result):
         return Seen(None, outcome=step.outcome.id, level=step.level,
-                    reasons=tuple(rule.id for rule in step.reasons), findings=findings, asked=asked)
+                    reasons=tuple(rule.id for rule in step.reasons), findings=findings, asked=asked,
+                    words=outcome_words(step, conversation.flow.emergency_number, conversation.language))
     language = conversation.language
     return Seen(step.question.id, step.question.text.get(language),
                 step.error.get(language) if step.error is not None else None, findings=findings, asked=asked)
+
+
+def outcome_words(result: Result, emergency_number: str, language: str) -> str:
+    """What an outcome tells the person, as the screen draws it: title, text, phone line."""
+    outcome = result.outcome
+    parts = [text.fill(emergency_number=emergency_number).get(language) for text in (outcome.title, outcome.text)]
+    return "\n".join([*parts, phone_line(result, language)])
 
 
 class EngineDriver:

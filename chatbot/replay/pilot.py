@@ -127,7 +127,7 @@ class PilotDriver:
         if state.screen == "outcome" and state.outcome_id is not None:
             return Seen(None, outcome=state.outcome_id, level=state.outcome_level,
                         reasons=self._reasons_shown(state.outcome_level, state.language),
-                        findings=findings, asked=asked)
+                        findings=findings, asked=asked, words=self._outcome_shown())
         if state.screen == "conversation" and state.question_id is not None:
             return Seen(state.question_id, self._question_shown(state.question_id, state.language), state.error,
                         findings=findings, asked=asked)
@@ -143,6 +143,10 @@ class PilotDriver:
         shown = _plain(self.app.conversation_screen.query_one("#question"))
         words = self.app.flow.questions[question_id].text.get(language)
         return words if shown.startswith(words) else shown.split("\n", 1)[0]
+
+    def _outcome_shown(self) -> str:
+        """The words an outcome screen draws for the person: title, text, what to say."""
+        return "\n".join(_plain(widget) for widget in self.app.screen.query("#outcome-title, #outcome-text, #say-line"))
 
     def _reasons_shown(self, level: str | None, language: str) -> tuple[str, ...]:
         """The rule ids of the reasons drawn: an urgent screen's list, an emergency screen's phone line.

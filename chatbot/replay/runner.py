@@ -216,6 +216,9 @@ def _at_the_end(expect: Expect, seen: Seen, first_asked: dict) -> Failure | None
         if not check.holds(seen.findings):
             return Failure(check.at, f"{check.name} = {check.shown()}",
                            f"{check.name} is {value_in_words(seen.findings.get(check.name), check.type)}")
+    for words in expect.says:
+        if " ".join(words.casefold().split()) not in " ".join(seen.words.casefold().split()):
+            return fail("says", f'the words "{words}"', f'the screen says: "{" ".join(seen.words.split())}"')
     for question, at in expect.not_asked:
         if question in first_asked:
             number = first_asked[question]

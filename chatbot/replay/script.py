@@ -51,6 +51,7 @@ EXPECT = Record({
     "reasons": Field(IDS),
     "findings": Field(MapOf(AnyValue(allow_empty=True))),
     "not_asked": Field(IDS),
+    "says": Field(IDS),
 }, "what to expect")
 SCRIPT = Record({
     "name": Field(STRING, required=True),
@@ -151,6 +152,7 @@ class Expect:
     reasons: tuple[str, ...] | None = None
     findings: tuple[FindingCheck, ...] = ()
     not_asked: tuple[tuple[str, Where], ...] = ()
+    says: tuple[str, ...] = ()
     where: Mapping[str, Where] = field(default_factory=dict, compare=False, hash=False)
 
     def at_field(self, name: str) -> Where:
@@ -494,8 +496,10 @@ class _ScriptBuilder:
         not_asked = tuple((name, _where(parsed, where_))
                           for name, where_ in self.names(path + ("not_asked",), data.get("not_asked"),
                                                          flow.questions, "question", positions=True))
+        says = data.get("says", ())
+        says = tuple(x for x in ([says] if isinstance(says, str) else says) if isinstance(x, str))
         return Expect(at, level, outcome if outcome in flow.outcomes else None, question, reasons,
-                      self.findings(parsed, path + ("findings",), data.get("findings")), not_asked, where)
+                      self.findings(parsed, path + ("findings",), data.get("findings")), not_asked, says, where)
 
     def names(self, path: tuple, value: Any, known: Iterable[str], what: str, positions: bool = False) -> list:
         """Known names from a name or a list of names; each unknown one reported where it is."""

@@ -257,7 +257,10 @@ class ConversationScreen(Screen):
 
     def action_pick(self, number: int) -> None:
         controls = self.controls
-        if isinstance(controls, ChoiceControls):
+        if isinstance(controls, YesNoControls):  # 1, 2, 3: the keys shown where "y" is not a word
+            if number <= len(YesNoControls.KEYS):
+                self.action_yes_no(YesNoControls.KEYS[number - 1][0])
+        elif isinstance(controls, ChoiceControls):
             controls.pick(number)
             if controls.multiple and number in controls.chosen:
                 controls.focus_answer(str(number))

@@ -85,16 +85,15 @@ class OutcomeScreen(Screen):
 
 
 class EmergencyScreen(OutcomeScreen):
-    """The whole screen red: call now, go to the emergency department, what to say."""
+    """The whole screen red: the flow's words (call now, or go to the emergency department), what to say."""
 
     def body(self) -> ComposeResult:
         number = self.emergency_number
-        yield Static(self.words(words.CALL_NOW, number=number), id="outcome-title")
+        yield Static(self.text(self.result.outcome.title), id="outcome-title")
         if DIGITS.match(number):
             from textual.widgets import Digits
 
             yield Digits(number, id="emergency-digits")
-        yield Static(self.words(words.GO_TO_ED), id="outcome-go")
         yield Static(self.text(self.result.outcome.text), id="outcome-text")
         line = phone_line(self.result, self.language)
         if line:
@@ -104,11 +103,10 @@ class EmergencyScreen(OutcomeScreen):
 
 
 class UrgentScreen(OutcomeScreen):
-    """Amber: see your provider immediately, contact the care team today, and the reasons."""
+    """Amber: the flow's one instruction (call the care team now), and the reasons."""
 
     def body(self) -> ComposeResult:
-        yield Static(self.words(words.SEE_PROVIDER), id="outcome-title")
-        yield Static(self.words(words.CONTACT_TODAY), id="outcome-lead")
+        yield Static(self.text(self.result.outcome.title), id="outcome-title")
         yield Static(self.text(self.result.outcome.text), id="outcome-text")
         reasons = list(dict.fromkeys(rule.reason.get(self.language) for rule in self.result.reasons))
         if reasons:
@@ -118,7 +116,7 @@ class UrgentScreen(OutcomeScreen):
 
 
 class RoutineScreen(OutcomeScreen):
-    """No warning sign: the guidance to browse, each topic ending with the safety net."""
+    """Nothing that needs a call today: the guidance to browse, each topic ending with the safety net."""
 
     def compose(self) -> ComposeResult:
         from chatbot.widgets.guidance import GuidanceBrowser  # Markdown loads only when needed

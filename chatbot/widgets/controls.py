@@ -103,9 +103,14 @@ class Drawn:
 
 
 class YesNoControls(Drawn, Horizontal):
-    """Large Yes / No / Not sure buttons, also answered with the keys y, n and u."""
+    """Large Yes / No / Not sure buttons, also answered with the keys y, n and u, or 1, 2 and 3.
+
+    Each button shows the key that fits its word in the person's language: "Yes  y",
+    but "Sí  1", since no Spanish answer starts with y and "s" is the summary.
+    """
 
     KEYS = (("answer-yes", words.YES, "y"), ("answer-no", words.NO, "n"), ("answer-unsure", words.NOT_SURE, "u"))
+    LETTER_KEYS = ("en",)  # languages whose words start with y, n and u
     labels: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -126,7 +131,7 @@ class YesNoControls(Drawn, Horizontal):
         self._drawn = (self.labels, self.language)
         for index, (button_id, label, key) in enumerate(self.KEYS):
             button = self.query_one(f"#{button_id}", Button)
-            button.label = key_label(label.get(self.language), key)
+            button.label = key_label(label.get(self.language), key if self.language in self.LETTER_KEYS else str(index + 1))
             button.display = index < len(self.labels)
 
     def has(self, button_id: str) -> bool:

@@ -35,16 +35,12 @@ CHOOSE_FIRST = _t("Please choose at least one answer, then send.",
 TEMPERATURE_PLACEHOLDER = _t("For example 37.5 or 99.5 F", "Por ejemplo 37.5 o 99.5 F")
 UNDERSTOOD = _t("I read this as {reading}.", "Lo leo como {reading}.")
 
-CALL_NOW = _t("Call {number} now", "Llame al {number} ahora")
-GO_TO_ED = _t("Or go to the nearest emergency department now.",
-              "O vaya ahora al servicio de urgencias más cercano.")
-SAY_ON_PHONE = _t("On the phone, say:", "Por teléfono, diga:")
-SEE_PROVIDER = _t("See your provider immediately", "Vea a su proveedor de inmediato")
-CONTACT_TODAY = _t("Contact your care team today.", "Comuníquese hoy con su equipo médico.")
+SAY_ON_PHONE = _t("On the phone, and to the staff when you arrive, say:",
+                  "Por teléfono, y al personal cuando llegue, diga:")
 REASONS = _t("What needs care:", "Lo que necesita atención:")
 WHY = _t("Why: what you told me", "Por qué: lo que me dijo")
-WHY_NOTHING = _t("None of your answers showed a warning sign.",
-                 "Ninguna de sus respuestas mostró un signo de alarma.")
+WHY_NOTHING = _t("Nothing you told me needs a call today.",
+                 "Nada de lo que me contó necesita una llamada hoy.")
 
 CONFIRM_RESTART = _t("Start again? All your answers will be cleared.",
                      "¿Empezar de nuevo? Se borrarán todas sus respuestas.")

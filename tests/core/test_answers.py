@@ -92,6 +92,40 @@ def test_temperature_not_measured(typed):
     assert answer.shown.get("en") == "Not measured"
 
 
+@pytest.mark.parametrize("typed, message", [
+    # Principle 8: a reading with "not measured" words is neither; ask again.
+    ("38.6 this morning, not measured since", "Your answer has a temperature (38.6) and also says it was not measured."),
+    ("not measured, 38.6", "Your answer has a temperature (38.6) and also says it was not measured."),
+    ("38,6 sin medir", "Your answer has a temperature (38.6) and also says it was not measured."),
+    ("101 F but I have not measured it since", "Your answer has a temperature (101) and also says it was not measured."),
+    ("38.6 no la he medido", "Your answer has a temperature (38.6) and also says it was not measured."),
+    # ... and two different readings are never one picked out of several.
+    ("37.2 now, 38.6 earlier", "Your answer has more than one temperature (37.2, 38.6)."),
+    ("37.2 / 38.6", "Your answer has more than one temperature (37.2, 38.6)."),
+    ("99 F then 101 F", "Your answer has more than one temperature (99, 101)."),
+    ("38,6 y 37", "Your answer has more than one temperature (38.6, 37)."),
+])
+def test_mixed_temperature_answers_are_asked_again(typed, message):
+    """A person with a low count and 38.6 °C must never end at routine because of extra words."""
+    with pytest.raises(Unreadable) as raised:
+        read_answer(Q["temperature"], typed)
+    assert raised.value.message.get("en").startswith(message)
+    assert raised.value.message.get("es")
+
+
+@pytest.mark.parametrize("typed, celsius", [
+    ("３８．６", 38.6), ("３８，６ ℃", 38.6), ("１０１ ℉", 38.3), ("38.6 ℃", 38.6), ("٣٨٫٦", None),
+    ("not yet measured", None), ("I have not measured it", None), ("No me la he medido", None),
+])
+def test_temperature_spellings_beyond_ascii(typed, celsius):
+    """Full-width digits and the one-character degree signs read like their ASCII spelling."""
+    if celsius is None and any(ch.isdigit() for ch in typed):
+        with pytest.raises(Unreadable):
+            read_answer(Q["temperature"], typed)
+        return
+    assert read_answer(Q["temperature"], typed).value == celsius
+
+
 def test_temperature_shows_what_it_understood():
     assert read_answer(Q["temperature"], "100.4 F").shown.get("en") == "38.0 °C (100.4 °F)"
     assert read_answer(Q["temperature"], "38").shown.get("en") == "38.0 °C"
@@ -151,7 +185,7 @@ def test_ambiguous_words_ask_for_the_number():
 
 @pytest.mark.parametrize("question, typed, chosen", [
     ("bleeding_where", "vomito", (1,)),          # typed without the accent of "Vómito"
-    ("bleeding_where", "Menstruación", (5,)),
+    ("bleeding_where", "Regla", (5,)),
     ("bleeding_where", "MENSTRUACION", (5,)),
 ])
 def test_accents_are_optional(question, typed, chosen):

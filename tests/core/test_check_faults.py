@@ -83,6 +83,13 @@ FAULTS = [
                  id="transition order swapped (temperature)"),
     pytest.param(edit(("questions", "new_or_worse", "next"), "dizzy"),
                  "never-ends", ("questions", "new_or_worse", "next"), False, 2, id="a question sent back"),
+    pytest.param(edit(("questions", "bleeding", "text"), {"en": "In the last day, have you had any unusual bleeding?",
+                                                          "es": "En el último día, ¿ha sangrado de forma anormal?"}),
+                 "hidden-sign", ("questions", "bleeding"), True, 0,
+                 id="a gate question that no longer names the emergency signs it skips"),
+    pytest.param(edit(("findings", "coughing_blood", "words"), {"en": "coughing up blood", "es": "hemoptisis"}),
+                 "hidden-sign", ("questions", "bleeding"), True, 0,
+                 id="a sign named in English only"),
 ]
 
 

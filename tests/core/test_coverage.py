@@ -51,7 +51,7 @@ def test_a_transition_never_taken_is_named_at_its_line_in_the_flow_file():
     assert expected in report
     flow_lines = Path(FLOW.file).read_text(encoding="utf-8").splitlines()
     assert flow_lines[line - 1][col - 1:].startswith(("- if:", "{if:", "if:"))
-    assert f"{FLOW.file}:{FLOW.routes['decide'].next[1].at[0]}:{FLOW.routes['decide'].next[1].at[1]}: " \
+    assert f"{FLOW.file}:{FLOW.routes['decide'].next[-1].at[0]}:{FLOW.routes['decide'].next[-1].at[1]}: " \
            "never taken: decide -> routine (otherwise)" in report
 
 

@@ -51,7 +51,7 @@ def test_mermaid_labels_every_transition_with_its_condition(flow):
     for source, goto, label in every_transition(flow):
         edge = next(line for line in lines if line.startswith(f"  {source} --> {goto}: "))
         assert label.replace("<", "below") in edge
-    assert any(line.endswith(": 1. urgent_signs") for line in lines)
+    assert any(line.endswith(": 2. urgent_signs") for line in lines)
     assert "    measured_fever = temperature ≥ 38.0" in lines  # named conditions are spelled out
 
 

@@ -45,9 +45,9 @@ def test_a_recording_reads_like_the_conversation():
         "    answer: None of these",
         "  - question: white_count  # Has your care team told you that your white blood cell count is low rig…",
         "    answer: not sure",
-        "  - question: feverish  # Do you feel hot, feverish or like you have the flu?",
+        "  - question: feverish  # Right now, do you feel hot, feverish or like you have the flu?",
         "    answer: Yes",
-        "  - question: temperature  # What is your temperature? Type the number from your thermometer.",
+        "  - question: temperature  # If you have a thermometer with you, please take your temperature now. W…",
         "    answer: 100.4 F",
         "expect:",
         "  level: emergency",
@@ -97,7 +97,7 @@ def test_the_language_is_recorded(tmp_path):
     talk = conversation("Ninguno de estos", "no sé", "sí", "38,5", language="es")
     text = script_text(talk, name="En español")
     assert "language: es\n" in text
-    assert "  - question: feverish  # ¿Se siente caliente, con fiebre o como si tuviera gripe?" in text
+    assert "  - question: feverish  # Ahora mismo, ¿se siente caliente, con fiebre o como si tuviera gripe?" in text
     script, run = replayed(text, tmp_path)
     assert script.language == "es" and run.passed and run.final.level == "emergency"
 

@@ -103,3 +103,18 @@ def test_saved_summaries_are_private_and_never_overwritten(tmp_path):
     assert second.name == "symptom-summary-20250304-093015-2.txt"
     assert (first.read_text(), second.read_text()) == ("one\n", "two\n")
     assert stat.S_IMODE(first.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("answers, language, line", [
+    (("None of these", "yes", "no", "35.8", "no", "no", "None of these", "no", "no", "no", "no", "no", "no", "no"),
+     "en", "U16  a low body temperature with a low or unknown white cell count"),
+    (("None of these", "yes", "yes", "37.0", "no", "no", "no", "None of these", "no", "no", "no", "no", "no", "no",
+      "no", "no"), "en", "U3  feeling feverish with a low or unknown white cell count"),
+    (("Ninguno de estos", "sí", "no", "37,6", "sí", "no", "no", "Ninguna de estas", "no", "no", "no", "no", "no",
+      "no", "no"), "es", "U14  un medicamento para la fiebre que puede ocultarla"),
+])
+def test_the_summary_names_the_rules_of_revision_2(answers, language, line):
+    """A nurse reads why: the new rules U3, U14 and U16 appear with their reasons."""
+    talk = conversation(*answers, language=language)
+    assert talk.finished
+    assert line in nurse_summary(talk, when=WHEN)

@@ -44,7 +44,7 @@ def test_patient_ids_unique_and_well_formed():
 def test_more_patients_cover_every_rule_twice():
     """Each rule must decide at least two patients (urgent rules count only when they win)."""
     counts = Counter(rule for p in MORE_PATIENTS for rule in triage(p["findings"])[1])
-    rules = [f"E{i}" for i in range(1, 15)] + [f"U{i}" for i in range(1, 16)]
+    rules = [f"E{i}" for i in range(1, 15)] + [f"U{i}" for i in range(1, 17)]
     assert {r: counts[r] for r in rules if counts[r] < 2} == {}
     assert len(MORE_PATIENTS) >= 80
     assert sum(p["expected"] == "routine" for p in MORE_PATIENTS) >= 20
@@ -112,6 +112,28 @@ def test_rules_named_in_the_spec():
     assert triage({"symptoms_new_or_worse": True})[0] == "routine"
     assert triage({"known_low_white_count": False, "fatigue": True,
                    "symptoms_new_or_worse": True}) == ("urgent", ["U15"])
+
+
+@pytest.mark.parametrize("findings, expected", [
+    # U3: feeling feverish with a low or unknown count, at any temperature.
+    ({"fever_feeling": True, "temperature": 37.0}, ("urgent", ["U3"])),
+    ({"known_low_white_count": False, "fever_feeling": True, "temperature": 37.0}, ("routine", [])),
+    # U14: a fever reducer with a low or unknown count and a feverish feeling or 37.5 °C or more.
+    ({"known_low_white_count": True, "took_fever_reducer": True, "temperature": 37.5}, ("urgent", ["U14"])),
+    ({"known_low_white_count": True, "took_fever_reducer": True, "temperature": "99.5 F"}, ("urgent", ["U14"])),
+    ({"known_low_white_count": True, "took_fever_reducer": True, "temperature": 37.4}, ("routine", [])),
+    ({"known_low_white_count": True, "took_fever_reducer": True}, ("routine", [])),
+    ({"known_low_white_count": True, "took_fever_reducer": True, "fever_feeling": True},
+     ("urgent", ["U3", "U14"])),
+    # U16: below 36.0 °C with a low or unknown count, even with nothing else.
+    ({"temperature": 35.9}, ("urgent", ["U16"])),
+    ({"known_low_white_count": True, "temperature": 36.0}, ("routine", [])),
+    ({"known_low_white_count": False, "temperature": 35.0}, ("routine", [])),
+], ids=["U3-normal-reading", "U3-count-not-low", "U14-37.5", "U14-99.5F", "U14-37.4", "U14-no-reading",
+        "U14-with-U3", "U16-unknown-count", "U16-36.0", "U16-count-not-low"])
+def test_revision_2(findings, expected):
+    """Revision 2 of the rules: U3 at any temperature, U14 from 37.5 °C, new U16."""
+    assert triage(findings) == expected
 
 
 @settings(max_examples=500)

@@ -1,4 +1,4 @@
-"""Independent oracle for the BMF triage rules (shared/clinical/triage-rules.md).
+"""Independent oracle for the BMF triage rules (shared/clinical/triage-rules.md, revision 2).
 
 Written straight from the rule tables, with no knowledge of the dialogue engine,
 so tests can check that the flow's outcome equals what the rules give. Stdlib
@@ -161,7 +161,8 @@ def _rules(f: dict) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
         # bracket only says why; written as in the table.
         ("U1", fever and not low_wbc),
         ("U2", T is not None and 37.8 <= T < 38.0 and low_wbc),
-        ("U3", f["fever_feeling"] and T is None and low_wbc),
+        # Revision 2: feeling feverish with a low count, at any temperature (also none).
+        ("U3", f["fever_feeling"] and low_wbc),
         ("U4", f["chills_shaking"]),
         ("U5", f["infection_signs"]),
         ("U6", f["bleeding_now"] or f["nosebleed_or_gum_bleeding"]),
@@ -172,8 +173,10 @@ def _rules(f: dict) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
         ("U11", f["short_of_breath"] and f["symptoms_new_or_worse"]),
         ("U12", f["fainting_or_dizzy"]),
         ("U13", f["fast_heartbeat"]),
-        ("U14", f["took_fever_reducer"] and f["fever_feeling"] and low_wbc),
+        ("U14", f["took_fever_reducer"] and low_wbc and (f["fever_feeling"] or (T is not None and T >= 37.5))),
         ("U15", f["symptoms_new_or_worse"] and any(f[k] for k in SYMPTOM_FINDINGS)),
+        # Revision 2: a low temperature can be the only sign of sepsis.
+        ("U16", T is not None and T < 36.0 and low_wbc),
     ]
     return emergency, urgent
 

@@ -101,9 +101,9 @@ class SaysNothingOnThePhone(SymptomCheckerApp):
 
 
 @pytest.mark.parametrize("app, script, at, expected, happened", [
-    (ShowsAnotherReason, "A nosebleed is urgent", "bleeding-and-bruises.yaml:11:55",
+    (ShowsAnotherReason, "A nosebleed is urgent", "bleeding-and-bruises.yaml:11:64",
      "the reasons U6", "the reasons are U1"),
-    (HidesReprompts, "A choice that does not exist is asked again", "reprompts.yaml:36:9",
+    (HidesReprompts, "A choice that does not exist is asked again", "reprompts.yaml:48:9",
      '"9" to be refused and danger_signs asked again',
      'it was accepted, and the question danger_signs was asked: "Do you have any of these right now?"'),
     (ShowsUrgentForEmergency, "Chest pain is an emergency", "red-flags.yaml:7:41",

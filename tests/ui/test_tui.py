@@ -79,7 +79,7 @@ def test_each_level_is_reached_by_clicks(level):
 
     state, text = run(scenario)
     assert (state.screen, state.outcome_level) == ("outcome", level)
-    expected = {"emergency": "Call 911 now", "urgent": "See your provider immediately",
+    expected = {"emergency": "Call 911 now", "urgent": "Call your care team now",
                 "routine": "When to get help"}[level]
     assert expected in text
 
@@ -249,7 +249,8 @@ def test_the_emergency_screen_says_what_to_say_on_the_phone_with_the_configured_
 
     text = run(scenario, emergency_number="112", size=(100, 40))
     assert "Call 112 now" in text
-    assert "Or go to the nearest emergency department now." in text
+    assert "Call 112 now, or go to the nearest emergency room." in text
+    assert "On the phone, and to the staff when you arrive, say:" in text
     assert "I have bone marrow failure and chest pain and I am short of breath at rest." in text
     assert "Do you have any of these right now?  →  Chest pain or pressure" in text
 
@@ -264,10 +265,10 @@ def test_the_routine_guidance_can_be_browsed_and_ends_with_the_safety_net():
 
     first, shown, third = run(scenario)
     assert shown == 2
-    assert first.startswith("## This is general guidance")
+    assert first.startswith("## This is general advice")
     assert third.startswith("## Treatments")
     for document in (first, third):
-        assert document.rstrip().endswith("**If anything is new or worse, contact your care team today.**")
+        assert document.rstrip().endswith("**If anything is new or worse, call your care team today.**")
         assert "## When to get help" in document
 
 
@@ -283,7 +284,7 @@ def test_the_summary_lists_every_answer_and_is_saved_to_a_private_file(tmp_path)
 
     screen, shown, saved_to = run(scenario, summary_dir=tmp_path)
     assert screen == "summary"
-    assert "Result: URGENT: See your provider immediately" in shown
+    assert "Result: URGENT: Call your care team now" in shown
     assert "U5  signs of an infection" in shown
     for text in ("Do you have any of these right now? [danger_signs]", "Answer: None of these",
                  "Finding: known_low_white_count = no", "Answer: 36.8 °C", "Finding: temperature = 36.8 °C",
