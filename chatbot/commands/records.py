@@ -72,6 +72,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     export.add_argument("--since", type=moment, metavar="WHEN", help="only sessions started since WHEN")
     export.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE (owner-only, written whole) instead of the standard output")
+    export.add_argument("--fhir", nargs="*", metavar="ID", default=None,
+                        help="FHIR R4 Bundles of these sessions (default: all): one as JSON, several as JSON Lines")
+    export.add_argument("--fhir-url", metavar="URL",
+                        help="with --fhir: send each Bundle to this FHIR server as a transaction")
     purge = actions.add_parser("purge", parents=[common],
                                help=f"delete ended sessions older than a period (default {DEFAULT_RETENTION})")
     purge.add_argument("--older-than", type=duration, default=duration(DEFAULT_RETENTION), metavar="PERIOD",
@@ -180,6 +184,8 @@ def write_private(path: Path, text: str) -> None:
 
 
 def _export(args) -> int:
+    if args.fhir is not None or args.fhir_url:
+        return _export_fhir(args)
     with _reader(args) as reader:
         sessions = list(reader.iter_sessions(args.status, args.since))
     text = export_text(sessions, args.format)
@@ -188,6 +194,29 @@ def _export(args) -> int:
         print(f"{len(sessions)} sessions written to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _export_fhir(args) -> int:
+    """`--fhir`: handed to chatbot.fhir with typed options; a refused export or send is one line."""
+    from chatbot.fhir.check import FhirError
+    from chatbot.fhir.export import SessionExport, export_sessions
+    from chatbot.fhir.send import SendError
+
+    options = SessionExport(args.database, tuple(args.fhir or ()), Path(args.output) if args.output else None,
+                            args.fhir_url, args.global_flow, _staff())
+    try:
+        done = export_sessions(options, say=lambda line: print(line, file=sys.stderr))
+    except SendError as error:
+        print(f"chatbot records export: {redact(str(error))}", file=sys.stderr)
+        return 1
+    except FhirError as error:
+        print(f"chatbot records export: {error}", file=sys.stderr)
+        return 2
+    if done.text is not None:
+        sys.stdout.write(done.text)
+    elif args.output:
+        print(f"{done.count} FHIR Bundles written to {args.output}", file=sys.stderr)
     return 0
 
 

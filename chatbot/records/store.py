@@ -21,7 +21,10 @@ from chatbot.records.url import DatabaseURL, RecordsError, parse_database_url
 
 STATUSES = ("unfinished", "finished", "abandoned")
 EVENT_KINDS = ("created", "answered", "went_back", "restarted", "finished", "wiped", "closed",
-               "reopened", "reviewed", "amended", "purged")
+               "reopened", "reviewed", "amended", "purged", "sent")
+# "sent": a session's FHIR Bundle was accepted by a record system (chatbot.fhir); detail: the server's
+# URL (no password), its HTTP status and each entry's status and location. Kinds are not constrained
+# by the schema, so adding one needs no migration.
 WRITES = ("start_session", "record_answer", "withdraw_answers", "record_event", "end_session")
 SCHEMA_VERSION = 1  # the highest migration this code knows; tests hold it to migrations/
 

@@ -1,0 +1,41 @@
+"""`chatbot export questionnaire [FLOW] [-o FILE]`: the flow as a FHIR R4 Questionnaire.
+
+Writes a FHIR `collection` Bundle: the Questionnaire, the CodeSystem of the flow's
+findings its choices are coded in, and the product's triage CodeSystems. A flow or an
+export that fails is one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+NAME = "export"
+HELP = "export the flow for record systems: questionnaire (FHIR R4)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    what = parser.add_subparsers(dest="what", metavar="WHAT", required=True)
+    questionnaire = what.add_parser("questionnaire", help="the flow as a FHIR R4 Questionnaire with its CodeSystems")
+    questionnaire.add_argument("flow", nargs="?", metavar="FLOW", help="the flow file (default: the bundled flow)")
+    questionnaire.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the standard output")
+
+
+def run(args: argparse.Namespace) -> int:
+    from chatbot.fhir.check import FhirError
+    from chatbot.fhir.files import json_text, write_private
+    from chatbot.fhir.questionnaire import questionnaire_bundle
+    from chatbot.flowfile.loader import load_flow
+
+    flow = load_flow(args.flow or args.global_flow)
+    try:
+        text = json_text(questionnaire_bundle(flow))
+        if args.output:
+            write_private(args.output, text)
+            print(f"{args.output}: FHIR Questionnaire of {flow.file} ({len(flow.questions)} items)", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+    except (FhirError, OSError) as error:
+        print(f"chatbot export questionnaire: {error}", file=sys.stderr)
+        return 2
+    return 0
