@@ -17,7 +17,7 @@ from typing import Callable
 from chatbot.fhir.bundle import bundle_for
 from chatbot.fhir.check import FhirError
 from chatbot.fhir.files import json_text, write_private
-from chatbot.fhir.send import TIMEOUT, Accepted, post_bundle
+from chatbot.fhir.send import TIMEOUT, Accepted, check_url, post_bundle
 from chatbot.records.store import Event, SessionReader, StoredSession, now
 
 
@@ -62,6 +62,8 @@ def export_sessions(options: SessionExport, say: Callable[[str], None] = lambda 
     from chatbot.flowfile.loader import load_flow
     from chatbot.records.backends import open_reader
 
+    if options.url is not None:
+        check_url(options.url)
     flow = load_flow(options.flow)
     with open_reader(options.database) as reader:
         sessions = _sessions(reader, options.ids)

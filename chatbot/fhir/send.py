@@ -58,11 +58,17 @@ def _outcome(body: bytes) -> str:
         return body[:200].decode("utf-8", "replace").strip()
 
 
+def check_url(url: str) -> None:
+    """Nothing for an http:// or https:// URL with a host; else `FhirError` (bad input, before anything is done)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FhirError(f"{safe_url(url)!r} is not a FHIR server's http:// or https:// base URL")
+
+
 def post_bundle(bundle: dict[str, Any], url: str, timeout: float = TIMEOUT) -> Accepted:
     """POST the transaction `bundle` to the FHIR server at `url`; `Accepted`, or `SendError` saying why not."""
+    check_url(url)
     shown = safe_url(url)
-    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
-        raise SendError(f"{shown!r} is not a FHIR server's http:// or https:// base URL")
     request = urllib.request.Request(url.rstrip("/") or url, method="POST",
                                      data=json.dumps(bundle, ensure_ascii=False).encode("utf-8"),
                                      headers={"Content-Type": f"{FHIR_JSON}; charset=utf-8", "Accept": FHIR_JSON})
