@@ -63,13 +63,14 @@ def provenance(session: StoredSession, event: dict[str, Any], number: int, targe
     """Who reviewed or amended the session, when, and what changed."""
     detail = event.get("detail") or {}
     at = instant(event["at"])
+    version = f" (record version {detail['version']})" if detail.get("version") is not None else ""
     resource: dict[str, Any] = {"resourceType": "Provenance", "id": f"{session.id}-provenance-{number}",
                                 "target": [{"reference": target} for target in targets],
                                 "occurredDateTime": at, "recorded": at}
     if event["kind"] == "amended":
         resource["reason"] = [{"text": detail["reason"]}] if detail.get("reason") else []
         resource["activity"] = {"coding": [{"system": codes.DATA_OPERATION, "code": "UPDATE", "display": "revise"}],
-                                "text": "Amended by a nurse"}
+                                "text": "Amended by a nurse" + version}
         role = {"system": codes.PROVENANCE_PARTICIPANT, "code": "author", "display": "Author"}
         what = (f"{detail.get('question_id')}: {_shown(detail.get('old'))} -> {_shown(detail.get('new'))}; "
                 f"level {detail.get('old_level')} -> {detail.get('new_level')}, "
@@ -78,11 +79,9 @@ def provenance(session: StoredSession, event: dict[str, Any], number: int, targe
         if not resource["reason"]:
             del resource["reason"]
     else:
-        resource["activity"] = {"text": "Reviewed by a nurse"}
+        resource["activity"] = {"text": "Reviewed by a nurse" + version}
         role = {"system": codes.PROVENANCE_PARTICIPANT, "code": "verifier", "display": "Verifier"}
     resource["agent"] = [{"type": {"coding": [role]}, "who": {"display": event.get("actor") or "staff"}}]
-    if detail.get("version") is not None:
-        resource["policy"] = [f"{codes.BASE}/flow-version/{detail['version']}"]
     return resource
 
 

@@ -1,6 +1,15 @@
-"""Fixtures for the FHIR tests: the bundled flow, and a new SQLite store per test."""
+"""Fixtures for the FHIR tests: the bundled flow, and a new store per test.
+
+`database` is a new SQLite file; `any_database` is that and, in a second run, a new
+database on the PostgreSQL server of CHATBOT_TEST_POSTGRES (`.ci/postgres` starts one;
+without it the PostgreSQL run skips, and fails under CI=true), dropped afterwards.
+"""
 
 from __future__ import annotations
+
+import os
+import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -18,3 +27,27 @@ def database(tmp_path) -> str:
     url = f"sqlite://{tmp_path / 'records.sqlite3'}"
     migrate(url)
     return url
+
+
+@pytest.fixture(params=("sqlite", "postgresql"))
+def any_database(request, tmp_path):
+    if request.param == "sqlite":
+        yield request.getfixturevalue("database")
+        return
+    admin = os.environ.get("CHATBOT_TEST_POSTGRES")
+    if not admin:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true and no PostgreSQL server: set CHATBOT_TEST_POSTGRES (source .ci/postgres)")
+        pytest.skip("no PostgreSQL server: set CHATBOT_TEST_POSTGRES (source .ci/postgres starts one)")
+    import psycopg
+
+    name = f"chatbot_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    url = urlunsplit(urlsplit(admin)._replace(path=f"/{name}"))
+    try:
+        migrate(url)
+        yield url
+    finally:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

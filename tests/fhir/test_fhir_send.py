@@ -94,8 +94,9 @@ def sent_events(database, session_id):
         return [event for event in reader.get_session(session_id).events if event["kind"] == "sent"]
 
 
-def test_an_accepted_bundle_is_marked_sent(flow, database, tmp_path, fhir_server, capsys):
-    """The server gets a transaction of PUTs; its answer is reported and a `sent` event recorded."""
+def test_an_accepted_bundle_is_marked_sent(flow, any_database, tmp_path, fhir_server, capsys):
+    """The server gets a transaction of PUTs; its answer is reported and a `sent` event recorded (both backends)."""
+    database = any_database
     server = fhir_server("accept")
     session_id = record(database, flow, ANSWERS["urgent"], tmp=tmp_path)
     status = main(["records", "export", "--database", database, "--fhir", session_id, "--fhir-url", server.url])
