@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Callable, NamedTuple
 
 from chatbot.flow.kinds import QuestionKind
 from chatbot.flow import phrases
@@ -190,36 +190,43 @@ def _temperature(question: Question, typed: str, words: str) -> Answer:
     clean "not measured" nor one reading, so it is never read as either.
     """
     words = unicodedata.normalize("NFKC", words).casefold()
-    said = _not_measured_phrases(question)
+    said = _not_measured(question)
     readings = list(dict.fromkeys(r.replace(",", ".") for r in _READINGS.findall(words)))
     if not readings:
-        if words in said or _NOT_MEASURED_SAID.search(words):
+        if words in said.phrases or _NOT_MEASURED_SAID.search(words):
             return Answer(typed, None, phrases.NOT_MEASURED, {question.finding: None})
         raise Unreadable(phrases.TEMPERATURE_UNREADABLE)
     if len(readings) > 1 and len({Decimal(r) for r in readings}) > 1:
         raise Unreadable(phrases.TEMPERATURE_SEVERAL.fill(readings=", ".join(readings)))
-    if _NOT_MEASURED_SAID.search(words) or any(_has_phrase(words, phrase) for phrase in said if len(phrase) > 4):
+    if _NOT_MEASURED_SAID.search(words) or said.search(words):
         raise Unreadable(phrases.TEMPERATURE_AND_NOT_MEASURED.fill(reading=readings[0]))
     celsius, reading = read_temperature(words)
     shown = f"{celsius:.1f} °C" if reading.endswith("°C") else f"{celsius:.1f} °C ({reading})"
     return Answer(typed, celsius, Text({"en": shown, "es": shown}), {question.finding: celsius})
 
 
-_SAID: dict[int, tuple[Question, frozenset[str]]] = {}
+class _NotMeasured(NamedTuple):
+    phrases: frozenset[str]  # the whole answer is one of these: "not measured"
+    search: Callable[[str], Any]  # finds one inside an answer that also holds a reading
 
 
-def _not_measured_phrases(question: Question) -> frozenset[str]:
-    """The words that mean "not measured": the shared list and the question's own button, normalised."""
+_SAID: dict[int, tuple[Question, _NotMeasured]] = {}
+
+
+def _not_measured(question: Question) -> _NotMeasured:
+    """The words that mean "not measured": the shared list and the question's own button, normalised.
+
+    Inside a longer answer only phrases of five letters or more count ("no" may be "no fever").
+    """
     cached = _SAID.get(id(question))
     if cached is None or cached[0] is not question:
         own = {_normalise(t) for t in question.not_measured.by_language.values()} if question.not_measured else set()
-        cached = (question, NOT_MEASURED_WORDS | own)
+        phrases_ = NOT_MEASURED_WORDS | own
+        inside = sorted((p for p in phrases_ if len(p) > 4), key=len, reverse=True)
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, inside)) + r")(?!\w)")
+        cached = (question, _NotMeasured(frozenset(phrases_), pattern.search))
         _SAID[id(question)] = cached
     return cached[1]
-
-
-def _has_phrase(words: str, phrase: str) -> bool:
-    return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", words) is not None
 
 
 def read_temperature(words: str) -> tuple[float, str]:
