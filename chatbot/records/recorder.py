@@ -171,10 +171,28 @@ class Recorder:
                 self._writer = None
             return saved
 
+    def open(self) -> bool:
+        """Open the database now (a UI calls this from a worker after its first frame), so that the
+        first answer does not wait for it; False when it cannot be, with `problem` saying why."""
+        with self._lock:
+            if self._writer is not None:
+                return True
+            try:
+                self._writer = self._open_writer(self.url)
+            except RecordsError as error:
+                self._failed(error)
+                return False
+            return self._flush(force=True)
+
     def retry(self) -> bool:
         """Write what is waiting now (a UI may call this from a timer); True when nothing waits."""
         with self._lock:
             return self._flush(force=True)
+
+    @property
+    def retry_every(self) -> float:
+        """Seconds between attempts while the database is away."""
+        return self._retry_every
 
     @property
     def unwritten(self) -> int:

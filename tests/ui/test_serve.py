@@ -45,6 +45,7 @@ def fetch(url: str) -> tuple[int, bytes]:
 def server(tmp_path_factory):
     port = free_port()
     env = {**os.environ, "CHATBOT_LOG_DIR": str(tmp_path_factory.mktemp("log")),
+           "CHATBOT_DATA_DIR": str(tmp_path_factory.mktemp("data")),
            "CHATBOT_CONFIG_DIR": str(tmp_path_factory.mktemp("config"))}
     process = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port),
                                 "--idle-timeout", "60"], env=env, stdout=subprocess.DEVNULL,
@@ -140,8 +141,22 @@ def test_the_kiosk_command_runs_this_python_in_kiosk_mode(tmp_path):
                                                "--idle-warning", "25"])
     words = shlex.split(kiosk_command(args, args.flow))
     assert words[:3] == [sys.executable, "-m", "chatbot"]
-    assert words[3:] == ["--flow", str(flow.resolve()), "--language", "es", "--kiosk", "--idle-timeout", "120",
-                         "--idle-warning", "25", "--theme", "high-contrast"]
+    assert words[3:] == ["--flow", str(flow.resolve()), "--language", "es", "--kiosk", "--served",
+                         "--idle-timeout", "120", "--idle-warning", "25", "--theme", "high-contrast"]
+
+
+@pytest.mark.parametrize("argv, passed", [
+    (["serve", "--database", "sqlite:///tmp/x.db"], ["--database", "sqlite:///tmp/x.db"]),
+    (["--database", "sqlite:///tmp/y.db", "serve"], ["--database", "sqlite:///tmp/y.db"]),
+    (["--no-record", "serve"], ["--no-record"]),
+    (["serve"], []),
+])
+def test_every_tab_records_where_serve_was_told(argv, passed):
+    """`--database` (before or after `serve`) and `--no-record` reach every tab; CHATBOT_DATABASE reaches
+    it through the environment, which textual-serve hands on."""
+    args = build_parser(["serve"]).parse_args(argv)
+    words = shlex.split(kiosk_command(args, None))
+    assert words[3:words.index("--kiosk")] == passed and "--served" in words
 
 
 def test_the_page_template_ships_inside_the_package():
