@@ -336,12 +336,12 @@ class SymptomCheckerApp(App[None]):
         self.records_problem_changed(problem)
         if problem is not None:
             if before is None:
-                self.notify(words.RECORDS_AWAY.get(self.language), severity="warning", timeout=12, markup=False)
+                self.notify(words.RECORDS_AWAY.get(self.language), timeout=8, markup=False)
             if self._records_retry is None:
                 self._records_retry = self.set_interval(self.recorder.retry_every, self._retry_records,
                                                         name="records: retry")
         else:
-            self.notify(words.RECORDS_BACK.get(self.language), timeout=6, markup=False)
+            self.notify(words.RECORDS_BACK.get(self.language), timeout=4, markup=False)
             if self._records_retry is not None:
                 self._records_retry.stop()
                 self._records_retry = None
