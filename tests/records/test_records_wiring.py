@@ -202,3 +202,30 @@ def test_replay_and_simulate_keep_each_conversation_as_a_session(argv, place, da
     if place == "simulate":
         assert len(stored) == sum(1 for line in printed.splitlines() if line.rstrip().endswith("ok"))
         assert {session.status for session in stored} == {"finished"}
+
+
+def test_answers_kept_while_the_database_was_away_are_written_when_it_is_back(tmp_path, flow):
+    """SQLite's folder is a file at first (cannot be written); once it is gone, the retry the app's
+    timer makes writes every answer, and the person is told, calmly, once each way."""
+    blocker = tmp_path / "records"
+    blocker.write_text("")
+    url = f"sqlite://{blocker / 'records.sqlite3'}"
+    recorder = Recorder(url, unsaved_dir=tmp_path / "unsaved")
+
+    async def scenario(app, pilot):
+        for typed in TO_URGENT:
+            await give(app, pilot, typed)
+        waiting = recorder.unwritten
+        blocker.unlink()
+        app._retry_records()  # what the timer calls every `retry_every` seconds
+        await app.workers.wait_for_complete()
+        await settled(app)
+        return waiting
+
+    app = Told(flow)
+    waiting = run(app, recorder, scenario)
+    assert waiting > 0 and recorder.unwritten == 0 and recorder.problem is None and app.records_problem is None
+    assert app.told == [words.RECORDS_AWAY.get("en"), words.RECORDS_BACK.get("en")]
+    [session] = sessions(url)
+    assert kept(session) == TO_URGENT
+    assert recorder.close() is None
