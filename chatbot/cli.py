@@ -72,23 +72,50 @@ def open_ui(options: UIOptions, kiosk: KioskOptions | None = None) -> int:
         started()
 
 
-def open_recorder(options: UIOptions, kiosk: bool) -> Recorder | None | bool:
+def open_recorder(options: UIOptions, kiosk: bool) -> RecorderLater | None | bool:
     """The recorder of the session records for the UI (None with `--no-record`); False, after
-    saying why in one line, when the database URL is wrong. The database itself is opened later,
-    after the first frame (`SymptomCheckerApp`)."""
+    saying why in one line, when the database URL given is wrong. It is made when first used,
+    after the first frame, and opens the database from a worker (`SymptomCheckerApp.begin_recording`)."""
     if not options.record_sessions:
         return None
-    from chatbot.records.recorder import Recorder
-    from chatbot.records.url import RecordsError
+    import os
+
+    from chatbot.records.url import DATABASE_ENV, RecordsError, parse_database_url
 
     try:
-        return Recorder(options.database, place=options.place or default_place("kiosk" if kiosk else "terminal"))
+        if options.database or os.environ.get(DATABASE_ENV):
+            parse_database_url(options.database)  # a wrong URL stops here; the default cannot be wrong
     except RecordsError as error:
         print(f"chatbot: {error}", file=sys.stderr)
         return False
+    return RecorderLater(options.database, options.place or default_place("kiosk" if kiosk else "terminal"))
 
 
-def close_recorder(recorder: Recorder) -> None:
+class RecorderLater:
+    """A `Recorder`, made when first used: its imports (and the data folder's) are not on the way to
+    the first frame of plain `chatbot`. Everything else is the recorder's own."""
+
+    def __init__(self, database: str | None, place: str) -> None:
+        self.database = database
+        self.place = place
+        self._recorder: Recorder | None = None
+
+    @property
+    def made(self) -> Recorder:
+        if self._recorder is None:
+            from chatbot.records.recorder import Recorder
+
+            self._recorder = Recorder(self.database, place=self.place)
+        return self._recorder
+
+    def __getattr__(self, name: str):
+        return getattr(self.made, name)
+
+    def close(self):
+        return self._recorder.close() if self._recorder is not None else None
+
+
+def close_recorder(recorder: RecorderLater) -> None:
     """End the open session; say where answers the database did not take were saved, if any."""
     saved = recorder.close()
     if saved is not None:

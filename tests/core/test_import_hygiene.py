@@ -38,7 +38,7 @@ def test_headless_commands_do_not_import_textual():
 
 # What the way to the first frame may not import: the parser, the YAML reader, the checker, the
 # headless commands, and modules only a later screen or another mode needs.
-NOT_BEFORE_THE_FIRST_FRAME = ("argparse", "yaml", "hashlib", "sqlite3", "psycopg", "chatbot.records.sqlite", "chatbot.commands.arguments", "chatbot.flowfile.loader",
+NOT_BEFORE_THE_FIRST_FRAME = ("argparse", "yaml", "hashlib", "sqlite3", "psycopg", "chatbot.records.recorder", "chatbot.commands.arguments", "chatbot.flowfile.loader",
                               "chatbot.proof.analysis", "chatbot.commands.check", "chatbot.kiosk.rules", "chatbot.kiosk.app")
 
 
