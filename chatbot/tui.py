@@ -308,22 +308,32 @@ class SymptomCheckerApp(App[None]):
     _records_retry = None
 
     def begin_recording(self) -> None:
-        """A new session in the records for the conversation on screen, and the database opened in a
-        worker thread, so that the first answer does not wait for it."""
+        """A new session in the records for the conversation on screen (unless an answer came first
+        and began it), and the database opened in a worker thread, so that the first answer does not
+        wait for it."""
         if self.recorder is None:
             return
-        self._keep(lambda recorder: recorder.begin(self.conversation))
+        self._keep(lambda recorder: None)
         self.run_worker(self._open_records, thread=True, name="records: open", exit_on_error=False)
 
     def _open_records(self) -> None:
         self.recorder.open()
         self.call_from_thread(self._records_checked)
 
-    def _keep(self, write: Callable[[Recorder], object]) -> None:
-        """Tell the recorder (which commits before it returns), then show any change in its problem."""
-        if self.recorder is not None:
-            write(self.recorder)
-            self._records_checked()
+    _recording = False
+    """This app's conversation has begun a session in the records (a recorder may serve many apps:
+    `replay --tui` and the kiosk's supervisor make one after another)."""
+
+    def _keep(self, write: Callable[[Recorder], object], *, begin: bool = True) -> None:
+        """Tell the recorder (which commits before it returns), then show any change in its problem.
+        The session begins first if it has not (`begin`)."""
+        if self.recorder is None:
+            return
+        if begin and not self._recording:
+            self._recording = True
+            self.recorder.begin(self.conversation)
+        write(self.recorder)
+        self._records_checked()
 
     def _records_checked(self) -> None:
         """Show a calm notice when the records cannot be written, and again when they can; retry meanwhile."""

@@ -320,7 +320,8 @@ class KioskApp(SymptomCheckerApp):
             self.staff.reset()
 
     async def _replace_everything(self) -> None:
-        self._keep(lambda recorder: recorder.wiped())  # the screen forgets the person; the record does not
+        self._keep(lambda recorder: recorder.wiped(), begin=False)  # the screen forgets; the record does not
+        self._recording = False  # the next person begins a session of their own
         self.session = kiosk_log.new_session_id()
         self.conversation = Conversation(self.flow, self.default_language)
         self.conversation.start()

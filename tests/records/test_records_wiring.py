@@ -242,3 +242,19 @@ def test_answers_kept_while_the_database_was_away_are_written_when_it_is_back(tm
     [session] = sessions(url)
     assert kept(session) == TO_URGENT
     assert recorder.close() is None
+
+
+def test_replay_through_the_ui_keeps_the_same_sessions_as_on_the_engine(tmp_path, capsys):
+    """One recorder serves an app per script: each script's answers land in its own session, whichever
+    way it is replayed (back and restart included)."""
+    script = str(ROOT / "tests/conversations/going-back.yaml")
+
+    def kept_by(*options: str):
+        url = f"sqlite://{tmp_path / '-'.join(['records', *options])}.sqlite3"
+        assert main(["replay", script, "--database", url, *options]) == 0
+        return sorted((session.status, session.level, tuple(answer["question_id"] for answer in session.answers
+                                                            if answer["withdrawn_at"] is None))
+                      for session in sessions(url))  # what was typed differs: words in one, keys in the other
+
+    engine = kept_by()
+    assert engine == kept_by("--tui") and {status for status, _, _ in engine} == {"finished", "abandoned"}
