@@ -257,7 +257,7 @@ class KioskApp(SymptomCheckerApp):
 
     def look_at_idle_clock(self) -> None:
         """Ask, wipe, or close the staff dialog, as the idle clock says (every `kiosk.tick` seconds)."""
-        if self.wiping:
+        if self.wiping or not self.screen_stack:  # no screens: the app is shutting down
             return
         now = self.clock()
         idle = now - self.last_input

@@ -141,7 +141,7 @@ def test_the_kiosk_idle_wipe_keeps_the_session_as_abandoned_and_logs_only_its_id
     assert (session.place, session.status, len(session.answers)) == ("kiosk:waiting-room", "abandoned", 2)
     assert "wiped" in [event["kind"] for event in session.events]
     log = (tmp_path / "log" / "kiosk.log").read_text().splitlines()
-    assert f"recording as {session.id}" in log[-1]
+    assert f"recording as {session.id}" in log[-1], "\n".join(log)
     assert all(re.fullmatch(r"\S+ session=[0-9a-f]+ (kiosk started|recording as [0-9a-f]{32})", line) for line in log)
 
 
