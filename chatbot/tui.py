@@ -7,6 +7,11 @@ Kiosk mode is the same app made unescapable and self-clearing: `KioskApp(flow,
 kiosk=KioskOptions(...))` in `chatbot.kiosk.app` (`chatbot --kiosk`), with its
 own screens `welcome`, `still-there` and `staff-pin`, and #done on the outcome screens.
 
+Set `recorder` (a `chatbot.records.recorder.Recorder`, writer only) and every answer, step
+back and restart is committed to the session records before the next step is drawn; the
+session begins after the first frame, the database opens in a worker, and while it cannot be
+written a calm notice says so once and a timer retries (`records_problem`).
+
 Drive it like a person (keys, clicks: `answer_keys(typed)` gives the keys for an
 answer) or through its methods: `answer(typed)`, `go_back()`, `start_over()` (no
 confirmation), `request_restart()`, `show_summary()`, `save_summary()`,
