@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 from chatbot.collector import pause_for_start_up, started
 from chatbot.flow.problems import FlowError
-from chatbot.options import UIOptions
+from chatbot.options import UIOptions, default_place
 
 if TYPE_CHECKING:
     from chatbot.kiosk.rules import KioskOptions
+    from chatbot.records.recorder import Recorder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,19 +48,76 @@ def open_ui(options: UIOptions, kiosk: KioskOptions | None = None) -> int:
     """The conversation in the terminal (a kiosk when `kiosk` is given), its start unslowed by the
     garbage collector (`chatbot.collector`)."""
     pause_for_start_up()
+    recorder = None
     try:
         from chatbot.flowfile.cache import load_flow_cached
 
         flow = load_flow_cached(options.flow)
+        recorder = open_recorder(options, kiosk is not None)
+        if recorder is False:
+            return 2
         # Textual writes frames from a thread: let it take the GIL from a busy main thread within
         # 1 ms instead of 5, so that a frame reaches the terminal as soon as it is drawn.
         sys.setswitchinterval(0.001)
         if kiosk is not None:
             from chatbot.kiosk.supervisor import run_kiosk
 
-            return run_kiosk(flow, options, kiosk)
+            return run_kiosk(flow, options, kiosk, recorder)
         from chatbot.tui import run_app  # Textual only loads when a screen is drawn
 
-        return run_app(flow, options)
+        return run_app(flow, options, recorder)
     finally:
+        if recorder:
+            close_recorder(recorder)
         started()
+
+
+def open_recorder(options: UIOptions, kiosk: bool) -> RecorderLater | None | bool:
+    """The recorder of the session records for the UI (None with `--no-record`); False, after
+    saying why in one line, when the database URL given is wrong. It is made when first used,
+    after the first frame, and opens the database from a worker (`SymptomCheckerApp.begin_recording`)."""
+    if not options.record_sessions:
+        return None
+    import os
+
+    from chatbot.records.url import DATABASE_ENV, RecordsError, parse_database_url
+
+    try:
+        if options.database or os.environ.get(DATABASE_ENV):
+            parse_database_url(options.database)  # a wrong URL stops here; the default cannot be wrong
+    except RecordsError as error:
+        print(f"chatbot: {error}", file=sys.stderr)
+        return False
+    return RecorderLater(options.database, options.place or default_place("kiosk" if kiosk else "terminal"))
+
+
+class RecorderLater:
+    """A `Recorder`, made when first used: its imports (and the data folder's) are not on the way to
+    the first frame of plain `chatbot`. Everything else is the recorder's own."""
+
+    def __init__(self, database: str | None, place: str) -> None:
+        self.database = database
+        self.place = place
+        self._recorder: Recorder | None = None
+
+    @property
+    def made(self) -> Recorder:
+        if self._recorder is None:
+            from chatbot.records.recorder import Recorder
+
+            self._recorder = Recorder(self.database, place=self.place)
+        return self._recorder
+
+    def __getattr__(self, name: str):
+        return getattr(self.made, name)
+
+    def close(self):
+        return self._recorder.close() if self._recorder is not None else None
+
+
+def close_recorder(recorder: RecorderLater) -> None:
+    """End the open session; say where answers the database did not take were saved, if any."""
+    saved = recorder.close()
+    if saved is not None:
+        print(f"chatbot: the session records could not be written ({recorder.problem}); the answers are "
+              f"saved in {saved}: `chatbot records import {saved}` writes them", file=sys.stderr)

@@ -27,3 +27,16 @@ class UIOptions:
     """Keep the session as a replay script in this file."""
     theme: str | None = None
     """default or high-contrast (the kiosk's own default is high-contrast)."""
+    database: str | None = None
+    """The session records' database URL (`CHATBOT_DATABASE`, then SQLite in the data folder, by default)."""
+    record_sessions: bool = True
+    """Keep every answer in the session records (`--no-record` turns it off). Not `record`: that is the script."""
+    place: str | None = None
+    """Where the records say a session was held: terminal:<host> (the default), kiosk:<id>, serve:<host>."""
+
+
+def default_place(kind: str) -> str:
+    """terminal:<host>, kiosk:<host>, serve:<host>: where the records say a session was held."""
+    import socket  # asyncio (so Textual) imports it anyway
+
+    return f"{kind}:{socket.gethostname() or 'unknown'}"

@@ -7,6 +7,11 @@ Kiosk mode is the same app made unescapable and self-clearing: `KioskApp(flow,
 kiosk=KioskOptions(...))` in `chatbot.kiosk.app` (`chatbot --kiosk`), with its
 own screens `welcome`, `still-there` and `staff-pin`, and #done on the outcome screens.
 
+Set `recorder` (a `chatbot.records.recorder.Recorder`, writer only) and every answer, step
+back and restart is committed to the session records before the next step is drawn; the
+session begins after the first frame, the database opens in a worker, and while it cannot be
+written a calm notice says so once and a timer retries (`records_problem`).
+
 Drive it like a person (keys, clicks: `answer_keys(typed)` gives the keys for an
 answer) or through its methods: `answer(typed)`, `go_back()`, `start_over()` (no
 confirmation), `request_restart()`, `show_summary()`, `save_summary()`,
@@ -34,6 +39,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from textual.app import App
 from textual.reactive import Reactive
@@ -49,6 +55,9 @@ from chatbot.options import UIOptions
 from chatbot.summary import nurse_summary, save_summary
 from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH, Answered
 from chatbot.screens.conversation import ConversationScreen
+
+if TYPE_CHECKING:
+    from chatbot.records.recorder import Recorder
 
 CALM = Theme(
     name="calm",
@@ -138,11 +147,16 @@ class SymptomCheckerApp(App[None]):
         self.conversation = Conversation(flow, language)
         self.summary_dir = Path(summary_dir) if summary_dir is not None else Path.cwd()
         self.conversation_screen = ConversationScreen(flow, self.conversation.language, id="conversation")
-        self.conversation_screen.when_ready = lambda: self._draw(self.conversation.start())
+        self.conversation_screen.when_ready = self._first_question
         for known in THEMES.values():
             self.register_theme(known)
         if theme != CALM.name:
             self.theme = theme  # before the first style sheet is built, so it costs nothing
+
+    def _first_question(self) -> None:
+        self._draw(self.conversation.start())
+        if self.recorder is not None:  # after the first frame: hashlib and the database are not on its way
+            self.call_after_refresh(self.begin_recording)
 
     def on_mount(self) -> None:
         if not self.is_headless:  # a terminal run (tests run many apps in one process: nothing to set aside)
@@ -165,7 +179,9 @@ class SymptomCheckerApp(App[None]):
         """Answer the current question with `typed`, as if typed or clicked."""
         if self.conversation.finished:
             return self.conversation.current
-        step = self._draw(self.conversation.answer(printable(typed, None)))
+        step = self.conversation.answer(printable(typed, None))
+        self._keep(lambda recorder: recorder.answered(self.conversation))  # committed before it is drawn
+        self._draw(step)
         if self.record_to is not None and isinstance(step, Result):
             self.keep_recording()  # `--record FILE`: kept at each outcome, and again on exit
         return step
@@ -201,7 +217,9 @@ class SymptomCheckerApp(App[None]):
     def go_back(self) -> Step:
         """Undo the last answer and ask that question again, the old answer ready to change."""
         previous = self.conversation.transcript[-1] if self.conversation.can_go_back else None
-        return self._draw(self.conversation.back(), previous)
+        step = self.conversation.back()
+        self._keep(lambda recorder: recorder.went_back(self.conversation))
+        return self._draw(step, previous)
 
     def start_over(self) -> Step:
         """Forget every answer and ask the first question again, without asking first.
@@ -209,7 +227,9 @@ class SymptomCheckerApp(App[None]):
         Nothing of the last person stays on screen: ticks and typed text go too.
         """
         self.conversation_screen.forget()
-        return self._draw(self.conversation.restart())
+        step = self.conversation.restart()
+        self._keep(lambda recorder: recorder.restarted(self.conversation))  # the old one kept, as abandoned
+        return self._draw(step)
 
     def request_restart(self) -> None:
         """Ask the person to confirm, then start again."""
@@ -283,6 +303,76 @@ class SymptomCheckerApp(App[None]):
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Never: nothing shown here may open a browser on this machine."""
 
+    # -- the session records (chatbot.records) --------------------------------------------------
+
+    recorder: Recorder | None = None
+    """Keeps every answer in the session records as it is given (None with `--no-record`). It only
+    ever writes: nothing here can read a session back."""
+    records_problem: str | None = None
+    """The recorder's last problem, as noticed here (the notice is shown once per problem)."""
+    _records_retry = None
+
+    def begin_recording(self) -> None:
+        """A new session in the records for the conversation on screen (unless an answer came first
+        and began it), and the database opened in a worker thread, so that the first answer does not
+        wait for it."""
+        if self.recorder is None:
+            return
+        self._keep(lambda recorder: None)
+        self.run_worker(self._open_records, thread=True, name="records: open", exit_on_error=False)
+
+    def _open_records(self) -> None:
+        self.recorder.open()
+        self.call_from_thread(self._records_checked)
+
+    _recording = False
+    """This app's conversation has begun a session in the records (a recorder may serve many apps:
+    `replay --tui` and the kiosk's supervisor make one after another)."""
+
+    def _keep(self, write: Callable[[Recorder], object], *, begin: bool = True) -> None:
+        """Tell the recorder (which commits before it returns), then show any change in its problem.
+        The session begins first if it has not (`begin`)."""
+        if self.recorder is None:
+            return
+        if begin and not self._recording:
+            self._recording = True
+            self.recorder.begin(self.conversation)
+        write(self.recorder)
+        self._records_checked()
+
+    def _records_checked(self) -> None:
+        """Show a calm notice when the records cannot be written, and again when they can; retry meanwhile."""
+        from chatbot.widgets import words
+
+        problem = self.recorder.problem if self.recorder is not None else None
+        if problem == self.records_problem:
+            return
+        before, self.records_problem = self.records_problem, problem
+        self.records_problem_changed(problem)
+        if problem is not None:
+            if before is None:
+                self.notify(words.RECORDS_AWAY.get(self.language), timeout=8, markup=False)
+            if self._records_retry is None:
+                self._records_retry = self.set_interval(self.recorder.retry_every, self._retry_records,
+                                                        name="records: retry")
+        else:
+            self.notify(words.RECORDS_BACK.get(self.language), timeout=4, markup=False)
+            if self._records_retry is not None:
+                self._records_retry.stop()
+                self._records_retry = None
+
+    def records_problem_changed(self, problem: str | None) -> None:
+        """The log's line: the problem (one line, no password, no answer), or that it is over."""
+        self.log.warning(f"records: {problem}" if problem else "records: written again; nothing was lost")
+
+    def _retry_records(self) -> None:
+        if self.recorder is not None and self.recorder.problem is not None:
+            self.run_worker(self._retry_in_thread, thread=True, name="records: retry", exit_on_error=False)
+
+    def _retry_in_thread(self) -> None:
+        self.recorder.retry()
+        self.call_from_thread(self._records_checked)
+
     # -- recording the session as a replay script (docs/replay.md) -------------------------------
 
     script_saved_to: Path | None = None
@@ -342,12 +432,14 @@ class SymptomCheckerApp(App[None]):
         return step
 
 
-def run_app(flow: Flow, options: UIOptions | None = None) -> int:
-    """`chatbot` with no command: the conversation on `flow`; the exit status."""
+def run_app(flow: Flow, options: UIOptions | None = None, recorder: Recorder | None = None) -> int:
+    """`chatbot` with no command: the conversation on `flow`, kept by `recorder` (closed by the
+    caller); the exit status."""
     options = options or UIOptions()
     app = SymptomCheckerApp(flow, emergency_number=options.emergency_number, language=options.language,
                             summary_dir=options.summary_dir, theme=options.theme or "default")
     app.record_to = options.record
+    app.recorder = recorder
     app.run()
     if app.recording_problem:
         print(app.recording_problem, file=sys.stderr)

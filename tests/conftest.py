@@ -70,7 +70,10 @@ class ScriptItem(pytest.Item):
 
 @pytest.fixture(autouse=True)
 def kiosk_folders(tmp_path, monkeypatch):
-    """Every test keeps the kiosk log and the staff PIN in a scratch folder, never the user's own."""
+    """Every test keeps the kiosk log, the staff PIN and the session records in a scratch folder, never
+    the user's own."""
     monkeypatch.setenv("CHATBOT_LOG_DIR", str(tmp_path / "log"))
+    monkeypatch.setenv("CHATBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CHATBOT_DATABASE", raising=False)
     monkeypatch.setenv("CHATBOT_CONFIG_DIR", str(tmp_path / "config"))
     return tmp_path

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 from typing import Iterable
 
 from chatbot import __version__
 from chatbot.commands import COMMANDS, load
 from chatbot.kiosk.rules import DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_WARNING, WCAG_LEAST_WARNING, KioskOptions
-from chatbot.options import UIOptions
+from chatbot.options import UIOptions, default_place
 
 THEMES = ("default", "high-contrast")
 
@@ -42,7 +43,11 @@ def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentPars
     parser.add_argument("--record", default=None, metavar="FILE",
                         help="keep the session as a replay script in FILE (docs/replay.md), written when an "
                              "outcome is reached and again on exit; the w key saves it there too")
+    add_database_argument(parser, dest="global_database")
+    parser.add_argument("--no-record", dest="record_sessions", action="store_false",
+                        help="keep nothing of this conversation in the session records")
     add_kiosk_arguments(parser)
+    parser.add_argument("--served", action="store_true", help=argparse.SUPPRESS)  # a `chatbot serve` tab
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         if commands is not None and name not in commands:
@@ -95,9 +100,57 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def ui_options(args: argparse.Namespace) -> UIOptions:
     """The UI's settings from the parsed command line."""
     flow = getattr(args, "global_flow", None)
+    if args.served:
+        place = default_place("serve")
+    elif args.kiosk:
+        place = f"kiosk:{args.kiosk_id}" if args.kiosk_id else default_place("kiosk")
+    else:
+        place = default_place("terminal")
     return UIOptions(flow=Path(flow) if flow else None, emergency_number=args.emergency_number,
                      language=args.language, summary_dir=Path(args.summary_dir) if args.summary_dir else None,
-                     record=Path(args.record) if args.record else None, theme=args.theme)
+                     record=Path(args.record) if args.record else None, theme=args.theme,
+                     database=args.global_database, record_sessions=args.record_sessions, place=place)
+
+
+def add_database_argument(parser: argparse.ArgumentParser, *, dest: str = "database") -> None:
+    """`--database URL`: the session records' database, for the UI and the commands that record."""
+    from chatbot.records.url import DATABASE_ENV
+
+    parser.add_argument("--database", dest=dest, default=None, metavar="URL",
+                        help=f"keep the session records in this database: sqlite:///PATH or "
+                             f"postgresql://USER@HOST:PORT/DB (default: ${DATABASE_ENV}, else SQLite in "
+                             f"the data folder)")
+
+
+def database_given(args: argparse.Namespace) -> str | None:
+    """The `--database` given after the command, else before it."""
+    return getattr(args, "database", None) or getattr(args, "global_database", None)
+
+
+def recorder_for(args: argparse.Namespace, place: str):
+    """A `Recorder` for a command given `--database URL` (replay, simulate), else None;
+    a wrong URL ends the command with one line (exit status 2)."""
+    url = database_given(args)
+    if url is None:
+        return None
+    from chatbot.records.recorder import Recorder
+    from chatbot.records.url import RecordsError
+
+    try:
+        return Recorder(url, place=place)
+    except RecordsError as error:
+        print(f"chatbot {args.command}: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def finish_recording(recorder, command: str) -> int:
+    """Close a command's recorder: 0, or 1 after saying where the answers not written were saved."""
+    saved = recorder.close()
+    if saved is None:
+        return 0
+    print(f"chatbot {command}: the session records could not be written ({recorder.problem}); the answers "
+          f"are saved in {saved}: `chatbot records import {saved}` writes them", file=sys.stderr)
+    return 1
 
 
 def kiosk_options(args: argparse.Namespace) -> KioskOptions:
@@ -127,6 +180,8 @@ def add_kiosk_arguments(parser: argparse.ArgumentParser, *, switch: bool = True)
                            help="run unattended in a waiting room: nothing quits or suspends it, each person "
                                 "is wiped when done or gone; staff leave by pressing F12 three times within "
                                 "2 seconds, then typing the PIN set with `chatbot set-staff-pin`")
+        group.add_argument("--kiosk-id", default=None, metavar="ID",
+                           help="this kiosk's name in the session records, kiosk:ID (default: the host name)")
     group.add_argument("--idle-timeout", type=seconds, default=None, metavar="SECONDS",
                        help=f"ask 'Are you still there?' after this long with no key, click or tap "
                             f"(default: {DEFAULT_IDLE_TIMEOUT:g})")
@@ -142,8 +197,8 @@ def add_kiosk_arguments(parser: argparse.ArgumentParser, *, switch: bool = True)
 def kiosk_refused(args: argparse.Namespace) -> str | None:
     """Why the kiosk options given cannot be used here, or None."""
     if getattr(args, "command", None) is None and not getattr(args, "kiosk", False):
-        given = [name for name, value in (("--idle-timeout", args.idle_timeout), ("--idle-warning", args.idle_warning))
-                 if value is not None]
+        given = [name for name, value in (("--idle-timeout", args.idle_timeout), ("--idle-warning", args.idle_warning),
+                                          ("--kiosk-id", getattr(args, "kiosk_id", None))) if value is not None]
         if given:
             return f"{' and '.join(given)} {'apply' if len(given) > 1 else 'applies'} only with --kiosk"
     return None

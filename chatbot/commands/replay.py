@@ -10,6 +10,7 @@ import argparse
 import sys
 import time
 
+from chatbot.commands.arguments import add_database_argument, finish_recording, recorder_for
 from chatbot.replay.coverage import coverage_of
 from chatbot.replay.junit import write_junit
 from chatbot.flow.problems import FlowError
@@ -30,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tui", action="store_true",
                         help="replay through the Textual UI, headless: the keys a person would press, and the "
                              "checks made on what the screen shows")
+    add_database_argument(parser)  # each script a session in the records: for demos and load tests
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,13 +45,11 @@ def run(args: argparse.Namespace) -> int:
     if not scripts:
         print(f"no scripts in {', '.join(args.paths)} (openings alone are not scripts)", file=sys.stderr)
         return 2
-    if args.tui:
-        from chatbot.replay.pilot import replay_through_ui
-        from chatbot.tui import SymptomCheckerApp  # Textual loads only here, for --tui
-
-        runs = replay_through_ui(scripts, SymptomCheckerApp)
-    else:
-        runs = [run_script(script, EngineDriver(script.flow, script.language)) for script in scripts]
+    recorder = recorder_for(args, "replay")
+    try:
+        runs = replay_all(scripts, args.tui, recorder)
+    finally:
+        unsaved = finish_recording(recorder, "replay") if recorder is not None else 0
     for run in runs:
         where = f"{run.script.file}:{run.script.at.line}"
         if run.passed:
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{len(runs)} script{'s' if len(runs) != 1 else ''}: "
           + (f"{failed} failed, {len(runs) - failed} passed" if failed else "all passed") + f" in {seconds:.2f} s"
           + (", through the Textual UI" if args.tui else ""))
-    status = 1 if failed else 0
+    status = 1 if failed or unsaved else 0
     coverage = coverage_of(runs) if args.coverage or args.fail_under is not None else []
     for each in coverage:
         print("\n".join(each.report()))
@@ -73,3 +73,18 @@ def run(args: argparse.Namespace) -> int:
     if args.junit:
         write_junit(args.junit, runs, coverage=coverage, seconds=seconds)
     return status
+
+
+def replay_all(scripts, tui: bool, recorder) -> list:
+    """Every script's run, on the engine or through the UI (`tui`), each a session for `recorder` if given."""
+    if tui:
+        from chatbot.replay.pilot import replay_through_ui
+        from chatbot.tui import SymptomCheckerApp  # Textual loads only here, for --tui
+
+        def make_app(flow, **options):
+            app = SymptomCheckerApp(flow, **options)
+            app.recorder = recorder
+            return app
+
+        return replay_through_ui(scripts, make_app)
+    return [run_script(script, EngineDriver(script.flow, script.language, recorder)) for script in scripts]

@@ -17,7 +17,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from chatbot.commands.arguments import add_kiosk_arguments, kiosk_options
+from chatbot.commands.arguments import add_database_argument, add_kiosk_arguments, database_given, kiosk_options
 
 NAME = "serve"
 HELP = "serve the kiosk to web browsers (each tab a fresh session; works with no internet)"
@@ -32,6 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--font-size", type=int, default=20, metavar="PIXELS",
                         help="the text size in the browser (default: 20; ?fontsize=N in the address overrides it)")
     add_kiosk_arguments(parser, switch=False)
+    add_database_argument(parser)  # every tab records there (CHATBOT_DATABASE reaches each tab too)
 
 
 def kiosk_command(args: argparse.Namespace, flow_file: str | None) -> str:
@@ -44,7 +45,12 @@ def kiosk_command(args: argparse.Namespace, flow_file: str | None) -> str:
         words += ["--emergency-number", args.emergency_number]
     if getattr(args, "language", None):
         words += ["--language", args.language]
-    words += ["--kiosk", "--idle-timeout", f"{options.idle_timeout:g}", "--idle-warning",
+    database = database_given(args)
+    if database:
+        words += ["--database", database]
+    if not getattr(args, "record_sessions", True):
+        words += ["--no-record"]
+    words += ["--kiosk", "--served", "--idle-timeout", f"{options.idle_timeout:g}", "--idle-warning",
               f"{options.idle_warning:g}", "--theme", args.theme or "high-contrast"]
     return shlex.join(words)
 
@@ -75,6 +81,14 @@ def run(args: argparse.Namespace) -> int:
 
     flow_file = args.flow or getattr(args, "global_flow", None)
     load_flow(flow_file)  # a broken flow is reported here, once, not in every browser tab
+    if getattr(args, "record_sessions", True):
+        from chatbot.records.url import RecordsError, parse_database_url
+
+        try:
+            parse_database_url(database_given(args))  # a wrong URL is reported here, once
+        except RecordsError as error:
+            print(f"chatbot serve: {error}", file=sys.stderr)
+            return 2
     if not 0 < args.port < 65536:
         print(f"--port {args.port}: choose a port from 1 to 65535", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from chatbot.commands.arguments import add_database_argument, finish_recording, recorder_for
 from chatbot.flowfile.loader import load_flow
 from chatbot.replay.patients import read_patients, simulate
 
@@ -16,14 +17,26 @@ HELP = "run simulated patients through the flow and compare with their expected 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("patients", metavar="PATIENTS.yaml", help="a file of simulated patients")
     parser.add_argument("--json", action="store_true", help="one JSON object per patient and line")
+    add_database_argument(parser)  # each patient a session in the records: for demos and load tests
 
 
 def run(args: argparse.Namespace) -> int:
     flow = load_flow(args.flow or args.global_flow)
     patients = read_patients(args.patients, flow)
+    recorder = recorder_for(args, "simulate")
+    status = 2
+    try:
+        status = _simulate_all(args, flow, patients, recorder)
+    finally:
+        if recorder is not None:
+            status = max(status, finish_recording(recorder, "simulate"))
+    return status
+
+
+def _simulate_all(args: argparse.Namespace, flow, patients, recorder) -> int:
     disagreements = []
     for patient in patients:
-        result = simulate(flow, patient)
+        result = simulate(flow, patient, recorder)
         if args.json:
             print(json.dumps({"id": patient.id, "level": result.level, "outcome": result.outcome,
                               "asked": result.asked}))

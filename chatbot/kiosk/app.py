@@ -189,6 +189,18 @@ class KioskApp(SymptomCheckerApp):
             self._draw(self.conversation.current)
         else:  # a very quick tap: ask as soon as the screen below is ready
             self.conversation_screen.when_ready = lambda: self._draw(self.conversation.current)
+        self.begin_recording()
+
+    def begin_recording(self) -> None:
+        """A new session in the records for this person; the kiosk log names its id (never an answer)."""
+        super().begin_recording()
+        if self.recorder is not None and self.recorder.session_id is not None:
+            kiosk_log.write(self.session, f"recording as {self.recorder.session_id}")
+
+    def records_problem_changed(self, problem: str | None) -> None:
+        super().records_problem_changed(problem)
+        kiosk_log.write(self.session, f"records: {problem}; answers kept until they can be written"
+                        if problem else "records: written again; nothing was lost")
 
     def set_language(self, language: str) -> None:
         if self.conversation_screen.is_mounted:
@@ -245,7 +257,7 @@ class KioskApp(SymptomCheckerApp):
 
     def look_at_idle_clock(self) -> None:
         """Ask, wipe, or close the staff dialog, as the idle clock says (every `kiosk.tick` seconds)."""
-        if self.wiping:
+        if self.wiping or not self.screen_stack:  # no screens: the app is shutting down
             return
         now = self.clock()
         idle = now - self.last_input
@@ -308,6 +320,8 @@ class KioskApp(SymptomCheckerApp):
             self.staff.reset()
 
     async def _replace_everything(self) -> None:
+        self._keep(lambda recorder: recorder.wiped(), begin=False)  # the screen forgets; the record does not
+        self._recording = False  # the next person begins a session of their own
         self.session = kiosk_log.new_session_id()
         self.conversation = Conversation(self.flow, self.default_language)
         self.conversation.start()

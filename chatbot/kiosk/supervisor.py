@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from chatbot.flow.model import Flow
 from chatbot.kiosk import log as kiosk_log
@@ -19,6 +19,9 @@ from chatbot.kiosk.app import KioskApp
 from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, KioskOptions
 from chatbot.kiosk.signals import ignore_stop_signals, restore_signals
 from chatbot.options import UIOptions
+
+if TYPE_CHECKING:
+    from chatbot.records.recorder import Recorder
 
 
 def supervise(make_app: Callable[[CrashWindow], KioskApp], crashes: CrashWindow, *,
@@ -49,12 +52,15 @@ def supervise(make_app: Callable[[CrashWindow], KioskApp], crashes: CrashWindow,
         restore_signals(previous)
 
 
-def run_kiosk(flow: Flow, options: UIOptions, kiosk: KioskOptions) -> int:
-    """`chatbot --kiosk`: the kiosk on `flow`, with the options given on the command line."""
+def run_kiosk(flow: Flow, options: UIOptions, kiosk: KioskOptions, recorder: Recorder | None = None) -> int:
+    """`chatbot --kiosk`: the kiosk on `flow`, with the options given on the command line, each person
+    kept by `recorder` (a writer only: a kiosk reads nothing back; closed by the caller)."""
     crashes = CrashWindow(kiosk.max_crashes, kiosk.crash_window)
 
     def make_app(crashes: CrashWindow) -> KioskApp:
-        return KioskApp(flow, kiosk=kiosk, crashes=crashes, emergency_number=options.emergency_number,
-                        language=options.language, theme=options.theme or "high-contrast")
+        app = KioskApp(flow, kiosk=kiosk, crashes=crashes, emergency_number=options.emergency_number,
+                       language=options.language, theme=options.theme or "high-contrast")
+        app.recorder = recorder
+        return app
 
     return supervise(make_app, crashes)

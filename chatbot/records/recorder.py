@@ -171,10 +171,31 @@ class Recorder:
                 self._writer = None
             return saved
 
-    def retry(self) -> bool:
-        """Write what is waiting now (a UI may call this from a timer); True when nothing waits."""
+    def open(self) -> bool:
+        """Open the database now (a UI calls this from a worker after its first frame, so that the
+        first answer does not wait for it) and write what is waiting; False, with `problem` saying
+        why, when it cannot be."""
         with self._lock:
-            return self._flush(force=True)
+            if self._writer is None:
+                try:
+                    self._writer = self._open_writer(self.url)
+                except RecordsError as error:
+                    self._failed(error)
+                    return False
+            if not self._flush(force=True):
+                return False
+            self._recovered()
+            return True
+
+    def retry(self) -> bool:
+        """Try the database again now and write what is waiting (a UI calls this from a timer while
+        `problem` is set); True when it took everything."""
+        return self.open()
+
+    @property
+    def retry_every(self) -> float:
+        """Seconds between attempts while the database is away."""
+        return self._retry_every
 
     @property
     def unwritten(self) -> int:
@@ -246,11 +267,14 @@ class Recorder:
         except RecordsError as error:
             self._failed(error)
             return False
+        self._recovered()
+        return True
+
+    def _recovered(self) -> None:
         if self.problem is not None:
             log.warning("records: the database %s takes writes again; nothing was lost", self.url)
             self.problem = None
         self._failed_at = None
-        return True
 
     def _failed(self, error: RecordsError) -> None:
         if str(error) != self.problem:

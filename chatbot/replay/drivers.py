@@ -12,11 +12,14 @@ coroutines; `run_script_async` drives them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, Mapping, Protocol
 
 from chatbot.engine import Conversation, Result
 from chatbot.flow.model import Flow
 from chatbot.summary import phone_line
+
+if TYPE_CHECKING:
+    from chatbot.records.recorder import Recorder
 
 
 @dataclass(frozen=True)
@@ -98,21 +101,31 @@ class EngineDriver:
 
     name = "engine"
 
-    def __init__(self, flow: Flow, language: str | None = None):
+    def __init__(self, flow: Flow, language: str | None = None, recorder: Recorder | None = None):
         self.conversation = Conversation(flow, language)
+        self.recorder = recorder
+        """Keeps the conversation in the session records (`chatbot replay --database URL`), or None."""
 
     def start(self) -> Seen:
         self.conversation.start()
+        if self.recorder is not None:
+            self.recorder.begin(self.conversation)
         return seen_of(self.conversation)
 
     def answer(self, typed: str) -> Seen:
         self.conversation.answer(typed)
+        if self.recorder is not None:
+            self.recorder.answered(self.conversation)
         return seen_of(self.conversation)
 
     def back(self) -> Seen:
         self.conversation.back()
+        if self.recorder is not None:
+            self.recorder.went_back(self.conversation)
         return seen_of(self.conversation)
 
     def restart(self) -> Seen:
         self.conversation.restart()
+        if self.recorder is not None:
+            self.recorder.restarted(self.conversation)
         return seen_of(self.conversation)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chatbot.flow.kinds import FindingType, QuestionKind
 from chatbot.engine import Conversation, Result
@@ -16,6 +16,9 @@ from chatbot.flow.model import LEVELS, Flow, Question
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
 from chatbot.flowfile.shape import STRING, AnyValue, Field, ListOf, MapOf, OneOf, Record
 from chatbot.flowfile.source import read_yaml
+
+if TYPE_CHECKING:
+    from chatbot.records.recorder import Recorder
 
 PATIENTS_FILE = Record({
     "patients": Field(ListOf(Record({
@@ -108,15 +111,19 @@ def typed_answer(question: Question, findings: dict[str, Any], flow: Flow) -> st
     return nones[0] if nones else "1"
 
 
-def simulate(flow: Flow, patient: Patient) -> Simulation:
-    """Run one patient through the flow to its outcome."""
+def simulate(flow: Flow, patient: Patient, recorder: Recorder | None = None) -> Simulation:
+    """Run one patient through the flow to its outcome, kept as a session by `recorder` if given."""
     conversation = Conversation(flow)
     step = conversation.start()
+    if recorder is not None:
+        recorder.begin(conversation)
     for _ in range(MAX_STEPS):
         if isinstance(step, Result):
             return Simulation(patient, step.level, step.outcome.id, conversation.asked)
         typed = typed_answer(step.question, patient.findings, flow)
         step = conversation.answer(typed)
+        if recorder is not None:
+            recorder.answered(conversation)
         if not isinstance(step, Result) and step.error is not None:
             raise FlowError([Problem(patient.file, *patient.at,
                                      f"patient '{patient.id}': the answer '{typed}' to '{step.question.id}' "

@@ -54,6 +54,9 @@ NOT_SAVED = _t("Could not save the summary: {reason}", "No se pudo guardar el re
 RECORD = _t("Save script", "Guardar guion")
 SCRIPT_SAVED = _t("Saved this conversation as a test script: {path}",
                   "Conversación guardada como guion de prueba: {path}")
+RECORDS_AWAY = _t("Please carry on. Your answers are kept here and saved to the clinic's records later.",
+                  "Siga, por favor. Sus respuestas se guardan aquí y luego en el registro de la clínica.")
+RECORDS_BACK = _t("Your answers are being saved again.", "Sus respuestas se guardan de nuevo.")
 SCRIPT_NOT_SAVED = _t("Could not save the test script: {reason}", "No se pudo guardar el guion de prueba: {reason}")
 
 # -- kiosk mode ---------------------------------------------------------------------------

@@ -38,14 +38,16 @@ def test_headless_commands_do_not_import_textual():
 
 # What the way to the first frame may not import: the parser, the YAML reader, the checker, the
 # headless commands, and modules only a later screen or another mode needs.
-NOT_BEFORE_THE_FIRST_FRAME = ("argparse", "yaml", "hashlib", "chatbot.commands.arguments", "chatbot.flowfile.loader",
+NOT_BEFORE_THE_FIRST_FRAME = ("argparse", "yaml", "hashlib", "sqlite3", "psycopg", "chatbot.records.recorder", "chatbot.commands.arguments", "chatbot.flowfile.loader",
                               "chatbot.proof.analysis", "chatbot.commands.check", "chatbot.kiosk.rules", "chatbot.kiosk.app")
 
 
 def test_the_way_to_the_first_frame_imports_only_what_it_draws(tmp_path):
-    """Plain `chatbot` imports the UI and a cached flow, nothing it only needs later (issue 3, start-up)."""
-    code = ("import sys\nimport chatbot.cli, chatbot.tui, chatbot.flowfile.cache\n"
+    """Plain `chatbot` imports the UI and a cached flow, nothing it only needs later (issue 3, start-up);
+    its recorder opens the database after the first frame (issue 12)."""
+    code = ("import sys\nimport chatbot.cli, chatbot.tui, chatbot.flowfile.cache, chatbot.options\n"
             "chatbot.flowfile.cache.load_flow_cached()\n"
+            "assert chatbot.cli.open_recorder(chatbot.options.UIOptions(), False)\n"
             f"print([name for name in {NOT_BEFORE_THE_FIRST_FRAME!r} if name in sys.modules])")
     environment = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment)

@@ -42,9 +42,16 @@ def fetch(url: str) -> tuple[int, bytes]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def serve_data(tmp_path_factory) -> Path:
+    """The data folder of the server's tabs: their session records are there."""
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, serve_data):
     port = free_port()
     env = {**os.environ, "CHATBOT_LOG_DIR": str(tmp_path_factory.mktemp("log")),
+           "CHATBOT_DATA_DIR": str(serve_data),
            "CHATBOT_CONFIG_DIR": str(tmp_path_factory.mktemp("config"))}
     process = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port),
                                 "--idle-timeout", "60"], env=env, stdout=subprocess.DEVNULL,
@@ -94,8 +101,10 @@ def test_it_listens_on_this_computer_only(server):
     assert listening == {f"0100007F:{port:04X}"}
 
 
-async def _session(url: str, keys: str = "", until: bytes = b"Start", most: float = 15.0) -> bytes:
-    """A browser tab: what its terminal received until `until` showed up (after sending `keys`)."""
+async def _session(url: str, keys: str = "", until: bytes = b"Start", most: float = 15.0, then: str = "",
+                   then_until: bytes = b"") -> bytes:
+    """A browser tab: what its terminal received until `until` showed up (after sending `keys`), and
+    then, if given, until `then_until` showed up after sending `then`."""
     import aiohttp
 
     seen = b""
@@ -117,7 +126,10 @@ async def _session(url: str, keys: str = "", until: bytes = b"Start", most: floa
                     await socket_.send_json(["stdin", keys])
                     sent, seen = True, b""
                 if until in seen and (sent or not keys):
-                    return seen
+                    if not then:
+                        return seen
+                    await socket_.send_json(["stdin", then])
+                    until, then, seen = then_until, "", b""
     raise AssertionError(f"the session never showed {until!r}")
 
 
@@ -134,14 +146,45 @@ def test_each_browser_tab_is_a_fresh_kiosk_session(server):
     assert b"Start" in other and b"Danger signs" not in other
 
 
+def test_a_tab_records_its_answers_as_served_from_this_host(server, serve_data):
+    """Each tab is a kiosk that records: its answer is in the records before the next question is drawn."""
+    from chatbot.records.backends import open_reader
+
+    _, _, base = server
+    asyncio.run(_session(base, keys="\r", until=b"Danger signs"))  # a tab that starts, and answers nothing
+    seen = asyncio.run(_session(base, keys="\r", until=b"Danger signs", then="7\r", then_until=b"white"))
+    reader = open_reader(f"sqlite://{serve_data / 'records.sqlite3'}")
+    try:
+        stored = [reader.get_session(each.id) for each in reader.list_sessions()]
+    finally:
+        reader.close()
+    assert b"white" in seen
+    assert [(session.place, [answer["question_id"] for answer in session.answers]) for session in stored] == [
+        (f"serve:{socket.gethostname()}", ["danger_signs"])]
+
+
 def test_the_kiosk_command_runs_this_python_in_kiosk_mode(tmp_path):
     flow = tmp_path / "my flow.yaml"
     args = build_parser(["serve"]).parse_args(["--language", "es", "serve", "--flow", str(flow),
                                                "--idle-warning", "25"])
     words = shlex.split(kiosk_command(args, args.flow))
     assert words[:3] == [sys.executable, "-m", "chatbot"]
-    assert words[3:] == ["--flow", str(flow.resolve()), "--language", "es", "--kiosk", "--idle-timeout", "120",
-                         "--idle-warning", "25", "--theme", "high-contrast"]
+    assert words[3:] == ["--flow", str(flow.resolve()), "--language", "es", "--kiosk", "--served",
+                         "--idle-timeout", "120", "--idle-warning", "25", "--theme", "high-contrast"]
+
+
+@pytest.mark.parametrize("argv, passed", [
+    (["serve", "--database", "sqlite:///tmp/x.db"], ["--database", "sqlite:///tmp/x.db"]),
+    (["--database", "sqlite:///tmp/y.db", "serve"], ["--database", "sqlite:///tmp/y.db"]),
+    (["--no-record", "serve"], ["--no-record"]),
+    (["serve"], []),
+])
+def test_every_tab_records_where_serve_was_told(argv, passed):
+    """`--database` (before or after `serve`) and `--no-record` reach every tab; CHATBOT_DATABASE reaches
+    it through the environment, which textual-serve hands on."""
+    args = build_parser(["serve"]).parse_args(argv)
+    words = shlex.split(kiosk_command(args, None))
+    assert words[3:words.index("--kiosk")] == passed and "--served" in words
 
 
 def test_the_page_template_ships_inside_the_package():
