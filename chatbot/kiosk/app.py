@@ -42,7 +42,7 @@ from textual.screen import Screen
 from chatbot.kiosk import log as kiosk_log
 from chatbot.kiosk import private_textual
 from chatbot.engine import Conversation
-from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, KioskOptions, StaffSequence, allowed_key, pin_delay
+from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, EscapeRemains, KioskOptions, StaffSequence, allowed_key, pin_delay
 from chatbot.kiosk.signals import ignore_stop_signals, restore_signals
 from chatbot.flow.model import Flow
 from chatbot.kiosk.staff_pin import load_pin, verify_pin
@@ -85,6 +85,7 @@ class KioskApp(SymptomCheckerApp):
         self.conversation.start()
         self.session = kiosk_log.new_session_id()
         self.staff = StaffSequence(self.kiosk.staff_key, self.kiosk.staff_presses, self.kiosk.staff_within)
+        self.escape_remains = EscapeRemains()
         self.last_input = self.clock()
         self.touched = False
         """Someone did something since the last wipe."""
@@ -144,7 +145,8 @@ class KioskApp(SymptomCheckerApp):
                 else:
                     self.still_here()
                     return
-            if is_key and not allowed_key(event.key, event.character):
+            if is_key and (self.escape_remains.swallow(event.key, event.character)
+                           or not allowed_key(event.key, event.character)):
                 return
         await super().on_event(event)
 
