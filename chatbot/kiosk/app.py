@@ -45,7 +45,7 @@ from chatbot.engine import Conversation
 from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, EscapeRemains, KioskOptions, StaffSequence, allowed_key, pin_delay
 from chatbot.kiosk.signals import ignore_stop_signals, restore_signals
 from chatbot.flow.model import Flow
-from chatbot.kiosk.staff_pin import load_pin, verify_pin
+from chatbot.kiosk.staff_pin import keep_backoff, load_pin, shared_backoff, verify_pin
 from chatbot.tui import SymptomCheckerApp
 from chatbot.screens.conversation import ConversationScreen
 from chatbot.kiosk.screens import (STAFF_CHECKING, STAFF_NO_PIN, STAFF_WAIT, STAFF_WRONG,
@@ -217,6 +217,8 @@ class KioskApp(SymptomCheckerApp):
             return STAFF_NO_PIN
         if self._checking_pin:
             return STAFF_CHECKING
+        self.pin_failures, self.pin_locked_until = shared_backoff(  # kept across restarts and serve's tabs
+            self.pin_failures, self.pin_locked_until, self.clock(), self.kiosk.pin_delay_most)
         wait = self.pin_locked_until - self.clock()
         if wait > 0:
             return STAFF_WAIT.format(seconds=math.ceil(wait))
@@ -226,12 +228,14 @@ class KioskApp(SymptomCheckerApp):
         finally:
             self._checking_pin = False
         if right:
+            keep_backoff(0, 0.0)
             kiosk_log.write(self.session, "staff left kiosk mode")
             self.exit(return_code=0)
             return None
         self.pin_failures += 1
         delay = pin_delay(self.pin_failures, self.kiosk.pin_delay, self.kiosk.pin_delay_most)
         self.pin_locked_until = self.clock() + delay
+        keep_backoff(self.pin_failures, self.pin_locked_until)
         kiosk_log.write(self.session, f"staff PIN refused ({self.pin_failures} so far)")
         return STAFF_WRONG.format(seconds=math.ceil(delay))
 
