@@ -274,8 +274,8 @@ class FlowLoader:
                 shown = "nothing" if number is None or number == "" else repr(number)
                 self.report(("emergency_number",), f"the emergency number is {shown}: it must be the digits to "
                                                    "call, such as \"911\" or \"112\"")
-        levels = {outcome.level for outcome in flow.outcomes.values()}  # an outcome per level: the proof's part
-        if "routine" in levels and "safety_net" not in data:
+        routine = any(outcome.level == "routine" for outcome in flow.outcomes.values())  # (any value: shape's part)
+        if routine and "safety_net" not in data:
             self.report((), "the flow has routine outcomes but no 'safety_net' (what to watch for and when "
                             "to call, shown with the routine guidance): is the file cut short?")
 

@@ -47,6 +47,8 @@ CASES = [
     pytest.param(edited(("questions", "fever_reducer", "text", "en"), ""), ("questions", "fever_reducer", "text"),
                  "is empty in 'en'", id="question text empty"),
     pytest.param(edited(("safety_net",), DELETE), (), "no 'safety_net'", id="safety net removed"),
+    pytest.param(edited(("outcomes", "routine", "level"), ["routine"]),
+                 ("outcomes", "routine", "level"), "must be one of", id="a level as a list (found by the fuzzer)"),
 ]
 
 
