@@ -7,7 +7,6 @@ saved summary is safe to `cat` and a screen never draws an escape sequence.
 
 from __future__ import annotations
 
-import os
 import textwrap
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 from chatbot.flow.kinds import FindingType
 from chatbot.engine import Conversation, Result
 from chatbot.flow.text import Text, printable
+from chatbot.privatefile import write_private
 
 WIDTH = 72
 
@@ -137,17 +137,14 @@ def summary_filename(when: datetime | None = None) -> str:
 
 
 def save_summary(text: str, directory: str | Path, when: datetime | None = None) -> Path:
-    """Write the summary to a new file only its owner can read, never over another one."""
+    """Write the summary to a new file only its owner can read, whole, never over another one."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     stem = summary_filename(when)[:-len(".txt")]
     for attempt in range(100):
         path = directory / (f"{stem}.txt" if attempt == 0 else f"{stem}-{attempt + 1}.txt")
         try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            return write_private(path, text, exclusive=True)
         except FileExistsError:
             continue
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
-        return path
     raise FileExistsError(f"too many summaries named {stem}*.txt in {directory}")

@@ -12,13 +12,12 @@ import argparse
 import csv
 import io
 import json
-import os
 import re
 import sys
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from chatbot.privatefile import write_private
 from chatbot.records.store import STATUSES, StoredSession, iso
 from chatbot.records.url import RecordsError, redact
 
@@ -166,21 +165,6 @@ def export_text(sessions: list[StoredSession], form: str) -> str:
                              json.dumps(answer["findings"], ensure_ascii=False),
                              iso(answer["answered_at"]), iso(answer["withdrawn_at"])])
     return out.getvalue()
-
-
-def write_private(path: Path, text: str) -> None:
-    """`text` in an owner-only file, written whole: a temporary file beside it, then renamed."""
-    temporary = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _export(args) -> int:

@@ -127,7 +127,7 @@ def _choice(question: Question, typed: str, words: str) -> Answer:
 def _chosen_indexes(question: Question, words: str) -> list[int]:
     """The 0-based indexes of the options meant, in option order, each once."""
     count = len(question.options)
-    if words.isdigit():
+    if words.isdecimal():  # digits of any script ("٣" is 3); "²" and "①" are digits but not decimal
         number = int(words)
         if not 1 <= number <= count:
             raise Unreadable(phrases.CHOICE_OUT_OF_RANGE.fill(number=words, count=str(count)))
@@ -136,7 +136,7 @@ def _chosen_indexes(question: Question, words: str) -> list[int]:
     if whole is not None:
         return [whole]
     parts = [p.strip() for p in re.split(r"\s*(?:,|;|\band\b|\by\b|\s)\s*", words) if p.strip()]
-    if parts and all(p.isdigit() for p in parts):
+    if parts and all(p.isdecimal() for p in parts):
         numbers = [int(p) for p in parts]
         for number in numbers:
             if not 1 <= number <= count:
@@ -144,7 +144,7 @@ def _chosen_indexes(question: Question, words: str) -> list[int]:
         return sorted({n - 1 for n in numbers})
     chosen = set()
     for part in (p.strip() for p in re.split(r"\s*[,;]\s*", words) if p.strip()):
-        index = int(part) - 1 if part.isdigit() and 1 <= int(part) <= count else _match_label(question, part)
+        index = int(part) - 1 if part.isdecimal() and 1 <= int(part) <= count else _match_label(question, part)
         if index is None:
             raise Unreadable(phrases.CHOICE_UNREADABLE.fill(count=str(count)))
         chosen.add(index)

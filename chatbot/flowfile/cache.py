@@ -90,20 +90,13 @@ def _private(path: Path, *, directory: bool) -> bool:
 
 
 def _store(entry: tuple[str, bytes, Flow], directory: Path, copy: Path) -> None:
-    import tempfile
+    from chatbot.privatefile import write_private
 
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not _private(directory, directory=True):
             return
-        descriptor, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")  # mode 0600
-        try:
-            with os.fdopen(descriptor, "wb") as file:
-                pickle.dump(entry, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, copy)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_private(copy, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
         copies = sorted(directory.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in copies[KEEP:]:
             old.unlink(missing_ok=True)

@@ -20,6 +20,7 @@ from chatbot.flow.text import Text
 from chatbot.flowfile.source import Source, read_yaml
 
 RULE_LEVELS = ("emergency", "urgent")
+EMERGENCY_NUMBER = re.compile(r"\+?[0-9][0-9 ()*#-]{0,19}")  # 911, 112, 000, "+44 20 7946 0000"
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 PLACEHOLDERS = {"emergency_number"}
 
@@ -236,6 +237,8 @@ class FlowLoader:
         if missing and by_language:
             self.report(path, f"{label(path)} has no translation in {', '.join(missing)}")
         for code, text in by_language.items():
+            if not text.strip():
+                self.report(path, f"{label(path)} is empty in '{code}': the screen would show nothing there")
             for name in PLACEHOLDER.findall(text):
                 if name not in PLACEHOLDERS:
                     self.report(path, f"unknown placeholder '{{{name}}}' in '{code}' text"
@@ -260,6 +263,21 @@ class FlowLoader:
         self.check_reachable(flow, data, states)
         if not flow.rules and isinstance(data.get("rules"), dict):
             self.report(("rules",), "there are no triage rules")
+        self.check_screens(flow, data)
+
+    def check_screens(self, flow: Flow, data: dict) -> None:
+        """What every screen the UI can show needs: a number to call, and the safety net beside the
+        routine guidance (every text not empty is `check_text`'s part)."""
+        if "emergency_number" in data:
+            number = data["emergency_number"]
+            if not isinstance(number, str) or not EMERGENCY_NUMBER.fullmatch(number.strip()):
+                shown = "nothing" if number is None or number == "" else repr(number)
+                self.report(("emergency_number",), f"the emergency number is {shown}: it must be the digits to "
+                                                   "call, such as \"911\" or \"112\"")
+        routine = any(outcome.level == "routine" for outcome in flow.outcomes.values())  # (any value: shape's part)
+        if routine and "safety_net" not in data:
+            self.report((), "the flow has routine outcomes but no 'safety_net' (what to watch for and when "
+                            "to call, shown with the routine guidance): is the file cut short?")
 
     def check_unique_state_names(self, data: dict) -> None:
         seen: dict[str, str] = {}

@@ -3,6 +3,12 @@
 PyYAML silently keeps the last of two equal keys and forgets where values were;
 a flow file needs both: a clinician's duplicate is a mistake, and every problem
 must point at its line.
+
+Whatever the text, reading it ends in data or in positioned problems, soon and in
+bounded memory: aliases (`*name`) may repeat at most `ALIAS_BUDGET` values in
+all (a few lines of nested aliases expand to gigabytes), nesting deeper than `MAX_DEPTH` is refused with its own
+message, a file larger than `MAX_BYTES` is not read, and a tagged scalar that
+cannot be read (`!!int 0xz`) is a problem at its line, never a traceback.
 """
 
 from __future__ import annotations
@@ -16,6 +22,11 @@ import yaml
 from chatbot.flow.problems import FlowError, Problem
 
 Path_ = tuple  # a key path into the data: ("questions", "fever", "next", 0)
+
+MAX_DEPTH = 50  # lists and mappings inside each other; a flow needs about a dozen
+MAX_BYTES = 4 * 1024 * 1024  # the bundled flow is about 60 kB
+ALIAS_BUDGET = 10_000  # values repeated by aliases, in all (a dumped flow shares a few small lists)
+ALIAS = f"aliases (*name) repeat more than {ALIAS_BUDGET} values: write the values out in full"
 
 
 @dataclass
@@ -49,6 +60,10 @@ def read_yaml(path: str | Path, display: str | None = None) -> Source:
     """Read a YAML file into a `Source`, raising `FlowError` for any syntax problem."""
     display = display or str(path)
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_BYTES:
+            raise FlowError([Problem(display, 1, 1, f"the file is too large to read ({size} bytes; "
+                                                    f"at most {MAX_BYTES})")])
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
@@ -60,6 +75,9 @@ def parse_yaml(text: str, display: str) -> Source:
     """Parse YAML text into a `Source`, raising `FlowError` for syntax problems."""
     try:
         root = _compose(text)
+    except RecursionError:
+        line, col = _too_deep(text)
+        raise FlowError([Problem(display, line, col, _DEEP)]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -67,13 +85,52 @@ def parse_yaml(text: str, display: str) -> Source:
         raise FlowError([Problem(display, line, col, f"YAML syntax error: {message}")]) from None
     except yaml.YAMLError as error:
         raise FlowError([Problem(display, 1, 1, f"YAML syntax error: {error}")]) from None
+    except Exception as error:  # noqa: BLE001 - a reader's surprise is still the file's problem
+        raise FlowError([Problem(display, 1, 1, f"YAML syntax error: {error}")]) from None
     source = Source(display, None)
     problems: list[Problem] = []
     constructor = yaml.SafeLoader("")
-    source.data = _build(root, (), source, problems, constructor) if root is not None else None
+    try:
+        source.data = _Builder(source, problems, constructor).build(root) if root is not None else None
+    except _AliasFound:
+        raise FlowError([Problem(display, *_first_alias(text), ALIAS)]) from None
     if problems:
         raise FlowError(problems)
     return source
+
+
+_DEEP = f"nested too deep: at most {MAX_DEPTH} levels of lists and mappings inside each other"
+
+
+class _AliasFound(Exception):
+    """Aliases have repeated more values than `ALIAS_BUDGET`."""
+
+
+def _first_alias(text: str) -> tuple[int, int]:
+    """Line and column of the first alias in `text` (the events stream: no expansion, no recursion)."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line + 1, event.start_mark.column + 1
+    except yaml.YAMLError:
+        pass
+    return (1, 1)
+
+
+def _too_deep(text: str) -> tuple[int, int]:
+    """Line and column where `text` first nests deeper than `MAX_DEPTH`."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return (1, 1)
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -93,38 +150,76 @@ def _compose(text: str) -> yaml.Node | None:
 STR_TAG = "tag:yaml.org,2002:str"
 
 
-def _build(node: yaml.Node, path: Path_, source: Source, problems: list[Problem], constructor) -> Any:
-    """Turn a node into plain data, recording every position on the way."""
-    source.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if node.tag == STR_TAG and isinstance(node, yaml.ScalarNode):
-        return node.value  # most values: a string is what was written (the constructor's slow way to the same)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
+class _Builder:
+    """Turns a node tree into plain data, recording every position on the way.
+
+    A node met twice is an alias: what it repeats counts against `ALIAS_BUDGET`.
+    Nesting deeper than `MAX_DEPTH` is reported once, at the first node too deep, and not read.
+    """
+
+    def __init__(self, source: Source, problems: list[Problem], constructor):
+        self.source, self.problems, self.constructor = source, problems, constructor
+        self.seen: set[int] = set()
+        self.too_deep = False
+        self.repeated = 0
+
+    def build(self, root: yaml.Node) -> Any:
+        return self.node(root, (), 1, False)
+
+    def at(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def node(self, node: yaml.Node, path: Path_, depth: int, repeating: bool) -> Any:
+        source, problems = self.source, self.problems
+        source.value_marks[path] = self.at(node)
+        if repeating:
+            self.repeated += 1
+            if self.repeated > ALIAS_BUDGET:
+                raise _AliasFound
+        if node.tag == STR_TAG and isinstance(node, yaml.ScalarNode):
+            return node.value  # most values: a string is what was written (the constructor's slow way to the same)
+        repeating = repeating or id(node) in self.seen
+        self.seen.add(id(node))
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and depth > MAX_DEPTH:
+            if not self.too_deep:
+                self.too_deep = True
+                problems.append(Problem(source.file, *self.at(node), _DEEP))
+            return None
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.key(key_node, repeating)
+                if key is None:
+                    continue
+                key_path = path + (key,)
+                if key in result:
+                    first = source.key_marks[key_path]
+                    problems.append(Problem(source.file, *self.at(key_node),
+                                            f"duplicate key '{key}' (first defined at line {first[0]})"))
+                    continue
+                source.key_marks[key_path] = self.at(key_node)
+                result[key] = self.node(value_node, key_path, depth + 1, repeating)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.node(item, path + (index,), depth + 1, repeating) for index, item in enumerate(node.value)]
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except Exception as error:  # noqa: BLE001 - !!int 0xz, !!timestamp 2001-13-45: ValueError and kin
+            problems.append(Problem(source.file, *self.at(node),
+                                    f"cannot read value: {getattr(error, 'problem', None) or error}"))
+            return None
+
+    def key(self, key_node: yaml.Node, repeating: bool) -> Any:
+        """A mapping key as written, or None (reported) when it is not a plain name."""
+        if key_node.tag == STR_TAG and isinstance(key_node, yaml.ScalarNode):
+            return key_node.value
+        key = None
+        if isinstance(key_node, yaml.ScalarNode):
             try:
-                key = key_node.value if key_node.tag == STR_TAG and isinstance(key_node, yaml.ScalarNode) else (
-                    constructor.construct_object(key_node, deep=True))
+                key = self.constructor.construct_object(key_node, deep=True)
                 hash(key)
-            except (yaml.YAMLError, TypeError):
-                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                problems.append(Problem(source.file, line, col, "a key must be a plain name"))
-                continue
-            key_path = path + (key,)
-            if key in result:
-                first = source.key_marks[key_path]
-                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                problems.append(Problem(source.file, line, col,
-                                        f"duplicate key '{key}' (first defined at line {first[0]})"))
-                continue
-            source.key_marks[key_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = _build(value_node, key_path, source, problems, constructor)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (index,), source, problems, constructor)
-                for index, item in enumerate(node.value)]
-    try:
-        return constructor.construct_object(node, deep=True)
-    except yaml.YAMLError as error:
-        line, col = source.value_marks[path]
-        problems.append(Problem(source.file, line, col, f"cannot read value: {getattr(error, 'problem', error)}"))
-        return None
+            except Exception:  # noqa: BLE001 - an unreadable or unhashable key is reported below
+                key = None
+        if key is None:
+            self.problems.append(Problem(self.source.file, *self.at(key_node), "a key must be a plain name"))
+        return key

@@ -42,10 +42,10 @@ from textual.screen import Screen
 from chatbot.kiosk import log as kiosk_log
 from chatbot.kiosk import private_textual
 from chatbot.engine import Conversation
-from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, KioskOptions, StaffSequence, allowed_key, pin_delay
+from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, EscapeRemains, KioskOptions, StaffSequence, allowed_key, pin_delay
 from chatbot.kiosk.signals import ignore_stop_signals, restore_signals
 from chatbot.flow.model import Flow
-from chatbot.kiosk.staff_pin import load_pin, verify_pin
+from chatbot.kiosk.staff_pin import keep_backoff, load_pin, shared_backoff, verify_pin
 from chatbot.tui import SymptomCheckerApp
 from chatbot.screens.conversation import ConversationScreen
 from chatbot.kiosk.screens import (STAFF_CHECKING, STAFF_NO_PIN, STAFF_WAIT, STAFF_WRONG,
@@ -85,6 +85,7 @@ class KioskApp(SymptomCheckerApp):
         self.conversation.start()
         self.session = kiosk_log.new_session_id()
         self.staff = StaffSequence(self.kiosk.staff_key, self.kiosk.staff_presses, self.kiosk.staff_within)
+        self.escape_remains = EscapeRemains()
         self.last_input = self.clock()
         self.touched = False
         """Someone did something since the last wipe."""
@@ -144,7 +145,8 @@ class KioskApp(SymptomCheckerApp):
                 else:
                     self.still_here()
                     return
-            if is_key and not allowed_key(event.key, event.character):
+            if is_key and (self.escape_remains.swallow(event.key, event.character)
+                           or not allowed_key(event.key, event.character)):
                 return
         await super().on_event(event)
 
@@ -227,6 +229,8 @@ class KioskApp(SymptomCheckerApp):
             return STAFF_NO_PIN
         if self._checking_pin:
             return STAFF_CHECKING
+        self.pin_failures, self.pin_locked_until = shared_backoff(  # kept across restarts and serve's tabs
+            self.pin_failures, self.pin_locked_until, self.clock(), self.kiosk.pin_delay_most)
         wait = self.pin_locked_until - self.clock()
         if wait > 0:
             return STAFF_WAIT.format(seconds=math.ceil(wait))
@@ -236,12 +240,14 @@ class KioskApp(SymptomCheckerApp):
         finally:
             self._checking_pin = False
         if right:
+            keep_backoff(0, 0.0)
             kiosk_log.write(self.session, "staff left kiosk mode")
             self.exit(return_code=0)
             return None
         self.pin_failures += 1
         delay = pin_delay(self.pin_failures, self.kiosk.pin_delay, self.kiosk.pin_delay_most)
         self.pin_locked_until = self.clock() + delay
+        keep_backoff(self.pin_failures, self.pin_locked_until)
         kiosk_log.write(self.session, f"staff PIN refused ({self.pin_failures} so far)")
         return STAFF_WRONG.format(seconds=math.ceil(delay))
 

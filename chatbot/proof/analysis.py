@@ -375,7 +375,11 @@ class Judge:
             groups[at] = Issue("never-ends", at, "the routes from the start go round in a loop and never ask "
                                                  f"or end: {transition_name(flow, state, index)}")
         for edge in self.graph.loops:
-            if edge.target is None:
+            if edge.target is None and edge.goes_back:
+                state, index = edge.moves[-1]
+                report(edge, state, index, "the dialogue can go round a loop forever, back to "
+                                           f"'{flow.state(state).next[index].goto}' with answers that can change")
+            elif edge.target is None:
                 report(edge, *edge.moves[-1], "the routes go round in a loop and never ask or end")
         if any(edge.target is not None for edge in self.graph.loops):
             looping = self.graph.looping_edges()

@@ -46,7 +46,8 @@ class Edge:
     source: "Node"
     answer: AnswerClass
     moves: tuple[tuple[str, int], ...]
-    target: "Node | None"  # None: the routes went round in a loop without asking anything
+    target: "Node | None"  # None: the routes went round in a loop without asking anything, or it went back
+    goes_back: bool = False  # it took a transition back round a loop through a question (`Reach.back`)
 
 
 @dataclass(eq=False)
@@ -157,10 +158,13 @@ class Explorer:
                 findings = {**self.defaults, **known}
                 question = self.flow.questions[node.state]
                 index = self.first_holding(question.next, findings)
-                target, moves, looped = self.follow_routes(question.next[index].goto, findings,
-                                                           ((node.state, index),))
+                moves = ((node.state, index),)
+                if moves[0] in self.reach.back:
+                    target, looped = question.next[index].goto, True
+                else:
+                    target, moves, looped = self.follow_routes(question.next[index].goto, findings, moves)
                 if looped:
-                    edge = Edge(node, answer, moves, None)
+                    edge = Edge(node, answer, moves, None, goes_back=moves[-1] in self.reach.back)
                     node.edges.append(edge)
                     loops.append(edge)
                     continue
@@ -211,6 +215,8 @@ class Explorer:
             seen.add(state)
             index = self.first_holding(self.flow.routes[state].next, findings)
             moves += ((state, index),)
+            if (state, index) in self.reach.back:
+                return state, moves, True
             state = self.flow.routes[state].next[index].goto
         return state, moves, False
 

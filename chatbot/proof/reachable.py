@@ -19,10 +19,50 @@ class Reach:
     def __init__(self, flow: Flow):
         self.flow = flow
         self.states = {**flow.questions, **flow.routes, **flow.outcomes}
-        self.successors = {name: tuple(t.goto for t in getattr(state, "next", ()) if t.goto in self.states)
+        self.back = self._going_back()
+        self.successors = {name: tuple(t.goto for index, t in enumerate(getattr(state, "next", ()))
+                                       if t.goto in self.states and (name, index) not in self.back)
                            for name, state in self.states.items()}
         self.reachable = {name: self._from(name) for name in self.states}
         self._passing: dict[str, frozenset] = {}
+
+    def _going_back(self) -> frozenset:
+        """The transitions (state, index) that go back round a loop through a question.
+
+        Found depth first from the start (then from any state not yet met): a transition
+        to a state still being explored closes a loop. A person who takes it once can
+        answer the same way again and take it for ever, so the explorer stops there and
+        reports it (`never-ends`) rather than going round; the facts here are of the flow
+        without these transitions, which has no loop through a question (a loop of routes
+        alone asks nothing, and `Explorer.follow_routes` catches it).
+        """
+        flow, states = self.flow, self.states
+        back: set[tuple[str, int]] = set()
+        colour: dict[str, int] = {}
+        for first in (flow.start, *states):
+            if first not in states or first in colour:
+                continue
+            colour[first] = 1
+            stack: list[tuple[str, int]] = [(first, 0)]
+            while stack:
+                name, index = stack.pop()
+                transitions = getattr(states[name], "next", ())
+                if index >= len(transitions):
+                    colour[name] = 2
+                    continue
+                stack.append((name, index + 1))
+                goto = transitions[index].goto
+                if goto not in states:
+                    continue
+                if colour.get(goto) == 1:
+                    on_loop = [s for s, _ in stack]
+                    loop = on_loop[on_loop.index(goto):] if goto in on_loop else [name, goto]
+                    if any(s in flow.questions for s in loop):
+                        back.add((name, index))
+                elif goto not in colour:
+                    colour[goto] = 1
+                    stack.append((goto, 0))
+        return frozenset(back)
 
     def _from(self, start: str) -> frozenset:
         seen, stack = {start}, [start]

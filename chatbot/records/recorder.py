@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from chatbot.engine import Conversation
+from chatbot.privatefile import write_private
 from chatbot.records.store import AnswerRecord, Ending, Event, SessionStart, SessionWriter, WRITES, now
 from chatbot.records.backends import open_writer
 from chatbot.records.url import DatabaseURL, RecordsError, data_dir, parse_database_url
@@ -327,20 +328,9 @@ def save_unwritten(pending: list[tuple[str, tuple]], folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = now().strftime("%Y%m%dT%H%M%S%f")
     path = folder / f"unsaved-{stamp}-{os.getpid()}.jsonl"
-    temporary = folder / f".{path.name}.{uuid.uuid4().hex}.tmp"
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            for operation, args in pending:
-                file.write(json.dumps({"op": operation, "args": [_encode(arg) for arg in args]},
-                                      ensure_ascii=False) + "\n")
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return path
+    return write_private(path, "".join(json.dumps({"op": operation, "args": [_encode(arg) for arg in args]},
+                                                  ensure_ascii=False) + "\n" for operation, args in pending),
+                         exclusive=True)
 
 
 def read_unwritten(path: str | Path) -> list[tuple[str, tuple]]:

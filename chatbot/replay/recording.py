@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import yaml
 
 from chatbot.engine import WELCOME, Conversation
 from chatbot.flowfile.loader import bundled_flow_path
+from chatbot.privatefile import write_private
 
 COMMENT_WIDTH = 72
 
@@ -87,25 +87,13 @@ def new_script_path(directory: str | Path, when: datetime | None = None) -> Path
 
 
 def save_new_script(text: str, path: str | Path) -> Path:
-    """Write a script to `path`, a file that must not exist yet (never over another one)."""
-    path = Path(path)
-    with open(path, "x", encoding="utf-8") as file:
-        file.write(text)
-    return path
+    """Write a script to `path`, a file that must not exist yet (never over another one), owner-only and whole."""
+    return write_private(path, text, exclusive=True)
 
 
 def write_script(text: str, path: str | Path) -> Path:
-    """Write a script to `path`, replacing what was there; a reader never sees half a file."""
-    path = Path(path)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    """Write a script to `path`, replacing what was there; owner-only, and a reader never sees half a file."""
+    return write_private(path, text)
 
 
 def yaml_string(text: str) -> str:

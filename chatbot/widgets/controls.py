@@ -239,7 +239,7 @@ class ChoiceControls(Drawn, Vertical):
         send.label = key_label(words.SEND.get(self.language), "Enter")
 
     def _focus(self, which: str) -> None:
-        number = int(which) if which.isdigit() else 1
+        number = int(which) if which.isdecimal() else 1
         self.query_one(f"#choice-{number}").focus()
 
     def pick(self, number: int) -> None:

@@ -196,3 +196,21 @@ def test_a_refused_none_choice_is_named_in_each_language():
     with pytest.raises(Unreadable) as raised:
         read_answer(Q["danger_signs"], "1, 7")
     assert raised.value.message.get("es") == "\"Ninguno de estos\" no se puede elegir junto con otras opciones."
+
+
+@pytest.mark.parametrize("typed, chosen", [
+    ("٣", (2,)),  # Arabic-Indic three
+    ("३", (2,)),  # Devanagari three
+    ("１, ３", (0, 2)),  # full-width
+])
+def test_decimal_digits_of_any_script_choose(typed, chosen):
+    """A person types the digits of their keyboard's script; they mean the same numbers."""
+    assert read_answer(Q["danger_signs"], typed).value == chosen
+
+
+@pytest.mark.parametrize("typed", ["²", "①", "1²", "², 1", "Ⅷ", "½"])
+def test_digits_that_are_not_decimal_are_asked_again(typed):
+    """Superscripts and circled numbers are digits to Python but no choice: asked again, never a crash."""
+    with pytest.raises(Unreadable) as raised:
+        read_answer(Q["danger_signs"], typed)
+    assert raised.value.message.get("en")

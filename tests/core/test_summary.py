@@ -33,6 +33,10 @@ def conversation(*answers: str, language: str = "en") -> Conversation:
     ("zero\u200bwidth", "zerowidth"),
     ("[@click=app.quit]x[/]", "[@click=app.quit]x[/]"),
     ("sí, 38,2 °C", "sí, 38,2 °C"),
+    ("line\u2028para\u2029end", "line para end"),
+    ("soft\u00adhyphen", "softhyphen"),
+    ("tag\U000e0041\U000e007fs", "tags"),
+    ("a\u2062b\u2064c", "abc"),  # invisible times and plus
 ])
 def test_printable_keeps_words_and_drops_control_characters(typed, shown):
     assert printable(typed) == shown
