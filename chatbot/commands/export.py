@@ -23,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from chatbot.fhir.check import FhirError
-    from chatbot.fhir.files import json_text, write_private
+    from chatbot.fhir.files import json_text
+    from chatbot.privatefile import write_private
     from chatbot.fhir.questionnaire import questionnaire_bundle
     from chatbot.flowfile.loader import load_flow
 

@@ -16,7 +16,8 @@ from typing import Callable
 
 from chatbot.fhir.bundle import bundle_for
 from chatbot.fhir.check import FhirError
-from chatbot.fhir.files import json_text, write_private
+from chatbot.fhir.files import json_text
+from chatbot.privatefile import write_private
 from chatbot.fhir.send import TIMEOUT, Accepted, check_url, post_bundle
 from chatbot.records.store import Event, SessionReader, StoredSession, now
 
