@@ -141,15 +141,18 @@ class PostgresWriter(_Connected, SessionWriter):
                        ending.outcome_title, _json(list(ending.reasons)), _json(list(ending.because)),
                        *_event_args(event)))
 
+    def identify(self, session_id: str, identification: dict[str, Any]) -> None:
+        self._execute("SELECT rec_identify(%s, %s::jsonb)", (session_id, _json(identification)))
+
 
 _SESSION_COLUMNS = ("id, flow_name, flow_version, flow_hash, language, place, started_at, finished_at, status, "
-                    "level, outcome, outcome_title, reasons, because, recorded_by")
+                    "level, outcome, outcome_title, reasons, because, recorded_by, version, identification")
 _ANSWER_COLUMNS = ("seq, question_id, question_text, question_kind, typed, shown, value, findings, answered_at, "
                    "withdrawn_at")
 
 
 def _session(row: tuple) -> StoredSession:
-    return StoredSession(*row[:12], list(row[12]), list(row[13]), row[14])
+    return StoredSession(*row[:12], list(row[12]), list(row[13]), row[14], row[15], row[16])
 
 
 def _answer(row: tuple) -> dict[str, Any]:
