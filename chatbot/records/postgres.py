@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timedelta
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import psycopg
 from psycopg import errors
@@ -231,3 +231,31 @@ class PostgresReader(_Connected, SessionReader):
         self._execute("INSERT INTO events (session_id, seq, kind, actor, at, detail) "
                       "VALUES (%s, %s, %s, %s, %s, %s::jsonb) ON CONFLICT (session_id, seq) DO NOTHING",
                       _event_args(event))
+
+
+CHANNEL = "chatbot_sessions"  # migrations/postgresql/0002: every change to a session is NOTIFYed here
+
+
+def session_changes(url: DatabaseURL, stop: Callable[[], bool], every: float = 0.25) -> Iterator[str]:
+    """The id of each session changed from now on, as its NOTIFY arrives, on a connection of its own;
+    ends when `stop()` is true (looked at every `every` seconds)."""
+    connection = connect(url)
+    try:
+        connection.execute(f"LISTEN {CHANNEL}")
+        while not stop():
+            for notify in connection.notifies(timeout=every):
+                yield notify.payload
+    except psycopg.Error as error:
+        raise _problem(url, error) from None
+    finally:
+        connection.close()
+
+
+def jsonb(value: Any) -> Any:
+    """A parameter sent as `jsonb` (for `chatbot.records.tables`)."""
+    from psycopg.types.json import Jsonb
+
+    return Jsonb(value)
+
+
+ERRORS = (psycopg.Error,)

@@ -44,9 +44,9 @@ class Tables:
     def _parameter(self, value: Any) -> Any:
         if isinstance(value, Json):
             if self.postgres:
-                from psycopg.types.json import Jsonb
+                from chatbot.records.postgres import jsonb
 
-                return Jsonb(value.value)
+                return jsonb(value.value)
             return json.dumps(value.value, ensure_ascii=False, separators=(",", ":"))
         if isinstance(value, datetime) and not self.postgres:
             return iso(value)
@@ -75,9 +75,9 @@ class Tables:
 
     def _errors(self) -> tuple[type[BaseException], ...]:
         if self.postgres:
-            import psycopg
+            from chatbot.records.postgres import ERRORS
 
-            return (psycopg.Error,)
+            return ERRORS
         return (sqlite3.Error,)
 
     def _run(self, cursor: Any, sql: str, parameters: tuple) -> Any:
@@ -113,6 +113,16 @@ class Tables:
                 raise
         except self._errors() as error:
             raise self._problem(error) from None
+
+    def data_version(self) -> int:
+        """SQLite only: a number that changes when another connection commits to the file."""
+        return self.rows("PRAGMA data_version")[0][0]
+
+    def changes(self, stop: Callable[[], bool]) -> Iterator[str]:
+        """PostgreSQL only: the id of each session changed from now on (LISTEN/NOTIFY), until `stop()`."""
+        from chatbot.records.postgres import session_changes
+
+        return session_changes(self.url, stop)
 
     def write(self, sql: str, parameters: tuple = ()) -> int:
         """One statement in its own transaction; the number of rows it changed."""
