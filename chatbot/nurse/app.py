@@ -86,7 +86,7 @@ class NurseApp(App):
         else:
             self._data_version = self.tables.data_version()
             self.set_interval(self.options.poll_every, self._poll, name="records change check")
-        self.set_interval(self.options.lock_check_every, self.check_idle, name="idle lock")
+        self.set_interval(self.options.lock_check_every, self.look_at_idle_clock, name="idle lock")
         self.set_interval(30.0, self.refresh_queue, name="waiting times")
 
     def on_unmount(self) -> None:
@@ -178,7 +178,7 @@ class NurseApp(App):
         finally:
             reader.close()
 
-    def check_idle(self) -> None:
+    def look_at_idle_clock(self) -> None:
         if self.staff is not None and self.clock() - self.last_input >= self.options.idle_lock:
             self.action_lock()
 

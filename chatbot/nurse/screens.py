@@ -119,6 +119,8 @@ class QueueScreen(Screen):
         self.staff: str | None = None
         self.status_filter = "all"
         self.today = False
+        self.ready = False  # composed: the table can be drawn
+        self.noted = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-head")
@@ -130,15 +132,21 @@ class QueueScreen(Screen):
         yield Static(Content(say("queue_keys", self.language)), id="queue-keys")
 
     def on_mount(self) -> None:
+        self.ready = True
         self.query_one(DataTable).focus()
+        self.note(self.noted)
+        self._draw()
 
     def note(self, text: str) -> None:
-        self.query_one("#queue-note", Static).update(Content(text))
+        self.noted = text
+        if self.ready:
+            self.query_one("#queue-note", Static).update(Content(text))
 
     def show(self, entries: list[QueueEntry], at: datetime, staff: str | None, alerting: set[str]) -> None:
         """The queue as it is now: rows changed in place, added and removed by key; the selection kept."""
         self.entries, self.at, self.staff, self.alerting = entries, at, staff, alerting
-        self._draw()
+        if self.ready:
+            self._draw()
 
     def _visible(self) -> list[QueueEntry]:
         since = self.at - timedelta(hours=self.at.hour, minutes=self.at.minute, seconds=self.at.second) \
@@ -169,7 +177,8 @@ class QueueScreen(Screen):
                           for cell in cells)
             if entry.id in table.rows:
                 for column, cell in zip(COLUMNS, cells):
-                    if table.get_cell(entry.id, column) != cell:
+                    old = table.get_cell(entry.id, column)
+                    if (old.plain, str(old.style)) != (cell.plain, str(cell.style)):
                         table.update_cell(entry.id, column, cell)
             else:
                 table.add_row(*cells, key=entry.id)

@@ -100,7 +100,7 @@ WORDS: dict[str, dict[str, str]] = {
 LANGUAGE_NAMES = {"en": {"en": "English", "es": "inglés"}, "es": {"en": "Spanish", "es": "español"}}
 
 
-def say(key: str, language: str, **values: object) -> str:
+def say(key: str, language: str, /, **values: object) -> str:
     words = WORDS[key]
     text = words.get(language) or words["en"]
     return text.format(**values) if values else text
