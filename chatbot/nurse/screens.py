@@ -120,6 +120,8 @@ class QueueScreen(Screen):
         self.status_filter = "all"
         self.today = False
         self.ready = False  # composed: the table can be drawn
+        self.drawn: dict[str, tuple] = {}  # each row's words as drawn, to touch only the rows that changed
+        self.order: list[str] = []
         self.noted = ""
 
     def compose(self) -> ComposeResult:
@@ -162,27 +164,32 @@ class QueueScreen(Screen):
         selected = None
         if table.row_count and table.cursor_row < table.row_count:
             selected = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        wanted = {entry.id: entry for entry in visible}
+        wanted = {entry.id for entry in visible}
         for key in [row.value for row in list(table.rows)]:
             if key not in wanted:
                 table.remove_row(key)
+                self.drawn.pop(key, None)
         order = {}
         for rank, entry in enumerate(visible):
             order[entry.id] = rank
             alerting = entry.id in self.alerting
-            cells = (_level_cell(entry, language, alerting), waited(entry.waited(self.at)),
-                     entry.place.removeprefix("kiosk:")[:10], entry.language,
+            words = (waited(entry.waited(self.at)), entry.place.removeprefix("kiosk:")[:10], entry.language,
                      _status(entry, self.at, language), _who(entry, language))
-            cells = tuple(cell if isinstance(cell, RichText) else RichText(cell, style="bold" if alerting else "")
-                          for cell in cells)
+            signature = (entry.level, alerting, words)
+            if self.drawn.get(entry.id) == signature:
+                continue  # unchanged: no cell is touched
+            cells = (_level_cell(entry, language, alerting),
+                     *(RichText(word, style="bold" if alerting else "") for word in words))
             if entry.id in table.rows:
                 for column, cell in zip(COLUMNS, cells):
-                    old = table.get_cell(entry.id, column)
-                    if (old.plain, str(old.style)) != (cell.plain, str(cell.style)):
-                        table.update_cell(entry.id, column, cell)
+                    table.update_cell(entry.id, column, cell)
             else:
                 table.add_row(*cells, key=entry.id)
-        table.sort("level", key=lambda cell: order[cell.session_id])
+            self.drawn[entry.id] = signature
+        ids = [entry.id for entry in visible]
+        if ids != self.order:
+            table.sort("level", key=lambda cell: order[cell.session_id])
+            self.order = ids
         if selected in order:
             table.move_cursor(row=order[selected], animate=False)
         filter_word = say("filter_all", language) if self.status_filter == "all" else \
