@@ -294,6 +294,14 @@ class SessionScreen(Screen):
         self.post_message(self.Act(what))
 
 
+def _choice(line: Line, width: int = 66) -> str:
+    """One line of the amend list: the answer always shown, the question shortened to fit 80 columns."""
+    answer = f" = {line.answer}"[:24]
+    room = width - len(answer)
+    question = line.question if len(line.question) <= room else line.question[:room - 1] + "…"
+    return question + answer
+
+
 class AmendScreen(ModalScreen[None]):
     """Pick an answer, type the new one and why; Preview shows the new level beside the old; Save."""
 
@@ -321,7 +329,7 @@ class AmendScreen(ModalScreen[None]):
         language = self.language
         with Vertical(id="amend-box"):
             yield Static(Content(say("amend_title", language)), id="amend-title")
-            yield Select([(f"{line.question} = {line.answer}"[:70], line.question_id) for line in self.lines],
+            yield Select([(_choice(line), line.question_id) for line in self.lines],
                          prompt=say("question", language), id="amend-question", allow_blank=True)
             yield Input(placeholder=say("new_answer", language), id="amend-answer")
             yield Static(id="amend-needs")
