@@ -270,12 +270,17 @@ class SessionScreen(Screen):
         self.reading = reading
         language = self.language
         level = self.query_one("#session-level", Static)
-        level.update(Content(say("level_line", language, level=reading.level_word, outcome=reading.outcome)))
+        level.update(Content(say("level_line", language, level=reading.level_word, outcome=reading.outcome)
+                             if reading.outcome else reading.level_word))
         for name in ("emergency", "urgent", "routine"):
             level.set_class(reading.level == name, f"-{name}")
-        reasons = reading.reasons or [say("no_reasons", language)]
-        self.query_one("#session-reasons", Static).update(Content(
-            say("reasons", language) + ":\n" + "\n".join(f"  - {reason}" for reason in reasons)))
+        if reading.status == "finished":
+            reasons = reading.reasons or [say("no_reasons", language)]
+            self.query_one("#session-reasons", Static).update(Content(
+                say("reasons", language) + ":\n" + "\n".join(f"  - {reason}" for reason in reasons)))
+        else:  # stopped before the end: where (a bleeding question, say) matters most
+            kept = [line for line in reading.transcript if not line.withdrawn][-1:]
+            self.query_one("#session-reasons", Static).update(self._lines(say("last_answer", language), kept))
         self.query_one("#session-about", Static).update(Content(
             f"{say('identification', language, who=reading.identification)}\n{reading.about}\n"
             f"{reading.patient_language}"))

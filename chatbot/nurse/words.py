@@ -43,6 +43,7 @@ WORDS: dict[str, dict[str, str]] = {
                      "es": "r revisada  a corregir  h relevo  p página  o abrir página  Esc volver"},
     "level_line": {"en": "{level}: {outcome}", "es": "{level}: {outcome}"},
     "reasons": {"en": "Reasons", "es": "Motivos"},
+    "last_answer": {"en": "Last answer before stopping", "es": "Última respuesta antes de parar"},
     "no_reasons": {"en": "no warning sign", "es": "ningún signo de alarma"},
     "not_finished": {"en": "Not finished: {status}", "es": "Sin terminar: {status}"},
     "patient_language": {"en": "Patient's language: {language}", "es": "Idioma del paciente: {language}"},

@@ -265,3 +265,17 @@ async def test_spanish_station_quotes_the_patients_own_words(station, database, 
     assert all(stat.S_IMODE(os.stat(path).st_mode) == 0o600 for path in saved)
     handover = saved[1].read_text(encoding="utf-8")
     assert handover.index("S (situación)") < handover.index("B (antecedentes)") < handover.index("R (recomendación)")
+
+
+@synchronous
+async def test_a_session_stopped_at_a_kiosk_shows_where_it_stopped(station, database):
+    """Someone who walked away mid-way is in the queue, with the last thing they answered first."""
+    app = station()
+    session_id = kiosk_session(database, app.flow, EMERGENCY, count=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        assert "stopped" in str(app.queue_screen.query_one(DataTable).get_cell(session_id, "status"))
+        screen = await open_first(pilot, session_id)
+        assert str(screen.query_one("#session-level").render()).startswith("Not finished")
+        reasons = str(screen.query_one("#session-reasons").render())
+        assert reasons.startswith("Last answer before stopping") and "feel hot" in reasons
