@@ -15,7 +15,7 @@ from typing import Any
 
 from chatbot.flow.model import Flow
 from chatbot.flow.text import printable
-from chatbot.summary import HEADINGS
+from chatbot.records.summary import _value
 from chatbot.nurse.words import language_name, say
 from chatbot.records.store import StoredSession
 
@@ -71,21 +71,16 @@ def identification(value: dict[str, Any] | None, language: str) -> str:
 
 
 def _answer(answer: dict[str, Any], flow: Flow, language: str) -> str:
-    value, kind = answer["value"], answer["question_kind"]
-    if value is True:
-        return HEADINGS["yes"].get(language)
-    if value is False:
-        return HEADINGS["no"].get(language)
-    if value is None:
-        return HEADINGS["not_measured" if kind == "temperature" else "unknown"].get(language)
-    if isinstance(value, (int, float)) and kind == "temperature":
-        return f"{float(value):.1f} °C"
+    """The answer in the station's language: yes/no/not measured/°C from its value, a choice's labels."""
+    value = answer["value"]
     question = flow.questions.get(answer["question_id"])
     if isinstance(value, list) and question is not None and question.options:
         labels = [question.options[i].label.get(language) for i in value
                   if isinstance(i, int) and 0 <= i < len(question.options)]
         if labels:
             return "; ".join(labels)
+    if value is None or isinstance(value, (bool, float)):
+        return _value(value, answer["question_kind"], language)
     return printable(answer["shown"])
 
 
