@@ -71,6 +71,7 @@ class NurseApp(App):
         self.rung: set[str] = set()
         self.alerting: set[str] = set()
         self.queue_screen = QueueScreen(self.language)
+        self.session_screen: SessionScreen | None = None
         self.refreshed = 0  # how many times the queue was read (the bench and tests watch it)
         self._data_version: int | None = None
         self._stopping = False
@@ -220,7 +221,14 @@ class NurseApp(App):
         except RecordsError as error:
             self.queue_screen.note(say("store_problem", self.language, problem=error))
             return
-        self.push_screen(SessionScreen(self._reading(), self.language))
+        reading = self._reading()
+        if self.session_screen is None:  # built once, then only handed each session: one frame to open
+            self.session_screen = SessionScreen(reading, self.language)
+            self.install_screen(self.session_screen, name="session")
+        else:
+            self.session_screen.show(reading)
+            self.session_screen.note("")
+        self.push_screen("session")
         self.refresh_queue()
 
     def _reload(self, note: str) -> None:

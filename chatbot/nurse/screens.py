@@ -247,6 +247,8 @@ class SessionScreen(Screen):
 
     def on_mount(self) -> None:
         self.show(self.reading)
+
+    def on_screen_resume(self) -> None:
         self.query_one("#session-body").focus()
 
     def note(self, text: str) -> None:
@@ -286,7 +288,9 @@ class SessionScreen(Screen):
             f"{reading.patient_language}"))
         self.query_one("#session-led", Static).update(self._lines(say("led_there", language), reading.led_there))
         self.query_one("#session-yeses", Static).update(self._lines(say("yeses", language), reading.yeses))
+        self.query_one("#session-body", VerticalScroll).scroll_home(animate=False)
         negatives = self.query_one("#session-negatives", Collapsible)
+        negatives.collapsed = True
         negatives.title = say("negatives", language, count=len(reading.negatives))
         self.query_one("#session-negatives-list", Static).update(self._lines("", reading.negatives))
         self.query_one("#session-transcript", Static).update(

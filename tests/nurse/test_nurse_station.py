@@ -269,13 +269,21 @@ async def test_spanish_station_quotes_the_patients_own_words(station, database, 
 
 @synchronous
 async def test_a_session_stopped_at_a_kiosk_shows_where_it_stopped(station, database):
-    """Someone who walked away mid-way is in the queue, with the last thing they answered first."""
+    """Someone who walked away mid-way is in the queue, with the last thing they answered first
+    (opened after another session: the session screen shows only the one opened)."""
     app = station()
+    finished = kiosk_session(database, app.flow, EMERGENCY)
     session_id = kiosk_session(database, app.flow, EMERGENCY, count=3)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
+        await open_first(pilot, finished)
+        await pilot.press("r")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, QueueScreen))
         assert "stopped" in str(app.queue_screen.query_one(DataTable).get_cell(session_id, "status"))
         screen = await open_first(pilot, session_id)
         assert str(screen.query_one("#session-level").render()).startswith("Not finished")
         reasons = str(screen.query_one("#session-reasons").render())
         assert reasons.startswith("Last answer before stopping") and "feel hot" in reasons
+        assert str(screen.query_one("#session-note").render()).strip() == ""
+        assert "reviewed" not in str(screen.query_one("#session-trail").render())
