@@ -8,7 +8,7 @@ Everything a patient typed is shown as plain `Content`, never as markup.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from rich.text import Text as RichText
@@ -151,8 +151,8 @@ class QueueScreen(Screen):
             self._draw()
 
     def _visible(self) -> list[QueueEntry]:
-        since = self.at - timedelta(hours=self.at.hour, minutes=self.at.minute, seconds=self.at.second) \
-            if self.today else None
+        local = self.at.astimezone()  # today as the clinic's clock has it
+        since = local.replace(hour=0, minute=0, second=0, microsecond=0) if self.today else None
         return [entry for entry in self.entries
                 if (self.status_filter == "all" or entry.state(self.at) == self.status_filter)
                 and (since is None or entry.started_at >= since)]

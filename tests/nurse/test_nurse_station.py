@@ -287,3 +287,21 @@ async def test_a_session_stopped_at_a_kiosk_shows_where_it_stopped(station, data
         assert reasons.startswith("Last answer before stopping") and "feel hot" in reasons
         assert str(screen.query_one("#session-note").render()).strip() == ""
         assert "reviewed" not in str(screen.query_one("#session-trail").render())
+
+
+@synchronous
+async def test_the_filters_keep_what_they_say(station, database):
+    """`f` steps through the statuses and `t` keeps today's sessions: the rows shown are those."""
+    app = station()
+    waiting = kiosk_session(database, app.flow, ROUTINE)
+    stopped = kiosk_session(database, app.flow, EMERGENCY, count=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        assert set(rows(app)) == {waiting, stopped}
+        await pilot.press("f")  # waiting for review
+        assert rows(app) == [waiting]
+        for _ in range(4):  # in review, reviewed, in progress, abandoned
+            await pilot.press("f")
+        assert rows(app) == [stopped]
+        await pilot.press("f", "t")  # all, today
+        assert set(rows(app)) == {waiting, stopped}
