@@ -233,7 +233,16 @@ class NurseApp(App):
 
     def _reload(self, note: str) -> None:
         """Read the open session again (the newer version), show it and say `note`."""
-        self.session = self.reader.get_session(self.session.id)
+        try:
+            self.session = self.reader.get_session(self.session.id)
+        except RecordsError as error:  # purged meanwhile, or the store is away: back to the queue
+            self.session = None
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            self.queue_screen.note(say("gone", self.language) if isinstance(error, SessionNotFound)
+                                   else say("store_problem", self.language, problem=error))
+            self.refresh_queue()
+            return
         screen = self.screen if isinstance(self.screen, SessionScreen) else None
         if screen is not None:
             screen.show(self._reading())
@@ -313,7 +322,8 @@ class NurseApp(App):
     def save_amendment(self, message: AmendScreen.Save) -> None:
         screen = self.screen
         language = self.language
-        if self.rerun is None or self.rerun.result is None:
+        run = self.rerun
+        if run is None or run.result is None or (run.question_id, run.typed) != (message.question_id, message.typed):
             screen.show_preview(say("preview_first", language))
             return
         if not message.reason.strip():

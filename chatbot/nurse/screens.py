@@ -326,6 +326,8 @@ class AmendScreen(ModalScreen[None]):
     @dataclass
     class Save(Message):
         reason: str
+        question_id: str  # what the form says now: the app saves only what was previewed
+        typed: str
 
     def __init__(self, lines: list[Line], language: str) -> None:
         super().__init__(id="amend-screen")
@@ -384,7 +386,10 @@ class AmendScreen(ModalScreen[None]):
     @on(Button.Pressed, "#amend-save")
     @on(Input.Submitted, "#amend-reason")
     def save(self) -> None:
-        self.post_message(self.Save(self.query_one("#amend-reason", Input).value))
+        question = self.query_one("#amend-question", Select).value
+        self.post_message(self.Save(self.query_one("#amend-reason", Input).value,
+                                    question if isinstance(question, str) else "",
+                                    self.query_one("#amend-answer", Input).value))
 
     @on(Button.Pressed, "#amend-cancel")
     def action_dismiss_none(self) -> None:

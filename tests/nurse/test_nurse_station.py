@@ -81,8 +81,8 @@ async def until(pilot, condition, within: float = 5.0) -> None:
 
 
 async def sign_in(pilot, name: str = "Rosa", pin: str = PIN) -> None:
+    await until(pilot, lambda: isinstance(pilot.app.screen, SignInScreen) and pilot.app.screen.query("#name"))
     screen = pilot.app.screen
-    assert isinstance(screen, SignInScreen)
     screen.query_one("#name").value = name
     screen.query_one("#pin").value = pin
     screen.say("")
@@ -305,3 +305,37 @@ async def test_the_filters_keep_what_they_say(station, database):
         assert rows(app) == [stopped]
         await pilot.press("f", "t")  # all, today
         assert set(rows(app)) == {waiting, stopped}
+
+
+@synchronous
+async def test_an_amendment_saved_after_another_nurses_is_refused_and_nothing_is_lost(station, database):
+    """Rosa previews; Luis saves first; Rosa's save is refused, she sees his version, and an answer
+    changed after the preview is never saved unseen."""
+    app = station()
+    session_id = kiosk_session(database, app.flow, ROUTINE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await open_first(pilot, session_id)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, AmendScreen))
+        form = app.screen
+        form.choose("temperature", "38.6", "measured at the desk")
+        await pilot.click("#amend-preview-button")
+        preview = lambda: str(form.query_one("#amend-preview").render())  # noqa: E731
+        await until(pilot, lambda: "After" in preview())
+        form.query_one("#amend-answer").value = "37.0"
+        await pilot.click("#amend-save")
+        await until(pilot, lambda: "Preview" in preview())
+        form.query_one("#amend-answer").value = "38.6"
+        await pilot.click("#amend-preview-button")
+        await until(pilot, lambda: "After" in preview())
+        with open_reader(database) as reader:
+            seen = reader.get_session(session_id)
+            amend(Tables(reader), seen, rerun(app.flow, seen, "temperature", "36.8"), "phoned", "Luis", now())
+        await pilot.click("#amend-save")
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+        assert "Someone else changed" in str(app.screen.query_one("#session-note").render())
+    with open_reader(database) as reader:
+        session = reader.get_session(session_id)
+    assert [(e["actor"], e["detail"]["question_id"]) for e in session.events if e["kind"] == "amended"] == [
+        ("Luis", "temperature")]
