@@ -106,6 +106,19 @@ async def open_first(pilot, session_id: str) -> SessionScreen:
     return app.screen
 
 
+async def previewed(pilot, session_id: str, question: str, typed: str, reason: str):
+    """Open the session, amend `question` to `typed` and preview; the preview's text, read when called."""
+    await open_first(pilot, session_id)
+    await pilot.press("a")
+    await until(pilot, lambda: isinstance(pilot.app.screen, AmendScreen))
+    form = pilot.app.screen
+    form.choose(question, typed, reason)
+    await pilot.click("#amend-preview-button")
+    preview = lambda: str(form.query_one("#amend-preview").render())  # noqa: E731
+    await until(pilot, lambda: "After" in preview())
+    return preview
+
+
 @synchronous
 async def test_a_session_finished_at_another_process_appears_without_a_key(station, database):
     """The desk sees a kiosk's finished session by itself; the nurse's selection stays where it was."""
@@ -170,14 +183,7 @@ async def test_amending_an_answer_shows_the_new_level_before_saving(station, dat
     session_id = kiosk_session(database, app.flow, ROUTINE)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
-        await open_first(pilot, session_id)
-        await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, AmendScreen))
-        amend_screen = app.screen
-        amend_screen.choose("temperature", "38.6", "measured at the desk")
-        await pilot.click("#amend-preview-button")
-        preview = lambda: str(amend_screen.query_one("#amend-preview").render())  # noqa: E731
-        await until(pilot, lambda: "After" in preview())
+        preview = await previewed(pilot, session_id, "temperature", "38.6", "measured at the desk")
         assert "routine" in preview() and "EMERGENCY" in preview()
         await pilot.click("#amend-save")
         await until(pilot, lambda: isinstance(app.screen, SessionScreen))
@@ -315,14 +321,8 @@ async def test_an_amendment_saved_after_another_nurses_is_refused_and_nothing_is
     session_id = kiosk_session(database, app.flow, ROUTINE)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
-        await open_first(pilot, session_id)
-        await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, AmendScreen))
+        preview = await previewed(pilot, session_id, "temperature", "38.6", "measured at the desk")
         form = app.screen
-        form.choose("temperature", "38.6", "measured at the desk")
-        await pilot.click("#amend-preview-button")
-        preview = lambda: str(form.query_one("#amend-preview").render())  # noqa: E731
-        await until(pilot, lambda: "After" in preview())
         form.query_one("#amend-answer").value = "37.0"
         await pilot.click("#amend-save")
         await until(pilot, lambda: "Preview" in preview())
