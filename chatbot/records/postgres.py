@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timedelta
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import psycopg
 from psycopg import errors
@@ -141,15 +141,18 @@ class PostgresWriter(_Connected, SessionWriter):
                        ending.outcome_title, _json(list(ending.reasons)), _json(list(ending.because)),
                        *_event_args(event)))
 
+    def identify(self, session_id: str, identification: dict[str, Any]) -> None:
+        self._execute("SELECT rec_identify(%s, %s::jsonb)", (session_id, _json(identification)))
+
 
 _SESSION_COLUMNS = ("id, flow_name, flow_version, flow_hash, language, place, started_at, finished_at, status, "
-                    "level, outcome, outcome_title, reasons, because, recorded_by")
+                    "level, outcome, outcome_title, reasons, because, recorded_by, version, identification")
 _ANSWER_COLUMNS = ("seq, question_id, question_text, question_kind, typed, shown, value, findings, answered_at, "
                    "withdrawn_at")
 
 
 def _session(row: tuple) -> StoredSession:
-    return StoredSession(*row[:12], list(row[12]), list(row[13]), row[14])
+    return StoredSession(*row[:12], list(row[12]), list(row[13]), row[14], row[15], row[16])
 
 
 def _answer(row: tuple) -> dict[str, Any]:
@@ -228,3 +231,31 @@ class PostgresReader(_Connected, SessionReader):
         self._execute("INSERT INTO events (session_id, seq, kind, actor, at, detail) "
                       "VALUES (%s, %s, %s, %s, %s, %s::jsonb) ON CONFLICT (session_id, seq) DO NOTHING",
                       _event_args(event))
+
+
+CHANNEL = "chatbot_sessions"  # migrations/postgresql/0002: every change to a session is NOTIFYed here
+
+
+def session_changes(url: DatabaseURL, stop: Callable[[], bool], every: float = 0.25) -> Iterator[str]:
+    """The id of each session changed from now on, as its NOTIFY arrives, on a connection of its own;
+    ends when `stop()` is true (looked at every `every` seconds)."""
+    connection = connect(url)
+    try:
+        connection.execute(f"LISTEN {CHANNEL}")
+        while not stop():
+            for notify in connection.notifies(timeout=every):
+                yield notify.payload
+    except psycopg.Error as error:
+        raise _problem(url, error) from None
+    finally:
+        connection.close()
+
+
+def jsonb(value: Any) -> Any:
+    """A parameter sent as `jsonb` (for `chatbot.records.tables`)."""
+    from psycopg.types.json import Jsonb
+
+    return Jsonb(value)
+
+
+ERRORS = (psycopg.Error,)

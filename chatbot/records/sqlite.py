@@ -194,6 +194,9 @@ class SQLiteWriter(_Connected, SessionWriter):
               _json(list(ending.reasons)), _json(list(ending.because)), ending.session_id)),
             _event(event))
 
+    def identify(self, session_id: str, identification: dict[str, Any]) -> None:
+        self._write(("UPDATE sessions SET identification = ? WHERE id = ?", (_json(identification), session_id)))
+
 
 def _process_user() -> str:
     try:
@@ -205,7 +208,7 @@ def _process_user() -> str:
 
 
 _SESSION_COLUMNS = ("id, flow_name, flow_version, flow_hash, language, place, started_at, finished_at, status, "
-                    "level, outcome, outcome_title, reasons, because, recorded_by")
+                    "level, outcome, outcome_title, reasons, because, recorded_by, version, identification")
 _ANSWER_COLUMNS = ("seq, question_id, question_text, question_kind, typed, shown, value, findings, answered_at, "
                    "withdrawn_at")
 
@@ -216,9 +219,10 @@ def _time(text: str | None) -> datetime | None:
 
 def _session(row: tuple) -> StoredSession:
     (id_, flow_name, flow_version, flow_hash, language, place, started, finished, status, level, outcome,
-     title, reasons, because, recorded_by) = row
+     title, reasons, because, recorded_by, version, identification) = row
     return StoredSession(id_, flow_name, flow_version, flow_hash, language, place, _time(started), _time(finished),
-                         status, level, outcome, title, json.loads(reasons), json.loads(because), recorded_by)
+                         status, level, outcome, title, json.loads(reasons), json.loads(because), recorded_by,
+                         version, json.loads(identification) if identification is not None else None)
 
 
 def _answer(row: tuple) -> dict[str, Any]:

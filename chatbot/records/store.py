@@ -26,7 +26,7 @@ EVENT_KINDS = ("created", "answered", "went_back", "restarted", "finished", "wip
 # URL (no password), its HTTP status and each entry's status and location. Kinds are not constrained
 # by the schema, so adding one needs no migration.
 WRITES = ("start_session", "record_answer", "withdraw_answers", "record_event", "end_session")
-SCHEMA_VERSION = 1  # the highest migration this code knows; tests hold it to migrations/
+SCHEMA_VERSION = 2  # the highest migration this code knows; tests hold it to migrations/
 
 
 class StoreUnavailable(RecordsError):
@@ -117,6 +117,8 @@ class StoredSession:
     reasons: list[dict[str, str]]
     because: list[int]
     recorded_by: str | None = None
+    version: int = 1  # raised by every change to the row: staff writes check it (optimistic concurrency)
+    identification: dict[str, Any] | None = None  # {"kind": "ticket", "value": "A12"} or name_dob
     answers: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
 
@@ -126,7 +128,8 @@ class StoredSession:
                 "flow_hash": self.flow_hash, "language": self.language, "place": self.place,
                 "started_at": iso(self.started_at), "finished_at": iso(self.finished_at),
                 "status": self.status, "level": self.level, "outcome": self.outcome,
-                "outcome_title": self.outcome_title, "reasons": self.reasons, "because": self.because}
+                "outcome_title": self.outcome_title, "reasons": self.reasons, "because": self.because,
+                "version": self.version, "identification": self.identification}
 
     @property
     def kept_answers(self) -> list[dict[str, Any]]:
@@ -160,6 +163,10 @@ class SessionWriter(ABC):
     @abstractmethod
     def end_session(self, ending: Ending, event: Event) -> None:
         """Finish or abandon a session (or open it again: status "unfinished", after back from the end)."""
+
+    def identify(self, session_id: str, identification: dict[str, Any]) -> None:
+        """Say who the person is: {"kind": "ticket", "value": "A12"} or {"kind": "name_dob", "name", "born"}."""
+        raise NotImplementedError
 
     @abstractmethod
     def close(self) -> None: ...

@@ -13,6 +13,7 @@ import pytest
 from chatbot.cli import main
 from chatbot.engine import Conversation
 from chatbot.records.recorder import Recorder
+from chatbot.records.store import SCHEMA_VERSION
 
 from recordtools import answer_as, server_port_url
 
@@ -84,7 +85,7 @@ def test_purge_keeps_sessions_younger_than_the_period(kept, capsys):
 
 def test_migrate_says_what_it_did(empty_database, capsys):
     """Whoever deploys sees whether the schema changed."""
-    assert run(capsys, "records", "migrate", "--database", empty_database)[1].endswith("schema version 0 -> 1\n")
+    assert run(capsys, "records", "migrate", "--database", empty_database)[1].endswith(f"schema version 0 -> {SCHEMA_VERSION}\n")
     assert run(capsys, "records", "migrate", "--database", empty_database)[1].endswith("nothing to do\n")
 
 

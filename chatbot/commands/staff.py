@@ -1,0 +1,77 @@
+"""`chatbot staff add NAME | list | remove NAME`: who may sign in at the nurse station.
+
+The PIN is read from standard input when it is not a terminal (provisioning scripts),
+else asked twice without echo; it is kept only as a salted scrypt hash in the session
+store (the kiosk PIN's hashing). Anything wrong is one line on stderr, nothing changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from chatbot.records.url import RecordsError, redact
+
+NAME = "staff"
+HELP = "the staff who sign in at the nurse station: add, list, remove"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--database", metavar="URL", default=None,
+                        help="the session store (default: CHATBOT_DATABASE, else the SQLite file in the data folder)")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", parents=[common], help="add a staff member; the PIN is asked for (or read "
+                             "from standard input when it is not a terminal)")
+    add.add_argument("name", metavar="NAME")
+    actions.add_parser("list", parents=[common], help="the staff, by name")
+    remove = actions.add_parser("remove", parents=[common], help="remove a staff member")
+    remove.add_argument("name", metavar="NAME")
+
+
+def _pin() -> str | None:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().strip()
+    pin = getpass.getpass("PIN (4 to 12 digits): ")
+    if getpass.getpass("Type it again: ") != pin:
+        print("chatbot staff add: the two PINs differ; nothing was changed", file=sys.stderr)
+        return None
+    return pin
+
+
+def run(args: argparse.Namespace) -> int:
+    from chatbot.kiosk.staff_pin import PinError
+    from chatbot.nurse.signin import new_staff_pin
+    from chatbot.records.backends import open_reader
+    from chatbot.records.staff import add_staff, list_staff, remove_staff
+    from chatbot.records.store import now
+    from chatbot.records.tables import Tables
+
+    try:
+        if args.action == "add":
+            pin = _pin()
+            if pin is None:
+                return 1
+            staff = new_staff_pin(args.name, pin)
+        with open_reader(args.database) as reader:
+            tables = Tables(reader)
+            if args.action == "add":
+                add_staff(tables, staff, now())
+                print(f"{staff.name} may sign in at the nurse station")
+            elif args.action == "remove":
+                remove_staff(tables, args.name)
+                print(f"{args.name.strip()} removed")
+            else:
+                for name, added in list_staff(tables):
+                    print(f"{name}\tadded {added.astimezone():%Y-%m-%d %H:%M}")
+        return 0
+    except PinError as error:
+        print(f"chatbot staff {args.action}: {error} Nothing was changed.", file=sys.stderr)
+        return 1
+    except (EOFError, KeyboardInterrupt):
+        print(f"\nchatbot staff {args.action}: nothing was changed", file=sys.stderr)
+        return 1
+    except RecordsError as error:
+        print(f"chatbot staff {args.action}: {redact(str(error))}", file=sys.stderr)
+        return 2

@@ -1,0 +1,84 @@
+"""The handover of an opened session: SBAR text, and a printable HTML page; both saved owner-only.
+
+SBAR: situation (the level and its reasons), background (white count known low, the
+answers that led there), assessment (the flow's outcome), recommendation (the outcome's
+instruction). The page (Jinja2, autoescaped: a patient's typed words are never markup)
+has the level, reasons, answers, identification and the review trail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+from chatbot.nurse.reading import Line, Reading
+from chatbot.nurse.words import say
+
+
+def _answer(line: Line, language: str) -> str:
+    said = f"{line.question} {line.answer}"
+    if line.typed.strip().casefold() != line.answer.strip().casefold():
+        said += f' ({say("typed", language)}: "{line.typed}")'
+    return said
+
+
+def sbar(reading: Reading, language: str) -> str:
+    """The handover as plain text, in `language`."""
+    reasons = "; ".join(reading.reasons) or say("no_reasons", language)
+    lines = [f"{say('handover', language)}: {say('session', language)} {reading.id[:8]}",
+             f"{say('identification', language, who=reading.identification)}",
+             f"{say('sbar_s', language)}: {reading.level_word}. {reasons}.",
+             f"{say('sbar_b', language)}: "
+             + say("white_count", language, answer=reading.white_count or say("none", language)) + ". "
+             + "; ".join(_answer(line, language) for line in reading.led_there),
+             f"{say('sbar_a', language)}: {reading.outcome}",
+             f"{say('sbar_r', language)}: {' '.join(reading.instruction.split())}",
+             reading.patient_language]
+    return "\n".join(lines) + "\n"
+
+
+_PAGE = """<!doctype html>
+<html lang="{{ language }}"><head><meta charset="utf-8"><title>{{ title }} {{ r.id[:8] }}</title>
+<style>body{font-family:sans-serif;max-width:45em;margin:2em auto}h1{font-size:1.4em}
+.emergency{color:#a00}.urgent{color:#a50}@media print{a{display:none}}</style></head><body>
+<h1 class="{{ r.level or '' }}">{{ r.level_word }}: {{ r.outcome }}</h1>
+<p>{{ identification }}<br>{{ r.about }}<br>{{ r.patient_language }}</p>
+<h2>{{ words.reasons }}</h2><ul>{% for reason in r.reasons %}<li>{{ reason }}</li>{% else %}<li>{{ words.no_reasons }}</li>{% endfor %}</ul>
+<h2>{{ words.led_there }}</h2><ul>{% for line in r.led_there %}<li>{{ answer(line) }}</li>{% else %}<li>{{ words.none }}</li>{% endfor %}</ul>
+<h2>{{ words.yeses }}</h2><ul>{% for line in r.yeses %}<li>{{ answer(line) }}</li>{% else %}<li>{{ words.none }}</li>{% endfor %}</ul>
+<h2>{{ words.transcript }}</h2><ol>{% for line in r.transcript %}<li>{% if line.withdrawn %}<s>{% endif %}{{ answer(line) }}{% if line.withdrawn %}</s> ({{ words.withdrawn }}){% endif %}</li>{% endfor %}</ol>
+<h2>{{ words.trail }}</h2><ul>{% for item in r.trail %}<li>{{ item }}</li>{% else %}<li>{{ words.none }}</li>{% endfor %}</ul>
+</body></html>
+"""
+
+
+def page(reading: Reading, language: str) -> str:
+    """The printable HTML page of the session, in `language`."""
+    from jinja2 import Environment
+
+    environment = Environment(autoescape=True)
+    words = {key: say(key, language) for key in
+             ("reasons", "no_reasons", "led_there", "yeses", "transcript", "trail", "none", "withdrawn")}
+    return environment.from_string(_PAGE).render(
+        r=reading, language=language, title=say("title", language), words=words,
+        identification=say("identification", language, who=reading.identification),
+        answer=lambda line: _answer(line, language))
+
+
+def save_private(folder: Path, name: str, text: str) -> Path:
+    """`text` in `folder/name`, owner-only (0600), written whole: a temporary file renamed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    temporary = folder / f".{name}.{uuid.uuid4().hex}.tmp"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return path

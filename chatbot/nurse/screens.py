@@ -1,0 +1,396 @@
+"""The nurse station's screens: sign-in, the queue, a session, and amending an answer.
+
+They show what the app hands them and post what the nurse did (`Submitted`, `Open`,
+`Act`, `Preview`, `Save`); the app (`chatbot.nurse.app`) reads and writes the store.
+Everything a patient typed is shown as plain `Content`, never as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from rich.text import Text as RichText
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Collapsible, DataTable, Input, Select, Static
+
+from chatbot.nurse.reading import Line, Reading, waited
+from chatbot.nurse.words import say
+from chatbot.records.review import QueueEntry
+
+STYLES = Path(__file__).with_name("nurse.tcss")
+FILTERS = ("all", "waiting", "in_review", "reviewed", "in_progress", "abandoned")
+COLUMNS = ("level", "waiting", "kiosk", "language", "status", "who")
+
+
+class SignInScreen(Screen):
+    """Name and PIN; covers everything, so nothing of a session shows while nobody is signed in."""
+
+    CSS_PATH = STYLES
+
+    @dataclass
+    class Submitted(Message):
+        name: str
+        pin: str
+
+    def __init__(self, language: str, note: str = "") -> None:
+        super().__init__(id="sign-in")
+        self.language = language
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        language = self.language
+        with Vertical(id="sign-in-box"):
+            yield Static(Content(say("title", language)), id="sign-in-title")
+            yield Static(Content(self.note or say("locked", language)), id="sign-in-message")
+            yield Input(placeholder=say("name", language), id="name", max_length=40)
+            yield Input(placeholder=say("pin", language), id="pin", password=True, restrict=r"[0-9]*",
+                        max_length=12)
+            yield Button(say("sign_in", language), id="sign-in-button", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def say(self, text: str) -> None:
+        self.query_one("#sign-in-message", Static).update(Content(text))
+
+    @on(Input.Submitted, "#name")
+    def _to_pin(self) -> None:
+        self.query_one("#pin", Input).focus()
+
+    @on(Input.Submitted, "#pin")
+    @on(Button.Pressed, "#sign-in-button")
+    def _submit(self) -> None:
+        pin = self.query_one("#pin", Input)
+        self.post_message(self.Submitted(self.query_one("#name", Input).value, pin.value))
+        pin.value = ""
+
+
+class LevelCell(RichText):
+    """The level column's cell, which knows its row's session (the queue is sorted by it)."""
+
+    def __init__(self, text: str, style: str, session_id: str) -> None:
+        super().__init__(text, style=style)
+        self.session_id = session_id
+
+
+def _level_cell(entry: QueueEntry, language: str, alerting: bool) -> LevelCell:
+    word = say(entry.level, language) if entry.level else say("no_level", language)
+    style = {"emergency": "bold red", "urgent": "bold yellow"}.get(entry.level or "", "")
+    return LevelCell(word, "bold white on red" if alerting else style, entry.id)
+
+
+def _status(entry: QueueEntry, at: datetime, language: str) -> str:
+    state = entry.state(at)
+    name = entry.reviewed_by if state == "reviewed" else entry.in_review_by
+    return say(state, language, name=name or "")
+
+
+def _who(entry: QueueEntry, language: str) -> str:
+    from chatbot.nurse.reading import identification
+
+    return identification(entry.identification, language) if entry.identification else ""
+
+
+class QueueScreen(Screen):
+    """The sessions, emergencies first; updated in place so the nurse keeps their place."""
+
+    CSS_PATH = STYLES
+    BINDINGS = [Binding("f", "status_filter", "status"), Binding("t", "days", "today/all"),
+                Binding("l", "app.lock", "lock"), Binding("q", "app.quit", "quit")]
+
+    @dataclass
+    class Open(Message):
+        session_id: str
+
+    def __init__(self, language: str) -> None:
+        super().__init__(id="queue-screen")
+        self.language = language
+        self.entries: list[QueueEntry] = []
+        self.alerting: set[str] = set()
+        self.at = datetime.now().astimezone()
+        self.staff: str | None = None
+        self.status_filter = "all"
+        self.today = False
+        self.ready = False  # composed: the table can be drawn
+        self.drawn: dict[str, tuple] = {}  # each row's words as drawn, to touch only the rows that changed
+        self.order: list[str] = []
+        self.noted = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="queue-head")
+        table = DataTable(id="queue", cursor_type="row", zebra_stripes=False)
+        for key, width in zip(COLUMNS, (10, 8, 10, 6, 22, 14)):
+            table.add_column(say(f"col_{key}", self.language), key=key, width=width)
+        yield table
+        yield Static(id="queue-note")
+        yield Static(Content(say("queue_keys", self.language)), id="queue-keys")
+
+    def on_mount(self) -> None:
+        self.ready = True
+        self.query_one(DataTable).focus()
+        self.note(self.noted)
+        self._draw()
+
+    def note(self, text: str) -> None:
+        self.noted = text
+        if self.ready:
+            self.query_one("#queue-note", Static).update(Content(text))
+
+    def show(self, entries: list[QueueEntry], at: datetime, staff: str | None, alerting: set[str]) -> None:
+        """The queue as it is now: rows changed in place, added and removed by key; the selection kept."""
+        self.entries, self.at, self.staff, self.alerting = entries, at, staff, alerting
+        if self.ready:
+            self._draw()
+
+    def _visible(self) -> list[QueueEntry]:
+        local = self.at.astimezone()  # today as the clinic's clock has it
+        since = local.replace(hour=0, minute=0, second=0, microsecond=0) if self.today else None
+        return [entry for entry in self.entries
+                if (self.status_filter == "all" or entry.state(self.at) == self.status_filter)
+                and (since is None or entry.started_at >= since)]
+
+    def _draw(self) -> None:
+        table = self.query_one(DataTable)
+        language = self.language
+        visible = self._visible()
+        selected = None
+        if table.row_count and table.cursor_row < table.row_count:
+            selected = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        wanted = {entry.id for entry in visible}
+        for key in [row.value for row in list(table.rows)]:
+            if key not in wanted:
+                table.remove_row(key)
+                self.drawn.pop(key, None)
+        order = {}
+        for rank, entry in enumerate(visible):
+            order[entry.id] = rank
+            alerting = entry.id in self.alerting
+            words = (waited(entry.waited(self.at)), entry.place.removeprefix("kiosk:")[:10], entry.language,
+                     _status(entry, self.at, language), _who(entry, language))
+            signature = (entry.level, alerting, words)
+            if self.drawn.get(entry.id) == signature:
+                continue  # unchanged: no cell is touched
+            cells = (_level_cell(entry, language, alerting),
+                     *(RichText(word, style="bold" if alerting else "") for word in words))
+            if entry.id in table.rows:
+                for column, cell in zip(COLUMNS, cells):
+                    table.update_cell(entry.id, column, cell)
+            else:
+                table.add_row(*cells, key=entry.id)
+            self.drawn[entry.id] = signature
+        ids = [entry.id for entry in visible]
+        if ids != self.order:
+            table.sort("level", key=lambda cell: order[cell.session_id])
+            self.order = ids
+        if selected in order:
+            table.move_cursor(row=order[selected], animate=False)
+        filter_word = say("filter_all", language) if self.status_filter == "all" else \
+            say(self.status_filter, language, name="").rstrip(": ")
+        self.query_one("#queue-head", Static).update(Content(say(
+            "queue_line", language, count=len(visible), status=filter_word,
+            days=say("today" if self.today else "everything", language),
+            who=say("signed_in", language, name=self.staff or "-"))))
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        self.post_message(self.Open(event.row_key.value))
+
+    def action_status_filter(self) -> None:
+        self.status_filter = FILTERS[(FILTERS.index(self.status_filter) + 1) % len(FILTERS)]
+        self._draw()
+
+    def action_days(self) -> None:
+        self.today = not self.today
+        self._draw()
+
+
+class SessionScreen(Screen):
+    """One session: the level and reasons first, then what led there and every yes, the negatives
+    folded, the full transcript and the review trail."""
+
+    CSS_PATH = STYLES
+    BINDINGS = [Binding("r", "act('review')", "reviewed"), Binding("a", "act('amend')", "amend"),
+                Binding("h", "act('handover')", "handover"), Binding("p", "act('page')", "page"),
+                Binding("o", "act('open_page')", "open page"), Binding("escape", "act('close')", "back"),
+                Binding("l", "app.lock", "lock")]
+
+    @dataclass
+    class Act(Message):
+        what: str
+
+    def __init__(self, reading: Reading, language: str) -> None:
+        super().__init__(id="session-screen")
+        self.reading = reading
+        self.language = language
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="session-level")
+        with VerticalScroll(id="session-body"):
+            yield Static(id="session-reasons")
+            yield Static(id="session-about")
+            yield Static(id="session-led")
+            yield Static(id="session-yeses")
+            with Collapsible(id="session-negatives", collapsed=True):
+                yield Static(id="session-negatives-list")
+            yield Static(id="session-transcript")
+            yield Static(id="session-trail")
+        yield Static(id="session-note")
+        yield Static(Content(say("session_keys", self.language)), id="session-keys")
+
+    def on_mount(self) -> None:
+        self.show(self.reading)
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#session-body").focus()
+
+    def note(self, text: str) -> None:
+        self.query_one("#session-note", Static).update(Content(text))
+
+    def _lines(self, heading: str, lines: list[Line], numbered: bool = False) -> Content:
+        language = self.language
+        out = [heading]
+        for index, line in enumerate(lines, 1):
+            said = f"{line.question} -> {line.answer}"
+            if line.typed.strip().casefold() != line.answer.strip().casefold():
+                said += f' ({say("typed", language)}: "{line.typed}")'
+            if line.withdrawn:
+                said += f" [{say('withdrawn', language)}]"
+            out.append(f"{index:>2}. {said}" if numbered else f"  - {said}")
+        if not lines:
+            out.append(f"  {say('none', language)}")
+        return Content("\n".join(out))
+
+    def show(self, reading: Reading) -> None:
+        self.reading = reading
+        language = self.language
+        level = self.query_one("#session-level", Static)
+        level.update(Content(say("level_line", language, level=reading.level_word, outcome=reading.outcome)
+                             if reading.outcome else reading.level_word))
+        for name in ("emergency", "urgent", "routine"):
+            level.set_class(reading.level == name, f"-{name}")
+        if reading.status == "finished":
+            reasons = reading.reasons or [say("no_reasons", language)]
+            self.query_one("#session-reasons", Static).update(Content(
+                say("reasons", language) + ":\n" + "\n".join(f"  - {reason}" for reason in reasons)))
+        else:  # stopped before the end: where (a bleeding question, say) matters most
+            kept = [line for line in reading.transcript if not line.withdrawn][-1:]
+            self.query_one("#session-reasons", Static).update(self._lines(say("last_answer", language), kept))
+        self.query_one("#session-about", Static).update(Content(
+            f"{say('identification', language, who=reading.identification)}\n{reading.about}\n"
+            f"{reading.patient_language}"))
+        self.query_one("#session-led", Static).update(self._lines(say("led_there", language), reading.led_there))
+        self.query_one("#session-yeses", Static).update(self._lines(say("yeses", language), reading.yeses))
+        self.query_one("#session-body", VerticalScroll).scroll_home(animate=False)
+        negatives = self.query_one("#session-negatives", Collapsible)
+        negatives.collapsed = True
+        negatives.title = say("negatives", language, count=len(reading.negatives))
+        self.query_one("#session-negatives-list", Static).update(self._lines("", reading.negatives))
+        self.query_one("#session-transcript", Static).update(
+            self._lines(say("transcript", language), reading.transcript, numbered=True))
+        trail = reading.trail or [say("none", language)]
+        self.query_one("#session-trail", Static).update(Content(
+            say("trail", language) + ":\n" + "\n".join(f"  - {item}" for item in trail)))
+
+    def action_act(self, what: str) -> None:
+        self.post_message(self.Act(what))
+
+
+def _choice(line: Line, width: int = 66) -> str:
+    """One line of the amend list: the answer always shown, the question shortened to fit 80 columns."""
+    answer = f" = {line.answer}"[:24]
+    room = width - len(answer)
+    question = line.question if len(line.question) <= room else line.question[:room - 1] + "…"
+    return question + answer
+
+
+class AmendScreen(ModalScreen[None]):
+    """Pick an answer, type the new one and why; Preview shows the new level beside the old; Save."""
+
+    CSS_PATH = STYLES
+    BINDINGS = [Binding("escape", "dismiss_none", "cancel")]
+
+    @dataclass
+    class Preview(Message):
+        question_id: str
+        typed: str
+        more: dict[str, str]
+
+    @dataclass
+    class Save(Message):
+        reason: str
+        question_id: str  # what the form says now: the app saves only what was previewed
+        typed: str
+
+    def __init__(self, lines: list[Line], language: str) -> None:
+        super().__init__(id="amend-screen")
+        self.lines = lines
+        self.language = language
+        self.more: dict[str, str] = {}
+        self.needs: str | None = None
+
+    def compose(self) -> ComposeResult:
+        language = self.language
+        with Vertical(id="amend-box"):
+            yield Static(Content(say("amend_title", language)), id="amend-title")
+            yield Select([(_choice(line), line.question_id) for line in self.lines],
+                         prompt=say("question", language), id="amend-question", allow_blank=True)
+            yield Input(placeholder=say("new_answer", language), id="amend-answer")
+            yield Static(id="amend-needs")
+            yield Input(placeholder=say("also_answer", language), id="amend-more")
+            yield Input(placeholder=say("reason", language), id="amend-reason", max_length=200)
+            yield Static(Content(say("preview_first", language)), id="amend-preview")
+            with Horizontal(id="amend-buttons"):
+                yield Button(say("preview", language), id="amend-preview-button", variant="primary")
+                yield Button(say("save", language), id="amend-save", variant="warning")
+                yield Button(say("cancel", language), id="amend-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#amend-more").display = False
+        self.query_one("#amend-question").focus()
+
+    def choose(self, question_id: str, typed: str = "", reason: str = "") -> None:
+        """Fill the form (tests and the app use it as a person would)."""
+        self.query_one("#amend-question", Select).value = question_id
+        self.query_one("#amend-answer", Input).value = typed
+        self.query_one("#amend-reason", Input).value = reason
+
+    def show_preview(self, text: str, needs: tuple[str, str] | None = None) -> None:
+        self.query_one("#amend-preview", Static).update(Content(text))
+        self.needs = needs[0] if needs else None
+        more = self.query_one("#amend-more", Input)
+        more.display = needs is not None
+        more.value = ""
+        self.query_one("#amend-needs", Static).update(Content(needs[1] if needs else ""))
+        if needs:
+            more.focus()
+
+    @on(Button.Pressed, "#amend-preview-button")
+    @on(Input.Submitted, "#amend-answer, #amend-more")
+    def preview(self) -> None:
+        if self.needs is not None and self.query_one("#amend-more", Input).value.strip():
+            self.more[self.needs] = self.query_one("#amend-more", Input).value
+        question = self.query_one("#amend-question", Select).value
+        if question is Select.BLANK or not isinstance(question, str):
+            self.show_preview(say("question", self.language) + "?")
+            return
+        self.post_message(self.Preview(question, self.query_one("#amend-answer", Input).value, dict(self.more)))
+
+    @on(Button.Pressed, "#amend-save")
+    @on(Input.Submitted, "#amend-reason")
+    def save(self) -> None:
+        question = self.query_one("#amend-question", Select).value
+        self.post_message(self.Save(self.query_one("#amend-reason", Input).value,
+                                    question if isinstance(question, str) else "",
+                                    self.query_one("#amend-answer", Input).value))
+
+    @on(Button.Pressed, "#amend-cancel")
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

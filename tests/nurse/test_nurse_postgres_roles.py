@@ -1,0 +1,51 @@
+"""On PostgreSQL the station runs as a chatbot_staff login and kiosks as chatbot_kiosk logins."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatbot.records.backends import migrate, open_reader, open_writer
+from chatbot.records.review import amend, claim, rerun, review
+from chatbot.records.staff import StaffPin, add_staff, note_failure
+from chatbot.records.store import now
+from chatbot.records.tables import Tables
+from chatbot.records.url import RecordsError
+
+from nursetools import ROUTINE, kiosk_session
+from recordtools import with_database
+
+
+@pytest.fixture
+def logins(postgres_server):
+    url = postgres_server.database()
+    migrate(url)
+    name = url.split("?")[0].rsplit("/", 1)[1]
+    return (with_database(url, name, user=postgres_server.login_role("chatbot_kiosk")),
+            with_database(url, name, user=postgres_server.login_role("chatbot_staff")))
+
+
+def test_a_staff_login_can_do_all_the_station_does(logins, flow):
+    """Sign-in waits, claims, reviews and amendments need no more than chatbot_staff."""
+    kiosk, staff = logins
+    session_id = kiosk_session(kiosk, flow, ROUTINE)
+    with open_writer(kiosk) as writer:
+        writer.identify(session_id, {"kind": "ticket", "value": "A12"})
+    with open_reader(staff) as reader:
+        tables = Tables(reader)
+        add_staff(tables, StaffPin("Rosa", b"s", b"d", 2, 8, 1), now())
+        note_failure(tables, "Rosa", now(), lambda failures: 1.0)
+        claim(tables, session_id, "Rosa", now())
+        session = reader.get_session(session_id)
+        version = amend(tables, session, rerun(flow, session, "temperature", "38.6"), "desk", "Rosa", now())
+        session = reader.get_session(session_id)
+        assert (session.version, session.level, session.identification["value"]) == (version, "emergency", "A12")
+        assert review(tables, session, "Rosa", now()) == version + 1
+
+
+def test_a_kiosk_login_cannot_read_the_staff(logins):
+    """A kiosk never sees who works at the desk, nor their PIN hashes."""
+    kiosk, _ = logins
+    import psycopg
+
+    with psycopg.connect(kiosk, autocommit=True) as connection, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        connection.execute("SELECT * FROM staff")
