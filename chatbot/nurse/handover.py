@@ -8,12 +8,11 @@ has the level, reasons, answers, identification and the review trail.
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 from chatbot.nurse.reading import Line, Reading
 from chatbot.nurse.words import say
+from chatbot.privatefile import write_private
 
 
 def _answer(line: Line, language: str) -> str:
@@ -67,18 +66,6 @@ def page(reading: Reading, language: str) -> str:
 
 
 def save_private(folder: Path, name: str, text: str) -> Path:
-    """`text` in `folder/name`, owner-only (0600), written whole: a temporary file renamed."""
+    """`text` in `folder/name`, owner-only (0600), written whole (`chatbot.privatefile`)."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    temporary = folder / f".{name}.{uuid.uuid4().hex}.tmp"
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return path
+    return write_private(folder / name, text)
