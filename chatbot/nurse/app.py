@@ -26,6 +26,7 @@ from textual.binding import Binding
 from textual.message import Message
 
 from chatbot.flow.model import Flow
+from chatbot.fhir.check import FhirError
 from chatbot.nurse.handover import page, save_private, sbar
 from chatbot.nurse.options import NurseOptions
 from chatbot.nurse.reading import read_session
@@ -275,6 +276,12 @@ class NurseApp(App):
                 self.copy_to_clipboard(text)
                 path = self._save("handover", "txt", text)
                 screen.note(say("copied", language, path=path))
+            elif message.what == "fhir":
+                from chatbot.fhir import bundle_for  # the FHIR models load only when a Bundle is made
+                from chatbot.fhir.files import json_text
+
+                path = self._save("session", "fhir.json", json_text(bundle_for(self.session, self.flow)))
+                screen.note(say("fhir_saved", language, path=path))
             elif message.what in ("page", "open_page"):
                 path = self._save("session", "html", page(self._reading(), language))
                 screen.note(say("saved_to", language, path=path))
@@ -286,6 +293,8 @@ class NurseApp(App):
             screen.note(say("cannot_save", language, problem=error.strerror or error))
         except RecordsError as error:
             screen.note(say("store_problem", language, problem=error))
+        except FhirError as error:
+            screen.note(say("cannot_save", language, problem=error))
 
     def _save(self, kind: str, suffix: str, text: str) -> Path:
         stamp = self.wallclock().astimezone().strftime("%Y%m%d-%H%M%S")

@@ -219,8 +219,8 @@ class SessionScreen(Screen):
     CSS_PATH = STYLES
     BINDINGS = [Binding("r", "act('review')", "reviewed"), Binding("a", "act('amend')", "amend"),
                 Binding("h", "act('handover')", "handover"), Binding("p", "act('page')", "page"),
-                Binding("o", "act('open_page')", "open page"), Binding("escape", "act('close')", "back"),
-                Binding("l", "app.lock", "lock")]
+                Binding("o", "act('open_page')", "open page"), Binding("x", "act('fhir')", "FHIR"),
+                Binding("escape", "act('close')", "back"), Binding("l", "app.lock", "lock")]
 
     @dataclass
     class Act(Message):

@@ -339,3 +339,24 @@ async def test_an_amendment_saved_after_another_nurses_is_refused_and_nothing_is
         session = reader.get_session(session_id)
     assert [(e["actor"], e["detail"]["question_id"]) for e in session.events if e["kind"] == "amended"] == [
         ("Luis", "temperature")]
+
+
+@synchronous
+async def test_x_saves_the_open_session_as_a_fhir_bundle_for_the_record_system(station, database, tmp_path):
+    """The key in the station (issue 15): the session as the checked transaction Bundle, owner-only."""
+    import json
+
+    app = station()
+    session_id = kiosk_session(database, app.flow, EMERGENCY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        screen = await open_first(pilot, session_id)
+        await pilot.press("x")
+        await until(pilot, lambda: "FHIR" in str(screen.query_one("#session-note").render()))
+    saved, = (tmp_path / "saved").glob("*.fhir.json")
+    assert stat.S_IMODE(os.stat(saved).st_mode) == 0o600
+    bundle = json.loads(saved.read_text(encoding="utf-8"))
+    kinds = [entry["resource"]["resourceType"] for entry in bundle["entry"]]
+    assert bundle["type"] == "transaction" and kinds[:2] == ["QuestionnaireResponse", "Observation"]
+    level = bundle["entry"][1]["resource"]["valueCodeableConcept"]["coding"][0]["code"]
+    assert level == "emergency"
