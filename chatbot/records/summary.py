@@ -21,7 +21,12 @@ RECORD_WORDS = {
     "abandoned": Text({"en": "started over or left", "es": "empezó de nuevo o se fue"}),
     "session": Text({"en": "Session", "es": "Sesión"}),
     "place": Text({"en": "Where", "es": "Dónde"}),
-    "withdrawn": Text({"en": "Answers changed with back", "es": "Respuestas cambiadas con atrás"}),
+    "withdrawn": Text({"en": "Earlier answers, no longer counted (changed with back or by an amendment)",
+                       "es": "Respuestas anteriores que ya no cuentan (cambiadas con atrás o por una corrección)"}),
+    "trail": Text({"en": "Review trail", "es": "Historial de revisión"}),
+    "amended": Text({"en": "{at} {who} amended {question}: {old} -> {new} ({reason}); level {old_level} -> {new_level}",
+                     "es": "{at} {who} corrigió {question}: {old} -> {new} ({reason}); nivel {old_level} -> {new_level}"}),
+    "reviewed": Text({"en": "{at} reviewed by {who}", "es": "{at} revisada por {who}"}),
 }
 
 
@@ -82,7 +87,31 @@ def stored_summary(session: StoredSession, language: str | None = None) -> str:
         found = "; ".join(f"{name} = {_value(value, answer['question_kind'], language)}"
                           for name, value in answer["findings"].items())
         lines += _wrapped(f"{word('found')}: {found}", "    ", "      ")
-    withdrawn = len(session.answers) - len(answers)
+    kept = {answer["seq"] for answer in answers}
+    withdrawn = [answer for answer in session.answers if answer["seq"] not in kept]
     if withdrawn:
-        lines += ["", f"{word('withdrawn')}: {withdrawn}"]
+        lines += ["", f"{word('withdrawn')}:"]
+        for answer in withdrawn:
+            lines += _wrapped(f"{answer['question_text']} -> {printable(answer['shown'])}", "  - ", "    ")
+    trail = [line for line in (_trail_line(event, language) for event in session.events) if line]
+    if trail:
+        lines += ["", f"{word('trail')}:"]
+        for line in trail:
+            lines += _wrapped(line, "  - ", "    ")
     return "\n".join(lines) + "\n"
+
+
+def _trail_line(event: dict[str, Any], language: str) -> str:
+    """A nurse's review or amendment, in words: who, when, what changed and why."""
+    detail = event.get("detail") or {}
+    when, who = _local(event["at"]), printable(str(event.get("actor", "")))
+    if event["kind"] == "reviewed":
+        return RECORD_WORDS["reviewed"].fill(at=when, who=who).get(language)
+    if event["kind"] == "amended":
+        old, new = detail.get("old") or {}, detail.get("new") or {}
+        return RECORD_WORDS["amended"].fill(
+            at=when, who=who, question=printable(str(detail.get("question_id", "?"))),
+            old=printable(str(old.get("shown", "?"))), new=printable(str(new.get("shown", "?"))),
+            reason=printable(str(detail.get("reason", ""))), old_level=str(detail.get("old_level", "-")),
+            new_level=str(detail.get("new_level", "-"))).get(language)
+    return ""

@@ -76,6 +76,23 @@ def test_an_amendment_keeps_the_old_answer_and_changes_the_level(database, flow,
     assert tables.reader.get_session(session_id).level == "emergency"
 
 
+def test_the_record_shows_the_original_the_amendment_and_who_made_it(database, flow, tables):
+    """`chatbot records show`: the answer as first given stays visible beside the trail of who changed it."""
+    from chatbot.records.summary import stored_summary
+
+    session_id = kiosk_session(database, flow, ROUTINE)
+    before = tables.reader.get_session(session_id)
+    amend(tables, before, rerun(flow, before, "temperature", "38.6"), "measured at the desk", "Rosa", now())
+    review(tables, tables.reader.get_session(session_id), "Luis", now())
+    text = stored_summary(tables.reader.get_session(session_id), "en")
+    earlier = text.index("Earlier answers, no longer counted")
+    assert "-> Not measured" in text[earlier:]
+    trail = text[text.index("Review trail:"):]
+    assert "Rosa amended temperature: Not measured -> 38.6 °C (measured at the desk); level routine -> emergency" \
+        in " ".join(trail.split())
+    assert "reviewed by Luis" in trail
+
+
 @pytest.mark.parametrize("question, typed, why", [
     ("temperature", "hot", "an answer the question cannot read"),
     ("no_such_question", "yes", "a question the person was not asked"),
