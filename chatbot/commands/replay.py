@@ -1,7 +1,8 @@
 """`chatbot replay PATH...`: replay scripted conversations and say where each went wrong.
 
 Exit status: 0 when every script passes (and coverage is at least --fail-under),
-1 when any fails (or coverage is below it), 2 when a script or flow cannot be read.
+1 when any fails (or coverage is below it), 2 when a script or flow cannot be read
+(the scripts that can be read still run and are reported).
 """
 
 from __future__ import annotations
@@ -36,12 +37,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    try:
-        scripts = ScriptReader(args.flow or args.global_flow).read(args.paths)
-    except FlowError as error:
+    scripts, problems = ScriptReader(args.flow or args.global_flow).read_each(args.paths)
+    if problems and not scripts:
         if args.junit:
-            write_junit(args.junit, [], error.problems)
-        raise
+            write_junit(args.junit, [], problems)
+        raise FlowError(problems)
     if not scripts:
         print(f"no scripts in {', '.join(args.paths)} (openings alone are not scripts)", file=sys.stderr)
         return 2
@@ -63,6 +63,11 @@ def run(args: argparse.Namespace) -> int:
           + (f"{failed} failed, {len(runs) - failed} passed" if failed else "all passed") + f" in {seconds:.2f} s"
           + (", through the Textual UI" if args.tui else ""))
     status = 1 if failed or unsaved else 0
+    if problems:  # the scripts that could be read ran; those that could not make it an error
+        print("\n".join(str(problem) for problem in problems), file=sys.stderr)
+        count = sum(1 for problem in problems if problem.severity == "error")
+        print(f"{count} problem{'s' if count != 1 else ''} found: those scripts did not run", file=sys.stderr)
+        status = 2
     coverage = coverage_of(runs) if args.coverage or args.fail_under is not None else []
     for each in coverage:
         print("\n".join(each.report()))
@@ -71,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             status = 1
     if args.junit:
-        write_junit(args.junit, runs, coverage=coverage, seconds=seconds)
+        write_junit(args.junit, runs, problems, coverage=coverage, seconds=seconds)
     return status
 
 

@@ -231,13 +231,27 @@ class ScriptReader:
 
     def read(self, paths: Iterable[str | Path]) -> list[Script]:
         """The scripts in these files and folders (openings are not scripts), or `FlowError`."""
-        problems: set[Problem] = set()
-        scripts: list[Script] = []
-        for path in script_files(paths, problems):
-            scripts.extend(self._scripts_of(self._parse(path, problems), problems))
+        scripts, problems = self.read_each(paths)
         if problems:
             raise FlowError(problems)
         return scripts
+
+    def read_each(self, paths: Iterable[str | Path]) -> tuple[list[Script], list[Problem]]:
+        """The scripts that read cleanly, and every problem of those that did not.
+
+        A script with a problem is left out, not the others: one broken file does not
+        keep a tester from seeing how the rest went.
+        """
+        problems: set[Problem] = set()
+        scripts: list[Script] = []
+        for path in script_files(paths, problems):
+            mine: set[Problem] = set()
+            parsed = self._parse(path, mine)
+            found = self._scripts_of(parsed, mine)
+            if not parsed.problems:
+                scripts.extend(found)
+            problems |= mine
+        return scripts, sorted(problems)
 
     # -- files -----------------------------------------------------------------------
 
@@ -290,11 +304,11 @@ class ScriptReader:
                                                    f"'{item['name']}' (line {names[item['name']]})"))
             names.setdefault(item["name"], where.line)
             flow_key = path + ("flow",) if "flow" in item else ("flow",)
-            flow = self._flow(parsed, _get(data, flow_key), flow_key, problems)
-            if flow is None:
-                continue
-            script = _ScriptBuilder(self, parsed, flow, problems).build(path, item, where)
-            if script is not None:
+            own: set[Problem] = set()  # this script's problems: it alone is left out for them
+            flow = self._flow(parsed, _get(data, flow_key), flow_key, own)
+            script = None if flow is None else _ScriptBuilder(self, parsed, flow, own).build(path, item, where)
+            problems |= own
+            if script is not None and not own:
                 scripts.append(script)
         return scripts
 
