@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     for each in coverage:
         print("\n".join(each.report()))
         if args.fail_under is not None and each.percent < args.fail_under:
-            print(f"coverage of {each.flow.file} is {each.percent:.1f}%, below --fail-under {args.fail_under:g}%",
+            print(f"coverage of {each.file} is {each.percent:.1f}%, below --fail-under {args.fail_under:g}%",
                   file=sys.stderr)
             status = 1
     if args.junit:

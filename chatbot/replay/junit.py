@@ -32,7 +32,7 @@ def junit_xml(runs: Iterable[ScriptRun], problems: Iterable[Problem] = (),
     if coverage:
         properties = ET.SubElement(suite, "properties")
         for each in coverage:
-            ET.SubElement(properties, "property", name=f"coverage {each.flow.file}", value=f"{each.percent:.1f}")
+            ET.SubElement(properties, "property", name=f"coverage {each.file}", value=f"{each.percent:.1f}")
     if problems:
         case = ET.SubElement(suite, "testcase", classname="scripts", name="reading the scripts", time="0")
         error = ET.SubElement(case, "error", message=str(problems[0]), type="unreadable")

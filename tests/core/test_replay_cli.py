@@ -120,6 +120,25 @@ def test_junit_xml_reports_unreadable_scripts_as_an_error(tmp_path, capsys):
     assert "unknown field 'levl'" in suite.find("testcase/error").text
 
 
+@pytest.mark.parametrize("given", ["--flow", "flow:"])
+def test_coverage_names_the_flow_by_the_path_the_tester_gave(given, tmp_path, monkeypatch, capsys):
+    """A flow reached through a link into an installed package is named as typed, never by its site-packages path."""
+    installed = tmp_path / ".venv" / "lib" / "site-packages" / "chatbot" / "flows" / "tiny.yaml"
+    installed.parent.mkdir(parents=True)
+    shutil.copy(HERE / "tiny_flow.yaml", installed)
+    (tmp_path / "flow.yaml").symlink_to(installed)
+    (tmp_path / "scripts").mkdir()
+    flow = "flow: ../flow.yaml\n" if given == "flow:" else ""
+    (tmp_path / "scripts" / "t.yaml").write_text(flow + "name: t\nsteps: [yes, 38.5]\n"
+                                                 "expect: {level: emergency, outcome: call}\n")
+    monkeypatch.chdir(tmp_path)
+    argv = ["replay", "scripts", "--coverage"] + (["--flow", "flow.yaml"] if given == "--flow" else [])
+    main(argv)
+    out = capsys.readouterr().out
+    assert "coverage of flow.yaml by 1 script:" in out
+    assert "site-packages" not in out
+
+
 def test_the_flow_option_is_the_flow_of_scripts_that_name_none(tmp_path, capsys):
     (tmp_path / "t.yaml").write_text("name: t\nsteps: [yes, 38.5]\nexpect: {level: emergency, outcome: call}\n")
     assert main(["replay", str(tmp_path), "--flow", str(HERE / "tiny_flow.yaml")]) == 0
