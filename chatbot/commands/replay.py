@@ -13,7 +13,7 @@ import time
 
 from chatbot.commands.arguments import add_database_argument, finish_recording, recorder_for
 from chatbot.replay.coverage import coverage_of
-from chatbot.replay.junit import write_junit
+from chatbot.replay.junit import write_junit, write_screens
 from chatbot.flow.problems import FlowError
 from chatbot.replay import EngineDriver, ScriptReader, run_script
 
@@ -23,7 +23,9 @@ HELP = "replay scripted conversations (docs/replay.md) and check that each goes 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="script files, or folders of them")
-    parser.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML, for CI")
+    parser.add_argument("--junit", metavar="FILE",
+                        help="also write the results as JUnit XML, for CI (with --tui, an SVG of each failed "
+                             "script's screen beside it)")
     parser.add_argument("--coverage", action="store_true",
                         help="report the questions, answers, transitions and outcomes the scripts reached, "
                              "and where in the flow file each one never reached is")
@@ -77,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
             status = 1
     if args.junit:
         write_junit(args.junit, runs, problems, coverage=coverage, seconds=seconds)
+        for path in write_screens(args.junit, runs):
+            print(f"the screen of a failed script: {path}")
     return status
 
 
