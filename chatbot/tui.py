@@ -26,7 +26,7 @@ routine), `summary`, `confirm`. Conversation: #progress, #chat, #question, #erro
 #back, #restart, #summary, #record, #quit; `NAV` and `OUTCOME_NAV` choose which).
 Outcomes: #outcome-title,
 #emergency-digits, #say-line, #reasons, #why, #guidance (#guidance-topics,
-#guidance-text). Summary: #summary-text, #summary-save, #summary-close,
+#guidance-scroll holding #guidance-text). Summary: #summary-text, #summary-save, #summary-close,
 #summary-saved. Confirm: #confirm-yes, #confirm-no.
 
 Keys: y / n / u answer yes, no, not sure; 1-9 pick or tick a choice; Enter sends;
