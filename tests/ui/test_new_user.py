@@ -22,3 +22,26 @@ def test_the_routine_guidance_scrolls_from_the_keyboard_to_the_safety_net(key, r
     focused_on_text, scrolled, most = run(scenario)
     assert focused_on_text
     assert most > 0 and (scrolled == most if reaches_the_end else 0 < scrolled < most)
+
+
+@pytest.mark.parametrize("answers, keys, quits, asked", [
+    ([], ["q"], True, False),                          # nothing to lose: q quits at once
+    (["7", "no"], ["q"], False, True),                 # mid-conversation: asked first
+    (["7", "no"], ["q", "n"], False, False),           # ... and "no" goes on where it was
+    (["7", "no"], ["q", "y"], True, False),            # ... and "yes" quits
+    (ANSWERS_TO["emergency"], ["q"], True, False),     # at an outcome the conversation is over
+])
+def test_q_mid_conversation_asks_first_as_r_does(answers, keys, quits, asked):
+    """A stray q must not throw away a half-told story without a word."""
+    async def scenario(app, pilot):
+        await answer(app, pilot, answers)
+        exits = []
+        app.exit = lambda *args, **kwargs: exits.append(True)  # see that it would quit, and keep looking
+        await press(pilot, *keys)
+        return bool(exits), app.state.screen, app.state.question_id
+
+    exited, screen, question = run(scenario)
+    assert exited == quits
+    assert (screen == "confirm") == asked
+    if answers and not quits and not asked:
+        assert (screen, question) == ("conversation", "feverish")
