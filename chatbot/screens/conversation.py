@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from chatbot.flow.kinds import QuestionKind
 from chatbot.engine import Progress, Prompt, Result, Turn
@@ -229,6 +229,7 @@ class ConversationScreen(Screen):
         for button_id, label, key in NAV_BUTTONS:
             for button in self.query(f"#{button_id}"):
                 button.label = key_label(label.get(language), key)
+        self._name_nav_keys()
         if self.prompt is not None:
             self.show_prompt(self.prompt, transcript)
         else:
@@ -269,6 +270,26 @@ class ConversationScreen(Screen):
         controls = self.controls
         if isinstance(controls, ChoiceControls):
             controls.send()
+
+    # -- the nav row names only keys that do what it says where the person is ---------------
+
+    def on_descendant_focus(self, event) -> None:
+        self._name_nav_keys()
+
+    def on_descendant_blur(self, event) -> None:
+        self._name_nav_keys()
+
+    def _name_nav_keys(self) -> None:
+        """In a text field letters are typed: the nav row names no letter key there, and Back names
+        Escape, which goes back from the field."""
+        typing = isinstance(self.focused, Input)
+        for button_id, label, key in NAV_BUTTONS:
+            shown = ("Esc" if button_id == "back" else None) if typing else key
+            text = key_label(label.get(self.language), shown) if shown else Content(label.get(self.language))
+            for button in self.query(f"#nav #{button_id}"):
+                if button.label != text:
+                    button.label = text
+                    button.refresh(layout=True)  # another length: the row makes room for it
 
     def on_refused(self, message: Refused) -> None:
         message.stop()

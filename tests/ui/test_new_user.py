@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers.screen import screen_text
 from tests.helpers.tui import ANSWERS_TO, answer, press, run
 
 
@@ -45,3 +46,20 @@ def test_q_mid_conversation_asks_first_as_r_does(answers, keys, quits, asked):
     assert (screen == "confirm") == asked
     if answers and not quits and not asked:
         assert (screen, question) == ("conversation", "feverish")
+
+
+@pytest.mark.parametrize("language, keys, back", [
+    ("en", [], "Back  Esc"),          # the temperature field has focus: b would be typed
+    ("en", ["tab"], "Back  b"),       # on a button b goes back again
+    ("es", [], "Atrás  Esc"),
+])
+def test_the_nav_row_never_claims_b_goes_back_where_b_types_a_letter(language, keys, back):
+    async def scenario(app, pilot):
+        await answer(app, pilot, ["7", "no", "no"])
+        await press(pilot, *keys)
+        return type(app.focused).__name__, screen_text(app).splitlines()[-1]
+
+    focused, nav = run(scenario, language=language)
+    assert (focused == "Input") == (not keys)
+    assert back in nav
+    assert ("  r " in nav) == bool(keys)  # nor does it claim r, s, w or q do anything but type
