@@ -131,10 +131,11 @@ class ConversationScreen(Screen):
             ask.mount_all(later)
 
     def _show_welcome(self) -> None:
+        """The title, then the disclaimer (what a small screen must show first), then the body."""
         welcome = self.flow.welcome
         self.query_one(ChatLog).show_welcome([(welcome.title.get(self.language), "bold $primary"),
-                                              (welcome.body.get(self.language), ""),
-                                              (welcome.disclaimer.get(self.language), "italic")])
+                                              (welcome.disclaimer.get(self.language), "italic"),
+                                              (welcome.body.get(self.language), "")])
 
     # -- what the app tells it to show -------------------------------------------------
 

@@ -63,3 +63,25 @@ def test_the_nav_row_never_claims_b_goes_back_where_b_types_a_letter(language, k
     assert (focused == "Input") == (not keys)
     assert back in nav
     assert ("  r " in nav) == bool(keys)  # nor does it claim r, s, w or q do anything but type
+
+
+def _flowing(text: str) -> str:
+    """The screen's words as one line: each row without its border and scrollbar glyphs."""
+    return " ".join(" ".join(line.strip(" ▁▂▃▄▅▆▇█▔").split()) for line in text.splitlines())
+
+
+@pytest.mark.parametrize("language, disclaimer, flows", [
+    ("en", "This is not a diagnosis and does not replace your care team. If you feel very unwell, call your local "
+           "emergency number now.", "how you feel today. It then tells you"),
+    ("es", "Esto no es un diagnóstico y no reemplaza a su equipo médico. Si se siente muy mal, llame ahora al número "
+           "de emergencias de su zona.", "cómo se siente hoy. Después le diremos"),
+])
+def test_the_first_screen_shows_the_disclaimer_and_the_intro_flows_with_the_width(language, disclaimer, flows):
+    """At 80x24 the disclaimer is in view without scrolling; on a wide screen the intro is not cut at
+    the ends of the lines it was written in."""
+    async def scenario(app, pilot):
+        return screen_text(app)
+
+    assert disclaimer in _flowing(run(scenario, language=language))
+    wide = run(scenario, language=language, size=(140, 40))
+    assert any(flows in line for line in wide.splitlines())
