@@ -290,7 +290,6 @@ class ConversationScreen(Screen):
             for button in self.query(f"#nav #{button_id}"):
                 if button.label != text:
                     button.label = text
-                    button.refresh(layout=True)  # another length: the row makes room for it
 
     def on_refused(self, message: Refused) -> None:
         message.stop()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Button
 
+from tests.helpers import kiosk
 from tests.helpers.screen import screen_text
 from tests.helpers.tui import ANSWERS_TO, answer, press, run
 
@@ -85,3 +87,71 @@ def test_the_first_screen_shows_the_disclaimer_and_the_intro_flows_with_the_widt
     assert disclaimer in _flowing(run(scenario, language=language))
     wide = run(scenario, language=language, size=(140, 40))
     assert any(flows in line for line in wide.splitlines())
+
+
+# -- the kiosk ----------------------------------------------------------------------------------
+
+async def _every_kiosk_screen(app, pilot, language, look):
+    """Call `look(name)` on each kiosk screen a person meets, in `language` chosen at the welcome."""
+    from tests.helpers.kiosk import start
+
+    if language != "en":
+        await kiosk.tap(app, pilot, f"#language-{language}")
+    found = [await look("welcome")]
+    await start(app, pilot, ["7"])
+    found.append(await look("yes-no"))
+    for level in ("emergency", "urgent", "routine"):
+        app.start_over()
+        await pilot.pause()
+        for typed in ANSWERS_TO[level]:
+            app.answer(typed)
+        await pilot.pause()
+        found.append(await look(level))
+    app.last_input -= 1000
+    app.look_at_idle_clock()
+    await pilot.pause()
+    found.append(await look("still-there"))
+    return found
+
+
+def _buttons(app):
+    return [button for button in app.screen.query(Button) if all(node.display for node in button.ancestors_with_self)]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_kiosk_screen_fits_80x24_every_button_label_on_one_line(language):
+    """A label wider than its button wraps, and the nav row then spills out of its row."""
+    async def scenario(app, pilot):
+        async def look(name):
+            return [(name, button.id, str(button.label)) for button in _buttons(app)
+                    if button.label.cell_length > button.content_size.width
+                    or not app.screen.region.contains_region(button.region)]
+        return await _every_kiosk_screen(app, pilot, language, look)
+
+    cut = [each for found in kiosk.run(scenario) for each in found]
+    assert cut == []
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_keyboard_focus_shows_on_every_kiosk_button(language):
+    """Each button looks different when it has the focus (colours, style or border)."""
+    def looks(button):
+        styles = button.styles
+        return styles.background, styles.color, styles.text_style, tuple(styles.border)
+
+    async def scenario(app, pilot):
+        async def look(name):
+            unseen = []
+            for button in _buttons(app):
+                app.set_focus(None)
+                await pilot.pause()
+                plain = looks(button)
+                button.focus()
+                await pilot.pause()
+                if looks(button) == plain:
+                    unseen.append((name, button.id))
+            return unseen
+        return await _every_kiosk_screen(app, pilot, language, look)
+
+    unseen = [each for found in kiosk.run(scenario) for each in found]
+    assert unseen == []
