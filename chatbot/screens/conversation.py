@@ -18,7 +18,7 @@ from chatbot.flow.model import Flow, Question
 from chatbot.flow.text import Text
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
-from chatbot.widgets.chat import ChatLog
+from chatbot.widgets.chat import ChatLog, Flowing
 from chatbot.widgets.controls import (Answered, ChoiceControls, Refused, TemperatureControls,
                                       YesNoControls, key_label)
 
@@ -107,7 +107,7 @@ class ConversationScreen(Screen):
         yield ProgressLine(id="progress")
         yield ChatLog(id="chat")
         with Vertical(id="ask"):
-            yield Static(id="question")
+            yield Flowing(id="question")
             yield Static(id="error")
             start = self.flow.questions.get(self.flow.start)
             if start is not None:  # only the controls of the first question, before the first frame
@@ -159,7 +159,7 @@ class ConversationScreen(Screen):
         self._show_progress(prompt.progress)
         if self._asked != (question, language):  # redraw only what changed: a press is one frame
             self._asked = (question, language)
-            self.query_one("#question", Static).update(self._question_text(question))
+            self.query_one("#question", Flowing).update(self._question_text(question))
         self.show_error(prompt.error)
         ask = self.query_one("#ask")
         if not ask.display:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.widgets import Button
 
@@ -155,3 +157,27 @@ def test_keyboard_focus_shows_on_every_kiosk_button(language):
 
     unseen = [each for found in kiosk.run(scenario) for each in found]
     assert unseen == []
+
+
+_UNIT_CUT = re.compile(r"\d\s*\n[\s\[\]✓]*(?:°C|°F|F\b|C\b|minutes?\b|minutos?\b|s\b)")
+
+
+def test_a_number_never_splits_from_its_unit_at_any_width():
+    """The temperature help's "99.0 F", a chat answer's "36.8 °C" and a choice's "10 minutes" stay together,
+    however wide the terminal (each row's border and scrollbar glyphs aside)."""
+    async def scenario(app, pilot):
+        await answer(app, pilot, ["7", "no", "no", "36.8", "no"])
+        app.go_back()
+        app.go_back()  # the temperature is asked again, 36.8 °C in the chat above it
+        cut = []
+        for question in ("temperature", "danger_signs"):  # "99.0 F" in its help; "10 minutes" in a choice
+            if question == "danger_signs":
+                app.start_over()
+            for width in range(40, 81):
+                await pilot.resize_terminal(width, 40)
+                await pilot.pause()
+                rows = "\n".join(line.strip(" ▁▂▃▄▅▆▇█▔▊▎") for line in screen_text(app).splitlines())
+                cut += [(question, width, found.group(0)) for found in _UNIT_CUT.finditer(rows)]
+        return cut
+
+    assert run(scenario, size=(80, 40)) == []
