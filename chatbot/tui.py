@@ -26,12 +26,13 @@ routine), `summary`, `confirm`. Conversation: #progress, #chat, #question, #erro
 #back, #restart, #summary, #record, #quit; `NAV` and `OUTCOME_NAV` choose which).
 Outcomes: #outcome-title,
 #emergency-digits, #say-line, #reasons, #why, #guidance (#guidance-topics,
-#guidance-text). Summary: #summary-text, #summary-save, #summary-close,
+#guidance-scroll holding #guidance-text). Summary: #summary-text, #summary-save, #summary-close,
 #summary-saved. Confirm: #confirm-yes, #confirm-no.
 
 Keys: y / n / u answer yes, no, not sure; 1-9 pick or tick a choice; Enter sends;
 b or Escape goes back; r starts again (after a confirmation); s shows the summary
-(and saves it there); w saves the session as a replay script (`save_script`); q quits.
+(and saves it there); w saves the session as a replay script (`save_script`); q quits
+(mid-conversation, after a confirmation).
 """
 
 from __future__ import annotations
@@ -296,6 +297,17 @@ class SymptomCheckerApp(App[None]):
 
     def action_restart(self) -> None:
         self.request_restart()
+
+    async def action_quit(self) -> None:
+        """Mid-conversation, ask first, as starting again does; with nothing to lose, quit."""
+        from chatbot.screens.dialogs import ConfirmRestart
+        from chatbot.widgets import words
+
+        if not self.conversation.transcript or self.conversation.finished:
+            self.exit()
+        elif not isinstance(self.screen, ConfirmRestart):
+            self.push_screen(ConfirmRestart(self.language, words.CONFIRM_QUIT, words.CONFIRM_QUIT_YES),
+                             lambda yes: self.exit() if yes else None)
 
     def action_summary(self) -> None:
         self.show_summary()

@@ -1,7 +1,8 @@
 """`chatbot replay PATH...`: replay scripted conversations and say where each went wrong.
 
 Exit status: 0 when every script passes (and coverage is at least --fail-under),
-1 when any fails (or coverage is below it), 2 when a script or flow cannot be read.
+1 when any fails (or coverage is below it), 2 when a script or flow cannot be read
+(the scripts that can be read still run and are reported).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import time
 
 from chatbot.commands.arguments import add_database_argument, finish_recording, recorder_for
 from chatbot.replay.coverage import coverage_of
-from chatbot.replay.junit import write_junit
+from chatbot.replay.junit import write_junit, write_screens
 from chatbot.flow.problems import FlowError
 from chatbot.replay import EngineDriver, ScriptReader, run_script
 
@@ -22,7 +23,9 @@ HELP = "replay scripted conversations (docs/replay.md) and check that each goes 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="script files, or folders of them")
-    parser.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML, for CI")
+    parser.add_argument("--junit", metavar="FILE",
+                        help="also write the results as JUnit XML, for CI (with --tui, an SVG of each failed "
+                             "script's screen beside it)")
     parser.add_argument("--coverage", action="store_true",
                         help="report the questions, answers, transitions and outcomes the scripts reached, "
                              "and where in the flow file each one never reached is")
@@ -36,12 +39,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    try:
-        scripts = ScriptReader(args.flow or args.global_flow).read(args.paths)
-    except FlowError as error:
+    scripts, problems = ScriptReader(args.flow or args.global_flow).read_each(args.paths)
+    if problems and not scripts:
         if args.junit:
-            write_junit(args.junit, [], error.problems)
-        raise
+            write_junit(args.junit, [], problems)
+        raise FlowError(problems)
     if not scripts:
         print(f"no scripts in {', '.join(args.paths)} (openings alone are not scripts)", file=sys.stderr)
         return 2
@@ -63,15 +65,22 @@ def run(args: argparse.Namespace) -> int:
           + (f"{failed} failed, {len(runs) - failed} passed" if failed else "all passed") + f" in {seconds:.2f} s"
           + (", through the Textual UI" if args.tui else ""))
     status = 1 if failed or unsaved else 0
+    if problems:  # the scripts that could be read ran; those that could not make it an error
+        print("\n".join(str(problem) for problem in problems), file=sys.stderr)
+        count = sum(1 for problem in problems if problem.severity == "error")
+        print(f"{count} problem{'s' if count != 1 else ''} found: those scripts did not run", file=sys.stderr)
+        status = 2
     coverage = coverage_of(runs) if args.coverage or args.fail_under is not None else []
     for each in coverage:
         print("\n".join(each.report()))
         if args.fail_under is not None and each.percent < args.fail_under:
-            print(f"coverage of {each.flow.file} is {each.percent:.1f}%, below --fail-under {args.fail_under:g}%",
+            print(f"coverage of {each.file} is {each.percent:.1f}%, below --fail-under {args.fail_under:g}%",
                   file=sys.stderr)
             status = 1
     if args.junit:
-        write_junit(args.junit, runs, coverage=coverage, seconds=seconds)
+        write_junit(args.junit, runs, problems, coverage=coverage, seconds=seconds)
+        for path in write_screens(args.junit, runs):
+            print(f"the screen of a failed script: {path}")
     return status
 
 

@@ -43,10 +43,13 @@ def _simulate_all(args: argparse.Namespace, flow, patients, recorder) -> int:
         else:
             verdict = "" if patient.expected is None else (
                 "  ok" if result.agrees else f"  DIFFERS: expected {patient.expected}")
+            asked = f"{len(result.asked):>2} question{'s' if len(result.asked) != 1 else ''}"
             print(f"{patient.id:<10} {result.level:<9}  {result.outcome:<22} "
-                  f"{len(result.asked):>2} questions{verdict}")
+                  + (f"{asked:<12}{verdict}" if verdict else asked))
         if not result.agrees:
             disagreements.append(result)
+    if not args.json:
+        print(_summary_line(patients, disagreements))
     if disagreements:
         print(f"{len(disagreements)} of {len(patients)} patients disagree with their expected level:",
               file=sys.stderr)
@@ -56,3 +59,15 @@ def _simulate_all(args: argparse.Namespace, flow, patients, recorder) -> int:
                   f"{result.patient.expected}, got {result.level} ({result.outcome})", file=sys.stderr)
         return 1
     return 0
+
+
+def _summary_line(patients, disagreements) -> str:
+    """The last line says how it went, so a tester need not count the lines above."""
+    count = len(patients)
+    checked = sum(1 for patient in patients if patient.expected is not None)
+    plural = "s" if count != 1 else ""
+    if disagreements:
+        return f"{count} patient{plural}: {len(disagreements)} of {checked} with an expected level disagree"
+    if checked:
+        return f"{count} patient{plural}: all {checked} with an expected level agree"
+    return f"{count} patient{plural} simulated"

@@ -45,6 +45,12 @@ class Coverage:
     reached: set[tuple] = field(default_factory=set)
     scripts: int = 0
     disagreements: list[str] = field(default_factory=list)
+    given: str = ""  # the flow's path as the tester gave it, if they did
+
+    @property
+    def file(self) -> str:
+        """The flow file as the tester named it, else where it was loaded from."""
+        return self.given or self.flow.file
 
     def __post_init__(self) -> None:
         self.items = {item.key: item for item in _items(self.flow)}
@@ -111,13 +117,13 @@ class Coverage:
 
     def report(self) -> list[str]:
         """The coverage table, then one `file:line:col: never ...` line per item never reached."""
-        lines = [f"coverage of {self.flow.file} by {self.scripts} script{'s' if self.scripts != 1 else ''}:"]
+        lines = [f"coverage of {self.file} by {self.scripts} script{'s' if self.scripts != 1 else ''}:"]
         for kind, (done, total) in self.counts().items():
             lines.append(f"  {kind + 's':<12} {done:>4} of {total:<4} {_percent(done, total):>6.1f}%")
         done = sum(1 for key in self.items if key in self.reached)
         lines.append(f"  {'all':<12} {done:>4} of {len(self.items):<4} {self.percent:>6.1f}%")
-        lines.extend(f"{self.flow.file}:{item.at[0]}:{item.at[1]}: {item.message}" for item in self.missing())
-        lines.extend(f"{self.flow.file}: warning: {text}" for text in self.disagreements)
+        lines.extend(f"{self.file}:{item.at[0]}:{item.at[1]}: {item.message}" for item in self.missing())
+        lines.extend(f"{self.file}: warning: {text}" for text in self.disagreements)
         return lines
 
 
@@ -128,7 +134,7 @@ def coverage_of(runs: Iterable[ScriptRun]) -> list[Coverage]:
         flow = run.script.flow
         coverage = by_flow.get(id(flow))
         if coverage is None:
-            coverage = by_flow[id(flow)] = Coverage(flow)
+            coverage = by_flow[id(flow)] = Coverage(flow, given=run.script.flow_file)
         coverage.add(run)
     return list(by_flow.values())
 

@@ -4,11 +4,13 @@ The format most CI systems read (Jenkins, GitLab, GitHub test reporters): a
 `testsuite` of `testcase`s with `classname`, `name`, `file`, `line` and `time`; a
 failed script has a `failure` whose message is its first line (`file:line:col: ...`).
 Unreadable scripts become one errored case that lists every problem, so CI shows
-why nothing ran.
+why they did not run. Through the UI, each failed script's screen is saved as an
+SVG beside the file (`write_screens`), to look at what the person would have seen.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Iterable
@@ -32,7 +34,7 @@ def junit_xml(runs: Iterable[ScriptRun], problems: Iterable[Problem] = (),
     if coverage:
         properties = ET.SubElement(suite, "properties")
         for each in coverage:
-            ET.SubElement(properties, "property", name=f"coverage {each.flow.file}", value=f"{each.percent:.1f}")
+            ET.SubElement(properties, "property", name=f"coverage {each.file}", value=f"{each.percent:.1f}")
     if problems:
         case = ET.SubElement(suite, "testcase", classname="scripts", name="reading the scripts", time="0")
         error = ET.SubElement(case, "error", message=str(problems[0]), type="unreadable")
@@ -54,6 +56,19 @@ def junit_xml(runs: Iterable[ScriptRun], problems: Iterable[Problem] = (),
 def write_junit(path: str | Path, runs: Iterable[ScriptRun], problems: Iterable[Problem] = (),
                 coverage: Iterable[Coverage] = (), seconds: float | None = None) -> None:
     Path(path).write_text(junit_xml(runs, problems, coverage, seconds), encoding="utf-8")
+
+
+def write_screens(junit_path: str | Path, runs: Iterable[ScriptRun]) -> list[Path]:
+    """Each failed script's screen (`--tui`) as an SVG beside the JUnit file, named for the script."""
+    folder, written = Path(junit_path).parent, []
+    for run in runs:
+        if run.screen is None:
+            continue
+        name = re.sub(r"[^a-z0-9]+", "-", f"{Path(run.script.file).stem} {run.script.name}".casefold()).strip("-")
+        path = folder / f"{name[:80]}-line-{run.script.at.line}.svg"
+        path.write_text(run.screen, encoding="utf-8")
+        written.append(path)
+    return written
 
 
 def _classname(file: str) -> str:

@@ -216,6 +216,8 @@ async def replay_script(script: Script, make_app: AppFactory) -> ScriptRun:
     try:
         async with app.run_test(size=SIZE) as pilot:
             run = await run_script_async(script, PilotDriver(app, pilot))
+            if not run.passed:  # what the screen showed when it went wrong, for the tester to look at
+                run.screen = app.export_screenshot(title=script.name)
     except Exception as error:  # the app itself crashed: this script's failure, never a traceback
         crashed = Failure(script.at, "the app to keep running", f"{type(error).__name__}: {error}", broken=True)
         if run is None:

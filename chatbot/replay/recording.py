@@ -2,8 +2,8 @@
 
 A tester clicks through the UI once; its record key (or `chatbot --record FILE`)
 saves the conversation with `script_text`. The script holds each question's id
-with its words as a comment, the answer exactly as it was typed, and where the
-conversation ended, so that `chatbot replay FILE` fails the day the flow stops
+with its words as a comment, the answer exactly as it was typed, the findings it
+recorded, and where the conversation ended and for which reasons, so that `chatbot replay FILE` fails the day the flow stops
 going there. Answers that were undone with back are not in it: it replays the
 conversation as it finally stood.
 """
@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from chatbot.engine import WELCOME, Conversation
+from chatbot.flow.kinds import FindingType
 from chatbot.flowfile.loader import bundled_flow_path
 from chatbot.privatefile import write_private
 
@@ -49,14 +50,28 @@ def script_text(conversation: Conversation, name: str = "Recorded conversation",
     for turn in conversation.transcript:
         lines.append(f"  - question: {turn.question.id}  # {_comment(turn.question.text.get(language))}")
         lines.append(f"    answer: {yaml_answer(turn.typed)}")
+        if turn.findings:
+            lines.append(f"    findings: {_findings(flow, turn.findings)}")
     lines.append("expect:")
     if conversation.finished:
         result = conversation.result()
-        lines += [f"  level: {result.level}", f"  outcome: {result.outcome.id}"]
+        lines += [f"  level: {result.level}", f"  outcome: {result.outcome.id}",
+                  f"  reasons: [{', '.join(rule.id for rule in result.reasons)}]"]
     else:
         asking = flow.start if conversation.state == WELCOME else conversation.state
         lines.append(f"  question: {asking}")
     return "\n".join(lines) + "\n"
+
+
+def _findings(flow, findings: dict) -> str:
+    """What an answer recorded, as a step's `findings:`, so the replay checks it as a hand-written script would."""
+    def value(name: str, value) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if value is None:
+            return "not measured" if flow.findings[name].type == FindingType.TEMPERATURE else "unknown"
+        return f"{value:.1f}" if isinstance(value, float) else yaml_string(str(value))
+    return "{" + ", ".join(f"{name}: {value(name, found)}" for name, found in findings.items()) + "}"
 
 
 def session_script(conversation: Conversation, script_path: str | Path, when: datetime | None = None) -> str:

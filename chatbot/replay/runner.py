@@ -60,6 +60,7 @@ class ScriptRun:
     moves: list[Move] = field(default_factory=list)
     failure: Failure | None = None
     seconds: float = 0.0
+    screen: str | None = None  # through the UI: an SVG of the screen when the script failed
 
     @property
     def passed(self) -> bool:

@@ -9,8 +9,9 @@ found before anything runs, and reported together as `path:line:col: message`.
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -169,6 +170,7 @@ class Script:
     language: str
     steps: tuple[Action, ...]
     expect: Expect
+    flow_file: str = ""  # the flow's path as the tester gave it ("" for the bundled flow)
 
     @property
     def file(self) -> str:
@@ -196,6 +198,14 @@ def script_files(paths: Iterable[str | Path], problems: set[Problem] | None = No
     for path in files:
         unique.setdefault(path.resolve(), path)
     return list(unique.values())
+
+
+def as_given(path: str | Path) -> str:
+    """A path as the tester typed it, tidied but never resolved: a link keeps its own name."""
+    path = Path(os.path.normpath(path))
+    if path.is_absolute() and path.is_relative_to(Path.cwd()):
+        return str(path.relative_to(Path.cwd()))
+    return str(path)
 
 
 def display(path: Path) -> str:
@@ -231,13 +241,27 @@ class ScriptReader:
 
     def read(self, paths: Iterable[str | Path]) -> list[Script]:
         """The scripts in these files and folders (openings are not scripts), or `FlowError`."""
-        problems: set[Problem] = set()
-        scripts: list[Script] = []
-        for path in script_files(paths, problems):
-            scripts.extend(self._scripts_of(self._parse(path, problems), problems))
+        scripts, problems = self.read_each(paths)
         if problems:
             raise FlowError(problems)
         return scripts
+
+    def read_each(self, paths: Iterable[str | Path]) -> tuple[list[Script], list[Problem]]:
+        """The scripts that read cleanly, and every problem of those that did not.
+
+        A script with a problem is left out, not the others: one broken file does not
+        keep a tester from seeing how the rest went.
+        """
+        problems: set[Problem] = set()
+        scripts: list[Script] = []
+        for path in script_files(paths, problems):
+            mine: set[Problem] = set()
+            parsed = self._parse(path, mine)
+            found = self._scripts_of(parsed, mine)
+            if not parsed.problems:
+                scripts.extend(found)
+            problems |= mine
+        return scripts, sorted(problems)
 
     # -- files -----------------------------------------------------------------------
 
@@ -290,27 +314,30 @@ class ScriptReader:
                                                    f"'{item['name']}' (line {names[item['name']]})"))
             names.setdefault(item["name"], where.line)
             flow_key = path + ("flow",) if "flow" in item else ("flow",)
-            flow = self._flow(parsed, _get(data, flow_key), flow_key, problems)
-            if flow is None:
-                continue
-            script = _ScriptBuilder(self, parsed, flow, problems).build(path, item, where)
-            if script is not None:
-                scripts.append(script)
+            own: set[Problem] = set()  # this script's problems: it alone is left out for them
+            flow, given = self._flow(parsed, _get(data, flow_key), flow_key, own)
+            script = None if flow is None else _ScriptBuilder(self, parsed, flow, own).build(path, item, where)
+            problems |= own
+            if script is not None and not own:
+                scripts.append(replace(script, flow_file=given))
         return scripts
 
-    def _flow(self, parsed: _Parsed, value: Any, path: tuple, problems: set[Problem]) -> Flow | None:
+    def _flow(self, parsed: _Parsed, value: Any, path: tuple, problems: set[Problem]) -> tuple[Flow | None, str]:
+        """The script's flow, and its path as the tester gave it (by `flow:` or `--flow`)."""
         if isinstance(value, str):
             target = parsed.path.parent / value
             if not target.is_file():
                 problems.add(parsed.source.problem(path, f"no flow file '{value}' (looked for {display(target)})"))
-                return None
+                return None, ""
+            given = as_given(Path(parsed.source.file).parent / value)
         else:
             target = self.default_flow
+            given = "" if target is None else as_given(target)
         try:
-            return load_flow(target)
+            return load_flow(target), given
         except FlowError as error:
             problems.update(error.problems)
-            return None
+            return None, ""
 
 
 def _where(parsed: _Parsed, path: tuple, key: bool = False) -> Where:

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from chatbot.flow.kinds import QuestionKind
 from chatbot.engine import Progress, Prompt, Result, Turn
@@ -18,7 +18,7 @@ from chatbot.flow.model import Flow, Question
 from chatbot.flow.text import Text
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
-from chatbot.widgets.chat import ChatLog
+from chatbot.widgets.chat import ChatLog, Flowing
 from chatbot.widgets.controls import (Answered, ChoiceControls, Refused, TemperatureControls,
                                       YesNoControls, key_label)
 
@@ -107,7 +107,7 @@ class ConversationScreen(Screen):
         yield ProgressLine(id="progress")
         yield ChatLog(id="chat")
         with Vertical(id="ask"):
-            yield Static(id="question")
+            yield Flowing(id="question")
             yield Static(id="error")
             start = self.flow.questions.get(self.flow.start)
             if start is not None:  # only the controls of the first question, before the first frame
@@ -131,10 +131,11 @@ class ConversationScreen(Screen):
             ask.mount_all(later)
 
     def _show_welcome(self) -> None:
+        """The title, then the disclaimer (what a small screen must show first), then the body."""
         welcome = self.flow.welcome
         self.query_one(ChatLog).show_welcome([(welcome.title.get(self.language), "bold $primary"),
-                                              (welcome.body.get(self.language), ""),
-                                              (welcome.disclaimer.get(self.language), "italic")])
+                                              (welcome.disclaimer.get(self.language), "italic"),
+                                              (welcome.body.get(self.language), "")])
 
     # -- what the app tells it to show -------------------------------------------------
 
@@ -158,7 +159,7 @@ class ConversationScreen(Screen):
         self._show_progress(prompt.progress)
         if self._asked != (question, language):  # redraw only what changed: a press is one frame
             self._asked = (question, language)
-            self.query_one("#question", Static).update(self._question_text(question))
+            self.query_one("#question", Flowing).update(self._question_text(question))
         self.show_error(prompt.error)
         ask = self.query_one("#ask")
         if not ask.display:
@@ -229,6 +230,7 @@ class ConversationScreen(Screen):
         for button_id, label, key in NAV_BUTTONS:
             for button in self.query(f"#{button_id}"):
                 button.label = key_label(label.get(language), key)
+        self._name_nav_keys()
         if self.prompt is not None:
             self.show_prompt(self.prompt, transcript)
         else:
@@ -269,6 +271,25 @@ class ConversationScreen(Screen):
         controls = self.controls
         if isinstance(controls, ChoiceControls):
             controls.send()
+
+    # -- the nav row names only keys that do what it says where the person is ---------------
+
+    def on_descendant_focus(self, event) -> None:
+        self._name_nav_keys()
+
+    def on_descendant_blur(self, event) -> None:
+        self._name_nav_keys()
+
+    def _name_nav_keys(self) -> None:
+        """In a text field letters are typed: the nav row names no letter key there, and Back names
+        Escape, which goes back from the field."""
+        typing = isinstance(self.focused, Input)
+        for button_id, label, key in NAV_BUTTONS:
+            shown = ("Esc" if button_id == "back" else None) if typing else key
+            text = key_label(label.get(self.language), shown) if shown else Content(label.get(self.language))
+            for button in self.query(f"#nav #{button_id}"):
+                if button.label != text:
+                    button.label = text
 
     def on_refused(self, message: Refused) -> None:
         message.stop()

@@ -20,7 +20,10 @@ STYLES = Path(__file__).resolve().parent
 
 
 class ConfirmRestart(ModalScreen[bool]):
-    """Asks before every answer is cleared; dismissed with True to start again."""
+    """Asks before every answer is cleared; dismissed with True to start again.
+
+    The same question box asks before quitting mid-conversation (`question`, `yes`).
+    """
 
     CSS_PATH = STYLES / "dialogs.tcss"
     BINDINGS = [
@@ -28,15 +31,17 @@ class ConfirmRestart(ModalScreen[bool]):
         Binding("n,escape,b", "answer(False)", "No", show=False),
     ]
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, question=words.CONFIRM_RESTART, yes=words.CONFIRM_YES) -> None:
         super().__init__(id="confirm")
         self.language = language
+        self.question = question
+        self.yes = yes
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(Content(words.CONFIRM_RESTART.get(self.language)), id="confirm-question")
+            yield Static(Content(self.question.get(self.language)), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
-                yield Button(key_label(words.CONFIRM_YES.get(self.language), "y"), id="confirm-yes",
+                yield Button(key_label(self.yes.get(self.language), "y"), id="confirm-yes",
                              variant="warning")
                 yield Button(key_label(words.CONFIRM_NO.get(self.language), "n"), id="confirm-no",
                              variant="primary")

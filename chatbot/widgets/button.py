@@ -61,3 +61,8 @@ class Button(widgets.Button, inherit_css=False):
         }
     }
     """
+
+    def watch_label(self) -> None:
+        """A new label may be wider (another language, another key): the row makes room for it."""
+        if self.is_mounted:
+            self.refresh(layout=True)

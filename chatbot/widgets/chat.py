@@ -9,12 +9,15 @@ text, never read as markup.
 
 from __future__ import annotations
 
+import re
+
 from textual.content import Content
 from textual.events import Resize
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
+from textual.widgets import Static
 
 from chatbot.engine import Turn
 from chatbot.flow.text import printable
@@ -24,6 +27,31 @@ QUESTION_STYLE = "dim"
 ANSWER_STYLE = "bold $secondary"
 ANSWER_INDENT = 10  # an answer never starts left of this column: it reads as the other voice
 NARROWEST = 20  # lines are never wrapped narrower than this, however small the terminal
+_UNIT_SPACE = re.compile(r"(?<=\d) (?=[^\W\d_]|[°%])")  # the space of "10 minutes", "38.0 °C", "99.0 F"
+_GLUE = "\uE000"  # holds a number to its unit while lines are wrapped (a private-use character, never shown)
+
+
+def wrap(content: Content, width: int) -> list[Content]:
+    """`content` wrapped to `width`, flowing with it, and never breaking a number from its unit."""
+    glued = Content(_UNIT_SPACE.sub(_GLUE, content.plain), spans=list(content.spans))
+    return [Content(line.plain.replace(_GLUE, " "), spans=list(line.spans)) for line in glued.wrap(width)]
+
+
+class Flowing(Static):
+    """A Static whose words wrap as the chat's do: never a number cut from its unit."""
+
+    words = Content("")
+
+    def update(self, content: Content | str = "", *, layout: bool = True) -> None:
+        self.words = content if isinstance(content, Content) else Content(content)
+        super().update(self.words, layout=layout)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(wrap(self.words, max(width, 1))) if self.words.plain else 0
+
+    def render(self) -> Content:
+        width = self.content_region.width or self.size.width
+        return Content("\n").join(wrap(self.words, width)) if width and self.words.plain else self.words
 
 
 class ChatLog(ScrollView, can_focus=False):
@@ -79,11 +107,11 @@ class ChatLog(ScrollView, can_focus=False):
         if block[0] == "edge":
             return [Content("")]
         if block[0] == "welcome":
-            return [line for text, style in block[1] for line in Content(text).stylize(style).wrap(width)]
+            return [line for text, style in block[1] for line in wrap(Content(text).stylize(style), width)]
         _, question, answer = block
-        return [Content(""), *Content(question).stylize(QUESTION_STYLE).wrap(width),
+        return [Content(""), *wrap(Content(question).stylize(QUESTION_STYLE), width),
                 *[line.pad_left(width - line.cell_length) for line in
-                  Content(answer).stylize(ANSWER_STYLE).wrap(width - ANSWER_INDENT)]]
+                  wrap(Content(answer).stylize(ANSWER_STYLE), width - ANSWER_INDENT)]]
 
     # -- drawing: the line API of a ScrollView --------------------------------------------
 

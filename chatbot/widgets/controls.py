@@ -27,6 +27,7 @@ from chatbot.flow.model import Question
 from chatbot.flow.text import Text, printable
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
+from chatbot.widgets.chat import Flowing
 
 TEMPERATURE_MAX_LENGTH = 40  # "I have not measured it" fits; no reading needs more
 
@@ -149,7 +150,7 @@ class YesNoControls(Drawn, Horizontal):
         self.post_message(Answered(YES_NO_ANSWERS[event.button.id]))
 
 
-class ChoiceItem(Static, can_focus=True):
+class ChoiceItem(Flowing, can_focus=True):
     """One numbered choice: click it, press its number, or focus it and press Space."""
 
     BINDINGS = [

@@ -1,5 +1,8 @@
 """The educational guidance of a routine outcome: topics to browse, each ending with the safety net.
 
+The text is in a focusable scroll (Tab from the topics), so the arrows, PageDown
+and End reach the safety net at its end without a mouse.
+
 Imported only when a routine outcome is shown, because Markdown is the heaviest
 widget of the app. Links are turned into plain words before rendering and the
 parser knows no links, so nothing here can ever open a browser.
@@ -11,7 +14,7 @@ import re
 
 from markdown_it import MarkdownIt
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Markdown, OptionList
 from textual.widgets.option_list import Option
 
@@ -48,7 +51,8 @@ class GuidanceBrowser(Horizontal):
         yield OptionList(*(Option(self._fill(topic.title), id=f"topic-{index}")
                            for index, topic in enumerate(self.topics)), id="guidance-topics",
                          markup=False)
-        yield Markdown(id="guidance-text", open_links=False, parser_factory=plain_parser)
+        with VerticalScroll(id="guidance-scroll"):  # focusable: arrows, PageDown and End scroll the text
+            yield Markdown(id="guidance-text", open_links=False, parser_factory=plain_parser)
 
     def on_mount(self) -> None:
         if self.topics:
@@ -70,6 +74,7 @@ class GuidanceBrowser(Horizontal):
         if 0 <= index < len(self.topics) and index != self.shown:
             self.shown = index
             self.query_one(Markdown).update(self.document(index))
+            self.query_one("#guidance-scroll").scroll_home(animate=False)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()

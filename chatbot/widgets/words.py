@@ -46,6 +46,9 @@ CONFIRM_RESTART = _t("Start again? All your answers will be cleared.",
                      "¿Empezar de nuevo? Se borrarán todas sus respuestas.")
 CONFIRM_YES = _t("Yes, start again", "Sí, empezar de nuevo")
 CONFIRM_NO = _t("No, go on", "No, seguir")
+CONFIRM_QUIT = _t("Quit now? You have not finished the questions.",
+                  "¿Salir ahora? No ha terminado las preguntas.")
+CONFIRM_QUIT_YES = _t("Yes, quit", "Sí, salir")
 
 SUMMARY_TITLE = _t("Summary for the nurse", "Resumen para la enfermera")
 SAVED = _t("Saved to {path}", "Guardado en {path}")

@@ -40,10 +40,25 @@ def test_every_command_given_a_bad_flow_exits_2_without_a_traceback(argv, capsys
 
 def test_simulate_prints_a_line_per_patient(capsys):
     assert main(["simulate", str(EXAMPLES)]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    *lines, summary = capsys.readouterr().out.splitlines()
     assert len(lines) == 12
     assert lines[0].split()[:3] == ["E03", "emergency", "emergency_infection"]
     assert all(line.endswith("ok") for line in lines)
+    assert summary == "12 patients: all 12 with an expected level agree"
+
+
+@pytest.mark.parametrize("patients, lines", [
+    ("- id: P1\n  findings: {chest_pain: true}\n",
+     ["P1         emergency  emergency_heart_lungs   1 question", "1 patient simulated"]),
+    ("- id: P1\n  findings: {chest_pain: true}\n  expected: emergency\n",
+     ["P1         emergency  emergency_heart_lungs   1 question   ok", "1 patient: all 1 with an expected level agree"]),
+])
+def test_simulate_counts_in_good_english_and_ends_with_a_summary(tmp_path, capsys, patients, lines):
+    """One question is "1 question", and the last line says how it went without counting lines."""
+    file = tmp_path / "p.yaml"
+    file.write_text("patients:\n" + patients)
+    assert main(["simulate", str(file)]) == 0
+    assert capsys.readouterr().out.splitlines() == lines
 
 
 def test_simulate_json(capsys):
@@ -59,6 +74,7 @@ def test_simulate_disagreement_is_summarised_on_stderr_and_exits_1(tmp_path, cap
     assert main(["simulate", str(patients)]) == 1
     captured = capsys.readouterr()
     assert "DIFFERS: expected routine" in captured.out
+    assert captured.out.splitlines()[-1] == "2 patients: 1 of 2 with an expected level disagree"
     assert captured.err.splitlines() == [
         "1 of 2 patients disagree with their expected level:",
         f"  {patients}:2:3: P1: expected routine, got emergency (emergency_heart_lungs)"]

@@ -43,16 +43,36 @@ def test_a_recording_reads_like_the_conversation():
         "steps:",
         "  - question: danger_signs  # Do you have any of these right now?",
         "    answer: None of these",
+        "    findings: {chest_pain: no, short_of_breath_at_rest: no, bleeding_wont_stop_10min: no, "
+        "severe_headache_or_vision_change: no, confusion_or_drowsy: no, head_injury: no}",
         "  - question: white_count  # Has your care team told you that your white blood cell count is low rig…",
         "    answer: not sure",
+        "    findings: {known_low_white_count: unknown}",
         "  - question: feverish  # Right now, do you feel hot, feverish or like you have the flu?",
         "    answer: Yes",
+        "    findings: {fever_feeling: yes}",
         "  - question: temperature  # If you have a thermometer with you, please take your temperature now. W…",
         "    answer: 100.4 F",
+        "    findings: {temperature: 38.0}",
         "expect:",
         "  level: emergency",
         "  outcome: emergency_infection",
+        "  reasons: [E1]",
     ]
+
+
+@pytest.mark.parametrize("answers, reasons", [
+    (("None of these", "not sure", "Yes", "100.4 F"), ("E1",)),
+    (("None of these", "no", "no", "not measured"), None),
+])
+def test_a_recording_checks_the_findings_and_reasons_as_a_hand_written_script_does(answers, reasons, tmp_path):
+    """Each step checks what its answer recorded, and the end checks why, not only where."""
+    talk = conversation(*answers)
+    script, run = replayed(script_text(talk), tmp_path)
+    assert run.passed, str(run.failure)
+    assert all(step.findings for step in script.steps)
+    if talk.finished:
+        assert script.expect.reasons == tuple(rule.id for rule in talk.result().reasons) == reasons
 
 
 def test_every_simulated_patient_recorded_replays_to_the_same_outcome(tmp_path):

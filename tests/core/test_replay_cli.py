@@ -59,6 +59,24 @@ def test_unreadable_scripts_exit_2_with_every_problem_positioned(tmp_path, capsy
         "2 problems found"]
 
 
+def test_one_unreadable_script_does_not_stop_the_others(failing, tmp_path, capsys):
+    """A broken file is an error (exit 2), but the scripts beside it still run and are reported."""
+    (tmp_path / "a.yaml").write_text("name: a\nsteps: [{answr: 1}]\nexpect: {level: routine}\n")
+    (tmp_path / "b.yaml").write_text("name: b\nsteps: [{question: white_cont, answer: 1}]\n"
+                                     "expect: {level: routine}\n")
+    failing.unlink()
+    report = tmp_path / "junit.xml"
+    assert main(["replay", str(tmp_path), "--junit", str(report)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[0].startswith(f"ok    {tmp_path / 'passing.yaml'}:1: Calm")
+    assert captured.err.splitlines()[0] == (
+        f"{tmp_path}/a.yaml:2:10: unknown field 'answr' in 'steps[0]' (did you mean 'answer'?)")
+    assert "'white_cont' is not a question id" in captured.err.splitlines()[1]
+    assert captured.err.splitlines()[-1] == "2 problems found: those scripts did not run"
+    suite = ET.parse(report).getroot().find("testsuite")
+    assert (suite.get("tests"), suite.get("errors")) == ("2", "1")
+
+
 @pytest.mark.parametrize("argv, message", [
     (["replay", "no/such/folder"], "no/such/folder:1:1: no such script file or folder"),
     (["replay", str(SUITE / "openings")], "no scripts in"),
@@ -100,6 +118,25 @@ def test_junit_xml_reports_unreadable_scripts_as_an_error(tmp_path, capsys):
     suite = ET.parse(report).getroot().find("testsuite")
     assert suite.get("errors") == "1"
     assert "unknown field 'levl'" in suite.find("testcase/error").text
+
+
+@pytest.mark.parametrize("given", ["--flow", "flow:"])
+def test_coverage_names_the_flow_by_the_path_the_tester_gave(given, tmp_path, monkeypatch, capsys):
+    """A flow reached through a link into an installed package is named as typed, never by its site-packages path."""
+    installed = tmp_path / ".venv" / "lib" / "site-packages" / "chatbot" / "flows" / "tiny.yaml"
+    installed.parent.mkdir(parents=True)
+    shutil.copy(HERE / "tiny_flow.yaml", installed)
+    (tmp_path / "flow.yaml").symlink_to(installed)
+    (tmp_path / "scripts").mkdir()
+    flow = "flow: ../flow.yaml\n" if given == "flow:" else ""
+    (tmp_path / "scripts" / "t.yaml").write_text(flow + "name: t\nsteps: [yes, 38.5]\n"
+                                                 "expect: {level: emergency, outcome: call}\n")
+    monkeypatch.chdir(tmp_path)
+    argv = ["replay", "scripts", "--coverage"] + (["--flow", "flow.yaml"] if given == "--flow" else [])
+    main(argv)
+    out = capsys.readouterr().out
+    assert "coverage of flow.yaml by 1 script:" in out
+    assert "site-packages" not in out
 
 
 def test_the_flow_option_is_the_flow_of_scripts_that_name_none(tmp_path, capsys):

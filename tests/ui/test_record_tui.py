@@ -81,7 +81,7 @@ def test_a_session_clicked_through_once_is_saved_and_replays_headless_and_throug
     assert [step["question"] for step in script["steps"]] == ["danger_signs", "white_count", "feverish", "temperature"]
     assert [line.split("answer: ")[1] for line in text.splitlines() if "answer: " in line] == [
         "7", "not sure", "yes", "38.3"]  # what the controls sent; the first reading, undone, is gone
-    assert script["expect"] == {"level": "emergency", "outcome": "emergency_infection"}
+    assert script["expect"] == {"level": "emergency", "outcome": "emergency_infection", "reasons": ["E1"]}
     assert "flow" not in script  # the bundled flow: replay's default
     assert replays(saved) == 0
     assert replays(saved, "--tui") == 0
@@ -118,7 +118,8 @@ def test_record_writes_the_script_at_the_outcome_and_again_on_exit(tmp_path, cap
         return at_outcome
 
     app, at_outcome = run(scenario, record_to=record)
-    assert yaml.safe_load(at_outcome)["expect"] == {"level": "emergency", "outcome": "emergency_heart_lungs"}
+    assert yaml.safe_load(at_outcome)["expect"] == {"level": "emergency", "outcome": "emergency_heart_lungs",
+                                                    "reasons": ["E10"]}
     on_exit = yaml.safe_load(record.read_text(encoding="utf-8"))
     assert on_exit["steps"] == [] and on_exit["expect"] == {"question": "danger_signs"}
     assert replays(record) == 0

@@ -69,6 +69,20 @@ def test_a_wrong_expectation_fails_through_the_ui_at_the_scripts_line(tmp_path, 
     assert out[4].startswith("1 script: 1 failed, 0 passed in ") and out[4].endswith(", through the Textual UI")
 
 
+def test_the_screen_of_each_failed_script_is_saved_as_svg_beside_the_junit_file(tmp_path, capsys):
+    """CI keeps what the person would have seen, not only the words of the failure; a passing script saves none."""
+    (tmp_path / "wrong.yaml").write_text(WRONG, encoding="utf-8")
+    (tmp_path / "right.yaml").write_text("name: Calm\nsteps: [7]\nexpect: {question: white_count}\n")
+    report = tmp_path / "build" / "junit.xml"
+    report.parent.mkdir()
+    assert main(["replay", str(tmp_path / "wrong.yaml"), str(tmp_path / "right.yaml"), "--tui",
+                 "--junit", str(report)]) == 1
+    saved, = report.parent.glob("*.svg")
+    assert saved.name == "wrong-chest-pain-is-routine-line-1.svg"
+    assert saved.read_text(encoding="utf-8").lstrip().startswith("<svg") and "Call" in saved.read_text()
+    assert f"the screen of a failed script: {saved}" in capsys.readouterr().out
+
+
 # Apps that draw something other than what their engine decided.
 
 class ShowsAnotherReason(SymptomCheckerApp):
