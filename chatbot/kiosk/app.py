@@ -43,7 +43,7 @@ from chatbot.kiosk import log as kiosk_log
 from chatbot.kiosk import private_textual
 from chatbot.engine import Conversation
 from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, KioskOptions, StaffSequence, allowed_key, pin_delay
-from chatbot.kiosk.signals import ignore_stop_signals, restore_signals
+from chatbot.kiosk.signals import ignore_stop_signals, restore_signals, signal_name
 from chatbot.flow.model import Flow
 from chatbot.kiosk.staff_pin import load_pin, verify_pin
 from chatbot.tui import SymptomCheckerApp
@@ -156,9 +156,25 @@ class KioskApp(SymptomCheckerApp):
             return False
         return super().check_action(action, parameters)
 
-    def exit(self, result=None, return_code: int = 0, message=None) -> None:
-        self.leaving = True
-        super().exit(result, return_code, message)
+    def stop_for_signal(self, number: int) -> None:
+        """The machine stops the kiosk (SIGTERM, SIGHUP ...): the person's session kept as stopped, every
+        screen of theirs taken down, and the app ends with status 0 (the supervisor restores the terminal)."""
+        if self.leaving:
+            return
+        self.restart_wanted = False
+        kiosk_log.write(self.session, f"stopped by {signal_name(number)}")
+        try:
+            self._keep(lambda recorder: recorder.stopped(), begin=False)
+        finally:
+            self.leaving = True  # the idle clock stops; no screen opens any more
+            self.run_worker(self._take_down_and_exit(), name="kiosk stop", exit_on_error=False)
+
+    async def _take_down_and_exit(self) -> None:
+        try:
+            while len(self.screen_stack) > 1:  # down to the blank screen: nothing of the person is drawn
+                await self.pop_screen()
+        finally:
+            self.exit(return_code=0)
 
     def on_still_there_screen_still_here(self, message: StillThereScreen.StillHere) -> None:
         self.still_here()

@@ -2,12 +2,15 @@
 
 Textual turns those keys into key presses, which the kiosk drops; with
 TEXTUAL_ALLOW_SIGNALS the terminal sends signals instead, and these keep them
-harmless. SIGTERM still stops the kiosk, for the machine's own shutdown.
+harmless. Every other signal that would end the process (SIGTERM, SIGHUP ...: `chatbot.stopping`)
+stops the kiosk cleanly instead, for the machine's own shutdown (`kiosk_stop_signals`).
 """
 
 from __future__ import annotations
 
 import signal
+
+from chatbot.stopping import stopping_signals
 
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGQUIT", "SIGTSTP") if hasattr(signal, name))
 
@@ -29,3 +32,15 @@ def restore_signals(previous: dict[int, object]) -> None:
             signal.signal(number, handler if handler is not None else signal.SIG_DFL)
         except (ValueError, OSError, TypeError):
             pass
+
+
+def kiosk_stop_signals() -> tuple[int, ...]:
+    """The signals that stop a kiosk cleanly: every one that would end it, but those it ignores."""
+    return stopping_signals(leave_out=STOP_SIGNALS)
+
+
+def signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
