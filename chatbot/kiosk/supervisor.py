@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable
 from chatbot.flow.model import Flow
 from chatbot.kiosk import log as kiosk_log
 from chatbot.kiosk.app import KioskApp
-from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, KioskOptions
+from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, KioskOptions, screen_gone
 from chatbot.kiosk.signals import ignore_stop_signals, kiosk_stop_signals, restore_signals
 from chatbot.stopping import StopSignals
 from chatbot.options import UIOptions
@@ -53,9 +53,10 @@ def _supervise(make_app: Callable[[CrashWindow], KioskApp], crashes: CrashWindow
         try:
             app.run(headless=headless)
         except Exception as error:  # Textual itself failed: a new app, as for any error
-            count = crashes.record(app.clock())
-            kiosk_log.log_crash(app.session, error, count, crashes.limit)
-            app.restart_wanted = not crashes.too_many
+            if not app.leaving and not screen_gone(error):  # the browser or screen went away: not a crash
+                count = crashes.record(app.clock())
+                kiosk_log.log_crash(app.session, error, count, crashes.limit)
+                app.restart_wanted = not crashes.too_many
         if stops.received is not None:
             return 0
         if app.restart_wanted and not crashes.too_many:
