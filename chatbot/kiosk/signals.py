@@ -12,7 +12,9 @@ import signal
 
 from chatbot.stopping import stopping_signals
 
-STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGQUIT", "SIGTSTP") if hasattr(signal, name))
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGQUIT", "SIGTSTP", "SIGTTIN", "SIGTTOU")
+                     if hasattr(signal, name))
+"""Ignored: ctrl+c, ctrl+\\ and ctrl+z, and the background read and write that would suspend the kiosk too."""
 
 
 def ignore_stop_signals() -> dict[int, object]:

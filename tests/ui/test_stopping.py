@@ -128,6 +128,22 @@ def test_a_signal_stops_the_kiosk_cleanly_with_the_person_kept_as_stopped(number
         terminal.close()
 
 
+def test_every_other_signal_leaves_the_kiosk_running(environment):
+    """The signals that would suspend or quit it where it stands are ignored: it neither stops nor ends."""
+    terminal = Terminal(["--kiosk", "--idle-timeout", "60"], environment)
+    try:
+        terminal.wait_for(b"Start")
+        for number in (signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU):
+            os.kill(terminal.process.pid, number)
+        os.write(terminal.master, b"\r")  # it still answers after them all
+        terminal.wait_for(QUESTION)
+        state = Path(f"/proc/{terminal.process.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        assert state not in ("T", "t") and terminal.process.poll() is None
+        assert terminal.stop(signal.SIGTERM) == 0
+    finally:
+        terminal.close()
+
+
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=lambda n: n.name)
 def test_a_signal_stops_the_plain_chatbot_and_saves_what_the_records_did_not_take(number, environment, tmp_path):
     """Plain `chatbot` stopped by the machine while the database is away: the answers go to the
