@@ -129,7 +129,9 @@ def test_a_signal_stops_the_kiosk_cleanly_with_the_person_kept_as_stopped(number
 
 
 def test_every_other_signal_leaves_the_kiosk_running(environment):
-    """The signals that would suspend or quit it where it stands are ignored: it neither stops nor ends."""
+    """The signals that would suspend or quit it where it stands are ignored: it neither stops nor ends.
+    (Linux discards the stop signals for a process group with no parent in its session, as here; a
+    kiosk started from a login shell has one, so SIGTTIN and SIGTTOU are ignored for it too.)"""
     terminal = Terminal(["--kiosk", "--idle-timeout", "60"], environment)
     try:
         terminal.wait_for(b"Start")
