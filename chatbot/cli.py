@@ -49,27 +49,30 @@ def open_ui(options: UIOptions, kiosk: KioskOptions | None = None) -> int:
     garbage collector (`chatbot.collector`)."""
     pause_for_start_up()
     recorder = None
+    status = 2
     try:
         from chatbot.flowfile.cache import load_flow_cached
 
         flow = load_flow_cached(options.flow)
         recorder = open_recorder(options, kiosk is not None)
         if recorder is False:
-            return 2
+            return status
         # Textual writes frames from a thread: let it take the GIL from a busy main thread within
         # 1 ms instead of 5, so that a frame reaches the terminal as soon as it is drawn.
         sys.setswitchinterval(0.001)
         if kiosk is not None:
             from chatbot.kiosk.supervisor import run_kiosk
 
-            return run_kiosk(flow, options, kiosk, recorder)
-        from chatbot.tui import run_app  # Textual only loads when a screen is drawn
+            status = run_kiosk(flow, options, kiosk, recorder)
+        else:
+            from chatbot.tui import run_app  # Textual only loads when a screen is drawn
 
-        return run_app(flow, options, recorder)
+            status = run_app(flow, options, recorder)
     finally:
-        if recorder:
-            close_recorder(recorder)
+        if recorder and not close_recorder(recorder) and status == 0:
+            status = RECORDS_LOST  # the answers are in a file, not the records: say so to whoever started it
         started()
+    return status
 
 
 def open_recorder(options: UIOptions, kiosk: bool) -> RecorderLater | None | bool:
@@ -115,9 +118,15 @@ class RecorderLater:
         return self._recorder.close() if self._recorder is not None else None
 
 
-def close_recorder(recorder: RecorderLater) -> None:
-    """End the open session; say where answers the database did not take were saved, if any."""
+RECORDS_LOST = 1
+"""The exit status when the session records could not be written at exit (the answers went to a file)."""
+
+
+def close_recorder(recorder: RecorderLater) -> bool:
+    """End the open session; say where answers the database did not take were saved, if any. True
+    when everything is in the database."""
     saved = recorder.close()
     if saved is not None:
         print(f"chatbot: the session records could not be written ({recorder.problem}); the answers are "
               f"saved in {saved}: `chatbot records import {saved}` writes them", file=sys.stderr)
+    return saved is None

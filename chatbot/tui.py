@@ -53,6 +53,7 @@ from chatbot.engine import Conversation, Prompt, Result, Step, Turn
 from chatbot.flow.model import Flow
 from chatbot.flow.text import printable
 from chatbot.options import UIOptions
+from chatbot.stopping import PLAIN, StopSignals, named
 from chatbot.summary import nurse_summary, save_summary
 from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH, Answered
 from chatbot.screens.conversation import ConversationScreen
@@ -162,6 +163,24 @@ class SymptomCheckerApp(App[None]):
     def on_mount(self) -> None:
         if not self.is_headless:  # a terminal run (tests run many apps in one process: nothing to set aside)
             self.set_timer(STARTED_AFTER, started)
+        if self.stop_signals is not None:
+            import asyncio
+
+            self.stop_signals.attach(asyncio.get_running_loop(), self.stop_for_signal)
+
+    stop_signals: StopSignals | None = None
+    """Catches SIGTERM, SIGHUP ... for this run (`chatbot.stopping`): they end the app through `exit`,
+    so the terminal is restored and the caller closes the session records."""
+    leaving = False
+    """`exit` was called: this app is ending, and opens no new screen."""
+
+    def exit(self, result=None, return_code: int = 0, message=None) -> None:
+        self.leaving = True
+        super().exit(result, return_code, message)
+
+    def stop_for_signal(self, number: int) -> None:
+        """The machine asks this app to stop (SIGTERM, SIGHUP): leave as `q` does."""
+        self.exit(return_code=0)
 
     def get_theme(self, theme_name: str) -> Theme | None:
         """Our themes are known before `App.__init__` builds the first style sheet."""
@@ -236,7 +255,7 @@ class SymptomCheckerApp(App[None]):
         """Ask the person to confirm, then start again."""
         from chatbot.screens.dialogs import ConfirmRestart
 
-        if isinstance(self.screen, ConfirmRestart):
+        if isinstance(self.screen, ConfirmRestart) or self.leaving:  # `q` and `r` together: just leave
             return
 
         def confirmed(yes: bool | None) -> None:
@@ -251,7 +270,7 @@ class SymptomCheckerApp(App[None]):
     def show_summary(self) -> None:
         from chatbot.screens.dialogs import SummaryScreen
 
-        if not isinstance(self.screen, SummaryScreen):
+        if not isinstance(self.screen, SummaryScreen) and not self.leaving:  # `q` and `s` together: just leave
             self.push_screen(SummaryScreen(self.summary_text(), self.language))
 
     def save_summary(self, text: str | None = None) -> Path:
@@ -424,6 +443,8 @@ class SymptomCheckerApp(App[None]):
             self.keep_recording()
 
     def on_unmount(self) -> None:
+        if self.stop_signals is not None:
+            self.stop_signals.detach()
         if self.record_to is not None:
             self.keep_recording()  # an unfinished session is kept too
 
@@ -452,7 +473,9 @@ def run_app(flow: Flow, options: UIOptions | None = None, recorder: Recorder | N
                             summary_dir=options.summary_dir, theme=options.theme or "default")
     app.record_to = options.record
     app.recorder = recorder
-    app.run()
+    with StopSignals(named(PLAIN)) as stops:  # the caller then closes the recorder: nothing waiting is lost
+        app.stop_signals = stops
+        app.run()
     if app.recording_problem:
         print(app.recording_problem, file=sys.stderr)
     return app.return_code or 0

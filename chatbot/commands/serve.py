@@ -1,8 +1,10 @@
 """`chatbot serve`: the kiosk in a web browser, through textual-serve, with no internet needed.
 
-Each browser tab opens its own websocket, and textual-serve starts a new
-`python -m chatbot --kiosk ...` process for it: every tab is a fresh session, and
-closing the tab ends it. The page is our own template (`serve_templates/`), which
+Each browser tab opens its own websocket, and the server (`serve_server`, textual-serve's
+made safe for many browsers) starts a new `python -m chatbot --kiosk ...` process for it,
+directly and in a process group of its own: every tab is a fresh session, and closing the
+tab ends its whole group. `--flow`, `--language`, `--emergency-number` and `--database`
+reach every tab. The page is our own template (`serve_templates/`), which
 loads nothing from another host: the font, the terminal's script and its styles all
 come from this server. It listens on 127.0.0.1 unless told otherwise.
 
@@ -29,6 +31,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1",
                         help="the address to listen on (default: 127.0.0.1, this computer only)")
     parser.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
+    parser.add_argument("--public-url", default=None, metavar="URL",
+                        help="the address browsers use to reach this server, when it is not --host:--port "
+                             "(e.g. http://kiosk-server.clinic.local:8000 for --host 0.0.0.0); default: "
+                             "the address each browser used")
+    parser.add_argument("--language", dest="serve_language", default=None, metavar="CODE", choices=("en", "es"),
+                        help="the language every tab starts in: en or es (default: the flow's first)")
+    parser.add_argument("--emergency-number", dest="serve_emergency_number", default=None, metavar="NUMBER",
+                        help="the local emergency number every tab tells people to call (default: the flow's)")
     parser.add_argument("--font-size", type=int, default=20, metavar="PIXELS",
                         help="the text size in the browser (default: 20; ?fontsize=N in the address overrides it)")
     add_kiosk_arguments(parser, switch=False)
@@ -36,15 +46,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def kiosk_command(args: argparse.Namespace, flow_file: str | None) -> str:
-    """The shell command textual-serve runs for each browser tab: this Python, in kiosk mode."""
+    """The command each browser tab runs (`kiosk_argv`), as one line to show."""
+    return shlex.join(kiosk_argv(args, flow_file))
+
+
+def kiosk_argv(args: argparse.Namespace, flow_file: str | None) -> list[str]:
+    """What each browser tab runs, directly (no shell): this Python, in kiosk mode. The options given
+    after `serve` win over the same ones given before it."""
     options = kiosk_options(args)
     words = [sys.executable, "-m", "chatbot"]
     if flow_file is not None:
         words += ["--flow", str(Path(flow_file).resolve())]
-    if getattr(args, "emergency_number", None):
-        words += ["--emergency-number", args.emergency_number]
-    if getattr(args, "language", None):
-        words += ["--language", args.language]
+    emergency_number = getattr(args, "serve_emergency_number", None) or getattr(args, "emergency_number", None)
+    if emergency_number:
+        words += ["--emergency-number", emergency_number]
+    language = getattr(args, "serve_language", None) or getattr(args, "language", None)
+    if language:
+        words += ["--language", language]
     database = database_given(args)
     if database:
         words += ["--database", database]
@@ -52,21 +70,27 @@ def kiosk_command(args: argparse.Namespace, flow_file: str | None) -> str:
         words += ["--no-record"]
     words += ["--kiosk", "--served", "--idle-timeout", f"{options.idle_timeout:g}", "--idle-warning",
               f"{options.idle_warning:g}", "--theme", args.theme or "high-contrast"]
-    return shlex.join(words)
+    return words
 
 
-def make_server(command: str, host: str, port: int, font_size: int):
-    """A textual-serve Server that uses our template, with the font size kiosks want."""
-    import aiohttp_jinja2
-    from textual_serve.server import Server
+def make_server(argv: list[str], host: str, port: int, font_size: int, public_url: str | None = None):
+    """The server (`serve_server.KioskServer`) that runs `argv` for each tab, with our template."""
+    from chatbot.commands.serve_server import KioskServer
 
-    class KioskServer(Server):
-        async def _make_app(self):
-            app = await super()._make_app()
-            aiohttp_jinja2.get_env(app).globals["kiosk_font_size"] = font_size
-            return app
+    return KioskServer(argv, host=host, port=port, title=TITLE, templates_path=TEMPLATES, font_size=font_size,
+                       public_url=public_url)
 
-    return KioskServer(command, host=host, port=port, title=TITLE, templates_path=TEMPLATES)
+
+def public_url_refused(url: str | None) -> str | None:
+    """Why `--public-url` cannot be used, or None."""
+    if url is None:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/") or parts.query:
+        return f"--public-url {url}: give the address as http://NAME:PORT or https://NAME"
+    return None
 
 
 def is_local(host: str) -> bool:
@@ -92,9 +116,13 @@ def run(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         print(f"--port {args.port}: choose a port from 1 to 65535", file=sys.stderr)
         return 2
+    refused = public_url_refused(args.public_url)
+    if refused:
+        print(refused, file=sys.stderr)
+        return 2
     if not is_local(args.host):
         print(f"Listening on {args.host}: other computers on the network can open the kiosk.", file=sys.stderr)
-    server = make_server(kiosk_command(args, flow_file), args.host, args.port, args.font_size)
+    server = make_server(kiosk_argv(args, flow_file), args.host, args.port, args.font_size, args.public_url)
     try:
         server.serve()
     except OSError as error:

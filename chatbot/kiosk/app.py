@@ -42,8 +42,9 @@ from textual.screen import Screen
 from chatbot.kiosk import log as kiosk_log
 from chatbot.kiosk import private_textual
 from chatbot.engine import Conversation
-from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, EscapeRemains, KioskOptions, StaffSequence, allowed_key, pin_delay
-from chatbot.kiosk.signals import ignore_stop_signals, restore_signals
+from chatbot.kiosk.rules import (CALM_STOP, CRASH_EXIT, CrashWindow, EscapeRemains, KioskOptions, StaffSequence,
+                                 allowed_key, pin_delay, screen_gone)
+from chatbot.kiosk.signals import ignore_stop_signals, restore_signals, signal_name
 from chatbot.flow.model import Flow
 from chatbot.kiosk.staff_pin import keep_backoff, load_pin, shared_backoff, verify_pin
 from chatbot.tui import SymptomCheckerApp
@@ -61,6 +62,20 @@ ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseSc
 
 def _never(self, *_) -> None:
     """A driver's suspend or resume handler, for a kiosk: it never leaves the screen."""
+
+
+def _leaving_when_input_ends(driver_class: type) -> type:
+    """A web driver whose app leaves when the server's pipe ends without a "quit" (the server died)."""
+
+    def run_input_thread(self) -> None:
+        try:
+            driver_class.run_input_thread(self)
+        finally:
+            stopping = getattr(self, "exit_event", None)
+            if stopping is None or not stopping.is_set():
+                self._app.post_message(private_textual.exit_app_message())
+
+    return type(f"Kiosk{driver_class.__name__}", (driver_class,), {"run_input_thread": run_input_thread})
 
 
 class KioskApp(SymptomCheckerApp):
@@ -102,11 +117,14 @@ class KioskApp(SymptomCheckerApp):
         self._signals: dict[int, object] = {}
 
     def get_driver_class(self):
-        """The usual driver, except that a terminal's suspend (ctrl+z, SIGTSTP) does nothing."""
+        """The usual driver, except that a terminal's suspend (ctrl+z, SIGTSTP) does nothing, and that a
+        `chatbot serve` tab whose server went away (its input ended) leaves instead of running on alone."""
         driver_class = super().get_driver_class()
         if all(hasattr(driver_class, hook) for hook in private_textual.SUSPEND_HOOKS):
             return type(f"Kiosk{driver_class.__name__}", (driver_class,),
                         dict.fromkeys(private_textual.SUSPEND_HOOKS, _never))
+        if all(hasattr(driver_class, hook) for hook in private_textual.WEB_HOOKS):
+            return _leaving_when_input_ends(driver_class)
         return driver_class
 
     def get_default_screen(self) -> Screen:
@@ -158,9 +176,32 @@ class KioskApp(SymptomCheckerApp):
             return False
         return super().check_action(action, parameters)
 
-    def exit(self, result=None, return_code: int = 0, message=None) -> None:
+    async def _on_exit_app(self) -> None:
+        """Textual's own way out, taken when the browser of a `chatbot serve` tab went away (the server
+        says "quit", or its pipe closed): this app is leaving, not broken. Whatever fails after this is
+        part of the leaving (an idle tick with its screens gone), never a crash to restart from."""
         self.leaving = True
-        super().exit(result, return_code, message)
+        await super()._on_exit_app()
+
+    def stop_for_signal(self, number: int) -> None:
+        """The machine stops the kiosk (SIGTERM, SIGHUP ...): the person's session kept as stopped, every
+        screen of theirs taken down, and the app ends with status 0 (the supervisor restores the terminal)."""
+        if self.leaving:
+            return
+        self.restart_wanted = False
+        kiosk_log.write(self.session, f"stopped by {signal_name(number)}")
+        try:
+            self._keep(lambda recorder: recorder.stopped(), begin=False)
+        finally:
+            self.leaving = True  # the idle clock stops; no screen opens any more
+            self.run_worker(self._take_down_and_exit(), name="kiosk stop", exit_on_error=False)
+
+    async def _take_down_and_exit(self) -> None:
+        try:
+            while len(self.screen_stack) > 1:  # down to the blank screen: nothing of the person is drawn
+                await self.pop_screen()
+        finally:
+            self.exit(return_code=0)
 
     def on_still_there_screen_still_here(self, message: StillThereScreen.StillHere) -> None:
         self.still_here()
@@ -263,7 +304,7 @@ class KioskApp(SymptomCheckerApp):
 
     def look_at_idle_clock(self) -> None:
         """Ask, wipe, or close the staff dialog, as the idle clock says (every `kiosk.tick` seconds)."""
-        if self.wiping or not self.screen_stack:  # no screens: the app is shutting down
+        if self.wiping or self.leaving or not self.screen_stack:  # leaving, or no screens: shutting down
             return
         now = self.clock()
         idle = now - self.last_input
@@ -361,6 +402,11 @@ class KioskApp(SymptomCheckerApp):
     def _crashed(self, error: BaseException, *, here: bool) -> None:
         if self.leaving:
             return  # this app is already ending: later errors only follow from the first
+        if screen_gone(error):
+            kiosk_log.write(self.session, "the screen went away: leaving")
+            self.restart_wanted = False
+            self.exit(return_code=0)
+            return
         count = self.crashes.record(self.clock())
         kiosk_log.log_crash(self.session, error, count, self.crashes.limit)
         if self.crashes.too_many:

@@ -12,13 +12,29 @@ Textual release renames one or changes what it is given.
 - The Linux driver's `_sigtstp_application` and `_sigcont_application`: the handlers of
   ctrl+z (SIGTSTP). Textual has no setting to stop a terminal suspending the app; the
   kiosk's driver replaces both with handlers that do nothing.
+- `App._on_exit_app()`: where Textual's own ExitApp lands, which the web driver posts when the
+  `chatbot serve` server says "quit" (the browser went away). The kiosk notes there that it is
+  leaving, so that nothing failing afterwards counts as a crash and starts a new app.
+- The web driver's `run_input_thread` and `exit_event`, and `textual.messages.ExitApp`: the
+  driver's input loop simply ends when the server's pipe closes (the server died); the kiosk's
+  driver then posts ExitApp, so that a tab never outlives its server.
 """
 
 from __future__ import annotations
 
-APP_HOOKS = ("_handle_exception", "_dispatch_message")
+APP_HOOKS = ("_handle_exception", "_dispatch_message", "_on_exit_app")
 """Methods of `textual.app.App` that `KioskApp` overrides."""
 SUSPEND_HOOKS = ("_sigtstp_application", "_sigcont_application")
 """Methods of Textual's Linux driver that a kiosk's driver replaces with ones that do nothing."""
 TEXTUAL_PIN = "~=8.2"
 """The Textual releases these hooks are known in: the project's dependency says the same."""
+WEB_HOOKS = ("run_input_thread", "write_meta")
+"""What a web driver (and only a web driver) has, of which the kiosk's driver wraps `run_input_thread`
+(its `exit_event`, set when the app stops it, is made in its `__init__`)."""
+
+
+def exit_app_message():
+    """Textual's own message that ends an app, as its drivers post it."""
+    from textual.messages import ExitApp
+
+    return ExitApp()

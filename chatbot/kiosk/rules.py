@@ -158,3 +158,9 @@ class CrashWindow:
     @property
     def too_many(self) -> bool:
         return len(self._times) >= self.limit
+
+
+def screen_gone(error: BaseException) -> bool:
+    """The error says the screen went away (a `chatbot serve` tab's server or pipe, or the terminal):
+    the kiosk leaves, calmly; it is not a crash to start again from."""
+    return isinstance(error, (BrokenPipeError, ConnectionResetError, EOFError))

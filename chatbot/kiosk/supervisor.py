@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Callable
 from chatbot.flow.model import Flow
 from chatbot.kiosk import log as kiosk_log
 from chatbot.kiosk.app import KioskApp
-from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, KioskOptions
-from chatbot.kiosk.signals import ignore_stop_signals, restore_signals
+from chatbot.kiosk.rules import CALM_STOP, CRASH_EXIT, CrashWindow, KioskOptions, screen_gone
+from chatbot.kiosk.signals import ignore_stop_signals, kiosk_stop_signals, restore_signals
+from chatbot.stopping import StopSignals
 from chatbot.options import UIOptions
 
 if TYPE_CHECKING:
@@ -28,28 +29,56 @@ def supervise(make_app: Callable[[CrashWindow], KioskApp], crashes: CrashWindow,
               headless: bool = False) -> int:
     """Run kiosk apps one after another while errors end them, until too many do; the exit status.
 
-    An error Textual itself raises is counted on the clock of the app that failed.
+    An error Textual itself raises is counted on the clock of the app that failed. A signal that
+    would end the process (SIGTERM, SIGHUP ...) ends the running app cleanly, and the kiosk with 0.
     """
     previous = ignore_stop_signals()
+    stops = StopSignals(() if headless else kiosk_stop_signals())
     try:
-        while True:
-            app = make_app(crashes)
-            try:
-                app.run(headless=headless)
-            except Exception as error:  # Textual itself failed: a new app, as for any error
+        with stops:
+            return _supervise(make_app, crashes, stops, headless)
+    finally:
+        restore_signals(previous)
+        if stops.received is not None and not headless:
+            _clear_terminal()
+
+
+def _supervise(make_app: Callable[[CrashWindow], KioskApp], crashes: CrashWindow, stops: StopSignals,
+               headless: bool) -> int:
+    while True:
+        if stops.received is not None:
+            return 0  # stopped between two apps
+        app = make_app(crashes)
+        app.stop_signals = stops
+        try:
+            app.run(headless=headless)
+        except Exception as error:  # Textual itself failed: a new app, as for any error
+            if not app.leaving and not screen_gone(error):  # the browser or screen went away: not a crash
                 count = crashes.record(app.clock())
                 kiosk_log.log_crash(app.session, error, count, crashes.limit)
                 app.restart_wanted = not crashes.too_many
-            if app.restart_wanted and not crashes.too_many:
-                app = None
-                gc.collect()  # everything of the last person goes now, before a new app sets aside what it finds
-                continue
-            if crashes.too_many and app.return_code != CRASH_EXIT:
-                print(CALM_STOP, file=sys.stderr)
-                return CRASH_EXIT
-            return app.return_code or 0
-    finally:
-        restore_signals(previous)
+        if stops.received is not None:
+            return 0
+        if app.restart_wanted and not crashes.too_many:
+            app = None
+            gc.collect()  # everything of the last person goes now, before a new app sets aside what it finds
+            continue
+        if crashes.too_many and app.return_code != CRASH_EXIT:
+            print(CALM_STOP, file=sys.stderr)
+            return CRASH_EXIT
+        return app.return_code or 0
+
+
+def _clear_terminal() -> None:
+    """After a stop by signal: the terminal's own screen and scrollback cleared too (Textual has left
+    its alternate screen), for terminals that draw everything on one."""
+    out = sys.__stdout__
+    try:
+        if out is not None and out.isatty():
+            out.write("\x1b[H\x1b[2J\x1b[3J")
+            out.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def run_kiosk(flow: Flow, options: UIOptions, kiosk: KioskOptions, recorder: Recorder | None = None) -> int:

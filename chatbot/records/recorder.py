@@ -154,6 +154,13 @@ class Recorder:
             self._flush()
             self._reset()
 
+    def stopped(self) -> None:
+        """Call when the machine stops the UI (SIGTERM, SIGHUP): the session is kept, as abandoned."""
+        with self._lock:
+            self._end("stopped")
+            self._flush()
+            self._reset()
+
     def close(self) -> Path | None:
         """At exit: end the session, write what is waiting, and save what cannot be written to a file.
 
