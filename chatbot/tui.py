@@ -460,9 +460,14 @@ class SymptomCheckerApp(App[None]):
             from chatbot.screens.outcome import outcome_screen
 
             screen.show_result(step, self.conversation.transcript)
-            self.push_screen(outcome_screen(step, self.flow, emergency_number=self.emergency_number,
-                                            language=self.language))
+            outcome = outcome_screen(step, self.flow, emergency_number=self.emergency_number, language=self.language)
+            self.dress_outcome(outcome)
+            self.push_screen(outcome)
         return step
+
+    def dress_outcome(self, screen) -> None:
+        """Set what an outcome screen shows besides the result (`first`, `below`) before it is drawn:
+        nothing here; a kiosk adds its own."""
 
 
 def run_app(flow: Flow, options: UIOptions | None = None, recorder: Recorder | None = None) -> int:

@@ -156,7 +156,9 @@ def finish_recording(recorder, command: str) -> int:
 def kiosk_options(args: argparse.Namespace) -> KioskOptions:
     """How the kiosk behaves (`chatbot --kiosk`, `chatbot serve`)."""
     return KioskOptions(idle_timeout=args.idle_timeout or DEFAULT_IDLE_TIMEOUT,
-                        idle_warning=args.idle_warning or DEFAULT_IDLE_WARNING)
+                        idle_warning=args.idle_warning or DEFAULT_IDLE_WARNING,
+                        staffed=bool(getattr(args, "staffed", False)),
+                        identify=(getattr(args, "identify", None) or "none").replace("-", "_"))
 
 
 # -- the kiosk's options -----------------------------------------------------------------------
@@ -189,6 +191,13 @@ def add_kiosk_arguments(parser: argparse.ArgumentParser, *, switch: bool = True)
                        help=f"how long that question waits before the answers are wiped (default: "
                             f"{DEFAULT_IDLE_WARNING:g}; WCAG 2.2.1 asks for at least {WCAG_LEAST_WARNING:g}, "
                             f"shorter is accepted for testing)")
+    group.add_argument("--staffed", action="store_true", default=None,
+                       help="staff sit at a desk nearby: an emergency ending says first and largest "
+                            "'Tell the staff at the desk now', above the call instructions")
+    group.add_argument("--identify", choices=("ticket", "name-dob", "none"), default=None,
+                       help="what the kiosk asks so that the desk can match the person, right after the first "
+                            "question (or on the emergency screen): the number on the check-in ticket, or first "
+                            "name and date of birth; the person may skip it (default: none)")
     group.add_argument("--theme", choices=THEMES, default=None,
                        help="the look: high-contrast (large, black, white and yellow; the kiosk's default) "
                             "or default")
@@ -198,7 +207,9 @@ def kiosk_refused(args: argparse.Namespace) -> str | None:
     """Why the kiosk options given cannot be used here, or None."""
     if getattr(args, "command", None) is None and not getattr(args, "kiosk", False):
         given = [name for name, value in (("--idle-timeout", args.idle_timeout), ("--idle-warning", args.idle_warning),
-                                          ("--kiosk-id", getattr(args, "kiosk_id", None))) if value is not None]
+                                          ("--kiosk-id", getattr(args, "kiosk_id", None)),
+                                          ("--staffed", getattr(args, "staffed", None)),
+                                          ("--identify", getattr(args, "identify", None))) if value is not None]
         if given:
             return f"{' and '.join(given)} {'apply' if len(given) > 1 else 'applies'} only with --kiosk"
     return None

@@ -70,6 +70,10 @@ def kiosk_argv(args: argparse.Namespace, flow_file: str | None) -> list[str]:
         words += ["--no-record"]
     words += ["--kiosk", "--served", "--idle-timeout", f"{options.idle_timeout:g}", "--idle-warning",
               f"{options.idle_warning:g}", "--theme", args.theme or "high-contrast"]
+    if options.staffed:
+        words += ["--staffed"]
+    if options.identify != "none":
+        words += ["--identify", options.identify.replace("_", "-")]
     return words
 
 

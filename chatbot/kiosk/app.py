@@ -18,6 +18,13 @@
   seconds; any input goes on, and at zero everything of the person is wiped. On the
   outcome screens a large "Done" (#done, key d) wipes at once. Wiping means a new
   conversation, every screen replaced by new ones, and the welcome again;
+- with `staffed`, an emergency says first and largest "Tell the staff at the desk now"
+  (#tell-desk), above the call instructions;
+- with `identify` ("ticket" or "name_dob"), who the person is, for the desk: asked once, right
+  after the first answer (`identify`: #identify-ticket, or #identify-name and #identify-born,
+  #identify-send, #identify-skip), or, when the first answer ended in an emergency, below its
+  instructions (#identify-form). It goes to the records (`Recorder.identified`), and off the
+  screen at once;
 - an unexpected error is logged (session id, type, our code's frames; never answers) and
   the kiosk starts again at the welcome (`chatbot.kiosk.supervisor` when the app itself
   broke); `max_crashes` errors within `crash_window` seconds stop it with exit status 70
@@ -49,8 +56,8 @@ from chatbot.flow.model import Flow
 from chatbot.kiosk.staff_pin import keep_backoff, load_pin, shared_backoff, verify_pin
 from chatbot.tui import SymptomCheckerApp
 from chatbot.screens.conversation import ConversationScreen
-from chatbot.kiosk.screens import (STAFF_CHECKING, STAFF_NO_PIN, STAFF_WAIT, STAFF_WRONG,
-                                           StaffPinScreen, StillThereScreen, WelcomeScreen)
+from chatbot.kiosk.screens import (STAFF_CHECKING, STAFF_NO_PIN, STAFF_WAIT, STAFF_WRONG, IdentifyForm,
+                                   IdentifyScreen, StaffPinScreen, StillThereScreen, WelcomeScreen)
 
 NEVER = frozenset({"quit", "help_quit", "suspend_process", "command_palette", "change_theme", "screenshot",
                    "record", "summary"})
@@ -108,6 +115,8 @@ class KioskApp(SymptomCheckerApp):
         self.wiping = False
         self.restart_wanted = False
         """Set when an error broke the app beyond repair here: the supervisor starts a new one."""
+        self.identify_asked = False
+        """This person was asked who they are (`kiosk.identify`): only once per session."""
         self.pin_failures = 0
         self.pin_locked_until = 0.0
         self._checking_pin = False
@@ -216,6 +225,43 @@ class KioskApp(SymptomCheckerApp):
         self.last_input = self.clock()
         self.warning_deadline = None
         if isinstance(self.screen, StillThereScreen):
+            self.screen.dismiss()
+
+    def dress_outcome(self, screen) -> None:
+        """A staffed kiosk's emergency says first, and largest, to tell the staff at the desk; one that
+        ended the dialogue before anyone was asked who they are offers it below the instructions."""
+        if screen.level != "emergency":
+            return
+        if self.kiosk.staffed:
+            from textual.content import Content
+            from chatbot.widgets import words
+
+            screen.first = Content(words.TELL_DESK.get(self.language))
+        if self.kiosk.identify != "none" and not self.identify_asked:
+            self.identify_asked = True
+            screen.below = IdentifyForm(self.kiosk.identify, self.language, id="identify-form")
+
+    # -- who the person is, for the desk ------------------------------------------------------
+
+    def answer(self, typed: str):
+        """Answer, then, once the first answer is in and the dialogue goes on, ask who the person is."""
+        step = super().answer(typed)
+        if (self.kiosk.identify != "none" and not self.identify_asked and self.conversation.transcript
+                and not self.conversation.finished):
+            self.identify_asked = True
+            self.push_screen(IdentifyScreen(self.kiosk.identify, self.language))
+        return step
+
+    def start_over(self):
+        self.identify_asked = False  # a new session of its own: asked again after its first answer
+        return super().start_over()
+
+    def on_identify_form_given(self, message: IdentifyForm.Given) -> None:
+        """Kept with the session (None, a skip, keeps nothing: the desk sees "not identified")."""
+        identification = message.identification
+        if identification is not None:
+            self._keep(lambda recorder: recorder.identified(identification))
+        if isinstance(self.screen, IdentifyScreen):
             self.screen.dismiss()
 
     def _draw(self, step, previous=None):
@@ -369,6 +415,7 @@ class KioskApp(SymptomCheckerApp):
     async def _replace_everything(self) -> None:
         self._keep(lambda recorder: recorder.wiped(), begin=False)  # the screen forgets; the record does not
         self._recording = False  # the next person begins a session of their own
+        self.identify_asked = False
         self.session = kiosk_log.new_session_id()
         self.conversation = Conversation(self.flow, self.default_language)
         self.conversation.start()

@@ -11,8 +11,10 @@ in a browser terminal, unlike ctrl+shift chords, which most terminals cannot sen
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from dataclasses import dataclass
+from datetime import date
 
 DEFAULT_IDLE_TIMEOUT = 120.0
 DEFAULT_IDLE_WARNING = 30.0  # WCAG 2.2.1 asks for at least 20 seconds to say "I'm still here"
@@ -35,6 +37,8 @@ ALLOWED_KEYS = frozenset({
 })
 MODIFIERS = ("ctrl+", "alt+", "super+", "meta+", "hyper+")
 
+IDENTIFY_KINDS = ("none", "ticket", "name_dob")
+
 
 @dataclass(frozen=True)
 class KioskOptions:
@@ -55,6 +59,11 @@ class KioskOptions:
     max_crashes: int = 3
     """This many unexpected errors within `crash_window` stop the kiosk (exit status CRASH_EXIT)."""
     crash_window: float = 600.0
+    staffed: bool = False
+    """Staff sit at a desk nearby: an emergency says first "Tell the staff at the desk now"."""
+    identify: str = "none"
+    """What the kiosk asks so that the desk can match the person: "ticket" (the number on the check-in
+    ticket), "name_dob" (first name and date of birth) or "none"."""
 
     def __post_init__(self) -> None:
         for name in ("idle_timeout", "idle_warning", "pin_timeout", "staff_within", "crash_window"):
@@ -62,6 +71,8 @@ class KioskOptions:
                 raise ValueError(f"{name} must be more than 0 seconds")
         if self.max_crashes < 1 or self.staff_presses < 1:
             raise ValueError("max_crashes and staff_presses must be at least 1")
+        if self.identify not in IDENTIFY_KINDS:
+            raise ValueError(f"identify must be one of {', '.join(IDENTIFY_KINDS)}")
 
     @property
     def tick(self) -> float:
@@ -164,3 +175,51 @@ def screen_gone(error: BaseException) -> bool:
     """The error says the screen went away (a `chatbot serve` tab's server or pipe, or the terminal):
     the kiosk leaves, calmly; it is not a crash to start again from."""
     return isinstance(error, (BrokenPipeError, ConnectionResetError, EOFError))
+
+
+# -- what the desk matches a person by (`KioskOptions.identify`) ------------------------------
+
+TICKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{0,11}$")
+BORN_FORMATS = (re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+                re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"))
+NAME_LONGEST = 40
+
+
+class NotReadable(ValueError):
+    """What was typed cannot be kept; `field` says which: "ticket", "name" or "born"."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+def read_born(text: str, today: date | None = None) -> date:
+    """A date of birth typed as YYYY-MM-DD or DD/MM/YYYY: a real day, not after today, not before 1900."""
+    for shape in BORN_FORMATS:
+        found = shape.match(text.strip())
+        if found:
+            try:
+                born = date(int(found["y"]), int(found["m"]), int(found["d"]))
+            except ValueError:
+                break
+            if date(1900, 1, 1) <= born <= (today or date.today()):
+                return born
+            break
+    raise NotReadable("born")
+
+
+def read_identification(kind: str, *, ticket: str = "", name: str = "", born: str = "",
+                        today: date | None = None) -> dict:
+    """What the person typed, as the session records keep it (`SessionWriter.identify`); NotReadable
+    naming the first field that cannot be kept."""
+    if kind == "ticket":
+        value = " ".join(ticket.split()).upper()
+        if not TICKET.match(value):
+            raise NotReadable("ticket")
+        return {"kind": "ticket", "value": value}
+    if kind == "name_dob":
+        first = " ".join(name.split())
+        if not first or len(first) > NAME_LONGEST or not first.isprintable():
+            raise NotReadable("name")
+        return {"kind": "name_dob", "name": first, "born": read_born(born, today).isoformat()}
+    raise ValueError(f"nothing to read for identify={kind!r}")

@@ -1,4 +1,6 @@
-"""The kiosk's own screens: the welcome, "Are you still there?", and the staff PIN dialog.
+"""The kiosk's own screens: the welcome, "Are you still there?", the staff PIN dialog, and what the
+desk matches a person by (`IdentifyForm`, alone in `IdentifyScreen` after the first question, or
+below the instructions of an emergency).
 
 They only show things and report what was pressed; the kiosk app (`chatbot.kiosk.app`)
 decides what happens.
@@ -18,6 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from chatbot.flow.model import Flow
+from chatbot.kiosk.rules import NotReadable, read_identification
 from chatbot.kiosk.staff_pin import MAX_DIGITS
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
@@ -182,3 +185,108 @@ class StaffPinScreen(ModalScreen[None]):
             await self._try()
         else:
             self.dismiss()
+
+
+class IdentifyForm(Vertical):
+    """The ticket number, or first name and date of birth, with Send and Skip (#identify-ask,
+    #identify-ticket or #identify-name and #identify-born, #identify-message, #identify-send,
+    #identify-skip). It reads what was typed and posts `Given`; after that it only says thank you
+    (#identify-thanks), never what was typed."""
+
+    DEFAULT_CSS = """
+    IdentifyForm { height: auto; }
+    IdentifyForm #identify-fields { height: auto; }
+    IdentifyForm #identify-ask { text-style: bold; margin-bottom: 1; }
+    IdentifyForm Input { width: 100%; max-width: 40; }
+    IdentifyForm #identify-message { text-style: bold; }
+    IdentifyForm #identify-buttons { height: auto; margin-top: 1; }
+    IdentifyForm #identify-buttons Button { min-width: 16; height: 3; margin-right: 2; }
+    IdentifyForm #identify-thanks { text-style: bold; margin: 1 0; }
+    """
+
+    class Given(Message):
+        """The person answered: `identification` as the records keep it, or None for Skip."""
+
+        def __init__(self, identification: dict | None) -> None:
+            super().__init__()
+            self.identification = identification
+
+    def __init__(self, kind: str, language: str, **options) -> None:
+        super().__init__(**options)
+        self.kind = kind
+        self.language = language
+
+    def say(self, text) -> Content:
+        return Content(text.get(self.language))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="identify-fields"):
+            yield Static(self.say(words.IDENTIFY_TICKET if self.kind == "ticket" else words.IDENTIFY_NAME),
+                         id="identify-ask")
+            if self.kind == "ticket":
+                yield Static(self.say(words.TICKET_LABEL), classes="identify-label")
+                yield Input(id="identify-ticket", max_length=12)
+            else:
+                yield Static(self.say(words.NAME_LABEL), classes="identify-label")
+                yield Input(id="identify-name", max_length=40)
+                yield Static(self.say(words.BORN_LABEL), classes="identify-label")
+                yield Input(id="identify-born", max_length=10, restrict=r"[0-9/\-]*")
+            yield Static(id="identify-message")
+            with Horizontal(id="identify-buttons"):
+                yield Button(self.say(words.SEND), id="identify-send", variant="primary")
+                yield Button(self.say(words.SKIP), id="identify-skip")
+
+    def first_field(self) -> Input:
+        return self.query_one("#identify-ticket" if self.kind == "ticket" else "#identify-name", Input)
+
+    def _value(self, field: str) -> str:
+        found = self.query(f"#identify-{field}")
+        return found.first(Input).value if found else ""
+
+    def read(self) -> None:
+        """Keep what was typed, or say what to change and put the cursor there."""
+        try:
+            identification = read_identification(self.kind, ticket=self._value("ticket"),
+                                                 name=self._value("name"), born=self._value("born"))
+        except NotReadable as problem:
+            self.query_one("#identify-message", Static).update(self.say(words.NOT_READABLE[problem.field]))
+            self.query_one(f"#identify-{problem.field}", Input).focus()
+            return
+        self._answered(identification)
+
+    def _answered(self, identification: dict | None) -> None:
+        self.post_message(self.Given(identification))
+        self.query_one("#identify-fields").remove()  # what was typed leaves the screen with its fields
+        if identification is not None:
+            self.mount(Static(self.say(words.IDENTIFIED), id="identify-thanks"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "identify-name" and not self._value("born"):
+            self.query_one("#identify-born", Input).focus()
+        else:
+            self.read()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "identify-send":
+            self.read()
+        else:
+            self._answered(None)
+
+
+class IdentifyScreen(ModalScreen[None]):
+    """`IdentifyForm` on its own, once, right after the first question; the app closes it at `Given`."""
+
+    CSS_PATH = STYLES
+
+    def __init__(self, kind: str, language: str) -> None:
+        super().__init__(id="identify")
+        self.kind = kind
+        self.language = language
+
+    def compose(self) -> ComposeResult:
+        yield IdentifyForm(self.kind, self.language, id="identify-box")
+
+    def on_mount(self) -> None:
+        self.query_one(IdentifyForm).first_field().focus()

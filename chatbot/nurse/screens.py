@@ -96,7 +96,7 @@ def _status(entry: QueueEntry, at: datetime, language: str) -> str:
 def _who(entry: QueueEntry, language: str) -> str:
     from chatbot.nurse.reading import identification
 
-    return identification(entry.identification, language) if entry.identification else ""
+    return identification(entry.identification, language)  # "not identified" when skipped or not asked
 
 
 class QueueScreen(Screen):

@@ -2,7 +2,8 @@
 
 The recorder follows an engine `Conversation` (no Textual here): `begin` when the first
 question is shown, `answered` after every `Conversation.answer`, `went_back` after
-`back`, `restarted` after `restart`, `wiped` when a kiosk's idle timer clears the
+`back`, `restarted` after `restart`, `identified` when a kiosk's person says who they are
+(a ticket number, or a first name and date of birth), `wiped` when a kiosk's idle timer clears the
 screen or its person presses Done, and `close` at exit. Each call writes (and commits)
 before it returns, so whatever the UI draws next is already kept: `kill -9` loses no
 answer that was acknowledged. A session is written from its first answer on; one
@@ -146,6 +147,18 @@ class Recorder:
             self._end("restarted")
             self._flush()
             return self.begin(conversation)
+
+    def identified(self, identification: dict[str, Any]) -> None:
+        """Say who the person of the session is, for the desk to match them: {"kind": "ticket", "value":
+        "A12"} or {"kind": "name_dob", "name": "Ana", "born": "1980-02-03"}. Kept like an answer when the
+        database is away; an event notes the kind only (never the name)."""
+        with self._lock:
+            if self._start is None:
+                return
+            self._ensure_session()
+            self._queue("identify", self.session_id, dict(identification))
+            self._queue("record_event", self._event("identified", now(), by=identification.get("kind")))
+            self._flush()
 
     def wiped(self) -> None:
         """Call when the screen forgets its person (kiosk idle wipe, or Done): the record does not."""

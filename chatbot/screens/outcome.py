@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from chatbot.engine import Result
@@ -35,7 +36,15 @@ def why_items(result: Result, language: str) -> list[str]:
 
 
 class OutcomeScreen(Screen):
-    """Shared by the three levels: the result, why, and the way back or to the summary."""
+    """Shared by the three levels: the result, why, and the way back or to the summary.
+
+    The app that shows it may set `first` (words shown first and largest, #tell-desk: a staffed
+    kiosk's "Tell the staff at the desk now") and `below` (a widget shown below the instructions:
+    a kiosk's identification form) before it is pushed; the emergency screen shows them.
+    """
+
+    first: Content | None = None
+    below: Widget | None = None
 
     CSS_PATH = STYLES / "outcome.tcss"
     BINDINGS = [*NAV_BINDINGS, Binding("d", "done", "Done", show=False)]
@@ -89,6 +98,8 @@ class EmergencyScreen(OutcomeScreen):
 
     def body(self) -> ComposeResult:
         number = self.emergency_number
+        if self.first is not None:
+            yield Static(self.first, id="tell-desk")
         yield Static(self.text(self.result.outcome.title), id="outcome-title")
         if DIGITS.match(number):
             from textual.widgets import Digits
@@ -99,6 +110,8 @@ class EmergencyScreen(OutcomeScreen):
         if line:
             yield Static(self.words(words.SAY_ON_PHONE), id="say-title", classes="heading")
             yield Static(Content(f"“{line}”"), id="say-line")
+        if self.below is not None:
+            yield self.below
         yield from self.why()
 
 

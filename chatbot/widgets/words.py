@@ -72,3 +72,20 @@ STILL_THERE_HINT = _t("Tap the button or press any key to go on.",
 CLEARING_IN = _t("In {seconds} s your answers will be cleared for the next person.",
                  "En {seconds} s se borrarán sus respuestas para la próxima persona.")
 CONTINUE = _t("Yes, continue", "Sí, seguir")
+TELL_DESK = _t("Tell the staff at the desk now", "Avise ahora al personal del mostrador")
+IDENTIFY_TICKET = _t("So the staff at the desk can find you, type the number on your ticket.",
+                     "Para que el personal del mostrador le encuentre, escriba el número de su ticket.")
+IDENTIFY_NAME = _t("So the staff at the desk can find you, type your first name and date of birth.",
+                   "Para que el personal del mostrador le encuentre, escriba su nombre y su fecha de nacimiento.")
+TICKET_LABEL = _t("Ticket number, for example A12", "Número del ticket, por ejemplo A12")
+NAME_LABEL = _t("First name", "Nombre")
+BORN_LABEL = _t("Date of birth: 1980-02-03 or 03/02/1980", "Fecha de nacimiento: 1980-02-03 o 03/02/1980")
+SKIP = _t("Skip", "Omitir")
+NOT_READABLE = {
+    "ticket": _t("Please type the letters and numbers on your ticket, for example A12.",
+                 "Escriba las letras y números de su ticket, por ejemplo A12."),
+    "name": _t("Please type your first name.", "Escriba su nombre, por favor."),
+    "born": _t("Please type your date of birth like 1980-02-03 (year-month-day) or 03/02/1980 (day/month/year).",
+               "Escriba su fecha de nacimiento como 1980-02-03 (año-mes-día) o 03/02/1980 (día/mes/año)."),
+}
+IDENTIFIED = _t("Thank you. The staff at the desk will see it.", "Gracias. El personal del mostrador lo verá.")

@@ -1,0 +1,245 @@
+"""The kiosk and the desk meet (issue 13, point 4): who the person is, asked without delaying the
+danger signs and kept with the session; a staffed kiosk's emergency tells them to go to the desk.
+
+The real kiosk, driven with the keys and taps a person gives, writing to the real store (SQLite,
+and PostgreSQL when CHATBOT_TEST_POSTGRES is set), read back with its own reader.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import Input
+
+from chatbot.commands.arguments import kiosk_options, parse
+from chatbot.commands.serve import kiosk_argv
+from chatbot.kiosk.app import KioskApp
+from chatbot.kiosk.rules import KioskOptions, NotReadable, read_born, read_identification
+from chatbot.nurse.reading import identification as shown_at_station
+from chatbot.records.recorder import Recorder
+from chatbot.replay.pilot import settled
+from chatbot.widgets import words
+
+from tests.helpers.kiosk import Clock, all_text, idle_for, start, tap, until_wiped
+from tests.records.test_records_wiring import run, sessions
+
+SLOW = dict(idle_timeout=60, idle_warning=60)
+EMERGENCY_FIRST = ["1"]  # a danger sign: the first answer ends the dialogue
+GOES_ON = ["7"]  # none of the danger signs: the questions go on
+
+
+def kiosk(flow, language="en", **options) -> KioskApp:
+    return KioskApp(flow, kiosk=KioskOptions(**SLOW, **options), clock=Clock(), language=language)
+
+
+async def type_into(app, pilot, selector: str, text: str) -> None:
+    """Scroll to a field, tap it and type `text` into it, key by key, as a person does."""
+    app.screen.query_one(selector).scroll_visible(animate=False, immediate=True)
+    await pilot.pause()
+    await tap(app, pilot, selector)
+    for character in text:
+        await pilot.press(character)
+    await settled(app)
+
+
+def field_text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+# -- staffed ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("staffed, language, answers, told", [
+    (True, "en", EMERGENCY_FIRST, "Tell the staff at the desk now"),
+    (True, "es", EMERGENCY_FIRST, words.TELL_DESK.get("es")),
+    (False, "en", EMERGENCY_FIRST, None),  # no desk to tell
+])
+def test_a_staffed_emergency_says_first_to_tell_the_desk(staffed, language, answers, told, database, flow):
+    """First and above the call instructions: the desk is the quickest help in a clinic."""
+
+    async def scenario(app, pilot):
+        await start(app, pilot, answers)
+        body = app.screen.query_one("#outcome-body")
+        tell = [str(widget.render()) for widget in app.screen.query("#tell-desk")]
+        return app.state.outcome_level, [child.id for child in body.children][:2], tell
+
+    level, first_ids, tell = run(kiosk(flow, language, staffed=staffed), Recorder(database), scenario)
+    assert level == "emergency"
+    if told is None:
+        assert first_ids[0] == "outcome-title" and not tell
+    else:
+        assert first_ids == ["tell-desk", "outcome-title"] and tell == [told]
+
+
+# -- identification ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind, fields, kept", [
+    ("ticket", {"#identify-ticket": "a12"}, {"kind": "ticket", "value": "A12"}),
+    ("name_dob", {"#identify-name": "Ana", "#identify-born": "03/02/1980"},
+     {"kind": "name_dob", "name": "Ana", "born": "1980-02-03"}),
+    ("name_dob", {"#identify-name": "Ana", "#identify-born": "1980-02-03"},
+     {"kind": "name_dob", "name": "Ana", "born": "1980-02-03"}),
+])
+def test_identification_is_asked_right_after_the_first_question_and_kept(kind, fields, kept, database, flow):
+    """Never before the danger signs: the first question comes first, then who the person is."""
+
+    async def scenario(app, pilot):
+        await start(app, pilot)
+        before = app.screen.id
+        app.answer(GOES_ON[0])
+        await settled(app)
+        await pilot.pause()
+        asked = app.screen.id
+        for selector, text in fields.items():
+            await type_into(app, pilot, selector, text)
+        await tap(app, pilot, "#identify-send")
+        await settled(app)
+        return before, asked, app.screen.id
+
+    before, asked, after = run(kiosk(flow, identify=kind), Recorder(database), scenario)
+    assert (before, asked, after) == ("conversation", "identify", "conversation")
+    [session] = sessions(database)
+    assert session.identification == kept and len(session.answers) == 1
+    assert "identified" in [event["kind"] for event in session.events]
+
+
+def test_skip_keeps_nothing_and_the_station_shows_not_identified(database, flow):
+    """Skipping is allowed; staff see the session as not identified."""
+
+    async def scenario(app, pilot):
+        await start(app, pilot, GOES_ON)
+        await pilot.pause()
+        await tap(app, pilot, "#identify-skip")
+        await settled(app)
+        return app.screen.id
+
+    assert run(kiosk(flow, identify="ticket"), Recorder(database), scenario) == "conversation"
+    [session] = sessions(database)
+    assert session.identification is None
+    assert shown_at_station(session.identification, "en") == "not identified"
+    assert shown_at_station(session.identification, "es") == "sin identificar"
+
+
+def test_a_date_that_cannot_be_read_says_how_to_type_it(database, flow):
+    """The field stays, with a clear message in the person's language; nothing is kept yet."""
+
+    async def scenario(app, pilot):
+        await start(app, pilot, GOES_ON)
+        await pilot.pause()
+        await type_into(app, pilot, "#identify-name", "Ana")
+        await type_into(app, pilot, "#identify-born", "31/02/1980")
+        await pilot.press("enter")
+        await settled(app)
+        return app.screen.id, field_text(app, "#identify-message"), app.focused.id
+
+    screen, message, focused = run(kiosk(flow, "es", identify="name_dob"), Recorder(database), scenario)
+    assert (screen, focused) == ("identify", "identify-born")
+    assert message == words.NOT_READABLE["born"].get("es")
+    assert sessions(database)[0].identification is None
+
+
+@pytest.mark.parametrize("staffed", [False, True])
+def test_a_danger_sign_emergency_offers_identification_below_the_instructions(staffed, database, flow):
+    """No question stands before the emergency: the form is on its screen, after what to do."""
+
+    async def scenario(app, pilot):
+        await start(app, pilot, EMERGENCY_FIRST)
+        ids = [child.id for child in app.screen.query_one("#outcome-body").children]
+        await type_into(app, pilot, "#identify-ticket", "b7")
+        await pilot.press("enter")
+        await settled(app)
+        form = app.screen.query_one("#identify-form")
+        return ids, app.screen.id, [child.id for child in form.children], form.query(Input)
+
+    ids, screen, form, fields = run(kiosk(flow, identify="ticket", staffed=staffed), Recorder(database), scenario)
+    assert screen == "outcome" and ids.index("outcome-text") < ids.index("identify-form") < ids.index("why-title")
+    assert ids[0] == ("tell-desk" if staffed else "outcome-title")
+    assert form == ["identify-thanks"] and not fields  # what was typed is off the screen
+    [session] = sessions(database)
+    assert (session.status, session.identification) == ("finished", {"kind": "ticket", "value": "B7"})
+
+
+@pytest.mark.parametrize("leave", ["done", "idle"])
+def test_nothing_of_the_identification_stays_on_screen_after_done_or_idle(leave, database, flow):
+    """The next person sees none of it, whether the last one pressed Done or walked away."""
+
+    async def scenario(app, pilot):
+        await start(app, pilot, EMERGENCY_FIRST)
+        await type_into(app, pilot, "#identify-name", "Rosalind")
+        await type_into(app, pilot, "#identify-born", "1980-02-03")
+        if leave == "done":
+            await tap(app, pilot, "#done")
+        else:
+            await idle_for(app, pilot, SLOW["idle_timeout"])
+            await idle_for(app, pilot, SLOW["idle_warning"])
+        await until_wiped(app, pilot)
+        return all_text(app), [screen.id for screen in app.screen_stack]
+
+    text, stack = run(kiosk(flow, identify="name_dob"), Recorder(database), scenario)
+    assert "Rosalind" not in text and "1980-02-03" not in text and "identify" not in " ".join(map(str, stack))
+    [session] = sessions(database)
+    assert session.identification is None  # typed, never sent: nothing kept either
+
+
+def test_an_unfinished_identified_session_reaches_the_desk_as_abandoned_with_its_answers(database, flow):
+    """Walked away after two answers: abandoned, the answers given, and who it was."""
+
+    async def scenario(app, pilot):
+        await start(app, pilot, GOES_ON)
+        await pilot.pause()
+        await type_into(app, pilot, "#identify-ticket", "C3")
+        await tap(app, pilot, "#identify-send")
+        await settled(app)
+        app.answer("no")
+        await settled(app)
+        await idle_for(app, pilot, SLOW["idle_timeout"])
+        await idle_for(app, pilot, SLOW["idle_warning"])
+        await until_wiped(app, pilot)
+
+    run(kiosk(flow, identify="ticket"), Recorder(database), scenario)
+    [session] = sessions(database)
+    assert (session.status, [answer["typed"] for answer in session.kept_answers]) == ("abandoned", ["7", "no"])
+    assert shown_at_station(session.identification, "en") == "Ticket C3" or "C3" in shown_at_station(
+        session.identification, "en")
+
+
+# -- the rules and the options ----------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, born", [
+    ("1980-02-03", date(1980, 2, 3)), ("03/02/1980", date(1980, 2, 3)), (" 3/2/1980 ", date(1980, 2, 3)),
+    ("31/02/1980", None), ("1980/02/03", None), ("2030-01-01", None), ("1850-01-01", None), ("", None),
+])
+def test_a_date_of_birth_is_read_in_either_shape_and_must_be_a_real_past_day(typed, born):
+    if born is None:
+        with pytest.raises(NotReadable):
+            read_born(typed, today=date(2026, 1, 1))
+    else:
+        assert read_born(typed, today=date(2026, 1, 1)) == born
+
+
+@pytest.mark.parametrize("kind, typed, field", [
+    ("ticket", {"ticket": ""}, "ticket"), ("ticket", {"ticket": "A12;DROP"}, "ticket"),
+    ("name_dob", {"name": " ", "born": "1980-02-03"}, "name"), ("name_dob", {"name": "Ana", "born": "x"}, "born"),
+])
+def test_what_cannot_be_kept_names_its_field(kind, typed, field):
+    with pytest.raises(NotReadable) as problem:
+        read_identification(kind, **typed)
+    assert problem.value.field == field
+
+
+@pytest.mark.parametrize("argv, staffed, identify", [
+    (["--kiosk"], False, "none"),
+    (["--kiosk", "--staffed", "--identify", "name-dob"], True, "name_dob"),
+    (["--kiosk", "--identify", "ticket"], False, "ticket"),
+])
+def test_the_desk_options_reach_the_kiosk_and_each_serve_tab(argv, staffed, identify):
+    options = kiosk_options(parse(argv))
+    assert (options.staffed, options.identify) == (staffed, identify)
+    served = kiosk_options(parse(kiosk_argv(parse(["serve", *argv[1:]]), None)[3:]))
+    assert (served.staffed, served.identify) == (staffed, identify)
+
+
+def test_the_desk_options_apply_only_with_kiosk(capsys):
+    with pytest.raises(SystemExit):
+        parse(["--staffed", "--identify", "ticket"])
+    assert "--staffed and --identify apply only with --kiosk" in capsys.readouterr().err
