@@ -127,7 +127,7 @@ class QueueScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="queue-head")
         table = DataTable(id="queue", cursor_type="row", zebra_stripes=False)
-        for key, width in zip(COLUMNS, (10, 8, 10, 6, 22, 14)):
+        for key, width in zip(COLUMNS, (10, 8, 9, 6, 20, 17)):  # who: "Ana (1980-02-03)"
             table.add_column(say(f"col_{key}", self.language), key=key, width=width)
         yield table
         yield Static(id="queue-note")

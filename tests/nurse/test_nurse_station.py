@@ -19,7 +19,7 @@ from chatbot.nurse.app import NurseApp
 from chatbot.nurse.options import NurseOptions
 from chatbot.nurse.screens import AmendScreen, QueueScreen, SessionScreen, SignInScreen
 from chatbot.nurse.signin import new_staff_pin
-from chatbot.records.backends import open_reader
+from chatbot.records.backends import open_reader, open_writer
 from chatbot.records.review import amend, rerun
 from chatbot.records.staff import add_staff
 from chatbot.records.store import now
@@ -360,3 +360,21 @@ async def test_x_saves_the_open_session_as_a_fhir_bundle_for_the_record_system(s
     assert bundle["type"] == "transaction" and kinds[:2] == ["QuestionnaireResponse", "Observation"]
     level = bundle["entry"][1]["resource"]["valueCodeableConcept"]["coding"][0]["code"]
     assert level == "emergency"
+
+
+@synchronous
+async def test_the_queue_says_who_each_kiosk_session_is_or_that_it_is_not_identified(station, database):
+    """The desk matches people by what the kiosk asked; a skip is shown, not left blank."""
+    app = station()
+    skipped = kiosk_session(database, app.flow, ROUTINE)
+    ticket = kiosk_session(database, app.flow, ROUTINE)
+    named = kiosk_session(database, app.flow, EMERGENCY)
+    with open_writer(database) as writer:
+        writer.identify(ticket, {"kind": "ticket", "value": "A12"})
+        writer.identify(named, {"kind": "name_dob", "name": "Ana", "born": "1980-02-03"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await until(pilot, lambda: len(rows(app)) == 3)
+        table = app.queue_screen.query_one(DataTable)
+        who = {session_id: str(table.get_cell(session_id, "who")) for session_id in (skipped, ticket, named)}
+    assert who == {skipped: "not identified", ticket: "ticket A12", named: "Ana (1980-02-03)"}
