@@ -263,6 +263,8 @@ class KioskApp(SymptomCheckerApp):
             self._keep(lambda recorder: recorder.identified(identification))
         if isinstance(self.screen, IdentifyScreen):
             self.screen.dismiss()
+        elif hasattr(self.screen, "focus_start"):  # the form on an emergency: its fields are gone, so is focus
+            self.screen.focus_start()
 
     def _draw(self, step, previous=None):
         self.last_input = self.clock()  # an answer, a step back or the start: someone is there
