@@ -149,12 +149,13 @@ def test_a_danger_sign_emergency_offers_identification_below_the_instructions(st
         await pilot.press("enter")
         await settled(app)
         form = app.screen.query_one("#identify-form")
-        return ids, app.screen.id, [child.id for child in form.children], form.query(Input)
+        return ids, app.screen.id, [child.id for child in form.children], form.query(Input), app.focused.id
 
-    ids, screen, form, fields = run(kiosk(flow, identify="ticket", staffed=staffed), Recorder(database), scenario)
+    ids, screen, form, fields, focused = run(kiosk(flow, identify="ticket", staffed=staffed), Recorder(database), scenario)
     assert screen == "outcome" and ids.index("outcome-text") < ids.index("identify-form") < ids.index("why-title")
     assert ids[0] == ("tell-desk" if staffed else "outcome-title")
     assert form == ["identify-thanks"] and not fields  # what was typed is off the screen
+    assert focused == "outcome-body"  # the keys scroll the instructions again
     [session] = sessions(database)
     assert (session.status, session.identification) == ("finished", {"kind": "ticket", "value": "B7"})
 
