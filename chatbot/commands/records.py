@@ -87,10 +87,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         return ACTIONS[args.action](args)
-    except RecordsError as error:
-        print(f"chatbot records {args.action}: {redact(str(error))}", file=sys.stderr)
-        return 2
-    except OSError as error:
+    except (RecordsError, OSError) as error:
         print(f"chatbot records {args.action}: {redact(str(error))}", file=sys.stderr)
         return 2
 

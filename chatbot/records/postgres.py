@@ -17,7 +17,9 @@ import psycopg
 from psycopg import errors
 
 from chatbot.records.migrate import SCHEMA_TABLE, pending
-from chatbot.records.store import AnswerRecord, Ending, Event, SessionNotFound, SessionReader, SessionStart, SessionWriter, StoredSession, StoreUnavailable, check_version, now
+from chatbot.records.store import (AnswerRecord, Ending, Event, SessionReader, SessionStart, SessionWriter,
+                                   StoreUnavailable, StoredSession, check_version, id_prefix_pattern, now,
+                                   the_one_row)
 from chatbot.records.url import DatabaseURL, RecordsError, redact
 
 CONNECT_TIMEOUT = 5  # seconds: an unreachable server is reported, not waited for
@@ -194,13 +196,9 @@ class PostgresReader(_Connected, SessionReader):
         return session
 
     def get_session(self, session_id: str) -> StoredSession:
-        pattern = session_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        rows = self._execute(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id LIKE %s LIMIT 2", (pattern,))
-        if not session_id or not rows:
-            raise SessionNotFound(f"no session {session_id!r} in {self.url}")
-        if len(rows) > 1:
-            raise SessionNotFound(f"more than one session starts with {session_id!r}: give more of the id")
-        return self._complete(_session(rows[0]))
+        rows = self._execute(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id LIKE %s LIMIT 2",
+                             (id_prefix_pattern(session_id),))
+        return self._complete(_session(the_one_row(session_id, rows, self.url)))
 
     def iter_sessions(self, status=None, since=None) -> Iterator[StoredSession]:
         where, parameters = self._where(status, since)

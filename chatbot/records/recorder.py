@@ -184,12 +184,7 @@ class Recorder:
             self._reset()
             self._flush(force=True)
             saved = self._save_unwritten() if self._pending else None
-            if self._writer is not None:
-                try:
-                    self._writer.close()
-                except Exception:
-                    pass
-                self._writer = None
+            self._drop_writer()
             return saved
 
     def open(self) -> bool:
@@ -302,10 +297,14 @@ class Recorder:
             log.error("records: %s; %d writes kept in memory until it works again", error, len(self._pending))
         self.problem = str(error)
         self._failed_at = self._clock()
+        self._drop_writer()
+
+    def _drop_writer(self) -> None:
+        """Close the writer, whatever state its connection is in; the next write opens a new one."""
         if self._writer is not None:
             try:
                 self._writer.close()
-            except Exception:
+            except Exception:  # a connection that already failed may fail to close too
                 pass
             self._writer = None
 

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from chatbot.records.migrate import SCHEMA_TABLE, pending
-from chatbot.records.store import AnswerRecord, Ending, Event, SessionNotFound, SessionReader, SessionStart, SessionWriter, StoredSession, StoreUnavailable, check_version, iso, now
+from chatbot.records.store import (AnswerRecord, Ending, Event, SessionReader, SessionStart, SessionWriter,
+                                   StoreUnavailable, StoredSession, check_version, id_prefix_pattern, iso,
+                                   now, the_one_row)
 from chatbot.records.url import DatabaseURL, RecordsError
 
 BUSY_TIMEOUT = 15.0  # seconds a write waits for another process's transaction
@@ -273,14 +275,9 @@ class SQLiteReader(_Connected, SessionReader):
         return session
 
     def get_session(self, session_id: str) -> StoredSession:
-        pattern = session_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = self._read(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
-                          (pattern,))
-        if not session_id or not rows:
-            raise SessionNotFound(f"no session {session_id!r} in {self.url}")
-        if len(rows) > 1:
-            raise SessionNotFound(f"more than one session starts with {session_id!r}: give more of the id")
-        return self._complete(_session(rows[0]))
+                          (id_prefix_pattern(session_id),))
+        return self._complete(_session(the_one_row(session_id, rows, self.url)))
 
     def iter_sessions(self, status=None, since=None) -> Iterator[StoredSession]:
         where, parameters = self._where(status, since)

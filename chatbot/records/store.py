@@ -218,6 +218,20 @@ class SessionReader(ABC):
         self.close()
 
 
+def id_prefix_pattern(session_id: str) -> str:
+    """A LIKE pattern for the sessions whose id starts with `session_id` (its \\, % and _ taken literally)."""
+    return session_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def the_one_row(session_id: str, rows: list, url: DatabaseURL):
+    """The one row a prefix named (a LIMIT 2 query), or `SessionNotFound` saying what to give instead."""
+    if not session_id or not rows:
+        raise SessionNotFound(f"no session {session_id!r} in {url}")
+    if len(rows) > 1:
+        raise SessionNotFound(f"more than one session starts with {session_id!r}: give more of the id")
+    return rows[0]
+
+
 def check_version(found: int, url: DatabaseURL, *, writing: bool) -> None:
     """Refuse a schema this code does not match, saying what to do."""
     if found > SCHEMA_VERSION:
