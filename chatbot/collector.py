@@ -1,4 +1,5 @@
-"""The garbage collector around the UI's start: paused while it starts, then told what stays.
+"""The garbage collector around the UI's start (paused while it starts, then told what stays),
+and around reading a large file (`paused`).
 
 Starting the UI makes a great many objects (Textual, the widgets, the flow) and frees
 almost none, so collections during start-up are wasted work: with the collector paused
@@ -10,6 +11,8 @@ walk them: a full collection that did took up to 20 ms, more than a frame.
 from __future__ import annotations
 
 import gc
+from contextlib import contextmanager
+from typing import Iterator
 
 
 def pause_for_start_up() -> None:
@@ -21,3 +24,16 @@ def started() -> None:
     """Everything made so far stays: set it aside, and collect what comes from now on."""
     gc.freeze()
     gc.enable()
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """No collections inside, then as before: for work that makes tens of thousands of objects and
+    frees none (reading a file of 5,000 patients: a fifth of its time went to collections)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

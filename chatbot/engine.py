@@ -100,7 +100,7 @@ class _FlowTransition(Transition):
         for condition in self.conditions:  # the flow's own callables: nothing to resolve by name
             if condition.func(event_data) != condition.target:
                 return False
-        event_data.machine.set_state(self.dest, event_data.model)
+        event_data.model.state = self.dest  # what `Machine.set_state` does, the destination known by name
         return True
 
 
@@ -113,13 +113,15 @@ class _FlowEvent(Event):
     """
 
     def trigger(self, model, *args, **kwargs) -> bool:
-        event_data = EventData(None, self, self.machine, model, args=args, kwargs=kwargs)
-        event_data.state = state = self.machine.get_model_state(model)
-        if not self._is_valid_source(state):
-            return False
-        for callback in self.machine.prepare_event:
+        machine = self.machine
+        state = machine.states[model.state]  # `get_model_state`, the model's attribute known
+        transitions = self.transitions.get(state.name)
+        if transitions is None:
+            return self._is_valid_source(state)  # False, or MachineError: `Event.trigger`'s own way
+        event_data = EventData(state, self, machine, model, args=args, kwargs=kwargs)
+        for callback in machine.prepare_event:
             callback(event_data)
-        for transition in self.transitions[state.name]:
+        for transition in transitions:
             event_data.transition = transition
             if transition.execute(event_data):
                 event_data.result = True
@@ -155,6 +157,7 @@ class DialogueMachine:
         self.implied = {name: tuple(flow.implied_by(name)) for name in flow.findings}
         self.at_most_left = _longest_paths(flow)
         self.topic_numbers = {topic: number for number, topic in enumerate(flow.topics, 1)}
+        self.default_findings = flow.default_findings()
 
     @staticmethod
     def _record_answer(event) -> None:
@@ -171,7 +174,8 @@ class DialogueMachine:
 
 def _holds(condition):
     """A `transitions` condition that evaluates a flow condition on the model's findings."""
-    return lambda event: condition.holds(event.model.findings)
+    check = condition.check
+    return lambda event: check(event.model.findings)
 
 
 @lru_cache(maxsize=16)
@@ -187,7 +191,7 @@ class Conversation:
         self.language = language or flow.languages[0]
         self._machine = dialogue_machine(flow)
         self.state = WELCOME
-        self.findings: dict[str, Any] = flow.default_findings()
+        self.findings: dict[str, Any] = dict(self._machine.default_findings)
         self.transcript: list[Turn] = []
         self._history: list[_Snapshot] = []
         self._error: Text | None = None
@@ -202,18 +206,28 @@ class Conversation:
 
     def answer(self, typed: str) -> Step:
         """Take an answer as typed. An unreadable one is asked again, losing nothing."""
+        self.take(typed)
+        return self.current
+
+    def take(self, typed: str) -> Text | None:
+        """`answer` without building the next step: None, or why the answer was not taken.
+
+        For those that run thousands of conversations (`chatbot simulate`) and read
+        `question` and `result()` themselves.
+        """
         question = self._question()
         try:
             answer = read_answer(question, typed)
         except Unreadable as unreadable:
             self._error = unreadable.message
-            return self.current
+            return self._error
         self._error = None
         self._history.append(_Snapshot(self.state, dict(self.findings), len(self.transcript)))
-        self._machine.fire("answer", self, answer=answer)
-        while self.state in self.flow.routes:
-            self._machine.fire("route", self)
-        return self.current
+        machine, routes = self._machine, self.flow.routes
+        machine.fire("answer", self, answer=answer)
+        while self.state in routes:
+            machine.fire("route", self)
+        return None
 
     def back(self) -> Step:
         """Undo the last answer and ask that question again."""
@@ -228,7 +242,7 @@ class Conversation:
     def restart(self) -> Step:
         """Forget every answer and start again at the first question."""
         self._machine.set_state(WELCOME, self)
-        self.findings = self.flow.default_findings()
+        self.findings = dict(self._machine.default_findings)
         self.transcript.clear()
         self._history.clear()
         self._error = None
@@ -243,6 +257,11 @@ class Conversation:
     @property
     def finished(self) -> bool:
         return self.state in self.flow.outcomes
+
+    @property
+    def question(self) -> Question | None:
+        """The question being asked, or None at the welcome and at an outcome."""
+        return self.flow.questions.get(self.state)
 
     @property
     def current(self) -> Step:
@@ -275,13 +294,13 @@ class Conversation:
     def record(self, answer: Answer) -> None:
         """Store an answer's findings (and what they imply) and add it to the transcript."""
         question = self._question()
-        for name, value in answer.findings.items():
-            self.findings[name] = value
+        findings = self.findings
+        findings.update(answer.findings)
         implied_by = self._machine.implied
         for name, value in answer.findings.items():
             if value is True:
                 for implied in implied_by.get(name, ()):
-                    self.findings[implied] = True
+                    findings[implied] = True
         self.transcript.append(Turn(question, answer.typed, answer.value,
                                     answer.shown.get(self.language), answer.findings))
 

@@ -14,21 +14,40 @@ There is no Python and no `eval`: a condition is a small tree of the classes bel
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable, Iterator, Mapping
 
 from chatbot.flow.kinds import FindingType
 from chatbot.flow.problems import Problem, did_you_mean
 
 Findings = Mapping[str, Any]
+Check = Callable[[Findings], bool]
 
 ANSWER_WORDS = {True: "yes", False: "no", None: "unknown"}
 
 
 class Condition:
-    """Base of the condition tree: `holds` answers it, `children` walks it."""
+    """Base of the condition tree: `holds` answers it, `children` walks it.
 
-    def holds(self, findings: Findings) -> bool:  # pragma: no cover - abstract
+    Each kind says what it means once, in `_compile`: a closure over its own parts,
+    built on first use and kept (`check`). The engine and `chatbot check` ask
+    millions of times; a closure answers without walking the tree's attributes.
+    """
+
+    def holds(self, findings: Findings) -> bool:
+        return self.check(findings)
+
+    @cached_property
+    def check(self) -> Check:
+        """`holds` as one function of the findings."""
+        return self._compile()
+
+    def _compile(self) -> Check:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a pickle keeps (the flow cache): the tree, not its closure, built again on use."""
+        return {name: value for name, value in self.__dict__.items() if name != "check"}
 
     def children(self) -> tuple["Condition", ...]:
         return ()
@@ -50,8 +69,9 @@ class Present(Condition):
 
     finding: str
 
-    def holds(self, findings: Findings) -> bool:
-        return findings.get(self.finding) is True
+    def _compile(self) -> Check:
+        finding = self.finding
+        return lambda findings: findings.get(finding) is True
 
     def __str__(self) -> str:
         return self.finding
@@ -64,8 +84,9 @@ class AnswerIn(Condition):
     finding: str
     values: frozenset
 
-    def holds(self, findings: Findings) -> bool:
-        return findings.get(self.finding) in self.values
+    def _compile(self) -> Check:
+        finding, values = self.finding, self.values
+        return lambda findings: findings.get(finding) in values
 
     def __str__(self) -> str:
         words = [ANSWER_WORDS[v] for v in (True, False, None) if v in self.values]
@@ -80,11 +101,13 @@ class TemperatureIn(Condition):
     at_least: float | None = None
     below: float | None = None
 
-    def holds(self, findings: Findings) -> bool:
-        value = findings.get(self.finding)
-        if value is None:
-            return False
-        return (self.at_least is None or value >= self.at_least) and (self.below is None or value < self.below)
+    def _compile(self) -> Check:
+        finding, at_least, below = self.finding, self.at_least, self.below
+
+        def check(findings: Findings) -> bool:
+            value = findings.get(finding)
+            return value is not None and (at_least is None or value >= at_least) and (below is None or value < below)
+        return check
 
     def __str__(self) -> str:
         parts = []
@@ -102,8 +125,9 @@ class Measured(Condition):
     finding: str
     measured: bool
 
-    def holds(self, findings: Findings) -> bool:
-        return (findings.get(self.finding) is not None) is self.measured
+    def _compile(self) -> Check:
+        finding, measured = self.finding, self.measured
+        return lambda findings: (findings.get(finding) is not None) is measured
 
     def __str__(self) -> str:
         return f"{self.finding} {'measured' if self.measured else 'not measured'}"
@@ -113,8 +137,15 @@ class Measured(Condition):
 class All(Condition):
     items: tuple[Condition, ...]
 
-    def holds(self, findings: Findings) -> bool:
-        return all(item.holds(findings) for item in self.items)
+    def _compile(self) -> Check:
+        checks = tuple(item.check for item in self.items)
+
+        def check(findings: Findings) -> bool:
+            for item in checks:
+                if not item(findings):
+                    return False
+            return True
+        return check
 
     def children(self) -> tuple[Condition, ...]:
         return self.items
@@ -127,8 +158,15 @@ class All(Condition):
 class AnyOf(Condition):
     items: tuple[Condition, ...]
 
-    def holds(self, findings: Findings) -> bool:
-        return any(item.holds(findings) for item in self.items)
+    def _compile(self) -> Check:
+        checks = tuple(item.check for item in self.items)
+
+        def check(findings: Findings) -> bool:
+            for item in checks:
+                if item(findings):
+                    return True
+            return False
+        return check
 
     def children(self) -> tuple[Condition, ...]:
         return self.items
@@ -141,8 +179,9 @@ class AnyOf(Condition):
 class Not(Condition):
     item: Condition
 
-    def holds(self, findings: Findings) -> bool:
-        return not self.item.holds(findings)
+    def _compile(self) -> Check:
+        item = self.item.check
+        return lambda findings: not item(findings)
 
     def children(self) -> tuple[Condition, ...]:
         return (self.item,)
@@ -158,8 +197,11 @@ class Named(Condition):
         self.name = name
         self.target: Condition | None = None
 
-    def holds(self, findings: Findings) -> bool:
-        return self.target is not None and self.target.holds(findings)
+    @property
+    def check(self) -> Check:  # not kept: the target is linked after the name is read
+        if self.target is not None:
+            return self.target.check
+        return lambda findings: self.target is not None and self.target.check(findings)
 
     def children(self) -> tuple[Condition, ...]:
         return (self.target,) if self.target is not None else ()

@@ -34,6 +34,7 @@ class SignInScreen(Screen):
     """Name and PIN; covers everything, so nothing of a session shows while nobody is signed in."""
 
     CSS_PATH = STYLES
+    AUTO_FOCUS = "#name"  # once the screen is composed, however deep the field (a query in `on_mount` may be too soon)
 
     @dataclass
     class Submitted(Message):
@@ -54,9 +55,6 @@ class SignInScreen(Screen):
             yield Input(placeholder=say("pin", language), id="pin", password=True, restrict=r"[0-9]*",
                         max_length=12)
             yield Button(say("sign_in", language), id="sign-in-button", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
 
     def say(self, text: str) -> None:
         self.query_one("#sign-in-message", Static).update(Content(text))
@@ -139,15 +137,21 @@ class QueueScreen(Screen):
         self.note(self.noted)
         self._draw()
 
+    @property
+    def drawable(self) -> bool:
+        """Composed, and not being taken down: a closing station removes the table before the screen,
+        and its timers may still ask to draw in between."""
+        return self.ready and bool(self.query("#queue"))
+
     def note(self, text: str) -> None:
         self.noted = text
-        if self.ready:
+        if self.drawable:
             self.query_one("#queue-note", Static).update(Content(text))
 
     def show(self, entries: list[QueueEntry], at: datetime, staff: str | None, alerting: set[str]) -> None:
         """The queue as it is now: rows changed in place, added and removed by key; the selection kept."""
         self.entries, self.at, self.staff, self.alerting = entries, at, staff, alerting
-        if self.ready:
+        if self.drawable:
             self._draw()
 
     def _visible(self) -> list[QueueEntry]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chatbot.flow.kinds import FindingType, QuestionKind
-from chatbot.engine import Conversation, Result
+from chatbot.engine import Conversation
 from chatbot.flow.model import LEVELS, Flow, Question
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
 from chatbot.flowfile.shape import STRING, AnyValue, Field, ListOf, MapOf, OneOf, Record
@@ -114,19 +114,21 @@ def typed_answer(question: Question, findings: dict[str, Any], flow: Flow) -> st
 def simulate(flow: Flow, patient: Patient, recorder: Recorder | None = None) -> Simulation:
     """Run one patient through the flow to its outcome, kept as a session by `recorder` if given."""
     conversation = Conversation(flow)
-    step = conversation.start()
+    conversation.start()
     if recorder is not None:
         recorder.begin(conversation)
+    findings = patient.findings
     for _ in range(MAX_STEPS):
-        if isinstance(step, Result):
-            return Simulation(patient, step.level, step.outcome.id, conversation.asked)
-        typed = typed_answer(step.question, patient.findings, flow)
-        step = conversation.answer(typed)
+        question = conversation.question
+        if question is None:
+            return Simulation(patient, flow.outcomes[conversation.state].level, conversation.state, conversation.asked)
+        typed = typed_answer(question, findings, flow)
+        error = conversation.take(typed)
         if recorder is not None:
             recorder.answered(conversation)
-        if not isinstance(step, Result) and step.error is not None:
+        if error is not None:
             raise FlowError([Problem(patient.file, *patient.at,
-                                     f"patient '{patient.id}': the answer '{typed}' to '{step.question.id}' "
-                                     f"was not accepted: {step.error.get('en')}")])
+                                     f"patient '{patient.id}': the answer '{typed}' to '{question.id}' "
+                                     f"was not accepted: {error.get('en')}")])
     raise FlowError([Problem(patient.file, *patient.at,
                              f"patient '{patient.id}': the dialogue did not end after {MAX_STEPS} answers")])

@@ -114,3 +114,19 @@ def test_answering_after_the_end_is_refused_clearly():
     conversation = answered("1")
     with pytest.raises(RuntimeError, match="no question is being asked"):
         conversation.answer("yes")
+
+
+@pytest.mark.parametrize("answers, typed, refused", [
+    ([NO_DANGER, "not sure", "yes"], "a hundred and one", "I could not read that temperature"),
+    ([NO_DANGER, "not sure", "yes"], "37.0", None),   # the next question
+    ([NO_DANGER, "not sure", "yes"], "101 F", None),  # an outcome: no question left
+])
+def test_take_is_answer_without_building_the_next_step(answers, typed, refused):
+    """`chatbot simulate` takes answers by the thousand: `take` must leave the conversation
+    exactly where `answer` does, and say why an answer was refused."""
+    taking, answering = answered(*answers), answered(*answers)
+    said = taking.take(typed)
+    step = answering.answer(typed)
+    assert said.get("en").startswith(refused) if refused else said is None
+    assert taking.question is (step.question if isinstance(step, Prompt) else None)
+    assert (taking.state, taking.findings, taking.asked) == (answering.state, answering.findings, answering.asked)

@@ -63,3 +63,16 @@ def test_a_plain_string_text_is_in_the_first_language(tmp_path):
     flow = load_flow(HERE / "tiny_flow.yaml")
     assert flow.questions["fever"].text.get("en") == "Do you feel feverish?"
     assert flow.questions["fever"].text.get("es") == "Do you feel feverish?"  # falls back, never blank
+
+
+def test_a_flow_whose_conditions_have_run_still_pickles_and_reads_the_same():
+    """A condition keeps the closure it is run by; the flow cache pickles flows, which leaves the
+    closure out (it cannot be pickled) and builds it again on use."""
+    import pickle
+
+    flow = load_flow()
+    profiles = [flow.default_findings(), {name: True for name in flow.findings}]
+    before = [[rule.when.holds(findings) for rule in flow.rules] for findings in profiles]
+    again = pickle.loads(pickle.dumps(flow))
+    assert [[rule.when.holds(findings) for rule in again.rules] for findings in profiles] == before
+    assert any(any(row) for row in before) and not all(all(row) for row in before)

@@ -16,6 +16,7 @@ from chatbot.kiosk.rules import KioskOptions
 from chatbot.replay.pilot import settled
 from chatbot.widgets.chat import ChatLog
 from tests.helpers.screen import screen_text
+from tests.helpers.pilot import quick
 from tests.helpers.tui import tap  # noqa: F401 - a kiosk is tapped like any app
 
 SIZE = (80, 24)
@@ -41,7 +42,7 @@ def run(scenario, *, options=SLOW, size=SIZE, app_class=KioskApp, clock=None, **
 
     async def main():
         app = app_class(load_flow(), kiosk=options, clock=clock or Clock(), **kwargs)
-        async with app.run_test(size=size) as pilot:
+        async with quick(app.run_test(size=size)) as pilot:
             await pilot.pause()
             return await scenario(app, pilot)
 
@@ -90,7 +91,6 @@ async def send_keys(app, pilot, keys) -> None:
     for key in keys:
         app.post_message(events.Key(key, None))
     await pilot.pause()
-    await pilot.pause()
 
 
 async def start(app, pilot, answers=()):
@@ -115,11 +115,11 @@ async def until_wiped(app, pilot) -> None:
     assert not app.wiping and app.screen.id == "welcome", app.screen.id
 
 
-async def wait_for(pilot, condition, most: int = 200) -> None:
+async def wait_for(pilot, condition, most: float = 10.0, step: float = 0.01) -> None:
     """Pause until `condition()` holds: work to be done (a PIN checked in a thread), never time to pass."""
-    for _ in range(most):
+    for _ in range(round(most / step)):
+        await pilot.pause()  # done, and drawn
         if condition():
-            await pilot.pause()  # and drawn
             return
-        await pilot.pause()
+        await pilot.pause(step)  # a thread's work takes time that no queue shows
     raise AssertionError("the kiosk did not get there")

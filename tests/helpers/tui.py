@@ -9,6 +9,7 @@ from textual import events
 from chatbot.flowfile.loader import load_flow
 from chatbot.replay.pilot import settled
 from chatbot.tui import SymptomCheckerApp
+from tests.helpers.pilot import quick
 
 SIZE = (80, 24)
 
@@ -25,7 +26,7 @@ def run(scenario, *, flow=None, size=SIZE, **options):
 
     async def main():
         app = SymptomCheckerApp(flow or load_flow(), **options)
-        async with app.run_test(size=size) as pilot:
+        async with quick(app.run_test(size=size)) as pilot:
             await pilot.pause()
             return await scenario(app, pilot)
 
@@ -48,10 +49,9 @@ async def press(pilot, *keys):
 
 async def tap(app, pilot, selector: str, screen=None) -> None:
     """A tap or click on a widget (of the screen on top, or `screen`), sent through the app as the
-    terminal's driver sends it."""
+    terminal's driver sends it: the app finds what is under it and makes the `Click`."""
     widget = (screen or app.screen).query_one(selector)
     x, y = widget.region.offset.x + 1, widget.region.offset.y + widget.region.height // 2
     for kind in (events.MouseDown, events.MouseUp):
         app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y))
-    await pilot.pause()
     await pilot.pause()

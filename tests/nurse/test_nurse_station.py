@@ -26,6 +26,7 @@ from chatbot.records.store import now
 from chatbot.records.tables import Tables
 
 from nursetools import EMERGENCY, ROUTINE, kiosk_session
+from tests.helpers.pilot import quick
 
 PIN = "4826"
 
@@ -72,7 +73,7 @@ def station(database, flow, tmp_path):
     return make
 
 
-async def until(pilot, condition, within: float = 5.0) -> None:
+async def until(pilot, condition, within: float = 20.0) -> None:
     """Let the app run until `condition()` holds (a failure after `within` seconds)."""
     deadline = time.monotonic() + within
     while not condition():
@@ -124,7 +125,7 @@ async def test_a_session_finished_at_another_process_appears_without_a_key(stati
     """The desk sees a kiosk's finished session by itself; the nurse's selection stays where it was."""
     app = station()
     first = kiosk_session(database, app.flow, ROUTINE)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with quick(app.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot)
         assert rows(app) == [first]
         script = ("import sys; sys.path[:0] = sys.argv[2:]; from nursetools import kiosk_session, ROUTINE; "
@@ -141,7 +142,7 @@ async def test_an_emergency_rings_and_stays_highlighted_until_opened(station, da
     """A new emergency rings the bell once and keeps its highlight until a nurse opens it."""
     app = station()
     rings = []
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with quick(app.run_test(size=(80, 24))) as pilot:
         app.bell = lambda: rings.append(1)  # Textual's bell: counted, not our code
         await sign_in(pilot)
         routine = kiosk_session(database, app.flow, ROUTINE)
@@ -163,7 +164,7 @@ async def test_a_session_opens_level_first_and_is_marked_reviewed(station, datab
     """Open, read the level and reasons, press r: the review is signed by the nurse who did it."""
     app = station()
     session_id = kiosk_session(database, app.flow, EMERGENCY, language="es")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with quick(app.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot)
         screen = await open_first(pilot, session_id)
         level = str(screen.query_one("#session-level").render())
@@ -181,7 +182,7 @@ async def test_amending_an_answer_shows_the_new_level_before_saving(station, dat
     """The temperature taken at the desk makes a routine session an emergency; the old answer stays."""
     app = station()
     session_id = kiosk_session(database, app.flow, ROUTINE)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with quick(app.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot)
         preview = await previewed(pilot, session_id, "temperature", "38.6", "measured at the desk")
         assert "routine" in preview() and "EMERGENCY" in preview()
@@ -201,7 +202,7 @@ async def test_a_second_nurse_is_told_and_sees_the_newer_version(station, databa
     """Luis amends at another desk while Rosa has the session open: her review is refused, nothing lost."""
     app = station()
     session_id = kiosk_session(database, app.flow, ROUTINE)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with quick(app.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot)
         screen = await open_first(pilot, session_id)
         with open_reader(database) as reader:
@@ -219,13 +220,13 @@ async def test_a_second_nurse_is_told_and_sees_the_newer_version(station, databa
 async def test_wrong_pins_are_slowed_and_the_wait_survives_a_restart(station):
     """After a wrong PIN even the right one waits; a new station (a restart) still waits."""
     app = station()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with quick(app.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot, pin="9999")
         assert "Try again in 1 s" in str(app.screen.query_one("#sign-in-message").render())
         await sign_in(pilot)
         assert "wait 1 s" in str(app.screen.query_one("#sign-in-message").render())
     again = station()
-    async with again.run_test(size=(80, 24)) as pilot:
+    async with quick(again.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot)
         assert isinstance(again.screen, SignInScreen)
         station.clocks.seconds += 2
@@ -238,13 +239,15 @@ async def test_the_station_locks_when_idle_and_shows_no_session_to_nobody(statio
     """Left alone with a session open, the station goes back to the queue behind the sign-in."""
     app = station()
     session_id = kiosk_session(database, app.flow, ROUTINE)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with quick(app.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot)
         await open_first(pilot, session_id)
         station.clocks.seconds += 30
-        await pilot.pause(0.2)
+        app.look_at_idle_clock()  # what its timer does: no wall-clock wait to see that nothing happens
+        await pilot.pause()
         assert isinstance(app.screen, SessionScreen)  # half the idle period: still open
         station.clocks.seconds += 31
+        app.look_at_idle_clock()
         await until(pilot, lambda: isinstance(app.screen, SignInScreen))
         assert [type(screen).__name__ for screen in app.screen_stack[1:]] == ["QueueScreen", "SignInScreen"]
         assert app.staff is None and app.session is None
@@ -256,7 +259,7 @@ async def test_spanish_station_quotes_the_patients_own_words(station, database, 
     the handover and page are saved owner-only."""
     app = station("es")
     session_id = kiosk_session(database, app.flow, EMERGENCY, language="en")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with quick(app.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot)
         assert str(app.queue_screen.query_one("#queue-keys").render()).startswith("Intro abrir")
         screen = await open_first(pilot, session_id)
@@ -280,7 +283,7 @@ async def test_a_session_stopped_at_a_kiosk_shows_where_it_stopped(station, data
     app = station()
     finished = kiosk_session(database, app.flow, EMERGENCY)
     session_id = kiosk_session(database, app.flow, EMERGENCY, count=3)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with quick(app.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot)
         await open_first(pilot, finished)
         await pilot.press("r")
@@ -301,7 +304,7 @@ async def test_the_filters_keep_what_they_say(station, database):
     app = station()
     waiting = kiosk_session(database, app.flow, ROUTINE)
     stopped = kiosk_session(database, app.flow, EMERGENCY, count=2)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with quick(app.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot)
         assert set(rows(app)) == {waiting, stopped}
         await pilot.press("f")  # waiting for review
@@ -319,7 +322,7 @@ async def test_an_amendment_saved_after_another_nurses_is_refused_and_nothing_is
     changed after the preview is never saved unseen."""
     app = station()
     session_id = kiosk_session(database, app.flow, ROUTINE)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with quick(app.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot)
         preview = await previewed(pilot, session_id, "temperature", "38.6", "measured at the desk")
         form = app.screen
@@ -348,7 +351,7 @@ async def test_x_saves_the_open_session_as_a_fhir_bundle_for_the_record_system(s
 
     app = station()
     session_id = kiosk_session(database, app.flow, EMERGENCY)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with quick(app.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot)
         screen = await open_first(pilot, session_id)
         await pilot.press("x")
@@ -372,7 +375,7 @@ async def test_the_queue_says_who_each_kiosk_session_is_or_that_it_is_not_identi
     with open_writer(database) as writer:
         writer.identify(ticket, {"kind": "ticket", "value": "A12"})
         writer.identify(named, {"kind": "name_dob", "name": "Ana", "born": "1980-02-03"})
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with quick(app.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot)
         await until(pilot, lambda: len(rows(app)) == 3)
         table = app.queue_screen.query_one(DataTable)

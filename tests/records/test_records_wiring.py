@@ -26,6 +26,7 @@ from chatbot.widgets import words
 
 from recordtools import ROOT
 from tests.helpers.kiosk import SLOW, Clock, idle_for, start, tap, until_wiped
+from tests.helpers.pilot import quick
 
 SIZE = (80, 24)
 TO_URGENT = ["7", "no", "no"]  # the first three answers of the urgent path (tests/helpers/tui.py)
@@ -57,7 +58,7 @@ def run(app, recorder, scenario):
     app.recorder = recorder
 
     async def main_():
-        async with app.run_test(size=SIZE) as pilot:
+        async with quick(app.run_test(size=SIZE)) as pilot:
             await pilot.pause()
             await app.workers.wait_for_complete()
             result = await scenario(app, pilot)

@@ -19,6 +19,7 @@ from chatbot.flowfile.loader import load_flow
 from chatbot.tui import SymptomCheckerApp
 from chatbot.kiosk.app import KioskApp
 from tests.helpers.screen import screen_text
+from tests.helpers.pilot import quick
 from tests.helpers.kiosk import all_text, idle_for, run, send_keys, start, tap, until_wiped
 from tests.helpers.tui import ANSWERS_TO
 
@@ -276,7 +277,7 @@ def test_every_kiosk_screen_fits_80_by_24_and_its_buttons_are_touch_sized(size=(
 def test_the_high_contrast_theme_is_for_everyone_who_asks():
     async def main():
         app = SymptomCheckerApp(FLOW, theme="high-contrast")
-        async with app.run_test(size=SIZE) as pilot:
+        async with quick(app.run_test(size=SIZE)) as pilot:
             await pilot.pause()
             return app.theme, app.screen.query_one("#choice-send").outer_size.height
 

@@ -14,6 +14,7 @@ import yaml
 from chatbot.cli import main
 from chatbot.flowfile.loader import load_flow
 from chatbot.tui import SymptomCheckerApp
+from tests.helpers.pilot import quick
 
 FLOW = load_flow()
 SIZE = (80, 24)
@@ -32,7 +33,7 @@ def run(scenario, *, app_class=Told, record_to=None, flow=FLOW, **options):
     async def main_():
         app = app_class(flow, **options)
         app.record_to = record_to
-        async with app.run_test(size=SIZE) as pilot:
+        async with quick(app.run_test(size=SIZE)) as pilot:
             await pilot.pause()
             result = await scenario(app, pilot)
         return app, result

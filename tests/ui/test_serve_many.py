@@ -107,6 +107,14 @@ def served(tmp_path):
         each.close()
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One server for the tests that only ask it something: starting one costs more than the test."""
+    server = Served(tmp_path_factory.mktemp("served"))
+    yield server
+    server.close()
+
+
 async def open_tabs(base: str, count: int, *, query: str = "width=80&height=24", until: bytes = b"Start"):
     """`count` browser tabs opened at once, each until its kiosk drew `until`; the client and sockets."""
     import aiohttp
@@ -190,12 +198,14 @@ def test_stopping_the_server_ends_every_kiosk_within_seconds(number, served):
     ("width=120&height=40", (120, 40)),
     ("width=lots&height=40", (80, 40)),
 ])
-def test_a_tab_gets_a_terminal_of_bounded_size(asked, given, served):
-    server = served()
+def test_a_tab_gets_a_terminal_of_bounded_size(asked, given, shared):
+    server = shared
 
     async def scenario():
+        before = set(children(server.process.pid))
         client, sockets = await open_tabs(server.base, 1, query=asked, until=b"\x1b")
-        environ = Path(f"/proc/{children(server.process.pid)[0]}/environ").read_bytes().split(b"\0")
+        kiosk, = set(children(server.process.pid)) - before
+        environ = Path(f"/proc/{kiosk}/environ").read_bytes().split(b"\0")
         await sockets[0].close()
         await client.close()
         return dict(item.decode().split("=", 1) for item in environ if b"=" in item)
@@ -210,10 +220,10 @@ def test_a_tab_gets_a_terminal_of_bounded_size(asked, given, served):
     (None, True),  # not a browser: no page to protect anyone from
     ("SELF", True),
 ])
-def test_only_a_page_of_this_server_opens_a_kiosk(origin, opens, served):
+def test_only_a_page_of_this_server_opens_a_kiosk(origin, opens, shared):
     import aiohttp
 
-    server = served()
+    server = shared
 
     async def scenario():
         headers = {} if origin is None else {"Origin": server.base if origin == "SELF" else origin}
@@ -230,8 +240,8 @@ def test_only_a_page_of_this_server_opens_a_kiosk(origin, opens, served):
 
 
 @pytest.mark.parametrize("path", ["/static/", "/static/js/", "/static/fonts/"])
-def test_static_lists_no_folder(path, served):
-    server = served()
+def test_static_lists_no_folder(path, shared):
+    server = shared
     with pytest.raises(urllib.error.HTTPError) as refused:
         fetch(server.base + path)
     assert refused.value.code in (403, 404)

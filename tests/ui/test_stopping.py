@@ -26,6 +26,7 @@ import pytest
 from chatbot.flowfile.loader import load_flow
 from chatbot.records.recorder import UNSAVED_DIR
 from chatbot.tui import SymptomCheckerApp
+from tests.helpers.pilot import quick
 
 LEAVE_ALTERNATE_SCREEN = b"\x1b[?1049l"
 ESCAPES = re.compile(rb"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78])")
@@ -173,7 +174,7 @@ def test_quit_typed_with_another_key_just_quits(keys):
 
     async def main():
         app = SymptomCheckerApp(load_flow())
-        async with app.run_test() as pilot:
+        async with quick(app.run_test()) as pilot:
             await pilot.pause()
             for key in keys:
                 app.simulate_key(key)

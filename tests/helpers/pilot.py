@@ -1,0 +1,68 @@
+"""Pilot without its idle sleeps: the tests' way to drive a running app, as fast as it can go.
+
+Textual's `Pilot.pause()` sleeps until the process looks idle (20 ms at the least), and
+`Pilot.press` does so twice for every key: in this suite that was half the wall time of
+every UI test, the machine doing nothing. `QuickPilot` keeps Pilot's methods and what
+they mean, but waits for the app itself instead: until no message waits in any of its
+queues (`settled`, what `chatbot replay --tui` waits for) and any animation to end, then
+for the screen to be brought up to date (`Pilot.pause(0)`). Keys are the `Key` events a terminal's driver posts.
+
+Anything else (and a pause of a given length) is Pilot's own.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator
+
+from textual import events
+from textual.keys import KEY_NAME_REPLACEMENTS, key_to_character
+from textual.pilot import Pilot
+
+from chatbot.replay.pilot import settled
+
+
+def key_event(key: str) -> events.Key:
+    """The `Key` event a terminal sends for `key`: a key's name ("enter", "ctrl+c") or a character."""
+    if len(key) == 1 and not key.isalnum():  # "." is the key "full_stop" with the character "."
+        name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+        return events.Key(KEY_NAME_REPLACEMENTS.get(name, name), key)
+    return events.Key(key, key_to_character(key))
+
+
+class QuickPilot:
+    """A `Pilot` whose `press` and `pause()` wait for the app, not for the clock."""
+
+    def __init__(self, pilot: Pilot) -> None:
+        self._pilot = pilot
+
+    @property
+    def app(self) -> Any:
+        return self._pilot.app
+
+    async def pause(self, delay: float | None = None) -> None:
+        """With a `delay`, Pilot's own sleep; without, until the app is done and drawn."""
+        if delay is not None:
+            await self._pilot.pause(delay)
+            return
+        await settled(self.app)
+        await self.app.animator.wait_until_complete()  # a scroll to the end glides there
+        await self._pilot.pause(0)
+        await settled(self.app)
+
+    async def press(self, *keys: str) -> None:
+        """Each key handled in full, and drawn, before the next."""
+        for key in keys:
+            self.app.post_message(key_event(key))
+            await self.pause()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pilot, name)
+
+
+@asynccontextmanager
+async def quick(running) -> AsyncIterator[QuickPilot]:
+    """`async with quick(app.run_test(size=...)) as pilot:`, Pilot's context with a `QuickPilot`."""
+    async with running as pilot:
+        yield QuickPilot(pilot)
