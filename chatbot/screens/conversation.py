@@ -284,12 +284,15 @@ class ConversationScreen(Screen):
         """In a text field letters are typed: the nav row names no letter key there, and Back names
         Escape, which goes back from the field."""
         typing = isinstance(self.focused, Input)
-        for button_id, label, key in NAV_BUTTONS:
-            shown = ("Esc" if button_id == "back" else None) if typing else key
+        named = {button_id: (label, key) for button_id, label, key in NAV_BUTTONS}
+        for button in self.query("#nav Button"):  # one walk of the screen: this runs at every focus change
+            if button.id not in named:
+                continue
+            label, key = named[button.id]
+            shown = ("Esc" if button.id == "back" else None) if typing else key
             text = key_label(label.get(self.language), shown) if shown else Content(label.get(self.language))
-            for button in self.query(f"#nav #{button_id}"):
-                if button.label != text:
-                    button.label = text
+            if button.label != text:
+                button.label = text
 
     def on_refused(self, message: Refused) -> None:
         message.stop()

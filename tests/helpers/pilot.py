@@ -22,6 +22,10 @@ from textual.pilot import Pilot
 
 from chatbot.replay.pilot import settled
 
+DRAWS = 2
+"""Frames to let pass: work that waits for a frame (`call_after_refresh`, a scroll to the newest
+line) is set off by the first and drawn by the second."""
+
 
 def key_event(key: str) -> events.Key:
     """The `Key` event a terminal sends for `key`: a key's name ("enter", "ctrl+c") or a character."""
@@ -46,9 +50,10 @@ class QuickPilot:
         if delay is not None:
             await self._pilot.pause(delay)
             return
-        await settled(self.app)
-        await self.app.animator.wait_until_complete()  # a scroll to the end glides there
-        await self._pilot.pause(0)
+        for _ in range(DRAWS):
+            await settled(self.app)
+            await self.app.animator.wait_until_complete()  # a scroll to the end glides there
+            await self._pilot.pause(0)  # drawn: and what waited for this frame is set off
         await settled(self.app)
 
     async def press(self, *keys: str) -> None:
