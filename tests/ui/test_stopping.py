@@ -62,7 +62,7 @@ class Terminal:
         deadline = time.monotonic() + most
         while text not in self.output:
             assert self.process.poll() is None, f"it ended: {bytes(self.output)[-300:]!r}"
-            assert time.monotonic() < deadline, f"never saw {text!r}"
+            assert time.monotonic() < deadline, f"never saw {text!r} in {most:.0f} s: {bytes(self.output)[-400:]!r}"
             time.sleep(0.05)
 
     def stop(self, number: int) -> int:
