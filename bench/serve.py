@@ -27,6 +27,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.helpers.processes import alive_in_groups, children  # noqa: E402
+
 GOAL_PSS_MIB = 30.0
 FIRST_FRAME_WITHIN = 180.0
 
@@ -35,27 +38,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def processes() -> dict[int, tuple[int, int, str]]:
-    """pid -> (parent, process group, state) for every process."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            found[int(entry.name)] = (int(fields[1]), int(fields[2]), fields[0])
-    return found
-
-
-def children(pid: int) -> list[int]:
-    return [child for child, (parent, _, _) in processes().items() if parent == pid]
-
-
-def alive_in_groups(groups: set[int]) -> list[int]:
-    return [pid for pid, (_, group, state) in processes().items() if group in groups and state != "Z"]
 
 
 def pss_mib(pid: int) -> float | None:

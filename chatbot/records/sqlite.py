@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterator
@@ -76,9 +77,22 @@ def _statements(sql: str) -> Iterator[str]:
         raise RuntimeError(f"an unfinished statement at the end of a migration: {buffer[:60]!r}")
 
 
-def _apply_pending(connection: sqlite3.Connection) -> tuple[int, int]:
+@contextmanager
+def immediate(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, the write lock taken first (`BEGIN IMMEDIATE`): committed at the
+    end, rolled back on any exception."""
     connection.execute("BEGIN IMMEDIATE")
     try:
+        yield connection
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+
+
+def _apply_pending(connection: sqlite3.Connection) -> tuple[int, int]:
+    with immediate(connection):
         connection.execute(SCHEMA_TABLE["sqlite"])
         before = schema_version(connection)
         after = before
@@ -88,11 +102,7 @@ def _apply_pending(connection: sqlite3.Connection) -> tuple[int, int]:
             connection.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
                                (migration.number, iso(now())))
             after = migration.number
-        connection.execute("COMMIT")
-        return before, after
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
+    return before, after
 
 
 def migrate_sqlite(url: DatabaseURL) -> tuple[int, int]:
@@ -128,17 +138,10 @@ class _Connected:
 
     def _write(self, *statements: tuple[str, tuple]) -> None:
         """The statements in one immediate transaction, committed before returning."""
-        connection = self.connection
         try:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.connection) as connection:
                 for sql, parameters in statements:
                     connection.execute(sql, parameters)
-                connection.execute("COMMIT")
-            except BaseException:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise
         except sqlite3.IntegrityError as error:
             raise RecordsError(f"the records database {self.url} refused a write: {error}") from None
         except sqlite3.Error as error:
@@ -288,10 +291,8 @@ class SQLiteReader(_Connected, SessionReader):
     def purge(self, older_than: timedelta, actor: str, at: datetime | None = None) -> int:
         at = at or now()
         cutoff = iso(at - older_than)
-        connection = self.connection
         try:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.connection) as connection:
                 ids = [row[0] for row in connection.execute(
                     "SELECT id FROM sessions WHERE status IN ('finished', 'abandoned') AND finished_at < ?",
                     (cutoff,))]
@@ -300,11 +301,6 @@ class SQLiteReader(_Connected, SessionReader):
                     connection.execute(*_event(Event(id_, None, "purged", at, actor, {"ended_before": cutoff})))
                 connection.execute(*_event(Event(None, None, "purged", at, actor,
                                                  {"sessions": len(ids), "ended_before": cutoff})))
-                connection.execute("COMMIT")
-            except BaseException:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise
         except sqlite3.Error as error:
             raise _unavailable(self.url, error) from None
         return len(ids)

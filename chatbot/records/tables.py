@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Iterator
 
+from chatbot.records.sqlite import immediate
 from chatbot.records.store import SessionReader, StoreUnavailable, iso
 from chatbot.records.url import RecordsError
 
@@ -102,15 +103,8 @@ class Tables:
                 with self.connection.transaction(), self.connection.cursor() as cursor:
                     yield lambda sql, parameters=(): self._run(cursor, sql, parameters)
                 return
-            connection = self.connection
-            connection.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.connection) as connection:
                 yield lambda sql, parameters=(): self._run(connection, sql, parameters)
-                connection.execute("COMMIT")
-            except BaseException:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise
         except self._errors() as error:
             raise self._problem(error) from None
 

@@ -25,32 +25,12 @@ import pytest
 from chatbot.commands.arguments import build_parser
 from chatbot.commands.serve import kiosk_argv
 from chatbot.commands.serve_server import MOST_COLUMNS, MOST_ROWS
+from tests.helpers.processes import alive_in_groups, children, processes
 from tests.ui.test_serve import LINK, STARTS_WITHIN, fetch, free_port
 
 pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc")
 ENDS_WITHIN = 8.0
 """A closed tab's kiosk, or every kiosk of a stopped server, is gone within this many seconds."""
-
-
-def processes() -> dict[int, tuple[int, int, str]]:
-    """Every process: pid -> (parent, process group, state)."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            found[int(entry.name)] = (int(fields[1]), int(fields[2]), fields[0])
-    return found
-
-
-def children(pid: int) -> list[int]:
-    return [child for child, (parent, _, _) in processes().items() if parent == pid]
-
-
-def alive_in_groups(groups: set[int]) -> list[int]:
-    return [pid for pid, (_, group, state) in processes().items() if group in groups and state != "Z"]
 
 
 def wait_until(condition, most: float, what: str) -> None:

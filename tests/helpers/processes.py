@@ -1,0 +1,28 @@
+"""The machine's processes, read from /proc: for the tests and the bench that count what a
+server's kiosks leave behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def processes() -> dict[int, tuple[int, int, str]]:
+    """pid -> (parent, process group, state) for every process."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            found[int(entry.name)] = (int(fields[1]), int(fields[2]), fields[0])
+    return found
+
+
+def children(pid: int) -> list[int]:
+    return [child for child, (parent, _, _) in processes().items() if parent == pid]
+
+
+def alive_in_groups(groups: set[int]) -> list[int]:
+    """The processes of these groups that are still running (a zombie has ended)."""
+    return [pid for pid, (_, group, state) in processes().items() if group in groups and state != "Z"]
