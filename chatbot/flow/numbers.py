@@ -1,0 +1,177 @@
+"""Numbers in an answer, in digits or in words: "38,5", "thirty-eight point five", "treinta y ocho y medio".
+
+A typed answer is first cut into tokens (`tokens`): numbers in digits, words,
+degree signs, separators (spaces are not tokens; commas, full stops, slashes...
+are), and any other character on its own. `numbers` then finds every number in
+them, written in digits, in English or Spanish words, or both ("38 y medio",
+"38 point 5"), with its decimal part. It never reaches across a separator:
+"thirty, eight" is two numbers, not 38.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import NamedTuple
+
+from chatbot.flow.vocabulary import AND, COMMA_POINTS, HALF, HUNDRED, HUNDRED_ALONE, POINT, TEENS, TENS, UNITS
+
+NUMBER, WORD, DEGREE, SEPARATOR, OTHER = "number", "word", "degree", "separator", "other"
+
+_TOKEN = re.compile(
+    r"(?P<number>[0-9]+(?:[.,][0-9]+)?)"
+    r"|(?P<word>[^\W\d_]+)"
+    r"|(?P<degree>°)"
+    r"|(?P<other>(?<!\S)-(?=[0-9]))"  # a minus sign: -38 is no reading
+    r"|(?P<separator>[,.;:!?¡¿\"“”«»()/\-–—…]+)"
+    r"|\s+"
+    r"|(?P<otherwise>.)",
+    re.S)
+
+
+class Token(NamedTuple):
+    kind: str
+    text: str
+
+
+def tokens(text: str) -> list[Token]:
+    """`text` (already lower case, without accents) as tokens; spaces are dropped."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind is None:
+            continue
+        found.append(Token(OTHER if kind == "otherwise" else kind, match.group()))
+    return found
+
+
+class Number(NamedTuple):
+    """A number found in the tokens `start` to `end` (exclusive)."""
+
+    value: Decimal
+    whole: int
+    """The part before the decimal point."""
+    shown: str
+    """The number as it is echoed: its digits as typed, with the person's decimal comma ("38,5")."""
+    start: int
+    end: int
+    in_words: bool
+    decimal: bool
+    """It has a decimal part ("38.5", "and a half"): nothing more can be added to it."""
+
+
+def numbers(found: list[Token]) -> list[Number]:
+    """Every number in the tokens, in order."""
+    result = []
+    index, count = 0, len(found)
+    while index < count:
+        number = number_at(found, index)
+        if number is None:
+            index += 1
+        else:
+            result.append(number)
+            index = number.end
+    return result
+
+
+def number_at(found: list[Token], index: int) -> Number | None:
+    """The number that starts at `index`, as long as it goes, or None."""
+    kind, text = found[index]
+    if kind == NUMBER:
+        comma = "," in text
+        whole, _, decimals = text.replace(",", ".").partition(".")
+        end, in_words = index + 1, False
+        whole_value = int(whole)
+    elif kind == WORD:
+        words = _whole_in_words(found, index)
+        if words is None:
+            return None
+        whole_value, end = words
+        decimals, comma, in_words = "", False, True
+        whole = str(whole_value)
+    else:
+        return None
+    if not decimals:
+        fraction = _fraction_at(found, end)
+        if fraction is not None:
+            decimals, end, comma = fraction
+            in_words = True
+    return make_number(whole_value, whole, decimals, comma, index, end, in_words)
+
+
+def make_number(whole_value: int, whole: str, decimals: str, comma: bool, start: int, end: int,
+                in_words: bool) -> Number:
+    digits = f"{whole}.{decimals}" if decimals else whole
+    shown = digits.replace(".", ",") if comma else digits
+    return Number(Decimal(digits), whole_value, shown, start, end, in_words, bool(decimals))
+
+
+def half_at(found: list[Token], index: int) -> int | None:
+    """Where "and a half" / "y medio" starting at `index` ends, or None."""
+    if _word(found, index) not in AND:
+        return None
+    after = index + 1
+    if _word(found, after) == "a":
+        after += 1
+    return after + 1 if _word(found, after) in HALF else None
+
+
+def _word(found: list[Token], index: int) -> str | None:
+    if index < len(found) and found[index].kind == WORD:
+        return found[index].text
+    return None
+
+
+def _whole_in_words(found: list[Token], index: int) -> tuple[int, int] | None:
+    """A whole number from 0 to 199 in words, and where it ends; or None."""
+    word = _word(found, index)
+    if word in HUNDRED_ALONE:
+        return 100, index + 1
+    after = None
+    if word in HUNDRED:
+        after = index + 1
+    elif word in ("a", "one", "uno") and _word(found, index + 1) in HUNDRED:
+        after = index + 2
+    if after is None:
+        return _below_a_hundred(found, index)
+    rest_at = after + 1 if _word(found, after) in AND else after
+    rest = (11, rest_at + 1) if _word(found, rest_at) == "once" else _below_a_hundred(found, rest_at)  # ciento once
+    return (100 + rest[0], rest[1]) if rest is not None else (100, after)
+
+
+def _below_a_hundred(found: list[Token], index: int) -> tuple[int, int] | None:
+    word = _word(found, index)
+    if word in TEENS:
+        return TEENS[word], index + 1
+    if word in TENS:
+        tens = TENS[word]
+        unit = _word(found, index + 1)
+        if unit in UNITS and UNITS[unit]:
+            return tens + UNITS[unit], index + 2
+        if unit in AND and _word(found, index + 2) in UNITS and UNITS[_word(found, index + 2)]:
+            return tens + UNITS[_word(found, index + 2)], index + 3
+        return tens, index + 1
+    if word in UNITS:
+        return UNITS[word], index + 1
+    return None
+
+
+def _fraction_at(found: list[Token], index: int) -> tuple[str, int, bool] | None:
+    """The decimal part that starts at `index` ("point five", "coma 5", "y medio"): digits, end, comma."""
+    word = _word(found, index)
+    if word in POINT:
+        after = index + 1
+        if after < len(found) and found[after].kind == NUMBER and found[after].text.isdigit():
+            return found[after].text, after + 1, word in COMMA_POINTS
+        digits = []
+        while _word(found, after) in UNITS:
+            digits.append(str(UNITS[_word(found, after)]))
+            after += 1
+        if not digits:
+            below = _below_a_hundred(found, after)
+            if below is None:
+                return None
+            digits, after = [str(below[0])], below[1]
+        return "".join(digits), after, word in COMMA_POINTS
+    end = half_at(found, index)
+    return ("5", end, False) if end is not None else None
