@@ -39,7 +39,7 @@ from typing import Any
 from chatbot.flow import phrases, vocabulary as words_of
 from chatbot.flow.kinds import QuestionKind
 from chatbot.flow.model import Question
-from chatbot.flow.numbers import DEGREE, SEPARATOR, WORD, Number, Token, half_at, make_number
+from chatbot.flow.numbers import DEGREE, SEPARATOR, WORD, Number, Token, half_at, make_number, written
 from chatbot.flow.numbers import numbers as numbers_in, tokens as tokens_of
 from chatbot.flow.text import MAX_ANSWER_LENGTH, Text
 
@@ -320,7 +320,8 @@ def _temperature(question: Question, typed: str, words: str) -> Answer:
     if plain is not None:  # the common case, at every key of the live line: no tokens needed
         digits, unit = plain.groups()
         whole, _, decimals = digits.replace(",", ".").partition(".")
-        number = make_number(int(whole), whole, decimals, "," in digits, 0, 1, False)
+        comma = True if "," in digits else False if decimals else None
+        number = make_number(int(whole), whole, decimals, comma, 0, 1, False)
         return _reading_answer(question, typed, number, unit or "")
     if text in _own_not_measured(question) or text.rstrip(" .!") in words_of.NOT_MEASURED:
         return _not_measured_answer(question, typed)
@@ -334,11 +335,11 @@ def _temperature(question: Question, typed: str, words: str) -> Answer:
     said = [token.text for token in rest if token.kind == WORD]
     if readings:
         if _says_not_measured(said):
-            raise Unreadable(phrases.TEMPERATURE_AND_NOT_MEASURED.fill(reading=readings[0].number.shown))
+            raise Unreadable(phrases.TEMPERATURE_AND_NOT_MEASURED.fill(reading=_as_written(readings[0].number)))
         if others or any(token.kind != WORD for token in rest):
             raise Unreadable(phrases.TEMPERATURE_UNREADABLE)
         if any(word not in words_of.AROUND_A_READING for word in said):
-            raise Unreadable(phrases.TEMPERATURE_EXTRA_WORDS.fill(reading=readings[0].number.shown))
+            raise Unreadable(phrases.TEMPERATURE_EXTRA_WORDS.fill(reading=_as_written(readings[0].number)))
         units = {reading.unit for reading in readings} - {""}
         if len(units) > 1:
             raise Unreadable(phrases.TEMPERATURE_UNREADABLE)
@@ -360,7 +361,7 @@ def _readings(found: list[Token]) -> tuple[list[_Reading], list[Number]]:
             if not number.decimal:
                 half = half_at(found, end)  # "treinta y ocho grados y medio"
                 if half is not None:
-                    number = make_number(number.whole, str(number.whole), "5", False, number.start, end, True)
+                    number = make_number(number.whole, str(number.whole), "5", None, number.start, end, True)
                     end = half
             readings.append(_Reading(number, unit, end))
         elif not (number.in_words and not number.decimal and number.end - number.start == 1
@@ -387,8 +388,9 @@ def _unit_at(found: list[Token], index: int) -> tuple[str, int]:
 
 def _several_readings(question: Question, readings: list[_Reading]) -> Text:
     """Two readings are asked again, for the one the question's window asks: the latest, or the highest in it."""
-    shown = list(dict.fromkeys(reading.number.shown for reading in readings))
-    listed = Text({code: _listed(shown, word) for code, word in phrases.AND.by_language.items()})
+    written_ = [_as_written(reading.number) for reading in readings]
+    listed = Text({code: _listed(list(dict.fromkeys(text.get(code) for text in written_)), word)
+                   for code, word in phrases.AND.by_language.items()})
     window = getattr(question, "window", None)
     if window in LATEST_WINDOWS:
         return phrases.TEMPERATURE_SEVERAL_LATEST.fill(readings=listed)
@@ -457,23 +459,25 @@ def _not_measured_answer(question: Question, typed: str) -> Answer:
 
 
 def _reading_answer(question: Question, typed: str, number: Number, unit: str) -> Answer:
-    celsius, reading = _celsius(number, unit)
-    comma = "," in number.shown
-    degrees = _decimal(f"{celsius:.1f}", comma) + " °C"
-    if reading.endswith("°C"):
-        shown = echo = Text({"en": degrees, "es": degrees})
-    else:
-        shown = Text({"en": f"{degrees} ({reading})", "es": f"{degrees} ({reading})"})
-        echo = Text({"en": f"{reading} = {degrees}", "es": f"{reading} = {degrees}"})
-    return Answer(typed, celsius, shown, {question.finding: celsius}, echo=echo)
+    celsius, unit, reading = _celsius(number, unit)
+    shown, echo = {}, {}
+    for code in phrases.LANGUAGES:
+        degrees = written(f"{celsius:.1f}", number.comma, code, phrases.DECIMAL_COMMA) + " °C"
+        if unit == "c":
+            shown[code] = echo[code] = degrees
+        else:
+            said = reading.get(code)
+            shown[code], echo[code] = f"{degrees} ({said})", f"{said} = {degrees}"
+    return Answer(typed, celsius, Text(shown), {question.finding: celsius}, echo=Text(echo))
 
 
-def _decimal(digits: str, comma: bool) -> str:
-    return digits.replace(".", ",") if comma else digits
+def _as_written(number: Number) -> Text:
+    """A number as the person wrote it, in each language (their separator, or the language's)."""
+    return Text({code: written(number.digits, number.comma, code, phrases.DECIMAL_COMMA) for code in phrases.LANGUAGES})
 
 
-def _celsius(number: Number, unit: str) -> tuple[float, str]:
-    """°C rounded to 0.1, and the reading as understood ("100.4 °F"); or `Unreadable`.
+def _celsius(number: Number, unit: str) -> tuple[float, str, Text]:
+    """°C rounded to 0.1, the unit ("c" or "f"), and the reading as understood ("100.4 °F"); or `Unreadable`.
 
     A number without a unit is °C when it is a body temperature in °C, and °F when
     it is one in °F; anything else is a typing error, never a guess.
@@ -481,23 +485,25 @@ def _celsius(number: Number, unit: str) -> tuple[float, str]:
     value = number.value
     if not unit:
         unit = "c" if BODY_C[0] <= value <= BODY_C[1] else "f" if BODY_F[0] <= value <= BODY_F[1] else ""
-    reading = f"{number.shown} °{unit.upper()}" if unit else number.shown
+    said = _as_written(number)
+    reading = Text({code: f"{text} °{unit.upper()}" for code, text in said.by_language.items()}) if unit else said
     low, high = BODY_C if unit == "c" else BODY_F
     if not unit or not low <= value <= high:
         raise Unreadable(phrases.TEMPERATURE_OUT_OF_RANGE.fill(reading=reading))
     celsius = value if unit == "c" else (value - 32) * 5 / 9
-    return float(celsius.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)), reading
+    return float(celsius.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)), unit, reading
 
 
 def read_temperature(text: str) -> tuple[float, str]:
     """One reading and its unit, nothing else ("100.4 f", "38,5 °C", "thirty nine"): °C rounded to
-    0.1, and the reading as understood ("100.4 °F"); or `Unreadable`."""
+    0.1, and the reading as understood, in English ("100.4 °F"); or `Unreadable`."""
     found = tokens_of(temperature_text(text))
     readings, others = _readings(found)
     if (len(readings) != 1 or others or readings[0].number.start != 0
             or any(token.kind != SEPARATOR for token in found[readings[0].end:])):
         raise Unreadable(phrases.TEMPERATURE_UNREADABLE)
-    return _celsius(readings[0].number, readings[0].unit)
+    celsius, _, reading = _celsius(readings[0].number, readings[0].unit)
+    return celsius, reading.get("en")
 
 
 _READERS = {

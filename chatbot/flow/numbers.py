@@ -51,8 +51,11 @@ class Number(NamedTuple):
     value: Decimal
     whole: int
     """The part before the decimal point."""
-    shown: str
-    """The number as it is echoed: its digits as typed, with the person's decimal comma ("38,5")."""
+    digits: str
+    """Its digits as typed, with a decimal point ("38.50", "100.4")."""
+    comma: bool | None
+    """The person wrote a decimal comma (True: "38,5", "coma cinco"), a point (False: "38.5", "point
+    five"), or neither (None: "38", "y medio", "con cinco"): it is echoed as they wrote it."""
     start: int
     end: int
     in_words: bool
@@ -78,7 +81,7 @@ def number_at(found: list[Token], index: int) -> Number | None:
     """The number that starts at `index`, as long as it goes, or None."""
     kind, text = found[index]
     if kind == NUMBER:
-        comma = "," in text
+        comma = True if "," in text else False if "." in text else None
         whole, _, decimals = text.replace(",", ".").partition(".")
         end, in_words = index + 1, False
         whole_value = int(whole)
@@ -87,7 +90,7 @@ def number_at(found: list[Token], index: int) -> Number | None:
         if words is None:
             return None
         whole_value, end = words
-        decimals, comma, in_words = "", False, True
+        decimals, comma, in_words = "", None, True
         whole = str(whole_value)
     else:
         return None
@@ -99,11 +102,18 @@ def number_at(found: list[Token], index: int) -> Number | None:
     return make_number(whole_value, whole, decimals, comma, index, end, in_words)
 
 
-def make_number(whole_value: int, whole: str, decimals: str, comma: bool, start: int, end: int,
+def make_number(whole_value: int, whole: str, decimals: str, comma: bool | None, start: int, end: int,
                 in_words: bool) -> Number:
     digits = f"{whole}.{decimals}" if decimals else whole
-    shown = digits.replace(".", ",") if comma else digits
-    return Number(Decimal(digits), whole_value, shown, start, end, in_words, bool(decimals))
+    return Number(Decimal(digits), whole_value, digits, comma, start, end, in_words, bool(decimals))
+
+
+def written(digits: str, comma: bool | None, language: str, comma_languages: frozenset[str]) -> str:
+    """Digits with a decimal point, written with the person's decimal separator, or with their
+    language's when they wrote none ("y medio" is 38,5 in Spanish)."""
+    if comma or (comma is None and language in comma_languages):
+        return digits.replace(".", ",")
+    return digits
 
 
 def half_at(found: list[Token], index: int) -> int | None:
@@ -156,13 +166,15 @@ def _below_a_hundred(found: list[Token], index: int) -> tuple[int, int] | None:
     return None
 
 
-def _fraction_at(found: list[Token], index: int) -> tuple[str, int, bool] | None:
-    """The decimal part that starts at `index` ("point five", "coma 5", "y medio"): digits, end, comma."""
+def _fraction_at(found: list[Token], index: int) -> tuple[str, int, bool | None] | None:
+    """The decimal part that starts at `index` ("point five", "coma 5", "y medio"): its digits, where
+    it ends, and the separator said (a comma, a point, or none)."""
     word = _word(found, index)
     if word in POINT:
         after = index + 1
+        said = True if word in COMMA_POINTS else None if word == "con" else False
         if after < len(found) and found[after].kind == NUMBER and found[after].text.isdigit():
-            return found[after].text, after + 1, word in COMMA_POINTS
+            return found[after].text, after + 1, said
         digits = []
         while _word(found, after) in UNITS:
             digits.append(str(UNITS[_word(found, after)]))
@@ -172,6 +184,6 @@ def _fraction_at(found: list[Token], index: int) -> tuple[str, int, bool] | None
             if below is None:
                 return None
             digits, after = [str(below[0])], below[1]
-        return "".join(digits), after, word in COMMA_POINTS
+        return "".join(digits), after, said
     end = half_at(found, index)
-    return ("5", end, False) if end is not None else None
+    return ("5", end, None) if end is not None else None

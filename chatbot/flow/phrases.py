@@ -2,6 +2,12 @@
 
 from chatbot.flow.text import Text
 
+LANGUAGES = ("en", "es")
+"""The languages these words are written in."""
+DECIMAL_COMMA = frozenset({"es"})
+"""Languages that write a decimal comma: a reading whose separator the person did not say ("treinta y
+ocho y medio", "38") is echoed with one ("38,5 °C", "38,0 °C")."""
+
 YES = Text({"en": "Yes", "es": "Sí"})
 NO = Text({"en": "No", "es": "No"})
 NOT_SURE = Text({"en": "Not sure", "es": "No estoy seguro"})
@@ -48,7 +54,7 @@ TEMPERATURE_SEVERAL_LATEST = Text({
     "en": "Your answer has more than one temperature ({readings}). Please type just one number: "
           "your latest reading, the one you took last.",
     "es": "Su respuesta tiene más de una temperatura ({readings}). Escriba solo un número, por favor: "
-          "la última vez que se la midió."})
+          "la más reciente, la de la última vez que se la midió."})
 TEMPERATURE_SEVERAL_HIGHEST = Text({
     "en": "Your answer has more than one temperature ({readings}). Please type just one number: "
           "the highest reading {window}.",

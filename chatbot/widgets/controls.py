@@ -92,6 +92,18 @@ class Drawn:
     def draw(self) -> None:
         raise NotImplementedError
 
+    typed = ""
+
+    def keep_typed(self, event: Input.Changed, limit: int) -> bool:
+        """Keep what a field holds as `typed`, printable and cut at `limit`; False when the field had
+        more and is set to that (its own change comes next)."""
+        clean = printable(event.value, limit)
+        self.typed = clean
+        if clean != event.value:
+            event.input.value = clean  # pasted control characters never stay
+            return False
+        return True
+
     def focus_answer(self, which: str = "first") -> None:
         """Focus the first control (or the one for `which`), now or once mounted."""
         if not self.ready:
@@ -299,10 +311,7 @@ class ChoiceControls(Drawn, Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        clean = printable(event.value, CHOICE_TYPED_MAX_LENGTH)
-        self.typed = clean
-        if clean != event.value:
-            event.input.value = clean  # pasted control characters never stay
+        self.keep_typed(event, CHOICE_TYPED_MAX_LENGTH)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -315,8 +324,6 @@ class ChoiceControls(Drawn, Vertical):
 
 class TemperatureControls(Drawn, Vertical):
     """A field for a reading in °C or °F that says what it understood, and "not measured"."""
-
-    typed = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="temperature-row"):
@@ -369,12 +376,8 @@ class TemperatureControls(Drawn, Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        clean = printable(event.value, TEMPERATURE_MAX_LENGTH)
-        self.typed = clean
-        if clean != event.value:
-            event.input.value = clean  # pasted control characters never stay
-            return
-        self._understand(clean)
+        if self.keep_typed(event, TEMPERATURE_MAX_LENGTH):
+            self._understand(self.typed)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
