@@ -3,7 +3,7 @@
 The reader runs for every answer `chatbot simulate` gives and for every key typed
 into the temperature field (the live "I read this as ..." line), so each call must
 stay in microseconds. Each answer below is read many times; the best of the rounds
-is printed, in µs per call.
+is printed, in µs of CPU time per call (the process's own time: steadier on a shared machine).
 
     python3 bench/reader.py [--rounds 5] [--number 20000]
 """
@@ -11,6 +11,7 @@ is printed, in µs per call.
 from __future__ import annotations
 
 import argparse
+import time
 import timeit
 
 from chatbot.flow.answers import read_answer
@@ -51,7 +52,8 @@ def main() -> None:
             except ValueError:
                 pass
 
-        best = min(timeit.repeat(read, number=args.number, repeat=args.rounds)) / args.number * 1e6
+        best = min(timeit.repeat(read, number=args.number, repeat=args.rounds, timer=time.process_time))
+        best = best / args.number * 1e6
         total += best
         print(f"{question_id:>14}  {typed!r:<36} {best:6.2f} µs")
     print(f"{'mean':>14}  {'':<36} {total / len(ANSWERS):6.2f} µs")

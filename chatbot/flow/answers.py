@@ -39,7 +39,7 @@ from typing import Any
 from chatbot.flow import phrases, vocabulary as words_of
 from chatbot.flow.kinds import QuestionKind
 from chatbot.flow.model import Question
-from chatbot.flow.numbers import DEGREE, SEPARATOR, WORD, Number, Token, half_at, make_number, written
+from chatbot.flow.numbers import DEGREE, SEPARATOR, WORD, Number, Tokens, half_at, make_number, written
 from chatbot.flow.numbers import numbers as numbers_in, tokens as tokens_of
 from chatbot.flow.text import MAX_ANSWER_LENGTH, Text
 
@@ -287,6 +287,7 @@ def _labels(question: Question) -> list[list[str]]:
 
 _PLAIN_READING = re.compile(r"([0-9]{2,3}(?:[.,][0-9]+)?) ?(?:° ?)?([cf])?")  # "38.5", "38,5 °C", "101 f"
 _HYPHENS = re.compile(r"(?<=[^\W\d_])[-‐‑–](?=[^\W\d_])")  # thirty-eight: one number, as thirty eight
+_ASCII_HYPHENS = re.compile(r"(?<=[a-z])-(?=[a-z])")
 _DIGITS = str.maketrans({chr(c): str(unicodedata.digit(chr(c))) for c in range(0x660, 0x66A)})
 
 
@@ -296,12 +297,17 @@ def temperature_text(typed: str) -> str:
     Full-width digits and "℃" read as "38" and "°c"; "º" (an ordinal sign people use
     for degrees) is a degree sign.
     """
-    text = typed.translate(_APOSTROPHES).replace("º", "°").replace("˚", "°")
+    text = typed.casefold()
     if not text.isascii():
-        text = _without_accents(unicodedata.normalize("NFKC", text).translate(_DIGITS))
-    if "-" in text or not text.isascii():
-        text = _HYPHENS.sub(" ", text)
-    return _SPACES.sub(" ", text.casefold()).strip()
+        text = text.translate(_APOSTROPHES).replace("º", "°").replace("˚", "°")
+        text = unicodedata.normalize("NFKC", text).casefold().translate(_DIGITS)  # "℃" is "°C": lower it after
+        text = _HYPHENS.sub(" ", _without_accents(text))
+    else:
+        if "'" in text or "`" in text:
+            text = text.translate(_APOSTROPHES)
+        if "-" in text:
+            text = _ASCII_HYPHENS.sub(" ", text)
+    return " ".join(text.split())
 
 
 @dataclass(slots=True)
@@ -331,12 +337,12 @@ def _temperature(question: Question, typed: str, words: str) -> Answer:
     if len(values) > 1:
         raise Unreadable(_several_readings(question, readings))
     taken = {index for reading in readings for index in range(reading.number.start, reading.end)}
-    rest = [token for index, token in enumerate(found) if index not in taken and token.kind != SEPARATOR]
-    said = [token.text for token in rest if token.kind == WORD]
+    rest = [index for index, kind in enumerate(found.kinds) if index not in taken and kind != SEPARATOR]
+    said = [found.words[index] for index in rest if found.words[index] is not None]
     if readings:
         if _says_not_measured(said):
             raise Unreadable(phrases.TEMPERATURE_AND_NOT_MEASURED.fill(reading=_as_written(readings[0].number)))
-        if others or any(token.kind != WORD for token in rest):
+        if others or len(said) != len(rest):
             raise Unreadable(phrases.TEMPERATURE_UNREADABLE)
         if any(word not in words_of.AROUND_A_READING for word in said):
             raise Unreadable(phrases.TEMPERATURE_EXTRA_WORDS.fill(reading=_as_written(readings[0].number)))
@@ -349,7 +355,7 @@ def _temperature(question: Question, typed: str, words: str) -> Answer:
     raise Unreadable(phrases.TEMPERATURE_UNREADABLE)
 
 
-def _readings(found: list[Token]) -> tuple[list[_Reading], list[Number]]:
+def _readings(found: Tokens) -> tuple[list[_Reading], list[Number]]:
     """The readings in the tokens (numbers from 10 to 999, each with its unit), and the other numbers.
 
     "one" and "uno" alone are words ("I don't have one"), not numbers.
@@ -365,20 +371,20 @@ def _readings(found: list[Token]) -> tuple[list[_Reading], list[Number]]:
                     end = half
             readings.append(_Reading(number, unit, end))
         elif not (number.in_words and not number.decimal and number.end - number.start == 1
-                  and found[number.start].text in ("one", "uno")):
+                  and found.texts[number.start] in ("one", "uno")):
             others.append(number)
     return readings, others
 
 
-def _unit_at(found: list[Token], index: int) -> tuple[str, int]:
+def _unit_at(found: Tokens, index: int) -> tuple[str, int]:
     """The unit said after a number ("°C", "F", "grados centígrados", "degrees"), and where it ends."""
     count = len(found)
-    if index < count and found[index].kind == DEGREE:
+    if index < count and found.kinds[index] == DEGREE:
         index += 1
-    if index < count and found[index].kind == WORD and found[index].text in words_of.DEGREES:
+    if index < count and found.words[index] in words_of.DEGREES:
         index += 1
-    if index < count and found[index].kind == WORD:
-        word = found[index].text
+    if index < count:
+        word = found.words[index]
         if word in words_of.CELSIUS:
             return "c", index + 1
         if word in words_of.FAHRENHEIT:
@@ -448,7 +454,7 @@ def _own_not_measured(question: Question) -> frozenset[str]:
     if cached is None or cached[0] is not question:
         own = question.not_measured.by_language.values() if question.not_measured is not None else ()
         texts = {temperature_text(text) for text in own}
-        texts |= {" ".join(t.text for t in tokens_of(text) if t.kind == WORD) for text in texts}
+        texts |= {" ".join(word for word in tokens_of(text).words if word is not None) for text in texts}
         cached = (question, frozenset(texts))
         _OWN[id(question)] = cached
     return cached[1]
@@ -459,25 +465,32 @@ def _not_measured_answer(question: Question, typed: str) -> Answer:
 
 
 def _reading_answer(question: Question, typed: str, number: Number, unit: str) -> Answer:
-    celsius, unit, reading = _celsius(number, unit)
+    celsius, unit = _celsius(number, unit)
+    # The same in every language when the person wrote a separator (or none was needed); else each its own.
+    codes = ("en",) if number.comma is not None else phrases.LANGUAGES
     shown, echo = {}, {}
-    for code in phrases.LANGUAGES:
+    for code in codes:
         degrees = written(f"{celsius:.1f}", number.comma, code, phrases.DECIMAL_COMMA) + " °C"
         if unit == "c":
             shown[code] = echo[code] = degrees
         else:
-            said = reading.get(code)
+            said = f"{written(number.digits, number.comma, code, phrases.DECIMAL_COMMA)} °F"
             shown[code], echo[code] = f"{degrees} ({said})", f"{said} = {degrees}"
+    if len(codes) == 1:
+        shown = dict.fromkeys(phrases.LANGUAGES, shown["en"])
+        echo = dict.fromkeys(phrases.LANGUAGES, echo["en"])
     return Answer(typed, celsius, Text(shown), {question.finding: celsius}, echo=Text(echo))
 
 
-def _as_written(number: Number) -> Text:
-    """A number as the person wrote it, in each language (their separator, or the language's)."""
-    return Text({code: written(number.digits, number.comma, code, phrases.DECIMAL_COMMA) for code in phrases.LANGUAGES})
+def _as_written(number: Number, unit: str = "") -> Text:
+    """A number as the person wrote it, in each language (their separator, or the language's), with its unit."""
+    after = f" °{unit.upper()}" if unit else ""
+    return Text({code: written(number.digits, number.comma, code, phrases.DECIMAL_COMMA) + after
+                 for code in phrases.LANGUAGES})
 
 
-def _celsius(number: Number, unit: str) -> tuple[float, str, Text]:
-    """°C rounded to 0.1, the unit ("c" or "f"), and the reading as understood ("100.4 °F"); or `Unreadable`.
+def _celsius(number: Number, unit: str) -> tuple[float, str]:
+    """°C rounded to 0.1, and the unit it was read in ("c" or "f"); or `Unreadable`.
 
     A number without a unit is °C when it is a body temperature in °C, and °F when
     it is one in °F; anything else is a typing error, never a guess.
@@ -485,13 +498,11 @@ def _celsius(number: Number, unit: str) -> tuple[float, str, Text]:
     value = number.value
     if not unit:
         unit = "c" if BODY_C[0] <= value <= BODY_C[1] else "f" if BODY_F[0] <= value <= BODY_F[1] else ""
-    said = _as_written(number)
-    reading = Text({code: f"{text} °{unit.upper()}" for code, text in said.by_language.items()}) if unit else said
     low, high = BODY_C if unit == "c" else BODY_F
     if not unit or not low <= value <= high:
-        raise Unreadable(phrases.TEMPERATURE_OUT_OF_RANGE.fill(reading=reading))
+        raise Unreadable(phrases.TEMPERATURE_OUT_OF_RANGE.fill(reading=_as_written(number, unit)))
     celsius = value if unit == "c" else (value - 32) * 5 / 9
-    return float(celsius.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)), unit, reading
+    return float(celsius.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)), unit
 
 
 def read_temperature(text: str) -> tuple[float, str]:
@@ -500,10 +511,11 @@ def read_temperature(text: str) -> tuple[float, str]:
     found = tokens_of(temperature_text(text))
     readings, others = _readings(found)
     if (len(readings) != 1 or others or readings[0].number.start != 0
-            or any(token.kind != SEPARATOR for token in found[readings[0].end:])):
+            or any(kind != SEPARATOR for kind in found.kinds[readings[0].end:])):
         raise Unreadable(phrases.TEMPERATURE_UNREADABLE)
-    celsius, _, reading = _celsius(readings[0].number, readings[0].unit)
-    return celsius, reading.get("en")
+    number = readings[0].number
+    celsius, unit = _celsius(number, readings[0].unit)
+    return celsius, _as_written(number, unit).get("en")
 
 
 _READERS = {

@@ -24,24 +24,45 @@ _TOKEN = re.compile(
     r"|(?P<degree>°)"
     r"|(?P<other>(?<!\S)-(?=[0-9]))"  # a minus sign: -38 is no reading
     r"|(?P<separator>[,.;:!?¡¿\"“”«»()/\-–—…]+)"
-    r"|\s+"
     r"|(?P<otherwise>.)",
     re.S)
 
 
-class Token(NamedTuple):
-    kind: str
-    text: str
+class Tokens:
+    """An answer's tokens: their kinds and texts, and each one's word (None where it is not a word)."""
+
+    __slots__ = ("kinds", "texts", "words")
+
+    def __init__(self) -> None:
+        self.kinds: list[str] = []
+        self.texts: list[str] = []
+        self.words: list[str | None] = []
+
+    def add(self, kind: str, text: str) -> None:
+        self.kinds.append(kind)
+        self.texts.append(text)
+        self.words.append(text if kind == WORD else None)
+
+    def __len__(self) -> int:
+        return len(self.kinds)
 
 
-def tokens(text: str) -> list[Token]:
-    """`text` (already lower case, without accents) as tokens; spaces are dropped."""
-    found = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind is None:
-            continue
-        found.append(Token(OTHER if kind == "otherwise" else kind, match.group()))
+def tokens(text: str) -> Tokens:
+    """`text` (already lower case, without accents) as tokens; spaces are dropped.
+
+    Most of an answer is plain words and numbers between spaces: those need no pattern.
+    """
+    found = Tokens()
+    for chunk in text.split():
+        if chunk.isalpha():
+            found.add(WORD, chunk)
+        elif chunk.isdigit():
+            found.add(NUMBER, chunk)
+        else:
+            for match in _TOKEN.finditer(chunk):
+                kind = match.lastgroup
+                if kind is not None:
+                    found.add(OTHER if kind == "otherwise" else kind, match.group())
     return found
 
 
@@ -63,7 +84,7 @@ class Number(NamedTuple):
     """It has a decimal part ("38.5", "and a half"): nothing more can be added to it."""
 
 
-def numbers(found: list[Token]) -> list[Number]:
+def numbers(found: Tokens) -> list[Number]:
     """Every number in the tokens, in order."""
     result = []
     index, count = 0, len(found)
@@ -77,9 +98,9 @@ def numbers(found: list[Token]) -> list[Number]:
     return result
 
 
-def number_at(found: list[Token], index: int) -> Number | None:
+def number_at(found: Tokens, index: int) -> Number | None:
     """The number that starts at `index`, as long as it goes, or None."""
-    kind, text = found[index]
+    kind, text = found.kinds[index], found.texts[index]
     if kind == NUMBER:
         comma = True if "," in text else False if "." in text else None
         whole, _, decimals = text.replace(",", ".").partition(".")
@@ -116,7 +137,7 @@ def written(digits: str, comma: bool | None, language: str, comma_languages: fro
     return digits
 
 
-def half_at(found: list[Token], index: int) -> int | None:
+def half_at(found: Tokens, index: int) -> int | None:
     """Where "and a half" / "y medio" starting at `index` ends, or None."""
     if _word(found, index) not in AND:
         return None
@@ -126,13 +147,12 @@ def half_at(found: list[Token], index: int) -> int | None:
     return after + 1 if _word(found, after) in HALF else None
 
 
-def _word(found: list[Token], index: int) -> str | None:
-    if index < len(found) and found[index].kind == WORD:
-        return found[index].text
-    return None
+def _word(found: Tokens, index: int) -> str | None:
+    words = found.words
+    return words[index] if index < len(words) else None
 
 
-def _whole_in_words(found: list[Token], index: int) -> tuple[int, int] | None:
+def _whole_in_words(found: Tokens, index: int) -> tuple[int, int] | None:
     """A whole number from 0 to 199 in words, and where it ends; or None."""
     word = _word(found, index)
     if word in HUNDRED_ALONE:
@@ -149,7 +169,7 @@ def _whole_in_words(found: list[Token], index: int) -> tuple[int, int] | None:
     return (100 + rest[0], rest[1]) if rest is not None else (100, after)
 
 
-def _below_a_hundred(found: list[Token], index: int) -> tuple[int, int] | None:
+def _below_a_hundred(found: Tokens, index: int) -> tuple[int, int] | None:
     word = _word(found, index)
     if word in TEENS:
         return TEENS[word], index + 1
@@ -166,15 +186,15 @@ def _below_a_hundred(found: list[Token], index: int) -> tuple[int, int] | None:
     return None
 
 
-def _fraction_at(found: list[Token], index: int) -> tuple[str, int, bool | None] | None:
+def _fraction_at(found: Tokens, index: int) -> tuple[str, int, bool | None] | None:
     """The decimal part that starts at `index` ("point five", "coma 5", "y medio"): its digits, where
     it ends, and the separator said (a comma, a point, or none)."""
     word = _word(found, index)
     if word in POINT:
         after = index + 1
         said = True if word in COMMA_POINTS else None if word == "con" else False
-        if after < len(found) and found[after].kind == NUMBER and found[after].text.isdigit():
-            return found[after].text, after + 1, said
+        if after < len(found) and found.kinds[after] == NUMBER and found.texts[after].isdigit():
+            return found.texts[after], after + 1, said
         digits = []
         while _word(found, after) in UNITS:
             digits.append(str(UNITS[_word(found, after)]))

@@ -149,3 +149,21 @@ def test_the_kiosk_confirms_words_typed_at_a_choice_and_fits_80_by_24():
     assert min(heights) >= 3  # touch-sized
     assert "Did you mean: 4. A sudden very bad headache" in " ".join(text.split())
     assert confirming.confirm is not None and taken.outcome_id == "emergency_head"
+
+
+def test_record_keeps_the_words_and_the_yes_that_confirmed_them(tmp_path):
+    """`chatbot --record`: the words typed at the choice, `confirm: yes`, then the reply, as the buttons sent it."""
+    from chatbot.cli import main
+
+    path = tmp_path / "session.yaml"
+
+    async def scenario(app, pilot):
+        app.record_to = path
+        await _type_at_the_choices(app, pilot, "headache")
+        await press(pilot, "y")
+        return app.state
+
+    assert run(scenario).outcome_id == "emergency_head"
+    text = path.read_text(encoding="utf-8")
+    assert "    answer: headache\n    confirm: yes\n  - question: danger_signs\n    answer: yes\n" in text
+    assert main(["replay", str(path)]) == 0
