@@ -397,7 +397,7 @@ def _several_readings(question: Question, readings: list[_Reading]) -> Text:
     written_ = [_as_written(reading.number) for reading in readings]
     listed = Text({code: _listed(list(dict.fromkeys(text.get(code) for text in written_)), word)
                    for code, word in phrases.AND.by_language.items()})
-    window = getattr(question, "window", None)
+    window = question.window
     if window in LATEST_WINDOWS:
         return phrases.TEMPERATURE_SEVERAL_LATEST.fill(readings=listed)
     words = phrases.WINDOW_WORDS.get(window)
