@@ -20,10 +20,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from chatbot.flow.model import Flow
-from chatbot.kiosk.rules import NotReadable, read_identification
+from chatbot.kiosk.rules import NAME_LONGEST, NotReadable, read_identification
 from chatbot.kiosk.staff_pin import MAX_DIGITS
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
+from chatbot.widgets.field import TextField
 
 STYLES = Path(__file__).with_name("kiosk.tcss")
 
@@ -150,7 +151,7 @@ class StaffPinScreen(ModalScreen[None]):
             yield Static(STAFF_TITLE, id="staff-pin-title")
             yield Static(STAFF_ASK if self.pin_is_set else STAFF_NO_PIN, id="staff-pin-ask")
             if self.pin_is_set:
-                yield Input(id="staff-pin-input", password=True, restrict=r"[0-9]*", max_length=MAX_DIGITS)
+                yield TextField(id="staff-pin-input", password=True, restrict=r"[0-9]*", max_length=MAX_DIGITS)
             yield Static(id="staff-pin-message")
             with Horizontal(id="staff-pin-buttons"):
                 if self.pin_is_set:
@@ -225,12 +226,12 @@ class IdentifyForm(Vertical):
                          id="identify-ask")
             if self.kind == "ticket":
                 yield Static(self.say(words.TICKET_LABEL), classes="identify-label")
-                yield Input(id="identify-ticket", max_length=12)
+                yield TextField(id="identify-ticket", max_length=12)
             else:
                 yield Static(self.say(words.NAME_LABEL), classes="identify-label")
-                yield Input(id="identify-name", max_length=40)
+                yield TextField(id="identify-name", max_length=NAME_LONGEST)
                 yield Static(self.say(words.BORN_LABEL), classes="identify-label")
-                yield Input(id="identify-born", max_length=10, restrict=r"[0-9/\-]*")
+                yield TextField(id="identify-born", max_length=10, restrict=r"[0-9/\-]*")
             yield Static(id="identify-message")
             with Horizontal(id="identify-buttons"):
                 yield Button(self.say(words.SEND), id="identify-send", variant="primary")
