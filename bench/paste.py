@@ -3,7 +3,8 @@ settle, and how long `chatbot` takes to end once its terminal closes.
 
 `chatbot` runs as a person would run it, at 100x32, answered `7` Enter `y` `y` (the temperature
 field); then `--chars` digits are pasted, either as keys (a terminal, or `tmux paste-buffer`, that
-sends the text as typed) or as a bracketed paste (`tmux paste-buffer -p`). Settled: the process used
+sends the text as typed) or as a bracketed paste (`tmux paste-buffer -p`), or as many characters are
+sent as a flood of keys that is no paste ("7" Enter, again and again). Settled: the process used
 under 5% of a CPU for half a second. Then the terminal closes (the pty's master closed; in tmux the
 session killed, as closing its window does), once right after the paste has settled and once while
 the paste is still arriving, and the clock runs until the process has ended. A process still there
@@ -12,7 +13,7 @@ after `--most` seconds gets SIGTERM, then SIGKILL, and the figure says so.
 Two harnesses: `pty` (this process holds the terminal: CPU read from /proc while the process is a
 zombie, so the whole of it) and `tmux` (the issue's own way; CPU read from /proc while it still runs).
 
-    python3 bench/paste.py [--chars 200000] [--harness pty,tmux] [--how keys,bracketed] [--most 60]
+    python3 bench/paste.py [--chars 200000] [--harness pty,tmux] [--how keys,bracketed,flood] [--most 60]
 """
 
 from __future__ import annotations
@@ -107,9 +108,15 @@ def _pty_start(folder: Path) -> Terminal:
     return terminal
 
 
+def pasted(chars: int, how: str) -> bytes:
+    """What the terminal sends: digits typed, digits pasted, or a flood of keys that is no paste."""
+    if how == "flood":
+        return b"7\r" * (chars // 2)
+    return bracketed(b"7" * chars) if how == "bracketed" else b"7" * chars
+
+
 def pty_round(chars: int, how: str, most: float) -> dict[str, str]:
-    data = b"7" * chars
-    data = bracketed(data) if how == "bracketed" else data
+    data = pasted(chars, how)
     figures = {}
     with tempfile.TemporaryDirectory(prefix="paste-bench-") as folder:
         terminal = _pty_start(Path(folder))
@@ -196,7 +203,7 @@ def tmux_round(chars: int, how: str, most: float) -> dict[str, str]:
     session = f"paste-bench-{os.getpid()}"
     with tempfile.TemporaryDirectory(prefix="paste-bench-") as folder:
         digits = Path(folder) / "digits"
-        digits.write_text("7" * chars)
+        digits.write_bytes(pasted(chars, "flood" if how == "flood" else "keys"))
         _tmux("load-buffer", "-b", session, str(digits))
         paste = ["paste-buffer", "-b", session, "-t", session] + (["-p"] if how == "bracketed" else [])
         for mid_paste in (False, True):
@@ -223,7 +230,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--chars", type=int, default=200_000)
     parser.add_argument("--harness", default="pty,tmux")
-    parser.add_argument("--how", default="keys,bracketed")
+    parser.add_argument("--how", default="keys,bracketed,flood")
     parser.add_argument("--most", type=float, default=60.0, help="seconds to wait at most for each figure")
     options = parser.parse_args()
     rounds = {"pty": pty_round, "tmux": tmux_round}

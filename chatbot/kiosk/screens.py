@@ -135,6 +135,7 @@ STAFF_NO_PIN = ("No staff PIN is set, so kiosk mode cannot be left here. "
 STAFF_WRONG = "That PIN is not right. You can try again in {seconds} s."
 STAFF_WAIT = "Please wait {seconds} s before trying again."
 STAFF_CHECKING = "Checking…"
+STAFF_CUT = "A PIN has at most {count} digits: only the first {count} were kept."
 
 
 class StaffPinScreen(ModalScreen[None]):
@@ -179,6 +180,10 @@ class StaffPinScreen(ModalScreen[None]):
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         await self._try()
+
+    def on_text_field_too_long(self, event: TextField.TooLong) -> None:
+        event.stop()
+        self.say(STAFF_CUT.format(count=event.limit))
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -260,6 +265,11 @@ class IdentifyForm(Vertical):
         self.query_one("#identify-fields").remove()  # what was typed leaves the screen with its fields
         if identification is not None:
             self.mount(Static(self.say(words.IDENTIFIED), id="identify-thanks"))
+
+    def on_text_field_too_long(self, event: TextField.TooLong) -> None:
+        """A paste cut to the field: said here, under the fields, where the person is looking."""
+        event.stop()
+        self.query_one("#identify-message", Static).update(self.say(words.CUT.fill(count=str(event.limit))))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

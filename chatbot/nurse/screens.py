@@ -26,6 +26,7 @@ from chatbot.nurse.reading import Line, Reading, waited
 from chatbot.nurse.words import say
 from chatbot.records.review import QueueEntry
 from chatbot.widgets.field import TextField
+from chatbot.widgets.words import CUT
 
 STYLES = Path(__file__).with_name("nurse.tcss")
 FILTERS = ("all", "waiting", "in_review", "reviewed", "in_progress", "abandoned")
@@ -60,6 +61,12 @@ class SignInScreen(Screen):
 
     def say(self, text: str) -> None:
         self.query_one("#sign-in-message", Static).update(Content(text))
+
+    @on(TextField.TooLong)
+    def _cut(self, event: TextField.TooLong) -> None:
+        """A paste cut to the field: said here, above the fields."""
+        event.stop()
+        self.say(CUT.fill(count=str(event.limit)).get(self.language))
 
     @on(Input.Submitted, "#name")
     def _to_pin(self) -> None:
@@ -377,6 +384,12 @@ class AmendScreen(ModalScreen[None]):
         self.query_one("#amend-needs", Static).update(Content(needs[1] if needs else ""))
         if needs:
             more.focus()
+
+    @on(TextField.TooLong)
+    def _cut(self, event: TextField.TooLong) -> None:
+        """A paste cut to the field: said where the form speaks."""
+        event.stop()
+        self.query_one("#amend-preview", Static).update(Content(CUT.fill(count=str(event.limit)).get(self.language)))
 
     @on(Button.Pressed, "#amend-preview-button")
     @on(Input.Submitted, "#amend-answer, #amend-more")

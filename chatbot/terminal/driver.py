@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import selectors
 from codecs import getincrementaldecoder
 from time import monotonic
@@ -40,6 +41,9 @@ ROUND = 8
 """Inputs handed to the app at once; the next ones wait until it has handled these."""
 ROUND_WAIT = 0.5
 """Seconds to wait at most for the app to handle a round before handing on the next anyway."""
+PARSED_AT_ONCE = 256
+"""Characters parsed before the inbox is looked at again: a flood costs no more than it can keep."""
+_BEFORE_ESCAPE = re.compile("(?=\x1b)")
 INPUT = (events.Key, events.MouseEvent, events.Paste)
 """What a person does, which a flood may drop; the terminal's replies about itself are never dropped."""
 
@@ -90,6 +94,14 @@ class TerminalParser(XTermParser):
             return
         for key in super()._sequence_to_key_events(sequence, alt=alt):
             yield key if key.key.startswith("alt+") else events.Key(Keys.Ignore, key.character)
+
+
+def _parts(text: str, most: int = PARSED_AT_ONCE) -> Iterable[str]:
+    """`text` (whole escape sequences and characters) in parts of about `most` characters, each cut
+    before an ESC or between plain characters, so that no part ends inside a sequence."""
+    for run in _BEFORE_ESCAPE.split(text):
+        for start in range(0, len(run), most):
+            yield run[start:start + most]
 
 
 def _ignored(event: Message) -> bool:
@@ -236,10 +248,12 @@ class TerminalDriver(LinuxDriver):
         for piece in pieces:
             if isinstance(piece, Pasted):
                 self.process_message(events.Paste(piece.text))
-            elif self.inbox.full:
-                self.inbox.drop()  # a flood: not even parsed (a piece is whole escape sequences)
-            else:
-                for event in parser.feed(piece):
+                continue
+            for part in _parts(piece):
+                if self.inbox.full:
+                    self.inbox.drop()  # a flood: the rest is not even parsed (parts are whole sequences)
+                    break
+                for event in parser.feed(part):
                     self.process_message(event)
 
     # -- a lost terminal --------------------------------------------------------------------------

@@ -19,9 +19,9 @@ from typing import Callable, Generic, TypeVar
 
 Item = TypeVar("Item")
 
-MOST_WAITING = 128
-"""Inputs that may wait for the app: more than a tester's `tmux send-keys` of a whole conversation,
-and a few frames of work."""
+MOST_WAITING = 64
+"""Inputs that may wait for the app: more than a tester's `tmux send-keys` of a conversation's
+answers, and no more than a few frames of work, so that a key typed in a flood is answered soon."""
 
 
 class Inbox(Generic[Item]):

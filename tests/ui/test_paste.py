@@ -1,7 +1,7 @@
 """A paste is one input (issue 28, point 1), in every kind of field a person types into: the
 temperature (a paste longer than any reading is not a reading: asked again), who a person is at the
 kiosk (cut to the field, said once), the kiosk's staff PIN, and the replay path through the screen.
-(The nurse station's fields: tests/nurse/test_nurse_paste.py; the real terminal: test_lost_terminal.py.)
+(The nurse station's fields: tests/nurse/test_nurse_paste.py; the real terminal: test_terminal_pty.py.)
 
 A paste reaches the app as the terminal's driver makes it, one `events.Paste` (however it came: a
 bracketed paste, or text typed faster than a person types); typed keys through the driver's own
@@ -115,6 +115,20 @@ def test_keys_typed_past_the_temperature_field_ring_no_bell_and_say_why_once():
     assert error == phrases.TOO_LONG.get("en") and shown.count(error) == 1
 
 
+def test_a_flood_the_driver_dropped_is_said_once_in_the_persons_language():
+    """However many rounds of a flood were dropped, one notice (a later flood gets its own)."""
+    from chatbot.terminal.driver import InputDropped
+
+    async def scenario(app, pilot):
+        said = notices(app)
+        for _ in range(5):
+            app.post_message(InputDropped(1000))
+        await pilot.pause()
+        return said
+
+    assert run(scenario, language="es") == [words.KEYS_DROPPED.get("es")]
+
+
 # -- who the person is, at the kiosk ------------------------------------------------------------------
 
 IDENTIFY = KioskOptions(idle_timeout=60, idle_warning=60, identify="name_dob")
@@ -139,11 +153,12 @@ def test_a_megabyte_pasted_as_a_name_is_cut_to_the_field_and_said_once():
         await paste(app, pilot, "Ana" * (MEGABYTE // 3))
         await paste(app, pilot, "more")  # the field is full: nothing more, and not said again
         await type_keys(app, pilot, "xyz")
-        return app.screen.query_one("#identify-name").value, rang, said
+        message = str(app.screen.query_one("#identify-message").render())
+        return app.screen.query_one("#identify-name").value, rang, said, message
 
-    value, rang, said = at_identification(check)
+    value, rang, said, message = at_identification(check)
     assert value == ("Ana" * 14)[:40] and rang == []
-    assert said == [CUT_NOTICE]
+    assert message == CUT_NOTICE and said == []  # under the fields, where the person looks: no notice on top
 
 
 def test_a_name_typed_with_a_bracket_keeps_every_character():
@@ -175,7 +190,8 @@ def test_a_date_of_birth_pasted_is_taken_whole_or_refused_whole(pasted, kept, ri
 
 
 def test_the_staff_pin_takes_a_paste_cut_to_its_digits(kiosk_folders):
-    """The kiosk's PIN field: a megabyte of digits is cut to the PIN's length, nothing rings."""
+    """The kiosk's PIN field: a megabyte of digits is cut to the PIN's length and the dialog says so,
+    nothing rings."""
 
     set_pin("2468")
 
@@ -185,10 +201,10 @@ def test_the_staff_pin_takes_a_paste_cut_to_its_digits(kiosk_folders):
         field = app.screen.query_one("#staff-pin-input")
         rang = bells(app)
         await paste(app, pilot, "1" * MEGABYTE)
-        return len(field.value), field.max_length, rang
+        return len(field.value), field.max_length, rang, app.screen.message
 
-    length, most, rang = kiosk_helpers.run(scenario)
-    assert length == most and rang == []
+    length, most, rang, message = kiosk_helpers.run(scenario)
+    assert length == most and rang == [] and f"only the first {most} were kept" in message
 
 
 # -- the replay path through the screen -------------------------------------------------------------

@@ -2,7 +2,7 @@
 is cut into reads; keys wait for the app in a bounded inbox; the remains of escape sequences Textual
 does not know never become keys (issue 21, point 11: a typed `[` is a key like any other); a terminal
 that fails a write is taken as gone. Each part through its real code, without a terminal (the pty
-tests in test_lost_terminal.py run the whole)."""
+tests in test_terminal_pty.py run the whole)."""
 
 from __future__ import annotations
 

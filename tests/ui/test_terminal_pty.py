@@ -152,6 +152,25 @@ def test_sigterm_ends_each_app_at_once_even_while_keys_flood_in(name, tmp_path):
         assert terminal.after_leaving().replace(b"7", b"").strip() == b"", "the person's screen was left"
 
 
+def test_a_flood_of_keys_is_bounded_said_once_and_the_next_key_is_drawn_at_once(tmp_path):
+    """Keys that are no paste (Backspace, as fast as the terminal takes them) for two seconds: the app
+    drops what it cannot take, says so once, and answers the next key as if nothing had happened."""
+    terminal = APPS["chatbot"].start(tmp_path)
+    try:
+        began = terminal.cpu_seconds()
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            terminal.write(b"\x7f" * 4096)
+        terminal.settle()
+        said = " ".join(words.KEYS_DROPPED.get("en").split()[:4]).encode()  # the notice wraps after these
+        assert said in terminal.text()  # (said once: test_paste.py)
+        took, cpu = key_drawn(terminal, b"Z", b"Z")
+        assert took < KEY_WITHIN and cpu < KEY_WITHIN, f"the key took {took:.3f} s ({cpu:.3f} s of CPU)"
+        assert terminal.cpu_seconds() - began < CPU_AT_MOST * 2, "the flood was not bounded"
+    finally:
+        terminal.kill()
+
+
 def test_an_end_of_input_alone_ends_the_app(tmp_path):
     """No SIGHUP (the pty is not its controlling terminal): reading the end of input is enough."""
     terminal = APPS["chatbot"].start(tmp_path, controlling=False)
