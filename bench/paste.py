@@ -7,8 +7,9 @@ sends the text as typed) or as a bracketed paste (`tmux paste-buffer -p`), or as
 sent as a flood of keys that is no paste ("7" Enter, again and again). Settled: the process used
 under 5% of a CPU for half a second. Then the terminal closes (the pty's master closed; in tmux the
 session killed, as closing its window does), once right after the paste has settled and once while
-the paste is still arriving, and the clock runs until the process has ended. A process still there
-after `--most` seconds gets SIGTERM, then SIGKILL, and the figure says so.
+the paste is still arriving, and the clock runs until the process has ended; in the pty, SIGTERM is
+also sent while the paste is arriving. A process still there after `--most` seconds gets SIGTERM,
+then SIGKILL, and the figure says so.
 
 Two harnesses: `pty` (this process holds the terminal: CPU read from /proc while the process is a
 zombie, so the whole of it) and `tmux` (the issue's own way; CPU read from /proc while it still runs).
@@ -133,15 +134,19 @@ def pty_round(chars: int, how: str, most: float) -> dict[str, str]:
             figures["end after close"] = _end_pty(terminal, most)
         finally:
             _pty_clean(terminal)
-        terminal = _pty_start(Path(folder))
-        try:
-            writer = threading.Thread(target=_write_quietly, args=(terminal, data, most), daemon=True)
-            writer.start()
-            time.sleep(1.0)
-            terminal.close()
-            figures["end after close mid-paste"] = _end_pty(terminal, most)
-        finally:
-            _pty_clean(terminal)
+        for ending in ("close", "SIGTERM"):
+            terminal = _pty_start(Path(folder))
+            try:
+                writer = threading.Thread(target=_write_quietly, args=(terminal, data, most), daemon=True)
+                writer.start()
+                time.sleep(1.0)
+                if ending == "close":
+                    terminal.close()
+                else:
+                    os.kill(terminal.pid, signal.SIGTERM)
+                figures[f"end after {ending} mid-paste"] = _end_pty(terminal, most)
+            finally:
+                _pty_clean(terminal)
     return figures
 
 
