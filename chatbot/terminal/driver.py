@@ -154,11 +154,6 @@ class TerminalDriver(LinuxDriver):
         self._delivering: asyncio.Task | None = None
         self._gone = False
 
-    @property
-    def gone(self) -> bool:
-        """The terminal was lost: nothing more is read from it or shown on it."""
-        return self._gone
-
     # -- the app's side: rounds of input ----------------------------------------------------------
 
     def start_application_mode(self) -> None:

@@ -88,6 +88,15 @@ def key_drawn(terminal: Terminal, key: bytes, shows: bytes) -> tuple[float, floa
     return took - (terminal.run_delay() - delay), terminal.cpu_seconds() - cpu
 
 
+def ends(terminal: Terminal, after: str, within: float, cpu_before: float, cpu_most: float) -> None:
+    """The process ends within `within` seconds (less any wait for a CPU), having used less than
+    `cpu_most` seconds of CPU since `cpu_before`."""
+    gone, used, waited = terminal.wait_gone(within * 5)
+    assert not terminal.alive(), f"still running {gone:.1f} s after {after}"
+    assert gone - waited < within, f"it took {gone:.2f} s to end after {after} ({waited:.2f} s waiting for a CPU)"
+    assert used - cpu_before < cpu_most, f"{used - cpu_before:.2f} s of CPU"
+
+
 @pytest.mark.parametrize("name", APPS)
 def test_a_megabyte_pasted_then_the_terminal_closed(name, tmp_path):
     """Pasted both ways into the app's field, a key drawn at once after, then the window closed."""
@@ -107,10 +116,7 @@ def test_a_megabyte_pasted_then_the_terminal_closed(name, tmp_path):
         took, cpu = key_drawn(terminal, b"\x7fZ" if name != "chatbot" else b"Z", b"Z")
         assert took < KEY_WITHIN and cpu < KEY_WITHIN, f"the key took {took:.3f} s ({cpu:.3f} s of CPU)"
         terminal.close()
-        gone, used, waited = terminal.wait_gone(GONE_WITHIN * 5)
-        assert not terminal.alive(), f"still running {gone:.1f} s after its terminal closed"
-        assert gone - waited < GONE_WITHIN, f"it took {gone:.2f} s to end ({waited:.2f} s waiting for a CPU)"
-        assert used - began < CPU_AT_MOST, f"{used - began:.2f} s of CPU"
+        ends(terminal, "its terminal closed", GONE_WITHIN, began, CPU_AT_MOST)
     finally:
         terminal.kill()
     if name == "chatbot":
@@ -141,10 +147,7 @@ def test_sigterm_ends_each_app_at_once_even_while_keys_flood_in(name, tmp_path):
         assert terminal.alive()
         before = terminal.cpu_seconds()
         os.kill(terminal.pid, signal.SIGTERM)
-        gone, used, waited = terminal.wait_gone(STOP_WITHIN * 5)
-        assert not terminal.alive(), f"still running {gone:.1f} s after SIGTERM"
-        assert used - before < STOP_CPU, f"{used - before:.2f} s of CPU after SIGTERM"
-        assert gone - waited < STOP_WITHIN, f"it took {gone:.2f} s to end ({waited:.2f} s waiting for a CPU)"
+        ends(terminal, "SIGTERM", STOP_WITHIN, before, STOP_CPU)
     finally:
         stop.set()
         terminal.kill()
@@ -175,10 +178,9 @@ def test_an_end_of_input_alone_ends_the_app(tmp_path):
     """No SIGHUP (the pty is not its controlling terminal): reading the end of input is enough."""
     terminal = APPS["chatbot"].start(tmp_path, controlling=False)
     try:
+        before = terminal.cpu_seconds()
         terminal.close()
-        gone, used, waited = terminal.wait_gone(GONE_WITHIN * 5)
-        assert not terminal.alive(), f"still running {gone:.1f} s after its input ended"
-        assert gone - waited < GONE_WITHIN
+        ends(terminal, "its input ended", GONE_WITHIN, before, CPU_AT_MOST)
     finally:
         terminal.kill()
     assert ("stopped",) in records(tmp_path, "SELECT kind FROM events")
