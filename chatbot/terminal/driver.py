@@ -195,8 +195,9 @@ class TerminalDriver(LinuxDriver):
                 for item in items:
                     app.post_message(item)
                 handed = Handed()
-                if not app.post_message(handed):
-                    return  # the app is closing
+                if not app.post_message(handed):  # the app is closing: nothing more is for it
+                    self.inbox.close()
+                    return
                 try:
                     await asyncio.wait_for(handed.done.wait(), ROUND_WAIT)
                 except asyncio.TimeoutError:
