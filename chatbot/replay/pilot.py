@@ -77,6 +77,8 @@ class PilotDriver:
             await self._paste(field, typed)
             await self._press("enter")
         elif keys:
+            if state.question_kind in CHOICES and state.confirm is None:
+                await self._leave_the_choice_field()
             await self._press(*keys)
         else:  # no control gives these words (a refused answer, a tenth choice, text the field cannot hold)
             app.answer(typed)
@@ -109,6 +111,16 @@ class PilotDriver:
         """
         for key in keys:
             self.app.simulate_key(key)
+            await self._quiet()
+
+    async def _leave_the_choice_field(self) -> None:
+        """Answering with the choices' keys: the words in the choice's field go (they would be sent with
+        the ticks), and the cursor leaves it (where a digit is typed), as a person clears it and clicks."""
+        screen = self.app.conversation_screen
+        field = screen.query_one("#choice-typed")
+        if field.value or self.app.focused is field:
+            field.value = ""
+            screen.query_one("#choice-1").focus()
             await self._quiet()
 
     async def _paste(self, field, text: str) -> None:
