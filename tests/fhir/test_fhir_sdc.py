@@ -32,7 +32,8 @@ from chatbot.fhir.questionnaire import enable_when, questionnaire
 from chatbot.flow.answers import read_temperature
 from chatbot.flow.conditions import Present
 from chatbot.flow.kinds import FindingType, QuestionKind
-from chatbot.flow.model import Transition
+from chatbot.flow.model import Finding, Transition
+from chatbot.flowfile.loader import load_flow
 from chatbot.records.backends import migrate, open_reader
 from chatbot.records.recorder import Recorder
 from chatbot.replay import ScriptReader
@@ -244,3 +245,41 @@ def test_every_expression_is_true_or_false_never_empty(flow, renderer):
             assert len(value) == 1 and not isinstance(value[0], Decimal), (name, value)
     assert filled.enabled == [flow.start]
     assert filled.code(codes.LEVEL_ITEM) == "routine" and filled.code(codes.OUTCOME_ITEM) is None
+
+
+@pytest.fixture(scope="module")
+def tmax_flow():
+    """tests/flows/tmax.yaml: Tmax, a temperature derived as the highest of two readings (`highest_of`)."""
+    if "highest_of" not in Finding._fields:
+        pytest.skip("the flow format has no derived findings before triage revision 3 (issue 19)")
+    return load_flow(str(ROOT / "tests" / "flows" / "tmax.yaml"))
+
+
+def test_a_derived_temperature_is_the_highest_of_its_readings(tmax_flow, fast_database):
+    """Random conversations on a flow whose fever rules read Tmax: asked, found and triaged alike."""
+    database, folder = fast_database
+    rng = random.Random("fhir-sdc-tmax")
+    expectations = {}
+    for _ in range(CHUNK * 2):
+        expectations.update(wander(tmax_flow, database, rng, folder))
+    problems, tally = check_all(tmax_flow, Renderer(questionnaire(tmax_flow)), database, expectations)
+    assert problems[:5] == []
+    assert {engine.outcome for engine in expectations.values()} >= set(tmax_flow.outcomes)
+    highest = [engine.findings["tmax"] for engine in expectations.values()
+               if None not in (engine.findings["temperature"], engine.findings["temperature_highest"])]
+    assert highest and tally["levels"] == tally["sessions"]
+
+
+@pytest.mark.parametrize("latest, highest, tmax, level", [
+    (None, None, None, "routine"), (37.0, None, 37.0, "routine"), (None, 38.2, 38.2, "emergency"),
+    (37.1, 38.4, 38.4, "emergency"), (35.5, 37.0, 37.0, "urgent"), (40.1, 39.0, 40.1, "emergency")])
+def test_tmax_in_the_form_is_the_highest_measured(tmax_flow, latest, highest, tmax, level):
+    """Tmax is the higher of the two readings given, none when neither was; fever rules read it, low ones the latest."""
+    form = Renderer(questionnaire(tmax_flow))
+    items = [{"linkId": "white", "answer": [{"valueCoding": dict(codes.YES_NO_UNSURE[None])}]}]
+    for link, value in (("now", latest), ("highest", highest)):
+        quantity = {"value": value, "system": codes.UCUM, "code": "Cel"}
+        items.append({"linkId": link, **({"answer": [{"valueQuantity": quantity}]} if value else {})})
+    filled = form.fill({"resourceType": "QuestionnaireResponse", "status": "in-progress", "item": items})
+    assert celsius(filled.variables[camel("tmax")]) == tmax
+    assert filled.code(codes.LEVEL_ITEM) == level
