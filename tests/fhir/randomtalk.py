@@ -79,7 +79,7 @@ def answer_for(question: Question, language: str, rng: random.Random, near: list
     nones = [number for number, option in enumerate(options, 1) if option.none]
     if nones and rng.random() > yes:
         return str(nones[0])
-    chosen = rng.sample(plain, rng.randint(1, min(3, len(plain))))
+    chosen = rng.sample(plain, 1 if rng.random() < 0.6 else rng.randint(1, min(3, len(plain))))
     return ", ".join(map(str, sorted(chosen)))
 
 

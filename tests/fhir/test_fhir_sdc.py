@@ -160,7 +160,7 @@ def test_the_random_conversations_reach_every_question_ending_and_kind_of_sessio
     database, folder = fast_database
     rng = random.Random("fhir-sdc-reach")
     expectations = {}
-    for _ in range(CHUNK * 2):
+    for _ in range(CHUNK * 3):
         expectations.update(wander(flow, database, rng, folder))
     with open_reader(database) as reader:
         sessions = reader.list_sessions()
