@@ -151,7 +151,10 @@ class FlowExpressions:
 
     def _name_for(self, key: tuple) -> str:
         kind, name = key[:2]
-        base = camel(kind, name) if kind in ("reach", "answer") else name if kind == "rule" else camel(name)
+        if kind in ("reach", "answer"):
+            base = camel(kind, name)
+        else:  # a rule keeps its id (E1) when it is already a FHIRPath identifier
+            base = name if kind == "rule" and re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name) else camel(name)
         chosen, number = base, 1
         while chosen in self._names and self._names[chosen] != key:
             number += 1

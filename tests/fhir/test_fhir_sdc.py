@@ -18,8 +18,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import random
-import shutil
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,17 +43,6 @@ ROOT = Path(__file__).resolve().parents[2]
 CHUNK = 100  # random conversations per test item
 CONVERSATIONS = int(os.environ.get("CHATBOT_FHIR_CONVERSATIONS")
                     or (3000 if os.environ.get("CI", "").lower() == "true" else 300))
-
-
-@pytest.fixture
-def fast_database():
-    """A new SQLite store in memory-backed /dev/shm when there is one (the records are real, just not fsynced to disk)."""
-    base = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-    folder = Path(tempfile.mkdtemp(prefix="chatbot-fhir-", dir=base))
-    url = f"sqlite://{folder / 'records.sqlite3'}"
-    migrate(url)
-    yield url, folder
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -57,9 +57,9 @@ def exported(flow, database, tmp_path) -> list[dict]:
     return bundles
 
 
-def test_every_exported_resource_passes_both_validators(flow, database, tmp_path):
+def test_every_exported_resource_passes_both_validators(flow, fast_database):
     medplum.require()
-    bundles = exported(flow, database, tmp_path)
+    bundles = exported(flow, *fast_database)
     resources = [resource for bundle in bundles for resource in (bundle, *(e["resource"] for e in bundle["entry"]))]
     for resource in resources:
         fhir_resources(resource)
