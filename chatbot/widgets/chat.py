@@ -28,6 +28,7 @@ ANSWER_STYLE = "bold $secondary"
 ANSWER_INDENT = 10  # an answer never starts left of this column: it reads as the other voice
 NARROWEST = 20  # lines are never wrapped narrower than this, however small the terminal
 _UNIT_SPACE = re.compile(r"(?<=\d) (?=[^\W\d_]|[°%])")  # the space of "10 minutes", "38.0 °C", "99.0 F"
+WHOLE = 1 << 16  # a line that may end anywhere: cut after its last cell, so nothing of it is left out
 SENTENCE_END = re.compile(r"[.!?:…](?=\s|$)")  # where a sentence of the welcome ends, so it may stop there
 _GLUE = "\uE000"  # holds a number to its unit while lines are wrapped (a private-use character, never shown)
 
@@ -171,16 +172,16 @@ class ChatLog(ScrollView, can_focus=False):
     def _stops(block: tuple, lines: list[Content], width: int, count: int) -> list[list[int]]:
         """For each of the `count` drawn lines of `block`, the columns where the line may end: after each
         sentence of the welcome (and at each paragraph's end); a line of the rest anywhere it ends."""
-        whole = [[line.cell_length] for line in lines]
+        whole = [[line.cell_length] for line in lines] if len(lines) == count else [[WHOLE]] * count
         if block[0] != "welcome":
-            return whole if len(whole) == count else [[0]] * count
+            return whole
         stops: list[list[int]] = []
         for text, _ in block[1]:
             paragraph = wrap(Content(text), width)
             for number, line in enumerate(paragraph, 1):
                 ends = [found.end() for found in SENTENCE_END.finditer(line.plain)]
                 stops.append([*ends, line.cell_length] if number == len(paragraph) else ends)
-        return stops if len(stops) == count else [[0]] * count
+        return stops if len(stops) == count else whole
 
     def _cut(self, top: int, height: int) -> tuple[int, int] | None:
         """Where the chat shown from line `top` must end so that no sentence of the welcome is cut at its
