@@ -35,12 +35,12 @@ from chatbot.nurse.screens import AmendScreen, QueueScreen, SessionScreen, SignI
 from chatbot.nurse.signin import sign_in
 from chatbot.nurse.words import say
 from chatbot.records.backends import open_reader
-from chatbot.widgets.focus import FOCUS_KEYS
 from chatbot.records.review import AmendError, Rerun, StaleSession, amend, claim, queue, release, rerun, review
 from chatbot.records.staff import list_staff
 from chatbot.records.store import SessionNotFound, StoredSession, now
 from chatbot.records.tables import Tables
 from chatbot.records.url import RecordsError
+from chatbot.widgets.focus import FOCUS_KEYS
 
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 
@@ -312,8 +312,9 @@ class NurseApp(App):
     def _amend_form(self) -> AmendScreen:
         language = self.language
         lines = [line for line in self._reading().transcript if not line.withdrawn]
-        return AmendScreen(lines, language, {question_id: say("accepts_line", language, what=accepts(question, language))
-                                             for question_id, question in self.flow.questions.items()})
+        takes = {question_id: say("accepts_line", language, what=accepts(question, language))
+                 for question_id, question in self.flow.questions.items()}
+        return AmendScreen(lines, language, takes)
 
     def _rerun(self, screen: AmendScreen, question_id: str, typed: str, more: dict[str, str]) -> Rerun | None:
         """The flow re-run with what the form holds, kept as `self.rerun`; None, said on the form, when

@@ -84,7 +84,8 @@ WORDS: dict[str, dict[str, str]] = {
     "cancel": {"en": "Cancel", "es": "Cancelar"},
     "also_answer": {"en": "Answer, if you know it", "es": "Respuesta, si la sabe"},
     "more_title": {"en": "The flow now goes on to these questions. Answer those you can; Preview says which it needs.",
-                   "es": "El flujo sigue ahora con estas preguntas. Responda las que pueda; Ver resultado dice cuáles necesita."},
+                   "es": "El flujo sigue ahora con estas preguntas. Responda las que pueda; "
+                         "Ver resultado dice cuáles necesita."},
     "still_needed": {"en": "Answer this too, then Preview: {question}",
                      "es": "Responda también a esto y pulse Ver resultado: {question}"},
     "not_asked": {"en": "Not asked after this change, so not saved: {questions}",

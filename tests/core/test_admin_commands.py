@@ -114,7 +114,8 @@ def test_set_staff_pin_reads_a_pin_piped_in_as_staff_add_does(tmp_path):
 
 def test_the_readmes_test_command_says_why_tests_were_skipped(tmp_path):
     """Without a PostgreSQL server its tests skip: `python3 -m pytest` ends by saying how many and why."""
-    assert "python3 -m pip install -e '.[test]' && python3 -m pytest" in (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "python3 -m pip install -e '.[test]' && python3 -m pytest" in readme
     environment = {name: value for name, value in folders(tmp_path).items()
                    if name not in ("CHATBOT_TEST_POSTGRES", "CI")}
     done = subprocess.run([sys.executable, "-m", "pytest", "tests/nurse/test_nurse_postgres_roles.py", "-n", "0"],

@@ -156,7 +156,7 @@ def test_a_script_that_cannot_be_saved_is_told_not_raised(tmp_path):
         return app.told
 
     app, told = run(scenario, record_to=record)
-    assert told[0] == f"Could not save the test script: No such file or directory ({record})"
+    assert told[0] == f"Could not save the test script: there is no folder {record.parent} ({record})"
     assert app.recording_problem == told[0]  # what `chatbot --record` prints on exit
 
 
