@@ -57,7 +57,7 @@ from chatbot.options import UIOptions
 from chatbot.stopping import PLAIN, StopSignals, named
 from chatbot.summary import nurse_summary, save_summary
 from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH, Answered
-from chatbot.widgets.focus import FOCUS_KEYS
+from chatbot.widgets.typeahead import FOCUS_KEYS
 from chatbot.screens.conversation import ConversationScreen
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ class SymptomCheckerApp(App[None]):
     CSS_PATH = STYLE_SHEET  # absolute: subclasses may live elsewhere
     TITLE = "Symptom checker"
     ENABLE_COMMAND_PALETTE = False  # nothing but the conversation: no theme or quit menu for a patient
-    BINDINGS = FOCUS_KEYS  # keys typed behind a Tab go where it moved the focus (`chatbot.widgets.focus`)
+    BINDINGS = FOCUS_KEYS  # keys typed behind a Tab go where it moved the focus (`chatbot.widgets.typeahead`)
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # a screen's class: roomier controls when tall
     NAV = ("back", "restart", "quit")
     """The buttons at the bottom of every screen: a patient's. A kiosk leaves out "quit" and overrides

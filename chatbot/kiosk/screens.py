@@ -26,7 +26,7 @@ from chatbot.kiosk.rules import AmbiguousDate, NotReadable, read_identification
 from chatbot.kiosk.staff_pin import MAX_DIGITS
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
-from chatbot.widgets.focus import move_focus
+from chatbot.widgets.typeahead import Field, move_focus
 
 STYLES = Path(__file__).with_name("kiosk.tcss")
 
@@ -153,7 +153,7 @@ class StaffPinScreen(ModalScreen[None]):
             yield Static(STAFF_TITLE, id="staff-pin-title")
             yield Static(STAFF_ASK if self.pin_is_set else STAFF_NO_PIN, id="staff-pin-ask")
             if self.pin_is_set:
-                yield Input(id="staff-pin-input", password=True, restrict=r"[0-9]*", max_length=MAX_DIGITS)
+                yield Field(id="staff-pin-input", password=True, restrict=r"[0-9]*", max_length=MAX_DIGITS)
             yield Static(id="staff-pin-message")
             with Horizontal(id="staff-pin-buttons"):
                 if self.pin_is_set:
@@ -204,7 +204,7 @@ class IdentifyForm(Vertical):
 
     A date that reads two ways (03/02/1980) is asked again with its month in words: a button for
     each reading (#identify-date-1, #identify-date-2). Enter in the name moves to the date at once,
-    so that a date typed right behind it lands there (`chatbot.widgets.focus`); no field selects
+    so that a date typed right behind it lands there (`chatbot.widgets.typeahead`); no field selects
     its text when the cursor comes to it.
     """
 
@@ -244,12 +244,12 @@ class IdentifyForm(Vertical):
                          id="identify-ask")
             if self.kind == "ticket":
                 yield Static(self.say(words.TICKET_LABEL), classes="identify-label")
-                yield Input(id="identify-ticket", max_length=12, select_on_focus=False)
+                yield Field(id="identify-ticket", max_length=12, select_on_focus=False)
             else:
                 yield Static(self.say(words.NAME_LABEL), classes="identify-label")
-                yield Input(id="identify-name", max_length=40, select_on_focus=False)
+                yield Field(id="identify-name", max_length=40, select_on_focus=False)
                 yield Static(self.say(words.BORN_LABEL), classes="identify-label")
-                yield Input(id="identify-born", max_length=10, restrict=r"[0-9/\-]*", select_on_focus=False)
+                yield Field(id="identify-born", max_length=10, restrict=r"[0-9/\-]*", select_on_focus=False)
             yield Static(id="identify-message")
             with Horizontal(id="identify-dates"):
                 yield Button(id="identify-date-1", variant="primary")

@@ -40,7 +40,7 @@ from chatbot.records.staff import list_staff
 from chatbot.records.store import SessionNotFound, StoredSession, now
 from chatbot.records.tables import Tables
 from chatbot.records.url import RecordsError
-from chatbot.widgets.focus import FOCUS_KEYS
+from chatbot.widgets.typeahead import FOCUS_KEYS
 
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 

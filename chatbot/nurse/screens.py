@@ -26,7 +26,7 @@ from chatbot.nurse.queue import fold, newest_of
 from chatbot.nurse.reading import Line, Reading, waited
 from chatbot.nurse.words import say
 from chatbot.records.review import QueueEntry
-from chatbot.widgets.focus import move_focus
+from chatbot.widgets.typeahead import Field, move_focus
 
 STYLES = Path(__file__).with_name("nurse.tcss")
 FILTERS = ("all", "waiting", "in_review", "reviewed", "in_progress", "abandoned")
@@ -36,7 +36,7 @@ class SignInScreen(Screen):
     """Name and PIN; covers everything, so nothing of a session shows while nobody is signed in.
 
     Enter in the name moves to the PIN at once (keys typed right behind it are the PIN's:
-    `chatbot.widgets.focus`). After a wrong PIN the wait counts down to "try again now".
+    `chatbot.widgets.typeahead`). After a wrong PIN the wait counts down to "try again now".
     """
 
     CSS_PATH = STYLES
@@ -62,8 +62,8 @@ class SignInScreen(Screen):
         with Vertical(id="sign-in-box"):
             yield Static(Content(say("title", language)), id="sign-in-title")
             yield Static(Content(self.note or say("locked", language)), id="sign-in-message")
-            yield Input(placeholder=say("name", language), id="name", max_length=40)
-            yield Input(placeholder=say("pin", language), id="pin", password=True, restrict=r"[0-9]*",
+            yield Field(placeholder=say("name", language), id="name", max_length=40)
+            yield Field(placeholder=say("pin", language), id="pin", password=True, restrict=r"[0-9]*",
                         max_length=12)
             yield Button(say("sign_in", language), id="sign-in-button", variant="primary")
 
@@ -452,12 +452,12 @@ class AmendScreen(ModalScreen[None]):
             yield Static(Content(say("amend_title", language)), id="amend-title")
             yield Select([(_choice(line), line.question_id) for line in self.lines],
                          prompt=say("question", language), id="amend-question", allow_blank=True, compact=True)
-            yield Input(placeholder=say("new_answer", language), id="amend-answer", select_on_focus=False,
+            yield Field(placeholder=say("new_answer", language), id="amend-answer", select_on_focus=False,
                         compact=True)
             yield Static(id="amend-accepts", classes="amend-accepts")
             with VerticalScroll(id="amend-more"):
                 yield Static(Content(say("more_title", language)), id="amend-more-title")
-            yield Input(placeholder=say("reason", language), id="amend-reason", max_length=200, select_on_focus=False,
+            yield Field(placeholder=say("reason", language), id="amend-reason", max_length=200, select_on_focus=False,
                         compact=True)
             yield Static(Content(say("preview_first", language)), id="amend-preview")
             with Horizontal(id="amend-buttons"):
@@ -501,7 +501,7 @@ class AmendScreen(ModalScreen[None]):
             self.asked.append(question_id)
             box.mount(Vertical(Static(Content(text), classes="amend-more-question"),
                                Static(Content(self.accepts.get(question_id, "")), classes="amend-accepts"),
-                               Input(placeholder=say("also_answer", self.language), id=f"more-{question_id}",
+                               Field(placeholder=say("also_answer", self.language), id=f"more-{question_id}",
                                      select_on_focus=False, compact=True),
                                id=f"more-item-{question_id}", classes="amend-more-item"))
         self.query_one("#amend-box").add_class("-more")

@@ -30,6 +30,7 @@ from chatbot.flow.text import Text, printable
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.chat import Flowing
+from chatbot.widgets.typeahead import Field
 
 TEMPERATURE_MAX_LENGTH = 40  # "I have not measured it" fits; no reading needs more
 
@@ -315,7 +316,7 @@ class TemperatureControls(Drawn, Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="temperature-row"):
-            yield Input(id="temperature-input", max_length=TEMPERATURE_MAX_LENGTH)
+            yield Field(id="temperature-input", max_length=TEMPERATURE_MAX_LENGTH)
             yield Button(id="temperature-send", classes="send")
         yield Static(id="temperature-understood")
         yield Button(id="temperature-not-measured")

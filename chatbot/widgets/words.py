@@ -30,8 +30,7 @@ PICK_ONE = _t("Press the number of your answer, or click it.",
               "Pulse el número de su respuesta, o haga clic en ella.")
 PICK_MANY = _t("Press numbers or click to choose. Enter sends.",
                "Pulse números o haga clic para elegir. Enter envía.")
-NONE_UNTICKED = _t('You chose "{none}", so these are no longer ticked: {ticks}. Tick them again if you have them.',
-                   'Eligió "{none}", así que ya no están marcadas: {ticks}. Vuelva a marcarlas si las tiene.')
+NONE_UNTICKED = _t('Unticked, as you chose "{none}": {ticks}.', 'Desmarcado, porque eligió "{none}": {ticks}.')
 CHOOSE_FIRST = _t("Please choose at least one answer, then send.",
                   "Elija al menos una respuesta y luego envíe, por favor.")
 TEMPERATURE_PLACEHOLDER = _t("For example {first} or {second}", "Por ejemplo {first} o {second}")

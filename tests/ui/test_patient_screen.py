@@ -15,6 +15,7 @@ from chatbot.commands.arguments import parse, ui_options
 from chatbot.flowfile.loader import load_flow
 from chatbot.replay.pilot import settled
 from tests.helpers import kiosk
+from tests.helpers.pilot import key_event
 from tests.helpers.screen import screen_text
 from tests.helpers.tui import ANSWERS_TO, answer, press, run
 
@@ -140,13 +141,36 @@ def test_b_in_the_temperature_field_is_a_letter(where):
     assert (kiosk.run(scenario) if where == "kiosk" else run(scenario)) == ("temperature", "3b")
 
 
+@pytest.mark.parametrize("keys, kept", [
+    (["3", "8", ".", "6", "backspace", "5"], "38.5"),     # a quick correction takes the 6, not the 5
+    (["backspace", "3", "7", ".", "2"], "37.2"),          # a Backspace in an empty field takes nothing typed after it
+    (["3", "8", "5", "left", ".", "end", "backspace", "6"], "38.6"),
+])
+@pytest.mark.parametrize("where", ["terminal", "kiosk"])
+def test_editing_keys_typed_ahead_take_effect_in_order(where, keys, kept):
+    """A temperature typed quickly, with its corrections, all keys posted at once as a terminal sends them."""
+    async def scenario(app, pilot):
+        if where == "kiosk":
+            await kiosk.start(app, pilot)
+        for typed in TO_TEMPERATURE:
+            app.answer(typed)
+            await settled(app)
+        await pilot.pause()
+        for key in keys:
+            app.post_message(key_event(key))
+        await pilot.pause()
+        return app.screen.query_one("#temperature-input").value
+
+    assert (kiosk.run(scenario) if where == "kiosk" else run(scenario)) == kept
+
+
 # -- 8. who the person is: tests/records/test_desk.py (the identification is kept in the records) ----
 
 # -- 9. "None of these" never unticks silently -------------------------------------------------------
 
 @pytest.mark.parametrize("language, says", [
-    ("en", 'You chose "None of these", so these are no longer ticked: Chest pain or pressure'),
-    ("es", "así que ya no están marcadas: Dolor"),
+    ("en", 'Unticked, as you chose "None of these": Chest pain or pressure.'),
+    ("es", 'Desmarcado, porque eligió "Ninguno de estos": Dolor en el pecho o sensación de presión.'),
 ])
 def test_none_of_these_says_which_ticks_it_took_off(language, says):
     async def scenario(app, pilot):
