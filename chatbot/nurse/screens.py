@@ -512,7 +512,8 @@ class AmendScreen(ModalScreen[None]):
         found = self.query(f"#more-{question_id}")
         if found:
             move_focus(found.first())
-            self.query_one(f"#more-item-{question_id}").scroll_visible(top=True, animate=False)
+            self.query_one("#amend-more", VerticalScroll).scroll_to_widget(
+                self.query_one(f"#more-item-{question_id}"), top=True, animate=False)
 
     def _question(self) -> str | None:
         question = self.query_one("#amend-question", Select).value
