@@ -22,11 +22,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from chatbot.flow.model import Flow
-from chatbot.kiosk.rules import AmbiguousDate, NotReadable, read_identification
+from chatbot.kiosk.rules import NAME_LONGEST, AmbiguousDate, NotReadable, read_identification
 from chatbot.kiosk.staff_pin import MAX_DIGITS
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
-from chatbot.widgets.typeahead import Field, move_focus
+from chatbot.widgets.field import TextField
+from chatbot.widgets.typeahead import move_focus
 
 STYLES = Path(__file__).with_name("kiosk.tcss")
 
@@ -137,6 +138,7 @@ STAFF_NO_PIN = ("No staff PIN is set, so kiosk mode cannot be left here. "
 STAFF_WRONG = "That PIN is not right. You can try again in {seconds} s."
 STAFF_WAIT = "Please wait {seconds} s before trying again."
 STAFF_CHECKING = "Checking…"
+STAFF_CUT = "A PIN has at most {count} digits: only the first {count} were kept."
 
 
 class StaffPinScreen(ModalScreen[None]):
@@ -153,7 +155,7 @@ class StaffPinScreen(ModalScreen[None]):
             yield Static(STAFF_TITLE, id="staff-pin-title")
             yield Static(STAFF_ASK if self.pin_is_set else STAFF_NO_PIN, id="staff-pin-ask")
             if self.pin_is_set:
-                yield Field(id="staff-pin-input", password=True, restrict=r"[0-9]*", max_length=MAX_DIGITS)
+                yield TextField(id="staff-pin-input", password=True, restrict=r"[0-9]*", max_length=MAX_DIGITS)
             yield Static(id="staff-pin-message")
             with Horizontal(id="staff-pin-buttons"):
                 if self.pin_is_set:
@@ -181,6 +183,10 @@ class StaffPinScreen(ModalScreen[None]):
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         await self._try()
+
+    def on_text_field_too_long(self, event: TextField.TooLong) -> None:
+        event.stop()
+        self.say(STAFF_CUT.format(count=event.limit))
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -244,12 +250,12 @@ class IdentifyForm(Vertical):
                          id="identify-ask")
             if self.kind == "ticket":
                 yield Static(self.say(words.TICKET_LABEL), classes="identify-label")
-                yield Field(id="identify-ticket", max_length=12, select_on_focus=False)
+                yield TextField(id="identify-ticket", max_length=12, select_on_focus=False)
             else:
                 yield Static(self.say(words.NAME_LABEL), classes="identify-label")
-                yield Field(id="identify-name", max_length=40, select_on_focus=False)
+                yield TextField(id="identify-name", max_length=NAME_LONGEST, select_on_focus=False)
                 yield Static(self.say(words.BORN_LABEL), classes="identify-label")
-                yield Field(id="identify-born", max_length=10, restrict=r"[0-9/\-]*", select_on_focus=False)
+                yield TextField(id="identify-born", max_length=10, restrict=r"[0-9/\-]*", select_on_focus=False)
             yield Static(id="identify-message")
             with Horizontal(id="identify-dates"):
                 yield Button(id="identify-date-1", variant="primary")
@@ -304,6 +310,11 @@ class IdentifyForm(Vertical):
 
     def action_to_born(self) -> None:
         move_focus(self.query_one("#identify-born", Input))
+
+    def on_text_field_too_long(self, event: TextField.TooLong) -> None:
+        """A paste cut to the field: said here, under the fields, where the person is looking."""
+        event.stop()
+        self.query_one("#identify-message", Static).update(self.say(words.CUT.fill(count=str(event.limit))))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

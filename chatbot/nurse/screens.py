@@ -22,11 +22,14 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Collapsible, DataTable, Input, Select, Static
 
+from chatbot.flow.text import MAX_ANSWER_LENGTH
 from chatbot.nurse.queue import fold, newest_of
 from chatbot.nurse.reading import Line, Reading, waited
 from chatbot.nurse.words import say
 from chatbot.records.review import QueueEntry
-from chatbot.widgets.typeahead import Field, move_focus
+from chatbot.widgets.field import TextField
+from chatbot.widgets.typeahead import move_focus
+from chatbot.widgets.words import CUT
 
 STYLES = Path(__file__).with_name("nurse.tcss")
 FILTERS = ("all", "waiting", "in_review", "reviewed", "in_progress", "abandoned")
@@ -62,8 +65,8 @@ class SignInScreen(Screen):
         with Vertical(id="sign-in-box"):
             yield Static(Content(say("title", language)), id="sign-in-title")
             yield Static(Content(self.note or say("locked", language)), id="sign-in-message")
-            yield Field(placeholder=say("name", language), id="name", max_length=40)
-            yield Field(placeholder=say("pin", language), id="pin", password=True, restrict=r"[0-9]*",
+            yield TextField(placeholder=say("name", language), id="name", max_length=40)
+            yield TextField(placeholder=say("pin", language), id="pin", password=True, restrict=r"[0-9]*",
                         max_length=12)
             yield Button(say("sign_in", language), id="sign-in-button", variant="primary")
 
@@ -100,6 +103,13 @@ class SignInScreen(Screen):
 
     def action_to_pin(self) -> None:
         move_focus(self.query_one("#pin", Input))
+
+    @on(TextField.TooLong)
+    def _cut(self, event: TextField.TooLong) -> None:
+        """A paste cut to the field: said here, above the fields."""
+        event.stop()
+        self.say(CUT.fill(count=str(event.limit)).get(self.language))
+
 
     @on(Input.Submitted, "#pin")
     @on(Button.Pressed, "#sign-in-button")
@@ -452,13 +462,13 @@ class AmendScreen(ModalScreen[None]):
             yield Static(Content(say("amend_title", language)), id="amend-title")
             yield Select([(_choice(line), line.question_id) for line in self.lines],
                          prompt=say("question", language), id="amend-question", allow_blank=True, compact=True)
-            yield Field(placeholder=say("new_answer", language), id="amend-answer", select_on_focus=False,
-                        compact=True)
+            yield TextField(placeholder=say("new_answer", language), id="amend-answer", max_length=MAX_ANSWER_LENGTH,
+                            select_on_focus=False, compact=True)
             yield Static(id="amend-accepts", classes="amend-accepts")
             with VerticalScroll(id="amend-more"):
                 yield Static(Content(say("more_title", language)), id="amend-more-title")
-            yield Field(placeholder=say("reason", language), id="amend-reason", max_length=200, select_on_focus=False,
-                        compact=True)
+            yield TextField(placeholder=say("reason", language), id="amend-reason", max_length=200,
+                            select_on_focus=False, compact=True)
             yield Static(Content(say("preview_first", language)), id="amend-preview")
             with Horizontal(id="amend-buttons"):
                 yield Button(say("preview", language), id="amend-preview-button", variant="primary", compact=True)
@@ -501,8 +511,8 @@ class AmendScreen(ModalScreen[None]):
             self.asked.append(question_id)
             box.mount(Vertical(Static(Content(text), classes="amend-more-question"),
                                Static(Content(self.accepts.get(question_id, "")), classes="amend-accepts"),
-                               Field(placeholder=say("also_answer", self.language), id=f"more-{question_id}",
-                                     select_on_focus=False, compact=True),
+                               TextField(placeholder=say("also_answer", self.language), id=f"more-{question_id}",
+                                         max_length=MAX_ANSWER_LENGTH, select_on_focus=False, compact=True),
                                id=f"more-item-{question_id}", classes="amend-more-item"))
         self.query_one("#amend-box").add_class("-more")
         self.call_after_refresh(self._focus_needed, needed)
@@ -518,6 +528,12 @@ class AmendScreen(ModalScreen[None]):
     def _question(self) -> str | None:
         question = self.query_one("#amend-question", Select).value
         return question if isinstance(question, str) else None
+
+    @on(TextField.TooLong)
+    def _cut(self, event: TextField.TooLong) -> None:
+        """A paste cut to the field: said where the form speaks."""
+        event.stop()
+        self.query_one("#amend-preview", Static).update(Content(CUT.fill(count=str(event.limit)).get(self.language)))
 
     @on(Button.Pressed, "#amend-preview-button")
     @on(Input.Submitted, "#amend-answer, #amend-more Input")

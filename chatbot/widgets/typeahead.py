@@ -11,16 +11,15 @@ too. So a quick "Maria", Tab, "1950" put "1950" after "Maria"; "38.6", Backspace
   focus at once, while the app reads the key;
 - `move_focus(widget)`: the focus moved now (a form's Enter that moves to the next field, bound
   with priority);
-- `Field`: Textual's Input whose editing keys (Backspace, Delete, the arrows, Home, End) are
-  handled in the field's own turn, in order with the characters around them.
+- and `chatbot.widgets.field.TextField`, every text field here, handles its editing keys
+  (Backspace, Delete, the arrows, Home, End) in its own turn, in order with the characters
+  around them (`EDITING`).
 """
 
 from __future__ import annotations
 
-from textual import events
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import Input
 
 FOCUS_KEYS = [
     Binding("tab", "focus_next", "Next", show=False, priority=True),
@@ -36,16 +35,4 @@ def move_focus(to: Widget) -> None:
 
 EDITING = {"backspace": "delete_left", "delete": "delete_right", "left": "cursor_left", "right": "cursor_right",
            "home": "home", "end": "end"}
-"""The keys a text field edits with, and Input's action for each."""
-
-
-class Field(Input):
-    """A text field whose editing keys take effect in turn with the characters typed around them
-    (Input's own bindings for them would run only when the key comes back up to the app)."""
-
-    def on_key(self, event: events.Key) -> None:
-        action = EDITING.get(event.key)
-        if action is not None:
-            event.stop()
-            event.prevent_default()  # neither Input's own key handling nor a binding: done here
-            getattr(self, f"action_{action}")()
+"""The keys a text field edits with, and Input's action for each (`TextField.on_key`)."""
