@@ -114,7 +114,8 @@ def main() -> int:
     port = free_port()
     env = {**os.environ, "CHATBOT_LOG_DIR": str(folder / "log"), "CHATBOT_DATA_DIR": str(folder / "data"),
            "CHATBOT_CONFIG_DIR": str(folder / "config")}
-    server = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port)], env=env,
+    server = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port), "--max-tabs",
+                               str(args.tabs), "--max-tabs-per-address", str(args.tabs)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     every_kiosk_leaked: list[int] = []
