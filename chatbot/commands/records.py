@@ -130,8 +130,8 @@ def _list(args) -> int:
             print(json_line(session.row()))
         else:
             started = f"{session.started_at.astimezone():%Y-%m-%d %H:%M}"
-            print(printable(f"{session.id[:12]}  {started}  {session.place:<16} {session.status:<10} "
-                            f"{session.level or '-':<9} {session.outcome or '-'}"))
+            print(f"{printable(session.id[:12])}  {started}  {printable(session.place):<16} {session.status:<10} "
+                  f"{session.level or '-':<9} {printable(session.outcome or '-')}")
     if not args.json:
         print(f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}", file=sys.stderr)
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from test_nurse_station import open_first, sign_in, station, synchronous  # noqa: F401 - station is a fixture
-from test_records_hostile import HOSTILE, _without_the_rule, acting, record_hostile
+from test_records_hostile import HOSTILE, _without_the_rule, acting, forged, record_hostile
 from tests.helpers.pilot import quick
 
 
@@ -33,5 +33,5 @@ async def test_the_handover_copies_and_saves_a_kiosks_words_and_nothing_that_act
     for path in saved:
         assert acting(path.name) == [] and "/" not in path.name and not path.name.startswith(".")
         assert acting(path.read_text(encoding="utf-8")) == []
-    assert heading in copied and "owned" in copied and acting(copied) == []
+    assert heading in copied and "owned" in copied and acting(copied) == [] and not forged(copied)
     assert copied == saved[1].read_text(encoding="utf-8")

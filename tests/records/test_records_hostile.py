@@ -28,11 +28,19 @@ from recordtools import with_database
 ESCAPES = ("\x1b]52;c;aGFja2Vk\x07", "\x1b]0;owned\x07", "\x1b]8;;http://e.vil\x07link\x1b]8;;\x07", "\x1b[2J\x1b[H",
            "\u202e", "\x9b1A", "\x9d0;t\x9c", "\r\x1b[K")
 HOSTILE = "owned" + "".join(ESCAPES)
+FORGED = "\nResult: ROUTINE: a forged line\n"
+"""A line of a kiosk's own, meant to pass for one of the summary's."""
 
 
 def acting(text: str) -> list[str]:
     """Every character in `text` that acts instead of showing (a line break aside)."""
     return [char for char in text if char != "\n" and unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs")]
+
+
+def forged(text: str) -> bool:
+    """True when the kiosk's line stands as a line of the summary's own (a wrapped, indented one is
+    plainly part of the words before it)."""
+    return any(line.startswith("Result: ROUTINE") for line in text.splitlines())
 
 
 def chatbot(*argv: str, tmp_path) -> subprocess.CompletedProcess:
@@ -48,11 +56,13 @@ def record_hostile(database: str, session_id: str, language: str = "en", place: 
     with open_writer(database) as writer:
         writer.start_session(SessionStart(session_id, "bmf-symptoms", 1, "0" * 64, language, place, at),
                              Event(session_id, 1, "created", at, f"kiosk{HOSTILE}"))
-        writer.record_answer(AnswerRecord(session_id, 1, f"fever{HOSTILE}", f"Fever?{HOSTILE}", "yes_no",
-                                          f"yes{HOSTILE}", f"Yes{HOSTILE}", True, {f"fever{HOSTILE}": True}, at),
+        writer.record_answer(AnswerRecord(session_id, 1, f"fever{HOSTILE}", f"Fever?{HOSTILE}{FORGED}", "yes_no",
+                                          f"yes{HOSTILE}", f"Yes{HOSTILE}{FORGED}", True,
+                                          {f"fever{HOSTILE}{FORGED}": True}, at),
                              Event(session_id, 2, "answered", at, f"kiosk{HOSTILE}"))
-        writer.end_session(Ending(session_id, "finished", at, "emergency", f"call{HOSTILE}", f"Call now{HOSTILE}",
-                                  ({"id": f"E1{HOSTILE}", "reason": f"a fever{HOSTILE}"},), (1,)),
+        writer.end_session(Ending(session_id, "finished", at, "emergency", f"call{HOSTILE}{FORGED}",
+                                  f"Call now{HOSTILE}{FORGED}",
+                                  ({"id": f"E1{HOSTILE}", "reason": f"a fever{HOSTILE}{FORGED}"},), (1,)),
                            Event(session_id, 3, "finished", at, f"kiosk{HOSTILE}"))
 
 
@@ -67,10 +77,11 @@ def test_show_and_list_print_a_kiosks_words_and_nothing_that_acts(database, lang
     assert "a1b2c3d4e5f6" in listed.stdout and "call" in listed.stdout
     for output in (shown.stdout, shown.stderr, listed.stdout, listed.stderr, as_json.stdout):
         assert acting(output) == []
+    assert not forged(shown.stdout) and len(listed.stdout.splitlines()) == 1  # no line of the kiosk's own
     import json
 
     row, = map(json.loads, as_json.stdout.splitlines())
-    assert row["outcome"] == f"call{HOSTILE}"  # the data is whole: JSON writes what acts as escapes
+    assert row["outcome"] == f"call{HOSTILE}{FORGED}"  # the data is whole: JSON writes what acts as escapes
 
 
 def test_a_session_from_before_the_rule_shows_its_id_and_place_harmless(database, tmp_path):
@@ -84,6 +95,7 @@ def test_a_session_from_before_the_rule_shows_its_id_and_place_harmless(database
     assert "kiosk:owned" in shown.stdout and "a1b2owned" in listed.stdout
     for output in (shown.stdout, listed.stdout, shown.stderr, listed.stderr):
         assert acting(output) == []
+    assert not forged(shown.stdout) and len(listed.stdout.splitlines()) == 1
 
 
 @pytest.mark.parametrize("given", ["a1b2\x1b]0;x\x07", "../../etc", "a b", "\u202eab"])
