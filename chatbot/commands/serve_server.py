@@ -225,6 +225,14 @@ class TabProcess(AppService):
             self._task.cancel()
 
 
+def _printable_record(record: logging.LogRecord) -> bool:
+    """A log record's message made printable (`chatbot.printable`), its arguments merged into it."""
+    from chatbot.printable import printable
+
+    record.msg, record.args = printable(record.getMessage()), None
+    return True
+
+
 def _signal_group(group: int, number: int) -> None:
     try:
         os.killpg(group, number)
@@ -364,6 +372,13 @@ class KioskServer(Server):
                 continue
         if budget.dropped:
             log.info("a tab sent more than a person types: %d bytes dropped", budget.dropped)
+
+    def initialize_logging(self) -> None:
+        """textual-serve's log, each line made printable: a request's path and headers are a browser's
+        words, and this log is read on the server's own terminal."""
+        super().initialize_logging()
+        for name in ("aiohttp.access", "aiohttp.server", "aiohttp.web", "textual-serve"):
+            logging.getLogger(name).addFilter(_printable_record)
 
     async def on_shutdown(self, app: web.Application) -> None:
         """Every tab's kiosk ends, all at once, before the server leaves."""
