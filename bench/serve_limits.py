@@ -6,7 +6,7 @@ A real server on 127.0.0.1 and a free port (its own data and log folders). Three
 1. tabs: one client address opens tabs one after another (each until its welcome is drawn, or
    refused), up to `--tabs`; how many it got;
 2. flood: one tab is sent `--flood-mb` MB of keystrokes as fast as the socket takes them (in
-   messages of `--chunk-kib` KiB; the browser's side reads and answers pings all along); the
+   messages of `--chunk-bytes` bytes; the browser's side reads and answers pings all along); the
    kiosk's largest resident memory (RSS, and PSS at the end) while it reads them, sampled for
    `--watch` seconds (the kiosk is killed if it passes `--most-mb`, to spare the machine);
 3. close: a tab that typed nothing, then the flooded tab, has its socket closed; the seconds
@@ -14,7 +14,7 @@ A real server on 127.0.0.1 and a free port (its own data and log folders). Three
 
 Run it on another checkout (for a figure before a change) with PYTHONPATH=that/checkout.
 
-    python3 bench/serve_limits.py [--tabs 12] [--flood-mb 9] [--chunk-kib 1] [--watch 30] [--most-mb 4000]
+    python3 bench/serve_limits.py [--tabs 12] [--flood-mb 9] [--chunk-bytes 1024] [--watch 30] [--most-mb 4000]
 """
 
 from __future__ import annotations
@@ -31,20 +31,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.serve import _answers, free_port, pss_mib, wait_until  # noqa: E402
-from tests.helpers.processes import alive_in_groups, children  # noqa: E402
+from bench.serve import _answers, free_port, wait_until  # noqa: E402
+from tests.helpers.processes import alive_in_groups, children, memory_mib  # noqa: E402
 
 WELCOME_WITHIN = 60.0
-
-
-def rss_mib(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 async def open_tab(client, base: str):
@@ -91,13 +81,13 @@ async def measure(server: subprocess.Popen, base: str, args) -> dict:
         tab = await open_tab(client, base)
         kiosk, = children(server.pid)
         frames = asyncio.create_task(_read(tab))  # a browser reads (and answers the server's pings) all along
-        chunk = json.dumps(["stdin", "a" * (1024 * args.chunk_kib)])
+        chunk = json.dumps(["stdin", "a" * args.chunk_bytes])
         began = time.monotonic()
         sent = 0
         try:
-            for _ in range(args.flood_mb * 1024 // args.chunk_kib):
+            for _ in range(args.flood_mb * 1024 * 1024 // args.chunk_bytes):
                 await tab.send_str(chunk)
-                sent += 1024 * args.chunk_kib
+                sent += args.chunk_bytes
         except (ConnectionError, RuntimeError):
             pass  # the server closed a socket it would not read any more of
         result["flood_sent_kib"] = sent // 1024
@@ -105,7 +95,7 @@ async def measure(server: subprocess.Popen, base: str, args) -> dict:
         peak, killed = 0.0, False
         deadline = time.monotonic() + args.watch
         while time.monotonic() < deadline:
-            rss = rss_mib(kiosk)
+            rss = memory_mib(kiosk)
             if rss is None:
                 break
             peak = max(peak, rss)
@@ -115,7 +105,7 @@ async def measure(server: subprocess.Popen, base: str, args) -> dict:
                 break
             await asyncio.sleep(0.25)
         result["flood_peak_rss_mib"] = peak
-        result["flood_pss_mib_after"] = pss_mib(kiosk)
+        result["flood_pss_mib_after"] = memory_mib(kiosk, "pss")
         result["flood_killed_at_limit"] = killed
         result["tab_alive_after_watch"] = not frames.done()
         began = time.monotonic()
@@ -140,7 +130,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tabs", type=int, default=12)
     parser.add_argument("--flood-mb", type=int, default=9)
-    parser.add_argument("--chunk-kib", type=int, default=1, help="keystrokes per websocket message, in KiB")
+    parser.add_argument("--chunk-bytes", type=int, default=1024, help="keystrokes per websocket message")
     parser.add_argument("--watch", type=float, default=30.0)
     parser.add_argument("--most-mb", type=float, default=4000.0)
     args = parser.parse_args()

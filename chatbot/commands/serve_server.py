@@ -2,7 +2,8 @@
 
 - Each tab's kiosk is this Python started directly (no shell in between), in a process
   group of its own (`TabProcess`); when the tab's socket closes, the kiosk is asked to
-  quit, then its whole group gets SIGTERM and, `STOP_GRACE` seconds later, SIGKILL.
+  quit, then (after `QUIT_GRACE` seconds) its whole group gets SIGTERM and, `STOP_GRACE`
+  seconds later, SIGKILL.
 - Ctrl-C or SIGTERM of the server ends every tab's group the same way, all at once, and the
   server leaves within a few seconds (`SHUTDOWN_WITHIN`).
 - A tab asks for a terminal of at most `MOST_COLUMNS` x `MOST_ROWS` cells, however large the
@@ -53,8 +54,11 @@ log = logging.getLogger("textual-serve")
 
 MOST_COLUMNS, MOST_ROWS = 400, 200
 """The largest terminal a tab may ask for (a larger one costs the server memory for nothing)."""
+QUIT_GRACE = 1.0
+"""Seconds a closed tab's kiosk has to quit when asked (it takes about 0.3) before SIGTERM, which it
+also takes as a clean stop: a kiosk still reading a flood of keys is not waited for."""
 STOP_GRACE = 2.0
-"""Seconds a tab's kiosk has to end by itself, then to end on SIGTERM, before SIGKILL."""
+"""Seconds a kiosk has to end on SIGTERM (or the server's own stop) before SIGKILL."""
 SHUTDOWN_WITHIN = 3.0
 """Seconds the server waits for open connections to finish when it stops."""
 MOST_TABS, MOST_TABS_PER_ADDRESS = 24, 4
@@ -63,7 +67,7 @@ browser, a reload or two); `--max-tabs` and `--max-tabs-per-address` change them
 MOST_MESSAGE_BYTES = 64 * 1024
 """The largest websocket message a tab may send (a key, a paste, a resize); a larger one closes the tab.
 One larger than the tab's `INPUT_BURST` is dropped whole (a cut paste could cut an escape sequence)."""
-INPUT_BURST, INPUT_RATE = 4096, 1024
+INPUT_BURST, INPUT_RATE = 1024, 256
 """Bytes of keystrokes a tab may send at once, and a second after that (a person types a few)."""
 MOST_QUEUED = 16 * 1024
 """Bytes that may wait in a kiosk's input pipe; past that, input is dropped, not queued."""
@@ -195,7 +199,7 @@ class TabProcess(AppService):
 
     async def stop(self) -> None:
         """The tab is gone: ask the kiosk to quit (when the request can reach it: its input may be
-        full), give it `STOP_GRACE` seconds, then end its whole group (once)."""
+        full), give it `QUIT_GRACE` seconds, then end its whole group (once)."""
         if self._ended:
             return
         self._ended = True
@@ -203,7 +207,7 @@ class TabProcess(AppService):
             if self._task is not None:
                 await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
                 if await self.send_meta({"type": "quit"}):
-                    await asyncio.wait_for(asyncio.shield(self._task), STOP_GRACE)
+                    await asyncio.wait_for(asyncio.shield(self._task), QUIT_GRACE)
         except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - whatever happened, the group ends next
             pass
         await self.end_group()

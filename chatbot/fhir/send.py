@@ -29,6 +29,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -269,21 +270,19 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-class _WatchedHTTP(urllib.request.HTTPHandler):
+class _Watching:
+    """A urllib handler whose connections are made by (and so shut at the deadline of) `watch`."""
+
     def __init__(self, watch: _Deadline) -> None:
         super().__init__()
         self.watch = watch
 
+
+class _WatchedHTTP(_Watching, urllib.request.HTTPHandler):
     def http_open(self, req):
-        return self.do_open(lambda host, **options: self.watch.connection(http.client.HTTPConnection, host, **options),
-                            req)
+        return self.do_open(partial(self.watch.connection, http.client.HTTPConnection), req)
 
 
-class _WatchedHTTPS(urllib.request.HTTPSHandler):
-    def __init__(self, watch: _Deadline) -> None:
-        super().__init__()
-        self.watch = watch
-
+class _WatchedHTTPS(_Watching, urllib.request.HTTPSHandler):
     def https_open(self, req):
-        return self.do_open(lambda host, **options: self.watch.connection(http.client.HTTPSConnection, host, **options),
-                            req, context=self._context)
+        return self.do_open(partial(self.watch.connection, http.client.HTTPSConnection), req, context=self._context)

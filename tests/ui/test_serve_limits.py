@@ -21,21 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.commands.serve_server import INPUT_BURST, MOST_MESSAGE_BYTES, InputBudget, Limits
-from tests.helpers.processes import alive_in_groups, children
+from chatbot.commands.serve_server import INPUT_RATE, MOST_MESSAGE_BYTES, InputBudget, Limits
+from tests.helpers.processes import alive_in_groups, children, memory_mib
 from tests.ui.test_serve import STARTS_WITHIN
 from tests.ui.test_serve_many import open_tabs, served, shared, wait_until  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc")
 ENDS_AT_ONCE = 3.0
 """A closed tab's kiosk is gone within this many seconds, however much it was sent (it took 86 s)."""
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 async def connect(base: str, source: str = "127.0.0.1", host: str | None = None, origin: str | None = None):
@@ -117,26 +110,27 @@ def test_one_address_gets_its_tabs_then_a_calm_page_in_english_and_spanish(serve
     wait_until(lambda: page(server.base)[0] == 200, 10, "closed tabs do not make room again")
 
 
-def test_a_flood_of_keystrokes_is_dropped_and_the_tab_still_answers(served):
-    """9 MB of keystrokes in 1 KiB messages: the kiosk gets at most a burst of them and keeps its
-    memory; the tab still answers a person's key once the flood is over."""
+@pytest.mark.parametrize("size, mib", [(16, 1), (1024, 9)])
+def test_a_flood_of_keystrokes_is_dropped_and_the_tab_still_answers(size, mib, served):
+    """9 MiB of keystrokes in 1 KiB messages (1 MiB in 16-byte ones, each taken alone): the kiosk gets
+    at most a burst of them and keeps its memory; the tab still answers a key once the flood is over."""
     server = served()
 
     async def scenario():
         client, socket_ = await connect(server.base)
         await drawn(socket_)
         kiosk, = children(server.process.pid)
-        before = rss_mib(kiosk)
+        before = memory_mib(kiosk)
         reading = asyncio.create_task(drawn(socket_, until=b"\x00never"))  # a browser reads all along
-        chunk = json.dumps(["stdin", "a" * 1024])
-        for _ in range(9 * 1024):
+        chunk = json.dumps(["stdin", "a" * size])
+        for _ in range(mib * 1024 * 1024 // size):
             await socket_.send_str(chunk)
         peak = before
         for _ in range(20):  # what it was given, it has read within a few seconds
             await asyncio.sleep(0.25)
-            peak = max(peak, rss_mib(kiosk))
+            peak = max(peak, memory_mib(kiosk))
         reading.cancel()
-        await asyncio.sleep(INPUT_BURST / 1024 + 1)  # the budget fills again
+        await asyncio.sleep(64 / INPUT_RATE + 0.5)  # the budget has room for a key again
         await socket_.send_json(["stdin", "\r"])  # Enter on Start
         await drawn(socket_, until=b"Danger signs")
         await socket_.close()
