@@ -363,13 +363,14 @@ class KioskServer(Server):
             if not budget.take(len(message.data)):
                 continue
             try:
-                kind, data = json.loads(message.data)
+                kind, *rest = json.loads(message.data)  # ["stdin", keys], ["resize", size], ["focus"] ...
+                data = rest[0] if rest else None
                 if kind == "stdin":
                     await app_service.send_bytes(str(data).encode("utf-8"))
                 elif kind == "resize":
                     await app_service.set_terminal_size(data["width"], data["height"])
-                elif kind == "ping":
-                    await websocket.send_json(["pong", str(data)[:64]])
+                elif kind == "ping" and isinstance(data, (str, int, float)) and len(str(data)) <= 64:
+                    await websocket.send_json(["pong", data])
                 elif kind in ("blur", "focus"):
                     await getattr(app_service, kind)()
             except (ValueError, KeyError, TypeError):  # a message no page of ours sends

@@ -233,3 +233,28 @@ def test_a_wrong_limit_is_one_line():
     result = subprocess.run([sys.executable, "-m", "chatbot", "serve", "--max-tabs", "0"], capture_output=True,
                             text=True, timeout=30)
     assert result.returncode == 2 and re.search(r"--max-tabs: .*at least 1", result.stderr)
+
+
+def test_the_pages_own_messages_still_reach_the_kiosk(shared):
+    """What the page sends (textual.js): a resize, focus and blur with no data, a ping answered with
+    its own words, keys."""
+    server = shared
+
+    async def scenario():
+        client, socket_ = await connect(server.base)
+        await drawn(socket_)
+        for message in (["resize", {"width": 90, "height": 30}], ["focus"], ["blur"], ["focus"]):
+            await socket_.send_json(message)
+        await socket_.send_json(["ping", "1700000000000"])
+        pong = None
+        while pong is None:
+            answer = await asyncio.wait_for(socket_.receive(), 10)
+            if answer.type.name == "TEXT":
+                pong = json.loads(answer.data)
+        await socket_.send_json(["stdin", "\r"])
+        await drawn(socket_, until=b"Danger signs")
+        await socket_.close()
+        await client.close()
+        return pong
+
+    assert asyncio.run(scenario()) == ["pong", "1700000000000"]
