@@ -19,9 +19,10 @@ confirmation), `request_restart()`, `show_summary()`, `save_summary()`,
 scraping the screen; the engine's own view is `conversation`.
 
 Stable ids. Screens: `conversation`, `outcome` (class emergency, urgent or
-routine), `summary`, `confirm`. Conversation: #progress, #chat, #question, #error,
+routine), `summary`, `confirm`. Conversation: #progress, #chat, #question, #confirm
+(a "Did you mean …?" about the last answer, answered with #yes-no), #error,
 #yes-no (#answer-yes, #answer-no, #answer-unsure), #choices (#choice-1..,
-#choice-send), #temperature (#temperature-input, #temperature-send,
+#choice-typed, #choice-send), #temperature (#temperature-input, #temperature-send,
 #temperature-understood, #temperature-not-measured). Every screen: #nav (#done,
 #back, #restart, #summary, #record, #quit; `NAV` and `OUTCOME_NAV` choose which).
 Outcomes: #outcome-title,
@@ -42,20 +43,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from textual.app import App
 from textual.reactive import Reactive
 from textual.theme import Theme
 
 from chatbot.flow.kinds import QuestionKind
-from chatbot.flow.answers import Unreadable, read_answer
+from chatbot.flow.answers import Unreadable, read_answer, read_confirmation
 from chatbot.collector import started
 from chatbot.engine import Conversation, Prompt, Result, Step, Turn
 from chatbot.flow.model import Flow
 from chatbot.flow.text import printable
 from chatbot.options import UIOptions
 from chatbot.stopping import PLAIN, StopSignals, named
+from chatbot.terminal.app import TerminalApp
 from chatbot.summary import nurse_summary, save_summary
 from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH, Answered
+from chatbot.widgets.field import MOST_READ
 from chatbot.screens.conversation import ConversationScreen
 
 if TYPE_CHECKING:
@@ -115,13 +117,15 @@ class ViewState:
     """(question id, answer as shown) for every answer in the chat, oldest first."""
     error: str | None
     """Why the last answer was not taken, as shown."""
+    confirm: str | None
+    """A "Did you mean …?" about the last answer, as shown (answered yes or no), or None."""
     outcome_level: str | None
     """emergency, urgent or routine once an outcome screen is shown."""
     outcome_id: str | None
     language: str
 
 
-class SymptomCheckerApp(App[None]):
+class SymptomCheckerApp(TerminalApp):
     """The symptom checker: a conversation, then an outcome screen and a summary for the nurse."""
 
     CSS_PATH = STYLE_SHEET  # absolute: subclasses may live elsewhere
@@ -163,23 +167,19 @@ class SymptomCheckerApp(App[None]):
     def on_mount(self) -> None:
         if not self.is_headless:  # a terminal run (tests run many apps in one process: nothing to set aside)
             self.set_timer(STARTED_AFTER, started)
-        if self.stop_signals is not None:
-            import asyncio
-
-            self.stop_signals.attach(asyncio.get_running_loop(), self.stop_for_signal)
-
-    stop_signals: StopSignals | None = None
-    """Catches SIGTERM, SIGHUP ... for this run (`chatbot.stopping`): they end the app through `exit`,
-    so the terminal is restored and the caller closes the session records."""
-    leaving = False
-    """`exit` was called: this app is ending, and opens no new screen."""
-
-    def exit(self, result=None, return_code: int = 0, message=None) -> None:
-        self.leaving = True
-        super().exit(result, return_code, message)
 
     def stop_for_signal(self, number: int) -> None:
-        """The machine asks this app to stop (SIGTERM, SIGHUP): leave as `q` does."""
+        """The machine asks this app to stop (SIGTERM, SIGHUP): the session kept as stopped, then leave
+        (the terminal restored; the caller closes the session records)."""
+        self.stop_keeping_the_session()
+
+    def terminal_lost(self, why: str) -> None:
+        """The terminal went away: the session kept as stopped, as for a signal."""
+        self.stop_keeping_the_session()
+
+    def stop_keeping_the_session(self) -> None:
+        if not self.leaving:
+            self._keep(lambda recorder: recorder.stopped(), begin=False)
         self.exit(return_code=0)
 
     def get_theme(self, theme_name: str) -> Theme | None:
@@ -199,7 +199,7 @@ class SymptomCheckerApp(App[None]):
         """Answer the current question with `typed`, as if typed or clicked."""
         if self.conversation.finished:
             return self.conversation.current
-        step = self.conversation.answer(printable(typed, None))
+        step = self.conversation.answer(printable(typed[:MOST_READ], None))  # more is too long anyway
         self._keep(lambda recorder: recorder.answered(self.conversation))  # committed before it is drawn
         self._draw(step)
         if self.record_to is not None and isinstance(step, Result):
@@ -211,16 +211,23 @@ class SymptomCheckerApp(App[None]):
 
         For a replay through the screen: the engine reads `typed` first, and the keys
         are those of the controls for what it understood ("Yes" -> y, "2, 5" -> 2 5
-        Enter, "100.4 F" -> the characters, then Enter). None when the engine cannot
-        read it, or no key reaches it (a tenth choice): answer with `answer` instead.
+        Enter, "100.4 F" -> the characters, then Enter; yes or no to a "Did you mean
+        …?" -> y or n). None when the engine cannot read it, or no key reaches it (a
+        tenth choice, words of a choice that must be confirmed): type them into the
+        field, or answer with `answer` instead.
         """
         step = self.conversation.current
         if not isinstance(step, Prompt):
             return None
+        if step.confirm is not None:  # "Did you mean …?": y or n; other words are a new answer, typed
+            reply = read_confirmation(printable(typed, None))
+            return None if reply is None else ["y" if reply else "n"]
         question = step.question
         try:
-            understood = read_answer(question, printable(typed, None))
+            understood = read_answer(question, printable(typed[:MOST_READ], None))
         except Unreadable:
+            return None
+        if understood.confirm is not None:  # words of a choice, typed into its field
             return None
         if question.kind in (QuestionKind.YES_NO, QuestionKind.YES_NO_UNSURE):
             return [{True: "y", False: "n", None: "u"}[understood.value]]
@@ -236,8 +243,9 @@ class SymptomCheckerApp(App[None]):
 
     def go_back(self) -> Step:
         """Undo the last answer and ask that question again, the old answer ready to change."""
-        previous = self.conversation.transcript[-1] if self.conversation.can_go_back else None
-        step = self.conversation.back()
+        conversation = self.conversation
+        previous = conversation.transcript[-1] if conversation.can_go_back and not conversation.confirming else None
+        step = conversation.back()
         self._keep(lambda recorder: recorder.went_back(self.conversation))
         return self._draw(step, previous)
 
@@ -300,6 +308,7 @@ class SymptomCheckerApp(App[None]):
             selected=getattr(controls, "selected", ()) if screen.prompt else (),
             answers=screen.query_one("#chat").answers,
             error=screen.error,
+            confirm=screen.confirming,
             outcome_level=outcome.level if outcome else None,
             outcome_id=outcome.outcome.id if outcome else None,
             language=self.language,
@@ -443,8 +452,6 @@ class SymptomCheckerApp(App[None]):
             self.keep_recording()
 
     def on_unmount(self) -> None:
-        if self.stop_signals is not None:
-            self.stop_signals.detach()
         if self.record_to is not None:
             self.keep_recording()  # an unfinished session is kept too
 

@@ -32,8 +32,9 @@ PICK_MANY = _t("Press numbers or click to choose. Enter sends.",
                "Pulse números o haga clic para elegir. Enter envía.")
 CHOOSE_FIRST = _t("Please choose at least one answer, then send.",
                   "Elija al menos una respuesta y luego envíe, por favor.")
-TEMPERATURE_PLACEHOLDER = _t("For example 37.5 or 99.5 F", "Por ejemplo 37.5 o 99.5 F")
-UNDERSTOOD = _t("I read this as {reading}.", "Lo leo como {reading}.")
+TEMPERATURE_PLACEHOLDER = _t("For example 37.5 or 99.5 F", "Por ejemplo 37,5 o 99,5 F")
+UNDERSTOOD = _t("I read this as {reading}.", "Entiendo: {reading}.")
+CHOICE_TYPED_PLACEHOLDER = _t("Or type your answer", "O escriba su respuesta")
 
 SAY_ON_PHONE = _t("On the phone, and to the staff when you arrive, say:",
                   "Por teléfono, y al personal cuando llegue, diga:")
@@ -60,6 +61,8 @@ SCRIPT_SAVED = _t("Saved this conversation as a test script: {path}",
 RECORDS_AWAY = _t("Please carry on. Your answers are kept here and saved to the clinic's records later.",
                   "Siga, por favor. Sus respuestas se guardan aquí y luego en el registro de la clínica.")
 RECORDS_BACK = _t("Your answers are being saved again.", "Sus respuestas se guardan de nuevo.")
+CUT = _t("Only the first {count} characters were kept.", "Solo se guardaron los primeros {count} caracteres.")
+KEYS_DROPPED = _t("Some keys came too fast and were left out.", "Algunas teclas llegaron demasiado rápido y no se leyeron.")
 SCRIPT_NOT_SAVED = _t("Could not save the test script: {reason}", "No se pudo guardar el guion de prueba: {reason}")
 
 # -- kiosk mode ---------------------------------------------------------------------------
