@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from chatbot.flow.kinds import FindingType, QuestionKind
+from chatbot.identifiers import NameRefused, checked
 from chatbot.flow.conditions import Condition, ConditionReader, Named
 from chatbot.flowfile.schema import FLOW
 from chatbot.flow.model import (QUESTION_KINDS, Finding, Flow, Guidance, Option, Outcome, Question, Route, Rule,
@@ -252,6 +253,7 @@ class FlowLoader:
     def check_meaning(self, flow: Flow, data: dict) -> None:
         states = {**flow.questions, **flow.routes, **flow.outcomes}
         self.check_unique_state_names(data)
+        self.check_flow_name(data.get("flow"))
         self.check_findings(flow)
         if flow.start and flow.start not in states:
             self.report(("start",), f"start state '{flow.start}' is not defined" + did_you_mean(flow.start, states))
@@ -278,6 +280,15 @@ class FlowLoader:
         if routine and "safety_net" not in data:
             self.report((), "the flow has routine outcomes but no 'safety_net' (what to watch for and when "
                             "to call, shown with the routine guidance): is the file cut short?")
+
+    def check_flow_name(self, name: Any) -> None:
+        """The flow's name goes into every session's record and staff read it: a plain name
+        (`chatbot.identifiers`); a name that is not a string at all is the shape check's."""
+        if isinstance(name, str):
+            try:
+                checked("flow name", name)
+            except NameRefused as error:
+                self.report(("flow",), str(error))
 
     def check_unique_state_names(self, data: dict) -> None:
         seen: dict[str, str] = {}

@@ -99,3 +99,10 @@ DATE = _t("{day} {month} {year}", "{day} de {month} de {year}")
 MONTHS = _t("January February March April May June July August September October November December",
             "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre")
 IDENTIFIED = _t("Thank you. The staff at the desk will see it.", "Gracias. El personal del mostrador lo verá.")
+
+# `chatbot serve` when every screen it may open is in use (its busy page shows both languages).
+BUSY_TITLE = _t("All the screens are in use", "Todas las pantallas están en uso")
+BUSY_WAIT = _t("This page tries again by itself in a moment. Please wait here.",
+               "Esta página lo vuelve a intentar sola en un momento. Espere aquí, por favor.")
+BUSY_UNWELL = _t("If you feel very unwell, tell a member of staff now.",
+                 "Si se siente muy mal, dígaselo ahora al personal.")
