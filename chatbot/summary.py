@@ -101,7 +101,8 @@ def nurse_summary(conversation: Conversation, *, emergency_number: str | None = 
         if not result.reasons:
             lines.append(f"  - {word('no_reasons')}")
         worked_out = [f"{name} = {value_in_words(result.findings.get(name), FindingType.TEMPERATURE, language)}"
-                      for name in flow.derived if result.findings.get(name) is not None]
+                      for name, sources in flow.derived.items()  # Tmax, when two readings were given
+                      if sum(result.findings.get(source) is not None for source in sources) > 1]
         if worked_out:
             lines += _wrapped(f"{word('worked_out')}: {'; '.join(worked_out)}", "", "  ")
         if result.because:

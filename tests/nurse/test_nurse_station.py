@@ -293,7 +293,7 @@ async def test_a_session_stopped_at_a_kiosk_shows_where_it_stopped(station, data
         screen = await open_first(pilot, session_id)
         assert str(screen.query_one("#session-level").render()).startswith("Not finished")
         reasons = str(screen.query_one("#session-reasons").render())
-        assert reasons.startswith("Last answer before stopping") and "feel hot" in reasons
+        assert reasons.startswith("Last answer before stopping") and "felt hot" in reasons
         assert str(screen.query_one("#session-note").render()).strip() == ""
         assert "reviewed" not in str(screen.query_one("#session-trail").render())
 

@@ -119,7 +119,7 @@ class SaysNothingOnThePhone(SymptomCheckerApp):
      "the reasons U6", "the reasons are U1"),
     (HidesReprompts, "A choice that does not exist is asked again", "reprompts.yaml:48:9",
      '"9" to be refused and danger_signs asked again',
-     'it was accepted, and the question danger_signs was asked: "Do you have any of these right now?"'),
+     'it was accepted, and the question danger_signs was asked: "In the last day, have you had any of these?"'),
     (ShowsUrgentForEmergency, "Chest pain is an emergency", "red-flags.yaml:7:41",
      "to end at emergency (emergency_heart_lungs)", "the conversation ended at urgent (urgent)"),
     (SaysNothingOnThePhone, "Chest pain is an emergency", "red-flags.yaml:7:73",

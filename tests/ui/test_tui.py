@@ -93,7 +93,7 @@ def test_the_first_screen_welcomes_and_asks_the_first_question():
     assert state.choices[0] == "Chest pain or pressure" and state.choices[-1] == "None of these"
     assert "Symptom checker for bone marrow failure" in text
     assert "Part 1 of 5: Danger signs" in text
-    assert "Do you have any of these right now?" in text
+    assert "In the last day, have you had any of these?" in text
 
 
 def test_the_chat_shows_the_welcome_from_its_top_then_always_the_newest_answer():
@@ -252,7 +252,7 @@ def test_the_emergency_screen_says_what_to_say_on_the_phone_with_the_configured_
     assert "Call 112 now, or go to the nearest emergency room." in text
     assert "On the phone, and to the staff when you arrive, say:" in text
     assert "I have bone marrow failure and chest pain and I am short of breath at rest." in text
-    assert "Do you have any of these right now?  →  Chest pain or pressure" in text
+    assert "In the last day, have you had any of these?  →  Chest pain or pressure" in text
 
 
 def test_the_routine_guidance_can_be_browsed_and_ends_with_the_safety_net():
@@ -286,7 +286,7 @@ def test_the_summary_lists_every_answer_and_is_saved_to_a_private_file(tmp_path)
     assert screen == "summary"
     assert "Result: URGENT: Call your care team now" in shown
     assert "U5  signs of an infection" in shown
-    for text in ("Do you have any of these right now? [danger_signs]", "Answer: None of these",
+    for text in ("In the last day, have you had any of these? [danger_signs]", "Answer: None of these",
                  "Finding: known_low_white_count = no", "Answer: 36.8 °C", "Finding: temperature = 36.8 °C",
                  "Finding: infection_signs = yes", "Finding: symptoms_new_or_worse = yes"):
         assert text in shown
