@@ -4,7 +4,7 @@ from chatbot.flow.text import Text
 
 YES = Text({"en": "Yes", "es": "Sí"})
 NO = Text({"en": "No", "es": "No"})
-NOT_SURE = Text({"en": "Not sure", "es": "No estoy seguro"})
+NOT_SURE = Text({"en": "Not sure", "es": "No lo sé"})
 NOT_MEASURED = Text({"en": "Not measured", "es": "Sin medir"})
 
 EMPTY = Text({"en": "Please type an answer.", "es": "Escriba una respuesta, por favor."})
@@ -13,9 +13,9 @@ TOO_LONG = Text({"en": "That answer is too long. Please keep it short.",
 YES_NO = Text({"en": "Please answer yes or no.", "es": "Responda sí o no, por favor."})
 YES_NO_UNSURE_GIVEN = Text({
     "en": "Please answer yes or no. If you are not sure, answer yes: it is the safer choice.",
-    "es": "Responda sí o no, por favor. Si no está seguro, responda sí: es lo más prudente."})
+    "es": "Responda sí o no, por favor. Si tiene dudas, responda sí: es lo más prudente."})
 YES_NO_UNSURE = Text({"en": "Please answer yes, no or not sure.",
-                      "es": "Responda sí, no o no estoy seguro, por favor."})
+                      "es": "Responda sí, no o no lo sé, por favor."})
 CHOICE_UNREADABLE = Text({
     "en": "Please choose by number (1 to {count}) or by the words of a choice.",
     "es": "Elija con el número (del 1 al {count}) o escriba las palabras de una opción, por favor."})
@@ -31,17 +31,17 @@ TEMPERATURE_UNREADABLE = Text({
     "en": "I could not read that temperature. Please type a number such as 37.5 or 99.5 F, "
           "or say that you have not measured it.",
     "es": "No pude leer esa temperatura. Escriba un número como 37.5 o 99.5 F, "
-          "o diga que no la ha medido."})
+          "o diga que no se la ha tomado."})
 TEMPERATURE_AND_NOT_MEASURED = Text({
     "en": "Your answer has a temperature ({reading}) and also says it was not measured. "
           "If you measured it, type just the number. If not, say \"not measured\".",
-    "es": "Su respuesta tiene una temperatura ({reading}) y también dice que no se la midió. "
-          "Si se la midió, escriba solo el número. Si no, diga \"sin medir\"."})
+    "es": "Su respuesta tiene una temperatura ({reading}) y también dice que no se la tomó. "
+          "Si se la tomó, escriba solo el número. Si no, diga \"sin medir\"."})
 TEMPERATURE_SEVERAL = Text({
     "en": "Your answer has more than one temperature ({readings}). Please type just one number. "
           "If you measured more than once today, type the highest.",
     "es": "Su respuesta tiene más de una temperatura ({readings}). Escriba solo un número, por favor. "
-          "Si se la midió más de una vez hoy, escriba la más alta."})
+          "Si se la tomó más de una vez hoy, escriba la más alta."})
 TEMPERATURE_OUT_OF_RANGE = Text({
     "en": "{reading} is not a body temperature I can accept (30 to 45 °C, 86 to 113 °F). "
           "Please check the thermometer and type it again.",

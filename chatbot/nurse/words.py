@@ -54,7 +54,7 @@ WORDS: dict[str, dict[str, str]] = {
               "es": "Quiosco {place}, empezó {started}, espera {waited}"},
     "identification": {"en": "Identification: {who}", "es": "Identificación: {who}"},
     "not_identified": {"en": "not identified", "es": "sin identificar"},
-    "ticket": {"en": "ticket {value}", "es": "turno {value}"},
+    "ticket": {"en": "ticket {value}", "es": "ticket {value}"},
     "led_there": {"en": "Answers that led there", "es": "Respuestas que llevaron ahí"},
     "yeses": {"en": "Every yes", "es": "Cada sí"},
     "negatives": {"en": "Negatives ({count})", "es": "Negativas ({count})"},

@@ -32,14 +32,14 @@ PICK_MANY = _t("Press numbers or click to choose. Enter sends.",
                "Pulse números o haga clic para elegir. Enter envía.")
 CHOOSE_FIRST = _t("Please choose at least one answer, then send.",
                   "Elija al menos una respuesta y luego envíe, por favor.")
-TEMPERATURE_PLACEHOLDER = _t("For example 37.5 or 99.5 F", "Por ejemplo 37.5 o 99.5 F")
+TEMPERATURE_PLACEHOLDER = _t("For example 37.5 or 99.5 F", "Por ejemplo 37,5 o 99,5 F")
 UNDERSTOOD = _t("I read this as {reading}.", "Lo leo como {reading}.")
 
 SAY_ON_PHONE = _t("On the phone, and to the staff when you arrive, say:",
                   "Por teléfono, y al personal cuando llegue, diga:")
 SAY_TO_STAFF = _t("Tell the staff:", "Dígale al personal:")
 REASONS = _t("What needs care:", "Lo que necesita atención:")
-WHY = _t("Why: what you told me", "Por qué: lo que me dijo")
+WHY = _t("Why: what you told me", "Por qué: lo que me contó")
 WHY_NOTHING = _t("Nothing you told me needs a call today.",
                  "Nada de lo que me contó necesita una llamada hoy.")
 
