@@ -334,7 +334,8 @@ async def test_an_amendment_saved_after_another_nurses_is_refused_and_nothing_is
         await until(pilot, lambda: "After" in preview())
         with open_reader(database) as reader:
             seen = reader.get_session(session_id)
-            amend(Tables(reader), seen, rerun(app.flow, seen, "temperature", "36.8"), "phoned", "Luis", now())
+            amend(Tables(reader), seen, rerun(app.flow, seen, "temperature", "36.8", {"temperature_highest": "no"}),
+                  "phoned", "Luis", now())
         await pilot.click("#amend-save")
         await until(pilot, lambda: isinstance(app.screen, SessionScreen))
         assert "Someone else changed" in str(app.screen.query_one("#session-note").render())
