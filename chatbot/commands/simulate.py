@@ -12,6 +12,7 @@ import sys
 
 from chatbot.commands.arguments import add_database_argument, finish_recording, recorder_for
 from chatbot.flowfile.loader import load_flow
+from chatbot.flow.model import LEVELS
 from chatbot.replay.patients import read_patients, simulate
 
 NAME = "simulate"
@@ -49,6 +50,8 @@ def _simulate_all(args: argparse.Namespace, flow, patients, recorder) -> int:
         else:
             verdict = "" if patient.expected is None and result.rules_level is None else (
                 "  ok" if result.agrees else f"  DIFFERS: {_expected(result)}")
+            if result.agrees and result.rules_level not in (None, result.level):  # a wider question raised it
+                verdict += f" (the rules give {result.rules_level}: a question asks over a wider window)"
             asked = f"{len(result.asked):>2} question{'s' if len(result.asked) != 1 else ''}"
             print(f"{patient.id:<10} {result.level:<9}  {result.outcome:<22} "
                   + (f"{asked:<12}{verdict}" if verdict else asked))
@@ -72,7 +75,7 @@ def _expected(result) -> str:
     parts = []
     if result.patient.expected not in (None, result.level):
         parts.append(f"expected {result.patient.expected}")
-    if result.rules_level not in (None, result.level):
+    if result.rules_level is not None and LEVELS.index(result.rules_level) > LEVELS.index(result.level):
         parts.append(f"the rules give {result.rules_level} for its timeline")
     return "; ".join(parts)
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from chatbot.flow.kinds import FindingType, QuestionKind
 from chatbot.engine import Conversation
-from chatbot.flow.model import LEVELS, Flow, Question
+from chatbot.flow.model import LEVELS, Flow, Question, level_rank
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
 from chatbot.flowfile.shape import STRING, AnyValue, Field, ListOf, MapOf, OneOf, Record
 from chatbot.flowfile.source import read_yaml
@@ -63,7 +63,10 @@ class Simulation:
 
     @property
     def agrees(self) -> bool:
-        return self.patient.expected in (None, self.level) and self.rules_level in (None, self.level)
+        """The expected level, if any; and a timeline never below its rules' level (above it only where a
+        question asks over a wider window than its finding's, which may raise a level, never lower it)."""
+        return self.patient.expected in (None, self.level) and (
+            self.rules_level is None or level_rank(self.level) >= level_rank(self.rules_level))
 
 
 def read_patients(path: str | Path, flow: Flow) -> list[Patient]:

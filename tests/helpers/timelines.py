@@ -57,8 +57,10 @@ def _implied_by(name: str) -> set[str]:
     return chain
 
 
-def implied_findings(patient: dict) -> dict:
-    """The findings the timeline implies, each through its own window (findings.yaml)."""
+def implied_findings(patient: dict, wider: dict[str, str] | None = None) -> dict:
+    """The findings the timeline implies, each through its own window (findings.yaml), or through a
+    `wider` one where a question asks over more than its finding looks back at."""
+    windows = {**WINDOWS, **(wider or {})}
     last_check = _hours_ago(patient["last_check"]) if "last_check" in patient else float("-inf")
     signs, readings, count = [], [], None
     for event in patient["timeline"]:
@@ -71,7 +73,7 @@ def implied_findings(patient: dict) -> dict:
             signs.append((end, event["finding"]))
     findings: dict = {"known_low_white_count": count}
     for name in (n for n, kind in FINDINGS.items() if kind == "boolean"):
-        window = WINDOWS[name]
+        window = windows[name]
         start = last_check if window == "since_last_check" else -HOURS[window]
         findings[name] = any(end >= start and name in _implied_by(sign) for end, sign in signs)
     readings.sort(key=lambda reading: reading[0])
