@@ -271,6 +271,7 @@ def test_the_routine_guidance_can_be_browsed_and_ends_with_the_safety_net():
     for document in (first, third):
         assert document.rstrip().endswith("**If anything is new or worse, call your care team today.**")
         assert "## When to get help" in document
+        assert "38.0°C (100.4°F)" in document and " °" not in document  # never cut from its number
 
 
 def test_the_summary_lists_every_answer_and_is_saved_to_a_private_file(tmp_path):
