@@ -120,9 +120,14 @@ class TemperatureIn(Condition):
 
     def _compile(self) -> Check:
         finding, at_least, below, of = self.finding, self.at_least, self.below, self.of
+        if of:
+            def check(findings: Findings) -> bool:
+                value = highest(findings, of)
+                return value is not None and (at_least is None or value >= at_least) and (below is None or value < below)
+            return check
 
         def check(findings: Findings) -> bool:
-            value = highest(findings, of) if of else findings.get(finding)
+            value = findings.get(finding)
             return value is not None and (at_least is None or value >= at_least) and (below is None or value < below)
         return check
 
