@@ -293,7 +293,7 @@ async def test_a_session_stopped_at_a_kiosk_shows_where_it_stopped(station, data
         screen = await open_first(pilot, session_id)
         assert str(screen.query_one("#session-level").render()).startswith("Not finished")
         reasons = str(screen.query_one("#session-reasons").render())
-        assert reasons.startswith("Last answer before stopping") and "feel hot" in reasons
+        assert reasons.startswith("Last answer before stopping") and "felt hot" in reasons
         assert str(screen.query_one("#session-note").render()).strip() == ""
         assert "reviewed" not in str(screen.query_one("#session-trail").render())
 
@@ -334,7 +334,8 @@ async def test_an_amendment_saved_after_another_nurses_is_refused_and_nothing_is
         await until(pilot, lambda: "After" in preview())
         with open_reader(database) as reader:
             seen = reader.get_session(session_id)
-            amend(Tables(reader), seen, rerun(app.flow, seen, "temperature", "36.8"), "phoned", "Luis", now())
+            amend(Tables(reader), seen, rerun(app.flow, seen, "temperature", "36.8", {"temperature_highest": "no"}),
+                  "phoned", "Luis", now())
         await pilot.click("#amend-save")
         await until(pilot, lambda: isinstance(app.screen, SessionScreen))
         assert "Someone else changed" in str(app.screen.query_one("#session-note").render())
