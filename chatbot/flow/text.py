@@ -6,9 +6,14 @@ mapping from language code to string: `{en: Hello, es: Hola}`.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Mapping, NamedTuple
 
 from chatbot.printable import printable as _printable
+
+SOURCE_SUFFIX = "_from"
+"""A translation's companion key in a flow file: `es_from: "1a2b3c4d"` is the hash of the English
+(the flow's first language) that the `es` text was translated from (docs/flow-format.md, "Translations")."""
 
 MAX_ANSWER_LENGTH = 200
 """The longest answer the engine reads; longer ones are refused (and cut here when shown)."""
@@ -40,6 +45,12 @@ class Text(NamedTuple):
 
     def __str__(self) -> str:
         return self.get("en")
+
+
+def source_hash(text: str) -> str:
+    """The short hash a translation keeps of the text it was translated from: the first 8 hex digits
+    of the SHA-256 of its UTF-8 (what the flow file's `LANG_from` holds)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 def english(text: str) -> Text:

@@ -17,7 +17,7 @@ from chatbot.flow.model import (QUESTION_KINDS, Finding, Flow, Guidance, Option,
                            Transition, Welcome)
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
 from chatbot.flowfile.shape import label
-from chatbot.flow.text import Text
+from chatbot.flow.text import SOURCE_SUFFIX, Text, source_hash
 from chatbot.flowfile.source import Source, read_yaml
 from chatbot.flow.windows import WINDOWS
 
@@ -63,6 +63,7 @@ class FlowLoader:
     def __init__(self, source: Source):
         self.source = source
         self.problems: list[Problem] = []
+        self.sources: list[tuple[tuple, str, str | None, str]] = []  # (text's path, language, kept hash, hash now)
 
     def load(self) -> Flow:
         data = self.source.data
@@ -72,6 +73,7 @@ class FlowLoader:
         if not isinstance(data, dict):
             raise FlowError(self.problems)
         flow = self.build(data)
+        flow.stale_translations = self.stale_translations()
         self.check_meaning(flow, data)
         errors = [p for p in self.problems if p.severity == "error"]
         if errors:
@@ -243,11 +245,46 @@ class FlowLoader:
         if isinstance(value, str):
             by_language = {self.languages[0]: value}
         elif isinstance(value, dict):
-            by_language = {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+            by_language = {k: v for k, v in value.items()
+                           if isinstance(k, str) and isinstance(v, str) and not k.endswith(SOURCE_SUFFIX)}
+            self.check_sources(value, by_language, path)
         else:
             return Text({})
         self.check_text(by_language, path)
         return Text(by_language)
+
+    def check_sources(self, value: dict, by_language: dict, path: tuple) -> None:
+        """Note each translation whose English changed since it was translated (its `LANG_from` hash
+        is another text's), and those that do not say where from; `stale_translations` sorts them out."""
+        source = by_language.get(self.languages[0])
+        if source is None:
+            return
+        for code in by_language:
+            if code == self.languages[0]:
+                continue
+            kept = value.get(code + SOURCE_SUFFIX)
+            self.sources.append((path, code, kept if isinstance(kept, str) else None, source_hash(source)))
+        for key in value:
+            if isinstance(key, str) and key.endswith(SOURCE_SUFFIX) and key[:-len(SOURCE_SUFFIX)] not in by_language:
+                self.report(path + (key,), f"'{key}' keeps the source of a '{key[:-len(SOURCE_SUFFIX)]}' "
+                                           f"text that {label(path)} does not have", key=True)
+
+    def stale_translations(self) -> tuple[tuple[tuple[int, int], str], ...]:
+        """Where a translation needs a translator's review, and why, as msgmerge marks an entry fuzzy:
+        its English changed since (its hash differs), or it keeps no hash in a language where others do."""
+        hashed = {code for _, code, kept, _ in self.sources if kept is not None}
+        found = []
+        for path, code, kept, now in self.sources:
+            if kept is not None and kept != now:
+                found.append((self.where(path + (code,)),
+                              f"{label(path)} in '{code}' was translated from other English (hash {kept}; the "
+                              f"English is now {now}): review the translation, then set {code}{SOURCE_SUFFIX}: "
+                              f"\"{now}\" (docs/translating.md)"))
+            elif kept is None and code in hashed:
+                found.append((self.where(path + (code,)),
+                              f"{label(path)} in '{code}' does not say which English it was translated from: "
+                              f"review it, then set {code}{SOURCE_SUFFIX}: \"{now}\" (docs/translating.md)"))
+        return tuple(found)
 
     def check_text(self, by_language: dict, path: tuple) -> None:
         missing = [code for code in self.languages if code not in by_language]

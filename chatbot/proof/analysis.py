@@ -31,6 +31,9 @@ line of the flow to look at:
   reaches, and a transition no path takes;
 - **not monotonic** (error): answering yes instead of no to one finding, all
   else the same, ends at a lower level (`chatbot.proof.monotonicity`).
+- **stale translation** (warning): a translation whose English changed since it was
+  translated (its `LANG_from` hash is not the English's), as `msgmerge` marks an
+  entry fuzzy; or one that keeps no hash in a language whose other texts do.
 
 A path is a sequence of answer classes (`chatbot.proof.answer_classes`): yes / no /
 not sure, each option or set of options, and each temperature class typed once
@@ -58,7 +61,8 @@ from chatbot.flow.windows import SAID, covers, fold, says
 SEVERITY = {"under-triage": "error", "never-asked": "error", "never-ends": "error", "not-monotonic": "error",
             "over-triage": "warning", "never-reached": "warning", "never-taken": "warning",
             "hidden-sign": "warning", "no-windows": "warning", "window-missing": "warning",
-            "window-short": "warning", "window-skip": "warning", "window-unsaid": "warning"}
+            "window-short": "warning", "window-skip": "warning", "window-unsaid": "warning",
+            "stale-translation": "warning"}
 
 
 @dataclass
@@ -179,7 +183,8 @@ def analyse(flow: Flow) -> Analysis:
     judge = Judge(flow, graph, explorer)
     skips = judge.skips()
     issues = [*judge.levels(), *judge.unasked(), *judge.endless(), *judge.monotonicity(), *judge.unreached(),
-              *judge.hidden_signs(skips), *judge.windows(skips)]
+              *judge.hidden_signs(skips), *judge.windows(skips),
+              *(Issue("stale-translation", at, message) for at, message in flow.stale_translations)]
     issues.sort(key=lambda i: (i.severity != "error", i.at, i.kind))
     return Analysis(flow, issues, graph.paths, len(graph.nodes), time.perf_counter() - started,
                     len(graph.loops) + bool(graph.start_loop))
