@@ -157,7 +157,7 @@ class Flow:
     emergency_number: str = "911"
     version: int = 1
     windows: dict[str, Text] = field(default_factory=dict)  # window -> the words that say it, per language
-    stale_translations: tuple[tuple[tuple[int, int], str], ...] = ()  # (line, col) and why, for `chatbot check`
+    translations: tuple[tuple, ...] = ()  # (position, label, language, kept hash, English): `stale_translations`
 
     @cached_property
     def derived(self) -> dict[str, tuple[str, ...]]:

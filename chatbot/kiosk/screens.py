@@ -198,8 +198,9 @@ class StaffPinScreen(ModalScreen[None]):
 
 def date_words(day: date, language: str) -> str:
     """A day with its month in words: "3 February 1980", "3 de febrero de 1980"."""
-    month = words.MONTHS.get(language).split()[day.month - 1]
-    return words.DATE.fill(day=str(day.day), month=month, year=str(day.year)).get(language)
+    from chatbot.formats import date as date_in  # Babel, loaded when a date of birth is shown
+
+    return date_in(day, language)
 
 
 class IdentifyForm(Vertical):

@@ -25,7 +25,7 @@ from textual.widgets import Button, Collapsible, DataTable, Input, Select, Stati
 from chatbot.flow.text import MAX_ANSWER_LENGTH
 from chatbot.nurse.queue import fold, newest_of
 from chatbot.nurse.reading import Line, Reading, waited
-from chatbot.nurse.words import say
+from chatbot.nurse.words import WORDS, say
 from chatbot.printable import printable
 from chatbot.records.review import QueueEntry
 from chatbot.widgets.field import TextField
@@ -273,7 +273,7 @@ class QueueScreen(Screen):
         filter_word = say("filter_all", language) if self.status_filter == "all" else \
             say(self.status_filter, language, name="").rstrip(": ")
         self.query_one("#queue-head", Static).update(Content(say(
-            "queue_line", language, count=len(visible), status=filter_word,
+            "queue_line", language, sessions=WORDS["sessions"].count(len(visible)), status=filter_word,
             days=say("today" if self.today else "everything", language),
             who=say("signed_in", language, name=self.staff or "-"))))
         self.query_one("#queue-keys", Static).update(Content(say(

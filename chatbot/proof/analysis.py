@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chatbot.flow.kinds import QuestionKind
+from chatbot.flowfile.loader import stale_translations
 from chatbot.proof.blame import (Blamed, NeverAsked, OverTriage, UnderTriage, blames, transition_name,
                            unasked_rule)
 from chatbot.flow.model import Flow, Position, level_rank
@@ -184,7 +185,7 @@ def analyse(flow: Flow) -> Analysis:
     skips = judge.skips()
     issues = [*judge.levels(), *judge.unasked(), *judge.endless(), *judge.monotonicity(), *judge.unreached(),
               *judge.hidden_signs(skips), *judge.windows(skips),
-              *(Issue("stale-translation", at, message) for at, message in flow.stale_translations)]
+              *(Issue("stale-translation", at, message) for at, message in stale_translations(flow))]
     issues.sort(key=lambda i: (i.severity != "error", i.at, i.kind))
     return Analysis(flow, issues, graph.paths, len(graph.nodes), time.perf_counter() - started,
                     len(graph.loops) + bool(graph.start_loop))

@@ -14,20 +14,18 @@ from chatbot.records.store import StoredSession
 from chatbot.flow.text import printable
 from chatbot.printable import printable as one_line  # a kiosk chose these words: no line of theirs starts a line here
 from chatbot.summary import HEADINGS, _wrapped
-from chatbot.flow.text import Text
+from chatbot.catalog import message
 
 RECORD_WORDS = {
-    "not_finished": Text({"en": "not finished ({status})", "es": "sin terminar ({status})"}),
-    "unfinished": Text({"en": "the person stopped before the end", "es": "la persona se detuvo antes del final"}),
-    "abandoned": Text({"en": "started over or left", "es": "empezó de nuevo o se fue"}),
-    "session": Text({"en": "Session", "es": "Sesión"}),
-    "place": Text({"en": "Where", "es": "Dónde"}),
-    "withdrawn": Text({"en": "Earlier answers, no longer counted (changed with back or by an amendment)",
-                       "es": "Respuestas anteriores que ya no cuentan (cambiadas con atrás o por una corrección)"}),
-    "trail": Text({"en": "Review trail", "es": "Historial de revisión"}),
-    "amended": Text({"en": "{at} {who} amended {question}: {old} -> {new} ({reason}); level {old_level} -> {new_level}",
-                     "es": "{at} {who} corrigió {question}: {old} -> {new} ({reason}); nivel {old_level} -> {new_level}"}),
-    "reviewed": Text({"en": "{at} reviewed by {who}", "es": "{at} revisada por {who}"}),
+    "not_finished": message("not finished ({status})"),
+    "unfinished": message("the person stopped before the end"),
+    "abandoned": message("started over or left"),
+    "session": message("Session"),
+    "place": message("Where"),
+    "withdrawn": message("Earlier answers, no longer counted (changed with back or by an amendment)"),
+    "trail": message("Review trail"),
+    "amended": message("{at} {who} amended {question}: {old} -> {new} ({reason}); level {old_level} -> {new_level}"),
+    "reviewed": message("{at} reviewed by {who}"),
 }
 
 
