@@ -14,8 +14,8 @@ can hand the UI words without knowing who will read them.
   the English made up on the spot, so that a text that is cut, hidden or not in the catalog
   stands out on a screen (docs/translating.md).
 
-Catalogs are read on first use of a language; English needs none. Nothing here imports Babel:
-`chatbot.formats` does, for dates and numbers, when one is shown.
+Catalogs are read on first use of a language; English needs none. Babel is imported only when a
+number of four digits or more is shown, and by `chatbot.formats` when a date is.
 """
 
 from __future__ import annotations
@@ -169,9 +169,18 @@ def format_number(number: int, language: str) -> str:
     """A count as `language` writes it (Babel, loaded only for a number big enough to need a separator)."""
     if abs(number) < 1000:
         return str(number)
-    from chatbot.formats import number as formatted
+    from babel.numbers import format_decimal
 
-    return formatted(number, language)
+    return format_decimal(number, locale=babel_locale(language))
+
+
+LOCALES = {"en": "en_GB", "es": "es_ES", PSEUDO: "en_GB"}
+"""The Babel locale of each language (a few formats need a region): English writes the day before
+the month, as the kiosk's date of birth is typed."""
+
+
+def babel_locale(language: str) -> str:
+    return LOCALES.get(language, language.replace("-", "_"))
 
 
 def say(language: str, msgid: str, context: str | None = None, /, **values: object) -> str:

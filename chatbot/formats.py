@@ -1,26 +1,19 @@
-"""Dates, times and numbers as each language writes them, by Babel (imported here only, when one is shown).
-
-The UI's languages are names like `es`; Babel needs a locale with a region for a few formats.
-`LOCALES` says which each stands for (English: day before month, as the kiosk's date of birth
-is typed); the pseudo-locale formats as English.
-"""
+"""Dates, times and numbers as each language writes them, by Babel (imported only when one is shown),
+in the Babel locale `chatbot.catalog.LOCALES` gives each language; the pseudo-locale formats as
+English, marked as its words are."""
 
 from __future__ import annotations
 
 from datetime import date as Date, datetime
 
-LOCALES = {"en": "en_GB", "es": "es_ES", "qps": "en_GB"}
-
-
-def locale(language: str) -> str:
-    return LOCALES.get(language, language.replace("-", "_"))
+from chatbot.catalog import PSEUDO, babel_locale as locale, pseudo
 
 
 def date(day: Date, language: str) -> str:
     """25 December 1980, 25 de diciembre de 1980."""
     from babel.dates import format_date
 
-    return format_date(day, "long", locale=locale(language))
+    return _marked(format_date(day, "long", locale=locale(language)), language)
 
 
 def time(moment: datetime, language: str) -> str:
@@ -35,3 +28,17 @@ def number(value: float, language: str) -> str:
     from babel.numbers import format_decimal
 
     return format_decimal(value, locale=locale(language))
+
+
+def moment(when: datetime, language: str) -> str:
+    """A day and a time to the minute, joined as the language joins them: 7 Dec 2026, 10:18."""
+    from babel.dates import format_date, format_time, get_datetime_format
+
+    joined = str(get_datetime_format("medium", locale=locale(language)))
+    return _marked(joined.replace("{1}", format_date(when, "medium", locale=locale(language))).replace(
+        "{0}", format_time(when, "short", locale=locale(language))), language)
+
+
+def _marked(text: str, language: str) -> str:
+    """In the pseudo-locale, a month's name is marked as the catalog's words are (it went through Babel)."""
+    return pseudo(text) if language == PSEUDO else text

@@ -15,6 +15,7 @@ from typing import Any
 from chatbot.flow.kinds import FindingType
 from chatbot.engine import Conversation, Result
 from chatbot.catalog import message
+from chatbot.formats import moment
 from chatbot.flow.text import printable
 from chatbot.privatefile import write_private
 
@@ -23,6 +24,7 @@ WIDTH = 72
 HEADINGS = {
     "title": message("Symptom checker: summary for the nurse"),
     "flow": message("Flow"),
+    "version": message("{name} (version {version})"),
     "date": message("Date"),
     "result": message("Result"),
     "not_finished": message("not finished: the next question is {question}"),
@@ -40,6 +42,9 @@ HEADINGS = {
     "unknown": message("unknown"),
     "not_measured": message("not measured"),
 }
+
+LEVELS = {"emergency": message("EMERGENCY"), "urgent": message("URGENT"), "routine": message("ROUTINE")}
+"""A level as the summaries head it."""
 
 PHONE_LINE = message("I have bone marrow failure and {reasons}.")
 AND = message("and")
@@ -86,12 +91,12 @@ def nurse_summary(conversation: Conversation, *, emergency_number: str | None = 
         return HEADINGS[key].get(language)
 
     lines = [word("title"), "=" * len(word("title")),
-             f"{word('flow')}: {flow.name} (version {flow.version})",
-             f"{word('date')}: {when:%Y-%m-%d %H:%M}", ""]
+             f"{word('flow')}: " + HEADINGS["version"].fill(name=flow.name, version=str(flow.version)).get(language),
+             f"{word('date')}: {moment(when, language)}", ""]
     if conversation.finished:
         result = conversation.result()
         title = result.outcome.title.fill(emergency_number=call).get(language)
-        lines.append(f"{word('result')}: {result.level.upper()}: {title}")
+        lines.append(f"{word('result')}: {LEVELS[result.level].get(language)}: {title}")
         lines.append(f"{word('reasons')}:")
         for rule in result.reasons:
             lines += _wrapped(f"{rule.id}  {rule.for_nurse.get(language)}", "  - ", "    ")

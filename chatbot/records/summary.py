@@ -13,7 +13,8 @@ from typing import Any
 from chatbot.records.store import StoredSession
 from chatbot.flow.text import printable
 from chatbot.printable import printable as one_line  # a kiosk chose these words: no line of theirs starts a line here
-from chatbot.summary import HEADINGS, _wrapped
+from chatbot.formats import moment
+from chatbot.summary import HEADINGS, LEVELS, _wrapped
 from chatbot.catalog import message
 
 RECORD_WORDS = {
@@ -41,8 +42,8 @@ def _value(value: Any, kind: str, language: str) -> str:
     return printable(str(value))
 
 
-def _local(when: datetime) -> str:
-    return f"{when.astimezone():%Y-%m-%d %H:%M}"
+def _local(when: datetime, language: str) -> str:
+    return moment(when.astimezone(), language)
 
 
 def stored_summary(session: StoredSession, language: str | None = None) -> str:
@@ -54,11 +55,13 @@ def stored_summary(session: StoredSession, language: str | None = None) -> str:
 
     answers = session.kept_answers
     lines = [word("title"), "=" * len(word("title")),
-             f"{word('flow')}: {one_line(session.flow_name)} (version {session.flow_version})",
-             f"{word('date')}: {_local(session.started_at)}",
+             f"{word('flow')}: " + HEADINGS["version"].fill(name=one_line(session.flow_name),
+                                                             version=str(session.flow_version)).get(language),
+             f"{word('date')}: {_local(session.started_at, language)}",
              f"{word('session')}: {one_line(session.id)}  {word('place')}: {one_line(session.place)}", ""]
     if session.status == "finished":
-        lines.append(f"{word('result')}: {(session.level or '').upper()}: "
+        level = LEVELS[session.level].get(language) if session.level in LEVELS else (session.level or "").upper()
+        lines.append(f"{word('result')}: {level}: "
                      f"{one_line(session.outcome_title or session.outcome or '')}")
         lines.append(f"{word('reasons')}:")
         for reason in session.reasons:
@@ -104,7 +107,7 @@ def stored_summary(session: StoredSession, language: str | None = None) -> str:
 def _trail_line(event: dict[str, Any], language: str) -> str:
     """A nurse's review or amendment, in words: who, when, what changed and why."""
     detail = event.get("detail") or {}
-    when, who = _local(event["at"]), printable(str(event.get("actor", "")))
+    when, who = _local(event["at"], language), printable(str(event.get("actor", "")))
     if event["kind"] == "reviewed":
         return RECORD_WORDS["reviewed"].fill(at=when, who=who).get(language)
     if event["kind"] == "amended":

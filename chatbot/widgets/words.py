@@ -5,12 +5,15 @@ Flow text comes from the flow and the engine's reprompts from `chatbot.flow.phra
 these are only the labels and hints of the screens themselves.
 """
 
-from chatbot.catalog import LANGUAGES, message  # noqa: F401 - LANGUAGES: the screens' list of languages
+from chatbot.catalog import LANGUAGES, message, message_in  # noqa: F401 - LANGUAGES: the screens' list of languages
 
 YES = message("Yes")
 NO = message("No")
 NOT_SURE = message("Not sure")
 SEND = message("Send")
+KEY_ENTER = message_in("key", "Enter")
+"""The name of the key beside a button that it presses (Spanish keyboards say Intro)."""
+KEY_ESCAPE = message_in("key", "Esc")
 BACK = message("Back")
 RESTART = message("Start again")
 SUMMARY = message("Summary")
