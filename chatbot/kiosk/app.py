@@ -338,14 +338,14 @@ class KioskApp(SymptomCheckerApp):
         """Check a PIN typed in the staff dialog: leave (None) or say why not."""
         stored = load_pin()
         if stored is None:
-            return STAFF_NO_PIN
+            return STAFF_NO_PIN.get(self.language)
         if self._checking_pin:
-            return STAFF_CHECKING
+            return STAFF_CHECKING.get(self.language)
         self.pin_failures, self.pin_locked_until = shared_backoff(  # kept across restarts and serve's tabs
             self.pin_failures, self.pin_locked_until, self.clock(), self.kiosk.pin_delay_most)
         wait = self.pin_locked_until - self.clock()
         if wait > 0:
-            return STAFF_WAIT.format(seconds=math.ceil(wait))
+            return STAFF_WAIT.fill(seconds=math.ceil(wait)).get(self.language)
         self._checking_pin = True
         try:
             right = await asyncio.to_thread(verify_pin, pin, stored)  # scrypt: not on the UI's time
@@ -361,7 +361,7 @@ class KioskApp(SymptomCheckerApp):
         self.pin_locked_until = self.clock() + delay
         keep_backoff(self.pin_failures, self.pin_locked_until)
         kiosk_log.write(self.session, f"staff PIN refused ({self.pin_failures} so far)")
-        return STAFF_WRONG.format(seconds=math.ceil(delay))
+        return STAFF_WRONG.fill(seconds=math.ceil(delay)).get(self.language)
 
     # -- idle -----------------------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ import pytest
 
 from chatbot.catalog import PSEUDO
 from chatbot.flowfile.loader import load_flow
-from chatbot.kiosk.app import KioskApp
 from chatbot.kiosk.rules import KioskOptions
 from tests.helpers.pseudo import faults
 from tests.helpers.screen import screen_text
@@ -91,6 +90,27 @@ def test_a_reprompt_and_a_did_you_mean_fit_at_80x24():
     assert_clean(run(scenario, language=PSEUDO, flow=FLOW))
 
 
-def kiosk(tmp_path) -> KioskApp:
-    options = KioskOptions(kiosk_id="k1", idle_timeout=120, idle_warning=30)
-    return KioskApp(FLOW, options, language=PSEUDO, summary_dir=tmp_path)
+@pytest.mark.parametrize("identify", ["ticket", "name_dob"])
+def test_the_kiosk_fits_at_80x24(identify):
+    """The welcome, the identification asked after the first answer, the idle warning, an ending with
+    its Done, and the staff's PIN."""
+    from tests.helpers import kiosk
+
+    async def scenario(app, pilot):
+        shots = [("welcome", screen_text(app))]
+        await kiosk.start(app, pilot, ["7"])
+        shots.append(("identify", screen_text(app)))
+        await kiosk.tap(app, pilot, "#identify-skip")
+        shots.append(("question", screen_text(app)))
+        await kiosk.idle_for(app, pilot, 60)
+        shots.append(("still there?", top(app)))
+        await kiosk.tap(app, pilot, "#still-there-continue")
+        app.answer("1")  # back to the danger signs, and an emergency
+        await pilot.pause()
+        for _ in range(3):
+            await kiosk.send_keys(app, pilot, ["f12"])
+        shots.append(("staff PIN", top(app)))
+        return shots
+
+    options = KioskOptions(idle_timeout=60, idle_warning=60, identify=identify)
+    assert_clean(kiosk.run(scenario, options=options, language=PSEUDO))
