@@ -152,6 +152,7 @@ def _who(entry: QueueEntry, language: str) -> str:
     return identification(entry.identification, language)  # "not identified" when skipped or not asked
 
 
+HEADER_LINES = 2
 WIDTHS = {"level": 12, "waiting": 7, "kiosk": 12, "language": 6, "status": 11, "who": 18}
 """Each column's width at 80 columns (with a space each side: 78). Nothing is cut: a longer kiosk id,
 status or name takes a second line of its row (`fold`), so two rows never look alike."""
@@ -191,9 +192,9 @@ class QueueScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-head")
-        table = DataTable(id="queue", cursor_type="row", zebra_stripes=False)
-        for key, width in WIDTHS.items():
-            table.add_column(say(f"col_{key}", self.language), key=key, width=width)
+        table = DataTable(id="queue", cursor_type="row", zebra_stripes=False, header_height=HEADER_LINES)
+        for key, width in WIDTHS.items():  # a heading longer than its column goes on in a second line
+            table.add_column(RichText(fold(say(f"col_{key}", self.language), width)), key=key, width=width)
         yield table
         yield Static(id="queue-note")
         yield Static(id="queue-keys")
@@ -249,7 +250,7 @@ class QueueScreen(Screen):
         for rank, entry in enumerate(visible):
             order[entry.id] = rank
             alerting = entry.id in self.alerting
-            words = (waited(entry.waited(self.at)), printable(entry.place.removeprefix("kiosk:"), 10),
+            words = (waited(entry.waited(self.at), self.language), printable(entry.place.removeprefix("kiosk:"), 10),
                      printable(entry.language, 5), printable(_status(entry, self.at, language)), _who(entry, language))
             signature = (entry.level, alerting, words)
             if self.drawn.get(entry.id) == signature:

@@ -37,6 +37,8 @@ WORDS: dict[str, Message] = {
     "everything": message("all days"),
     "queue_line": message("{sessions}  |  status: {status}  |  {days}  |  {who}"),
     "sessions": plural("{count} session", "{count} sessions"),
+    "minutes": message("{minutes} min"),
+    "hours": message("{hours} h {minutes}"),
     "queue_keys": message("Enter open ▶  f status  t today/all  l lock  q quit"),
     "queue_keys_emergency": message("e open new EMERGENCY  Enter open ▶  f status  t today/all  l lock  q quit"),
     "session_keys": message("r reviewed  a amend  h handover  p page  o open page  x FHIR  Esc back"),

@@ -5,6 +5,8 @@ flow's, is accented, 40% longer and between ⟦ ⟧. So on a screen at 80x24:
 - a ⟦ with no ⟧ after it is a text cut at the right or hidden at the bottom (a ⟧ with no ⟦ is
   an older line of the conversation scrolled away above: that is where it should be);
 - two ASCII letters in a row outside ⟦ ⟧ are words that never went through a catalog.
+A text that ends in "…" was shortened on purpose, where the screen says so (a Select shows the
+start of the question chosen): it counts as shown.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ buttons), and the units of a temperature."""
 ENGLISH = re.compile(r"[A-Za-z]{2,}")
 
 
-SCROLLBAR = set("▁▂▃▄▅▆▇█")
+SCROLLBAR = set("▂▃▄▅▆▇")  # a scroll bar's thumb, at the right of its pane (▁ and █ draw rules and borders)
 
 
 def faults(screen: str, allowed: set[str] = frozenset()) -> list[str]:
@@ -37,7 +39,7 @@ def faults(screen: str, allowed: set[str] = frozenset()) -> list[str]:
             if char == OPEN:
                 depth += 1
                 opened_at = opened_at or (number, line)
-            elif char == CLOSE:
+            elif char == CLOSE or (char == "…" and depth):  # … : shortened where it says so (a Select's value)
                 depth = max(0, depth - 1)
                 if depth == 0:
                     opened_at = None
@@ -49,8 +51,7 @@ def faults(screen: str, allowed: set[str] = frozenset()) -> list[str]:
         if ENGLISH.search(rest):
             found.append(f"not in a catalog, line {number}: {line.strip()}")
     last = max((n for n, line in enumerate(lines, 1) if line.strip()), default=0)
-    scrolls = any(line.rstrip()[-2:] and set(line.rstrip()[-2:]) <= SCROLLBAR and not set(line.strip()[:2]) <= SCROLLBAR
-                  for line in lines)
+    scrolls = any(SCROLLBAR & set(line.rstrip()[-4:]) for line in lines)
     if depth and opened_at is not None and (opened_at[0] == last or not scrolls):
         found.append(f"cut or hidden, from line {opened_at[0]}: {opened_at[1].strip()}")
     return found

@@ -66,7 +66,7 @@ def record_hostile(database: str, session_id: str, language: str = "en", place: 
                            Event(session_id, 3, "finished", at, f"kiosk{HOSTILE}"))
 
 
-@pytest.mark.parametrize("language, words", [("en", "Result: EMERGENCY"), ("es", "Resultado: EMERGENCY")])
+@pytest.mark.parametrize("language, words", [("en", "Result: EMERGENCY"), ("es", "Resultado: EMERGENCIA")])
 def test_show_and_list_print_a_kiosks_words_and_nothing_that_acts(database, language, words, tmp_path):
     record_hostile(database, "a1b2c3d4e5f6", language)
     shown = chatbot("records", "show", "a1b2c3d4", "--database", database, tmp_path=tmp_path)
