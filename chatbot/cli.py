@@ -117,6 +117,9 @@ class RecorderLater:
     def close(self):
         return self._recorder.close() if self._recorder is not None else None
 
+    def left_behind(self, kept):
+        return self._recorder.left_behind(kept) if self._recorder is not None else None
+
 
 RECORDS_LOST = 1
 """The exit status when the session records could not be written at exit (the answers went to a file)."""
@@ -126,7 +129,7 @@ def close_recorder(recorder: RecorderLater) -> bool:
     """End the open session; say where answers the database did not take were saved, if any. True
     when everything is in the database."""
     saved = recorder.close()
-    if saved is not None:
-        print(f"chatbot: the session records could not be written ({recorder.problem}); the answers are "
-              f"saved in {saved}: `chatbot records import {saved}` writes them", file=sys.stderr)
-    return saved is None
+    words = recorder.left_behind(saved)
+    if words is not None:
+        print(f"chatbot: {words}", file=sys.stderr)
+    return words is None

@@ -23,10 +23,10 @@ from textual.widgets import Button, Collapsible, DataTable, Input, Select, Stati
 
 from chatbot.nurse.reading import Line, Reading, waited
 from chatbot.nurse.words import say
-from chatbot.records.review import QueueEntry
+from chatbot.records.model import StoredSession as QueueEntry
 
 STYLES = Path(__file__).with_name("nurse.tcss")
-FILTERS = ("all", "waiting", "in_review", "reviewed", "in_progress", "abandoned")
+FILTERS = ("all", "waiting", "in_review", "reviewed", "in_progress", "stopped", "abandoned")
 COLUMNS = ("level", "waiting", "kiosk", "language", "status", "who")
 
 
@@ -265,8 +265,8 @@ class SessionScreen(Screen):
             said = f"{line.question} -> {line.answer}"
             if line.typed.strip().casefold() != line.answer.strip().casefold():
                 said += f' ({say("typed", language)}: "{line.typed}")'
-            if line.withdrawn:
-                said += f" [{say('withdrawn', language)}]"
+            if line.change:
+                said += f" [{line.change}]"
             out.append(f"{index:>2}. {said}" if numbered else f"  - {said}")
         if not lines:
             out.append(f"  {say('none', language)}")

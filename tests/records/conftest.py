@@ -104,3 +104,26 @@ def database(empty_database) -> str:
 @pytest.fixture(scope="session")
 def flow():
     return load_flow(None)
+
+
+@pytest.fixture
+def away_then_back(backend, tmp_path, request):
+    """A database URL that cannot be written, and a function that makes it work (a real outage, undone)."""
+    if backend == "sqlite":
+        blocker = tmp_path / "mount"
+        blocker.write_text("not a folder yet")  # the database's folder cannot be made: like a lost mount
+        url = f"sqlite://{blocker / 'records.sqlite3'}"
+
+        def back():
+            blocker.unlink()
+            blocker.mkdir()
+        return url, back
+    server = request.getfixturevalue("postgres_server")
+    url = server.database()
+    name = url.split("?")[0].rsplit("/", 1)[1]
+    server.execute(f'DROP DATABASE "{name}"')  # the server answers, the database is not there
+
+    def back():
+        server.execute(f'CREATE DATABASE "{name}"')
+        migrate(url)
+    return url, back

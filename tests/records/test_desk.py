@@ -99,8 +99,8 @@ def test_identification_is_asked_right_after_the_first_question_and_kept(kind, f
     before, asked, after = run(kiosk(flow, identify=kind), Recorder(database), scenario)
     assert (before, asked, after) == ("conversation", "identify", "conversation")
     [session] = sessions(database)
-    assert session.identification == kept and len(session.answers) == 1
-    assert "identified" in [event["kind"] for event in session.events]
+    assert session.identification.to_json() == kept and len(session.answers) == 1
+    assert "identified" in [event.kind for event in session.events]
 
 
 def test_skip_keeps_nothing_and_the_station_shows_not_identified(database, flow):
@@ -157,7 +157,7 @@ def test_a_danger_sign_emergency_offers_identification_below_the_instructions(st
     assert form == ["identify-thanks"] and not fields  # what was typed is off the screen
     assert focused == "outcome-body"  # the keys scroll the instructions again
     [session] = sessions(database)
-    assert (session.status, session.identification) == ("finished", {"kind": "ticket", "value": "B7"})
+    assert (session.status, session.identification.to_json()) == ("finished", {"kind": "ticket", "value": "B7"})
 
 
 @pytest.mark.parametrize("leave", ["done", "idle"])
@@ -199,7 +199,7 @@ def test_an_unfinished_identified_session_reaches_the_desk_as_abandoned_with_its
 
     run(kiosk(flow, identify="ticket"), Recorder(database), scenario)
     [session] = sessions(database)
-    assert (session.status, [answer["typed"] for answer in session.kept_answers]) == ("abandoned", ["7", "no"])
+    assert (session.status, [answer.typed for answer in session.kept_answers]) == ("abandoned", ["7", "no"])
     assert shown_at_station(session.identification, "en") == "Ticket C3" or "C3" in shown_at_station(
         session.identification, "en")
 
