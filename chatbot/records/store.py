@@ -49,9 +49,13 @@ def process_user() -> str:
 # -- the writes, by name --------------------------------------------------------------------------
 
 
-def record_event(connector: Connector, event: Event) -> None:
-    connector.run("record_event", session_id=event.session_id, seq=event.seq, kind=event.kind, actor=event.actor,
-                  at=event.at, detail=Json(event.detail), recorded_by=process_user())
+def record_event(connector: Connector, event: Event) -> bool:
+    """Keep `event`; whether it is new (a kiosk's event numbered as one kept before is not: the write it
+    comes with was made then, and is not made again, so a write delivered twice, in any order, changes
+    nothing)."""
+    return bool(connector.fetch("record_event", session_id=event.session_id, seq=event.seq, kind=event.kind,
+                                actor=event.actor, at=event.at, detail=Json(event.detail),
+                                recorded_by=process_user()))
 
 
 def start_session(connector: Connector, start: SessionStart, event: Event) -> None:
@@ -72,21 +76,21 @@ def record_answer(connector: Connector, answer: AnswerRecord, event: Event | Non
 
 def withdraw_answers(connector: Connector, session_id: str, after_seq: int, event: Event | None,
                      at: datetime | None = None) -> None:
-    """Every answer of the session numbered above `after_seq` is withdrawn at `event.at` (by back), or at
-    `at` with no event of its own (by an amendment, whose event says why)."""
-    connector.run("withdraw_answers", session_id=session_id, after_seq=after_seq, at=at or event.at)
-    if event is not None:
-        record_event(connector, event)
+    """Every answer of the session numbered above `after_seq` is withdrawn at `event.at` (by back, once:
+    the event is new), or at `at` with no event of its own (by an amendment, whose event says why)."""
+    if event is None or record_event(connector, event):
+        connector.run("withdraw_answers", session_id=session_id, after_seq=after_seq, at=at or event.at)
 
 
 def end_session(connector: Connector, ending: Ending, event: Event) -> None:
+    """The session ends (or opens again), once: only when its event is new."""
     ended_by = ending.ended_by
     if ended_by is None and ending.status != "unfinished" and event.kind in ENDINGS:
         ended_by = event.kind  # a write kept by an older chatbot says how in its event only
-    connector.run("end_session", session_id=ending.session_id, status=ending.status, at=ending.at,
-                  level=ending.level, outcome=ending.outcome, outcome_title=ending.outcome_title,
-                  reasons=Json(list(ending.reasons)), because=Json(list(ending.because)), ended_by=ended_by)
-    record_event(connector, event)
+    if record_event(connector, event):
+        connector.run("end_session", session_id=ending.session_id, status=ending.status, at=ending.at,
+                      level=ending.level, outcome=ending.outcome, outcome_title=ending.outcome_title,
+                      reasons=Json(list(ending.reasons)), because=Json(list(ending.because)), ended_by=ended_by)
 
 
 def identify(connector: Connector, session_id: str, identification: dict[str, Any]) -> None:

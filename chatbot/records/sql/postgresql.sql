@@ -16,7 +16,8 @@ SELECT rec_record_answer(:session_id, :seq, :question_id, :question_text, :quest
 SELECT rec_withdraw_answers(:session_id, :after_seq, :at)
 
 -- record_event --
-SELECT rec_record_event(:session_id, :seq, :kind, :actor, :at, :detail)
+-- A row when the event is new (none when it was kept before: the write it comes with is not made again).
+SELECT 1 AS new WHERE rec_record_event(:session_id, :seq, :kind, :actor, :at, :detail)
 
 -- end_session --
 SELECT rec_end_session(:session_id, :status, :at, :level, :outcome, :outcome_title, :reasons, :because, :ended_by)

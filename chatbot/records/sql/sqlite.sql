@@ -21,10 +21,12 @@ ON CONFLICT (session_id, seq) DO NOTHING
 UPDATE answers SET withdrawn_at = :at WHERE session_id = :session_id AND seq > :after_seq AND withdrawn_at IS NULL
 
 -- record_event --
--- The one way an event is written (append-only: a trigger refuses any change).
+-- The one way an event is written (append-only: a trigger refuses any change). A row when the event is
+-- new (none when it was kept before: the write it comes with is not made again).
 INSERT INTO events (session_id, seq, kind, actor, at, detail, recorded_by)
 VALUES (:session_id, :seq, :kind, :actor, :at, :detail, :recorded_by)
 ON CONFLICT (session_id, seq) DO NOTHING
+RETURNING 1 AS new
 
 -- end_session --
 UPDATE sessions

@@ -82,10 +82,27 @@ BEGIN
     WHERE id = p_session;
 END $$;
 
+-- An event says whether it is new: a write whose event was kept before (delivered twice) changes nothing.
+DROP FUNCTION rec_record_event(text, integer, text, text, timestamptz, jsonb);
+CREATE FUNCTION rec_record_event(p_session text, p_seq integer, p_kind text, p_actor text, p_at timestamptz,
+                                 p_detail jsonb) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF p_session IS NOT NULL THEN
+        PERFORM rec_own(p_session);
+    END IF;
+    INSERT INTO events (session_id, seq, kind, actor, at, detail)
+    VALUES (p_session, p_seq, p_kind, p_actor, p_at, p_detail)
+    ON CONFLICT (session_id, seq) DO NOTHING;
+    RETURN FOUND;
+END $$;
+
+REVOKE ALL ON FUNCTION rec_record_event(text, integer, text, text, timestamptz, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION rec_record_answer(text, integer, text, text, text, text, text, jsonb, jsonb, timestamptz,
                                          text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION rec_end_session(text, text, timestamptz, text, text, text, jsonb, jsonb, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION rec_record_answer(text, integer, text, text, text, text, text, jsonb, jsonb, timestamptz,
+GRANT EXECUTE ON FUNCTION rec_record_event(text, integer, text, text, timestamptz, jsonb),
+                          rec_record_answer(text, integer, text, text, text, text, text, jsonb, jsonb, timestamptz,
                                             text),
                           rec_end_session(text, text, timestamptz, text, text, text, jsonb, jsonb, text)
     TO chatbot_kiosk, chatbot_staff;

@@ -55,8 +55,11 @@ CREATE INDEX sessions_status_level ON sessions (status, level);
 CREATE INDEX sessions_changed ON sessions (changed);
 CREATE INDEX sessions_unreviewed ON sessions (started_at) WHERE status = 'finished' AND reviewed_by IS NULL;
 
+-- As on PostgreSQL, only a change of value raises the version (a write delivered twice changes nothing).
 CREATE TRIGGER sessions_version_on_change AFTER UPDATE OF status, finished_at, level, outcome, reasons, because
     ON sessions WHEN NEW.version = OLD.version
+        AND (NEW.status IS NOT OLD.status OR NEW.finished_at IS NOT OLD.finished_at OR NEW.level IS NOT OLD.level
+             OR NEW.outcome IS NOT OLD.outcome OR NEW.reasons IS NOT OLD.reasons OR NEW.because IS NOT OLD.because)
 BEGIN
     UPDATE sessions SET version = OLD.version + 1 WHERE id = NEW.id;
 END;
