@@ -97,17 +97,18 @@ class NurseApp(App):
     # -- the store, on its own thread ----------------------------------------------------------
 
     async def call(self, what: Callable[..., Any], *args: Any) -> Any:
-        """`what(*args)` on the database thread; the screen says so if the store is slow to answer."""
+        """`what(*args)` on the database thread; the screen says so if the store is slow to answer. (Only
+        from a worker: one waiting on a hung database is cancelled when the station closes.)"""
         future = self.database.submit(what, *args)
-        slow = self.set_timer(SLOW, self._slow)
+        slow = self.set_timer(SLOW, lambda: None if future.done() else self._note(say("records_slow", self.language)))
         try:
             return await asyncio.wrap_future(future)
         finally:
             slow.stop()
 
-    def _slow(self) -> None:
-        if self.database.busy_since is not None and time.monotonic() - self.database.busy_since >= SLOW:
-            self._note(say("records_slow", self.language))
+    def work(self, job, name: str) -> None:
+        """`job` (a coroutine that calls the store) as a worker of the station's."""
+        self.run_worker(job, name=name, group="records", exit_on_error=False)
 
     def _note(self, text: str) -> None:
         self.queue_screen.note(text)
@@ -119,8 +120,8 @@ class NurseApp(App):
     def on_mount(self) -> None:
         self.push_screen(self.queue_screen)
         self.push_screen(SignInScreen(self.language, ""))
-        self.run_worker(self._staff_note(), name="staff note", exit_on_error=False)
-        self.run_worker(self.read_all(), name="queue", exit_on_error=False)
+        self.work(self._staff_note(), "staff note")
+        self.work(self.read_all(), "queue")
         self._watcher = watcher_for(self.reader.url, lambda notice: self.post_message(RecordsNotice(notice)),
                                     every=self.options.poll_every).start()
         self.set_interval(self.options.lock_check_every, self.look_at_idle_clock, name="idle lock")
@@ -148,7 +149,7 @@ class NurseApp(App):
             self.screen.say(note)
 
     @on(RecordsNotice)
-    async def _records_notice(self, message: RecordsNotice) -> None:
+    def _records_notice(self, message: RecordsNotice) -> None:
         notice = message.notice
         if isinstance(notice, Lost):
             self.records_lost = notice.problem
@@ -157,9 +158,9 @@ class NurseApp(App):
             self.records_lost = None
             self._note(say("records_back", self.language))
         elif notice.ids is None:
-            await self.read_all()
+            self.work(self.read_all(), "queue")
         else:
-            await self.read_rows(notice.ids)
+            self.work(self.read_rows(notice.ids), "rows")
 
     async def read_all(self) -> None:
         """Read everything the queue shows again (at start, at midnight, when the store is back)."""
@@ -223,14 +224,16 @@ class NurseApp(App):
 
     def _tick(self) -> None:
         if day_start(self.wallclock()) != self.window.since:
-            self.run_worker(self.read_all(), name="queue", exit_on_error=False)  # a new day
+            self.work(self.read_all(), "queue")  # a new day
         else:
             self.refresh_queue()
 
-    async def action_more(self) -> None:
+    def action_more(self) -> None:
         """The next page of older sessions (after today's and the unreviewed)."""
-        if self.staff is None or not isinstance(self.screen, QueueScreen):
-            return
+        if self.staff is not None and isinstance(self.screen, QueueScreen):
+            self.work(self._more(), "older")
+
+    async def _more(self) -> None:
         oldest = self.window.oldest()
         if oldest is None or not self.window.more:
             return
@@ -251,7 +254,10 @@ class NurseApp(App):
         await super().on_event(event)
 
     @on(SignInScreen.Submitted)
-    async def _sign_in(self, message: SignInScreen.Submitted) -> None:
+    def _sign_in(self, message: SignInScreen.Submitted) -> None:
+        self.work(self._signing_in(message), "sign in")
+
+    async def _signing_in(self, message: SignInScreen.Submitted) -> None:
         screen = self.screen
         if not isinstance(screen, SignInScreen):
             return
@@ -290,7 +296,7 @@ class NurseApp(App):
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.push_screen(SignInScreen(self.language, ""))
-        self.run_worker(self._staff_note(), name="staff note", exit_on_error=False)
+        self.work(self._staff_note(), "staff note")
         self.refresh_queue()
 
     # -- a session --------------------------------------------------------------------------------
@@ -309,21 +315,29 @@ class NurseApp(App):
         return self.reader.get_session(session_id)
 
     @on(QueueScreen.Open)
-    async def open_session(self, message: QueueScreen.Open) -> None:
-        if self.staff is None:
-            return
+    def open_session(self, message: QueueScreen.Open) -> None:
+        if self.staff is not None:
+            self.work(self._open_session(message), "open")
+
+    async def _open_session(self, message: QueueScreen.Open) -> None:
+        staff = self.staff
         try:
-            session = await self.call(self._open, message.session_id, self.staff, self.wallclock())
+            session = await self.call(self._open, message.session_id, staff, self.wallclock())
         except SessionNotFound:
             self.queue_screen.note(say("gone", self.language))
             return
         except RecordsError as error:
             self.queue_screen.note(say("store_problem", self.language, problem=error))
             return
-        if self.staff is None or not isinstance(self.screen, QueueScreen):
-            self.database.submit(release, self.reader, session.id, self.staff)  # locked meanwhile
+        self.call_next(self._present, session, staff)  # on the app's own turn, as a key's handler would
+
+    def _present(self, session: StoredSession, staff: str | None) -> None:
+        if self.staff != staff or not isinstance(self.screen, QueueScreen):
+            self.database.submit(release, self.reader, session.id, staff)  # locked, or elsewhere, meanwhile
             return
         self.session = session
+        if self.window.merge([session.id], [session]):  # as read after the claim: in review, no longer ringing
+            self.show_queue({session.id})
         reading = self._reading()
         if self.session_screen is None:  # built once, then only handed each session: one frame to open
             self.session_screen = SessionScreen(reading, self.language)
@@ -352,9 +366,11 @@ class NurseApp(App):
             screen.note(note)
 
     @on(SessionScreen.Act)
-    async def act(self, message: SessionScreen.Act) -> None:
-        if self.session is None or self.staff is None:
-            return
+    def act(self, message: SessionScreen.Act) -> None:
+        if self.session is not None and self.staff is not None:
+            self.work(self._act(message), "act")
+
+    async def _act(self, message: SessionScreen.Act) -> None:
         language = self.language
         screen = self.screen
         try:
@@ -369,7 +385,7 @@ class NurseApp(App):
                     screen.note(say("not_amendable", language))
                     return
                 self.rerun = None
-                self.push_screen(AmendScreen(self._reading().transcript, language))
+                self.call_next(self.push_screen, AmendScreen(self._reading().transcript, language))
             elif message.what == "handover":
                 text = sbar(self._reading(), language)
                 self.copy_to_clipboard(text)
@@ -427,7 +443,10 @@ class NurseApp(App):
                                 new=self._level(result.level, new)))
 
     @on(AmendScreen.Save)
-    async def save_amendment(self, message: AmendScreen.Save) -> None:
+    def save_amendment(self, message: AmendScreen.Save) -> None:
+        self.work(self._save_amendment(message), "amend")
+
+    async def _save_amendment(self, message: AmendScreen.Save) -> None:
         screen = self.screen
         language = self.language
         run = self.rerun

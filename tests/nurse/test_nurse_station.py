@@ -77,7 +77,7 @@ async def until(pilot, condition, within: float = 20.0) -> None:
     """Let the app run until `condition()` holds (a failure after `within` seconds)."""
     deadline = time.monotonic() + within
     while not condition():
-        assert time.monotonic() < deadline, f"the station did not get there in time: {pilot.app.screen_stack} {[str(w.render()) for w in pilot.app.screen.query('#sign-in-message')]}"
+        assert time.monotonic() < deadline, f"the station did not get there in time: {pilot.app.screen_stack} {[str(w.render()) for w in pilot.app.screen.query('#sign-in-message, #queue-note')]}"
         await pilot.pause(0.02)
 
 
@@ -90,7 +90,7 @@ async def sign_in(pilot, name: str = "Rosa", pin: str = PIN) -> None:
     screen.query_one("#pin").focus()
     await pilot.press("enter")
     message = lambda: str(screen.query_one("#sign-in-message").render()).strip()  # noqa: E731
-    await until(pilot, lambda: pilot.app.screen is not screen or message() not in ("", "Checking..."))
+    await until(pilot, lambda: pilot.app.screen is not screen or message() not in ("", "Checking...", "Comprobando..."))
 
 
 def rows(app: NurseApp) -> list[str]:
@@ -103,7 +103,8 @@ async def open_first(pilot, session_id: str) -> SessionScreen:
     table = app.queue_screen.query_one(DataTable)
     table.move_cursor(row=rows(app).index(session_id))
     await pilot.press("enter")
-    await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+    await until(pilot, lambda: isinstance(app.screen, SessionScreen)
+                and str(app.screen.query_one("#session-level").render()).strip())
     return app.screen
 
 

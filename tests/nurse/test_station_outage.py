@@ -158,3 +158,44 @@ async def test_a_station_on_sqlite_follows_its_file_when_it_is_replaced(tmp_path
     with sqlite3.connect(path) as connection:  # the kiosk wrote to the new file, not to the one replaced
         assert connection.execute("SELECT count(*) FROM sessions WHERE id = ?", (after,)).fetchone() == (1,)
     assert parse_database_url(url).target == str(path)
+
+
+@synchronous
+async def test_a_hung_server_never_freezes_the_station(cluster, flow):
+    """Every server process of the station's connections stopped with SIGSTOP while a nurse opens a
+    session: the screen still answers every key, says calmly that the records are slow, and opens the
+    session once the server goes on."""
+    import signal
+
+    from chatbot.nurse.screens import QueueScreen, SessionScreen
+
+    url = cluster.database()
+    migrate(url)
+    kiosk = Recorder(url, place="kiosk:lobby")
+    session_id = emergency(kiosk, flow)
+    assert kiosk.close() is None
+    app = station(url, flow)
+    stopped: list[int] = []
+    try:
+        async with quick(app.run_test(size=(80, 24))) as pilot:
+            await signed_in(app, pilot)
+            await until(pilot, lambda: session_id in rows(app))
+            stopped.extend(cluster.backends(url))
+            for pid in stopped:
+                os.kill(pid, signal.SIGSTOP)
+            app.queue_screen.post_message(QueueScreen.Open(session_id))
+            await until(pilot, lambda: note(app) == say("records_slow", "en"))
+            head = str(app.queue_screen.query_one("#queue-head").render())
+            await pilot.press("f")  # the keys still work: the filter moves on at once
+            assert str(app.queue_screen.query_one("#queue-head").render()) != head
+            assert isinstance(app.screen, QueueScreen)
+            for pid in stopped:
+                os.kill(pid, signal.SIGCONT)
+            await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+            await until(pilot, lambda: "EMERGENCY" in str(app.screen.query_one("#session-level").render()))
+    finally:
+        for pid in stopped:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
