@@ -88,6 +88,9 @@ class NurseApp(App):
         self.queue_screen = QueueScreen(self.language)
         self.session_screen: SessionScreen | None = None
         self.refreshed = 0  # how many times rows were read (the bench and tests watch it)
+        self.older_page = OLDER_PAGE  # older sessions read at a time (`m`)
+        self.full_reads = 0  # ... of which everything shown was read again
+        self.rows_read = 0  # session rows read in all
         self.row_shown: dict[str, float] = {}
         self.records_lost: str | None = None  # the watcher's problem while the store is lost
         self._reading_all = False  # a full read is on its way
@@ -178,9 +181,12 @@ class NurseApp(App):
                 except RecordsError as error:
                     self._note(say("store_problem", self.language, problem=error))
                     return
-                self.window.since = since
+                if since != self.window.since:  # a new day: the pages start again from it
+                    self.window.since, self.window.paged_to, self.window.more = since, None, True
                 self.window.replace(sessions)
                 self.refreshed += 1
+                self.full_reads += 1
+                self.rows_read += len(sessions)
                 self.show_queue(None)
                 if not self._again:
                     return
@@ -197,6 +203,7 @@ class NurseApp(App):
             return
         changed = self.window.merge(ids, sessions)
         self.refreshed += 1
+        self.rows_read += len(sessions)
         if changed:
             self.show_queue(changed)
 
@@ -234,15 +241,17 @@ class NurseApp(App):
             self.work(self._more(), "older")
 
     async def _more(self) -> None:
-        oldest = self.window.oldest()
-        if oldest is None or not self.window.more:
+        if not self.window.more:
+            self._note(say("no_older", self.language))
             return
+        oldest = self.window.oldest()
         try:
-            sessions = await self.call(self.reader.sessions_before, oldest[0], oldest[1], OLDER_PAGE)
+            sessions = await self.call(self.reader.sessions_before, oldest[0], oldest[1], self.older_page)
         except RecordsError as error:
             self._note(say("store_problem", self.language, problem=error))
             return
-        self.window.add_older(sessions, OLDER_PAGE)
+        self.rows_read += len(sessions)
+        self.window.add_older(sessions, self.older_page)
         self._note(say("older", self.language, count=len(self.window.older)))
         self.show_queue({session.id for session in sessions})
 

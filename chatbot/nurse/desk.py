@@ -39,6 +39,7 @@ class Window:
     sessions: dict[str, StoredSession] = field(default_factory=dict)
     older: dict[str, StoredSession] = field(default_factory=dict)  # pages of the rest
     more: bool = True  # there may be older sessions still to read
+    paged_to: tuple[datetime, str] | None = None  # the oldest session paged to so far
 
     def belongs(self, session: StoredSession) -> bool:
         """Today's, or finished and not reviewed."""
@@ -74,18 +75,17 @@ class Window:
         return changed
 
     def add_older(self, sessions: list[StoredSession], page: int) -> None:
+        """A page of older sessions, newest first (those shown already, unreviewed, stay where they are)."""
         for session in sessions:
             if session.id not in self.sessions:
                 self.older[session.id] = session
+        if sessions:
+            self.paged_to = (sessions[-1].started_at, sessions[-1].id)
         self.more = len(sessions) >= page
 
-    def oldest(self) -> tuple[datetime, str] | None:
-        """Where the next page of older sessions starts (before the oldest shown)."""
-        shown = [*self.sessions.values(), *self.older.values()]
-        if not shown:
-            return None
-        oldest = min(shown, key=lambda session: (session.started_at, session.id))
-        return oldest.started_at, oldest.id
+    def oldest(self) -> tuple[datetime, str]:
+        """Where the next page of older sessions starts: before the day, then before the last page."""
+        return self.paged_to or (self.since, "")
 
     def entries(self) -> list[StoredSession]:
         """Everything shown, in queue order."""

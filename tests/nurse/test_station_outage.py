@@ -199,3 +199,46 @@ async def test_a_hung_server_never_freezes_the_station(cluster, flow):
                 os.kill(pid, signal.SIGCONT)
             except ProcessLookupError:
                 pass
+
+
+@synchronous
+async def test_the_station_reads_only_the_rows_that_changed_and_older_ones_a_page_at_a_time(database, flow):
+    """Opened on a store with many sessions, the station reads its day and the unreviewed once; a kiosk's
+    new session is read alone (never the queue again); `m` brings older sessions a page at a time."""
+    from datetime import timedelta
+
+    from chatbot.records.backends import open_reader
+    from chatbot.records.model import now
+    from chatbot.records.review import review
+
+    clock = {"at": now() - timedelta(days=30)}
+    recorder = Recorder(database, place="kiosk:k1", background=False, wallclock=lambda: clock["at"])
+    old = []
+    for _ in range(7):
+        conversation = Conversation(flow)
+        conversation.start()
+        old.append(recorder.begin(conversation))
+        conversation.answer("1")
+        recorder.answered(conversation)
+        clock["at"] += timedelta(days=1)
+    assert recorder.close() is None
+    with open_reader(database) as reader:
+        for session_id in old[1:]:
+            review(reader, reader.get_session(session_id), "Rosa", now())  # old[0] waits for a review still
+    app = station(database, flow)
+    app.older_page = 4
+    if True:
+        async with quick(app.run_test(size=(80, 24))) as pilot:
+            await signed_in(app, pilot)
+            assert rows(app) == {old[0]} and (app.full_reads, app.rows_read) == (1, 1)
+            kiosk = Recorder(database, place="kiosk:lobby")
+            new = emergency(kiosk, flow)
+            assert kiosk.close() is None
+            await until(pilot, lambda: new in app.row_shown)
+            assert app.full_reads == 1 and app.rows_read <= 1 + 3  # the new row, as often as it changed
+            await pilot.press("m")
+            await until(pilot, lambda: len(rows(app)) == 2 + 4)
+            assert rows(app) == {old[0], new, *old[3:]}  # the four before today, newest first
+            await pilot.press("m")
+            await until(pilot, lambda: len(rows(app)) == 2 + 6)  # the last two (old[0] was shown already)
+            assert note(app) == say("older", "en", count=6)

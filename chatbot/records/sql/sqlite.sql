@@ -53,3 +53,11 @@ CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_
 -- tables --
 -- How many tables the file has (none: a new file, given the schema on first use).
 SELECT count(*) AS found FROM sqlite_master WHERE type = 'table'
+
+-- unreviewed_before --
+-- SQLite's planner may prefer another index on status (and sort every finished session): this one holds
+-- only the unreviewed, in time order.
+SELECT * FROM sessions INDEXED BY sessions_unreviewed
+WHERE status = 'finished' AND reviewed_by IS NULL AND started_at < :before
+ORDER BY started_at DESC
+LIMIT :page
