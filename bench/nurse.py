@@ -84,7 +84,7 @@ async def measure(url: str, trials: int) -> tuple[list[float], list[float], list
             writer.stdin.write("go\n")
             writer.stdin.flush()
             session_id, committed = (await asyncio.to_thread(writer.stdout.readline)).split()
-            while session_id not in app.row_shown:  # the app notes the frame that drew the row
+            while app.row_status.get(session_id) != "finished":  # the app notes the frame that drew it
                 await asyncio.sleep(0.002)
             shown.append(app.row_shown[session_id] - float(committed))
             start = time.monotonic()
@@ -186,7 +186,7 @@ async def through_outage(app, cluster, url: str, flow) -> float:
     kiosk_.wiped()
     await asyncio.to_thread(cluster.start)
     back = time.monotonic()
-    while session_id not in app.row_shown:
+    while app.row_status.get(session_id) != "finished":
         await asyncio.sleep(0.002)
     kiosk_.close()
     return app.row_shown[session_id] - back

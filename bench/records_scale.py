@@ -257,7 +257,7 @@ async def station(url: str, trials: int) -> dict:
             writer.stdin.write("go\n")
             writer.stdin.flush()
             session_id, acknowledged, commit = (await asyncio.to_thread(writer.stdout.readline)).split()
-            while session_id not in app.row_shown:
+            while app.row_status.get(session_id) != "finished":  # the frame showing it finished
                 await asyncio.sleep(0.002)
             committed.append(app.row_shown[session_id] - float(commit))
             answered.append(app.row_shown[session_id] - float(acknowledged))

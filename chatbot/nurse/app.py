@@ -14,7 +14,8 @@ appears on its own.
 
 Time comes from `clock` (monotonic: the idle lock) and `wallclock` (aware datetimes:
 claims, reviews, PIN waits), both injected by tests. `row_shown` keeps, for each session,
-`time.monotonic()` at the first frame after its row last changed (the bench reads it).
+`time.monotonic()` at the first frame after its row last changed, and `row_status` the status
+the row had then (the bench reads them).
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ class NurseApp(App):
         self.full_reads = 0  # ... of which everything shown was read again
         self.rows_read = 0  # session rows read in all
         self.row_shown: dict[str, float] = {}
+        self.row_status: dict[str, str] = {}  # the status each row had in that frame
         self.records_lost: str | None = None  # the watcher's problem while the store is lost
         self._reading_all = False  # a full read is on its way
         self._again = False  # ... and another was asked for meanwhile
@@ -162,6 +164,11 @@ class NurseApp(App):
             self._note(say("records_back", self.language))
         elif notice.ids is None:
             self.work(self.read_all(), "queue")
+        elif notice.sessions is not None:  # read already, on the watcher's connection
+            self.rows_read += len(notice.sessions)
+            changed = self.window.merge(notice.ids, notice.sessions)
+            if changed:
+                self.show_queue(changed)
         else:
             self.work(self.read_rows(notice.ids), "rows")
 
@@ -223,7 +230,10 @@ class NurseApp(App):
     def _rows_shown(self, ids: set[str]) -> None:
         shown = time.monotonic()
         for id_ in ids:
-            self.row_shown[id_] = shown
+            session = self.window.sessions.get(id_) or self.window.older.get(id_)
+            if session is not None:
+                self.row_shown[id_] = shown
+                self.row_status[id_] = session.status
 
     def refresh_queue(self) -> None:
         """Show the queue again as it is (the waiting times move on); nothing is read."""

@@ -91,8 +91,11 @@ class PostgresWatcher(Watcher):
         if self.connector.replaced():  # a new connection would not be listening
             raise StoreUnavailable(f"the records database {self.url} closed the connection")
         connection = self.connector.connection
-        try:
-            return frozenset(notify.payload for notify in connection.notifies(timeout=timeout))
+        try:  # the first as soon as it comes, then any that came with it
+            ids = {notify.payload for notify in connection.notifies(timeout=timeout, stop_after=1)}
+            if ids:
+                ids |= {notify.payload for notify in connection.notifies(timeout=0.001)}
+            return frozenset(ids)
         except psycopg.Error as error:
             raise self.connector.problem(error) or StoreUnavailable(_one_line(error)) from None
 

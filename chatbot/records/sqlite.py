@@ -173,14 +173,15 @@ class SQLiteWatcher(Watcher):
         if version == self.version:
             return frozenset()
         self.version = version
-        ids = set()
+        found: dict[str, dict] = {}
         while True:
             rows = connector.fetch("sessions_changed_since", changed=self.last, page=500)
             for row in rows:
-                ids.add(row["id"])
+                found[row["id"]] = row
                 self.last = max(self.last, row["changed"])
             if len(rows) < 500:
-                return frozenset(ids)
+                self.fresh = list(found.values())  # the rows themselves: read once
+                return frozenset(found)
 
     def close(self) -> None:
         connector = getattr(self, "connector", None)

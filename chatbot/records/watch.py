@@ -5,7 +5,8 @@ channel every change is NOTIFYed on; SQLite: `PRAGMA data_version`, then the row
 change number moved), behind one interface: a thread of its own, on a connection of its
 own, that calls `tell` with
 
-- `Changed(ids)`: these sessions changed (`ids` None: anything may have; read all you show);
+- `Changed(ids, sessions)`: these sessions changed, and their rows as read right after (`ids`
+  None: anything may have; read all you show);
 - `Lost(problem)`: the database cannot be reached (said once, calmly, until it is back);
 - `Back()`: it can again, followed by `Changed(None)`: whatever happened meanwhile is read again.
 
@@ -29,6 +30,7 @@ POLL_EVERY = 0.2  # seconds between looks where changes must be asked for (SQLit
 @dataclass(frozen=True)
 class Changed:
     ids: frozenset[str] | None  # None: anything may have changed
+    sessions: tuple | None = None  # their rows as the watcher read them (an id without one is gone)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,17 @@ class Watcher(ABC):
         """The ids of the sessions changed within about `timeout` seconds (empty: none; None: any);
         RecordsError when the connection is lost."""
 
+    def rows(self, ids: frozenset[str]) -> tuple:
+        """The rows of these sessions, read on the watcher's own connection (`StoredSession`s)."""
+        from chatbot.records.store import session_from_row
+
+        if self.fresh is not None:
+            return tuple(session_from_row(row) for row in self.fresh)
+        return tuple(session_from_row(row) for row in
+                     self.connector.fetch("sessions_by_ids", ids=self.connector.array_in(sorted(ids))))
+
+    fresh = None  # rows `wait` read already (SQLite reads them to find the ids)
+
     @abstractmethod
     def close(self) -> None: ...
 
@@ -96,9 +109,12 @@ class Watcher(ABC):
                     self.tell(Back())
                     self.tell(Changed(None))
                 while not self._stop.is_set():
+                    self.fresh = None
                     ids = self.wait(self.every)
-                    if ids is None or ids:
-                        self.tell(Changed(ids))
+                    if ids is None:
+                        self.tell(Changed(None))
+                    elif ids:
+                        self.tell(Changed(ids, self.rows(ids)))
             except RecordsError as error:
                 if self.lost is None:
                     self.lost = str(error)

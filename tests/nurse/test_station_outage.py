@@ -85,7 +85,7 @@ async def outage(app, pilot, flow, url, away, back, lost: bool = True) -> tuple[
         await asyncio.to_thread(back)
         returned = time.monotonic()
         after = emergency(kiosk, flow)
-        await until(pilot, lambda: {during, after} <= rows(app) and {during, after} <= set(app.row_shown))
+        await until(pilot, lambda: all(app.row_status.get(id_) == "finished" for id_ in (during, after)))
         shown = max(app.row_shown[during], app.row_shown[after]) - returned
         assert app.alerting >= {during, after}  # both rang, both highlighted
         assert kiosk.wait() and kiosk.unwritten == 0
@@ -151,7 +151,7 @@ async def test_a_station_on_sqlite_follows_its_file_when_it_is_replaced(tmp_path
         os.replace(copy, path)
         replaced = time.monotonic()
         after = emergency(kiosk, flow)
-        await until(pilot, lambda: after in rows(app) and after in app.row_shown)
+        await until(pilot, lambda: app.row_status.get(after) == "finished")
         shown = app.row_shown[after] - replaced
         assert before in rows(app) and shown <= BACK_WITHIN, f"shown {shown:.2f} s after the file was replaced"
     assert kiosk.close() is None
