@@ -31,7 +31,6 @@ from time import monotonic
 from typing import Any, Callable, Iterable
 
 from textual import events, on
-from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 
@@ -52,6 +51,8 @@ from chatbot.records.staff import list_staff
 from chatbot.records.store import SessionNotFound
 from chatbot.records.url import RecordsError
 from chatbot.records.watch import Back, Lost, Notice
+from chatbot.stopping import PLAIN, StopSignals, named
+from chatbot.terminal.app import TerminalApp
 
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 SLOW = 2.0  # seconds a call to the store may take before the station says it is waiting
@@ -64,7 +65,7 @@ class RecordsNotice(Message):
     notice: Notice
 
 
-class NurseApp(App):
+class NurseApp(TerminalApp):
     TITLE = "Nurse station"
     ENABLE_COMMAND_PALETTE = False  # nothing may be reached without signing in
     BINDINGS = [Binding("ctrl+l", "lock", "lock", show=False), Binding("m", "more", "more", show=False)]
@@ -499,5 +500,10 @@ class NurseApp(App):
 
 
 def run_station(options: NurseOptions, flow: Flow) -> int:
-    NurseApp(options, flow).run()
+    """`chatbot nurse`: the station until the nurse quits, the machine stops it (SIGTERM, SIGHUP) or its
+    terminal goes away; a session open at the end is released for the others."""
+    app = NurseApp(options, flow)
+    with StopSignals(named(PLAIN)) as stops:
+        app.stop_signals = stops
+        app.run()
     return 0
