@@ -14,7 +14,6 @@ import os
 import sqlite3
 import time
 
-import pytest
 from textual.widgets import DataTable
 
 from chatbot.engine import Conversation

@@ -17,6 +17,7 @@ from chatbot.flowfile.loader import load_flow
 from chatbot.records.backends import migrate
 
 from recordtools import with_database
+from tests.helpers.postgres import Cluster, postgres_binaries
 
 POSTGRES_ENV = "CHATBOT_TEST_POSTGRES"
 BACKENDS = ("sqlite", "postgresql")
@@ -128,8 +129,6 @@ def away_then_back(backend, tmp_path, request):
         migrate(url)
     return url, back
 
-
-from tests.helpers.postgres import Cluster, postgres_binaries  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,9 @@ from chatbot.cli import main
 from chatbot.engine import Conversation
 from chatbot.records.backends import open_reader, open_writer
 from chatbot.records.model import Write, now
-from chatbot.records.outbox import Outbox, take_over
+from chatbot.records.outbox import Outbox
 from chatbot.records.recorder import Recorder
+from chatbot.records.url import parse_database_url
 
 from recordtools import answer_as
 
@@ -122,8 +123,7 @@ def test_an_outbox_left_by_a_process_that_is_gone_is_delivered_by_the_next_one(d
     answer_as(conversation, LEVELS[0], None, first)
     left = first.close()
     assert left is not None and left.exists()
-    other_database = Outbox.new(tmp_path / "outbox", __import__("chatbot.records.url").records.url
-                                .parse_database_url(str(tmp_path / "elsewhere.sqlite3")))
+    other_database = Outbox.new(tmp_path / "outbox", parse_database_url(str(tmp_path / "elsewhere.sqlite3")))
     other_database.put([Write("record_event", (first._event("answered", now()),))])
     other_database.release()  # an outbox for another database: not this recorder's to deliver
     second = Recorder(database, outbox_dir=tmp_path / "outbox")

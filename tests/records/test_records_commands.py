@@ -137,7 +137,7 @@ def test_a_bad_option_is_a_usage_error(capsys, argv):
 def amended(database, flow):
     """A routine session whose temperature a nurse changed (and a Spanish one, identified, left at question 3)."""
     from chatbot.nurse.amending import rerun
-    from chatbot.records.backends import open_reader, open_writer
+    from chatbot.records.backends import open_reader
     from chatbot.records.model import now
     from chatbot.records.review import amend
 

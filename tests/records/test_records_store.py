@@ -6,7 +6,6 @@ import os
 import sqlite3
 import stat
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
