@@ -120,7 +120,7 @@ def concurrent(url: str, processes: int, seconds: float) -> dict:
 
     acknowledged = {sid: count for report in reports for sid, count in report["acknowledged"].items()}
     with open_reader(url) as reader:
-        stored = {session.id: len(session.answers) for session in reader.iter_sessions()}
+        stored = {session.id: len(session.answers) for session in reader.iter_sessions(whole=True)}
     lost = sum(max(0, count - stored.get(sid, 0)) for sid, count in acknowledged.items())
     return {"answers": sum(acknowledged.values()), "sessions": len(acknowledged), "lost": lost,
             "locked": sum(r["locked"] for r in reports), "problems": sum(r["problems"] for r in reports),

@@ -273,8 +273,7 @@ def _import(args) -> int:
     """A file of writes kept while the database was away: an outbox a chatbot left (its process gone), or
     the JSON Lines file an older chatbot saved; delivered in order, then the outbox removed."""
     from chatbot.records.backends import open_writer
-    from chatbot.records.outbox import is_outbox, take_over
-    from chatbot.records.recorder import read_unwritten
+    from chatbot.records.outbox import is_outbox, read_unwritten, take_over
 
     path = Path(args.file)
     if is_outbox(path):

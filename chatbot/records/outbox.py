@@ -1,8 +1,11 @@
 """A kiosk's writes, kept on its own disk until the records database has them: in order, durably, once.
 
-An `Outbox` is a private (0600) SQLite file in the data folder's `outbox/` (WAL,
-`synchronous=FULL`: a write kept survives `kill -9` and a power cut), written by one process,
-which holds an advisory lock (`flock`) on it while it runs. A recorder `put`s each write
+An `Outbox` is a private (0600) SQLite file in the data folder's `outbox/`, written by one
+process, which holds an advisory lock (`flock`) on it while it runs. A write kept is in the
+file when `put` returns (WAL, `synchronous=NORMAL`): `kill -9` loses none of it, and keeping
+it costs the screen no wait for the disk. The recorder's thread asks for it to reach the disk
+itself (`sync`) whenever the database did not take it, so that while the database is away a
+power cut loses at most the last moment's answers. A recorder `put`s each write
 there before the screen moves on; its own thread takes them in order (`head`), delivers
 them to the database, then deletes them (`done`). A write delivered but not yet deleted
 when the process dies is delivered again by the next one: ids make that harmless.
@@ -27,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from chatbot.privatefile import write_private
 from chatbot.records.model import Write, iso, now
 from chatbot.records.url import DatabaseURL, RecordsError
 
@@ -135,7 +139,7 @@ class Outbox:
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=5.0, isolation_level=None, check_same_thread=False)
         connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=FULL")
+        connection.execute("PRAGMA synchronous=NORMAL")
         for statement in SCHEMA:
             connection.execute(statement)
         return connection
@@ -221,6 +225,20 @@ class Outbox:
             except (sqlite3.Error, OSError):
                 self._delivered.update(on_file)  # delivered: not handed out again; deleted at a later `done`
 
+    def sync(self) -> None:
+        """Everything kept, on the disk itself (the write-ahead log flushed): off the screen's thread."""
+        for suffix in ("-wal", ""):
+            try:
+                descriptor = os.open(f"{self.path}{suffix}", os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                os.fsync(descriptor)
+            except OSError:
+                pass
+            finally:
+                os.close(descriptor)
+
     def returned(self) -> None:
         """The writes `head` handed out could not be delivered: they stay, in order."""
         with self._lock:
@@ -275,3 +293,31 @@ def take_over(path: Path) -> Outbox:
         raise RecordsError(f"{path}: a running chatbot holds this outbox (it delivers it itself), or it is "
                            "not an outbox")
     return outbox
+
+
+# -- writes no outbox could take: a JSON Lines file (as older versions saved; `records import` reads both) ---
+
+
+def save_unwritten(writes: list[Write], folder: Path) -> Path:
+    """The writes in an owner-only JSON Lines file, written whole (a temporary file renamed)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stamp = now().strftime("%Y%m%dT%H%M%S%f")
+    path = folder / f"unsaved-{stamp}-{os.getpid()}.jsonl"
+    return write_private(path, "".join(json.dumps(write.to_json(), ensure_ascii=False) + "\n" for write in writes),
+                         exclusive=True)
+
+
+def read_unwritten(path: str | Path) -> list[Write]:
+    """The writes in a file `save_unwritten` made (or an older chatbot); RecordsError for a file that is
+    not one."""
+    writes = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise RecordsError(f"{path}: cannot be read: {error}") from None
+    for number, line in enumerate(lines, 1):
+        try:
+            writes.append(Write.from_json(json.loads(line)))
+        except (ValueError, KeyError, TypeError) as error:
+            raise RecordsError(f"{path}:{number}: not a saved write: {error}") from None
+    return writes

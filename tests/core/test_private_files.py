@@ -23,8 +23,7 @@ from chatbot.kiosk import staff_pin
 from chatbot.kiosk.staff_pin import StoredPin, load_pin, pin_file_problem, pin_path, set_pin, verify_pin
 from chatbot.privatefile import PrivateFileError, write_private
 from chatbot.records.model import Event, Write, now
-from chatbot.records.outbox import Outbox
-from chatbot.records.recorder import save_unwritten
+from chatbot.records.outbox import Outbox, save_unwritten
 from chatbot.records.url import parse_database_url
 from chatbot.replay.recording import save_new_script, write_script
 from chatbot.summary import save_summary

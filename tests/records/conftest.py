@@ -1,5 +1,8 @@
 """Fixtures for the session store: one test body, run on SQLite and on a real PostgreSQL.
 
+`away_then_back` is a database that cannot be reached, and the way to bring it back; `cluster`
+is a PostgreSQL server of the module's own, to stop and start (`tests/helpers/postgres.py`).
+
 The PostgreSQL server comes from CHATBOT_TEST_POSTGRES (a URL of a superuser on any
 database of it; `.ci/postgres` starts a throwaway one). Without it, PostgreSQL tests
 skip with a one-line reason; under CI=true they fail instead. Every test gets a new
@@ -128,7 +131,6 @@ def away_then_back(backend, tmp_path, request):
         server.execute(f'CREATE DATABASE "{name}"')
         migrate(url)
     return url, back
-
 
 
 @pytest.fixture(scope="module")

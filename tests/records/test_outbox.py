@@ -91,7 +91,7 @@ def test_a_second_delivery_of_the_same_writes_changes_nothing(database, flow, tm
     """A delivery whose commit went through but whose removal from the outbox did not (a crash between
     the two) is delivered again: the ids make it harmless."""
     recorder = Recorder(database, outbox_dir=tmp_path / "outbox", background=False)
-    recorder._deliver = lambda force=False: False  # keep everything in the outbox for this test
+    recorder.delivery._deliver = lambda force=False: False  # keep everything in the outbox for this test
     conversation = Conversation(flow)
     conversation.start()
     session_id = recorder.begin(conversation)
@@ -100,7 +100,7 @@ def test_a_second_delivery_of_the_same_writes_changes_nothing(database, flow, tm
     recorder.went_back(conversation)
     answer_as(conversation, LEVELS[2], None, recorder)
     recorder.wiped()
-    writes = [write for _, write in recorder._outbox.head(1000)]
+    writes = [write for _, write in recorder.delivery.outbox.head(1000)]
     with open_writer(database) as writer:
         writer.deliver(writes)
         with open_reader(database) as reader:
@@ -116,7 +116,7 @@ def test_a_second_delivery_of_the_same_writes_changes_nothing(database, flow, tm
 def test_an_outbox_left_by_a_process_that_is_gone_is_delivered_by_the_next_one(database, flow, tmp_path):
     """A kiosk stopped while the database was away leaves its outbox; the next one here delivers it first."""
     first = Recorder(database, outbox_dir=tmp_path / "outbox", background=False)
-    first._deliver = lambda force=False: False  # as if the database never answered before it stopped
+    first.delivery._deliver = lambda force=False: False  # as if the database never answered before it stopped
     conversation = Conversation(flow)
     conversation.start()
     session_id = first.begin(conversation)
@@ -152,12 +152,12 @@ def test_records_import_still_reads_the_files_the_last_release_saved(database):
 
 def test_the_outbox_folder_and_file_are_the_owners_alone(tmp_path, flow, database):
     recorder = Recorder(database, outbox_dir=tmp_path / "private" / "outbox", background=False)
-    recorder._deliver = lambda force=False: False
+    recorder.delivery._deliver = lambda force=False: False
     conversation = Conversation(flow)
     conversation.start()
     recorder.begin(conversation)
     answer_as(conversation, {}, 1, recorder)
-    path = recorder._outbox.path
+    path = recorder.delivery.outbox.path
     assert stat.S_IMODE(os.stat(tmp_path / "private").st_mode) == 0o700
     assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700 and stat.S_IMODE(os.stat(path).st_mode) == 0o600
     recorder.close()

@@ -145,7 +145,7 @@ def test_the_kiosk_idle_wipe_keeps_the_session_as_abandoned_and_logs_only_its_id
     async def scenario(app, pilot):
         await start(app, pilot, ["7", "no"])
         await app.workers.wait_for_complete()
-        writer = recorder._writer
+        writer = recorder.delivery._writer
         await idle_for(app, pilot, SLOW.idle_timeout)
         await idle_for(app, pilot, SLOW.idle_warning)
         await until_wiped(app, pilot)
