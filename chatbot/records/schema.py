@@ -79,6 +79,7 @@ TRIGGERS = {  # (table, what it does, on which change)
     ("events", "refuse", "UPDATE"), ("events", "refuse", "DELETE"),  # the event log is append-only
     ("sessions", "version", "UPDATE"),  # a kiosk's change to a session raises its version too
     ("sessions", "changed", "INSERT"), ("sessions", "changed", "UPDATE"),  # the next change number
+    ("sessions", "names", "INSERT"), ("sessions", "names", "UPDATE"),  # id, flow, place, language: plain names
 }
 ONLY = {
     # PostgreSQL has TRUNCATE (SQLite's DELETE without WHERE meets the DELETE trigger), and tells

@@ -25,6 +25,8 @@ def purpose(body: str) -> str:
     """What a trigger does, read from its body (SQL, or its function's)."""
     if "append-only" in body:
         return "refuse"
+    if "may not have" in body:
+        return "names"
     if "pg_notify" in body:
         return "notify"
     if re.search(r"\bversion\b", body) and "changed" not in body:
