@@ -514,7 +514,8 @@ class NurseApp(TerminalApp):
             elif not message.question_id:
                 screen.show_preview(say("question", language) + "?")
             return
-        if unchanged(self.session.kept_answers, self.rerun):
+        run = self.rerun
+        if unchanged(self.session.kept_answers, run):
             screen.show_preview(say("nothing_changed", language))
             return
         if not message.reason.strip():

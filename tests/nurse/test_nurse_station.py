@@ -335,7 +335,7 @@ async def test_an_amendment_saved_after_another_nurses_is_refused_and_nothing_is
         await sign_in(pilot)
         preview = await previewed(pilot, session_id, "temperature", "38.6", "measured at the desk")
         form = app.screen
-        form.query_one("#amend-answer").value = "37.0"
+        form.query_one("#amend-answer").value = "39.0"  # (37.0 would ask revision 3's highest reading too)
         await pilot.click("#amend-save")
         await until(pilot, lambda: "Save again" in preview())  # shown first, never saved unseen
         form.query_one("#amend-answer").value = "38.6"
