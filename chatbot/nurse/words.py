@@ -31,7 +31,8 @@ WORDS: dict[str, Message] = {
     "waiting": message("to review"),
     "in_review": message("in review: {name}"),
     "reviewed": message("reviewed: {name}"),
-    "abandoned": message("stopped"),
+    "stopped": message("stopped"),
+    "abandoned": message("abandoned"),
     "filter_all": message("all"),
     "today": message("today"),
     "everything": message("all days"),
@@ -39,8 +40,8 @@ WORDS: dict[str, Message] = {
     "sessions": plural("{count} session", "{count} sessions"),
     "minutes": message("{minutes} min"),
     "hours": message("{hours} h {minutes}"),
-    "queue_keys": message("Enter open ▶  f status  t today/all  l lock  q quit"),
-    "queue_keys_emergency": message("e open new EMERGENCY  Enter open ▶  f status  t today/all  l lock  q quit"),
+    "queue_keys": message("Enter open ▶  f status  t today/all  m older  l lock  q quit"),
+    "queue_keys_emergency": message("e new EMERGENCY  Enter open ▶  f status  t today/all  m older  l lock  q quit"),
     "session_keys": message("r reviewed  a amend  h handover  p page  o open page  x FHIR  Esc back"),
     "fhir_saved": message("FHIR Bundle for the record system saved to {path}"),
     "reasons": message("Reasons"),
@@ -61,6 +62,16 @@ WORDS: dict[str, Message] = {
     "trail": message("Review trail"),
     "typed": message("typed"),
     "withdrawn": message("withdrawn"),
+    "amended_mark": message("amended by {actor} at {at}, was: {old}; why: {reason}"),
+    "changed_mark": message("changed by the patient, was: {old}"),
+    "level_line": message("{level}: {outcome}"),
+    "answers": message("Answers ({count})"),
+    "where_when": message("Where: {place}  Started: {started}"),
+    "records_lost": message("The records database cannot be reached: showing what was read last. Trying again."),
+    "records_back": message("Connected to the records again: the queue is up to date."),
+    "records_slow": message("The records database is slow to answer; still waiting."),
+    "older": plural("{count} older session shown; m for more", "{count} older sessions shown; m for more"),
+    "no_older": message("No older sessions."),
     "none": message("none"),
     "white_count": message("White count known low: {answer}"),
     "reviewed_event": message("{at} reviewed by {actor}"),
@@ -115,7 +126,8 @@ LANGUAGE_NAMES = {"en": message_in("language name", "English"), "es": message_in
 
 
 def say(key: str, language: str, /, **values: object) -> str:
-    """The station's word `key` in `language`, its `{placeholders}` filled with `values`."""
+    """The station's word `key` in `language`, its `{placeholders}` filled with `values` (a `{count}`
+    of a plural word chooses its form)."""
     return WORDS[key].fill(**values).get(language)
 
 

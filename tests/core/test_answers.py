@@ -396,12 +396,12 @@ def test_the_live_line_says_what_enter_takes(typed, understood_as):
     ("danger_signs", "Chest pain or pressure, 6", (0, 5), None),
     ("danger_signs", "none", (6,), None), ("danger_signs", "no", (6,), None),
     ("danger_signs", "ninguno", (6,), None), ("danger_signs", "None of thes", (6,), None),
-    ("bleeding_where", "Pink, red or brown urin", (4,), None),
+    ("bleeding_where", "Pink, red or brown urin", (1,), None),
     # partial: words of one label only, confirmed with the person
     ("danger_signs", "headache", (3,), "Did you mean: 4. A sudden very bad headache, or a change in your eyesight?"),
     ("danger_signs", "Chest pain", (0,), "Did you mean: 1. Chest pain or pressure?"),
     ("danger_signs", "chest pain or", (0,), "Did you mean: 1. Chest pain or pressure?"),  # a word short: not a slip
-    ("bleeding_where", "Regla", (5,), "Did you mean: 6. A much heavier period than usual?"),
+    ("bleeding_where", "Regla", (2,), "Did you mean: 3. A much heavier period than usual?"),
     ("danger_signs", "confused", (4,), "Did you mean: 5. Feeling confused, or very sleepy and hard to wake?"),
     ("danger_signs", "dolor de cabeza", (3,),
      "Did you mean: 4. A sudden very bad headache, or a change in your eyesight?"),
