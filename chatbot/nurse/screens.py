@@ -152,7 +152,6 @@ def _who(entry: QueueEntry, language: str) -> str:
     return identification(entry.identification, language)  # "not identified" when skipped or not asked
 
 
-HEADER_LINES = 2
 WIDTHS = {"level": 12, "waiting": 7, "kiosk": 12, "language": 6, "status": 11, "who": 18}
 """Each column's width at 80 columns (with a space each side: 78). Nothing is cut: a longer kiosk id,
 status or name takes a second line of its row (`fold`), so two rows never look alike."""
@@ -192,9 +191,12 @@ class QueueScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-head")
-        table = DataTable(id="queue", cursor_type="row", zebra_stripes=False, header_height=HEADER_LINES)
-        for key, width in WIDTHS.items():  # a heading longer than its column goes on in a second line
-            table.add_column(RichText(fold(say(f"col_{key}", self.language), width)), key=key, width=width)
+        headings = {key: fold(say(f"col_{key}", self.language), width) for key, width in WIDTHS.items()}
+        # a heading longer than its column goes on in a second line (a language longer than English)
+        lines = max(heading.count("\n") + 1 for heading in headings.values())
+        table = DataTable(id="queue", cursor_type="row", zebra_stripes=False, header_height=lines)
+        for key, width in WIDTHS.items():
+            table.add_column(RichText(headings[key]), key=key, width=width)
         yield table
         yield Static(id="queue-note")
         yield Static(id="queue-keys")
