@@ -86,13 +86,49 @@ class Outcome(NamedTuple):
     at: Position = (1, 1)
 
 
+class Review(NamedTuple):
+    """Who last reviewed a rule against its source, and when (an ISO date)."""
+
+    by: str
+    on: str
+
+
 class Rule(NamedTuple):
-    """One row of the triage table: `level` when `when` holds."""
+    """One row of the triage table: `level` when `when` holds; where it comes from, and its last review."""
 
     id: str
     level: str
     when: Condition
     reason: Text
+    at: Position = (1, 1)
+    source: str | None = None  # the citation the rule rests on
+    reviewed: Review | None = None
+
+
+class Acceptance(NamedTuple):
+    """A reviewer's sign-off of a lower level for some persons (`chatbot diff --fail-on down-triage`).
+
+    `profile` names, per finding, the answers accepted: a class of `chatbot diff` is accepted
+    when its level goes from `before` to `after`, every member gives answers the profile allows,
+    and the profile names every finding the class is named by (its support).
+    """
+
+    before: str
+    after: str
+    profile: dict[str, tuple]  # finding -> the values accepted (True/False/None; a temperature: None or a range)
+    why: str = ""
+    at: Position = (1, 1)
+
+
+class ChangeRecord(NamedTuple):
+    """One entry of a flow's change log: the version it made, when, by whom, why, and what was accepted."""
+
+    version: int
+    date: str
+    author: str
+    reason: str
+    reviewer: str | None = None
+    accepts: tuple[Acceptance, ...] = ()
     at: Position = (1, 1)
 
 
@@ -129,6 +165,7 @@ class Flow:
     safety_net: Guidance | None = None
     emergency_number: str = "911"
     version: int = 1
+    changes: tuple[ChangeRecord, ...] = ()  # the change log, oldest first
 
     def state(self, name: str) -> Question | Route | Outcome:
         return self.questions.get(name) or self.routes.get(name) or self.outcomes[name]
