@@ -1,0 +1,245 @@
+"""The review as text (what `chatbot diff` prints) or as a Markdown release note.
+
+Both say the same, in the same order: what was compared and how much; each class
+whose level or outcome changed (down-triage first, grouped by the rules that held,
+each with its statement, its rules before and after, its witness in both versions
+and its sign-off); then questions, triage rules, findings, outcomes and texts;
+then the change log and the hazards the classes touch.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import yaml
+
+from chatbot.review.report import KINDS, TITLES, ChangedClass, Review, Witness
+
+WIDTH = 100
+LANGUAGES = {"en": "English", "es": "Spanish"}
+
+
+def count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def summary(review: Review) -> str:
+    comparison = review.comparison
+    compared = (f"Compared every answer class of both versions: {comparison.old_paths:,} and {comparison.new_paths:,} "
+                f"paths ({comparison.old_states:,} and {comparison.new_states:,} states), "
+                f"{comparison.persons:,} answer combinations, of which {comparison.changed:,} change outcome; "
+                f"{comparison.seconds:.2f} s.")
+    numbers = [len(review.of_kind(kind)) for kind in KINDS]
+    classes = len(review.classes)
+    return (f"{compared}\n{classes:,} class{'es' if classes != 1 else ''} of persons change: {numbers[0]:,} "
+            f"down-triage, {numbers[1]:,} up-triage, {numbers[2]:,} at the same level with another outcome.")
+
+
+def versions(review: Review) -> str:
+    old, new = review.old, review.new
+    return (f"{old.given} (version {old.flow.version}) → {new.given} (version {new.flow.version}), "
+            f"flow {new.flow.name}")
+
+
+def signoff(changed: ChangedClass) -> str:
+    if changed.kind != "down-triage":
+        return ""
+    if changed.accepted is None:
+        return "NOT ACCEPTED: no reviewed entry of the change log accepts it"
+    accepted, record = changed.accepted
+    why = f": {accepted.why}" if accepted.why else ""
+    return f"accepted in version {record.version} by {record.reviewer} ({record.date}){why}"
+
+
+def rules_of(rules: tuple[str, ...]) -> str:
+    return ", ".join(rules) if rules else "no rule"
+
+
+def answers(witness: Witness) -> str:
+    return "; ".join(f"{step.question} = {step.typed}" for step in witness.steps)
+
+
+def ending(witness: Witness) -> str:
+    end = witness.ending
+    return f"{end.outcome} ({end.level}; {rules_of(end.rules)})" if end.outcome else "never ends"
+
+
+# -- text --------------------------------------------------------------------------------------------
+
+def text(review: Review) -> str:
+    """The review as `chatbot diff` prints it."""
+    lines = [f"chatbot diff: {versions(review)}", *summary(review).splitlines()]
+    for kind in KINDS:
+        classes = review.of_kind(kind)
+        if not classes:
+            continue
+        lines += ["", TITLES[kind].upper()]
+        for changed in classes:
+            lines += [""] + _text_class(review, changed)
+    lines += _text_rest(review)
+    if review.unaccepted:
+        numbers = ", ".join(f"[{changed.number}]" for changed in review.unaccepted)
+        lines += ["", f"{count(len(review.unaccepted), 'down-triage class')} not accepted by the change log: {numbers}"]
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str, indent: str, first: str = "") -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent + first, subsequent_indent=indent + " " * len(first),
+                         break_on_hyphens=False) or [indent + first]
+
+
+def _text_class(review: Review, changed: ChangedClass) -> list[str]:
+    before, after = changed.before.ending, changed.after.ending
+    lines = [f"[{changed.number}] {changed.title}   rules: {rules_of(before.rules)} → {rules_of(after.rules)}   "
+             f"outcomes: {changed.outcomes}"]
+    lines += _wrap("; ".join(changed.statement.says) or "anybody", "    ", "A person with: ")
+    if changed.statement.denies:
+        lines += _wrap("; ".join(changed.statement.denies), "    ", "and no to: ")
+    lines += _wrap(answers(changed.before) + f" → {ending(changed.before)}", "    ", "before: ")
+    lines += _wrap(answers(changed.after) + f" → {ending(changed.after)}", "    ", "after:  ")
+    if changed.kind == "down-triage":
+        lines.append(f"    sign-off: {signoff(changed)}")
+        lines += _wrap(profile_text(changed.profile), "    ", "to accept, profile: ")
+    if changed.hazards:
+        lines += _wrap("; ".join(f"{hazard.id} {hazard.hazard}" for hazard in changed.hazards), "    ", "hazards: ")
+    return lines
+
+
+def profile_text(profile: dict) -> str:
+    """A profile as a change log writes it, on one line."""
+    return yaml.safe_dump(profile, default_flow_style=True, allow_unicode=True, width=10_000).strip()
+
+
+def _text_rest(review: Review) -> list[str]:
+    lines: list[str] = []
+    questions = review.questions
+    if questions:
+        lines += ["", "QUESTIONS"]
+        lines += [f"  added: {q}" for q in questions.added] + [f"  removed: {q}" for q in questions.removed]
+        lines += [f"  moved: {q} (was question {was} in the dialogue, now {now})" for q, was, now in questions.moved]
+        lines += [f"  {item.name} asks another {item.what}: {item.old} → {item.new}" for item in questions.asks]
+    for title, items in (("TRIAGE RULES", review.rules), ("FINDINGS", review.findings), ("OUTCOMES", review.outcomes)):
+        if items:
+            lines += ["", title]
+            for item in items:
+                lines += _wrap(f"{item.old or '(none)'} → {item.new or '(none)'}", "  ", f"{item.name} {item.what}: ")
+    for language in dict.fromkeys(change.language for change in review.texts):
+        lines += ["", f"TEXTS ({LANGUAGES.get(language, language)})"]
+        for change in review.texts:
+            if change.language == language:
+                lines.append(f"  {change.place}")
+                lines += _wrap(change.old if change.old is not None else "(none)", "    ", "- ")
+                lines += _wrap(change.new if change.new is not None else "(none)", "    ", "+ ")
+    if review.records:
+        lines += ["", "CHANGE LOG (entries after the old version)"]
+        for record in review.records:
+            lines += _wrap(record.reason, "  ", f"version {record.version}, {record.date}, by {record.author}, "
+                                                f"reviewed by {record.reviewer or '(nobody yet)'}: ")
+    if not review.changed:
+        lines += ["", "Nothing changed: every person gets the same outcome, and every text is the same."]
+    return lines
+
+
+# -- Markdown ----------------------------------------------------------------------------------------
+
+def markdown(review: Review) -> str:
+    """The clinical release note: the classes grouped by rule, each hazard they touch linked."""
+    old, new = review.old, review.new
+    lines = [f"# Clinical release note: {new.flow.name}, version {old.flow.version} → {new.flow.version}", "",
+             "| | before | after |", "|---|---|---|",
+             f"| flow | `{old.given}` | `{new.given}` |",
+             f"| version | {old.flow.version} | {new.flow.version} |", "",
+             *[f"{line}  " for line in summary(review).splitlines()], ""]
+    if review.records:
+        lines += ["## Change log", "", "| version | date | author | reviewer | reason |", "|---|---|---|---|---|"]
+        lines += [f"| {r.version} | {r.date} | {_cell(r.author)} | {_cell(r.reviewer or '(nobody yet)')} | "
+                  f"{_cell(r.reason)} |" for r in review.records]
+        lines.append("")
+    if review.of_kind("down-triage"):
+        accepted = len(review.of_kind("down-triage")) - len(review.unaccepted)
+        lines += [f"**Sign-off:** {count(accepted, 'down-triage class')} accepted by the change log, "
+                  f"{len(review.unaccepted)} not accepted.", ""]
+    for kind in KINDS:
+        if not review.of_kind(kind):
+            continue
+        lines += [f"## {TITLES[kind]}", ""]
+        for rules, classes in review.groups(kind):
+            heading = ", ".join(f"{rule} ({review.rule_reason(rule)})" for rule in rules) or "No rule: the routing alone"
+            lines += [f"### {heading}", ""]
+            hazards = hazards_of(classes)
+            if hazards:
+                lines += ["Hazards: " + "; ".join(f"[{hazard.id}](#{anchor(hazard.id)}) {hazard.hazard}"
+                                                  for hazard in hazards), ""]
+            for changed in classes:
+                lines += _markdown_class(changed)
+    lines += _markdown_rest(review)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def hazards_of(classes: list[ChangedClass]) -> list:
+    """The hazards some of these classes touch, each once, in the log's order."""
+    found = {hazard.id: hazard for changed in classes for hazard in changed.hazards}
+    return sorted(found.values(), key=lambda hazard: hazard.at)
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def anchor(name: str) -> str:
+    return "".join(c for c in name.lower().replace(" ", "-") if c.isalnum() or c == "-")
+
+
+def _markdown_class(changed: ChangedClass) -> list[str]:
+    before, after = changed.before.ending, changed.after.ending
+    lines = [f"#### {changed.number}. {changed.heading}", "",
+             f"A person with: {'; '.join(changed.statement.says) or 'anybody'}."]
+    if changed.statement.denies:
+        lines[-1] += f" And no to: {'; '.join(changed.statement.denies)}."
+    lines += ["", "| | before | after |", "|---|---|---|",
+              f"| outcome | {before.outcome} ({before.level}) | {after.outcome} ({after.level}) |",
+              f"| rules | {rules_of(before.rules)} | {rules_of(after.rules)} |",
+              f"| answers | {_cell(answers(changed.before))} | {_cell(answers(changed.after))} |", ""]
+    if changed.kind == "down-triage":
+        lines += [f"Sign-off: {'**' + signoff(changed) + '**' if changed.accepted is None else signoff(changed)}. "
+                  f"Profile: `{profile_text(changed.profile)}`", ""]
+    return lines
+
+
+def _markdown_rest(review: Review) -> list[str]:
+    lines: list[str] = []
+    questions = review.questions
+    lines += ["## Questions", ""]
+    if not questions:
+        lines += ["No question added, removed or moved.", ""]
+    else:
+        lines += [f"- added: `{q}`" for q in questions.added] + [f"- removed: `{q}`" for q in questions.removed]
+        lines += [f"- moved: `{q}` (was question {was} in the dialogue, now {now})" for q, was, now in questions.moved]
+        lines += [f"- `{item.name}` asks another {item.what}: {item.old} → {item.new}" for item in questions.asks]
+        lines.append("")
+    for title, items in (("Triage rules", review.rules), ("Findings", review.findings), ("Outcomes", review.outcomes)):
+        if items:
+            lines += [f"## {title}", "", "| what | changed | before | after |", "|---|---|---|---|"]
+            lines += [f"| `{item.name}` | {item.what} | {_cell(item.old or '(none)')} | {_cell(item.new or '(none)')} |"
+                      for item in items]
+            lines.append("")
+    if review.texts:
+        lines += ["## Texts", ""]
+        for language in dict.fromkeys(change.language for change in review.texts):
+            lines += [f"### {LANGUAGES.get(language, language)} ({language})", "",
+                      "| where | before | after |", "|---|---|---|"]
+            lines += [f"| {change.place} | {_cell(change.old or '(none)')} | {_cell(change.new or '(none)')} |"
+                      for change in review.texts if change.language == language]
+            lines.append("")
+    hazards = review.hazards()
+    if hazards:
+        lines += ["## Hazards touched", "", f"From the hazard log `{review.hazard_log.file}`.", ""]
+        for hazard in hazards:
+            lines += [f"### {hazard.id}", "", f"**Hazard:** {hazard.hazard}", ""]
+            if hazard.cause:
+                lines += [f"**Cause:** {hazard.cause}", ""]
+            lines += [f"**Concerns:** {', '.join(f'`{x}`' for x in (*hazard.rules, *hazard.outcomes))}", "",
+                      f"**Mitigation:** {hazard.mitigation}", ""]
+    if not review.changed:
+        lines += ["Nothing changed: every person gets the same outcome, and every text is the same.", ""]
+    return lines
