@@ -35,6 +35,7 @@ import time
 from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any
 
@@ -45,7 +46,7 @@ from chatbot.proof.answer_classes import AnswerClass, band_label, temperature_cl
 from chatbot.proof.decisions import Cube, Diagrams, Variable
 from chatbot.proof.paths import Edge, Explorer, Node, PathGraph
 
-NEVER_ENDS = None  # the leaf of a person whose dialogue goes round a loop: no outcome
+NEVER_ENDS = None  # the leaf of a person whose dialogue goes round a loop: no outcome (others: (outcome, level))
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def compare(old: Flow, new: Flow) -> Comparison:
     for (before, after), supports in diagrams.supports(paired, _differ, baseline).items():
         for support in supports:
             members = diagrams.members(paired, (before, after), support)
-            change = Change(support, before, after, diagrams.ranges(members))
+            change = Change(support, _outcome(before), _outcome(after), diagrams.ranges(members))
             change.old_answers, change.new_answers = walk.shortest(change)
             changes.append(change)
     persons = 1
@@ -146,7 +147,12 @@ def compare(old: Flow, new: Flow) -> Comparison:
 
 
 def _differ(outcomes: tuple) -> bool:
+    """Whether a person's two ends differ: another outcome, or the same outcome at another level."""
     return outcomes[0] != outcomes[1]
+
+
+def _outcome(end: tuple[str, str] | None) -> str | None:
+    return end[0] if end is not None else None
 
 
 def _count(diagrams: Diagrams, root: int, variables: tuple[Variable, ...]) -> int:
@@ -246,8 +252,7 @@ class _Side:
 
     def __init__(self, flow: Flow, thresholds: dict[str, tuple[float, ...]]):
         self.flow = flow
-        self.explorer = Explorer(flow, thresholds)
-        self.graph: PathGraph = self.explorer.explore()
+        self.explorer, self.graph = _explored(flow, tuple(sorted(thresholds.items())))
         self.root = -1
         self.values: dict[int, tuple[tuple[int, int], ...]] = {}  # id(edge) -> ((level, value index), ...)
         self.asks: dict[str, frozenset[int]] = {}  # state -> the levels a question from there on may ask
@@ -272,7 +277,7 @@ class _Side:
     def _diagram(self, node: Node, diagrams: Diagrams, made: dict[int, int]) -> int:
         flow = self.flow
         if node.state in flow.outcomes:
-            return diagrams.leaf(node.state)
+            return diagrams.leaf((node.state, flow.outcomes[node.state].level))
         if node.state not in flow.questions:  # routes that go round without asking
             return diagrams.leaf(NEVER_ENDS)
         question = flow.questions[node.state]
@@ -330,6 +335,14 @@ def typed_answer(question: Question, findings: dict[str, Any]) -> str:
     return nones[0] if nones else "1"
 
 
+@lru_cache(maxsize=4)
+def _explored(flow: Flow, thresholds: tuple) -> tuple[Explorer, PathGraph]:
+    """A flow's explored paths at these thresholds, kept for the next comparison of the same flow (a
+    release compared with several candidates, the tests' mutants with the bundled flow)."""
+    explorer = Explorer(flow, dict(thresholds))
+    return explorer, explorer.explore()
+
+
 # -- witnesses -------------------------------------------------------------------------------------
 
 class _Witnesses:
@@ -350,10 +363,21 @@ class _Witnesses:
                if True in variable.values}
         self.implications = tuple((level[x], yes[level[x]], level[y], yes[level[y]]) for x, y in implications)
         self.kept: dict[frozenset, frozenset] = {}  # what is asked ahead -> what must be kept for it
+        self.holding = self.implications  # the implications the search keeps
         self.baseline = tuple(value_index(variable, _default(variable)) for variable in variables)
         self.ordered: dict[int, list[Edge]] = {}  # id(node) -> its edges, answers on the baseline first
 
     def shortest(self, change: Change) -> tuple[tuple[Answered, ...], tuple[Answered, ...]]:
+        """The witness of a change: of a real person (every implication kept) when the class has one."""
+        found = self._search(change, self.implications)
+        if found is None and self.implications:
+            found = self._search(change, ())
+        if found is None:
+            raise AssertionError("a class without a member: the diagrams and the explored paths disagree")
+        return found
+
+    def _search(self, change: Change, implications: tuple) -> tuple | None:
+        self.holding = implications
         old, new = self.sides
         cube, wanted = change.support, (change.old, change.new)
         start = (old.graph.root, new.graph.root, ())
@@ -364,7 +388,7 @@ class _Witnesses:
             nodes = state[:2]
             asking = [side for side, node in zip((0, 1), nodes) if node.state in self.sides[side].flow.questions]
             if not asking:
-                if (nodes[0].state, nodes[1].state) == wanted:
+                if (nodes[0].state, nodes[1].state) == wanted:  # (an outcome's level is the version's own)
                     return self._answers(parents, state)
                 continue
             side = min(asking, key=lambda s: (self.sides[s].first[nodes[s].state], s))
@@ -376,7 +400,7 @@ class _Witnesses:
                 if key not in parents:
                     parents[key] = (state, side, edge)
                     queue.append(after)
-        raise AssertionError("a class without a member: the diagrams and the explored paths disagree")
+        return None
 
     def _step(self, state: tuple, side: int, edge: Edge, cube: Cube, wanted: tuple) -> tuple | None:
         graph = self.sides[side].graph
@@ -387,7 +411,7 @@ class _Witnesses:
             if index not in cube.get(level, (index,)) or told.get(level, index) != index:
                 return None
             told[level] = index
-        for implying, yes, implied, implied_yes in self.implications:  # a real person: X implies Y, both
+        for implying, yes, implied, implied_yes in self.holding:  # a real person: X implies Y, both
             if told.get(implying) == yes and told.get(implied, implied_yes) != implied_yes:
                 return None
         nodes = list(state[:2])
