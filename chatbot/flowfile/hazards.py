@@ -60,7 +60,7 @@ def beside(flow_file: str | Path) -> Path | None:
 
 def load_hazards(path: str | Path, flow: Flow) -> HazardLog:
     """The hazard log at `path`, checked against `flow`, or `FlowError` with every problem."""
-    source = read_yaml(path)
+    source = read_yaml(path, _shown(Path(path)))
     problems: list[Problem] = []
 
     def report(where: tuple, message: str, key: bool = False) -> None:
@@ -93,6 +93,13 @@ def load_hazards(path: str | Path, flow: Flow) -> HazardLog:
     if problems:
         raise FlowError(problems)
     return HazardLog(source.file, tuple(hazards))
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _names(value) -> list[str]:
