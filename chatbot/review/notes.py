@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import textwrap
 
-import yaml
-
+from chatbot.flow.model import LEVELS
 from chatbot.review.report import KINDS, TITLES, ChangedClass, Review, Witness
+from chatbot.review.statements import written
 
 WIDTH = 100
 LANGUAGES = {"en": "English", "es": "Spanish"}
@@ -61,7 +61,17 @@ def answers(witness: Witness) -> str:
 
 def ending(witness: Witness) -> str:
     end = witness.ending
-    return f"{end.outcome} ({end.level}; {rules_of(end.rules)})" if end.outcome else "never ends"
+    if not end.outcome:
+        return "never ends"
+    return f"{end.outcome} ({end.level}; {rules_of(end.rules)}){warning(witness)}"
+
+
+def warning(witness: Witness) -> str:
+    """A note when the level reached is not the rules' own (`chatbot check` calls it under- or over-triage)."""
+    end = witness.ending
+    if end.rules_level is None or end.rules_level == end.level:
+        return ""
+    return f" [the rules give {end.rules_level}: {'UNDER' if end.rank < LEVELS.index(end.rules_level) else 'over'}-triage]"
 
 
 # -- text --------------------------------------------------------------------------------------------
@@ -99,7 +109,7 @@ def _text_class(review: Review, changed: ChangedClass) -> list[str]:
     lines += _wrap(answers(changed.after) + f" → {ending(changed.after)}", "    ", "after:  ")
     if changed.kind == "down-triage":
         lines.append(f"    sign-off: {signoff(changed)}")
-        lines += _wrap(profile_text(changed.profile), "    ", "to accept, profile: ")
+        lines.append(f"    to accept, profile: {profile_text(changed.profile)}")
     if changed.hazards:
         lines += _wrap("; ".join(f"{hazard.id} {hazard.hazard}" for hazard in changed.hazards), "    ", "hazards: ")
     return lines
@@ -107,7 +117,7 @@ def _text_class(review: Review, changed: ChangedClass) -> list[str]:
 
 def profile_text(profile: dict) -> str:
     """A profile as a change log writes it, on one line."""
-    return yaml.safe_dump(profile, default_flow_style=True, allow_unicode=True, width=10_000).strip()
+    return written(profile)
 
 
 def _text_rest(review: Review) -> list[str]:
@@ -197,7 +207,8 @@ def _markdown_class(changed: ChangedClass) -> list[str]:
     if changed.statement.denies:
         lines[-1] += f" And no to: {'; '.join(changed.statement.denies)}."
     lines += ["", "| | before | after |", "|---|---|---|",
-              f"| outcome | {before.outcome} ({before.level}) | {after.outcome} ({after.level}) |",
+              f"| outcome | {before.outcome} ({before.level}){warning(changed.before)} | "
+              f"{after.outcome} ({after.level}){warning(changed.after)} |",
               f"| rules | {rules_of(before.rules)} | {rules_of(after.rules)} |",
               f"| answers | {_cell(answers(changed.before))} | {_cell(answers(changed.after))} |", ""]
     if changed.kind == "down-triage":

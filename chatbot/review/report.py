@@ -22,6 +22,7 @@ from chatbot.engine import Conversation
 from chatbot.flow.conditions import All, Named, Not
 from chatbot.flow.model import Acceptance, ChangeRecord, Flow, level_rank
 from chatbot.flow.text import Text
+from chatbot.flow.triage import triage
 from chatbot.flowfile.hazards import Hazard, HazardLog
 from chatbot.proof.comparison import Answered, Band, Change, Comparison, compare
 from chatbot.proof.reachable import Reach
@@ -57,6 +58,7 @@ class Ending:
     level: str | None
     title: str
     rules: tuple[str, ...]
+    rules_level: str | None = None  # the level the rules give for the answers (the outcome's, in a safe flow)
 
     @property
     def rank(self) -> int:
@@ -199,7 +201,7 @@ def _class(comparison: Comparison, change: Change, records: tuple[ChangeRecord, 
         or after.ending.rules or before.ending.rules
     changed = ChangedClass(kind, change,
                            statement(change.ranges, comparison.variables, comparison.new, comparison.old),
-                           profile(change.support, comparison.variables), before, after, rules)
+                           profile(change.ranges, comparison.variables), before, after, rules)
     if kind == "down-triage":
         changed.accepted = acceptance(comparison, change, before.ending.level, after.ending.level, records)
     if hazard_log is not None:
@@ -242,7 +244,8 @@ def replay(flow: Flow, answers: Iterable[Answered], outcome: str | None) -> Witn
     if conversation.state != outcome:
         raise WitnessError(f"{flow.file}: the witness ends at {conversation.state}, not at {outcome}")
     result = conversation.result()
-    ending = Ending(outcome, result.level, result.outcome.title.get("en"), tuple(rule.id for rule in result.reasons))
+    ending = Ending(outcome, result.level, result.outcome.title.get("en"), tuple(rule.id for rule in result.reasons),
+                    triage(flow.rules, result.findings).level)
     return Witness(tuple(steps), ending)
 
 

@@ -110,12 +110,15 @@ def runs(values: list[Any]) -> list[tuple[Decimal, Decimal]]:
     return [(low, high) for low, high in joined]
 
 
-def profile(support: Cube, variables: tuple[Variable, ...]) -> dict[str, Any]:
-    """A class's support as a change log's `profile`: finding -> answers, as a flow writes them."""
+def profile(ranges: Cube, variables: tuple[Variable, ...]) -> dict[str, Any]:
+    """What a class's members answer, as a change log's `profile` (finding -> answers, as a flow writes
+    them): every finding the statement says, the findings they all deny left out."""
     written: dict[str, Any] = {}
-    for level, indexes in sorted(support.items()):
+    for level, indexes in sorted(ranges.items()):
         variable = variables[level]
         values = [variable.values[index] for index in sorted(indexes)]
+        if len(values) == len(variable.values) or (variable.type == FindingType.BOOLEAN and values == [False]):
+            continue
         if variable.type == FindingType.TEMPERATURE:
             items: list[Any] = ["not_measured"] if None in values else []
             for low, high in runs(values):
@@ -127,6 +130,17 @@ def profile(support: Cube, variables: tuple[Variable, ...]) -> dict[str, Any]:
                 items.append(bounds or "measured")
             written[variable.name] = items[0] if len(items) == 1 else items
         else:
-            words = ["unknown" if value is None else value for value in values]
+            words = [ANSWER_WORDS[value].replace("not sure", "unknown") for value in values]
             written[variable.name] = words[0] if len(words) == 1 else words
     return written
+
+
+def written(profile: dict[str, Any]) -> str:
+    """A profile on one line, as a flow file writes it: `{chills_shaking: yes, temperature: [not_measured]}`."""
+    def value(item: Any) -> str:
+        if isinstance(item, list):
+            return "[" + ", ".join(value(part) for part in item) + "]"
+        if isinstance(item, dict):
+            return "{" + ", ".join(f"{key}: {bound}" for key, bound in item.items()) + "}"
+        return str(item)
+    return "{" + ", ".join(f"{name}: {value(answers)}" for name, answers in profile.items()) + "}"
