@@ -1,0 +1,132 @@
+"""How long `chatbot diff` takes, on the bundled flow and on a flow ten times larger; and, with
+`--claims`, the long run of the test that holds its claims to account.
+
+Timing (issue 23): the bundled flow against a copy with one clinical change (the fever
+threshold raised from 38.0 to 38.3 °C in the rules and the routing), and the flow ten
+times larger (bench/large_flow.py) against the same change in its fifth copy. Each
+diff is the whole review (both explorations, the decision diagrams, every class with
+its statement and its witness replayed through the engine); `chatbot check` on the
+same new flow, in the same run, is the baseline it is measured against.
+
+Claims (`--claims`): every named mutant of tests/helpers/flow_mutants.py and
+`--random` random ones, each with `--persons` random persons run through both
+versions by the engine; any claim the engine does not bear out, or any change the
+diff missed, is printed and the exit status is 1.
+
+    python3 bench/diff.py [--copies 10] [--rounds 3]
+    python3 bench/diff.py --claims [--persons 3000] [--random 20] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.large_flow import large_flow, write_flow  # noqa: E402
+from chatbot.flowfile.loader import bundled_flow_path  # noqa: E402
+from chatbot.proof import comparison  # noqa: E402
+from chatbot.proof.analysis import analyse  # noqa: E402
+from chatbot.review.report import review  # noqa: E402
+from chatbot.review.revisions import read_version  # noqa: E402
+
+
+def fever_raised(data: dict, suffix: str = "") -> dict:
+    """The fever threshold raised from 38.0 to 38.3 °C, in the rules and in the routing."""
+    data = copy.deepcopy(data)
+    data["rules"]["let"][f"fever{suffix}"] = {f"temperature{suffix}": {"at_least": 38.3}}
+    data["conditions"][f"measured_fever{suffix}"] = {f"temperature{suffix}": {"at_least": 38.3}}
+    return data
+
+
+def timed(old_path: Path, new_path: Path, rounds: int) -> tuple[list[float], list[float], object]:
+    """Seconds of `chatbot diff` and of `chatbot check` (on the new flow), each round from the files."""
+    diffs, checks, result = [], [], None
+    for _ in range(rounds):
+        comparison._explored.cache_clear()  # nothing kept from the round before
+        begin = time.perf_counter()
+        result = review(read_version(str(old_path)), read_version(str(new_path)))
+        diffs.append(time.perf_counter() - begin)
+        begin = time.perf_counter()
+        analyse(read_version(str(new_path)).flow)
+        checks.append(time.perf_counter() - begin)
+    return diffs, checks, result
+
+
+def report(label: str, diffs: list[float], checks: list[float], result) -> None:
+    kinds = {kind: len(result.of_kind(kind)) for kind in ("down-triage", "up-triage", "same level")}
+    print(f"{label}: chatbot diff {statistics.median(diffs):.2f} s (median of {len(diffs)}; best {min(diffs):.2f} s), "
+          f"chatbot check of the new flow {statistics.median(checks):.2f} s: "
+          f"{statistics.median(diffs) / statistics.median(checks):.1f}x; "
+          f"{len(result.classes)} classes ({kinds['down-triage']} down-triage, {kinds['up-triage']} up-triage, "
+          f"{kinds['same level']} same level), {result.comparison.changed:,} of {result.comparison.persons:,} "
+          f"answer combinations changed, diagram of {result.comparison.diagram_nodes:,} nodes")
+
+
+def timing(copies: int, rounds: int) -> int:
+    base = yaml.safe_load(bundled_flow_path().read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        old = write_flow(base, folder / "old.yaml")
+        new = write_flow(fever_raised(base), folder / "new.yaml")
+        report("bundled flow", *timed(old, new, rounds))
+        large = large_flow(copies)
+        old = write_flow(large, folder / "large-old.yaml")
+        new = write_flow(fever_raised(large, f"_{(copies + 1) // 2}"), folder / "large-new.yaml")
+        report(f"x{copies} flow", *timed(old, new, rounds))
+    return 0
+
+
+def claims(persons: int, randoms: int, seed: int) -> int:
+    from tests.helpers.flow_mutants import MUTANTS, check_claims, mutant, random_mutant, random_persons
+
+    rng = random.Random(seed)
+    base = read_version(None)
+    mutants = [(name, mutant(name)) for name in MUTANTS] + [random_mutant(rng) for _ in range(randoms)]
+    failed = 0
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        for number, (name, data) in enumerate(mutants):
+            path = write_flow(data, Path(folder) / f"mutant-{number}.yaml")
+            try:
+                changed = read_version(str(path))
+            except Exception as error:  # a random edit can make a flow that does not load: not this test's
+                print(f"  skipped {name}: {str(error).splitlines()[0]}")
+                continue
+            result = review(base, changed)
+            found = check_claims(result, random_persons((base.flow, changed.flow), persons, rng))
+            print(f"  {name}: {found.classes} classes; {found.changed} of {found.persons} random persons changed, "
+                  f"{len(found.problems)} problems")
+            for problem in found.problems[:5]:
+                print(f"    {problem}")
+            failed += bool(found.problems)
+    print(f"{len(mutants)} mutants, {persons} random persons each: {failed} with problems, "
+          f"in {time.perf_counter() - began:.0f} s")
+    return 1 if failed else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--claims", action="store_true", help="run the long claims check instead of the timing")
+    parser.add_argument("--persons", type=int, default=3000)
+    parser.add_argument("--random", type=int, default=20, help="random mutants besides the named ones")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if args.claims:
+        return claims(args.persons, args.random, args.seed)
+    return timing(args.copies, args.rounds)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
