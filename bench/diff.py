@@ -36,6 +36,7 @@ from bench.large_flow import large_flow, write_flow  # noqa: E402
 from chatbot.flowfile.loader import bundled_flow_path  # noqa: E402
 from chatbot.proof import comparison  # noqa: E402
 from chatbot.proof.analysis import analyse  # noqa: E402
+from chatbot.review.notes import number  # noqa: E402
 from chatbot.review.report import review  # noqa: E402
 from chatbot.review.revisions import read_version  # noqa: E402
 
@@ -68,8 +69,9 @@ def report(label: str, diffs: list[float], checks: list[float], result) -> None:
           f"chatbot check of the new flow {statistics.median(checks):.2f} s: "
           f"{statistics.median(diffs) / statistics.median(checks):.1f}x; "
           f"{len(result.classes)} classes ({kinds['down-triage']} down-triage, {kinds['up-triage']} up-triage, "
-          f"{kinds['same level']} same level), {result.comparison.changed:,} of {result.comparison.persons:,} "
-          f"answer combinations changed, diagram of {result.comparison.diagram_nodes:,} nodes")
+          f"{kinds['same level']} same level), {number(result.comparison.changed)} of "
+          f"{number(result.comparison.persons)} answer combinations changed, diagram of "
+          f"{result.comparison.diagram_nodes:,} nodes")
 
 
 def timing(copies: int, rounds: int) -> int:

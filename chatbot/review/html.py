@@ -26,4 +26,4 @@ def html(review: Review) -> str:
     return template.render(review=review, kinds=KINDS, titles=TITLES, summary=notes.summary(review).splitlines(),
                            signoff=notes.signoff, rules_of=notes.rules_of, profile=notes.profile_text,
                            anchor=notes.anchor, languages=notes.LANGUAGES,
-                           hazards_of=notes.hazards_of, warning=notes.warning)
+                           warning=notes.warning)

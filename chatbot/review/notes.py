@@ -23,12 +23,23 @@ def count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
+def number(value: int) -> str:
+    """A count people can read: 8,448, or about 6.2 × 10^77."""
+    if value < 10 ** 15:
+        return f"{value:,}"
+    exponent = len(str(value)) - 1
+    mantissa = round(value / 10 ** exponent, 1)
+    if mantissa >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"about {mantissa:.1f} × 10^{exponent}"
+
+
 def summary(review: Review) -> str:
     comparison = review.comparison
-    compared = (f"Compared every answer class of both versions: {comparison.old_paths:,} and {comparison.new_paths:,} "
-                f"paths ({comparison.old_states:,} and {comparison.new_states:,} states), "
-                f"{comparison.persons:,} answer combinations, of which {comparison.changed:,} change outcome; "
-                f"{comparison.seconds:.2f} s.")
+    compared = (f"Compared every answer class of both versions: {number(comparison.old_paths)} and "
+                f"{number(comparison.new_paths)} paths ({comparison.old_states:,} and {comparison.new_states:,} "
+                f"states), {number(comparison.persons)} answer combinations, of which {number(comparison.changed)} "
+                f"change outcome; {comparison.seconds:.2f} s.")
     numbers = [len(review.of_kind(kind)) for kind in KINDS]
     classes = len(review.classes)
     return (f"{compared}\n{classes:,} class{'es' if classes != 1 else ''} of persons change: {numbers[0]:,} "
@@ -176,20 +187,14 @@ def markdown(review: Review) -> str:
         for rules, classes in review.groups(kind):
             heading = ", ".join(f"{rule} ({review.rule_reason(rule)})" for rule in rules) or "No rule: the routing alone"
             lines += [f"### {heading}", ""]
-            hazards = hazards_of(classes)
+            hazards = review.rule_hazards(rules)
             if hazards:
-                lines += ["Hazards: " + "; ".join(f"[{hazard.id}](#{anchor(hazard.id)}) {hazard.hazard}"
-                                                  for hazard in hazards), ""]
+                lines += ["Hazards of these rules: " + "; ".join(f"[{hazard.id}](#{anchor(hazard.id)}) {hazard.hazard.rstrip('.')}"
+                                                                for hazard in hazards), ""]
             for changed in classes:
                 lines += _markdown_class(changed)
     lines += _markdown_rest(review)
     return "\n".join(lines).rstrip() + "\n"
-
-
-def hazards_of(classes: list[ChangedClass]) -> list:
-    """The hazards some of these classes touch, each once, in the log's order."""
-    found = {hazard.id: hazard for changed in classes for hazard in changed.hazards}
-    return sorted(found.values(), key=lambda hazard: hazard.at)
 
 
 def _cell(text: str) -> str:
@@ -214,6 +219,8 @@ def _markdown_class(changed: ChangedClass) -> list[str]:
     if changed.kind == "down-triage":
         lines += [f"Sign-off: {'**' + signoff(changed) + '**' if changed.accepted is None else signoff(changed)}. "
                   f"Profile: `{profile_text(changed.profile)}`", ""]
+    if changed.hazards:
+        lines += ["Hazards: " + ", ".join(f"[{hazard.id}](#{anchor(hazard.id)})" for hazard in changed.hazards), ""]
     return lines
 
 

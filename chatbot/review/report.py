@@ -165,6 +165,10 @@ class Review:
             found.setdefault(changed.rules, []).append(changed)
         return list(found.items())
 
+    def rule_hazards(self, rules: tuple[str, ...]) -> list[Hazard]:
+        """The hazards that name one of these rules."""
+        return self.hazard_log.touching(rules) if self.hazard_log else []
+
     def hazards(self) -> list[Hazard]:
         """The hazards any class touches, in the log's order."""
         touched = {hazard.id for changed in self.classes for hazard in changed.hazards}
