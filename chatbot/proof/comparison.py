@@ -31,9 +31,9 @@ graphs side by side.
 
 from __future__ import annotations
 
+import heapq
 import time
 from bisect import bisect_right
-from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 from decimal import Decimal
@@ -257,7 +257,7 @@ class _Side:
         self.values: dict[int, tuple[tuple[int, int], ...]] = {}  # id(edge) -> ((level, value index), ...)
         self.asks: dict[str, frozenset[int]] = {}  # state -> the levels a question from there on may ask
         self.first: dict[str, int] = {}  # question -> the first level it asks
-        self.ends: dict[int, frozenset[str]] = {}  # node id -> the outcomes it can end at
+        self.ends: dict[int, dict[str, int]] = {}  # node id -> the outcomes it can end at, and the fewest answers
 
     def build(self, diagrams: Diagrams) -> None:
         flow, graph = self.flow, self.graph
@@ -269,9 +269,13 @@ class _Side:
         made: dict[int, int] = {}
         for node in reversed(graph.order):
             made[node.id] = self._diagram(node, diagrams, made)
-            self.ends[node.id] = frozenset({node.state} if node.state in flow.outcomes else ()).union(
-                *(self.ends[edge.target.id] for edge in node.edges
-                  if edge.target is not None and id(edge) not in graph.closing))
+            ends = {node.state: 0} if node.state in flow.outcomes else {}
+            for edge in node.edges:
+                if edge.target is not None and id(edge) not in graph.closing:
+                    for outcome, answers in self.ends[edge.target.id].items():
+                        if answers + 1 < ends.get(outcome, answers + 2):
+                            ends[outcome] = answers + 1
+            self.ends[node.id] = ends
         self.root = diagrams.leaf(NEVER_ENDS) if graph.start_loop else made[graph.root.id]
 
     def _diagram(self, node: Node, diagrams: Diagrams, made: dict[int, int]) -> int:
@@ -351,7 +355,10 @@ class _Witnesses:
     A step answers the question of whichever version asks a finding earlier in the
     variables' order (both, in turn, when they ask alike); what one version was told
     is kept while the other may still ask it, so the person answers both alike. The
-    walk is breadth first over the number of answers in both versions together.
+    walk is best first (A*) over the number of answers in both versions together,
+    guided by the fewest answers each version still needs to reach its outcome (a
+    bound that never overestimates, so the first witness found is a shortest one);
+    of two shortest, the one with fewer answers off the baseline (the plainer).
     """
 
     def __init__(self, old: _Side, new: _Side, variables: tuple[Variable, ...],
@@ -381,10 +388,15 @@ class _Witnesses:
         old, new = self.sides
         cube, wanted = change.support, (change.old, change.new)
         start = (old.graph.root, new.graph.root, ())
+        if any(wanted[side] not in self.sides[side].ends[start[side].id] for side in (0, 1)):
+            return None
         parents: dict[tuple, tuple | None] = {self._key(start): None}
-        queue = deque([start])
+        spent = {self._key(start): (0, 0)}  # answers so far, and how many of them off the baseline
+        queue = [(self._left(start, wanted), 0, 0, start)]
+        pushed = 0
         while queue:
-            state = queue.popleft()
+            _, _, _, state = heapq.heappop(queue)
+            key = self._key(state)
             nodes = state[:2]
             asking = [side for side, node in zip((0, 1), nodes) if node.state in self.sides[side].flow.questions]
             if not asking:
@@ -392,15 +404,27 @@ class _Witnesses:
                     return self._answers(parents, state)
                 continue
             side = min(asking, key=lambda s: (self.sides[s].first[nodes[s].state], s))
+            answers, off = spent[key]
             for edge in self._edges(side, nodes[side]):
                 after = self._step(state, side, edge, cube, wanted)
                 if after is None:
                     continue
-                key = self._key(after)
-                if key not in parents:
-                    parents[key] = (state, side, edge)
-                    queue.append(after)
+                after_key = self._key(after)
+                cost = (answers + 1, off + self._off(side, edge))
+                if cost < spent.get(after_key, (cost[0] + 1, 0)):
+                    spent[after_key] = cost
+                    parents[after_key] = (state, side, edge)
+                    pushed += 1
+                    heapq.heappush(queue, (cost[0] + self._left(after, wanted), cost[1], pushed, after))
         return None
+
+    def _off(self, side: int, edge: Edge) -> int:
+        """How many of an answer's findings are off the baseline."""
+        return sum(index != self.baseline[level] for level, index in self.sides[side].values.get(id(edge), ()))
+
+    def _left(self, state: tuple, wanted: tuple) -> int:
+        """The fewest answers both versions still need to reach the wanted outcomes."""
+        return self.sides[0].ends[state[0].id][wanted[0]] + self.sides[1].ends[state[1].id][wanted[1]]
 
     def _step(self, state: tuple, side: int, edge: Edge, cube: Cube, wanted: tuple) -> tuple | None:
         graph = self.sides[side].graph
@@ -424,9 +448,7 @@ class _Witnesses:
         """A node's answers, those off the baseline last: of two shortest witnesses, the plainer."""
         edges = self.ordered.get(id(node))
         if edges is None:
-            values = self.sides[side].values
-            edges = self.ordered[id(node)] = sorted(node.edges, key=lambda edge: sum(
-                index != self.baseline[level] for level, index in values.get(id(edge), ())))
+            edges = self.ordered[id(node)] = sorted(node.edges, key=lambda edge: self._off(side, edge))
         return edges
 
     def _kept(self, ahead: frozenset) -> frozenset:
