@@ -101,7 +101,7 @@ def _write(result, args: argparse.Namespace) -> bool:
     else:
         from chatbot.review.notes import markdown, text as plain
 
-        text = markdown(result) if args.format == "markdown" else plain(result)
+        text = markdown(result) if args.format == "markdown" else plain(result, _width(args.output))
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"{args.output}: {args.format} review of {result.old.given} → {result.new.given}: "
@@ -110,6 +110,20 @@ def _write(result, args: argparse.Namespace) -> bool:
         return True
     print(text, end="")
     return False
+
+
+def _width(output: str | None) -> int:
+    """The terminal's width when printing (piped to a pager, the terminal the pager runs in), 60 to 120
+    columns; 100 in a file or away from any terminal."""
+    if output is None:
+        import os
+
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                return max(60, min(120, os.get_terminal_size(stream.fileno()).columns - 1))
+            except (OSError, ValueError):
+                continue
+    return 100
 
 
 def _usage(message: str) -> int:

@@ -87,42 +87,44 @@ def warning(witness: Witness) -> str:
 
 # -- text --------------------------------------------------------------------------------------------
 
-def text(review: Review) -> str:
-    """The review as `chatbot diff` prints it."""
-    lines = [f"chatbot diff: {versions(review)}", *summary(review).splitlines()]
+def text(review: Review, width: int = WIDTH) -> str:
+    """The review as `chatbot diff` prints it, wrapped at `width` columns."""
+    lines = [wrapped for line in (f"chatbot diff: {versions(review)}", *summary(review).splitlines())
+             for wrapped in _wrap(line, "", width=width)]
     for kind in KINDS:
         classes = review.of_kind(kind)
         if not classes:
             continue
         lines += ["", TITLES[kind].upper()]
         for changed in classes:
-            lines += [""] + _text_class(review, changed)
-    lines += _text_rest(review)
+            lines += [""] + _text_class(changed, width)
+    lines += _text_rest(review, width)
     if review.unaccepted:
         numbers = ", ".join(f"[{changed.number}]" for changed in review.unaccepted)
         lines += ["", f"{count(len(review.unaccepted), 'down-triage class')} not accepted by the change log: {numbers}"]
     return "\n".join(lines) + "\n"
 
 
-def _wrap(text: str, indent: str, first: str = "") -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=indent + first, subsequent_indent=indent + " " * len(first),
+def _wrap(text: str, indent: str, first: str = "", width: int = WIDTH) -> list[str]:
+    return textwrap.wrap(text, width, initial_indent=indent + first, subsequent_indent=indent + " " * len(first),
                          break_on_hyphens=False) or [indent + first]
 
 
-def _text_class(review: Review, changed: ChangedClass) -> list[str]:
+def _text_class(changed: ChangedClass, width: int) -> list[str]:
     before, after = changed.before.ending, changed.after.ending
-    lines = [f"[{changed.number}] {changed.title}   rules: {rules_of(before.rules)} → {rules_of(after.rules)}   "
-             f"outcomes: {changed.outcomes}"]
-    lines += _wrap("; ".join(changed.statement.says) or "anybody", "    ", "A person with: ")
+    lines = _wrap(f"{changed.title}   rules: {rules_of(before.rules)} → {rules_of(after.rules)}   "
+                  f"outcomes: {changed.outcomes}", "", f"[{changed.number}] ", width=width)
+    lines += _wrap("; ".join(changed.statement.says) or "anybody", "    ", "A person with: ", width=width)
     if changed.statement.denies:
-        lines += _wrap("; ".join(changed.statement.denies), "    ", "and no to: ")
-    lines += _wrap(answers(changed.before) + f" → {ending(changed.before)}", "    ", "before: ")
-    lines += _wrap(answers(changed.after) + f" → {ending(changed.after)}", "    ", "after:  ")
+        lines += _wrap("; ".join(changed.statement.denies), "    ", "and no to: ", width=width)
+    lines += _wrap(answers(changed.before) + f" → {ending(changed.before)}", "    ", "before: ", width=width)
+    lines += _wrap(answers(changed.after) + f" → {ending(changed.after)}", "    ", "after:  ", width=width)
     if changed.kind == "down-triage":
         lines.append(f"    sign-off: {signoff(changed)}")
         lines.append(f"    to accept, profile: {profile_text(changed.profile)}")
     if changed.hazards:
-        lines += _wrap("; ".join(f"{hazard.id} {hazard.hazard}" for hazard in changed.hazards), "    ", "hazards: ")
+        lines += _wrap("; ".join(f"{hazard.id} {hazard.hazard.rstrip('.')}" for hazard in changed.hazards), "    ",
+                       "hazards: ", width=width)
     return lines
 
 
@@ -131,7 +133,7 @@ def profile_text(profile: dict) -> str:
     return written(profile)
 
 
-def _text_rest(review: Review) -> list[str]:
+def _text_rest(review: Review, width: int) -> list[str]:
     lines: list[str] = []
     questions = review.questions
     if questions:
@@ -143,19 +145,20 @@ def _text_rest(review: Review) -> list[str]:
         if items:
             lines += ["", title]
             for item in items:
-                lines += _wrap(f"{item.old or '(none)'} → {item.new or '(none)'}", "  ", f"{item.name} {item.what}: ")
+                lines += _wrap(f"{item.old or '(none)'} → {item.new or '(none)'}", "  ", f"{item.name} {item.what}: ",
+                               width=width)
     for language in dict.fromkeys(change.language for change in review.texts):
         lines += ["", f"TEXTS ({LANGUAGES.get(language, language)})"]
         for change in review.texts:
             if change.language == language:
                 lines.append(f"  {change.place}")
-                lines += _wrap(change.old if change.old is not None else "(none)", "    ", "- ")
-                lines += _wrap(change.new if change.new is not None else "(none)", "    ", "+ ")
+                lines += _wrap(change.old if change.old is not None else "(none)", "    ", "- ", width=width)
+                lines += _wrap(change.new if change.new is not None else "(none)", "    ", "+ ", width=width)
     if review.records:
         lines += ["", "CHANGE LOG (entries after the old version)"]
         for record in review.records:
             lines += _wrap(record.reason, "  ", f"version {record.version}, {record.date}, by {record.author}, "
-                                                f"reviewed by {record.reviewer or '(nobody yet)'}: ")
+                                                f"reviewed by {record.reviewer or '(nobody yet)'}: ", width=width)
     if not review.changed:
         lines += ["", "Nothing changed: every person gets the same outcome, and every text is the same."]
     return lines
