@@ -375,19 +375,20 @@ class _Witnesses:
         self.ordered: dict[int, list[Edge]] = {}  # id(node) -> its edges, answers on the baseline first
 
     def shortest(self, change: Change) -> tuple[tuple[Answered, ...], tuple[Answered, ...]]:
-        """The witness of a change: of a real person (every implication kept) when the class has one."""
-        found = self._search(change, self.implications)
-        if found is None and self.implications:
-            found = self._search(change, ())
-        if found is None:
-            raise AssertionError("a class without a member: the diagrams and the explored paths disagree")
-        return found
+        """The witness of a change: a member asked every finding of the class's support (by one
+        version at least) and a real person (every implication kept), when the class has one."""
+        for shows, implications in ((True, self.implications), (True, ()), (False, self.implications), (False, ())):
+            found = self._search(change, implications, frozenset(change.support) if shows else frozenset())
+            if found is not None:
+                return found
+        raise AssertionError("a class without a member: the diagrams and the explored paths disagree")
 
-    def _search(self, change: Change, implications: tuple) -> tuple | None:
+    def _search(self, change: Change, implications: tuple, shown: frozenset) -> tuple | None:
+        """The shortest witness that is asked every finding at the levels of `shown`."""
         self.holding = implications
         old, new = self.sides
         cube, wanted = change.support, (change.old, change.new)
-        start = (old.graph.root, new.graph.root, ())
+        start = (old.graph.root, new.graph.root, (), shown)
         if any(wanted[side] not in self.sides[side].ends[start[side].id] for side in (0, 1)):
             return None
         parents: dict[tuple, tuple | None] = {self._key(start): None}
@@ -400,7 +401,7 @@ class _Witnesses:
             nodes = state[:2]
             asking = [side for side, node in zip((0, 1), nodes) if node.state in self.sides[side].flow.questions]
             if not asking:
-                if (nodes[0].state, nodes[1].state) == wanted:  # (an outcome's level is the version's own)
+                if (nodes[0].state, nodes[1].state) == wanted and not state[3]:  # (levels: the version's own)
                     return self._answers(parents, state)
                 continue
             side = min(asking, key=lambda s: (self.sides[s].first[nodes[s].state], s))
@@ -440,9 +441,14 @@ class _Witnesses:
                 return None
         nodes = list(state[:2])
         nodes[side] = edge.target
-        still = self._kept(self.sides[0].asks.get(nodes[0].state, frozenset())
-                           | self.sides[1].asks.get(nodes[1].state, frozenset()))
-        return (nodes[0], nodes[1], tuple(sorted((level, index) for level, index in told.items() if level in still)))
+        ahead = self.sides[0].asks.get(nodes[0].state, frozenset()) | self.sides[1].asks.get(nodes[1].state,
+                                                                                              frozenset())
+        unshown = state[3] - {level for level, _ in self.sides[side].values[id(edge)]}
+        if not unshown <= ahead:
+            return None  # a finding still to show can no longer be asked
+        still = self._kept(ahead)
+        return (nodes[0], nodes[1], tuple(sorted((level, index) for level, index in told.items() if level in still)),
+                unshown)
 
     def _edges(self, side: int, node: Node) -> list[Edge]:
         """A node's answers, those off the baseline last: of two shortest witnesses, the plainer."""
@@ -462,7 +468,7 @@ class _Witnesses:
 
     @staticmethod
     def _key(state: tuple) -> tuple:
-        return (state[0].id, state[1].id, state[2])
+        return (state[0].id, state[1].id, state[2], state[3])
 
     def _answers(self, parents: dict, state: tuple) -> tuple[tuple[Answered, ...], tuple[Answered, ...]]:
         answers: tuple[list[Answered], list[Answered]] = ([], [])

@@ -11,6 +11,7 @@ way are left out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -25,6 +26,7 @@ WINDOWS = {"now": "right now", "6h": "in the last 6 hours", "24h": "in the last 
            "7d": "in the last week", "since_last_check": "since the last check-up", "latest": "the latest reading",
            "current": "as the care team said last"}
 ANSWER_WORDS = {True: "yes", False: "no", None: "not sure"}
+SAYS_WHEN = re.compile(r"\b(now|in the last|since|latest|today|said|this week)\b")  # a `means` saying its window
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def means(name: str, finding) -> str:
         if finding.type == FindingType.TEMPERATURE:
             words = words.split(", ")[0]
     window = getattr(finding, "window", None)
-    if window in WINDOWS and WINDOWS[window] not in words:
+    if window in WINDOWS and not SAYS_WHEN.search(words):
         words = f"{words} ({WINDOWS[window]})"
     return words
 
