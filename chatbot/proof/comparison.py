@@ -389,7 +389,8 @@ class _Witnesses:
         old, new = self.sides
         cube, wanted = change.support, (change.old, change.new)
         start = (old.graph.root, new.graph.root, (), shown)
-        if any(wanted[side] not in self.sides[side].ends[start[side].id] for side in (0, 1)):
+        active = tuple(side for side in (0, 1) if wanted[side] is not None)  # a version going round a loop: left be
+        if any(wanted[side] not in self.sides[side].ends[start[side].id] for side in active):
             return None
         parents: dict[tuple, tuple | None] = {self._key(start): None}
         spent = {self._key(start): (0, 0)}  # answers so far, and how many of them off the baseline
@@ -399,10 +400,10 @@ class _Witnesses:
             _, _, _, state = heapq.heappop(queue)
             key = self._key(state)
             nodes = state[:2]
-            asking = [side for side, node in zip((0, 1), nodes) if node.state in self.sides[side].flow.questions]
+            asking = [side for side in active if nodes[side].state in self.sides[side].flow.questions]
             if not asking:
-                if (nodes[0].state, nodes[1].state) == wanted and not state[3]:  # (levels: the version's own)
-                    return self._answers(parents, state)
+                if all(nodes[side].state == wanted[side] for side in active) and not state[3]:
+                    return self._answers(parents, state)  # (an outcome's level is the version's own)
                 continue
             side = min(asking, key=lambda s: (self.sides[s].first[nodes[s].state], s))
             answers, off = spent[key]
@@ -425,12 +426,12 @@ class _Witnesses:
 
     def _left(self, state: tuple, wanted: tuple) -> int:
         """The fewest answers both versions still need to reach the wanted outcomes."""
-        return self.sides[0].ends[state[0].id][wanted[0]] + self.sides[1].ends[state[1].id][wanted[1]]
+        return sum(self.sides[side].ends[state[side].id][wanted[side]] for side in (0, 1) if wanted[side] is not None)
 
     def _step(self, state: tuple, side: int, edge: Edge, cube: Cube, wanted: tuple) -> tuple | None:
         graph = self.sides[side].graph
         if edge.target is None or id(edge) in graph.closing or wanted[side] not in self.sides[side].ends[edge.target.id]:
-            return None
+            return None  # (never for a version left be: only the others are walked)
         told = dict(state[2])
         for level, index in self.sides[side].values[id(edge)]:
             if index not in cube.get(level, (index,)) or told.get(level, index) != index:

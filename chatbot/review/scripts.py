@@ -24,6 +24,8 @@ def write_scripts(review: Review, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for changed in review.classes:
+        if changed.after.ending.outcome is None:
+            continue  # the new version goes round a loop: nothing to expect (`chatbot check` says where)
         path = folder / f"{changed.number:02d}-{_slug(changed)}.yaml"
         path.write_text(script(review, changed, folder), encoding="utf-8")
         written.append(path)
