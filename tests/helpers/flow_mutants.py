@@ -282,8 +282,8 @@ def check_claims(review: Review, persons: list[dict[str, Any]], outcomes_before:
         patient = Patient(str(index), person)
         before = outcomes_before[index] if outcomes_before is not None else simulate(old, patient).outcome
         after = simulate(new, patient).outcome
-        if before == after:
-            continue
+        if (before, old.outcomes[before].level) == (after, new.outcomes[after].level):
+            continue  # the same outcome at the same level (an outcome whose level changed is a change)
         found.changed += 1
         answers = in_celsius(person)
         members = [changed for changed in review.classes
