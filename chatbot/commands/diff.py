@@ -73,13 +73,17 @@ def run(args: argparse.Namespace) -> int:
         return 2
     except FlowError:
         raise  # every problem, positioned, then exit 2 (chatbot.cli)
-    written = _write(result, args)
-    if args.scripts:
-        from chatbot.review.scripts import write_scripts
+    try:
+        written = _write(result, args)
+        if args.scripts:
+            from chatbot.review.scripts import write_scripts
 
-        files = write_scripts(result, Path(args.scripts))
-        print(f"chatbot diff: {len(files)} replay script{'s' if len(files) != 1 else ''} in {args.scripts} "
-              f"(`chatbot replay {args.scripts}`)", file=sys.stderr if not written else sys.stdout)
+            files = write_scripts(result, Path(args.scripts))
+            print(f"chatbot diff: {len(files)} replay script{'s' if len(files) != 1 else ''} in {args.scripts} "
+                  f"(`chatbot replay {args.scripts}`)", file=sys.stderr if not written else sys.stdout)
+    except OSError as error:
+        print(f"chatbot diff: cannot write {error.filename or args.output}: {error.strerror or error}", file=sys.stderr)
+        return 2
     return status(result, args.fail_on)
 
 
