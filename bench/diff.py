@@ -97,8 +97,8 @@ def claims(persons: int, randoms: int, seed: int) -> int:
     failed = 0
     began = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        for number, (name, data) in enumerate(mutants):
-            path = write_flow(data, Path(folder) / f"mutant-{number}.yaml")
+        for index, (name, data) in enumerate(mutants):
+            path = write_flow(data, Path(folder) / f"mutant-{index}.yaml")
             try:
                 changed = read_version(str(path))
             except Exception as error:  # a random edit can make a flow that does not load: not this test's

@@ -59,9 +59,6 @@ class Band:
     def __str__(self) -> str:
         return band_label(self.low, self.high)
 
-    def holds(self, celsius: float) -> bool:
-        return self.low <= Decimal(str(celsius)) < self.high
-
 
 @dataclass(frozen=True)
 class Answered:
