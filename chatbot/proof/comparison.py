@@ -13,7 +13,8 @@ out from the answers, as it does for anybody.
 (`chatbot.proof.paths`), with the temperatures split at the thresholds of both
 versions so that one temperature class means the same in both. The explored graph
 becomes a decision diagram from persons to outcomes; the two diagrams are paired,
-and every person whose pair of outcomes differs has changed. Nothing is sampled.
+and every person whose pair of outcomes differs (or whose outcome has another level) has
+changed. Nothing is sampled.
 
 **Classes.** The persons with one pair of outcomes are named by their *supports*
 (`Diagrams.supports`): the least sets of answers off the baseline (no, not sure,
