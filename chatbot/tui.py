@@ -42,7 +42,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from textual.app import App
 from textual.reactive import Reactive
 from textual.theme import Theme
 
@@ -54,8 +53,10 @@ from chatbot.flow.model import Flow
 from chatbot.flow.text import printable
 from chatbot.options import UIOptions
 from chatbot.stopping import PLAIN, StopSignals, named
+from chatbot.terminal.app import TerminalApp
 from chatbot.summary import nurse_summary, save_summary
 from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH, Answered
+from chatbot.widgets.field import MOST_READ
 from chatbot.screens.conversation import ConversationScreen
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ class ViewState:
     language: str
 
 
-class SymptomCheckerApp(App[None]):
+class SymptomCheckerApp(TerminalApp):
     """The symptom checker: a conversation, then an outcome screen and a summary for the nurse."""
 
     CSS_PATH = STYLE_SHEET  # absolute: subclasses may live elsewhere
@@ -163,23 +164,19 @@ class SymptomCheckerApp(App[None]):
     def on_mount(self) -> None:
         if not self.is_headless:  # a terminal run (tests run many apps in one process: nothing to set aside)
             self.set_timer(STARTED_AFTER, started)
-        if self.stop_signals is not None:
-            import asyncio
-
-            self.stop_signals.attach(asyncio.get_running_loop(), self.stop_for_signal)
-
-    stop_signals: StopSignals | None = None
-    """Catches SIGTERM, SIGHUP ... for this run (`chatbot.stopping`): they end the app through `exit`,
-    so the terminal is restored and the caller closes the session records."""
-    leaving = False
-    """`exit` was called: this app is ending, and opens no new screen."""
-
-    def exit(self, result=None, return_code: int = 0, message=None) -> None:
-        self.leaving = True
-        super().exit(result, return_code, message)
 
     def stop_for_signal(self, number: int) -> None:
-        """The machine asks this app to stop (SIGTERM, SIGHUP): leave as `q` does."""
+        """The machine asks this app to stop (SIGTERM, SIGHUP): the session kept as stopped, then leave
+        (the terminal restored; the caller closes the session records)."""
+        self.stop_keeping_the_session()
+
+    def terminal_lost(self, why: str) -> None:
+        """The terminal went away: the session kept as stopped, as for a signal."""
+        self.stop_keeping_the_session()
+
+    def stop_keeping_the_session(self) -> None:
+        if not self.leaving:
+            self._keep(lambda recorder: recorder.stopped(), begin=False)
         self.exit(return_code=0)
 
     def get_theme(self, theme_name: str) -> Theme | None:
@@ -199,7 +196,7 @@ class SymptomCheckerApp(App[None]):
         """Answer the current question with `typed`, as if typed or clicked."""
         if self.conversation.finished:
             return self.conversation.current
-        step = self.conversation.answer(printable(typed, None))
+        step = self.conversation.answer(printable(typed[:MOST_READ], None))  # more is too long anyway
         self._keep(lambda recorder: recorder.answered(self.conversation))  # committed before it is drawn
         self._draw(step)
         if self.record_to is not None and isinstance(step, Result):
@@ -219,7 +216,7 @@ class SymptomCheckerApp(App[None]):
             return None
         question = step.question
         try:
-            understood = read_answer(question, printable(typed, None))
+            understood = read_answer(question, printable(typed[:MOST_READ], None))
         except Unreadable:
             return None
         if question.kind in (QuestionKind.YES_NO, QuestionKind.YES_NO_UNSURE):
@@ -443,8 +440,6 @@ class SymptomCheckerApp(App[None]):
             self.keep_recording()
 
     def on_unmount(self) -> None:
-        if self.stop_signals is not None:
-            self.stop_signals.detach()
         if self.record_to is not None:
             self.keep_recording()  # an unfinished session is kept too
 

@@ -49,7 +49,7 @@ from textual.screen import Screen
 from chatbot.kiosk import log as kiosk_log
 from chatbot.kiosk import private_textual
 from chatbot.engine import Conversation
-from chatbot.kiosk.rules import (CALM_STOP, CRASH_EXIT, CrashWindow, EscapeRemains, KioskOptions, StaffSequence,
+from chatbot.kiosk.rules import (CALM_STOP, CRASH_EXIT, CrashWindow, KioskOptions, StaffSequence,
                                  allowed_key, pin_delay, screen_gone)
 from chatbot.kiosk.signals import ignore_stop_signals, restore_signals, signal_name
 from chatbot.flow.model import Flow
@@ -107,7 +107,6 @@ class KioskApp(SymptomCheckerApp):
         self.conversation.start()
         self.session = kiosk_log.new_session_id()
         self.staff = StaffSequence(self.kiosk.staff_key, self.kiosk.staff_presses, self.kiosk.staff_within)
-        self.escape_remains = EscapeRemains()
         self.last_input = self.clock()
         self.touched = False
         """Someone did something since the last wipe."""
@@ -172,8 +171,7 @@ class KioskApp(SymptomCheckerApp):
                 else:
                     self.still_here()
                     return
-            if is_key and (self.escape_remains.swallow(event.key, event.character)
-                           or not allowed_key(event.key, event.character)):
+            if is_key and not allowed_key(event.key, event.character):
                 return
         await super().on_event(event)
 
@@ -195,10 +193,18 @@ class KioskApp(SymptomCheckerApp):
     def stop_for_signal(self, number: int) -> None:
         """The machine stops the kiosk (SIGTERM, SIGHUP ...): the person's session kept as stopped, every
         screen of theirs taken down, and the app ends with status 0 (the supervisor restores the terminal)."""
+        self._stop(f"stopped by {signal_name(number)}")
+
+    def terminal_lost(self, why: str) -> None:
+        """The terminal went away (a cable, a closed window, a dropped connection): as for a signal, the
+        session kept as stopped, and the kiosk ends (nothing is left to show a next person anything)."""
+        self._stop(f"the terminal went away ({why})")
+
+    def _stop(self, why: str) -> None:
         if self.leaving:
             return
         self.restart_wanted = False
-        kiosk_log.write(self.session, f"stopped by {signal_name(number)}")
+        kiosk_log.write(self.session, why)
         try:
             self._keep(lambda recorder: recorder.stopped(), begin=False)
         finally:

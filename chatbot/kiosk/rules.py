@@ -90,33 +90,6 @@ def allowed_key(key: str, character: str | None) -> bool:
     return character is not None and len(character) == 1 and character.isprintable()
 
 
-class EscapeRemains:
-    """Spots what is left of an escape sequence the terminal parser did not know, so that it
-    never becomes an answer (`ESC[2J` must not tick choice 2).
-
-    Textual's parser gives up on a sequence it does not know and hands on its characters as
-    keys, without the ESC: `[`, then parameter bytes (digits, `;`, `?`...), then one final
-    byte (a letter or `~`). A kiosk never needs `[` to answer, so a `[` and what follows in
-    that shape are swallowed; any other key ends the sequence and counts as usual.
-    """
-
-    def __init__(self) -> None:
-        self.inside = False
-
-    def swallow(self, key: str, character: str | None) -> bool:
-        """True when this key is part of an unknown escape sequence (and so not a press)."""
-        code = ord(character) if character is not None and len(character) == 1 else -1
-        if self.inside:
-            if 0x20 <= code <= 0x3F:  # parameter and intermediate bytes: 0-9 ; : < = > ? space ! " # ...
-                return True
-            self.inside = False
-            return 0x40 <= code <= 0x7E  # the final byte ends it; any other key is a key
-        if character == "[":
-            self.inside = True
-            return True
-        return False
-
-
 class StaffSequence:
     """Spots the staff key pressed `presses` times within `within` seconds, no other key between."""
 

@@ -20,10 +20,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from chatbot.flow.model import Flow
-from chatbot.kiosk.rules import NotReadable, read_identification
+from chatbot.kiosk.rules import NAME_LONGEST, NotReadable, read_identification
 from chatbot.kiosk.staff_pin import MAX_DIGITS
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
+from chatbot.widgets.field import TextField
 
 STYLES = Path(__file__).with_name("kiosk.tcss")
 
@@ -134,6 +135,7 @@ STAFF_NO_PIN = ("No staff PIN is set, so kiosk mode cannot be left here. "
 STAFF_WRONG = "That PIN is not right. You can try again in {seconds} s."
 STAFF_WAIT = "Please wait {seconds} s before trying again."
 STAFF_CHECKING = "Checking…"
+STAFF_CUT = "A PIN has at most {count} digits: only the first {count} were kept."
 
 
 class StaffPinScreen(ModalScreen[None]):
@@ -150,7 +152,7 @@ class StaffPinScreen(ModalScreen[None]):
             yield Static(STAFF_TITLE, id="staff-pin-title")
             yield Static(STAFF_ASK if self.pin_is_set else STAFF_NO_PIN, id="staff-pin-ask")
             if self.pin_is_set:
-                yield Input(id="staff-pin-input", password=True, restrict=r"[0-9]*", max_length=MAX_DIGITS)
+                yield TextField(id="staff-pin-input", password=True, restrict=r"[0-9]*", max_length=MAX_DIGITS)
             yield Static(id="staff-pin-message")
             with Horizontal(id="staff-pin-buttons"):
                 if self.pin_is_set:
@@ -178,6 +180,10 @@ class StaffPinScreen(ModalScreen[None]):
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         await self._try()
+
+    def on_text_field_too_long(self, event: TextField.TooLong) -> None:
+        event.stop()
+        self.say(STAFF_CUT.format(count=event.limit))
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -225,12 +231,12 @@ class IdentifyForm(Vertical):
                          id="identify-ask")
             if self.kind == "ticket":
                 yield Static(self.say(words.TICKET_LABEL), classes="identify-label")
-                yield Input(id="identify-ticket", max_length=12)
+                yield TextField(id="identify-ticket", max_length=12)
             else:
                 yield Static(self.say(words.NAME_LABEL), classes="identify-label")
-                yield Input(id="identify-name", max_length=40)
+                yield TextField(id="identify-name", max_length=NAME_LONGEST)
                 yield Static(self.say(words.BORN_LABEL), classes="identify-label")
-                yield Input(id="identify-born", max_length=10, restrict=r"[0-9/\-]*")
+                yield TextField(id="identify-born", max_length=10, restrict=r"[0-9/\-]*")
             yield Static(id="identify-message")
             with Horizontal(id="identify-buttons"):
                 yield Button(self.say(words.SEND), id="identify-send", variant="primary")
@@ -259,6 +265,11 @@ class IdentifyForm(Vertical):
         self.query_one("#identify-fields").remove()  # what was typed leaves the screen with its fields
         if identification is not None:
             self.mount(Static(self.say(words.IDENTIFIED), id="identify-thanks"))
+
+    def on_text_field_too_long(self, event: TextField.TooLong) -> None:
+        """A paste cut to the field: said here, under the fields, where the person is looking."""
+        event.stop()
+        self.query_one("#identify-message", Static).update(self.say(words.CUT.fill(count=str(event.limit))))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -21,7 +21,6 @@ from time import monotonic
 from typing import Callable
 
 from textual import events, on, work
-from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 
@@ -39,6 +38,8 @@ from chatbot.records.staff import list_staff
 from chatbot.records.store import SessionNotFound, StoredSession, now
 from chatbot.records.tables import Tables
 from chatbot.records.url import RecordsError
+from chatbot.stopping import PLAIN, StopSignals, named
+from chatbot.terminal.app import TerminalApp
 
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 
@@ -50,7 +51,7 @@ class SessionsChanged(Message):
     session_id: str = ""
 
 
-class NurseApp(App):
+class NurseApp(TerminalApp):
     TITLE = "Nurse station"
     ENABLE_COMMAND_PALETTE = False  # nothing may be reached without signing in
     BINDINGS = [Binding("ctrl+l", "lock", "lock", show=False)]
@@ -356,5 +357,10 @@ class NurseApp(App):
 
 
 def run_station(options: NurseOptions, flow: Flow) -> int:
-    NurseApp(options, flow).run()
+    """`chatbot nurse`: the station until the nurse quits, the machine stops it (SIGTERM, SIGHUP) or its
+    terminal goes away; a session open at the end is released for the others."""
+    app = NurseApp(options, flow)
+    with StopSignals(named(PLAIN)) as stops:
+        app.stop_signals = stops
+        app.run()
     return 0

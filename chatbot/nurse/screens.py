@@ -21,9 +21,12 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Collapsible, DataTable, Input, Select, Static
 
+from chatbot.flow.text import MAX_ANSWER_LENGTH
 from chatbot.nurse.reading import Line, Reading, waited
 from chatbot.nurse.words import say
 from chatbot.records.review import QueueEntry
+from chatbot.widgets.field import TextField
+from chatbot.widgets.words import CUT
 
 STYLES = Path(__file__).with_name("nurse.tcss")
 FILTERS = ("all", "waiting", "in_review", "reviewed", "in_progress", "abandoned")
@@ -51,13 +54,19 @@ class SignInScreen(Screen):
         with Vertical(id="sign-in-box"):
             yield Static(Content(say("title", language)), id="sign-in-title")
             yield Static(Content(self.note or say("locked", language)), id="sign-in-message")
-            yield Input(placeholder=say("name", language), id="name", max_length=40)
-            yield Input(placeholder=say("pin", language), id="pin", password=True, restrict=r"[0-9]*",
+            yield TextField(placeholder=say("name", language), id="name", max_length=40)
+            yield TextField(placeholder=say("pin", language), id="pin", password=True, restrict=r"[0-9]*",
                         max_length=12)
             yield Button(say("sign_in", language), id="sign-in-button", variant="primary")
 
     def say(self, text: str) -> None:
         self.query_one("#sign-in-message", Static).update(Content(text))
+
+    @on(TextField.TooLong)
+    def _cut(self, event: TextField.TooLong) -> None:
+        """A paste cut to the field: said here, above the fields."""
+        event.stop()
+        self.say(CUT.fill(count=str(event.limit)).get(self.language))
 
     @on(Input.Submitted, "#name")
     def _to_pin(self) -> None:
@@ -346,10 +355,10 @@ class AmendScreen(ModalScreen[None]):
             yield Static(Content(say("amend_title", language)), id="amend-title")
             yield Select([(_choice(line), line.question_id) for line in self.lines],
                          prompt=say("question", language), id="amend-question", allow_blank=True)
-            yield Input(placeholder=say("new_answer", language), id="amend-answer")
+            yield TextField(placeholder=say("new_answer", language), id="amend-answer", max_length=MAX_ANSWER_LENGTH)
             yield Static(id="amend-needs")
-            yield Input(placeholder=say("also_answer", language), id="amend-more")
-            yield Input(placeholder=say("reason", language), id="amend-reason", max_length=200)
+            yield TextField(placeholder=say("also_answer", language), id="amend-more", max_length=MAX_ANSWER_LENGTH)
+            yield TextField(placeholder=say("reason", language), id="amend-reason", max_length=200)
             yield Static(Content(say("preview_first", language)), id="amend-preview")
             with Horizontal(id="amend-buttons"):
                 yield Button(say("preview", language), id="amend-preview-button", variant="primary")
@@ -375,6 +384,12 @@ class AmendScreen(ModalScreen[None]):
         self.query_one("#amend-needs", Static).update(Content(needs[1] if needs else ""))
         if needs:
             more.focus()
+
+    @on(TextField.TooLong)
+    def _cut(self, event: TextField.TooLong) -> None:
+        """A paste cut to the field: said where the form speaks."""
+        event.stop()
+        self.query_one("#amend-preview", Static).update(Content(CUT.fill(count=str(event.limit)).get(self.language)))
 
     @on(Button.Pressed, "#amend-preview-button")
     @on(Input.Submitted, "#amend-answer, #amend-more")

@@ -65,10 +65,10 @@ class PilotDriver:
         temperature = app.state.question_kind == QuestionKind.TEMPERATURE
         keys = None if temperature else app.answer_keys(typed)
         field = app.conversation_screen.query_one("#temperature-input") if temperature else None
-        if field is not None and printable(typed, field.max_length) == typed:  # the field can hold it
-            # Typing key by key under Pilot is slow: fill the field as a paste would, then press Enter.
-            field.focus()
-            field.value = typed
+        if field is not None and len(typed) <= field.max_length and printable(typed, None) == typed:
+            # The field can hold it. Typing key by key under Pilot is slow: paste it, as a person can
+            # (one input, as the terminal's driver makes a paste), into the emptied field, then Enter.
+            await self._paste(field, typed)
             await self._press("enter")
         elif keys:
             await self._press(*keys)
@@ -104,6 +104,16 @@ class PilotDriver:
         for key in keys:
             self.app.simulate_key(key)
             await self._quiet()
+
+    async def _paste(self, field, text: str) -> None:
+        """Empty `field` and paste `text` into it, focused, as one input."""
+        from textual import events
+
+        field.focus()
+        await self._quiet()
+        field.value = ""
+        self.app.post_message(events.Paste(text))
+        await self._quiet()
 
     async def _quiet(self) -> None:
         """Wait until the app has done all that a key set off (`settled`)."""

@@ -28,6 +28,7 @@ from chatbot.flow.text import Text, printable
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.chat import Flowing
+from chatbot.widgets.field import TextField
 
 TEMPERATURE_MAX_LENGTH = 40  # "I have not measured it" fits; no reading needs more
 
@@ -290,7 +291,7 @@ class TemperatureControls(Drawn, Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="temperature-row"):
-            yield Input(id="temperature-input", max_length=TEMPERATURE_MAX_LENGTH)
+            yield TextField(id="temperature-input", max_length=TEMPERATURE_MAX_LENGTH, too_long="refuse")
             yield Button(id="temperature-send", classes="send")
         yield Static(id="temperature-understood")
         yield Button(id="temperature-not-measured")
@@ -354,6 +355,11 @@ class TemperatureControls(Drawn, Vertical):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.post_message(Answered(self.typed))
+
+    def on_text_field_too_long(self, event: TextField.TooLong) -> None:
+        """A paste longer than any reading is not a reading: asked again, the field as it was."""
+        event.stop()
+        self.post_message(Refused(phrases.TOO_LONG))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

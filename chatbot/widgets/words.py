@@ -60,6 +60,8 @@ SCRIPT_SAVED = _t("Saved this conversation as a test script: {path}",
 RECORDS_AWAY = _t("Please carry on. Your answers are kept here and saved to the clinic's records later.",
                   "Siga, por favor. Sus respuestas se guardan aquí y luego en el registro de la clínica.")
 RECORDS_BACK = _t("Your answers are being saved again.", "Sus respuestas se guardan de nuevo.")
+CUT = _t("Only the first {count} characters were kept.", "Solo se guardaron los primeros {count} caracteres.")
+KEYS_DROPPED = _t("Some keys came too fast and were left out.", "Algunas teclas llegaron demasiado rápido y no se leyeron.")
 SCRIPT_NOT_SAVED = _t("Could not save the test script: {reason}", "No se pudo guardar el guion de prueba: {reason}")
 
 # -- kiosk mode ---------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import sys
 import chatbot
 
 UI = ("chatbot.tui", "chatbot.screens", "chatbot.widgets", "chatbot.kiosk.app", "chatbot.kiosk.screens",
-      "chatbot.kiosk.supervisor", "chatbot.nurse.app", "chatbot.nurse.screens",
+      "chatbot.kiosk.supervisor", "chatbot.nurse.app", "chatbot.nurse.screens", "chatbot.terminal.app",
+      "chatbot.terminal.driver", "chatbot.terminal.private_textual",
       "chatbot.commands.serve_server")  # textual-serve (and its rich), imported only once `chatbot serve` runs
 HEADLESS = sorted(
     module.name for module in pkgutil.walk_packages(chatbot.__path__, "chatbot.")

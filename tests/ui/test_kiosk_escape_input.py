@@ -1,22 +1,21 @@
 """Unknown terminal escape sequences never become answers in the kiosk (issue 14, point 3).
 
-The characters go through Textual's own terminal parser, as a real terminal would send
-them; the parser hands on what it does not know as keys, and the kiosk must not read
-`ESC[2J` (clear screen) as "[", "2", "J", ticking choice 2. A real "2" still counts.
+The characters go through the terminal driver's parser (`TerminalParser`: Textual's, which
+hands on what it does not know as keys, with those remains dropped), as a real terminal would
+send them: the kiosk never reads `ESC[2J` (clear screen) as "[", "2", "J", ticking choice 2.
+A real "2" still counts, and so does a typed "[" (issue 21, point 11: test_paste.py).
 """
 
 from __future__ import annotations
 
 import pytest
-from textual._xterm_parser import XTermParser
-
-from chatbot.kiosk.rules import EscapeRemains
+from chatbot.terminal.driver import TerminalParser
 from tests.helpers.kiosk import run, start
 
 
 def terminal_events(data: str):
-    """What Textual's parser makes of `data` sent by a terminal, the unknown sequences flushed."""
-    parser = XTermParser()
+    """What the terminal driver's parser makes of `data` sent by a terminal, the unknown sequences flushed."""
+    parser = TerminalParser()
     return [*parser.feed(data), *parser.feed("")]  # "" is the end of input: what is pending is flushed
 
 
@@ -43,16 +42,3 @@ def test_an_unknown_escape_sequence_ticks_nothing_but_a_real_key_press_does(sequ
 
     after_sequence, after_key, question = run(scenario)
     assert after_sequence == () and after_key == (2,) and question == "danger_signs"
-
-
-@pytest.mark.parametrize("keys, swallowed", [
-    ("[2J", [True, True, True]),
-    ("[2J2", [True, True, True, False]),
-    ("[?25l1", [True, True, True, True, True, False]),
-    ("2", [False]),
-    ("y[", [False, True]),
-])
-def test_the_remains_of_a_sequence_are_swallowed_and_nothing_after(keys, swallowed):
-    """The shape is `[`, parameter bytes, one final byte; whatever comes after is a key again."""
-    remains = EscapeRemains()
-    assert [remains.swallow(char, char) for char in keys] == swallowed

@@ -1,6 +1,6 @@
-"""The canary: the private Textual hooks the kiosk relies on (chatbot/kiosk/private_textual.py)
-are still there, taking what they took. When a Textual release changes one, this fails and
-names it, before a kiosk in a waiting room finds out."""
+"""The canary: the private Textual hooks the kiosk (chatbot/kiosk/private_textual.py) and the terminal
+driver (chatbot/terminal/private_textual.py) rely on are still there, taking what they took. When a
+Textual release changes one, this fails and names it, before a kiosk in a waiting room finds out."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ import tomllib
 from importlib.metadata import version
 from pathlib import Path
 
+from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.drivers.linux_driver import LinuxDriver
 from textual.drivers.web_driver import WebDriver
 
 from chatbot.kiosk import private_textual
 from chatbot.kiosk.app import KioskApp
+from chatbot.terminal import private_textual as terminal_private
+from chatbot.terminal.driver import TerminalDriver, TerminalParser
 
 EXPECTED = {
     (App, "_handle_exception"): ["self", "error"],
@@ -44,3 +47,32 @@ def test_every_private_hook_is_still_there_and_takes_what_it_took():
     assert not changed, f"Textual {version('textual')} changed: {', '.join(changed)}"
     pyproject = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
     assert f"textual{private_textual.TEXTUAL_PIN}" in pyproject["project"]["dependencies"]
+
+
+TERMINAL_EXPECTED = {
+    (XTermParser, "feed"): ["self", "data"],
+    (XTermParser, "tick"): ["self"],
+    (XTermParser, "_sequence_to_key_events"): ["self", "sequence", "alt"],
+    (LinuxDriver, "run_input_thread"): ["self"],
+}
+
+
+def test_every_private_hook_of_the_terminal_driver_is_still_there_and_takes_what_it_took():
+    """The parser's hooks and the driver's, and the places Textual makes what the driver reads."""
+    named = {(XTermParser, name) for name in terminal_private.PARSER_HOOKS} | {
+        (LinuxDriver, name) for name in terminal_private.DRIVER_HOOKS}
+    assert named == set(TERMINAL_EXPECTED), "chatbot/terminal/private_textual.py and this canary must list the same hooks"
+    changed = [f"{owner.__name__}.{name}" for (owner, name), parameters in TERMINAL_EXPECTED.items()
+               if getattr(owner, name, None) is None or list(inspect.signature(getattr(owner, name)).parameters) != parameters]
+    if "alt=alt" not in inspect.getsource(XTermParser.parse):
+        changed.append("XTermParser.parse no longer names alt where it hands on an unknown sequence")
+    if "self.run_input_thread()" not in inspect.getsource(LinuxDriver._run_input_thread):
+        changed.append("LinuxDriver's input thread no longer runs run_input_thread")
+    made = inspect.getsource(LinuxDriver.__init__) + inspect.getsource(LinuxDriver.start_application_mode)
+    for attribute in terminal_private.DRIVER_ATTRIBUTES:
+        if f"self.{attribute} =" not in made + inspect.getsource(LinuxDriver.__mro__[1].__init__):
+            changed.append(f"a LinuxDriver is no longer made with {attribute}")
+    if "WriterThread(self._file)" not in made:
+        changed.append("the writer thread no longer writes to LinuxDriver._file")
+    assert not changed, f"Textual {version('textual')} changed: {', '.join(changed)}"
+    assert issubclass(TerminalDriver, LinuxDriver) and issubclass(TerminalParser, XTermParser)
