@@ -356,7 +356,8 @@ class _Witnesses:
     walk is best first (A*) over the number of answers in both versions together,
     guided by the fewest answers each version still needs to reach its outcome (a
     bound that never overestimates, so the first witness found is a shortest one);
-    of two shortest, the one with fewer answers off the baseline (the plainer).
+    of two shortest, the one with fewer answers off the baseline (the plainer); of equal
+    promise, the state further on first (it reaches an end sooner).
     """
 
     def __init__(self, old: _Side, new: _Side, variables: tuple[Variable, ...],
@@ -367,10 +368,15 @@ class _Witnesses:
         yes = {index: variable.values.index(True) for index, variable in enumerate(variables)
                if True in variable.values}
         self.implications = tuple((level[x], yes[level[x]], level[y], yes[level[y]]) for x, y in implications)
-        self.kept: dict[frozenset, frozenset] = {}  # what is asked ahead -> what must be kept for it
+        self.kept: dict[tuple[str, str], tuple[frozenset, frozenset]] = {}  # the states -> `_ahead`
         self.holding = self.implications  # the implications the search keeps
+        self.touching: dict[int, list[tuple]] = {}  # level -> the implications about it
+        for implication in self.implications:
+            for level in (implication[0], implication[2]):
+                self.touching.setdefault(level, []).append(implication)
         self.baseline = tuple(value_index(variable, _default(variable)) for variable in variables)
         self.ordered: dict[int, list[Edge]] = {}  # id(node) -> its edges, answers on the baseline first
+        self.off: dict[int, int] = {}  # id(edge) -> how many of its answers are off the baseline
 
     def shortest(self, change: Change) -> tuple[tuple[Answered, ...], tuple[Answered, ...]]:
         """The witness of a change: a member asked every finding of the class's support (by one
@@ -392,10 +398,10 @@ class _Witnesses:
             return None
         parents: dict[tuple, tuple | None] = {self._key(start): None}
         spent = {self._key(start): (0, 0)}  # answers so far, and how many of them off the baseline
-        queue = [(self._left(start, wanted), 0, 0, start)]
+        queue = [(self._left(start, wanted), 0, 0, 0, start)]
         pushed = 0
         while queue:
-            _, _, _, state = heapq.heappop(queue)
+            _, _, _, _, state = heapq.heappop(queue)
             key = self._key(state)
             nodes = state[:2]
             asking = [side for side in active if nodes[side].state in self.sides[side].flow.questions]
@@ -405,8 +411,9 @@ class _Witnesses:
                 continue
             side = min(asking, key=lambda s: (self.sides[s].first[nodes[s].state], s))
             answers, off = spent[key]
+            known = dict(state[2])
             for edge in self._edges(side, nodes[side]):
-                after = self._step(state, side, edge, cube, wanted)
+                after = self._step(state, known, side, edge, cube, wanted)
                 if after is None:
                     continue
                 after_key = self._key(after)
@@ -415,39 +422,56 @@ class _Witnesses:
                     spent[after_key] = cost
                     parents[after_key] = (state, side, edge)
                     pushed += 1
-                    heapq.heappush(queue, (cost[0] + self._left(after, wanted), cost[1], pushed, after))
+                    heapq.heappush(queue, (cost[0] + self._left(after, wanted), cost[1], -cost[0], pushed, after))
         return None
 
     def _off(self, side: int, edge: Edge) -> int:
         """How many of an answer's findings are off the baseline."""
-        return sum(index != self.baseline[level] for level, index in self.sides[side].values.get(id(edge), ()))
+        found = self.off.get(id(edge))
+        if found is None:
+            found = self.off[id(edge)] = sum(index != self.baseline[level]
+                                             for level, index in self.sides[side].values.get(id(edge), ()))
+        return found
 
     def _left(self, state: tuple, wanted: tuple) -> int:
         """The fewest answers both versions still need to reach the wanted outcomes."""
         return sum(self.sides[side].ends[state[side].id][wanted[side]] for side in (0, 1) if wanted[side] is not None)
 
-    def _step(self, state: tuple, side: int, edge: Edge, cube: Cube, wanted: tuple) -> tuple | None:
+    def _step(self, state: tuple, known: dict, side: int, edge: Edge, cube: Cube, wanted: tuple) -> tuple | None:
+        """The state after `edge` (`known`: the answers kept in `state`), or None if no member answers so."""
         graph = self.sides[side].graph
         if edge.target is None or id(edge) in graph.closing or wanted[side] not in self.sides[side].ends[edge.target.id]:
             return None  # (never for a version left be: only the others are walked)
-        told = dict(state[2])
-        for level, index in self.sides[side].values[id(edge)]:
-            if index not in cube.get(level, (index,)) or told.get(level, index) != index:
+        values = self.sides[side].values[id(edge)]
+        for level, index in values:
+            if index not in cube.get(level, (index,)) or known.get(level, index) != index:
                 return None
-            told[level] = index
-        for implying, yes, implied, implied_yes in self.holding:  # a real person: X implies Y, both
-            if told.get(implying) == yes and told.get(implied, implied_yes) != implied_yes:
-                return None
+        told = {**known, **dict(values)}
+        if self.holding:
+            for level, _ in values:  # a real person: X implies Y, both
+                for implying, yes, implied, implied_yes in self.touching.get(level, ()):
+                    if told.get(implying) == yes and told.get(implied, implied_yes) != implied_yes:
+                        return None
         nodes = list(state[:2])
         nodes[side] = edge.target
-        ahead = self.sides[0].asks.get(nodes[0].state, frozenset()) | self.sides[1].asks.get(nodes[1].state,
-                                                                                              frozenset())
-        unshown = state[3] - {level for level, _ in self.sides[side].values[id(edge)]}
+        ahead, still = self._ahead(nodes[0].state, nodes[1].state)
+        unshown = state[3] - {level for level, _ in values} if state[3] else state[3]
         if not unshown <= ahead:
             return None  # a finding still to show can no longer be asked
-        still = self._kept(ahead)
         return (nodes[0], nodes[1], tuple(sorted((level, index) for level, index in told.items() if level in still)),
                 unshown)
+
+    def _ahead(self, old_state: str, new_state: str) -> tuple[frozenset, frozenset]:
+        """What either version may still ask from these states, and the answers to keep for it (with those an
+        implication ties to them)."""
+        key = (old_state, new_state)
+        found = self.kept.get(key)
+        if found is None:
+            ahead = self.sides[0].asks.get(old_state, frozenset()) | self.sides[1].asks.get(new_state, frozenset())
+            tied = {x for x, _, y, _ in self.implications if y in ahead}
+            tied |= {y for x, _, y, _ in self.implications if x in ahead}
+            found = self.kept[key] = (ahead, ahead | frozenset(tied))
+        return found
 
     def _edges(self, side: int, node: Node) -> list[Edge]:
         """A node's answers, those off the baseline last: of two shortest witnesses, the plainer."""
@@ -455,15 +479,6 @@ class _Witnesses:
         if edges is None:
             edges = self.ordered[id(node)] = sorted(node.edges, key=lambda edge: self._off(side, edge))
         return edges
-
-    def _kept(self, ahead: frozenset) -> frozenset:
-        """The answers to keep: those still to be asked, and those an implication ties to them."""
-        kept = self.kept.get(ahead)
-        if kept is None:
-            tied = {x for x, _, y, _ in self.implications if y in ahead}
-            tied |= {y for x, _, y, _ in self.implications if x in ahead}
-            kept = self.kept[ahead] = ahead | frozenset(tied)
-        return kept
 
     @staticmethod
     def _key(state: tuple) -> tuple:
