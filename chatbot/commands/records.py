@@ -90,8 +90,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         return ACTIONS[args.action](args)
     except (RecordsError, OSError) as error:
-        print(f"chatbot records {args.action}: {redact(str(error))}", file=sys.stderr)
+        print(f"chatbot records {args.action}: {redact(said(error))}", file=sys.stderr)
         return 2
+
+
+def said(error: Exception) -> str:
+    """An error in one line; a file's with the name the person gave it ("out/x.jsonl: there is no folder out")."""
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"{error.filename}: {error.strerror or error}"
+    return str(error)
 
 
 def _reader(args):
@@ -225,9 +232,15 @@ def _import(args) -> int:
     from chatbot.records.backends import open_writer
 
     pending = read_unwritten(args.file)
-    with open_writer(args.database) as writer:
-        for operation, arguments in pending:
-            writer.apply(operation, arguments)
+    written = 0
+    try:
+        with open_writer(args.database) as writer:
+            for operation, arguments in pending:
+                writer.apply(operation, arguments)
+                written += 1
+    except RecordsError as error:  # said with the file's name, and what of it is in the records
+        raise RecordsError(f"{args.file}: {written} of {len(pending)} saved writes are in the records, the next was "
+                           f"refused ({error}); the file is kept, to import again once that is put right") from None
     print(f"{len(pending)} saved writes from {args.file} are in the records; the file can be removed")
     return 0
 

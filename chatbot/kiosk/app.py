@@ -6,7 +6,8 @@
   #language-en, #language-es, #start), and no Quit, Summary or save;
 - every key but printable characters and the keys to move and edit swallowed before any
   binding sees it (`chatbot.kiosk.rules.allowed_key`): ctrl+c, ctrl+q, ctrl+z, ctrl+\\, ctrl+d,
-  ctrl+p, Escape and the function keys do nothing. Textual's own quit, suspend and command
+  ctrl+p, Escape and the function keys do nothing (but Escape in a question's text field, where
+  the bottom row names it: it goes back, since `b` is a letter there). Textual's own quit, suspend and command
   palette actions do nothing either, and SIGINT, SIGQUIT and SIGTSTP are ignored, so the
   keys do nothing harmful even when TEXTUAL_ALLOW_SIGNALS makes the terminal send signals;
 - staff leave by pressing F12 three times within 2 seconds, then typing the staff PIN
@@ -45,6 +46,7 @@ from typing import Callable
 from textual import events
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widgets import Input
 
 from chatbot.kiosk import log as kiosk_log
 from chatbot.kiosk import private_textual
@@ -171,9 +173,14 @@ class KioskApp(SymptomCheckerApp):
                 else:
                     self.still_here()
                     return
-            if is_key and not allowed_key(event.key, event.character):
+            if is_key and not (allowed_key(event.key, event.character) or self._back_from_field(event.key)):
                 return
         await super().on_event(event)
+
+    def _back_from_field(self, key: str) -> bool:
+        """Escape in a question's text field (the temperature) goes back, as the bottom row says there:
+        `b` is a letter in a field. Anywhere else Escape does nothing."""
+        return key == "escape" and self.screen is self.conversation_screen and isinstance(self.focused, Input)
 
     # -- what a kiosk does instead of leaving ------------------------------------------------
 

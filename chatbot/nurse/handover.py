@@ -1,8 +1,8 @@
 """The handover of an opened session: SBAR text, and a printable HTML page; both saved owner-only.
 
 SBAR: situation (the level and its reasons), background (white count known low, the
-answers that led there), assessment (the flow's outcome), recommendation (the outcome's
-instruction). The page (Jinja2, autoescaped: a patient's typed words are never markup)
+answers that led there), assessment (the flow's outcome), recommendation (what the clinician taking over should
+do, by level: `recommendation`). The page (Jinja2, autoescaped: a patient's typed words are never markup)
 has the level, reasons, answers, identification and the review trail.
 """
 
@@ -22,6 +22,14 @@ def _answer(line: Line, language: str) -> str:
     return said
 
 
+def recommendation(reading: Reading, language: str) -> str:
+    """The R of SBAR: what the clinician taking over should do, by level (never the patient's own
+    instructions, which the assessment's outcome already names)."""
+    if reading.status != "finished" or reading.level is None:
+        return say("recommend_unfinished", language)
+    return say(f"recommend_{reading.level}", language)
+
+
 def sbar(reading: Reading, language: str) -> str:
     """The handover as plain text, in `language`."""
     reasons = "; ".join(reading.reasons) or say("no_reasons", language)
@@ -32,7 +40,7 @@ def sbar(reading: Reading, language: str) -> str:
              + say("white_count", language, answer=reading.white_count or say("none", language)) + ". "
              + "; ".join(_answer(line, language) for line in reading.led_there),
              f"{say('sbar_a', language)}: {reading.outcome}",
-             f"{say('sbar_r', language)}: {' '.join(reading.instruction.split())}",
+             f"{say('sbar_r', language)}: {recommendation(reading, language)}",
              reading.patient_language]
     return "\n".join(lines) + "\n"
 

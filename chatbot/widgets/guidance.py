@@ -1,4 +1,5 @@
-"""The educational guidance of a routine outcome: topics to browse, each ending with the safety net.
+"""The educational guidance of a routine outcome: the safety net first, then topics to browse, each
+ending with the safety net.
 
 The text is in a focusable scroll (Tab from the topics), so the arrows, PageDown
 and End reach the safety net at its end without a mouse.
@@ -35,14 +36,15 @@ def plain_parser() -> MarkdownIt:
 
 
 class GuidanceBrowser(Horizontal):
-    """A list of topics and the chosen one's text, followed by the safety net."""
+    """A list of topics (the safety net first) and the chosen one's text, followed by the safety net."""
 
     def __init__(self, flow: Flow, *, emergency_number: str, language: str, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.topics: list[Guidance] = list(flow.education)
         self.safety_net = flow.safety_net
-        if self.safety_net is not None:
-            self.topics.append(self.safety_net)
+        # The safety net first: the routine outcome's words point to it ("any sign under 'When to get
+        # help'"), so it is in view however small the screen, and the topic shown first.
+        self.topics: list[Guidance] = [*([self.safety_net] if self.safety_net is not None else []),
+                                       *flow.education]
         self.emergency_number = emergency_number
         self.language = language
         self.shown: int | None = None

@@ -30,9 +30,11 @@ PICK_ONE = _t("Press the number of your answer, or click it.",
               "Pulse el número de su respuesta, o haga clic en ella.")
 PICK_MANY = _t("Press numbers or click to choose. Enter sends.",
                "Pulse números o haga clic para elegir. Enter envía.")
+NONE_UNTICKED = _t('Unticked, as you chose "{none}": {ticks}.', 'Desmarcado, porque eligió "{none}": {ticks}.')
 CHOOSE_FIRST = _t("Please choose at least one answer, then send.",
                   "Elija al menos una respuesta y luego envíe, por favor.")
-TEMPERATURE_PLACEHOLDER = _t("For example 37.5 or 99.5 F", "Por ejemplo 37,5 o 99,5 F")
+TEMPERATURE_PLACEHOLDER = _t("For example {first} or {second}", "Por ejemplo {first} o {second}")
+FOR_EXAMPLE = _t("For example {example}", "Por ejemplo {example}")
 UNDERSTOOD = _t("I read this as {reading}.", "Entiendo: {reading}.")
 CHOICE_TYPED_PLACEHOLDER = _t("Or type your answer", "O escriba su respuesta")
 
@@ -82,13 +84,18 @@ IDENTIFY_NAME = _t("So the staff at the desk can find you, type your first name 
                    "Para que el personal del mostrador le encuentre, escriba su nombre y su fecha de nacimiento.")
 TICKET_LABEL = _t("Ticket number, for example A12", "Número del ticket, por ejemplo A12")
 NAME_LABEL = _t("First name", "Nombre")
-BORN_LABEL = _t("Date of birth: 1980-02-03 or 03/02/1980", "Fecha de nacimiento: 1980-02-03 o 03/02/1980")
+BORN_LABEL = _t("Date of birth, for example 25/12/1980", "Fecha de nacimiento, por ejemplo 25/12/1980")
 SKIP = _t("Skip", "Omitir")
 NOT_READABLE = {
     "ticket": _t("Please type the letters and numbers on your ticket, for example A12.",
                  "Escriba las letras y números de su ticket, por ejemplo A12."),
     "name": _t("Please type your first name.", "Escriba su nombre, por favor."),
-    "born": _t("Please type your date of birth like 1980-02-03 (year-month-day) or 03/02/1980 (day/month/year).",
-               "Escriba su fecha de nacimiento como 1980-02-03 (año-mes-día) o 03/02/1980 (día/mes/año)."),
+    "born": _t("Please type your date of birth with the year last, like 25/12/1980, or like 1980-12-25.",
+               "Escriba su fecha de nacimiento con el año al final, como 25/12/1980, o como 1980-12-25."),
 }
+WHICH_DATE = _t("Which is your date of birth? Tap it, or type it again.",
+                "¿Cuál es su fecha de nacimiento? Tóquela, o escríbala de nuevo.")
+DATE = _t("{day} {month} {year}", "{day} de {month} de {year}")
+MONTHS = _t("January February March April May June July August September October November December",
+            "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre")
 IDENTIFIED = _t("Thank you. The staff at the desk will see it.", "Gracias. El personal del mostrador lo verá.")

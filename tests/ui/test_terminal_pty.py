@@ -72,7 +72,7 @@ class App:
 
 
 APPS = {
-    "chatbot": App([], ((b"7\r", b"white blood"), (b"y", b"feverish"), (b"y", b"For example 37.5")),
+    "chatbot": App([], ((b"7\r", b"white blood"), (b"y", b"feverish"), (b"y", b"For example ")),
                    b"Do you have any of these"),
     "kiosk": App(["--kiosk", "--identify", "name-dob", "--idle-timeout", "600"],
                  ((b"\r", b"Do you have any of these"), (b"7\r", b"First name")), b"Start"),
