@@ -1,6 +1,7 @@
 """The shape of a flow file (docs/flow-format.md), as a schema."""
 
 from chatbot.flow.model import FINDING_TYPES, LEVELS, QUESTION_KINDS
+from chatbot.flow.windows import WINDOWS
 from chatbot.flowfile.shape import (BOOLEAN, CONDITION, DATE, INTEGER, STRING, TEXT, AnyValue, Either, Field,
                                    ListOf, MapOf, OneOf, Record)
 
@@ -12,6 +13,7 @@ OPTION = Record({
     "label": Field(TEXT, required=True),
     "finding": Field(STRING),
     "none": Field(BOOLEAN),
+    "window": Field(OneOf(WINDOWS)),
 })
 
 QUESTION = Record({
@@ -22,12 +24,13 @@ QUESTION = Record({
     "help": Field(TEXT),
     "options": Field(ListOf(OPTION, min_items=2)),
     "not_measured": Field(TEXT),
+    "window": Field(OneOf(WINDOWS)),
     "next": Field(NEXT, required=True),
 })
 
 REVIEW = Record({"by": Field(STRING, required=True), "on": Field(DATE, required=True)}, "a review")
 RULE = Record({"when": Field(CONDITION, required=True), "reason": Field(TEXT, required=True),
-               "source": Field(STRING), "reviewed": Field(REVIEW)})
+               "nurse_reason": Field(TEXT), "source": Field(STRING), "reviewed": Field(REVIEW)})
 
 # The change log (docs/change-review.md): each version's change, and the lower levels a reviewer accepted.
 ACCEPTANCE = Record({
@@ -53,6 +56,7 @@ FLOW = Record({
     "languages": Field(ListOf(STRING, min_items=1)),
     "start": Field(STRING, required=True),
     "emergency_number": Field(STRING),
+    "windows": Field(Record({window: Field(TEXT) for window in WINDOWS}, "the words of each time window")),
     "welcome": Field(Record({
         "title": Field(TEXT, required=True),
         "body": Field(TEXT, required=True),
@@ -64,6 +68,8 @@ FLOW = Record({
         "means": Field(STRING),
         "implies": Field(STRING),
         "words": Field(TEXT),
+        "window": Field(OneOf(WINDOWS)),
+        "highest_of": Field(ListOf(STRING, min_items=2)),
     }), min_items=1), required=True),
     "rules": Field(Record({
         "let": Field(MapOf(CONDITION)),
@@ -77,6 +83,7 @@ FLOW = Record({
         "level": Field(OneOf(LEVELS), required=True),
         "title": Field(TEXT, required=True),
         "text": Field(TEXT, required=True),
+        "at_clinic": Field(Record({"title": Field(TEXT, required=True), "text": Field(TEXT, required=True)})),
     }), min_items=1), required=True),
     "education": Field(ListOf(GUIDANCE)),
     "safety_net": Field(GUIDANCE),
