@@ -111,7 +111,7 @@ class Review(NamedTuple):
     """Who last reviewed a rule against its source, and when (an ISO date)."""
 
     by: str
-    on: str
+    date: str
 
 
 class Rule(NamedTuple):

@@ -198,8 +198,8 @@ class FlowLoader:
                     yield Rule(rule_id, level, when, self.text(spec.get("reason"), path + ("reason",)),
                                self.where(path, key=True),
                                spec["source"].strip() if isinstance(spec.get("source"), str) else None,
-                               Review(str(reviewed["by"]), _iso(reviewed["on"]))
-                               if isinstance(reviewed.get("by"), str) and "on" in reviewed else None,
+                               Review(str(reviewed["by"]), _iso(reviewed["date"]))
+                               if isinstance(reviewed.get("by"), str) and "date" in reviewed else None,
                                self.text(nurse, path + ("nurse_reason",)) if nurse is not None else None)
         reader.resolve(lets)
         self.problems.extend(reader.problems)

@@ -28,7 +28,7 @@ QUESTION = Record({
     "next": Field(NEXT, required=True),
 })
 
-REVIEW = Record({"by": Field(STRING, required=True), "on": Field(DATE, required=True)}, "a review")
+REVIEW = Record({"by": Field(STRING, required=True), "date": Field(DATE, required=True)}, "a review")
 RULE = Record({"when": Field(CONDITION, required=True), "reason": Field(TEXT, required=True),
                "nurse_reason": Field(TEXT), "source": Field(STRING), "reviewed": Field(REVIEW)})
 

@@ -157,8 +157,9 @@ def _text_rest(review: Review, width: int) -> list[str]:
     if review.records:
         lines += ["", "CHANGE LOG (entries after the old version)"]
         for record in review.records:
-            lines += _wrap(record.reason, "  ", f"version {record.version}, {record.date}, by {record.author}, "
-                                                f"reviewed by {record.reviewer or '(nobody yet)'}: ", width=width)
+            lines += _wrap(f"version {record.version}, {record.date}, by {record.author}, "
+                           f"reviewed by {record.reviewer or '(nobody yet)'}:", "  ", width=width)
+            lines += _wrap(record.reason, "    ", width=width)
     if not review.changed:
         lines += ["", "Nothing changed: every person gets the same outcome, and every text is the same."]
     return lines
