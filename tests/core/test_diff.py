@@ -254,9 +254,29 @@ def test_a_broken_change_log_is_reported_at_its_line(edit, message, tmp_path):
 
 def test_a_rule_carries_its_source_and_last_review(tmp_path):
     data = copy.deepcopy(BUNDLED)
-    data["rules"]["emergency"]["E1"].update(source="IDSA, neutropenic fever", reviewed={"by": "Dr B", "on": "2026-12-01"})
+    data["rules"]["emergency"]["E1"].update(source="IDSA, neutropenic fever", reviewed={"by": "Dr B", "date": "2026-12-01"})
     rule = load_flow(write(tmp_path / "flow.yaml", data)).rules[0]
-    assert (rule.source, rule.reviewed.by, rule.reviewed.on) == ("IDSA, neutropenic fever", "Dr B", "2026-12-01")
+    assert (rule.source, rule.reviewed.by, rule.reviewed.date) == ("IDSA, neutropenic fever", "Dr B", "2026-12-01")
+
+
+def test_a_rule_without_a_source_is_a_warning_at_its_line(tmp_path, capsys):
+    data = copy.deepcopy(BUNDLED)
+    del data["rules"]["urgent"]["U5"]["source"]
+    path = write(tmp_path / "symptoms.yaml", data)
+    shutil.copy(bundled_flow_path().with_name("hazards.yaml"), tmp_path / "hazards.yaml")
+    assert main(["check", str(path)]) == 0
+    assert main(["check", str(path), "--strict"]) == 1
+    out = capsys.readouterr().out
+    line = load_flow(path).rules[[rule.id for rule in load_flow(path).rules].index("U5")].at[0]
+    assert f"{path}:{line}:5: warning: no-source: rule U5 has no source" in out
+    assert out.count("no-source") == 2  # once a run, that rule only
+
+
+def test_every_rule_of_the_bundled_flow_cites_its_source_and_review():
+    """Each cites the clinic's triage rules by its id, and was last reviewed against them."""
+    for rule in load_flow().rules:
+        assert rule.source and f"revision 3 (clinical/triage-rules.md), " in rule.source, rule.id
+        assert f" {rule.id}" in rule.source.split(":")[0] and rule.reviewed is not None, rule.id
 
 
 @pytest.mark.parametrize("edit, message", [
