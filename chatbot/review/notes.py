@@ -20,7 +20,8 @@ LANGUAGES = {"en": "English", "es": "Spanish"}
 
 
 def count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+    plural = "es" if noun.endswith(("s", "sh", "ch", "x")) else "s"
+    return f"{number:,} {noun}{'' if number == 1 else plural}"
 
 
 def number(value: int) -> str:

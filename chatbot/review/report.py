@@ -178,7 +178,7 @@ class Review:
         for flow in (self.new.flow, self.old.flow):
             for rule in flow.rules:
                 if rule.id == rule_id:
-                    return rule.reason.get(language)
+                    return rule.for_nurse.get(language)  # a clinician's words, not the person's
         return ""
 
 
@@ -420,8 +420,14 @@ def texts_of(flow: Flow) -> dict[str, Text]:
     for oid, outcome in flow.outcomes.items():
         places[f"outcome {oid}: title"] = outcome.title
         places[f"outcome {oid}: text"] = outcome.text
+        if outcome.clinic_title is not None:
+            places[f"outcome {oid}: title at the clinic"] = outcome.clinic_title
+        if outcome.clinic_text is not None:
+            places[f"outcome {oid}: text at the clinic"] = outcome.clinic_text
     for rule in flow.rules:
         places[f"rule {rule.id}: reason"] = rule.reason
+        if rule.nurse_reason is not None:
+            places[f"rule {rule.id}: reason for the nurse"] = rule.nurse_reason
     for number, guidance in enumerate(flow.education, 1):
         places[f"guidance {number}: title"] = guidance.title
         places[f"guidance {number}: body"] = guidance.body

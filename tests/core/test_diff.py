@@ -33,7 +33,10 @@ def write(path: Path, data: dict) -> Path:
     return path
 
 
-def signed(data: dict, *accepts: dict, reviewer: str | None = "Dr Rivera", version: int = 2) -> dict:
+NEXT = BUNDLED["version"] + 1  # the version a change to the bundled flow makes
+
+
+def signed(data: dict, *accepts: dict, reviewer: str | None = "Dr Rivera", version: int = NEXT) -> dict:
     """The data with a new version and a change-log entry accepting `accepts`."""
     data = copy.deepcopy(data)
     data["version"] = version
@@ -42,12 +45,14 @@ def signed(data: dict, *accepts: dict, reviewer: str | None = "Dr Rivera", versi
         entry["reviewer"] = reviewer
     if accepts:
         entry["accepts"] = list(accepts)
-    data["changes"] = [entry]
+    data["changes"] = [change for change in data.get("changes", []) if change["version"] < version] + [entry]
     return data
 
 
-CHILLS_PROFILE = {"known_low_white_count": [True, "unknown"], "temperature": ["not_measured", {"below": 38.0}],
-                  "chills_shaking": True}
+CHILLS_PROFILE = {"known_low_white_count": [True, "unknown"],
+                  "temperature": ["not_measured", {"at_least": 35.0, "below": 38.0}],
+                  "temperature_highest": ["not_measured", {"below": 38.0}], "chills_shaking": True}
+HEADINGS = ("DOWN-TRIAGE: THE NEW LEVEL IS LOWER", "UP-TRIAGE: THE NEW LEVEL IS HIGHER", "SAME LEVEL, ANOTHER OUTCOME")
 
 
 # -- what changes, and the exit status -------------------------------------------------------------
@@ -64,7 +69,7 @@ def test_a_down_triage_is_shown_first_with_its_rules_witness_and_statement(tmp_p
     new = write(tmp_path / "new.yaml", mutant(CHILLS))
     assert main(["diff", str(bundled_flow_path()), str(new)]) == 1
     out = capsys.readouterr().out
-    kinds = [line for line in out.splitlines() if line.isupper()]
+    kinds = [line for line in out.splitlines() if line in HEADINGS]
     assert kinds == ["DOWN-TRIAGE: THE NEW LEVEL IS LOWER", "SAME LEVEL, ANOTHER OUTCOME"]
     first = " ".join(out.split("[1] ")[1].split("[2] ")[0].split())
     assert first.startswith("emergency → urgent rules: E2 → E2 outcomes: emergency_infection → urgent")
@@ -85,13 +90,14 @@ def test_exit_status(fail_on, accepted, status, tmp_path, capsys):
     data = mutant(CHILLS)
     if accepted:
         data = signed(data, {"from": "emergency", "to": "urgent",
-                             "profile": {"chills_shaking": True, "bleeding_now": [True, False]},
+                             "profile": {"chills_shaking": True, "bleeding_now": [True, False],
+                                         "heavy_period": [True, False], "blood_in_urine": [True, False]},
                              "why": "reviewed: urgent care within the hour is enough"})
     new = write(tmp_path / "new.yaml", data)
     arguments = ["diff", str(bundled_flow_path()), str(new)] + (["--fail-on", fail_on] if fail_on else [])
     assert main(arguments) == status
     out = capsys.readouterr().out
-    assert ("accepted in version 2 by Dr Rivera (2026-12-07)" in out) == accepted
+    assert (f"accepted in version {NEXT} by Dr Rivera (2026-12-07)" in out) == accepted
 
 
 def test_only_an_up_triage_passes_fail_on_down_triage(tmp_path):
@@ -124,7 +130,8 @@ def test_the_profile_the_diff_suggests_accepts_its_class(tmp_path):
     result = review(read_version(None), read_version(str(write(tmp_path / "new.yaml", mutant(CHILLS)))))
     first = result.of_kind("down-triage")[0]
     assert first.profile == {"known_low_white_count": ["yes", "unknown"],
-                             "temperature": ["not_measured", {"below": 38.0}], "chills_shaking": "yes"}
+                             "temperature": ["not_measured", {"at_least": 35.0, "below": 38.0}],
+                             "temperature_highest": ["not_measured", {"below": 38.0}], "chills_shaking": "yes"}
     again = signed(mutant(CHILLS), {"from": "emergency", "to": "urgent", "profile": CHILLS_PROFILE})
     result = review(read_version(None), read_version(str(write(tmp_path / "signed.yaml", again))))
     accepted = [changed for changed in result.of_kind("down-triage") if changed.accepted]
@@ -134,7 +141,7 @@ def test_the_profile_the_diff_suggests_accepts_its_class(tmp_path):
 def test_a_change_log_entry_of_the_old_version_accepts_nothing_new(tmp_path):
     """Only entries newer than the old version sign this change off."""
     data = signed(mutant(CHILLS), {"from": "emergency", "to": "urgent", "profile": {"chills_shaking": True}},
-                  version=1)
+                  version=BUNDLED["version"])
     result = review(read_version(None), read_version(str(write(tmp_path / "new.yaml", data))))
     assert result.records == () and result.unaccepted
 
@@ -150,7 +157,7 @@ def test_questions_added_removed_and_moved_and_texts_per_language(tmp_path, caps
     data["questions"]["spots"]["next"] = "bruising"
     data["questions"]["bruising"]["next"] = "fatigue"
     data["questions"]["bleeding"]["next"][1]["goto"] = "spots"
-    data["questions"]["bleeding_where"]["next"][1]["goto"] = "spots"
+    data["questions"]["bleeding_where"]["next"] = "spots"
     new = write(tmp_path / "new.yaml", data)
     assert main(["diff", str(bundled_flow_path()), str(new)]) == 1
     out = capsys.readouterr().out
@@ -181,7 +188,7 @@ def test_the_markdown_note_groups_by_rule_and_links_the_hazards(tmp_path, capsys
     note = capsys.readouterr().out
     assert note.startswith("# Clinical release note: bmf-symptoms")
     down = note[note.index("## Down-triage"):note.index("## Same level")]
-    assert "### E2 (shaking chills with a low or unknown white cell count)" in down
+    assert "### E2 (shaking chills with a low or unknown white count)" in down
     assert "[H1](#h1)" in down and "\n### H1\n" in note[note.index("## Hazards touched"):]
     assert "**NOT ACCEPTED" in down
 
@@ -195,7 +202,7 @@ def test_the_html_page_is_escaped_and_prints(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "@media print" in page and "break-inside: avoid" in page and "@page" in page
-    assert page.count("<article class=\"class\"") == 8
+    assert page.count("<article class=\"class\"") == 10
 
 
 def test_only_the_html_writer_imports_jinja2():
@@ -336,7 +343,8 @@ def test_rev_path_and_base_read_versions_from_git(repository, monkeypatch, capsy
     monkeypatch.chdir(repository)
     assert main(["diff", "released:flows/symptoms.yaml", "HEAD:flows/symptoms.yaml", "--fail-on", "down-triage"]) == 1
     out = capsys.readouterr().out
-    assert out.startswith("chatbot diff: released:flows/symptoms.yaml (version 1) → HEAD:flows/symptoms.yaml")
+    assert out.startswith(f"chatbot diff: released:flows/symptoms.yaml (version {BUNDLED['version']}) → "
+                          "HEAD:flows/symptoms.yaml")
     assert main(["diff", "--base", "released", "flows/symptoms.yaml", "--fail-on", "down-triage"]) == 1
     assert "released:flows/symptoms.yaml" in capsys.readouterr().out
     assert main(["diff", "--base", "HEAD", "flows/symptoms.yaml"]) == 0

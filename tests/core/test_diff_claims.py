@@ -44,7 +44,7 @@ def test_the_random_persons_find_changes_the_claims_then_cover(base, tmp_path):
     path = write_flow(tmp_path, mutant("unknown white count no longer counts as low (condition)"))
     changed = read_version(str(path))
     result = review(base, changed)
-    claims = check_claims(result, random_persons((base.flow, changed.flow), PERSONS, random.Random(7)))
+    claims = check_claims(result, random_persons((base.flow, changed.flow), 2 * PERSONS, random.Random(7)))
     assert claims.changed > 10 and claims.problems == []
     kinds = {c.kind for c in result.classes}
     assert "down-triage" in kinds and "up-triage" not in kinds  # (and emergencies that now end at another)
