@@ -23,10 +23,11 @@ def write_scripts(review: Review, folder: Path) -> list[Path]:
     """Write every class's script into `folder` (made if needed); the files written, in order."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
+    digits = max(2, len(str(len(review.classes))))  # the files sort in the review's order
     for changed in review.classes:
         if changed.after.ending.outcome is None:
             continue  # the new version goes round a loop: nothing to expect (`chatbot check` says where)
-        path = folder / f"{changed.number:02d}-{_slug(changed)}.yaml"
+        path = folder / f"{changed.number:0{digits}d}-{_slug(changed)}.yaml"
         path.write_text(script(review, changed, folder), encoding="utf-8")
         written.append(path)
     return written
