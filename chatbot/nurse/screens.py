@@ -249,7 +249,7 @@ class QueueScreen(Screen):
         for rank, entry in enumerate(visible):
             order[entry.id] = rank
             alerting = entry.id in self.alerting
-            words = (waited(entry.waited(self.at)), printable(entry.place.removeprefix("kiosk:"), 10),
+            words = (waited(entry.waited(self.at)), printable(entry.place.removeprefix("kiosk:")),
                      printable(entry.language, 5), printable(_status(entry, self.at, language)), _who(entry, language))
             signature = (entry.level, alerting, words)
             if self.drawn.get(entry.id) == signature:
