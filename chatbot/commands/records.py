@@ -263,7 +263,7 @@ def _staff() -> str:
 
 def _purge(args) -> int:
     with _reader(args) as reader:
-        count = reader.purge(args.older_than, _staff())
+        count = reader.purge(args.older_than)
     print(f"purged {count} ended session{'s' if count != 1 else ''} older than {args.older_than.days} days"
           if args.older_than.days else f"purged {count} ended sessions older than {args.older_than}")
     return 0

@@ -173,15 +173,7 @@ class SQLiteWatcher(Watcher):
         if version == self.version:
             return frozenset()
         self.version = version
-        found: dict[str, dict] = {}
-        while True:
-            rows = connector.fetch("sessions_changed_since", changed=self.last, page=500)
-            for row in rows:
-                found[row["id"]] = row
-                self.last = max(self.last, row["changed"])
-            if len(rows) < 500:
-                self.fresh = list(found.values())  # the rows themselves: read once
-                return frozenset(found)
+        return self.changed_rows()
 
     def close(self) -> None:
         connector = getattr(self, "connector", None)

@@ -26,9 +26,10 @@ from chatbot.records.review import amend
 from chatbot.records.staff import add_staff
 
 from nursetools import EMERGENCY, ROUTINE, kiosk_session
+from recordtools import as_nurse
 from tests.helpers.pilot import quick
 
-PIN = "4826"
+PIN = "482619"
 
 
 def synchronous(test):
@@ -211,7 +212,8 @@ async def test_a_second_nurse_is_told_and_sees_the_newer_version(station, databa
         screen = await open_first(pilot, session_id)
         with open_reader(database) as reader:
             seen = reader.get_session(session_id)
-            amend(reader, seen, rerun(app.flow, seen, "temperature", "38.6").conversation, "temperature", "desk", "Luis", now())
+            amend(as_nurse(reader, "Luis", PIN), seen, rerun(app.flow, seen, "temperature", "38.6").conversation, "temperature", "desk",
+                  now())
         await pilot.press("r")
         await until(pilot, lambda: "Someone else changed" in str(screen.query_one("#session-note").render()))
         assert str(screen.query_one("#session-level").render()).startswith("EMERGENCY")
@@ -340,8 +342,8 @@ async def test_an_amendment_saved_after_another_nurses_is_refused_and_nothing_is
         await until(pilot, lambda: "After" in preview())
         with open_reader(database) as reader:
             seen = reader.get_session(session_id)
-            amend(reader, seen, rerun(app.flow, seen, "temperature", "36.8").conversation, "temperature", "phoned",
-                  "Luis", now())
+            amend(as_nurse(reader, "Luis", PIN), seen, rerun(app.flow, seen, "temperature", "36.8").conversation,
+                  "temperature", "phoned", now())
         await pilot.click("#amend-save")
         await until(pilot, lambda: isinstance(app.screen, SessionScreen))
         assert "Someone else changed" in str(app.screen.query_one("#session-note").render())

@@ -21,7 +21,7 @@ from chatbot.records.queries import queries
 from chatbot.records.recorder import Recorder
 from chatbot.records.review import review
 
-from recordtools import answer_as
+from recordtools import answer_as, as_nurse
 
 TABLES = ("sessions", "answers", "events")
 READS = ["session_by_id", "sessions_by_prefix", "answers_of", "events_of", "sessions_started_since",
@@ -87,7 +87,7 @@ def test_the_queue_is_today_and_the_unreviewed_whatever_the_store_keeps(database
     assert recorder.close() is None
     with open_reader(database) as reader:
         for session_id in old[:8]:
-            review(reader, reader.get_session(session_id), "Rosa", now())
+            review(as_nurse(reader, "Rosa"), reader.get_session(session_id), now())
         since = now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
         shown = {session.id for session in reader.queue(since)}
         assert shown == {today, *old[8:]}
