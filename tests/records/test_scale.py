@@ -28,14 +28,15 @@ READS = ["session_by_id", "sessions_by_prefix", "answers_of", "events_of", "sess
          "unreviewed_before", "sessions_changed_since", "sessions_by_ids", "answers_of_sessions",
          "events_of_sessions", "sessions_oldest_first", "sessions_newest_first", "last_change", "last_answer_seq",
          "purge_sessions"]
-VALUES = {"ids": ["0" * 32, "1" * 32], "page": 500, "changed": 1, "seq": 1, "version": 1}
+VALUES = {"ids": ["0" * 32, "1" * 32], "page": 500, "changed": 1, "seq": 1, "version": 1, "detail": "{}"}
 
 
 def plan(database: str, name: str) -> list[str]:
     connector = connector_for(database)
     sql = connector.sql(name)
     names = set(re.findall(r"(?<![:\w]):(\w+)", queries("sqlite")[name]))
-    parameters = {key: VALUES.get(key, now() if key in ("since", "before", "cutoff", "before_at", "after_at")
+    names |= set(re.findall(r"%\((\w+)\)s", queries("postgresql")[name]))  # a function may take more
+    parameters = {key: VALUES.get(key, now() if key in ("since", "before", "cutoff", "before_at", "after_at", "at")
                                   else "abc") for key in names}
     if "ids" in parameters:
         parameters["ids"] = connector.array_in(parameters["ids"])
