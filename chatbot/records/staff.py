@@ -101,8 +101,8 @@ def pin_setting(store: SessionReader, name: str) -> str | None:
     row = store.connector.one("pin_setting", name=name.strip())
     if row is None or row["setting"] is None:
         return None
-    setting = row["setting"]
-    return setting if setting.count("$") == 4 else setting.rsplit("$", 1)[0]
+    setting = row["setting"]  # SQLite: the whole hash, cut to its setting here ($scheme$costs$salt)
+    return setting if setting.count("$") == 3 else setting.rsplit("$", 1)[0]
 
 
 def _token_hash(token: str) -> str:

@@ -62,7 +62,7 @@ def station(database, flow, tmp_path):
     """A function making the station on `database` with Rosa and Luis on the staff, and its clocks."""
     with open_reader(database) as reader:
         for name in ("Rosa", "Luis"):
-            add_staff(reader, new_staff_pin(name, PIN), now())
+            add_staff(reader, *new_staff_pin(name, PIN), now())
     clocks = Clocks()
 
     def make(language: str = "en") -> NurseApp:
