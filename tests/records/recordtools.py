@@ -47,11 +47,12 @@ def as_nurse(store, name: str, pin: str = TEST_PIN):
     test's, never the product's); the store, for `review(as_nurse(reader, "Rosa"), ...)`."""
     from chatbot import pinhash
     from chatbot.records.model import now
-    from chatbot.records.staff import add_staff, try_pin
+    from chatbot.records.staff import add_staff, pin_setting, try_pin
 
-    hashed = pinhash.hash_pin(pin, pinhash.PinHash(10, 8, 1, b"a salt for tests"))
-    if not store.connector.fetch("staff_named", name=name):
-        add_staff(store, name, hashed, now())
-    attempt = try_pin(store, name, hashed, None, now(), lambda failures: 0.0)
+    setting = pin_setting(store, name)
+    if setting is None:
+        setting = pinhash.PinHash(10, 8, 1, b"a salt for tests")
+        add_staff(store, name, pinhash.hash_pin(pin, setting), now())
+    attempt = try_pin(store, name, pinhash.hash_pin(pin, setting), None, now(), lambda failures: 0.0)
     assert attempt.name == name, attempt
     return store
