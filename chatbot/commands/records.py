@@ -58,7 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "else the SQLite file in the data folder)")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("migrate", parents=[common], help="create or update the database's tables (and, on "
-                       "PostgreSQL, the chatbot_kiosk and chatbot_staff roles)")
+                       "PostgreSQL, the chatbot_kiosk, chatbot_staff and chatbot_admin roles)")
     listing = actions.add_parser("list", parents=[common], help="the sessions, newest first")
     listing.add_argument("--status", choices=STATUSES, help="only sessions in this state")
     listing.add_argument("--since", type=moment, metavar="WHEN",
