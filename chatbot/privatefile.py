@@ -19,6 +19,7 @@ removed by the next write of the same file. Standard library only.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -39,6 +40,8 @@ def write_private(path: str | Path, data: str | bytes | Iterable[str | bytes], *
     """
     path = Path(path)
     folder = path.parent
+    if not folder.is_dir():  # said with the name asked for, never a temporary file's
+        raise FileNotFoundError(errno.ENOENT, f"there is no folder {folder}", str(path))
     refuse_link(path)
     payload = [data] if isinstance(data, (str, bytes)) else data
     _sweep(path)

@@ -20,9 +20,10 @@ confirmation), `request_restart()`, `show_summary()`, `save_summary()`,
 scraping the screen; the engine's own view is `conversation`.
 
 Stable ids. Screens: `conversation`, `outcome` (class emergency, urgent or
-routine), `summary`, `confirm`. Conversation: #progress, #chat, #question, #error,
+routine), `summary`, `confirm`. Conversation: #progress, #chat, #question, #confirm
+(a "Did you mean …?" about the last answer, answered with #yes-no), #error,
 #yes-no (#answer-yes, #answer-no, #answer-unsure), #choices (#choice-1..,
-#choice-send), #temperature (#temperature-input, #temperature-send,
+#choice-typed, #choice-send), #temperature (#temperature-input, #temperature-send,
 #temperature-understood, #temperature-not-measured). Every screen: #nav (#done,
 #back, #restart, #summary, #record, #quit; `NAV` and `OUTCOME_NAV` choose which).
 Outcomes: #outcome-title,
@@ -30,10 +31,11 @@ Outcomes: #outcome-title,
 #guidance-scroll holding #guidance-text). Summary: #summary-text, #summary-save, #summary-close,
 #summary-saved. Confirm: #confirm-yes, #confirm-no.
 
-Keys: y / n / u answer yes, no, not sure; 1-9 pick or tick a choice; Enter sends;
-b or Escape goes back; r starts again (after a confirmation); s shows the summary
-(and saves it there); w saves the session as a replay script (`save_script`); q quits
-(mid-conversation, after a confirmation).
+Keys: y / n / u answer yes, no, not sure (in Spanish also s and n, and 1 / 2 / 3 as shown); 1-9 pick or
+tick a choice; Enter sends; b or Escape goes back; r starts again (after a confirmation); q quits
+(mid-conversation, after a confirmation). With `tester` only (`chatbot --tester`): s shows the summary
+(and saves it there), w saves the session as a replay script (`save_script`); on a patient's screen
+nothing of a nurse's or a tester's is shown or reachable.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from textual.reactive import Reactive
 from textual.theme import Theme
 
 from chatbot.flow.kinds import QuestionKind
-from chatbot.flow.answers import Unreadable, read_answer
+from chatbot.flow.answers import Unreadable, read_answer, read_confirmation
 from chatbot.collector import started
 from chatbot.engine import Conversation, Prompt, Result, Step, Turn
 from chatbot.flow.model import Flow
@@ -58,6 +60,7 @@ from chatbot.terminal.app import TerminalApp
 from chatbot.summary import nurse_summary, save_summary
 from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH, Answered
 from chatbot.widgets.field import MOST_READ
+from chatbot.widgets.typeahead import FOCUS_KEYS
 from chatbot.screens.conversation import ConversationScreen
 
 if TYPE_CHECKING:
@@ -117,6 +120,8 @@ class ViewState:
     """(question id, answer as shown) for every answer in the chat, oldest first."""
     error: str | None
     """Why the last answer was not taken, as shown."""
+    confirm: str | None
+    """A "Did you mean …?" about the last answer, as shown (answered yes or no), or None."""
     outcome_level: str | None
     """emergency, urgent or routine once an outcome screen is shown."""
     outcome_id: str | None
@@ -129,19 +134,25 @@ class SymptomCheckerApp(TerminalApp):
     CSS_PATH = STYLE_SHEET  # absolute: subclasses may live elsewhere
     TITLE = "Symptom checker"
     ENABLE_COMMAND_PALETTE = False  # nothing but the conversation: no theme or quit menu for a patient
+    BINDINGS = FOCUS_KEYS  # keys typed behind a Tab go where it moved the focus (`chatbot.widgets.typeahead`)
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # a screen's class: roomier controls when tall
-    NAV = ("back", "restart", "summary", "record", "quit")
-    """The buttons at the bottom of every screen (a kiosk leaves out "quit" and overrides `action_quit`,
-    and leaves out "record": the w key saves a replay script only where "record" is in `NAV`)."""
+    NAV = ("back", "restart", "quit")
+    """The buttons at the bottom of every screen: a patient's. A kiosk leaves out "quit" and overrides
+    `action_quit`. The s and w keys (the nurse's summary, a replay script) work only where "summary" and
+    "record" are in `NAV`: with `tester`."""
     OUTCOME_NAV = NAV
     """The buttons at the bottom of an outcome screen (a kiosk adds a large "done")."""
+    TESTER_NAV = ("back", "restart", "summary", "record", "quit")
+    """`NAV` and `OUTCOME_NAV` for a tester (`chatbot --tester`, `--record`, `replay --tui`)."""
     record_to: Path | None = None
     """`chatbot --record FILE`: the session is written there as a replay script at each outcome and on exit."""
     # The theme from the very first style sheet: setting `theme` later parses every style again.
     theme: Reactive[str] = Reactive(CALM.name)
 
     def __init__(self, flow: Flow, *, emergency_number: str | None = None, language: str | None = None,
-                 summary_dir: str | Path | None = None, theme: str = "default") -> None:
+                 summary_dir: str | Path | None = None, theme: str = "default", tester: bool = False) -> None:
+        if tester:  # before the screens are built: their bottom rows are drawn from it
+            self.NAV = self.OUTCOME_NAV = self.TESTER_NAV
         theme = THEME_NAMES.get(theme, theme)
         if theme not in THEMES:
             raise ValueError(f"no theme called {theme!r}: choose {' or '.join(THEME_NAMES)}")
@@ -209,16 +220,23 @@ class SymptomCheckerApp(TerminalApp):
 
         For a replay through the screen: the engine reads `typed` first, and the keys
         are those of the controls for what it understood ("Yes" -> y, "2, 5" -> 2 5
-        Enter, "100.4 F" -> the characters, then Enter). None when the engine cannot
-        read it, or no key reaches it (a tenth choice): answer with `answer` instead.
+        Enter, "100.4 F" -> the characters, then Enter; yes or no to a "Did you mean
+        …?" -> y or n). None when the engine cannot read it, or no key reaches it (a
+        tenth choice, words of a choice that must be confirmed): type them into the
+        field, or answer with `answer` instead.
         """
         step = self.conversation.current
         if not isinstance(step, Prompt):
             return None
+        if step.confirm is not None:  # "Did you mean …?": y or n; other words are a new answer, typed
+            reply = read_confirmation(printable(typed, None))
+            return None if reply is None else ["y" if reply else "n"]
         question = step.question
         try:
             understood = read_answer(question, printable(typed[:MOST_READ], None))
         except Unreadable:
+            return None
+        if understood.confirm is not None:  # words of a choice, typed into its field
             return None
         if question.kind in (QuestionKind.YES_NO, QuestionKind.YES_NO_UNSURE):
             return [{True: "y", False: "n", None: "u"}[understood.value]]
@@ -234,8 +252,9 @@ class SymptomCheckerApp(TerminalApp):
 
     def go_back(self) -> Step:
         """Undo the last answer and ask that question again, the old answer ready to change."""
-        previous = self.conversation.transcript[-1] if self.conversation.can_go_back else None
-        step = self.conversation.back()
+        conversation = self.conversation
+        previous = conversation.transcript[-1] if conversation.can_go_back and not conversation.confirming else None
+        step = conversation.back()
         self._keep(lambda recorder: recorder.went_back(self.conversation))
         return self._draw(step, previous)
 
@@ -298,6 +317,7 @@ class SymptomCheckerApp(TerminalApp):
             selected=getattr(controls, "selected", ()) if screen.prompt else (),
             answers=screen.query_one("#chat").answers,
             error=screen.error,
+            confirm=screen.confirming,
             outcome_level=outcome.level if outcome else None,
             outcome_id=outcome.outcome.id if outcome else None,
             language=self.language,
@@ -328,6 +348,13 @@ class SymptomCheckerApp(TerminalApp):
 
     def action_summary(self) -> None:
         self.show_summary()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The nurse's summary (s) and the replay script (w) only for a tester: on a patient's screen the keys
+        do nothing of theirs (in Spanish, s answers Sí)."""
+        if action in ("summary", "record") and action not in self.NAV:
+            return False
+        return super().check_action(action, parameters)
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Never: nothing shown here may open a browser on this machine."""
@@ -428,9 +455,8 @@ class SymptomCheckerApp(TerminalApp):
         return path
 
     def action_record(self) -> None:
-        """The w key: keep the session as a replay script, only where `NAV` offers "record"."""
-        if "record" in self.NAV:
-            self.keep_recording()
+        """The w key: keep the session as a replay script (a tester's: `check_action`)."""
+        self.keep_recording()
 
     def on_unmount(self) -> None:
         if self.record_to is not None:
@@ -463,7 +489,8 @@ def run_app(flow: Flow, options: UIOptions | None = None, recorder: Recorder | N
     caller); the exit status."""
     options = options or UIOptions()
     app = SymptomCheckerApp(flow, emergency_number=options.emergency_number, language=options.language,
-                            summary_dir=options.summary_dir, theme=options.theme or "default")
+                            summary_dir=options.summary_dir, theme=options.theme or "default",
+                            tester=options.tester or options.record is not None)
     app.record_to = options.record
     app.recorder = recorder
     with StopSignals(named(PLAIN)) as stops:  # the caller then closes the recorder: nothing waiting is lost

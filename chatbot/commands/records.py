@@ -13,12 +13,12 @@ import csv
 import io
 import json
 import re
-import shutil
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from chatbot.printable import json_line, printable, printable_json, printable_lines
 from chatbot.privatefile import write_private
 from chatbot.records.model import STATUSES, StoredSession, iso
 from chatbot.records.url import RecordsError, redact
@@ -51,6 +51,16 @@ def moment(text: str) -> datetime:
     return when.astimezone() if when.tzinfo is None else when
 
 
+def session_id(text: str) -> str:
+    """An argparse type: a session's id, or the start of one (`chatbot.identifiers`)."""
+    from chatbot.identifiers import NameRefused, checked
+
+    try:
+        return checked("session id", text)
+    except NameRefused as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--database", metavar="URL", default=None,
@@ -65,7 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                          help="only sessions started since WHEN: a date, a time or a period (7d)")
     listing.add_argument("--json", action="store_true", help="one JSON object per session and line")
     show = actions.add_parser("show", parents=[common], help="the nurse's summary of one session")
-    show.add_argument("id", metavar="ID", help="the session's id, or enough of its start to name one")
+    show.add_argument("id", metavar="ID", type=session_id, help="the session's id, or enough of its start to name one")
     show.add_argument("--language", choices=("en", "es"), default=None,
                       help="the summary's language (default: the language the session was answered in)")
     export = actions.add_parser("export", parents=[common], help="every session with its answers")
@@ -75,10 +85,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     export.add_argument("--since", type=moment, metavar="WHEN", help="only sessions started since WHEN")
     export.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE (owner-only, written whole) instead of the standard output")
-    export.add_argument("--fhir", nargs="*", metavar="ID", default=None,
+    export.add_argument("--fhir", nargs="*", metavar="ID", type=session_id, default=None,
                         help="FHIR R4 Bundles of these sessions (default: all): one as JSON, several as JSON Lines")
     export.add_argument("--fhir-url", metavar="URL",
                         help="with --fhir: send each Bundle to this FHIR server as a transaction")
+    export.add_argument("--observations", action="store_true",
+                        help="with --fhir: also an Observation per answered finding (temperatures to chart)")
     purge = actions.add_parser("purge", parents=[common],
                                help=f"delete ended sessions older than a period (default {DEFAULT_RETENTION})")
     purge.add_argument("--older-than", type=duration, default=duration(DEFAULT_RETENTION), metavar="PERIOD",
@@ -93,8 +105,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         return ACTIONS[args.action](args)
     except (RecordsError, OSError) as error:
-        print(f"chatbot records {args.action}: {redact(str(error))}", file=sys.stderr)
+        print(f"chatbot records {args.action}: {printable(redact(said(error)))}", file=sys.stderr)
         return 2
+
+
+def said(error: Exception) -> str:
+    """An error in one line; a file's with the name the person gave it ("out/x.jsonl: there is no folder out")."""
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"{error.filename}: {error.strerror or error}"
+    return str(error)
 
 
 def _reader(args):
@@ -129,11 +148,11 @@ def _list(args) -> int:
     with _reader(args) as reader:
         for session in reader.iter_sessions(args.status, args.since, newest_first=True):
             if args.json:
-                print(json.dumps({**session.row(), "state": session.state(at)}, ensure_ascii=False))
+                print(json_line({**session.row(), "state": session.state(at)}))
             else:
                 started = f"{session.started_at.astimezone():%Y-%m-%d %H:%M}"
-                print(f"{session.id[:12]}  {started}  {session.place:<16} {_state(session, at):<18} "
-                      f"{session.level or '-':<9} {session.outcome or '-'}")
+                print(f"{printable(session.id[:12])}  {started}  {printable(session.place):<16} "
+                      f"{_state(session, at):<18} {session.level or '-':<9} {printable(session.outcome or '-')}")
             count += 1
     if not args.json:
         print(f"{count} session{'s' if count != 1 else ''}", file=sys.stderr)
@@ -149,7 +168,7 @@ def _show(args) -> int:
         session = reader.get_session(args.id)
     language = args.language or session.language
     sys.stdout.write(summary(read_session(session, load_flow(args.global_flow), language,
-                                          datetime.now(timezone.utc)), language))
+                                          datetime.now(timezone.utc)), language))  # nothing in it acts
     return 0
 
 
@@ -230,6 +249,10 @@ def _export(args) -> int:
                 yield session
 
         lines = export_lines(sessions(), args.format)
+        if args.format == "jsonl":  # the same data, every character that acts written as an escape
+            lines = (printable_json(line) for line in lines)
+        elif not args.output and sys.stdout.isatty():  # CSV on a terminal is read, not loaded: nothing may act
+            lines = (printable_lines(line) for line in lines)
         if args.output:
             write_private(Path(args.output), lines)
             print(f"{counted} sessions written to {args.output}", file=sys.stderr)
@@ -246,19 +269,19 @@ def _export_fhir(args) -> int:
     from chatbot.fhir.send import SendError
 
     options = SessionExport(args.database, tuple(args.fhir or ()), Path(args.output) if args.output else None,
-                            args.fhir_url, args.global_flow, _staff())
+                            args.fhir_url, args.global_flow, _staff(), observations=args.observations)
     try:
-        done = export_sessions(options, say=lambda line: print(line, file=sys.stderr))
+        done = export_sessions(options, say=lambda line: print(printable(redact(line)), file=sys.stderr))
     except SendError as error:
-        print(f"chatbot records export: {redact(str(error))}", file=sys.stderr)
+        print(f"chatbot records export: {printable(redact(str(error)))}", file=sys.stderr)
         return 1
     except FhirError as error:
-        print(f"chatbot records export: {error}", file=sys.stderr)
+        print(f"chatbot records export: {printable(redact(str(error)))}", file=sys.stderr)
         return 2
     if done.spooled is not None:
         done.spooled.seek(0)
-        sys.stdout.flush()
-        shutil.copyfileobj(done.spooled, sys.stdout.buffer)
+        for line in io.TextIOWrapper(done.spooled, encoding="utf-8", newline=""):  # a Bundle a line
+            sys.stdout.write(printable_json(line))
         done.spooled.close()
     elif args.output:
         print(f"{done.count} FHIR Bundles written to {args.output}", file=sys.stderr)
@@ -291,19 +314,29 @@ def _import(args) -> int:
     path = Path(args.file)
     if is_outbox(path):
         outbox = take_over(path)
+        written = 0
         try:
             count = len(outbox)
             with open_writer(args.database) as writer:
                 while batch := outbox.head(200):
                     writer.deliver([write for _, write in batch])
                     outbox.done([key for key, _ in batch])
+                    written += len(batch)
+        except RecordsError as error:  # said with the file's name, and what of it is in the records
+            raise RecordsError(f"{args.file}: {written} of {count} saved writes are in the records, the next were "
+                               f"refused ({error}); the rest stay in the outbox, to import again once that is put "
+                               f"right") from None
         finally:
             outbox.close()
         print(f"{count} saved writes from {args.file} are in the records; the outbox is removed")
         return 0
     writes = read_unwritten(path)
-    with open_writer(args.database) as writer:
-        writer.deliver(writes)
+    try:
+        with open_writer(args.database) as writer:
+            writer.deliver(writes)  # all of them, or none
+    except RecordsError as error:  # said with the file's name, and what of it is in the records
+        raise RecordsError(f"{args.file}: 0 of {len(writes)} saved writes are in the records, one was refused "
+                           f"({error}); the file is kept, to import again once that is put right") from None
     print(f"{len(writes)} saved writes from {args.file} are in the records; the file can be removed")
     return 0
 

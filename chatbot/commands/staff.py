@@ -15,6 +15,7 @@ import getpass
 import sys
 
 from chatbot.kiosk.staff_pin import MAX_DIGITS, MIN_DIGITS
+from chatbot.printable import printable
 from chatbot.records.url import RecordsError, redact
 
 NAME = "staff"
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{args.name.strip()} may try a PIN again" if was else f"{args.name.strip()} was not locked")
             else:
                 for name, added in list_staff(reader):
-                    print(f"{name}\tadded {added.astimezone():%Y-%m-%d %H:%M}")
+                    print(f"{printable(name)}\tadded {added.astimezone():%Y-%m-%d %H:%M}")
         return 0
     except PinError as error:
         print(f"chatbot staff {args.action}: {error} Nothing was changed.", file=sys.stderr)
@@ -81,5 +82,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"\nchatbot staff {args.action}: nothing was changed", file=sys.stderr)
         return 1
     except RecordsError as error:
-        print(f"chatbot staff {args.action}: {redact(str(error))}", file=sys.stderr)
+        print(f"chatbot staff {args.action}: {printable(redact(str(error)))}", file=sys.stderr)
         return 2

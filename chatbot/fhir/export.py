@@ -38,6 +38,7 @@ class SessionExport:
     flow: str | None = None  # the flow file the sessions were answered on (None: the bundled flow)
     actor: str = "staff"
     timeout: float = TIMEOUT
+    observations: bool = False  # also an Observation per answered finding
 
 
 @dataclass
@@ -83,10 +84,11 @@ def _sessions(reader: SessionReader, ids: tuple[str, ...]) -> Iterator[StoredSes
     return reader.iter_sessions(whole=True)
 
 
-def _bundles(reader: SessionReader, ids: tuple[str, ...], flow, counted: list[int]) -> Iterator[dict]:
+def _bundles(reader: SessionReader, ids: tuple[str, ...], flow, observations: bool,
+             counted: list[int]) -> Iterator[dict]:
     for session in _sessions(reader, ids):
         try:
-            bundle = bundle_for(session, flow)
+            bundle = bundle_for(session, flow, observations)
         except FhirError as error:
             raise FhirError(f"session {session.id[:12]}: {error}; nothing was written") from None
         counted[0] += 1
@@ -104,20 +106,20 @@ def export_sessions(options: SessionExport, say: Callable[[str], None] = lambda 
     counted = [0]
     with open_reader(options.database) as reader:
         if options.url is not None:
-            for _ in _bundles(reader, options.ids, flow, counted):
+            for _ in _bundles(reader, options.ids, flow, options.observations, counted):
                 pass  # every one built and checked before the first is sent
             done = ExportDone(counted[0])
             if options.output is not None:
-                write_private(options.output, _pieces(_bundles(reader, options.ids, flow, [0])))
+                write_private(options.output, _pieces(_bundles(reader, options.ids, flow, options.observations, [0])))
             for session in _sessions(reader, options.ids):
-                accepted = post_bundle(bundle_for(session, flow), options.url, options.timeout)
+                accepted = post_bundle(bundle_for(session, flow, options.observations), options.url, options.timeout)
                 reader.note_event(session.id, "sent", now(), {  # by the login (the database says who)
                     "url": accepted.url, "status": accepted.status,
                     "entries": [list(entry) for entry in accepted.entries]})
                 done.accepted.append(accepted)
                 say(f"session {session.id[:12]}: {accepted.summary()}")
             return done
-        pieces = _pieces(_bundles(reader, options.ids, flow, counted))
+        pieces = _pieces(_bundles(reader, options.ids, flow, options.observations, counted))
         if options.output is not None:
             write_private(options.output, pieces)
             return ExportDone(counted[0])

@@ -2,8 +2,8 @@
 page (both saved owner-only), and the plain-text summary of `chatbot records show`.
 
 SBAR: situation (the level and its reasons), background (white count known low, the
-answers that led there), assessment (the flow's outcome), recommendation (the outcome's
-instruction). The page (Jinja2, autoescaped: a patient's typed words are never markup)
+answers that led there), assessment (the flow's outcome), recommendation (what the clinician taking over should
+do, by level: `recommendation`). The page (Jinja2, autoescaped: a patient's typed words are never markup)
 and the summary have the level, reasons, answers (each current answer on one line, what
 changed it folded in), identification and the review trail.
 """
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from chatbot.nurse.reading import Line, Reading
 from chatbot.nurse.words import say
+from chatbot.printable import file_name, printable, printable_lines
 from chatbot.privatefile import write_private
 
 
@@ -26,6 +27,14 @@ def _answer(line: Line, language: str, arrow: str = " ") -> str:
     return said
 
 
+def recommendation(reading: Reading, language: str) -> str:
+    """The R of SBAR: what the clinician taking over should do, by level (never the patient's own
+    instructions, which the assessment's outcome already names)."""
+    if reading.status != "finished" or reading.level is None:
+        return say("recommend_unfinished", language)
+    return say(f"recommend_{reading.level}", language)
+
+
 def sbar(reading: Reading, language: str) -> str:
     """The handover as plain text, in `language`."""
     reasons = "; ".join(reading.reasons) or say("no_reasons", language)
@@ -36,9 +45,9 @@ def sbar(reading: Reading, language: str) -> str:
              + say("white_count", language, answer=reading.white_count or say("none", language)) + ". "
              + "; ".join(_answer(line, language) for line in reading.led_there),
              f"{say('sbar_a', language)}: {reading.outcome}",
-             f"{say('sbar_r', language)}: {' '.join(reading.instruction.split())}",
+             f"{say('sbar_r', language)}: {recommendation(reading, language)}",
              reading.patient_language]
-    return "\n".join(lines) + "\n"
+    return printable_lines("\n".join(lines) + "\n")  # copied to the clipboard, pasted anywhere
 
 
 _PAGE = """<!doctype html>
@@ -63,10 +72,10 @@ def page(reading: Reading, language: str) -> str:
     environment = Environment(autoescape=True)
     words = {key: say(key, language) for key in
              ("reasons", "no_reasons", "led_there", "yeses", "transcript", "trail", "none")}
-    return environment.from_string(_PAGE).render(
+    return printable_lines(environment.from_string(_PAGE).render(
         r=reading, language=language, title=say("title", language), words=words,
         identification=say("identification", language, who=reading.identification),
-        answer=lambda line: _answer(line, language))
+        answer=lambda line: _answer(line, language)))
 
 
 def summary(reading: Reading, language: str) -> str:
@@ -80,7 +89,7 @@ def summary(reading: Reading, language: str) -> str:
     title = say("level_line", language, level=reading.level_word, outcome=reading.outcome) \
         if reading.outcome else reading.level_word
     lines = [title, "=" * min(len(title), 78),
-             f"{say('session', language)} {reading.id}",
+             f"{say('session', language)} {printable(reading.id)}",
              say("where_when", language, place=reading.place, started=reading.started),
              say("identification", language, who=reading.identification), reading.patient_language, ""]
     if reading.status == "finished":
@@ -98,10 +107,11 @@ def summary(reading: Reading, language: str) -> str:
         lines.append(f"  {say('none', language)}")
     lines += ["", f"{say('trail', language)}:"]
     lines += [line for item in reading.trail for line in wrapped(item)] or [f"  {say('none', language)}"]
-    return "\n".join(lines) + "\n"
+    return printable_lines("\n".join(lines) + "\n")  # for a staff terminal: nothing in it acts
 
 
 def save_private(folder: Path, name: str, text: str) -> Path:
-    """`text` in `folder/name`, owner-only (0600), written whole (`chatbot.privatefile`)."""
+    """`text` in `folder/name`, owner-only (0600), written whole (`chatbot.privatefile`); the name is
+    made of plain characters only (a session's id is in it), so it never names another folder."""
     folder.mkdir(parents=True, exist_ok=True)
-    return write_private(folder / name, text)
+    return write_private(folder / file_name(name, limit=100), text)

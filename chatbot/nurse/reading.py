@@ -45,6 +45,8 @@ class Reading:
     about: str
     patient_language: str
     identification: str
+    who: str = ""
+    """Whose session: the identification, or "not identified" with the kiosk and the time it started."""
     led_there: list[Line] = field(default_factory=list)
     yeses: list[Line] = field(default_factory=list)
     negatives: list[Line] = field(default_factory=list)
@@ -117,7 +119,7 @@ def read_session(session: StoredSession, flow: Flow | None, language: str, at: d
     else:
         title, instruction = session.outcome_title or "", ""
     rules = {rule.id: rule for rule in flow.rules} if flow is not None else {}
-    reasons = [rules[reason.id].reason.get(language) if reason.id in rules else reason.reason
+    reasons = [rules[reason.id].for_nurse.get(language) if reason.id in rules else reason.reason
                for reason in session.reasons]
     state = session.state(at)
     level_word = say(session.level, language) if session.level else say(
@@ -131,6 +133,8 @@ def read_session(session: StoredSession, flow: Flow | None, language: str, at: d
         say("patient_language", language, language=language_name(session.language, language)),
         identification(session.identification, language), state=state,
         started=f"{session.started_at.astimezone():%Y-%m-%d %H:%M}", place=place)
+    reading.who = reading.identification if session.identification else say(
+        "not_identified_at", language, place=place, started=local(session.started_at))
     because = set(session.because)
     for current in session.current():
         answer = current.answer
@@ -144,9 +148,9 @@ def read_session(session: StoredSession, flow: Flow | None, language: str, at: d
             reading.white_count = line.answer
         if answer.seq in because:
             reading.led_there.append(line)
-        elif line.yes:
+        if line.yes:  # every yes, those that led there too: "Every yes: none" never sits under a yes
             reading.yeses.append(line)
-        else:
+        elif answer.seq not in because:
             reading.negatives.append(line)
     asked = {answer.question_id: answer.question_text for answer in session.answers}
     for event in session.events:

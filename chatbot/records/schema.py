@@ -83,6 +83,7 @@ TRIGGERS = {  # (table, what it does, on which change)
     ("sessions", "version", "UPDATE"),
     ("sessions", "keep", "DELETE"),  # an unfinished session is never deleted  # a kiosk's change to a session raises its version too
     ("sessions", "changed", "INSERT"), ("sessions", "changed", "UPDATE"),  # the next change number
+    ("sessions", "names", "INSERT"), ("sessions", "names", "UPDATE"),  # id, flow, place, language: plain names
 }
 ONLY = {
     # PostgreSQL has TRUNCATE (SQLite's DELETE without WHERE meets the DELETE trigger), and tells

@@ -40,5 +40,5 @@ def ending(conversation: Conversation, session_id: str, seqs: Sequence[int], at:
     by_turn = {id(turn): seq for turn, seq in zip(conversation.transcript, seqs)}
     return Ending(session_id, "finished", at, result.level, result.outcome.id,
                   result.outcome.title.fill(emergency_number=flow.emergency_number).get(language),
-                  tuple({"id": rule.id, "reason": rule.reason.get(language)} for rule in result.reasons),
+                  tuple({"id": rule.id, "reason": rule.for_nurse.get(language)} for rule in result.reasons),
                   tuple(by_turn[id(turn)] for turn in result.because if id(turn) in by_turn), "finished")

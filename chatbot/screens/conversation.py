@@ -83,6 +83,7 @@ class ConversationScreen(Screen):
         Binding("y", "yes_no('answer-yes')", "Yes", show=False),
         Binding("n", "yes_no('answer-no')", "No", show=False),
         Binding("u", "yes_no('answer-unsure')", "Not sure", show=False),
+        Binding("s", "yes_no('answer-yes', 's')", "Sí", show=False),  # before a tester's s (`NAV_BINDINGS`)
         *[Binding(str(number), f"pick({number})", show=False) for number in range(1, 10)],
         Binding("enter", "send", "Send", show=False),
         *NAV_BINDINGS,
@@ -108,6 +109,7 @@ class ConversationScreen(Screen):
         yield ChatLog(id="chat")
         with Vertical(id="ask"):
             yield Flowing(id="question")
+            yield Flowing(id="confirm")
             yield Static(id="error")
             start = self.flow.questions.get(self.flow.start)
             if start is not None:  # only the controls of the first question, before the first frame
@@ -145,21 +147,31 @@ class ConversationScreen(Screen):
 
     @property
     def controls(self) -> YesNoControls | ChoiceControls | TemperatureControls | None:
+        """The controls that answer what is asked: the question's, or Yes and No to "Did you mean …?"."""
         if self.prompt is None:
             return None
-        return self.kinds[control_kind(self.prompt.question)]
+        return self.kinds["yes-no" if self.prompt.confirm is not None else control_kind(self.prompt.question)]
+
+    @property
+    def confirming(self) -> str | None:
+        """The "Did you mean …?" shown, if one is."""
+        shown = self.query_one("#confirm", Flowing)
+        return shown.words.plain if shown.display and shown.words.plain else None
 
     def show_prompt(self, prompt: Prompt, transcript: list[Turn], previous: Turn | None = None) -> None:
         """Ask `prompt`'s question; `previous` is the answer being changed, shown ready to edit."""
         question = prompt.question
+        was_confirming = self.prompt is not None and self.prompt.confirm is not None
         same = self.prompt is not None and self.prompt.question is question and previous is None
         self.prompt = prompt
         language = self.language
+        confirming = prompt.confirm is not None
         self.query_one(ChatLog).sync(transcript, language)
         self._show_progress(prompt.progress)
-        if self._asked != (question, language):  # redraw only what changed: a press is one frame
-            self._asked = (question, language)
-            self.query_one("#question", Flowing).update(self._question_text(question))
+        if self._asked != (question, language, confirming):  # redraw only what changed: a press is one frame
+            self._asked = (question, language, confirming)
+            self.query_one("#question", Flowing).update(self._question_text(question, confirming))
+        self._show_confirm(prompt.confirm)
         self.show_error(prompt.error)
         ask = self.query_one("#ask")
         if not ask.display:
@@ -171,11 +183,13 @@ class ConversationScreen(Screen):
             if widget.display != (widget is controls):
                 widget.display = widget is controls
         focus = "first"
-        if isinstance(controls, ChoiceControls):
+        if confirming:
+            controls.show(question, language, confirming=True)
+        elif isinstance(controls, ChoiceControls):
             chosen = controls.selected if same else ()
             if previous is not None and question.kind == QuestionKind.MULTIPLE_CHOICE:
                 chosen = tuple(index + 1 for index in previous.value)
-            controls.show(question, language, chosen)
+            controls.show(question, language, chosen, same=same and not was_confirming)  # its words were read
             focus = str(chosen[0]) if chosen else "first"
         elif isinstance(controls, TemperatureControls):
             controls.show(question, language, None if same else previous.typed if previous is not None else "")
@@ -183,12 +197,22 @@ class ConversationScreen(Screen):
             controls.show(question, language)
             if previous is not None:
                 focus = {True: "answer-yes", False: "answer-no", None: "answer-unsure"}[previous.value]
-        if not same or not self._focus_within(controls):
+        if not same or was_confirming != confirming or not self._focus_within(controls):
             controls.focus_answer(focus)
 
-    def _question_text(self, question: Question) -> Content:
-        """The question in bold, its help and how to answer a choice dimmed below."""
+    def _show_confirm(self, confirm: Text | None) -> None:
+        widget = self.query_one("#confirm", Flowing)
+        shown = confirm.get(self.language) if confirm is not None else ""
+        if widget.words.plain != shown:
+            widget.update(Content(shown))
+        widget.display = bool(shown)
+
+    def _question_text(self, question: Question, confirming: bool = False) -> Content:
+        """The question in bold, its help and how to answer a choice dimmed below (not while a
+        "Did you mean …?" about its answer is asked: that is the question then)."""
         text = [(question.text.get(self.language), "bold")]
+        if confirming:
+            return Content.assemble(*text)
         if question.help is not None:
             text += ["\n", (question.help.get(self.language), "dim")]
         if question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
@@ -201,6 +225,7 @@ class ConversationScreen(Screen):
         self.prompt = None
         self._asked = None
         self.show_error(None)
+        self._show_confirm(None)
         for controls in self.kinds.values():
             controls.forget()
 
@@ -208,6 +233,7 @@ class ConversationScreen(Screen):
         """The dialogue is over: the chat keeps every answer, no question waits."""
         self.prompt = None
         self.show_error(None)
+        self._show_confirm(None)
         self.query_one(ChatLog).sync(transcript, self.language)
         self.query_one("#ask").display = False
 
@@ -251,7 +277,17 @@ class ConversationScreen(Screen):
 
     # -- the person's keys -------------------------------------------------------------------
 
-    def action_yes_no(self, button_id: str) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A letter that answers only in some languages (s: Sí) does so only there, and only when yes is
+        an answer; anywhere else its key goes on to the next binding (a tester's summary)."""
+        if action == "yes_no" and len(parameters) > 1:
+            letter = str(parameters[1])
+            return (isinstance(self.controls, YesNoControls)
+                    and words.YES.get(self.language).casefold().startswith(letter))
+        return super().check_action(action, parameters)
+
+    def action_yes_no(self, button_id: str, letter: str = "") -> None:
+        """Answer with a yes/no button's key (`letter`: the key, when it answers only in some languages)."""
         controls = self.controls
         typed = controls.answer_for(button_id) if isinstance(controls, YesNoControls) else None
         if typed is not None:
@@ -269,7 +305,7 @@ class ConversationScreen(Screen):
 
     def action_send(self) -> None:
         controls = self.controls
-        if isinstance(controls, ChoiceControls):
+        if isinstance(controls, ChoiceControls) and controls.multiple:
             controls.send()
 
     # -- the nav row names only keys that do what it says where the person is ---------------

@@ -31,9 +31,10 @@ def queue(store):
     return sorted(store.queue(now() - timedelta(days=1)), key=lambda session: session.rank)
 
 
-def amended(store, flow, session, question: str, typed: str, reason: str, staff: str) -> int:
+def amended(store, flow, session, question: str, typed: str, reason: str, staff: str,
+            more: dict[str, str] | None = None) -> int:
     """An amendment as the station makes one: the flow run again by the engine, then kept."""
-    run = rerun(flow, session, question, typed)
+    run = rerun(flow, session, question, typed, more)
     return amend(as_nurse(store, staff), session, run.conversation, question, reason, now())
 
 
@@ -89,7 +90,7 @@ def test_an_amendment_keeps_the_old_answer_and_changes_the_level(database, flow,
     assert (detail["old_level"], detail["new_level"], detail["version"]) == ("routine", "emergency", version)
     assert set(detail["old"]) == set(detail["new"]) == {"typed", "shown", "findings"}
     with pytest.raises(StaleSession):  # a second nurse, still on the version before
-        amended(store, flow, before, "temperature", "37.0", "again", "Luis")
+        amended(store, flow, before, "temperature", "37.0", "again", "Luis", {"temperature_highest": "no"})
     assert store.get_session(session_id).level == "emergency"
 
 

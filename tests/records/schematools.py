@@ -27,6 +27,8 @@ def purpose(body: str) -> str:
         return "refuse"
     if "never deleted" in body:
         return "keep"
+    if "may not have" in body:
+        return "names"
     if "pg_notify" in body:
         return "notify"
     if re.search(r"\bversion\b", body) and "changed" not in body:

@@ -39,8 +39,12 @@ THROUGH_THE_UI = [
     "None of these cannot go with another choice",
     "En español, fiebre con las defensas bajas es una emergencia",
     'En español, "quizás" se pregunta otra vez',
-    "Pink urine and a heavier period are urgent",
+    "Pink urine and a heavier period are urgent, with no advice to press on them",
     "With two danger signs, the first emergency in the flow is the one shown",
+    "Headache typed at the danger signs is confirmed, then it is the emergency it names",
+    'No to "Did you mean" asks the danger signs again, and nothing is chosen',
+    'Back from "Did you mean" asks the danger signs again',
+    'En español, "dolor de cabeza" se confirma antes de tomarlo',
 ]
 
 
@@ -49,7 +53,8 @@ def test_scripts_of_every_kind_pass_through_the_ui():
     assert [str(run.failure) for run in runs if not run.passed] == []
     assert {run.driver for run in runs} == {"tui"}
     finals = {run.script.name: run.final for run in runs}
-    assert finals["Pink urine and a heavier period are urgent"].reasons == ("U6", "U7", "U8")
+    assert finals["Pink urine and a heavier period are urgent, with no advice to press on them"].reasons == (
+        "U6", "U7", "U8")
     assert finals["With two danger signs, the first emergency in the flow is the one shown"].reasons == ("E8", "E10")
 
 
@@ -100,6 +105,15 @@ class HidesReprompts(SymptomCheckerApp):
         return super()._draw(step, previous)
 
 
+class TakesWordsWithoutAsking(SymptomCheckerApp):
+    """Answers "Did you mean …?" itself, yes, without showing it."""
+
+    def _draw(self, step, previous=None):
+        if isinstance(step, Prompt) and step.confirm is not None:
+            step = self.conversation.answer("yes")
+        return super()._draw(step, previous)
+
+
 class ShowsUrgentForEmergency(SymptomCheckerApp):
     def _draw(self, step, previous=None):
         if isinstance(step, Result) and step.level == "emergency":
@@ -115,11 +129,14 @@ class SaysNothingOnThePhone(SymptomCheckerApp):
 
 
 @pytest.mark.parametrize("app, script, at, expected, happened", [
-    (ShowsAnotherReason, "A nosebleed is urgent", "bleeding-and-bruises.yaml:11:64",
+    (ShowsAnotherReason, "A nosebleed is urgent", "bleeding-and-bruises.yaml:14:64",
      "the reasons U6", "the reasons are U1"),
-    (HidesReprompts, "A choice that does not exist is asked again", "reprompts.yaml:48:9",
+    (HidesReprompts, "A choice that does not exist is asked again", "reprompts.yaml:49:9",
      '"9" to be refused and danger_signs asked again',
-     'it was accepted, and the question danger_signs was asked: "Do you have any of these right now?"'),
+     'it was accepted, and the question danger_signs was asked: "In the last day, have you had any of these?"'),
+    (TakesWordsWithoutAsking, "Headache typed at the danger signs is confirmed, then it is the emergency it names",
+     "typed-answers.yaml:9:9", '"headache" to be met with "Did you mean …?"',
+     "the conversation ended at emergency (emergency_head)"),
     (ShowsUrgentForEmergency, "Chest pain is an emergency", "red-flags.yaml:7:41",
      "to end at emergency (emergency_heart_lungs)", "the conversation ended at urgent (urgent)"),
     (SaysNothingOnThePhone, "Chest pain is an emergency", "red-flags.yaml:7:73",

@@ -41,7 +41,7 @@ LISTEN chatbot_sessions
 -- create_schema_table --
 CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
 
--- The desk's writes are the schema's SECURITY DEFINER functions (migration 0004): each takes the
+-- The desk's writes are the schema's SECURITY DEFINER functions (migration 0005): each takes the
 -- nurse from the connection's sign-in (never from a parameter) and records its event.
 
 -- pin_setting --

@@ -4,6 +4,7 @@
 -- the user who recorded each event, and the indexes a queue of years needs.
 -- sessions is rebuilt (SQLite cannot add NOT NULL to a column): recorded_by becomes NOT NULL,
 -- as on PostgreSQL. The migration runs with foreign keys off, and checks them before it commits.
+-- The triggers of 0003_names go with the old table: they are made again, as they were, on the new.
 
 CREATE TABLE sessions_new (
     id             TEXT PRIMARY KEY,
@@ -54,6 +55,25 @@ CREATE INDEX sessions_status_finished ON sessions (status, finished_at);
 CREATE INDEX sessions_status_level ON sessions (status, level);
 CREATE INDEX sessions_changed ON sessions (changed);
 CREATE INDEX sessions_unreviewed ON sessions (started_at) WHERE status = 'finished' AND reviewed_by IS NULL;
+
+-- 0003_names, again: a session's id, flow name, place and language are plain names.
+CREATE TRIGGER sessions_names_on_insert BEFORE INSERT ON sessions
+WHEN NEW.id GLOB '*[^A-Za-z0-9_-]*' OR length(NEW.id) NOT BETWEEN 1 AND 64
+  OR NEW.flow_name GLOB '*[^A-Za-z0-9._-]*' OR length(NEW.flow_name) NOT BETWEEN 1 AND 64
+  OR NEW.place GLOB '*[^A-Za-z0-9._:-]*' OR length(NEW.place) NOT BETWEEN 1 AND 100
+  OR NOT (NEW.language GLOB '[a-z][a-z]' OR NEW.language GLOB '[a-z][a-z]-[A-Z][A-Z]')
+BEGIN
+    SELECT RAISE(ABORT, 'a session id, flow name, place or language with characters it may not have');
+END;
+
+CREATE TRIGGER sessions_names_on_update BEFORE UPDATE OF id, flow_name, place, language ON sessions
+WHEN NEW.id GLOB '*[^A-Za-z0-9_-]*' OR length(NEW.id) NOT BETWEEN 1 AND 64
+  OR NEW.flow_name GLOB '*[^A-Za-z0-9._-]*' OR length(NEW.flow_name) NOT BETWEEN 1 AND 64
+  OR NEW.place GLOB '*[^A-Za-z0-9._:-]*' OR length(NEW.place) NOT BETWEEN 1 AND 100
+  OR NOT (NEW.language GLOB '[a-z][a-z]' OR NEW.language GLOB '[a-z][a-z]-[A-Z][A-Z]')
+BEGIN
+    SELECT RAISE(ABORT, 'a session id, flow name, place or language with characters it may not have');
+END;
 
 -- As on PostgreSQL, only a change of value raises the version (a write delivered twice changes nothing).
 CREATE TRIGGER sessions_version_on_change AFTER UPDATE OF status, finished_at, level, outcome, reasons, because
