@@ -265,3 +265,37 @@ def test_an_old_hash_still_verifies_and_is_upgraded_at_the_next_sign_in(database
         assert sign_in(reader, "Rosa", TEST_PIN, now()).name == "Rosa"
         stored = reader.connector.one("staff_pin", name="Rosa")["pin_hash"]
     assert stored.startswith("$scrypt$ln=14,r=8,p=1$") and pinhash.verify(TEST_PIN, stored)
+
+
+def test_a_notification_names_nothing_and_a_flood_of_forged_ones_names_nothing_either(clinic, flow):
+    """A kiosk may LISTEN and NOTIFY (PostgreSQL has no privilege for either): a real change's notification is
+    empty, and the station's watcher believes no payload: after 20,000 forged ones it reports only the
+    session that really changed, with its row read from the store."""
+    import time
+
+    import psycopg
+
+    from chatbot.records.backends import watcher_for
+    from chatbot.records.watch import Changed
+
+    notices: list = []
+    watcher = watcher_for(clinic["staff"], notices.append, every=0.05).start()
+    try:
+        deadline = time.monotonic() + 30
+        while not watcher.last and time.monotonic() < deadline:  # listening, from the store's last change
+            time.sleep(0.01)
+        with psycopg.connect(clinic["kiosk"], autocommit=True) as listener:
+            listener.execute("LISTEN chatbot_sessions")
+            with psycopg.connect(clinic["kiosk"], autocommit=True) as flooder:
+                flooder.execute("SELECT pg_notify('chatbot_sessions', g::text) FROM generate_series(1, 20000) g")
+            session_id = kiosk_session(clinic["kiosk"], flow, EMERGENCY)
+            payloads = {notify.payload for notify in listener.notifies(timeout=3)}
+        while not any(isinstance(notice, Changed) and notice.ids and session_id in notice.ids for notice in notices):
+            assert time.monotonic() < deadline, notices
+            time.sleep(0.01)
+    finally:
+        watcher.stop()
+    assert "" in payloads and session_id not in payloads and clinic["finished"] not in payloads
+    changed = [notice for notice in notices if isinstance(notice, Changed)]
+    assert all(notice.ids is not None and notice.ids <= {session_id} for notice in changed), changed
+    assert {row.id for notice in changed for row in notice.sessions} == {session_id}
