@@ -13,6 +13,7 @@ import pytest
 from chatbot.engine import Conversation
 from chatbot.records.backends import open_reader
 from chatbot.records.recorder import Recorder
+from chatbot.records.transcript import json_value
 from chatbot.replay.patients import typed_answer
 
 HOSTILE = ['=HYPERLINK("//e.vil","not measured")', '=HYPERLINK("//e.vil","38.5")', "@SUM(1+1)", "+38.5+cmd|' /C calc'!A0",
@@ -40,5 +41,6 @@ def test_a_formula_at_the_temperature_question_is_asked_again_and_never_stored(d
         stored = reader.get_session(session_id).answers
     turns = conversation.transcript
     assert [(a.question_id, a.typed, a.shown, a.value, a.findings) for a in stored] == [
-        (t.question.id, t.typed, t.shown or "", t.value, {k: v for k, v in t.findings.items()}) for t in turns]
+        (t.question.id, t.typed, t.shown or "", json_value(t.value), {k: json_value(v) for k, v in t.findings.items()})
+        for t in turns]
     assert typed not in [answer.typed for answer in stored]
