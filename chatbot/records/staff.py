@@ -188,7 +188,3 @@ def actor(store: SessionReader) -> str:
         raise NotSignedIn("no nurse is signed in: sign in at the station first")
     return store.staff
 
-
-def actor_or_login(store: SessionReader) -> str:
-    """The nurse signed in on `store`, else the login running this (a command: a purge, an export)."""
-    return store.staff or f"staff:{process_user()}"
