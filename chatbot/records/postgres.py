@@ -3,8 +3,8 @@
 The only module that imports psycopg, and only what differs from SQLite: connecting
 (autocommit, a connect timeout), a transaction (psycopg's own), errors, JSON (`jsonb`)
 and times (`timestamptz`, as they are), a migration run whole, and how changes are
-watched: LISTEN on the channel every change to a session is NOTIFYed on, with the
-session's id. A kiosk's writes call the schema's functions (`sql/postgresql.sql`), which
+watched: LISTEN on the channel every change to a session is NOTIFYed on (saying only
+that something changed), then the rows whose change number moved. A kiosk's writes call the schema's functions (`sql/postgresql.sql`), which
 its role may execute without being able to read any table.
 """
 

@@ -1,8 +1,9 @@
 """The embedded backend: one SQLite file, WAL, `synchronous=FULL`, a busy timeout.
 
 What differs from PostgreSQL, and nothing else: connecting (the file and its folder made
-owner-only on first use, WAL, foreign keys), a transaction (`BEGIN IMMEDIATE`: the write
-lock first, so a busy database waits rather than failing), errors, how JSON (text) and
+owner-only on first use, and made so with a warning when found open to others; WAL,
+foreign keys), a transaction (`BEGIN IMMEDIATE`: the write lock first, so a busy database
+waits rather than failing), errors, how JSON (text) and
 times (UTC ISO text, which sorts) are kept, how a migration's statements are split, and
 how changes are watched (`PRAGMA data_version`, then the rows whose change number moved).
 A file replaced under a running chatbot (restored from a backup) is noticed by its inode
