@@ -4,8 +4,9 @@ The only module that imports psycopg, and only what differs from SQLite: connect
 (autocommit, a connect timeout), a transaction (psycopg's own), errors, JSON (`jsonb`)
 and times (`timestamptz`, as they are), a migration run whole, and how changes are
 watched: LISTEN on the channel every change to a session is NOTIFYed on (saying only
-that something changed), then the rows whose change number moved. A kiosk's writes call the schema's functions (`sql/postgresql.sql`), which
-its role may execute without being able to read any table.
+that something changed), then the rows whose change number moved. A kiosk's writes, and
+the desk's, call the schema's functions (`sql/postgresql.sql`), which their roles may
+execute without being able to write any table.
 """
 
 from __future__ import annotations
