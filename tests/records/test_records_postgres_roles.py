@@ -110,13 +110,14 @@ def test_an_import_refused_is_one_line_naming_the_file(clinic, tmp_path, capsys)
     kiosk's functions; only the kiosk's login adds to its sessions), said in one line with the file's name; the
     kiosk's login takes them."""
     from chatbot.cli import main
+    from chatbot.records.model import Write
     from chatbot.records.outbox import save_unwritten
 
     kiosks, staff_url = clinic
     kiosk_url, session_id = kiosks["a"]
     record = AnswerRecord(session_id, 3, "feverish", "Do you feel hot?", "yes_no", "no", "No", False,
                           {"fever_feeling": False}, now())
-    saved = save_unwritten([("record_answer", (record, Event(session_id, 3, "answered", now())))], tmp_path)
+    saved = save_unwritten([Write("record_answer", (record, Event(session_id, 3, "answered", now())))], tmp_path)
     assert main(["records", "import", str(saved), "--database", staff_url]) == 2
     said = capsys.readouterr().err.strip().splitlines()
     assert len(said) == 1 and str(saved) in said[0] and "0 of 1 saved writes" in said[0], said
