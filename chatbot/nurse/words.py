@@ -116,7 +116,7 @@ WORDS: dict[str, dict[str, str]] = {
                         "es": "Compruebe el nivel nuevo y pulse Guardar otra vez."},
     "accepts_line": {"en": "Accepts {what}", "es": "Acepta {what}"},
     "accepts_yes_no": {"en": "yes or no", "es": "sí o no"},
-    "accepts_yes_no_unsure": {"en": "yes, no or not sure", "es": "sí, no o no estoy seguro"},
+    "accepts_yes_no_unsure": {"en": "yes, no or not sure", "es": "sí, no o no lo sé"},
     "accepts_temperature": {"en": "a temperature such as 38.2 or 100.8 F, or \"not measured\"",
                             "es": "una temperatura como 38.2 o 100.8 F, o \"sin medir\""},
     "accepts_one": {"en": "the number of one choice: {options}", "es": "el número de una opción: {options}"},
