@@ -22,13 +22,13 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.helpers.processes import alive_in_groups, children  # noqa: E402
+from folders import own_folders  # noqa: E402  (bench/ is the script's folder)
 
 GOAL_PSS_MIB = 30.0
 FIRST_FRAME_WITHIN = 180.0
@@ -110,10 +110,9 @@ def main() -> int:
         print("bench/serve.py reads processes from /proc (Linux only)", file=sys.stderr)
         return 2
 
-    folder = Path(tempfile.mkdtemp(prefix="bench-serve-"))
+    folder = own_folders("serve")
     port = free_port()
-    env = {**os.environ, "CHATBOT_LOG_DIR": str(folder / "log"), "CHATBOT_DATA_DIR": str(folder / "data"),
-           "CHATBOT_CONFIG_DIR": str(folder / "config")}
+    env = dict(os.environ)
     server = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"

@@ -17,6 +17,7 @@ started = time.perf_counter()
 from chatbot.engine import dialogue_machine  # noqa: E402
 from chatbot.flowfile.loader import load_flow  # noqa: E402
 from chatbot.replay.patients import read_patients, simulate  # noqa: E402
+from folders import own_folders  # noqa: E402  (bench/ is the script's folder)
 
 PATIENTS = sorted((Path(__file__).resolve().parent.parent / "tests" / "patients").glob("*.yaml"))
 
@@ -27,6 +28,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--flow", default=None)
     args = parser.parse_args()
+    own_folders("simulate")
 
     flow = load_flow(args.flow)
     dialogue_machine(flow)

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import yaml
+from folders import own_folders  # noqa: E402  (bench/ is the script's folder)
 
 PATIENTS = sorted((Path(__file__).resolve().parent.parent / "tests" / "patients").glob("*.yaml"))
 
@@ -47,6 +48,7 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
+    own_folders("simulate-command")
     with tempfile.TemporaryDirectory() as folder:
         many, one = Path(folder) / "many.yaml", Path(folder) / "one.yaml"
         write_patients(many, args.patients)
