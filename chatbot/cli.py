@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from chatbot.collector import pause_for_start_up, started
 from chatbot.flow.problems import FlowError
 from chatbot.options import UIOptions, default_place
+from chatbot.redaction import redact_tracebacks
 
 if TYPE_CHECKING:
     from chatbot.kiosk.rules import KioskOptions
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 def main(argv: list[str] | None = None) -> int:
     """Run `chatbot` with `argv`; the exit status: 0 fine, 1 a check or replay failed, 2 a bad flow or option."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    redact_tracebacks()
     try:
         if not argv:
             # Plain `chatbot`, as a person starts it: every option at its default. Nothing to parse,

@@ -42,4 +42,6 @@ def default_place(kind: str) -> str:
     """terminal:<host>, kiosk:<host>, serve:<host>: where the records say a session was held."""
     import socket  # asyncio (so Textual) imports it anyway
 
-    return f"{kind}:{socket.gethostname() or 'unknown'}"
+    from chatbot.identifiers import host_place
+
+    return host_place(kind, socket.gethostname())

@@ -191,6 +191,16 @@ def seconds(text: str) -> float:
     return value
 
 
+def kiosk_id(text: str) -> str:
+    """An argparse type: a kiosk's name in the records (`chatbot.identifiers`), refused in one line."""
+    from chatbot.identifiers import NameRefused, checked
+
+    try:
+        return checked("kiosk id", text)
+    except NameRefused as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def add_kiosk_arguments(parser: argparse.ArgumentParser, *, switch: bool = True) -> None:
     """The kiosk's options, for `chatbot` itself (with `--kiosk`) and for `chatbot serve`."""
     group = parser.add_argument_group("kiosk mode")
@@ -199,7 +209,7 @@ def add_kiosk_arguments(parser: argparse.ArgumentParser, *, switch: bool = True)
                            help="run unattended in a waiting room: nothing quits or suspends it, each person "
                                 "is wiped when done or gone; staff leave by pressing F12 three times within "
                                 "2 seconds, then typing the PIN set with `chatbot set-staff-pin`")
-        group.add_argument("--kiosk-id", default=None, metavar="ID",
+        group.add_argument("--kiosk-id", type=kiosk_id, default=None, metavar="ID",
                            help="this kiosk's name in the session records, kiosk:ID (default: the host name)")
     group.add_argument("--idle-timeout", type=seconds, default=None, metavar="SECONDS",
                        help=f"ask 'Are you still there?' after this long with no key, click or tap "

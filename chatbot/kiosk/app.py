@@ -19,8 +19,10 @@
   seconds; any input goes on, and at zero everything of the person is wiped. On the
   outcome screens a large "Done" (#done, key d) wipes at once. Wiping means a new
   conversation, every screen replaced by new ones, and the welcome again;
-- with `staffed`, an emergency says first and largest "Tell the staff at the desk now"
-  (#tell-desk), above the call instructions;
+- with `staffed`, the person is already at the clinic: an emergency says first and largest
+  "Tell the staff at the desk now" (#tell-desk), then the outcome's `at_clinic` words (call the
+  number if nobody comes within a minute; what to tell the staff), and an urgent ending says
+  first to tell the staff at the desk before leaving;
 - with `identify` ("ticket" or "name_dob"), who the person is, for the desk: asked once, right
   after the first answer (`identify`: #identify-ticket, or #identify-name and #identify-born,
   #identify-send, #identify-skip), or, when the first answer ended in an emergency, below its
@@ -241,8 +243,15 @@ class KioskApp(SymptomCheckerApp):
             self.screen.dismiss()
 
     def dress_outcome(self, screen) -> None:
-        """A staffed kiosk's emergency says first, and largest, to tell the staff at the desk; one that
-        ended the dialogue before anyone was asked who they are offers it below the instructions."""
+        """A staffed kiosk's emergency says first, and largest, to tell the staff at the desk, in the words
+        for someone already at the clinic, and its urgent ending to tell the desk before leaving; an
+        emergency that ended the dialogue before anyone was asked who they are offers it below the
+        instructions."""
+        if self.kiosk.staffed and screen.level == "urgent":
+            from textual.content import Content
+            from chatbot.widgets import words
+
+            screen.first = Content(words.TELL_DESK_BEFORE_LEAVING.get(self.language))
         if screen.level != "emergency":
             return
         if self.kiosk.staffed:
@@ -250,6 +259,7 @@ class KioskApp(SymptomCheckerApp):
             from chatbot.widgets import words
 
             screen.first = Content(words.TELL_DESK.get(self.language))
+            screen.at_clinic = True
         if self.kiosk.identify != "none" and not self.identify_asked:
             self.identify_asked = True
             screen.below = IdentifyForm(self.kiosk.identify, self.language, id="identify-form")

@@ -33,6 +33,7 @@ from chatbot.nurse.reading import read_session
 from chatbot.nurse.screens import AmendScreen, QueueScreen, SessionScreen, SignInScreen
 from chatbot.nurse.signin import sign_in
 from chatbot.nurse.words import say
+from chatbot.printable import printable_json
 from chatbot.records.backends import open_reader
 from chatbot.records.review import AmendError, Rerun, StaleSession, amend, claim, queue, release, rerun, review
 from chatbot.records.staff import list_staff
@@ -284,7 +285,8 @@ class NurseApp(TerminalApp):
                 from chatbot.fhir import bundle_for  # the FHIR models load only when a Bundle is made
                 from chatbot.fhir.files import json_text
 
-                path = self._save("session", "fhir.json", json_text(bundle_for(self.session, self.flow)))
+                path = self._save("session", "fhir.json",
+                                  printable_json(json_text(bundle_for(self.session, self.flow))))
                 screen.note(say("fhir_saved", language, path=path))
             elif message.what in ("page", "open_page"):
                 path = self._save("session", "html", page(self._reading(), language))

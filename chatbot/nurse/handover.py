@@ -12,6 +12,7 @@ from pathlib import Path
 
 from chatbot.nurse.reading import Line, Reading
 from chatbot.nurse.words import say
+from chatbot.printable import file_name, printable_lines
 from chatbot.privatefile import write_private
 
 
@@ -42,7 +43,7 @@ def sbar(reading: Reading, language: str) -> str:
              f"{say('sbar_a', language)}: {reading.outcome}",
              f"{say('sbar_r', language)}: {recommendation(reading, language)}",
              reading.patient_language]
-    return "\n".join(lines) + "\n"
+    return printable_lines("\n".join(lines) + "\n")  # copied to the clipboard, pasted anywhere
 
 
 _PAGE = """<!doctype html>
@@ -67,13 +68,14 @@ def page(reading: Reading, language: str) -> str:
     environment = Environment(autoescape=True)
     words = {key: say(key, language) for key in
              ("reasons", "no_reasons", "led_there", "yeses", "transcript", "trail", "none", "withdrawn")}
-    return environment.from_string(_PAGE).render(
+    return printable_lines(environment.from_string(_PAGE).render(
         r=reading, language=language, title=say("title", language), words=words,
         identification=say("identification", language, who=reading.identification),
-        answer=lambda line: _answer(line, language))
+        answer=lambda line: _answer(line, language)))
 
 
 def save_private(folder: Path, name: str, text: str) -> Path:
-    """`text` in `folder/name`, owner-only (0600), written whole (`chatbot.privatefile`)."""
+    """`text` in `folder/name`, owner-only (0600), written whole (`chatbot.privatefile`); the name is
+    made of plain characters only (a session's id is in it), so it never names another folder."""
     folder.mkdir(parents=True, exist_ok=True)
-    return write_private(folder / name, text)
+    return write_private(folder / file_name(name, limit=100), text)

@@ -103,7 +103,7 @@ def read_session(session: StoredSession, flow: Flow, language: str, at: datetime
     else:
         title, instruction = session.outcome_title or "", ""
     rules = {rule.id: rule for rule in flow.rules}
-    reasons = [rules[reason["id"]].reason.get(language) if reason["id"] in rules else reason["reason"]
+    reasons = [rules[reason["id"]].for_nurse.get(language) if reason["id"] in rules else reason["reason"]
                for reason in session.reasons]
     level_word = say(session.level, language) if session.level else say("not_finished", language,
                                                                          status=say(_state(session), language))

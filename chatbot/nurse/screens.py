@@ -26,6 +26,7 @@ from chatbot.flow.text import MAX_ANSWER_LENGTH
 from chatbot.nurse.queue import fold, newest_of
 from chatbot.nurse.reading import Line, Reading, waited
 from chatbot.nurse.words import say
+from chatbot.printable import printable
 from chatbot.records.review import QueueEntry
 from chatbot.widgets.field import TextField
 from chatbot.widgets.typeahead import move_focus
@@ -248,8 +249,8 @@ class QueueScreen(Screen):
         for rank, entry in enumerate(visible):
             order[entry.id] = rank
             alerting = entry.id in self.alerting
-            words = (waited(entry.waited(self.at)), entry.place.removeprefix("kiosk:"), entry.language,
-                     _status(entry, self.at, language), _who(entry, language))
+            words = (waited(entry.waited(self.at)), printable(entry.place.removeprefix("kiosk:"), 10),
+                     printable(entry.language, 5), printable(_status(entry, self.at, language)), _who(entry, language))
             signature = (entry.level, alerting, words)
             if self.drawn.get(entry.id) == signature:
                 continue  # unchanged: no cell is touched

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from chatbot.flow.model import Flow, Guidance
 
+_DEGREES = re.compile(r"(?<=\d) °")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto|file):[^>]*)>", re.IGNORECASE)
 
@@ -65,12 +66,16 @@ class GuidanceBrowser(Horizontal):
         return text.fill(emergency_number=self.emergency_number).get(self.language)
 
     def document(self, index: int) -> str:
-        """The Markdown of topic `index`, always ending with the safety net."""
+        """The Markdown of topic `index`, always ending with the safety net.
+
+        A degree sign is held to its number ("38.0°C (100.4°F)"): Markdown wraps at any space,
+        and a reading must never be cut from its unit.
+        """
         topic = self.topics[index]
         parts = [f"## {self._fill(topic.title)}", without_links(self._fill(topic.body))]
         if self.safety_net is not None and topic is not self.safety_net:
             parts += ["---", f"## {self._fill(self.safety_net.title)}", without_links(self._fill(self.safety_net.body))]
-        return "\n\n".join(parts)
+        return _DEGREES.sub("°", "\n\n".join(parts))
 
     def show(self, index: int) -> None:
         if 0 <= index < len(self.topics) and index != self.shown:

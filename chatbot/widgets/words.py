@@ -15,7 +15,7 @@ LANGUAGES = {"en": "English", "es": "Español"}
 
 YES = _t("Yes", "Sí")
 NO = _t("No", "No")
-NOT_SURE = _t("Not sure", "No estoy seguro")
+NOT_SURE = _t("Not sure", "No lo sé")
 SEND = _t("Send", "Enviar")
 BACK = _t("Back", "Atrás")
 RESTART = _t("Start again", "Empezar de nuevo")
@@ -40,8 +40,9 @@ CHOICE_TYPED_PLACEHOLDER = _t("Or type your answer", "O escriba su respuesta")
 
 SAY_ON_PHONE = _t("On the phone, and to the staff when you arrive, say:",
                   "Por teléfono, y al personal cuando llegue, diga:")
+SAY_TO_STAFF = _t("Tell the staff:", "Dígale al personal:")
 REASONS = _t("What needs care:", "Lo que necesita atención:")
-WHY = _t("Why: what you told me", "Por qué: lo que me dijo")
+WHY = _t("Why: what you told me", "Por qué: lo que me contó")
 WHY_NOTHING = _t("Nothing you told me needs a call today.",
                  "Nada de lo que me contó necesita una llamada hoy.")
 
@@ -53,7 +54,7 @@ CONFIRM_QUIT = _t("Quit now? You have not finished the questions.",
                   "¿Salir ahora? No ha terminado las preguntas.")
 CONFIRM_QUIT_YES = _t("Yes, quit", "Sí, salir")
 
-SUMMARY_TITLE = _t("Summary for the nurse", "Resumen para la enfermera")
+SUMMARY_TITLE = _t("Summary for the nurse", "Resumen para el personal de enfermería")
 SAVED = _t("Saved to {path}", "Guardado en {path}")
 NOT_SAVED = _t("Could not save the summary: {reason}", "No se pudo guardar el resumen: {reason}")
 
@@ -78,6 +79,8 @@ CLEARING_IN = _t("In {seconds} s your answers will be cleared for the next perso
                  "En {seconds} s se borrarán sus respuestas para la próxima persona.")
 CONTINUE = _t("Yes, continue", "Sí, seguir")
 TELL_DESK = _t("Tell the staff at the desk now", "Avise ahora al personal del mostrador")
+TELL_DESK_BEFORE_LEAVING = _t("Before you leave, tell the staff at the desk what this screen says.",
+                              "Antes de irse, avise al personal del mostrador de lo que dice esta pantalla.")
 IDENTIFY_TICKET = _t("So the staff at the desk can find you, type the number on your ticket.",
                      "Para que el personal del mostrador le encuentre, escriba el número de su ticket.")
 IDENTIFY_NAME = _t("So the staff at the desk can find you, type your first name and date of birth.",
@@ -99,3 +102,10 @@ DATE = _t("{day} {month} {year}", "{day} de {month} de {year}")
 MONTHS = _t("January February March April May June July August September October November December",
             "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre")
 IDENTIFIED = _t("Thank you. The staff at the desk will see it.", "Gracias. El personal del mostrador lo verá.")
+
+# `chatbot serve` when every screen it may open is in use (its busy page shows both languages).
+BUSY_TITLE = _t("All the screens are in use", "Todas las pantallas están en uso")
+BUSY_WAIT = _t("This page tries again by itself in a moment. Please wait here.",
+               "Esta página lo vuelve a intentar sola en un momento. Espere aquí, por favor.")
+BUSY_UNWELL = _t("If you feel very unwell, tell a member of staff now.",
+                 "Si se siente muy mal, dígaselo ahora al personal.")

@@ -68,7 +68,7 @@ def test_a_session_clicked_through_once_is_saved_and_replays_headless_and_throug
         await press(pilot, "y")                                    # feverish
         app.screen.query_one("#temperature-input").value = "99.1 F"
         await press(pilot, "enter")                                # temperature: not a fever
-        await press(pilot, "b")                                    # back: the reading was wrong
+        await click(pilot, "#back")                                # back: the reading was wrong
         app.screen.query_one("#temperature-input").value = "38.3"
         await press(pilot, "enter")                                # a fever, count unknown: an emergency
         assert app.state.outcome_level == "emergency"

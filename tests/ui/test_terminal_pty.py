@@ -73,9 +73,9 @@ class App:
 
 APPS = {
     "chatbot": App([], ((b"7\r", b"white blood"), (b"y", b"feverish"), (b"y", b"For example ")),
-                   b"Do you have any of these"),
+                   b"have you had any of these"),
     "kiosk": App(["--kiosk", "--identify", "name-dob", "--idle-timeout", "600"],
-                 ((b"\r", b"Do you have any of these"), (b"7\r", b"First name")), b"Start"),
+                 ((b"\r", b"have you had any of these"), (b"7\r", b"First name")), b"Start"),
     "nurse": App(["nurse"], (), b"Nurse station"),
 }
 
