@@ -170,6 +170,8 @@ class DialogueMachine:
                     conditions = [_holds(transition.condition)] if transition.condition else []
                     self.machine.add_transition(trigger, name, transition.goto, conditions=conditions)
         self.events = self.machine.events
+        self.answered = self.events["answer"].trigger
+        self.routed = self.events["route"].trigger if "route" in self.events else None
         self.implied = {name: tuple(flow.implied_by(name)) for name in flow.findings}
         self.at_most_left = _longest_paths(flow)
         self.topic_numbers = {topic: number for number, topic in enumerate(flow.topics, 1)}
@@ -257,10 +259,10 @@ class Conversation:
                 return answer.confirm
         self._error = None
         self._history.append(_Snapshot(self.state, dict(self.findings), len(self.transcript)))
-        machine, routes = self._machine, self.flow.routes
-        machine.fire("answer", self, answer=answer)
+        self._machine.answered(self, answer=answer)  # `fire("answer", …)`, the event known
+        routes = self.flow.routes
         while self.state in routes:
-            machine.fire("route", self)
+            self._machine.routed(self)
         return None
 
     def back(self) -> Step:
