@@ -13,8 +13,8 @@ Four kinds of press are timed:
   tick     a digit ticks or unticks a choice (the screen changes a line);
   answer   a key answers a question (a new question, the chat grows by two lines);
   back     a key goes back (the question returns, the chat loses two lines);
-  digit    a digit typed in the temperature field: the field and the live "I read this as …"
-           line under it, both in the frame that ends the press.
+  digit    a digit typed in the temperature field: the field and, when it changes, the live
+           "I read this as …" line under it, both in the frame that ends the press.
 The baseline is two bare Textual apps started beside it and pressed in turn with it, so that
 both see the same load: one whose key handler changes a line of text (for tick, answer and
 back), one with nothing but an `Input` (for the digit).
@@ -180,12 +180,14 @@ def main() -> int:
         for _ in range(rounds):
             press(ours, b"3", "3")
             press(bare_field, b"3", "3")
-            typed = "3"
+            typed, before = "3", None
             for digit in DIGITS:
                 typed += digit
                 reading = understood(temperature, typed)
-                line = [UNDERSTOOD.fill(reading=reading).get("en")] if reading is not None else []
-                timings["digit"].append(press(ours, digit.encode(), typed, *line))
+                line = UNDERSTOOD.fill(reading=reading).get("en") if reading is not None else None
+                changed = [line] if line is not None and line != before else []  # a line drawn again
+                before = line
+                timings["digit"].append(press(ours, digit.encode(), typed, *changed))
                 baseline["digit"].append(press(bare_field, digit.encode(), typed))
             press(ours, CLEAR, "For example")
             press(bare_field, CLEAR, "Type here")

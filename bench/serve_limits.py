@@ -26,13 +26,13 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.serve import _answers, free_port, wait_until  # noqa: E402
 from tests.helpers.processes import alive_in_groups, children, memory_mib  # noqa: E402
+from folders import own_folders  # noqa: E402  (bench/ is the script's folder)
 
 WELCOME_WITHIN = 60.0
 
@@ -134,10 +134,9 @@ def main() -> int:
     parser.add_argument("--watch", type=float, default=30.0)
     parser.add_argument("--most-mb", type=float, default=4000.0)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="bench-serve-limits-"))
+    own_folders("serve-limits")
     port = free_port()
-    env = {**os.environ, "CHATBOT_LOG_DIR": str(folder / "log"), "CHATBOT_DATA_DIR": str(folder / "data"),
-           "CHATBOT_CONFIG_DIR": str(folder / "config")}
+    env = dict(os.environ)
     server = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
