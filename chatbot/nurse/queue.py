@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from chatbot.records.review import LEVELS, QueueEntry
+from chatbot.records.model import LEVELS, StoredSession as QueueEntry
 
 
 def queue_order(entries: Iterable[QueueEntry], at: datetime) -> list[QueueEntry]:

@@ -27,13 +27,13 @@ from chatbot.nurse.queue import fold, newest_of
 from chatbot.nurse.reading import Line, Reading, waited
 from chatbot.nurse.words import say
 from chatbot.printable import printable
-from chatbot.records.review import QueueEntry
+from chatbot.records.model import StoredSession as QueueEntry
 from chatbot.widgets.field import TextField
 from chatbot.widgets.typeahead import move_focus
 from chatbot.widgets.words import CUT
 
 STYLES = Path(__file__).with_name("nurse.tcss")
-FILTERS = ("all", "waiting", "in_review", "reviewed", "in_progress", "abandoned")
+FILTERS = ("all", "waiting", "in_review", "reviewed", "in_progress", "stopped", "abandoned")
 
 
 class SignInScreen(Screen):
@@ -249,7 +249,7 @@ class QueueScreen(Screen):
         for rank, entry in enumerate(visible):
             order[entry.id] = rank
             alerting = entry.id in self.alerting
-            words = (waited(entry.waited(self.at)), printable(entry.place.removeprefix("kiosk:"), 10),
+            words = (waited(entry.waited(self.at)), printable(entry.place.removeprefix("kiosk:")),
                      printable(entry.language, 5), printable(_status(entry, self.at, language)), _who(entry, language))
             signature = (entry.level, alerting, words)
             if self.drawn.get(entry.id) == signature:
@@ -373,8 +373,8 @@ class SessionScreen(Screen):
             said = f"{line.question} -> {line.answer}"
             if line.typed.strip().casefold() != line.answer.strip().casefold():
                 said += f' ({say("typed", language)}: "{line.typed}")'
-            if line.withdrawn:
-                said += f" [{say('withdrawn', language)}]"
+            if line.change:
+                said += f" [{line.change}]"
             out.append(f"{index:>2}. {said}" if numbered else f"  - {said}")
         if not lines:
             out.append(f"  {say('none', language)}")

@@ -100,8 +100,8 @@ def test_identification_is_asked_right_after_the_first_question_and_kept(kind, f
     before, asked, after = run(kiosk(flow, identify=kind), Recorder(database), scenario)
     assert (before, asked, after) == ("conversation", "identify", "conversation")
     [session] = sessions(database)
-    assert session.identification == kept and len(session.answers) == 1
-    assert "identified" in [event["kind"] for event in session.events]
+    assert session.identification.to_json() == kept and len(session.answers) == 1
+    assert "identified" in [event.kind for event in session.events]
 
 
 def test_skip_keeps_nothing_and_the_station_shows_not_identified(database, flow):
@@ -158,7 +158,7 @@ def test_a_danger_sign_emergency_offers_identification_below_the_instructions(st
     assert form == ["identify-thanks"] and not fields  # what was typed is off the screen
     assert focused == "outcome-body"  # the keys scroll the instructions again
     [session] = sessions(database)
-    assert (session.status, session.identification) == ("finished", {"kind": "ticket", "value": "B7"})
+    assert (session.status, session.identification.to_json()) == ("finished", {"kind": "ticket", "value": "B7"})
 
 
 @pytest.mark.parametrize("leave", ["done", "idle"])
@@ -200,7 +200,7 @@ def test_an_unfinished_identified_session_reaches_the_desk_as_abandoned_with_its
 
     run(kiosk(flow, identify="ticket"), Recorder(database), scenario)
     [session] = sessions(database)
-    assert (session.status, [answer["typed"] for answer in session.kept_answers]) == ("abandoned", ["7", "no"])
+    assert (session.status, [answer.typed for answer in session.kept_answers]) == ("abandoned", ["7", "no"])
     assert shown_at_station(session.identification, "en") == "Ticket C3" or "C3" in shown_at_station(
         session.identification, "en")
 
@@ -221,7 +221,7 @@ def test_a_name_and_date_typed_ahead_lose_no_key(between, database, flow):
 
     assert run(kiosk(flow, identify="name_dob"), Recorder(database), scenario) == "conversation"
     [session] = sessions(database)
-    assert session.identification == {"kind": "name_dob", "name": "Maria", "born": "1950-12-25"}
+    assert session.identification.to_json() == {"kind": "name_dob", "name": "Maria", "born": "1950-12-25"}
 
 
 @pytest.mark.parametrize("language, first, second", [
@@ -249,7 +249,7 @@ def test_a_date_that_reads_two_ways_is_asked_again_with_the_month_in_words(langu
     assert asked == (words.WHICH_DATE.get(language), first, second, "identify-born")
     assert kept_before is None and after == "conversation"
     [session] = sessions(database)
-    assert session.identification == {"kind": "name_dob", "name": "Maria", "born": "1980-03-02"}
+    assert session.identification.to_json() == {"kind": "name_dob", "name": "Maria", "born": "1980-03-02"}
 
 
 # -- the rules and the options ----------------------------------------------------------------
