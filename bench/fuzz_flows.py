@@ -20,7 +20,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.helpers.flow_fuzz import BUNDLED_TEXT, check_text, dump, fresh_data, mutate_text, mutate_tree  # noqa: E402
-from folders import own_folders  # noqa: E402  (bench/ is the script's folder)
 
 
 def main() -> int:
@@ -30,6 +29,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10, help="a try running longer is a hang")
     parser.add_argument("--show", type=int, default=3, help="how many tracebacks and hangs to print")
     args = parser.parse_args()
+    from folders import own_folders  # bench/, the folder of the script run
+
     own_folders("fuzz-flows")
     rng = random.Random(args.seed)
     counts: Counter[str] = Counter()

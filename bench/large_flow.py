@@ -28,7 +28,6 @@ import yaml
 
 from chatbot.proof.analysis import analyse
 from chatbot.flowfile.loader import bundled_flow_path, load_flow
-from folders import own_folders  # noqa: E402  (bench/ is the script's folder)
 
 SHARED_OUTCOMES = ("emergency_infection", "emergency_bleeding", "emergency_head", "emergency_heart_lungs",
                    "urgent", "routine")
@@ -117,6 +116,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", metavar="FILE", help="write the large flow here and keep it")
     args = parser.parse_args()
+    from folders import own_folders  # bench/, the folder of the script run
+
     own_folders("large-flow")
 
     with tempfile.TemporaryDirectory() as folder:

@@ -16,7 +16,6 @@ import timeit
 
 from chatbot.flow.answers import read_answer
 from chatbot.flowfile.loader import load_flow
-from folders import own_folders  # noqa: E402  (bench/ is the script's folder)
 
 ANSWERS = [
     ("feverish", "yes"),
@@ -42,6 +41,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--number", type=int, default=20000)
     args = parser.parse_args()
+    from folders import own_folders  # bench/, the folder of the script run
+
     own_folders("reader")
     questions = load_flow().questions
     total = 0.0

@@ -23,7 +23,6 @@ from pathlib import Path
 
 from chatbot.replay.coverage import coverage_of
 from chatbot.replay import EngineDriver, ScriptReader, run_script
-from folders import own_folders  # noqa: E402  (bench/ is the script's folder)
 
 SUITE = Path(__file__).resolve().parent.parent / "tests" / "conversations"
 GOAL_SECONDS = 1.0
@@ -36,6 +35,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--tui-rounds", type=int, default=1, help="fresh-process runs through the UI (0: none)")
     args = parser.parse_args()
+    from folders import own_folders  # bench/, the folder of the script run
+
     own_folders("replay")
 
     walls, _ = timed_runs([*args.paths, "--coverage"], args.rounds)

@@ -28,7 +28,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.helpers.processes import alive_in_groups, children, memory_mib  # noqa: E402
-from folders import own_folders  # noqa: E402  (bench/ is the script's folder)
 
 GOAL_PSS_MIB = 30.0
 FIRST_FRAME_WITHIN = 180.0
@@ -103,6 +102,8 @@ def main() -> int:
     if not Path("/proc").is_dir():
         print("bench/serve.py reads processes from /proc (Linux only)", file=sys.stderr)
         return 2
+
+    from folders import own_folders  # bench/, the folder of the script run
 
     folder = own_folders("serve")
     port = free_port()

@@ -32,7 +32,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.serve import _answers, free_port, wait_until  # noqa: E402
 from tests.helpers.processes import alive_in_groups, children, memory_mib  # noqa: E402
-from folders import own_folders  # noqa: E402  (bench/ is the script's folder)
 
 WELCOME_WITHIN = 60.0
 
@@ -134,6 +133,8 @@ def main() -> int:
     parser.add_argument("--watch", type=float, default=30.0)
     parser.add_argument("--most-mb", type=float, default=4000.0)
     args = parser.parse_args()
+    from folders import own_folders  # bench/, the folder of the script run
+
     own_folders("serve-limits")
     port = free_port()
     env = dict(os.environ)

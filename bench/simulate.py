@@ -19,7 +19,6 @@ started = time.perf_counter()
 from chatbot.engine import DialogueMachine, dialogue_machine  # noqa: E402
 from chatbot.flowfile.loader import load_flow  # noqa: E402
 from chatbot.replay.patients import read_patients, simulate  # noqa: E402
-from folders import own_folders  # noqa: E402  (bench/ is the script's folder)
 
 PATIENTS = sorted((Path(__file__).resolve().parent.parent / "tests" / "patients").glob("*.yaml"))
 
@@ -30,6 +29,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--flow", default=None)
     args = parser.parse_args()
+    from folders import own_folders  # bench/, the folder of the script run
+
     own_folders("simulate")
 
     flow = load_flow(args.flow)

@@ -23,7 +23,6 @@ import time
 from pathlib import Path
 
 import yaml
-from folders import own_folders  # noqa: E402  (bench/ is the script's folder)
 
 PATIENTS = sorted((Path(__file__).resolve().parent.parent / "tests" / "patients").glob("*.yaml"))
 
@@ -55,6 +54,8 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
+    from folders import own_folders  # bench/, the folder of the script run
+
     own_folders("simulate-command")
     with tempfile.TemporaryDirectory() as folder:
         many, one = Path(folder) / "many.yaml", Path(folder) / "one.yaml"
