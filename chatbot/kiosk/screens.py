@@ -138,6 +138,7 @@ STAFF_NO_PIN = message("No staff PIN is set, so kiosk mode cannot be left here. 
                        "Set one with the command: chatbot set-staff-pin")
 STAFF_WRONG = message("That PIN is not right. You can try again in {seconds} s.")
 STAFF_WAIT = message("Please wait {seconds} s before trying again.")
+STAFF_LOCKED = message("Too many wrong PINs: the staff PIN is locked. Set it again with: chatbot set-staff-pin")
 STAFF_CHECKING = message("Checking…")
 STAFF_CUT = message("A PIN has at most {count} digits: only the first {count} were kept.")
 STAFF_LEAVE = message("Leave kiosk")

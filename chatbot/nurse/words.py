@@ -14,6 +14,7 @@ WORDS: dict[str, Message] = {
     "no_staff": message("No staff yet: run `chatbot staff add NAME` first."),
     "wrong_pin": message("Wrong name or PIN. Try again in {seconds} s."),
     "wait_pin": message("Too many wrong PINs: wait {seconds} s."),
+    "locked_pin": message("Too many wrong PINs: this name is locked. Ask an admin to unlock it."),
     "try_now": message("Wrong name or PIN. You can try again now."),
     "checking": message("Checking..."),
     "signed_in": message("Signed in: {name}"),
