@@ -228,6 +228,8 @@ class NurseApp(TerminalApp):
         if self.alerting - self.rung:
             self.bell()
             self._note(say("new_emergency", self.language))
+        elif not self.alerting and self.queue_screen.noted == say("new_emergency", self.language):
+            self.queue_screen.note("")  # every emergency opened: the alarm's words go with its highlight
         self.rung |= self.alerting
         self.queue_screen.show(entries, at, self.staff, self.alerting)
         drawn = set(changed) if changed is not None else {entry.id for entry in entries}

@@ -85,6 +85,7 @@ async def test_e_opens_the_newest_unopened_emergency_wherever_the_cursor_is(stat
         await until(pilot, lambda: isinstance(app.screen, QueueScreen))
         assert app.alerting == set()  # opened here: no longer highlighted, nor named on the key line
         assert not text(app.queue_screen.query_one("#queue-keys")).startswith("e ")
+        assert "New EMERGENCY" not in text(app.queue_screen.query_one("#queue-note"))  # no alarm left behind
         await pilot.press("e")
         assert isinstance(app.screen, QueueScreen)
 
