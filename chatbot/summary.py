@@ -14,38 +14,40 @@ from typing import Any
 
 from chatbot.flow.kinds import FindingType
 from chatbot.engine import Conversation, Result
-from chatbot.flow.text import Text, printable
+from chatbot.catalog import message
+from chatbot.formats import moment
+from chatbot.flow.text import printable
 from chatbot.privatefile import write_private
 
 WIDTH = 72
 
 HEADINGS = {
-    "title": Text({"en": "Symptom checker: summary for the nurse",
-                   "es": "Revisión de síntomas: resumen para el personal de enfermería"}),
-    "flow": Text({"en": "Flow", "es": "Flujo"}),
-    "date": Text({"en": "Date", "es": "Fecha"}),
-    "result": Text({"en": "Result", "es": "Resultado"}),
-    "not_finished": Text({"en": "not finished: the next question is {question}",
-                          "es": "sin terminar: la siguiente pregunta es {question}"}),
-    "reasons": Text({"en": "Reasons", "es": "Motivos"}),
-    "no_reasons": Text({"en": "none: nothing reported needs a call today",
-                        "es": "ninguno: nada de lo que contó necesita una llamada hoy"}),
-    "worked_out": Text({"en": "Worked out from the answers", "es": "Calculado a partir de las respuestas"}),
-    "because": Text({"en": "Answers that led here", "es": "Respuestas que llevaron aquí"}),
-    "questions": Text({"en": "Questions and answers", "es": "Preguntas y respuestas"}),
-    "none_yet": Text({"en": "No question answered yet.", "es": "Todavía no hay respuestas."}),
-    "answer": Text({"en": "Answer", "es": "Respuesta"}),
-    "typed": Text({"en": "as typed", "es": "tal como se escribió"}),
-    "found": Text({"en": "Finding", "es": "Hallazgo"}),
-    "yes": Text({"en": "yes", "es": "sí"}),
-    "no": Text({"en": "no", "es": "no"}),
-    "unknown": Text({"en": "unknown", "es": "desconocido"}),
-    "not_measured": Text({"en": "not measured", "es": "sin medir"}),
+    "title": message("Symptom checker: summary for the nurse"),
+    "flow": message("Flow"),
+    "version": message("{name} (version {version})"),
+    "date": message("Date"),
+    "result": message("Result"),
+    "not_finished": message("not finished: the next question is {question}"),
+    "reasons": message("Reasons"),
+    "no_reasons": message("none: nothing reported needs a call today"),
+    "worked_out": message("Worked out from the answers"),
+    "because": message("Answers that led here"),
+    "questions": message("Questions and answers"),
+    "none_yet": message("No question answered yet."),
+    "answer": message("Answer"),
+    "typed": message("as typed"),
+    "found": message("Finding"),
+    "yes": message("yes"),
+    "no": message("no"),
+    "unknown": message("unknown"),
+    "not_measured": message("not measured"),
 }
 
-PHONE_LINE = Text({"en": "I have bone marrow failure and {reasons}.",
-                   "es": "Tengo insuficiencia de la médula ósea y {reasons}."})
-AND = Text({"en": "and", "es": "y"})
+LEVELS = {"emergency": message("EMERGENCY"), "urgent": message("URGENT"), "routine": message("ROUTINE")}
+"""A level as the summaries head it."""
+
+PHONE_LINE = message("I have bone marrow failure and {reasons}.")
+AND = message("and")
 
 # Text direction overrides and zero-width marks can hide or reorder what is shown.
 def join_words(parts: list[str], language: str) -> str:
@@ -89,12 +91,12 @@ def nurse_summary(conversation: Conversation, *, emergency_number: str | None = 
         return HEADINGS[key].get(language)
 
     lines = [word("title"), "=" * len(word("title")),
-             f"{word('flow')}: {flow.name} (version {flow.version})",
-             f"{word('date')}: {when:%Y-%m-%d %H:%M}", ""]
+             f"{word('flow')}: " + HEADINGS["version"].fill(name=flow.name, version=str(flow.version)).get(language),
+             f"{word('date')}: {moment(when, language)}", ""]
     if conversation.finished:
         result = conversation.result()
         title = result.outcome.title.fill(emergency_number=call).get(language)
-        lines.append(f"{word('result')}: {result.level.upper()}: {title}")
+        lines.append(f"{word('result')}: {LEVELS[result.level].get(language)}: {title}")
         lines.append(f"{word('reasons')}:")
         for rule in result.reasons:
             lines += _wrapped(f"{rule.id}  {rule.for_nurse.get(language)}", "  - ", "    ")

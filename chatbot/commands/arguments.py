@@ -18,6 +18,7 @@ from chatbot import __version__
 from chatbot.commands import COMMANDS, load
 from chatbot.kiosk.rules import DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_WARNING, WCAG_LEAST_WARNING, KioskOptions
 from chatbot.options import UIOptions, default_place
+from chatbot.catalog import LANGUAGE_CHOICES
 
 THEMES = ("default", "high-contrast")
 
@@ -36,8 +37,9 @@ def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentPars
                         help="the flow file to use (default: the bundled flow)")
     parser.add_argument("--emergency-number", default=None, metavar="NUMBER",
                         help="the local emergency number to tell people to call (default: the flow's, 911)")
-    parser.add_argument("--language", default=None, metavar="CODE", choices=("en", "es"),
-                        help="the language of the conversation: en or es (default: the flow's first)")
+    parser.add_argument("--language", default=None, metavar="CODE", choices=LANGUAGE_CHOICES,
+                        help="the language of the conversation: en or es, or qps, the pseudo-locale "
+                             "(docs/translating.md) (default: the flow's first)")
     parser.add_argument("--summary-dir", default=None, metavar="DIR",
                         help="where the nurse's summary is saved (default: the current directory)")
     parser.add_argument("--record", default=None, metavar="FILE",

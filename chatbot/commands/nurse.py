@@ -14,6 +14,7 @@ from pathlib import Path
 from chatbot.nurse.options import NurseOptions
 from chatbot.printable import printable
 from chatbot.records.url import RecordsError, redact
+from chatbot.catalog import LANGUAGE_CHOICES
 
 NAME = "nurse"
 HELP = "the nurse station: the live queue of sessions, review, amend and handover"
@@ -23,8 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--database", metavar="URL", default=None,
                         help="sqlite:///PATH or postgresql://USER@HOST:PORT/DB (default: CHATBOT_DATABASE, "
                              "else the SQLite file in the data folder)")
-    parser.add_argument("--language", dest="station_language", metavar="CODE", choices=("en", "es"), default=None,
-                        help="the station's language: en or es (default en)")
+    parser.add_argument("--language", dest="station_language", metavar="CODE", choices=LANGUAGE_CHOICES, default=None,
+                        help="the station's language: en or es, or qps, the pseudo-locale "
+                             "(docs/translating.md) (default en)")
     parser.add_argument("--save-dir", metavar="DIR", default=None,
                         help="where handovers and printable pages are saved (default: the current folder)")
     parser.add_argument("--idle-lock", metavar="SECONDS", type=float, default=300.0,

@@ -284,7 +284,7 @@ def _export_fhir(args) -> int:
             sys.stdout.write(printable_json(line))
         done.spooled.close()
     elif args.output:
-        print(f"{done.count} FHIR Bundles written to {args.output}", file=sys.stderr)
+        print(f"{done.count} FHIR Bundle{'s' if done.count != 1 else ''} written to {args.output}", file=sys.stderr)
     return 0
 
 

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from chatbot.commands.arguments import add_database_argument, add_kiosk_arguments, database_given, kiosk_options
+from chatbot.catalog import LANGUAGE_CHOICES
 
 NAME = "serve"
 HELP = "serve the kiosk to web browsers (each tab a fresh session; works with no internet)"
@@ -35,8 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the address browsers use to reach this server, when it is not --host:--port "
                              "(e.g. http://kiosk-server.clinic.local:8000 for --host 0.0.0.0); default: "
                              "the address each browser used")
-    parser.add_argument("--language", dest="serve_language", default=None, metavar="CODE", choices=("en", "es"),
-                        help="the language every tab starts in: en or es (default: the flow's first)")
+    parser.add_argument("--language", dest="serve_language", default=None, metavar="CODE", choices=LANGUAGE_CHOICES,
+                        help="the language every tab starts in: en or es, or qps, the pseudo-locale "
+                             "(docs/translating.md) (default: the flow's first)")
     parser.add_argument("--emergency-number", dest="serve_emergency_number", default=None, metavar="NUMBER",
                         help="the local emergency number every tab tells people to call (default: the flow's)")
     parser.add_argument("--max-tabs", type=at_least_one, default=None, metavar="N",

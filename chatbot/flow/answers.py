@@ -395,8 +395,8 @@ def _unit_at(found: Tokens, index: int) -> tuple[str, int]:
 def _several_readings(question: Question, readings: list[_Reading]) -> Text:
     """Two readings are asked again, for the one the question's window asks: the latest, or the highest in it."""
     written_ = [_as_written(reading.number) for reading in readings]
-    listed = Text({code: _listed(list(dict.fromkeys(text.get(code) for text in written_)), word)
-                   for code, word in phrases.AND.by_language.items()})
+    listed = Text({code: _listed(list(dict.fromkeys(text.get(code) for text in written_)), phrases.AND.get(code))
+                   for code in phrases.LANGUAGES})
     window = question.window
     if window in LATEST_WINDOWS:
         return phrases.TEMPERATURE_SEVERAL_LATEST.fill(readings=listed)

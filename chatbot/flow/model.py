@@ -194,6 +194,7 @@ class Flow:
     version: int = 1
     windows: dict[str, Text] = field(default_factory=dict)  # window -> the words that say it, per language
     changes: tuple[ChangeRecord, ...] = ()  # the change log, oldest first
+    translations: tuple[tuple, ...] = ()  # (position, label, language, kept hash, English): `stale_translations`
 
     @cached_property
     def derived(self) -> dict[str, tuple[str, ...]]:

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Mapping, NamedTuple
 
+from chatbot.catalog import PSEUDO, fill_in, pseudo
 from chatbot.printable import printable as _printable
+
+SOURCE_SUFFIX = "_from"
+"""A translation's companion key in a flow file: `es_from: "1a2b3c4d"` is the hash of the English
+(the flow's first language) that the `es` text was translated from (docs/flow-format.md, "Translations")."""
 
 MAX_ANSWER_LENGTH = 200
 """The longest answer the engine reads; longer ones are refused (and cut here when shown)."""
@@ -20,26 +25,31 @@ class Text(NamedTuple):
     by_language: Mapping[str, str]
 
     def get(self, language: str, fallback: str = "en") -> str:
-        """The text in `language`, else in `fallback`, else in any language it has."""
+        """The text in `language`, else in `fallback`, else in any language it has (the pseudo-locale:
+        the first language's, made longer and accented by `chatbot.catalog.pseudo`)."""
+        if language == PSEUDO and language not in self.by_language:
+            return pseudo(self.get(fallback))
         for code in (language, fallback):
             if code in self.by_language:
                 return self.by_language[code]
         return next(iter(self.by_language.values()), "")
 
-    def fill(self, **values: "str | Text") -> "Text":
-        """The same text with `{name}` placeholders replaced in every language.
-
-        A `Text` value is filled in each language with its own translation.
-        """
-        filled = {}
-        for code, text in self.by_language.items():
-            for name, value in values.items():
-                text = text.replace("{" + name + "}", value.get(code) if isinstance(value, Text) else value)
-            filled[code] = text
-        return Text(filled)
+    def fill(self, **values: object) -> "Text":
+        """The same text with `{name}` placeholders replaced in every language (`chatbot.catalog.fill_in`,
+        the one way a value goes into a text). A value with a `get(language)`, a `Text` or a catalog
+        `Message`, is filled in each language with its own translation."""
+        return Text({code: fill_in(text, values, code) for code, text in self.by_language.items()})
 
     def __str__(self) -> str:
         return self.get("en")
+
+
+def source_hash(text: str) -> str:
+    """The short hash a translation keeps of the text it was translated from: the first 8 hex digits
+    of the SHA-256 of its UTF-8 (what the flow file's `LANG_from` holds)."""
+    import hashlib  # only `chatbot check` and `chatbot translations` hash: not a kiosk's start
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 def english(text: str) -> Text:

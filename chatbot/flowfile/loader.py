@@ -18,7 +18,7 @@ from chatbot.flow.model import (QUESTION_KINDS, Finding, Flow, Guidance, Option,
 from chatbot.flowfile.changelog import read_changes
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
 from chatbot.flowfile.shape import label
-from chatbot.flow.text import Text
+from chatbot.flow.text import SOURCE_SUFFIX, Text, source_hash
 from chatbot.flowfile.source import Source, read_yaml
 from chatbot.flow.windows import WINDOWS
 
@@ -64,6 +64,7 @@ class FlowLoader:
     def __init__(self, source: Source):
         self.source = source
         self.problems: list[Problem] = []
+        self.sources: list[tuple] = []  # (position, text's label, language, kept hash, English): `Flow.translations`
 
     def load(self) -> Flow:
         data = self.source.data
@@ -73,6 +74,7 @@ class FlowLoader:
         if not isinstance(data, dict):
             raise FlowError(self.problems)
         flow = self.build(data)
+        flow.translations = tuple(self.sources)
         self.check_meaning(flow, data)
         errors = [p for p in self.problems if p.severity == "error"]
         if errors:
@@ -250,11 +252,29 @@ class FlowLoader:
         if isinstance(value, str):
             by_language = {self.languages[0]: value}
         elif isinstance(value, dict):
-            by_language = {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+            by_language = {k: v for k, v in value.items()
+                           if isinstance(k, str) and isinstance(v, str) and not k.endswith(SOURCE_SUFFIX)}
+            self.check_sources(value, by_language, path)
         else:
             return Text({})
         self.check_text(by_language, path)
         return Text(by_language)
+
+    def check_sources(self, value: dict, by_language: dict, path: tuple) -> None:
+        """Keep, for `stale_translations`, each translation with the hash its `LANG_from` holds and the
+        English it stands beside (hashed only by `chatbot check`: a kiosk's start needs no hashing)."""
+        source = by_language.get(self.languages[0])
+        if source is None:
+            return
+        for code in by_language:
+            if code != self.languages[0]:
+                kept = value.get(code + SOURCE_SUFFIX)
+                self.sources.append((self.where(path + (code,)), label(path), code,
+                                     kept if isinstance(kept, str) else None, source))
+        for key in value:
+            if isinstance(key, str) and key.endswith(SOURCE_SUFFIX) and key[:-len(SOURCE_SUFFIX)] not in by_language:
+                self.report(path + (key,), f"'{key}' keeps the source of a '{key[:-len(SOURCE_SUFFIX)]}' "
+                                           f"text that {label(path)} does not have", key=True)
 
     def check_text(self, by_language: dict, path: tuple) -> None:
         missing = [code for code in self.languages if code not in by_language]
@@ -477,3 +497,23 @@ def _enum(kind, value):
         return kind(value)
     except ValueError:
         return value
+
+
+def stale_translations(flow: Flow) -> list[tuple[tuple[int, int], str]]:
+    """Where a translation needs a translator's review, and why, as msgmerge marks an entry fuzzy:
+    its English changed since (its `LANG_from` hash is another text's), or it keeps no hash in a
+    language whose other texts do."""
+    hashed = {code for _, _, code, kept, _ in flow.translations if kept is not None}
+    found = []
+    for at, name, code, kept, english in flow.translations:
+        if kept is None and code not in hashed:
+            continue
+        now = source_hash(english)
+        if kept is not None and kept != now:
+            found.append((at, f"{name} in '{code}' was translated from other English (hash {kept}; the English is "
+                              f"now {now}): review the translation, then set {code}{SOURCE_SUFFIX}: \"{now}\" "
+                              "(docs/translating.md)"))
+        elif kept is None:
+            found.append((at, f"{name} in '{code}' does not say which English it was translated from: review it, "
+                              f"then set {code}{SOURCE_SUFFIX}: \"{now}\" (docs/translating.md)"))
+    return found

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from chatbot.flow.problems import did_you_mean
+from chatbot.flow.text import SOURCE_SUFFIX
 
 Report = Callable[..., None]  # report(path, message, key=False)
 
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+LANGUAGE = re.compile(r"[a-z]{2}(-[A-Z]{2})?")  # en, es, pt-BR
 
 
 class Spec:
@@ -77,7 +79,11 @@ class TextSpec(Spec):
             return
         if isinstance(value, dict) and value:
             for code, text in value.items():
-                if not isinstance(code, str) or not re.fullmatch(r"[a-z]{2}(-[A-Z]{2})?", code):
+                if isinstance(code, str) and code.endswith(SOURCE_SUFFIX) and LANGUAGE.fullmatch(code[:-5]):
+                    if not isinstance(text, str) or not re.fullmatch(r"[0-9a-f]{8}", text):
+                        report(path + (code,), f"'{code}' must be the 8 hex digits of the English it was "
+                                               f"translated from, in quotes (\"1a2b3c4d\"), not {_describe(text)}")
+                elif not isinstance(code, str) or not LANGUAGE.fullmatch(code):
                     report(path + (code,), f"'{code}' is not a language code like en or es", key=True)
                 elif not isinstance(text, str):
                     report(path + (code,), f"{label(path)} in '{code}' must be a string, not {_describe(text)}")

@@ -338,9 +338,9 @@ class KioskApp(SymptomCheckerApp):
         """Check a PIN typed in the staff dialog: leave (None) or say why not."""
         stored = load_pin()
         if stored is None:
-            return STAFF_NO_PIN
+            return STAFF_NO_PIN.get(self.language)
         if self._checking_pin:
-            return STAFF_CHECKING
+            return STAFF_CHECKING.get(self.language)
         # checked and counted in one step, under a lock every kiosk process on the machine takes: kept across
         # restarts and serve's tabs, and tries at once get one guess per wait
         gate = count_try(self.clock(), lambda failures: pin_delay(failures, self.kiosk.pin_delay,
@@ -348,7 +348,7 @@ class KioskApp(SymptomCheckerApp):
                          self.kiosk.pin_delay_most)
         self.pin_failures, self.pin_locked_until = gate.failures, gate.until
         if not gate.tried:
-            return STAFF_LOCKED if gate.locked else STAFF_WAIT.format(seconds=math.ceil(gate.wait))
+            return (STAFF_LOCKED if gate.locked else STAFF_WAIT.fill(seconds=math.ceil(gate.wait))).get(self.language)
         self._checking_pin = True
         try:
             right = await asyncio.to_thread(verify_and_upgrade, pin, stored)  # scrypt: not on the UI's time
@@ -361,8 +361,8 @@ class KioskApp(SymptomCheckerApp):
             return None
         kiosk_log.write(self.session, f"staff PIN refused ({self.pin_failures} so far)")
         if gate.locked:
-            return STAFF_LOCKED
-        return STAFF_WRONG.format(seconds=math.ceil(gate.wait))
+            return STAFF_LOCKED.get(self.language)
+        return STAFF_WRONG.fill(seconds=math.ceil(gate.wait)).get(self.language)
 
     # -- idle -----------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
+from chatbot.catalog import message
 from chatbot.flow.model import Flow
 from chatbot.kiosk.rules import NAME_LONGEST, AmbiguousDate, NotReadable, read_identification
 from chatbot.kiosk.staff_pin import MAX_DIGITS
@@ -131,15 +132,17 @@ class StillThereScreen(ModalScreen[None]):
             self.post_message(self.StillHere())
 
 
-STAFF_TITLE = "Staff only"
-STAFF_ASK = "Type the staff PIN, then press Enter, to leave kiosk mode."
-STAFF_NO_PIN = ("No staff PIN is set, so kiosk mode cannot be left here. "
-                "Set one with the command: chatbot set-staff-pin")
-STAFF_WRONG = "That PIN is not right. You can try again in {seconds} s."
-STAFF_WAIT = "Please wait {seconds} s before trying again."
-STAFF_LOCKED = "Too many wrong PINs: the staff PIN is locked. Set it again with: chatbot set-staff-pin"
-STAFF_CHECKING = "Checking…"
-STAFF_CUT = "A PIN has at most {count} digits: only the first {count} were kept."
+STAFF_TITLE = message("Staff only")
+STAFF_ASK = message("Type the staff PIN, then press Enter, to leave kiosk mode.")
+STAFF_NO_PIN = message("No staff PIN is set, so kiosk mode cannot be left here. "
+                       "Set one with the command: chatbot set-staff-pin")
+STAFF_WRONG = message("That PIN is not right. You can try again in {seconds} s.")
+STAFF_WAIT = message("Please wait {seconds} s before trying again.")
+STAFF_LOCKED = message("Too many wrong PINs: the staff PIN is locked. Set it again with: chatbot set-staff-pin")
+STAFF_CHECKING = message("Checking…")
+STAFF_CUT = message("A PIN has at most {count} digits: only the first {count} were kept.")
+STAFF_LEAVE = message("Leave kiosk")
+STAFF_BACK = message("Back to the kiosk")
 
 
 class StaffPinScreen(ModalScreen[None]):
@@ -153,15 +156,16 @@ class StaffPinScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="staff-pin-box"):
-            yield Static(STAFF_TITLE, id="staff-pin-title")
-            yield Static(STAFF_ASK if self.pin_is_set else STAFF_NO_PIN, id="staff-pin-ask")
+            yield Static(Content(STAFF_TITLE.get(self.app.language)), id="staff-pin-title")
+            yield Static(Content((STAFF_ASK if self.pin_is_set else STAFF_NO_PIN).get(self.app.language)),
+                         id="staff-pin-ask")
             if self.pin_is_set:
                 yield TextField(id="staff-pin-input", password=True, restrict=r"[0-9]*", max_length=MAX_DIGITS)
             yield Static(id="staff-pin-message")
             with Horizontal(id="staff-pin-buttons"):
                 if self.pin_is_set:
-                    yield Button("Leave kiosk", id="staff-pin-leave", variant="warning")
-                yield Button("Back to the kiosk", id="staff-pin-cancel", variant="primary")
+                    yield Button(Content(STAFF_LEAVE.get(self.app.language)), id="staff-pin-leave", variant="warning")
+                yield Button(Content(STAFF_BACK.get(self.app.language)), id="staff-pin-cancel", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#staff-pin-input" if self.pin_is_set else "#staff-pin-cancel").focus()
@@ -176,7 +180,7 @@ class StaffPinScreen(ModalScreen[None]):
     async def _try(self) -> None:
         field = self.query_one("#staff-pin-input", Input)
         pin, field.value = field.value, ""  # the PIN never stays on screen, even hidden
-        self.say(STAFF_CHECKING)
+        self.say(STAFF_CHECKING.get(self.app.language))
         message = await self.app.try_staff_pin(pin)
         if message is not None and self.is_attached:
             self.say(message)
@@ -187,7 +191,7 @@ class StaffPinScreen(ModalScreen[None]):
 
     def on_text_field_too_long(self, event: TextField.TooLong) -> None:
         event.stop()
-        self.say(STAFF_CUT.format(count=event.limit))
+        self.say(STAFF_CUT.fill(count=event.limit).get(self.app.language))
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -199,8 +203,9 @@ class StaffPinScreen(ModalScreen[None]):
 
 def date_words(day: date, language: str) -> str:
     """A day with its month in words: "3 February 1980", "3 de febrero de 1980"."""
-    month = words.MONTHS.get(language).split()[day.month - 1]
-    return words.DATE.fill(day=str(day.day), month=month, year=str(day.year)).get(language)
+    from chatbot.formats import date as date_in  # Babel, loaded when a date of birth is shown
+
+    return date_in(day, language)
 
 
 class IdentifyForm(Vertical):

@@ -58,9 +58,12 @@ class Reading:
     place: str = ""
 
 
-def waited(delta: timedelta) -> str:
+def waited(delta: timedelta, language: str) -> str:
+    """How long a session has waited, in the station's language: 7 min, 1 h 05."""
     minutes = max(int(delta.total_seconds() // 60), 0)
-    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d}"
+    if minutes < 60:
+        return say("minutes", language, minutes=minutes)
+    return say("hours", language, hours=minutes // 60, minutes=f"{minutes % 60:02d}")
 
 
 def local(when: datetime | None) -> str:
@@ -129,7 +132,7 @@ def read_session(session: StoredSession, flow: Flow | None, language: str, at: d
         session.id, session.level, level_word, printable(title), printable(instruction),
         [printable(reason) for reason in reasons], session.status,
         say("about", language, place=place, started=local(session.started_at),
-            waited=waited(session.waited(at))),
+            waited=waited(session.waited(at), language)),
         say("patient_language", language, language=language_name(session.language, language)),
         identification(session.identification, language), state=state,
         started=f"{session.started_at.astimezone():%Y-%m-%d %H:%M}", place=place)

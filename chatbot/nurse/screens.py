@@ -25,7 +25,7 @@ from textual.widgets import Button, Collapsible, DataTable, Input, Select, Stati
 from chatbot.flow.text import MAX_ANSWER_LENGTH
 from chatbot.nurse.queue import fold, newest_of
 from chatbot.nurse.reading import Line, Reading, waited
-from chatbot.nurse.words import say
+from chatbot.nurse.words import WORDS, say
 from chatbot.printable import printable
 from chatbot.records.model import StoredSession as QueueEntry
 from chatbot.widgets.field import TextField
@@ -191,9 +191,12 @@ class QueueScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-head")
-        table = DataTable(id="queue", cursor_type="row", zebra_stripes=False)
+        headings = {key: fold(say(f"col_{key}", self.language), width) for key, width in WIDTHS.items()}
+        # a heading longer than its column goes on in a second line (a language longer than English)
+        lines = max(heading.count("\n") + 1 for heading in headings.values())
+        table = DataTable(id="queue", cursor_type="row", zebra_stripes=False, header_height=lines)
         for key, width in WIDTHS.items():
-            table.add_column(say(f"col_{key}", self.language), key=key, width=width)
+            table.add_column(RichText(headings[key]), key=key, width=width)
         yield table
         yield Static(id="queue-note")
         yield Static(id="queue-keys")
@@ -249,7 +252,7 @@ class QueueScreen(Screen):
         for rank, entry in enumerate(visible):
             order[entry.id] = rank
             alerting = entry.id in self.alerting
-            words = (waited(entry.waited(self.at)), printable(entry.place.removeprefix("kiosk:")),
+            words = (waited(entry.waited(self.at), self.language), printable(entry.place.removeprefix("kiosk:")),
                      printable(entry.language, 5), printable(_status(entry, self.at, language)), _who(entry, language))
             signature = (entry.level, alerting, words)
             if self.drawn.get(entry.id) == signature:
@@ -273,7 +276,7 @@ class QueueScreen(Screen):
         filter_word = say("filter_all", language) if self.status_filter == "all" else \
             say(self.status_filter, language, name="").rstrip(": ")
         self.query_one("#queue-head", Static).update(Content(say(
-            "queue_line", language, count=len(visible), status=filter_word,
+            "queue_line", language, sessions=WORDS["sessions"].count(len(visible)), status=filter_word,
             days=say("today" if self.today else "everything", language),
             who=say("signed_in", language, name=self.staff or "-"))))
         self.query_one("#queue-keys", Static).update(Content(say(

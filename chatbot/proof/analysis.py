@@ -31,6 +31,9 @@ line of the flow to look at:
   reaches, and a transition no path takes;
 - **not monotonic** (error): answering yes instead of no to one finding, all
   else the same, ends at a lower level (`chatbot.proof.monotonicity`).
+- **stale translation** (warning): a translation whose English changed since it was
+  translated (its `LANG_from` hash is not the English's), as `msgmerge` marks an
+  entry fuzzy; or one that keeps no hash in a language whose other texts do.
 - **no source** (warning): a triage rule without its `source`, the citation a
   reviewer checks it against (docs/change-review.md, "Where each rule comes from").
 
@@ -48,6 +51,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chatbot.flow.kinds import QuestionKind
+from chatbot.flowfile.loader import stale_translations
 from chatbot.proof.blame import (Blamed, NeverAsked, OverTriage, UnderTriage, blames, transition_name,
                            unasked_rule)
 from chatbot.flow.model import Flow, Position, level_rank
@@ -61,7 +65,7 @@ SEVERITY = {"under-triage": "error", "never-asked": "error", "never-ends": "erro
             "over-triage": "warning", "never-reached": "warning", "never-taken": "warning",
             "hidden-sign": "warning", "no-windows": "warning", "window-missing": "warning",
             "window-short": "warning", "window-skip": "warning", "window-unsaid": "warning",
-            "no-source": "warning"}
+            "stale-translation": "warning", "no-source": "warning"}
 
 
 @dataclass
@@ -182,7 +186,8 @@ def analyse(flow: Flow) -> Analysis:
     judge = Judge(flow, graph, explorer)
     skips = judge.skips()
     issues = [*judge.levels(), *judge.unasked(), *judge.endless(), *judge.monotonicity(), *judge.unreached(),
-              *judge.hidden_signs(skips), *judge.windows(skips), *unsourced(flow)]
+              *judge.hidden_signs(skips), *judge.windows(skips), *unsourced(flow),
+              *(Issue("stale-translation", at, message) for at, message in stale_translations(flow))]
     issues.sort(key=lambda i: (i.severity != "error", i.at, i.kind))
     return Analysis(flow, issues, graph.paths, len(graph.nodes), time.perf_counter() - started,
                     len(graph.loops) + bool(graph.start_loop))

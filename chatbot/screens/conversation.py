@@ -37,9 +37,23 @@ NAV_BUTTONS = (("done", words.DONE, "d"), ("back", words.BACK, "b"), ("restart",
                ("summary", words.SUMMARY, "s"), ("record", words.RECORD, "w"), ("quit", words.QUIT, "q"))
 
 
+class NavBar(Horizontal):
+    """The row of small buttons at the bottom, in two rows when its labels are wider than the screen
+    (a tester's five buttons in a language longer than English: the pseudo-locale walk found it)."""
+
+    def on_resize(self) -> None:
+        self.fit()
+
+    def fit(self) -> None:
+        buttons = [button for button in self.query(Button) if button.display]
+        # each label, a compact button's cell either side and its margin; the row's own padding
+        wanted = sum(button.label.cell_length + 3 for button in buttons) + 2
+        self.set_class(bool(self.size.width) and wanted > self.size.width, "-two-rows")
+
+
 def nav_bar(language: str, shown: tuple[str, ...]) -> ComposeResult:
     """The row of small buttons every screen ends with (those `shown`); each names its key."""
-    with Horizontal(id="nav", classes="nav"):
+    with NavBar(id="nav", classes="nav"):
         for button_id, label, key in NAV_BUTTONS:
             if button_id in shown:
                 yield Button(key_label(label.get(language), key), id=button_id, action=f"app.{button_id}",
@@ -262,6 +276,7 @@ class ConversationScreen(Screen):
         for button_id, label, key in NAV_BUTTONS:
             for button in self.query(f"#{button_id}"):
                 button.label = key_label(label.get(language), key)
+        self.query_one(NavBar).fit()
         self._name_nav_keys()
         if self.prompt is not None:
             self.show_prompt(self.prompt, transcript)
@@ -331,10 +346,12 @@ class ConversationScreen(Screen):
             if button.id not in named:
                 continue
             label, key = named[button.id]
-            shown = ("Esc" if button.id == "back" else None) if typing else key
+            shown = (words.KEY_ESCAPE.get(self.language) if button.id == "back" else None) if typing else key
             text = key_label(label.get(self.language), shown) if shown else Content(label.get(self.language))
             if button.label != text:
                 button.label = text
+        for nav in self.query(NavBar):
+            nav.fit()
 
     def on_refused(self, message: Refused) -> None:
         message.stop()

@@ -80,7 +80,7 @@ class SummaryScreen(Screen):
         yield Static(id="summary-saved")
         with Horizontal(id="nav", classes="nav"):
             yield Button(key_label(words.SAVE.get(self.language), "s"), id="summary-save", compact=True)
-            yield Button(key_label(words.CLOSE.get(self.language), "Esc"), id="summary-close", compact=True)
+            yield Button(key_label(words.CLOSE.get(self.language), words.KEY_ESCAPE.get(self.language)), id="summary-close", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#summary-scroll").focus()

@@ -279,7 +279,7 @@ class ChoiceControls(Drawn, Vertical):
         if field.value != self.typed:
             field.value = self.typed
         send = self.query_one("#choice-send", Button)
-        send.label = key_label(words.SEND.get(self.language), "Enter")
+        send.label = key_label(words.SEND.get(self.language), words.KEY_ENTER.get(self.language))
 
     def _focus(self, which: str) -> None:
         number = int(which) if which.isdecimal() else 1
@@ -394,7 +394,7 @@ class TemperatureControls(Drawn, Vertical):
         field.placeholder = temperature_placeholder(self.question, self.language)
         if field.value != self.typed:
             field.value = self.typed
-        self.query_one("#temperature-send", Button).label = key_label(words.SEND.get(self.language), "Enter")
+        self.query_one("#temperature-send", Button).label = key_label(words.SEND.get(self.language), words.KEY_ENTER.get(self.language))
         self.query_one("#temperature-not-measured", Button).label = Content(self.not_measured)
         self._understand(self.typed)
         self._watch_field()

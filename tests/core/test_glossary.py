@@ -3,7 +3,8 @@
 The terms come from the glossary in docs/glossary.md (its table is read here), so the
 document and the test cannot drift apart. The texts are every Spanish word a person or a
 nurse reads: the flow (but the findings' own vocabulary and the nurse's clinical
-wording of the rules), the screens' words, the engine's messages and the nurse station's.
+wording of the rules) and the UI's catalog (chatbot/locale/es: the screens' words, the
+engine's messages and the nurse station's).
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.flow import phrases
-from chatbot.flow.text import Text
+from babel.messages.pofile import read_po
+
+from chatbot.catalog import LOCALE_DIR
 from chatbot.flow.windows import fold
 from chatbot.flowfile.loader import load_flow
-from chatbot.nurse.words import WORDS as NURSE_WORDS
-from chatbot.widgets import words
 from tests.core.test_translations import texts
 
 GLOSSARY = Path(__file__).parents[2] / "docs" / "glossary.md"
+CATALOG = LOCALE_DIR / "es" / "LC_MESSAGES" / "chatbot.po"
 GENDERED = re.compile(r"\b(?:cansad[oa]s?|confundid[oa]s?|preocupad[oa]s?|asustad[oa]s?|quiet[oa]s?|acostad[oa]s?"
                       r"|sentad[oa]s?|maread[oa]s?|bienvenid[oa]s?|(?:esta|estoy|este) (?:segur[oa]|sol[oa]))\b")
 INFORMAL = re.compile(r"\b(?:tu|tus|te|ti|contigo|tienes|puedes|eres|sientes|quieres|debes|estas seguro)\b")
@@ -38,16 +39,15 @@ def glossary() -> list[tuple[str, str, list[str]]]:
 
 
 def spanish_texts() -> list[tuple[str, str]]:
-    """(where, Spanish text) for every Spanish word a person or a nurse reads."""
+    """(where, Spanish text) for every Spanish word a person or a nurse reads: the flow's texts and
+    every translation of the UI's catalog (the screens, the engine's messages, the station)."""
     found = [("/".join(map(str, path)), text.get("es")) for path, text in texts(load_flow())
              if path[0] != "findings" and "nurse_reason" not in path]
-    for module in (words, phrases):
-        for name, value in vars(module).items():
-            values = value.items() if isinstance(value, dict) else [(None, value)]
-            for key, item in values:
-                if isinstance(item, Text) and "es" in item.by_language:
-                    found.append((f"{module.__name__}.{name}{f'[{key}]' if key else ''}", item.get("es")))
-    found += [(f"chatbot.nurse.words[{key}]", said["es"]) for key, said in NURSE_WORDS.items() if "es" in said]
+    with CATALOG.open("rb") as file:
+        for entry in read_po(file):
+            if entry.id:
+                said = entry.string if isinstance(entry.string, (list, tuple)) else [entry.string]
+                found += [(f"{CATALOG.name}:{entry.lineno}", text) for text in said if text]
     return found
 
 

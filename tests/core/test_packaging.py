@@ -44,3 +44,15 @@ def test_every_package_the_code_imports_is_a_declared_dependency():
     undeclared = {name: distributions.get(name) for name in third_party
                   if not {dist.lower().replace("_", "-") for dist in distributions.get(name, [name])} & declared}
     assert undeclared == {}
+
+
+def test_the_catalogs_ship_as_po_and_mo_and_no_mo_is_committed():
+    """The wheel has each catalog's .po and the .mo setup.py compiles from it; git has no .mo."""
+    import subprocess
+
+    data = SETUPTOOLS["package-data"]["chatbot"]
+    assert {"locale/*.pot", "locale/*/LC_MESSAGES/*.po", "locale/*/LC_MESSAGES/*.mo"} <= set(data)
+    assert "BuildWithCatalogs" in (ROOT / "setup.py").read_text()
+    assert list((ROOT / "chatbot" / "locale").glob("*/LC_MESSAGES/chatbot.po"))
+    tracked = subprocess.run(["git", "ls-files", "*.mo"], cwd=ROOT, capture_output=True, text=True)
+    assert tracked.returncode != 0 or tracked.stdout == ""

@@ -72,7 +72,7 @@ def test_the_phone_line_names_the_reasons_found(answers, line):
 def test_a_finished_summary_gives_the_level_reasons_and_every_answer():
     text = nurse_summary(conversation("7", "u", "yes", "101.5 F"), when=WHEN, emergency_number="112")
     assert text.startswith("Symptom checker: summary for the nurse\n")
-    for line in ("Date: 2025-03-04 09:30", "Result: EMERGENCY: Call 112 now",
+    for line in ("Date: 4 Mar 2025, 09:30", "Result: EMERGENCY: Call 112 now",
                  " 1. In the last day, have you had any of these? [danger_signs]",
                  "    Answer: None of these (as typed: \"7\")",
                  "    Answer: Not sure (as typed: \"u\")", "    Finding: known_low_white_count = unknown",

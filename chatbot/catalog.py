@@ -1,0 +1,226 @@
+"""The product's own words (screens, station, summaries, the engine's reprompts) from gettext catalogs.
+
+The English is the `msgid`, written where the words are named (`message("Start again")`); the
+other languages are `chatbot/locale/LANG/LC_MESSAGES/chatbot.po`, compiled to `.mo` by the
+build (setup.py) and never edited by hand. A `Message` is lazy: it is looked up in the
+person's language when it is shown (`.get(language)`), as the flow's `Text` is, so the engine
+can hand the UI words without knowing who will read them.
+
+- one English source per meaning; `message_in(context, ...)` (msgctxt) where one English
+  word means two things;
+- `plural(singular, plural)`: a count's words by the language's plural rule (ngettext);
+- one way to fill in a value: `{name}` placeholders, `.fill(name=value)`;
+- the pseudo-locale `qps` (`PSEUDO`): every text accented, about 40% longer and bracketed,
+  the English made up on the spot, so that a text that is cut, hidden or not in the catalog
+  stands out on a screen (docs/translating.md).
+
+Catalogs are read on first use of a language; English needs none. Babel is imported only when a
+number of four digits or more is shown, and by `chatbot.formats` when a date is.
+"""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+from typing import Mapping
+
+DOMAIN = "chatbot"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+SOURCE = "en"
+PSEUDO = "qps"
+"""The pseudo-locale (the name Microsoft's tools give theirs, `qps-ploc`, shortened; `qps` is a
+private-use language code, so no real language will ever have it)."""
+LANGUAGES = {"en": "English", "es": "Español"}
+"""The languages the UI speaks, by their own names (the pseudo-locale is for testing: not listed)."""
+LANGUAGE_CHOICES = (*LANGUAGES, PSEUDO)
+"""What `--language` accepts."""
+
+_loaded: dict[str, gettext.NullTranslations] = {}
+
+
+def translations(language: str) -> gettext.NullTranslations:
+    """The catalog of `language`, read once: its `.mo`, else (a checkout not yet built, or a `.po`
+    edited since) its `.po`, compiled in memory; English and an unknown language: none."""
+    found = _loaded.get(language)
+    if found is None:
+        found = _loaded[language] = _read(language)
+    return found
+
+
+def _read(language: str) -> gettext.NullTranslations:
+    folder = LOCALE_DIR / language.replace("-", "_") / "LC_MESSAGES"
+    mo, po = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
+    if language == SOURCE or not po.exists() and not mo.exists():
+        return gettext.NullTranslations()
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as file:
+            return gettext.GNUTranslations(file)
+    return compile_po(po)
+
+
+def compile_po(po: Path) -> gettext.GNUTranslations:
+    """A `.po` file's translations, compiled in memory by Babel (fuzzy entries left out, as msgfmt does)."""
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as file:
+        catalog = read_po(file)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+class Message:
+    """A text of the product's own, in English, looked up in a language when it is shown."""
+
+    __slots__ = ("msgid", "context", "values")
+
+    def __init__(self, msgid: str, context: str | None = None, values: Mapping[str, object] | None = None):
+        self.msgid, self.context, self.values = msgid, context, values or {}
+
+    def template(self, language: str) -> str:
+        if language == PSEUDO:
+            return pseudo(self.msgid)
+        if language == SOURCE:
+            return self.msgid
+        catalog = translations(language)
+        return catalog.pgettext(self.context, self.msgid) if self.context else catalog.gettext(self.msgid)
+
+    def get(self, language: str, fallback: str = SOURCE) -> str:
+        """The text in `language` (the English when the catalog lacks it), its values filled in."""
+        return fill_in(self.template(language), self.values, language)
+
+    def fill(self, **values: object) -> Message:
+        """The same message with `{name}` placeholders to be filled with `values` (a value with
+        a `get(language)`, such as a `Message` or a flow's `Text`, is filled in the same language)."""
+        return Message(self.msgid, self.context, {**self.values, **values})
+
+    def __str__(self) -> str:
+        return self.get(SOURCE)
+
+    def __repr__(self) -> str:
+        return f"Message({self.msgid!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Message) and (self.msgid, self.context, self.values) == \
+            (other.msgid, other.context, other.values)
+
+    def __hash__(self) -> int:
+        return hash((self.msgid, self.context))
+
+
+class Plural(Message):
+    """A count's words: `plural("{count} session", "{count} sessions").count(3).get("es")`."""
+
+    __slots__ = ("plural_id",)
+
+    def __init__(self, msgid: str, plural_id: str, context: str | None = None,
+                 values: Mapping[str, object] | None = None):
+        super().__init__(msgid, context, values)
+        self.plural_id = plural_id
+
+    def template(self, language: str) -> str:
+        count = self.values.get("count", 1)
+        number = count if isinstance(count, int) else 1
+        if language == PSEUDO:
+            return pseudo(self.msgid if number == 1 else self.plural_id)
+        catalog = translations(language) if language != SOURCE else gettext.NullTranslations()
+        if self.context:
+            return catalog.npgettext(self.context, self.msgid, self.plural_id, number)
+        return catalog.ngettext(self.msgid, self.plural_id, number)
+
+    def fill(self, **values: object) -> Plural:
+        return Plural(self.msgid, self.plural_id, self.context, {**self.values, **values})
+
+    def count(self, number: int) -> Plural:
+        return self.fill(count=number)
+
+
+def message(msgid: str) -> Message:
+    """A message of the catalog (what `pybabel extract -k message` finds: chatbot/locale/README.md)."""
+    return Message(msgid)
+
+
+def message_in(context: str, msgid: str) -> Message:
+    """A message whose English means something else elsewhere: its msgctxt says which (`-k message_in:1c,2`)."""
+    return Message(msgid, context)
+
+
+def plural(singular: str, plural_: str) -> Plural:
+    """A message with plural forms, filled with `.count(n)` (`-k plural:1,2`)."""
+    return Plural(singular, plural_)
+
+
+def fill_in(template: str, values: Mapping[str, object], language: str) -> str:
+    """`{name}` placeholders of `template` replaced by `values` in `language` (the only way a value
+    goes into a text: a value's own braces are never read again)."""
+    for name, value in values.items():
+        shown = value.get(language) if hasattr(value, "get") and not isinstance(value, (str, dict)) else value
+        if isinstance(shown, int) and not isinstance(shown, bool) and language not in (SOURCE, PSEUDO):
+            shown = format_number(shown, language)
+        template = template.replace("{" + name + "}", str(shown))
+    return template
+
+
+def format_number(number: int, language: str) -> str:
+    """A count as `language` writes it (Babel, loaded only for a number big enough to need a separator)."""
+    if abs(number) < 1000:
+        return str(number)
+    from babel.numbers import format_decimal
+
+    return format_decimal(number, locale=babel_locale(language))
+
+
+LOCALES = {"en": "en_GB", "es": "es_ES", PSEUDO: "en_GB"}
+"""The Babel locale of each language (a few formats need a region): English writes the day before
+the month, as the kiosk's date of birth is typed."""
+
+
+def babel_locale(language: str) -> str:
+    return LOCALES.get(language, language.replace("-", "_"))
+
+
+def say(language: str, msgid: str, context: str | None = None, /, **values: object) -> str:
+    """`msgid` in `language`, filled: for a word used once, where it is shown."""
+    return Message(msgid, context, values).get(language)
+
+
+# -- the pseudo-locale --------------------------------------------------------------------------
+
+_ACCENTED = str.maketrans(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "åƀçđéƒĝĥîĵķļɱñöþǫŕšţûṽŵẋýžÅƁÇĐÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŢÛṼŴẊÝŽ")
+_LONGER = "aeiouAEIOU"
+OPEN, CLOSE = "⟦", "⟧"
+
+
+def pseudo(text: str) -> str:
+    """`text` accented, 40% longer (each vowel said twice, then `~` to make up the rest) and between
+    ⟦ ⟧, its `{placeholders}`, Markdown and Rich markup (`[b]…[/b]`) left as they are: a translation
+    longer than most, whose every letter shows it went through the catalog."""
+    if not text or text.startswith(OPEN):
+        return text
+    out, depth, letters, added = [], 0, 0, 0
+    for char in text:
+        if char in "{[":
+            depth += 1
+        elif char in "}]" and depth:
+            depth -= 1
+            out.append(char)
+            continue
+        if depth:
+            out.append(char)
+            continue
+        letters += 1
+        twice = char in _LONGER
+        added += twice
+        out.append(char.translate(_ACCENTED) * (2 if twice else 1))
+    padding = max(0, -(-letters * 2 // 5) - added - 2)  # the brackets count
+    return OPEN + "".join(out) + "~" * padding + CLOSE
+
+
+def is_pseudo(text: str) -> bool:
+    return text.startswith(OPEN) and text.endswith(CLOSE)
