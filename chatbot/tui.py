@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from textual.binding import Binding
 from textual.reactive import Reactive
 from textual.theme import Theme
 
@@ -129,13 +130,16 @@ class SymptomCheckerApp(TerminalApp):
     TITLE = "Symptom checker"
     ENABLE_COMMAND_PALETTE = False  # nothing but the conversation: no theme or quit menu for a patient
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # a screen's class: roomier controls when tall
-    NAV = ("back", "restart", "summary", "record", "quit")
+    BINDINGS = [Binding("l", "listen", "Listen", show=False)]
+    NAV = ("back", "restart", "summary", "record", "quit", "listen")
     """The buttons at the bottom of every screen (a kiosk leaves out "quit" and overrides `action_quit`,
     and leaves out "record": the w key saves a replay script only where "record" is in `NAV`)."""
     OUTCOME_NAV = NAV
     """The buttons at the bottom of an outcome screen (a kiosk adds a large "done")."""
     record_to: Path | None = None
     """`chatbot --record FILE`: the session is written there as a replay script at each outcome and on exit."""
+    speak_new_screens = False
+    """`--speak`: every new screen (and question) is read aloud by itself, as if Listen were pressed."""
     # The theme from the very first style sheet: setting `theme` later parses every style again.
     theme: Reactive[str] = Reactive(CALM.name)
 
@@ -164,6 +168,7 @@ class SymptomCheckerApp(TerminalApp):
     def on_mount(self) -> None:
         if not self.is_headless:  # a terminal run (tests run many apps in one process: nothing to set aside)
             self.set_timer(STARTED_AFTER, started)
+        self.screen_change_signal.subscribe(self, lambda screen: self.screen_shown())
 
     def stop_for_signal(self, number: int) -> None:
         """The machine asks this app to stop (SIGTERM, SIGHUP): the session kept as stopped, then leave
@@ -331,6 +336,68 @@ class SymptomCheckerApp(TerminalApp):
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Never: nothing shown here may open a browser on this machine."""
 
+    # -- reading the screen aloud (chatbot.speech) -----------------------------------------------
+
+    _speaker = None
+    _speech_due = False
+
+    @property
+    def speaker(self):
+        """Who reads the screen aloud, made when first needed (espeak-ng is looked for then)."""
+        if self._speaker is None:
+            self._speaker = self.make_speaker()
+        return self._speaker
+
+    @speaker.setter
+    def speaker(self, speaker) -> None:
+        """Another speaker (`chatbot.speech.speaker`: one that writes WAV files, a browser tab's)."""
+        self._speaker = speaker
+
+    def make_speaker(self):
+        """This machine's espeak-ng (`chatbot.speech.speaker`), or NoSpeaker when it is not installed."""
+        from chatbot.speech.speaker import speaker_for
+
+        return speaker_for(served=False)
+
+    def action_listen(self) -> None:
+        """The Listen key and button: read the screen on top aloud, from its start (what was being
+        said stops); say on the screen when speech is not installed."""
+        from chatbot.widgets import words
+
+        if not self.speaker.available:
+            self.notify(words.SPEECH_MISSING.get(self.language), timeout=8, markup=False)
+            return
+        self.speak_screen()
+
+    def speak_screen(self) -> None:
+        """Say what the screen on top shows (`chatbot.widgets.spoken`), off the UI's thread."""
+        from chatbot.widgets.spoken import spoken
+
+        self.speaker.say(spoken(self.screen, self.language))
+
+    def screen_shown(self) -> None:
+        """A new screen or question is drawn: what was being said stops, and with `--speak` the new one
+        is said, once it is drawn (the words are read from its widgets after the frame)."""
+        if not self._speech_due and (self.speak_new_screens or self._speaker is not None):
+            self._speech_due = True
+            self.call_after_refresh(self._speak_shown)
+
+    def _speak_shown(self, tries: int = 10) -> None:
+        screen = self.screen
+        if not screen.is_mounted and tries:  # pushed, not yet composed: its words come a frame later
+            self.call_after_refresh(self._speak_shown, tries - 1)
+            return
+        self._speech_due = False
+        if self.speak_new_screens and self.speaks_by_itself(screen) and self.speaker.available:
+            self.speak_screen()
+        elif self._speaker is not None:
+            self._speaker.stop()
+
+    def speaks_by_itself(self, screen) -> bool:
+        """With `--speak`: which screens are said as soon as they are shown (all here; a kiosk keeps
+        quiet at its welcome, where nobody may be)."""
+        return True
+
     # -- the session records (chatbot.records) --------------------------------------------------
 
     recorder: Recorder | None = None
@@ -442,6 +509,8 @@ class SymptomCheckerApp(TerminalApp):
     def on_unmount(self) -> None:
         if self.record_to is not None:
             self.keep_recording()  # an unfinished session is kept too
+        if self._speaker is not None:
+            self._speaker.close()
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -458,6 +527,7 @@ class SymptomCheckerApp(TerminalApp):
             outcome = outcome_screen(step, self.flow, emergency_number=self.emergency_number, language=self.language)
             self.dress_outcome(outcome)
             self.push_screen(outcome)
+        self.screen_shown()
         return step
 
     def dress_outcome(self, screen) -> None:
@@ -473,6 +543,7 @@ def run_app(flow: Flow, options: UIOptions | None = None, recorder: Recorder | N
                             summary_dir=options.summary_dir, theme=options.theme or "default")
     app.record_to = options.record
     app.recorder = recorder
+    app.speak_new_screens = options.speak
     with StopSignals(named(PLAIN)) as stops:  # the caller then closes the recorder: nothing waiting is lost
         app.stop_signals = stops
         app.run()

@@ -46,6 +46,7 @@ def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentPars
     add_database_argument(parser, dest="global_database")
     parser.add_argument("--no-record", dest="record_sessions", action="store_false",
                         help="keep nothing of this conversation in the session records")
+    add_speak_argument(parser)
     add_kiosk_arguments(parser)
     parser.add_argument("--served", action="store_true", help=argparse.SUPPRESS)  # a `chatbot serve` tab
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -109,7 +110,15 @@ def ui_options(args: argparse.Namespace) -> UIOptions:
     return UIOptions(flow=Path(flow) if flow else None, emergency_number=args.emergency_number,
                      language=args.language, summary_dir=Path(args.summary_dir) if args.summary_dir else None,
                      record=Path(args.record) if args.record else None, theme=args.theme,
-                     database=args.global_database, record_sessions=args.record_sessions, place=place)
+                     database=args.global_database, record_sessions=args.record_sessions, place=place,
+                     speak=args.speak)
+
+
+def add_speak_argument(parser: argparse.ArgumentParser, *, dest: str = "speak") -> None:
+    """`--speak`: every new screen read aloud by itself (espeak-ng); for `chatbot`, the kiosk and serve."""
+    parser.add_argument("--speak", dest=dest, action="store_true",
+                        help="read every new screen aloud by itself with espeak-ng (the Listen button and the "
+                             "l key read the screen on demand without it)")
 
 
 def add_database_argument(parser: argparse.ArgumentParser, *, dest: str = "database") -> None:

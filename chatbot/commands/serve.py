@@ -19,7 +19,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from chatbot.commands.arguments import add_database_argument, add_kiosk_arguments, database_given, kiosk_options
+from chatbot.commands.arguments import (add_database_argument, add_kiosk_arguments, add_speak_argument,
+                                       database_given, kiosk_options)
 
 NAME = "serve"
 HELP = "serve the kiosk to web browsers (each tab a fresh session; works with no internet)"
@@ -42,6 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--font-size", type=int, default=20, metavar="PIXELS",
                         help="the text size in the browser (default: 20; ?fontsize=N in the address overrides it)")
     add_kiosk_arguments(parser, switch=False)
+    add_speak_argument(parser, dest="serve_speak")  # the speech plays in each browser tab
     add_database_argument(parser)  # every tab records there (CHATBOT_DATABASE reaches each tab too)
 
 
@@ -72,6 +74,8 @@ def kiosk_argv(args: argparse.Namespace, flow_file: str | None) -> list[str]:
               f"{options.idle_warning:g}", "--theme", args.theme or "high-contrast"]
     if options.staffed:
         words += ["--staffed"]
+    if getattr(args, "serve_speak", False) or getattr(args, "speak", False):
+        words += ["--speak"]
     if options.identify != "none":
         words += ["--identify", options.identify.replace("_", "-")]
     return words

@@ -63,6 +63,8 @@ NEVER = frozenset({"quit", "help_quit", "suspend_process", "command_palette", "c
                    "record", "summary"})
 """Actions a kiosk never runs: staff leave with the key sequence and the PIN, and a kiosk keeps and
 shows nothing of the last person (no summary, no replay script)."""
+MOST_IDLE_FACTOR = 8
+""""More time" doubles a person's quiet time up to this many times the kiosk's (16 minutes by default)."""
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 """What counts as a person being there: a key, a click or tap, scrolling, a paste (not mouse moves)."""
 
@@ -89,8 +91,8 @@ class KioskApp(SymptomCheckerApp):
     """The symptom checker for an unattended kiosk (see the module's docstring)."""
 
     BINDINGS = []  # not even Textual's ctrl+q quit and ctrl+c hint
-    NAV = ("back", "restart")
-    OUTCOME_NAV = ("done", "back", "restart")
+    NAV = ("back", "restart", "listen")
+    OUTCOME_NAV = ("done", "back", "restart", "listen")
 
     def __init__(self, flow: Flow, *, kiosk: KioskOptions | None = None, crashes: CrashWindow | None = None,
                  emergency_number: str | None = None, language: str | None = None,
@@ -111,6 +113,9 @@ class KioskApp(SymptomCheckerApp):
         self.touched = False
         """Someone did something since the last wipe."""
         self.warning_deadline: float | None = None
+        self.idle_allowed = self.kiosk.idle_timeout
+        """This person's quiet time before "Are you still there?": doubled by each "More time" (WCAG
+        2.2.1), up to `MOST_IDLE_FACTOR` times the kiosk's; back to the kiosk's at the wipe."""
         self.wiping = False
         self.restart_wanted = False
         """Set when an error broke the app beyond repair here: the supervisor starts a new one."""
@@ -168,8 +173,11 @@ class KioskApp(SymptomCheckerApp):
             if isinstance(self.screen, StillThereScreen):
                 if isinstance(event, (events.MouseDown, events.MouseUp)):
                     pass  # the screen answers at the click, which lands on it and on nothing below
+                elif is_key and event.key == "l":
+                    self.action_listen()  # heard, not answered: the count starts again
+                    return
                 else:
-                    self.still_here()
+                    self.still_here(more=is_key and event.key == StillThereScreen.MORE_KEY)
                     return
             if is_key and not allowed_key(event.key, event.character):
                 return
@@ -218,20 +226,62 @@ class KioskApp(SymptomCheckerApp):
         finally:
             self.exit(return_code=0)
 
+    # -- reading aloud -------------------------------------------------------------------------
+
+    def make_speaker(self):
+        """A `chatbot serve` tab's speech plays in its browser tab (the server renders it, `serve_server`);
+        a kiosk's own on its sound device."""
+        from chatbot.speech.speaker import speaker_for
+
+        return speaker_for(served=self.is_web, send=self.tell_page)
+
+    def tell_page(self, meta: dict) -> None:
+        """A message to the `chatbot serve` page of this tab (speech, the page's language); nothing in a
+        terminal."""
+        driver = private_textual.driver_of(self)
+        if self.is_web and driver is not None and hasattr(driver, "write_meta"):
+            driver.write_meta(meta)
+
+    def speaks_by_itself(self, screen) -> bool:
+        """With `--speak`, every screen of the person's is said as it comes; the welcome (nobody may be
+        there), the staff's PIN and the blank screen below are not."""
+        return not isinstance(screen, (WelcomeScreen, StaffPinScreen)) and screen.id != "kiosk"
+
+    def action_listen(self) -> None:
+        """Listen; on "Are you still there?" the count starts again too (someone is there, listening)."""
+        top = self.screen
+        if isinstance(top, StillThereScreen):
+            self.warning_deadline = self.clock() + self.kiosk.idle_warning
+            top.show_remaining(self.kiosk.idle_warning)
+        super().action_listen()
+
     def on_still_there_screen_still_here(self, message: StillThereScreen.StillHere) -> None:
-        self.still_here()
+        self.still_here(more=message.more)
 
     def action_done(self) -> None:
         """The person has read their outcome: wipe everything at once, for the next person."""
         if self.conversation.finished:
             self.wipe()
 
-    def still_here(self) -> None:
-        """The person answered "Are you still there?": carry on where they were."""
+    def still_here(self, more: bool = False) -> None:
+        """The person answered "Are you still there?": carry on where they were; with `more`, with twice
+        the quiet time before the question comes again (and say how long that is)."""
         self.last_input = self.clock()
         self.warning_deadline = None
+        if more and self.more_time() is not None:
+            from chatbot.kiosk.screens import duration
+            from chatbot.widgets import words
+
+            self.idle_allowed = self.more_time()
+            self.notify(words.MORE_TIME_GIVEN.fill(time=duration(self.idle_allowed, self.language))
+                        .get(self.language), timeout=8, markup=False)
         if isinstance(self.screen, StillThereScreen):
             self.screen.dismiss()
+
+    def more_time(self) -> float | None:
+        """The quiet time "More time" gives this person: twice what they have, or None at the most."""
+        most = self.kiosk.idle_timeout * MOST_IDLE_FACTOR
+        return min(self.idle_allowed * 2, most) if self.idle_allowed < most else None
 
     def dress_outcome(self, screen) -> None:
         """A staffed kiosk's emergency says first, and largest, to tell the staff at the desk; one that
@@ -300,6 +350,7 @@ class KioskApp(SymptomCheckerApp):
                         if problem else "records: written again; nothing was lost")
 
     def set_language(self, language: str) -> None:
+        self.tell_page({"type": "language", "language": language})  # the page's lang and title follow
         if self.conversation_screen.is_mounted:
             super().set_language(language)
         else:
@@ -374,7 +425,7 @@ class KioskApp(SymptomCheckerApp):
             else:
                 top.show_remaining(remaining)
             return
-        if idle < self.kiosk.idle_timeout:
+        if idle < (self.idle_allowed if not isinstance(top, WelcomeScreen) else self.kiosk.idle_timeout):
             return
         if isinstance(top, WelcomeScreen) or top.id == "kiosk":
             if self.touched:
@@ -385,7 +436,7 @@ class KioskApp(SymptomCheckerApp):
         if self._still_leaving("still-there"):
             return  # the last warning is still being taken down: ask at the next tick
         self.warning_deadline = now + self.kiosk.idle_warning
-        self.push_screen(StillThereScreen(self.language, self.kiosk.idle_warning))
+        self.push_screen(StillThereScreen(self.language, self.kiosk.idle_warning, more=self.more_time()))
 
     def _still_leaving(self, screen_id: str) -> bool:
         """A screen of this id was closed but is not gone yet (a new one cannot take its id)."""
@@ -417,6 +468,7 @@ class KioskApp(SymptomCheckerApp):
             self.wiping = False
             self.touched = False
             self.warning_deadline = None
+            self.idle_allowed = self.kiosk.idle_timeout
             self.last_input = self.clock()
             self.staff.reset()
 
@@ -433,6 +485,7 @@ class KioskApp(SymptomCheckerApp):
         below = self.push_screen(self.conversation_screen)  # mounted under the welcome, never shown empty
         await self.push_screen(WelcomeScreen(self.flow, self.language))
         await below
+        self.tell_page({"type": "language", "language": self.language})
 
     # -- errors ---------------------------------------------------------------------------------
 

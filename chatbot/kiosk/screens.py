@@ -13,6 +13,7 @@ from pathlib import Path
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -24,15 +25,31 @@ from chatbot.kiosk.rules import NAME_LONGEST, NotReadable, read_identification
 from chatbot.kiosk.staff_pin import MAX_DIGITS
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
+from chatbot.widgets.controls import key_label
 from chatbot.widgets.field import TextField
+from chatbot.widgets.spoken import UNSPOKEN
 
 STYLES = Path(__file__).with_name("kiosk.tcss")
+
+
+def listen_button(language: str, **options) -> Button:
+    """Listen (the l key): reads the screen aloud; its own words are not read."""
+    classes = " ".join(filter(None, ["listen", UNSPOKEN, options.pop("classes", "")]))
+    return Button(key_label(words.LISTEN.get(language), "l"), classes=classes, action="app.listen", **options)
+
+
+def duration(seconds: float, language: str) -> str:
+    """"45 s", "4 min": how long, the way a person says it."""
+    if seconds >= 60:
+        return words.MINUTES.fill(count=f"{seconds / 60:g}").get(language)
+    return words.SECONDS.fill(count=str(max(math.ceil(seconds), 0))).get(language)
 
 
 class WelcomeScreen(Screen):
     """The flow's welcome, a choice of language and a large Start: what every person sees first."""
 
     CSS_PATH = STYLES
+    SPOKEN = ("#welcome-box",)
 
     def __init__(self, flow: Flow, language: str) -> None:
         super().__init__(id="welcome")
@@ -47,8 +64,11 @@ class WelcomeScreen(Screen):
                 yield Static(id="welcome-disclaimer")
             with Horizontal(id="languages"):
                 for code in self.flow.languages:
-                    yield Button(Content(words.LANGUAGES.get(code, code)), id=f"language-{code}",
-                                 classes="language")
+                    button = Button(Content(words.LANGUAGES.get(code, code)), id=f"language-{code}",
+                                    classes="language")
+                    button.spoken_language = code  # "Español" is said in Spanish (WCAG 3.1.2)
+                    yield button
+                yield listen_button(self.language, id="welcome-listen")
             with Center(id="start-row"):
                 yield Button(id="start", variant="primary")
 
@@ -64,6 +84,7 @@ class WelcomeScreen(Screen):
         self.query_one("#welcome-text", Static).update(Content(welcome.body.get(language)))
         self.query_one("#welcome-disclaimer", Static).update(Content(welcome.disclaimer.get(language)))
         self.query_one("#start", Button).label = Content(words.START.get(language))
+        self.query_one("#welcome-listen", Button).label = key_label(words.LISTEN.get(language), "l")
         for button in self.query(".language"):
             button.set_class(button.id == f"language-{language}", "-chosen")
 
@@ -77,18 +98,24 @@ class WelcomeScreen(Screen):
 
 
 class StillThereScreen(ModalScreen[None]):
-    """Asks whether the person is still there, counting down to the wipe.
+    """Asks whether the person is still there, counting down to the wipe (WCAG 2.2.1).
 
     Any key, click or tap closes it (the app sees them first); the button is there so
-    that a person knows what to do.
+    that a person knows what to do. "More time" (the m key) closes it too and doubles the time
+    until the next question (`more`: how long that is); "Listen" (l) reads it aloud and starts
+    the count again.
     """
 
     CSS_PATH = STYLES
+    SPOKEN = ("#still-there-box",)
+    MORE_KEY = "m"
 
-    def __init__(self, language: str, seconds: float) -> None:
+    def __init__(self, language: str, seconds: float, more: float | None = None) -> None:
         super().__init__(id="still-there")
         self.language = language
         self.seconds = seconds
+        self.more = more
+        """Seconds "More time" gives before the question comes again (None: no More time to give)."""
         self.answered = False
 
     def compose(self) -> ComposeResult:
@@ -96,9 +123,13 @@ class StillThereScreen(ModalScreen[None]):
             yield Static(Content(words.STILL_THERE.get(self.language)), id="still-there-question")
             yield Static(Content(words.STILL_THERE_HINT.get(self.language)), id="still-there-hint")
             yield Static(id="still-there-countdown")
-            with Center():
+            with Horizontal(id="still-there-buttons"):
                 yield Button(Content(words.CONTINUE.get(self.language)), id="still-there-continue",
                              variant="primary")
+                if self.more is not None:
+                    yield Button(key_label(words.MORE_TIME.fill(time=duration(self.more, self.language))
+                                           .get(self.language), self.MORE_KEY), id="still-there-more")
+                yield listen_button(self.language, id="still-there-listen")
 
     def on_mount(self) -> None:
         self.show_remaining(self.seconds)
@@ -111,21 +142,26 @@ class StillThereScreen(ModalScreen[None]):
             Content(words.CLEARING_IN.fill(seconds=shown).get(self.language)))
 
     class StillHere(Message):
-        """The person answered: they are still there."""
+        """The person answered: they are still there (`more`: and asked for more time)."""
+
+        def __init__(self, more: bool = False) -> None:
+            super().__init__()
+            self.more = more
 
     def on_click(self, event: events.Click) -> None:
-        """A tap anywhere answers (the tap lands here, never on the screen below)."""
+        """A tap anywhere but on a button answers (the tap lands here, never on the screen below)."""
         event.stop()
-        self._answered()
+        if not isinstance(event.widget, Button):
+            self._answered()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self._answered()
+        self._answered(more=event.button.id == "still-there-more")
 
-    def _answered(self) -> None:
+    def _answered(self, more: bool = False) -> None:
         if not self.answered:
             self.answered = True
-            self.post_message(self.StillHere())
+            self.post_message(self.StillHere(more))
 
 
 STAFF_TITLE = "Staff only"
@@ -217,10 +253,12 @@ class IdentifyForm(Vertical):
             super().__init__()
             self.identification = identification
 
-    def __init__(self, kind: str, language: str, **options) -> None:
+    def __init__(self, kind: str, language: str, *, listen: bool = False, **options) -> None:
         super().__init__(**options)
         self.kind = kind
         self.language = language
+        self.listen = listen
+        """A Listen button beside Send and Skip (on a screen of its own; an emergency's nav row has one)."""
 
     def say(self, text) -> Content:
         return Content(text.get(self.language))
@@ -241,6 +279,8 @@ class IdentifyForm(Vertical):
             with Horizontal(id="identify-buttons"):
                 yield Button(self.say(words.SEND), id="identify-send", variant="primary")
                 yield Button(self.say(words.SKIP), id="identify-skip")
+                if self.listen:
+                    yield listen_button(self.language, id="identify-listen")
 
     def first_field(self) -> Input:
         return self.query_one("#identify-ticket" if self.kind == "ticket" else "#identify-name", Input)
@@ -282,7 +322,7 @@ class IdentifyForm(Vertical):
         event.stop()
         if event.button.id == "identify-send":
             self.read()
-        else:
+        elif event.button.id == "identify-skip":
             self._answered(None)
 
 
@@ -290,6 +330,8 @@ class IdentifyScreen(ModalScreen[None]):
     """`IdentifyForm` on its own, once, right after the first question; the app closes it at `Given`."""
 
     CSS_PATH = STYLES
+    SPOKEN = ("#identify-box",)
+    BINDINGS = [Binding("l", "app.listen", "Listen", show=False)]  # a modal screen hides the app's own keys
 
     def __init__(self, kind: str, language: str) -> None:
         super().__init__(id="identify")
@@ -297,7 +339,7 @@ class IdentifyScreen(ModalScreen[None]):
         self.language = language
 
     def compose(self) -> ComposeResult:
-        yield IdentifyForm(self.kind, self.language, id="identify-box")
+        yield IdentifyForm(self.kind, self.language, listen=True, id="identify-box")
 
     def on_mount(self) -> None:
         self.query_one(IdentifyForm).first_field().focus()

@@ -19,6 +19,7 @@ from chatbot.flow.text import Text
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.chat import ChatLog, Flowing
+from chatbot.widgets.spoken import UNSPOKEN
 from chatbot.widgets.controls import (Answered, ChoiceControls, Refused, TemperatureControls,
                                       YesNoControls, key_label)
 
@@ -33,12 +34,16 @@ NAV_BINDINGS = [
     Binding("q", "app.quit", "Quit", show=False),
 ]
 NAV_BUTTONS = (("done", words.DONE, "d"), ("back", words.BACK, "b"), ("restart", words.RESTART, "r"),
-               ("summary", words.SUMMARY, "s"), ("record", words.RECORD, "w"), ("quit", words.QUIT, "q"))
+               ("summary", words.SUMMARY, "s"), ("record", words.RECORD, "w"), ("quit", words.QUIT, "q"),
+               ("listen", words.LISTEN, "l"))
+"""The nav row's buttons in their order (Listen last: its key, not typed in a field, comes and goes with
+the focus, and nothing else moves when it does)."""
 
 
 def nav_bar(language: str, shown: tuple[str, ...]) -> ComposeResult:
-    """The row of small buttons every screen ends with (those `shown`); each names its key."""
-    with Horizontal(id="nav", classes="nav"):
+    """The row of small buttons every screen ends with (those `shown`); each names its key. Its words
+    are not read aloud with the screen's (`chatbot.widgets.spoken`)."""
+    with Horizontal(id="nav", classes=f"nav {UNSPOKEN}"):
         for button_id, label, key in NAV_BUTTONS:
             if button_id in shown:
                 yield Button(key_label(label.get(language), key), id=button_id, action=f"app.{button_id}",
@@ -78,6 +83,9 @@ class ProgressLine(Widget):
 
 class ConversationScreen(Screen):
     """Asks the current question; holds no triage logic, only what the engine returned."""
+
+    SPOKEN = ("#ask",)
+    """What Listen reads (`chatbot.widgets.spoken`): the question, its help, a problem, its choices."""
 
     BINDINGS = [
         Binding("y", "yes_no('answer-yes')", "Yes", show=False),

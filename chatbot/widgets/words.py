@@ -23,6 +23,10 @@ SUMMARY = _t("Summary", "Resumen")
 QUIT = _t("Quit", "Salir")
 SAVE = _t("Save", "Guardar")
 CLOSE = _t("Close", "Cerrar")
+LISTEN = _t("Listen", "Escuchar")
+SPEECH_MISSING = _t("Reading aloud is not installed on this computer. Please ask the staff.",
+                    "La lectura en voz alta no está instalada en este ordenador. Pida ayuda al personal.")
+TICKED = _t("ticked", "marcada")
 
 PART = _t("Part {number} of {count}: {topic}", "Parte {number} de {count}: {topic}")
 QUESTION_NUMBER = _t("Question {number}", "Pregunta {number}")
@@ -74,6 +78,10 @@ STILL_THERE_HINT = _t("Tap the button or press any key to go on.",
 CLEARING_IN = _t("In {seconds} s your answers will be cleared for the next person.",
                  "En {seconds} s se borrarán sus respuestas para la próxima persona.")
 CONTINUE = _t("Yes, continue", "Sí, seguir")
+MORE_TIME = _t("More time: {time}", "Más tiempo: {time}")
+MORE_TIME_GIVEN = _t("You have {time} before I ask again.", "Tiene {time} antes de que vuelva a preguntar.")
+MINUTES = _t("{count} min", "{count} min")
+SECONDS = _t("{count} s", "{count} s")
 TELL_DESK = _t("Tell the staff at the desk now", "Avise ahora al personal del mostrador")
 IDENTIFY_TICKET = _t("So the staff at the desk can find you, type the number on your ticket.",
                      "Para que el personal del mostrador le encuentre, escriba el número de su ticket.")
