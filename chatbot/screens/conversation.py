@@ -52,7 +52,7 @@ def nav_bar(language: str, shown: tuple[str, ...]) -> ComposeResult:
 
 def progress_bar(progress: Progress, width: int = BAR_WIDTH) -> Content:
     done = round(progress.fraction * width)
-    return Content.assemble(("━" * done, "bold"), ("─" * (width - done), "dim"))
+    return Content.assemble(("━" * done, "bold"), "─" * (width - done))  # thick done, thin to go: both 3:1
 
 
 def control_kind(question: Question) -> str:
