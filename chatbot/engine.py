@@ -18,7 +18,8 @@ from typing import Any, Union
 
 from transitions import Event, EventData, Machine, Transition
 
-from chatbot.flow.answers import Answer, Unreadable, read_answer
+from chatbot.flow import phrases
+from chatbot.flow.answers import Answer, Unreadable, read_answer, read_confirmation
 from chatbot.flow.model import Flow, Outcome, Question, Rule
 from chatbot.flow.text import Text
 from chatbot.flow.triage import triage
@@ -37,6 +38,8 @@ class Turn:
     value: Any
     shown: str
     findings: dict[str, Any]
+    confirmed: str | None = None
+    """Words that matched a choice only in part were confirmed with this reply, as typed ("yes")."""
 
 
 @dataclass(slots=True)
@@ -58,11 +61,18 @@ class Progress:
 
 @dataclass(slots=True)
 class Prompt:
-    """A question waiting for an answer; `error` says why the last answer was not taken."""
+    """A question waiting for an answer; `error` says why the last answer was not taken.
+
+    `confirm`, when set, is a question about the last answer, asked before it is taken:
+    words that matched a choice only in part ("Did you mean: 4. A sudden very bad
+    headache…?"). The next answer is read as yes or no to it (anything else is read as a
+    new answer to the question).
+    """
 
     question: Question
     progress: Progress
     error: Text | None = None
+    confirm: Text | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +205,7 @@ class Conversation:
         self.transcript: list[Turn] = []
         self._history: list[_Snapshot] = []
         self._error: Text | None = None
+        self._pending: Answer | None = None  # an answer waiting for its "Did you mean …?"
 
     # -- the person's actions --------------------------------------------------------
 
@@ -204,23 +215,38 @@ class Conversation:
             self._machine.fire("begin", self)
         return self.current
 
-    def answer(self, typed: str) -> Step:
-        """Take an answer as typed. An unreadable one is asked again, losing nothing."""
-        self.take(typed)
+    def answer(self, typed: str, *, confirmed: bool = False) -> Step:
+        """Take an answer as typed. An unreadable one is asked again, losing nothing; words that
+        match a choice only in part are confirmed first (`Prompt.confirm`), unless `confirmed`
+        says the person already did (an answer kept from an earlier run)."""
+        self.take(typed, confirmed=confirmed)
         return self.current
 
-    def take(self, typed: str) -> Text | None:
-        """`answer` without building the next step: None, or why the answer was not taken.
+    def take(self, typed: str, *, confirmed: bool = False) -> Text | None:
+        """`answer` without building the next step: None, or why the answer was not taken yet
+        (a reprompt, or the "Did you mean …?" it waits for).
 
         For those that run thousands of conversations (`chatbot simulate`) and read
         `question` and `result()` themselves.
         """
         question = self._question()
-        try:
-            answer = read_answer(question, typed)
-        except Unreadable as unreadable:
-            self._error = unreadable.message
+        pending, self._pending = self._pending, None
+        reply = read_confirmation(typed) if pending is not None else None
+        if reply is True:
+            answer = pending
+            answer.confirmed = typed
+        elif reply is False:
+            self._error = phrases.CHOICE_NOT_MEANT.fill(count=str(len(question.options)))
             return self._error
+        else:
+            try:
+                answer = read_answer(question, typed)
+            except Unreadable as unreadable:
+                self._error = unreadable.message
+                return self._error
+            if answer.confirm is not None and not confirmed:
+                self._pending, self._error = answer, None
+                return answer.confirm
         self._error = None
         self._history.append(_Snapshot(self.state, dict(self.findings), len(self.transcript)))
         machine, routes = self._machine, self.flow.routes
@@ -230,8 +256,10 @@ class Conversation:
         return None
 
     def back(self) -> Step:
-        """Undo the last answer and ask that question again."""
-        if self._history:
+        """Undo the last answer and ask that question again; from a "Did you mean …?", ask its question again."""
+        if self._pending is not None:
+            self._pending = None
+        elif self._history:
             snapshot = self._history.pop()
             self._machine.set_state(snapshot.state, self)
             self.findings = snapshot.findings
@@ -246,13 +274,19 @@ class Conversation:
         self.transcript.clear()
         self._history.clear()
         self._error = None
+        self._pending = None
         return self.start()
 
     # -- what there is to show -------------------------------------------------------
 
     @property
     def can_go_back(self) -> bool:
-        return bool(self._history)
+        return bool(self._history) or self._pending is not None
+
+    @property
+    def confirming(self) -> bool:
+        """A "Did you mean …?" waits for its yes or no (`Prompt.confirm`)."""
+        return self._pending is not None
 
     @property
     def finished(self) -> bool:
@@ -268,7 +302,9 @@ class Conversation:
         if self.finished:
             return self.result()
         question = self._question()
-        return Prompt(question, self.progress(question), self._error)
+        pending = self._pending
+        return Prompt(question, self.progress(question), self._error,
+                      pending.confirm if pending is not None else None)
 
     def result(self) -> Result:
         outcome = self.flow.outcomes[self.state]
@@ -302,7 +338,7 @@ class Conversation:
                 for implied in implied_by.get(name, ()):
                     findings[implied] = True
         self.transcript.append(Turn(question, answer.typed, answer.value,
-                                    answer.shown.get(self.language), answer.findings))
+                                    answer.shown.get(self.language), answer.findings, answer.confirmed))
 
     def _question(self) -> Question:
         if self.state not in self.flow.questions:

@@ -19,9 +19,10 @@ confirmation), `request_restart()`, `show_summary()`, `save_summary()`,
 scraping the screen; the engine's own view is `conversation`.
 
 Stable ids. Screens: `conversation`, `outcome` (class emergency, urgent or
-routine), `summary`, `confirm`. Conversation: #progress, #chat, #question, #error,
+routine), `summary`, `confirm`. Conversation: #progress, #chat, #question, #confirm
+(a "Did you mean …?" about the last answer, answered with #yes-no), #error,
 #yes-no (#answer-yes, #answer-no, #answer-unsure), #choices (#choice-1..,
-#choice-send), #temperature (#temperature-input, #temperature-send,
+#choice-typed, #choice-send), #temperature (#temperature-input, #temperature-send,
 #temperature-understood, #temperature-not-measured). Every screen: #nav (#done,
 #back, #restart, #summary, #record, #quit; `NAV` and `OUTCOME_NAV` choose which).
 Outcomes: #outcome-title,
@@ -47,7 +48,7 @@ from textual.reactive import Reactive
 from textual.theme import Theme
 
 from chatbot.flow.kinds import QuestionKind
-from chatbot.flow.answers import Unreadable, read_answer
+from chatbot.flow.answers import Unreadable, read_answer, read_confirmation
 from chatbot.collector import started
 from chatbot.engine import Conversation, Prompt, Result, Step, Turn
 from chatbot.flow.model import Flow
@@ -117,6 +118,8 @@ class ViewState:
     """(question id, answer as shown) for every answer in the chat, oldest first."""
     error: str | None
     """Why the last answer was not taken, as shown."""
+    confirm: str | None
+    """A "Did you mean …?" about the last answer, as shown (answered yes or no), or None."""
     outcome_level: str | None
     """emergency, urgent or routine once an outcome screen is shown."""
     outcome_id: str | None
@@ -213,16 +216,23 @@ class SymptomCheckerApp(TerminalApp):
 
         For a replay through the screen: the engine reads `typed` first, and the keys
         are those of the controls for what it understood ("Yes" -> y, "2, 5" -> 2 5
-        Enter, "100.4 F" -> the characters, then Enter). None when the engine cannot
-        read it, or no key reaches it (a tenth choice): answer with `answer` instead.
+        Enter, "100.4 F" -> the characters, then Enter; yes or no to a "Did you mean
+        …?" -> y or n). None when the engine cannot read it, or no key reaches it (a
+        tenth choice, words of a choice that must be confirmed): type them into the
+        field, or answer with `answer` instead.
         """
         step = self.conversation.current
         if not isinstance(step, Prompt):
             return None
+        if step.confirm is not None:  # "Did you mean …?": y or n; other words are a new answer, typed
+            reply = read_confirmation(printable(typed, None))
+            return None if reply is None else ["y" if reply else "n"]
         question = step.question
         try:
             understood = read_answer(question, printable(typed[:MOST_READ], None))
         except Unreadable:
+            return None
+        if understood.confirm is not None:  # words of a choice, typed into its field
             return None
         if question.kind in (QuestionKind.YES_NO, QuestionKind.YES_NO_UNSURE):
             return [{True: "y", False: "n", None: "u"}[understood.value]]
@@ -238,8 +248,9 @@ class SymptomCheckerApp(TerminalApp):
 
     def go_back(self) -> Step:
         """Undo the last answer and ask that question again, the old answer ready to change."""
-        previous = self.conversation.transcript[-1] if self.conversation.can_go_back else None
-        step = self.conversation.back()
+        conversation = self.conversation
+        previous = conversation.transcript[-1] if conversation.can_go_back and not conversation.confirming else None
+        step = conversation.back()
         self._keep(lambda recorder: recorder.went_back(self.conversation))
         return self._draw(step, previous)
 
@@ -302,6 +313,7 @@ class SymptomCheckerApp(TerminalApp):
             selected=getattr(controls, "selected", ()) if screen.prompt else (),
             answers=screen.query_one("#chat").answers,
             error=screen.error,
+            confirm=screen.confirming,
             outcome_level=outcome.level if outcome else None,
             outcome_id=outcome.outcome.id if outcome else None,
             language=self.language,

@@ -75,6 +75,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="FHIR R4 Bundles of these sessions (default: all): one as JSON, several as JSON Lines")
     export.add_argument("--fhir-url", metavar="URL",
                         help="with --fhir: send each Bundle to this FHIR server as a transaction")
+    export.add_argument("--observations", action="store_true",
+                        help="with --fhir: also an Observation per answered finding (temperatures to chart)")
     purge = actions.add_parser("purge", parents=[common],
                                help=f"delete ended sessions older than a period (default {DEFAULT_RETENTION})")
     purge.add_argument("--older-than", type=duration, default=duration(DEFAULT_RETENTION), metavar="PERIOD",
@@ -185,7 +187,7 @@ def _export_fhir(args) -> int:
     from chatbot.fhir.send import SendError
 
     options = SessionExport(args.database, tuple(args.fhir or ()), Path(args.output) if args.output else None,
-                            args.fhir_url, args.global_flow, _staff())
+                            args.fhir_url, args.global_flow, _staff(), observations=args.observations)
     try:
         done = export_sessions(options, say=lambda line: print(line, file=sys.stderr))
     except SendError as error:

@@ -3,8 +3,10 @@ as a FHIR R4 Bundle (QuestionnaireResponse, triage Observation, Provenance for e
 review or amendment), our own check of a response against the Questionnaire, and posting a
 Bundle to a FHIR server.
 
-`codes` (systems, URLs, LOINC and UCUM), `questionnaire`, `response` (a stored session's
-answers as a QuestionnaireResponse), `bundle` (`bundle_for(session, flow)`), `check`
+`codes` (systems, URLs, LOINC and UCUM), `expressions` (the flow's routing and triage as
+FHIRPath for an SDC renderer), `questionnaire`, `response` (a stored session's answers as
+a QuestionnaireResponse), `observations` (an Observation per answered finding), `bundle`
+(`bundle_for(session, flow)`), `check`
 (every answer against its Questionnaire item), `models` (validation with `fhir.resources`,
 R4B models, which match R4 for these resources), `files` (owner-only output written whole)
 and `send`. Every builder returns plain JSON-able dicts.
@@ -19,11 +21,11 @@ from chatbot.fhir.check import FhirError
 __all__ = ["FhirError", "bundle_for", "questionnaire_for"]
 
 
-def bundle_for(session, flow) -> dict:
-    """A stored session as a validated, checked FHIR R4 transaction Bundle (a dict)."""
+def bundle_for(session, flow, observations: bool = False) -> dict:
+    """A stored session as a validated, checked FHIR R4 transaction Bundle (a dict); `observations`: one per finding."""
     from chatbot.fhir.bundle import bundle_for as build
 
-    return build(session, flow)
+    return build(session, flow, observations)
 
 
 def questionnaire_for(flow) -> dict:

@@ -3,7 +3,8 @@
 The Bundle holds the QuestionnaireResponse; when the session ended with a level, an
 Observation of the triage level (category `survey`, coded from the product's
 triage-level CodeSystem, each triage rule that held as a component and a note,
-`derivedFrom` the response); and a Provenance for each nurse review or amendment.
+`derivedFrom` the response); when asked, an Observation per answered finding; and a
+Provenance for each nurse review or amendment.
 Each entry is a PUT to an id made from the session's id, so sending a session again
 updates it instead of adding a copy. Every resource is validated with the FHIR models
 and the response checked against the flow's Questionnaire; nothing that fails is returned.
@@ -16,6 +17,7 @@ from typing import Any
 
 from chatbot.fhir import codes
 from chatbot.fhir.check import check_response
+from chatbot.fhir.observations import finding_observations
 from chatbot.fhir.questionnaire import questionnaire
 from chatbot.fhir.response import amended, instant, questionnaire_response, subject
 from chatbot.flow.model import Flow
@@ -85,11 +87,12 @@ def provenance(session: StoredSession, event: dict[str, Any], number: int, targe
     return resource
 
 
-def bundle_for(session: StoredSession, flow: Flow) -> dict[str, Any]:
+def bundle_for(session: StoredSession, flow: Flow, observations: bool = False) -> dict[str, Any]:
     """The session as a transaction Bundle (a JSON-able dict), validated and checked; `FhirError` otherwise.
 
     `session` must be read with its events (`SessionReader.get_session`) for its
-    reviews and amendments to be carried.
+    reviews and amendments to be carried. `observations`: also an Observation per
+    answered finding (`chatbot.fhir.observations`).
     """
     from chatbot.fhir.models import validate
 
@@ -98,6 +101,8 @@ def bundle_for(session: StoredSession, flow: Flow) -> dict[str, Any]:
     resources = [response]
     if session.status == "finished" and session.level:
         resources.append(triage_observation(session, response))
+    if observations:
+        resources += finding_observations(session, flow, reference(response))
     targets = [reference(resource) for resource in resources]
     staff_events = [event for event in session.events if event["kind"] in ("reviewed", "amended")]
     resources += [provenance(session, event, number, targets) for number, event in enumerate(staff_events, 1)]

@@ -33,6 +33,7 @@ class SessionExport:
     flow: str | None = None  # the flow file the sessions were answered on (None: the bundled flow)
     actor: str = "staff"
     timeout: float = TIMEOUT
+    observations: bool = False  # also an Observation per answered finding
 
 
 @dataclass
@@ -71,7 +72,7 @@ def export_sessions(options: SessionExport, say: Callable[[str], None] = lambda 
         bundles = []
         for session in sessions:
             try:
-                bundles.append(bundle_for(session, flow))
+                bundles.append(bundle_for(session, flow, options.observations))
             except FhirError as error:
                 raise FhirError(f"session {session.id[:12]}: {error}; nothing was written") from None
         done = ExportDone(len(bundles))

@@ -5,8 +5,11 @@ language and the other languages in the `translation` extension. Types: yes/no �
 `boolean`; yes/no/not sure → `choice` (LOINC answer codes); single choice → `choice`
 coded from the flow's findings CodeSystem; multiple choice → the same with `repeats`;
 temperature → `quantity` in °C or °F (UCUM, `questionnaire-unitOption`), coded LOINC
-8310-5. Branching is carried as `enableWhen` where FHIR can say it exactly (`enable_when`
-explains which); the Questionnaire's description names the items where it cannot.
+8310-5. Items come in the order a conversation may ask them. The whole flow rides along
+for a Structured Data Capture renderer: the branching as `enableWhen` where FHIR can say
+it exactly (`enable_when` explains which) and an `enableWhenExpression` elsewhere, the
+routing and the triage rules as root `variable`s, and the level and the ending as hidden,
+read-only items with a `calculatedExpression` (all FHIRPath, from `chatbot.fhir.expressions`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ import copy
 from typing import Any
 
 from chatbot.fhir import codes
+from chatbot.fhir.codes import option_codes
+from chatbot.fhir.check import FhirError
+from chatbot.fhir.expressions import FlowExpressions, state_order
 from chatbot.flow.conditions import Present
 from chatbot.flow.kinds import QuestionKind
 from chatbot.flow.model import Flow, Question
@@ -33,37 +39,24 @@ def text_element(text: Text, languages: tuple[str, ...], name: str) -> dict[str,
     return element
 
 
-def option_codes(question: Question) -> list[str]:
-    """The code of each option: its finding, `finding.N` when options share one, `none-of-these`."""
-    shared = [option.finding for option in question.options]
-    counts: dict[str, int] = {}
-    result = []
-    for option in question.options:
-        if option.none or not option.finding:
-            result.append(codes.NONE_OF_THESE)
-        elif shared.count(option.finding) == 1:
-            result.append(option.finding)
-        else:
-            counts[option.finding] = counts.get(option.finding, 0) + 1
-            result.append(f"{option.finding}.{counts[option.finding]}")
-    return result
-
-
 def option_coding(flow: Flow, question: Question, index: int) -> dict[str, Any]:
     """The Coding of one option of a choice question, displayed in the flow's first language."""
     return {"system": codes.findings_system(flow.name), "code": option_codes(question)[index],
             "display": question.options[index].label.get(flow.languages[0])}
 
 
-def enable_when(flow: Flow) -> dict[str, list[dict[str, Any]]]:
-    """The `enableWhen` of each question whose branching FHIR can carry exactly.
+def question_order(flow: Flow) -> list[str]:
+    """The questions in the order a conversation may ask them (each after every question that leads to it)."""
+    return [name for name in state_order(flow) if name in flow.questions]
 
-    A question is enabled exactly when FHIR would enable it in two cases: its only way in
-    is a yes to the one yes/no question before it (`= true`), or it always follows the
-    one question before it, whatever the answer (`exists`; never after a temperature, which
-    may be left unanswered as not measured). Every other way in (a route,
-    several questions, a condition on several findings or on a temperature range) is the
-    chatbot's own logic and is named in the Questionnaire's description instead.
+
+def enable_when(flow: Flow) -> dict[str, list[dict[str, Any]]]:
+    """The plain `enableWhen` of each question whose way in FHIR can say exactly.
+
+    Two cases: its only way in is the first transition of a yes/no question, taken on
+    yes (`= true`); or it always follows the one question before it, whatever the answer
+    (`exists`; never after a temperature, which may be left empty as not measured).
+    Every other question gets an `enableWhenExpression` instead (`chatbot.fhir.expressions`).
     """
     incoming: dict[str, list[tuple[str, Any]]] = {}
     for source in (*flow.questions.values(), *flow.routes.values()):
@@ -74,17 +67,22 @@ def enable_when(flow: Flow) -> dict[str, list[dict[str, Any]]]:
         ways = incoming.get(question.id, [])
         if question.id == flow.start or len(ways) != 1 or ways[0][0] not in flow.questions:
             continue
-        source = flow.questions[ways[0][0]]
-        condition = ways[0][1].condition
+        source, transition = flow.questions[ways[0][0]], ways[0][1]
+        condition = transition.condition
         if condition is None and len(source.next) == 1 and source.kind != QuestionKind.TEMPERATURE:
             carried[question.id] = [{"question": source.id, "operator": "exists", "answerBoolean": True}]
-        elif (source.kind == QuestionKind.YES_NO and isinstance(condition, Present)
+        elif (source.kind == QuestionKind.YES_NO and source.next[0] is transition and isinstance(condition, Present)
               and condition.finding == source.finding):
             carried[question.id] = [{"question": source.id, "operator": "=", "answerBoolean": True}]
     return carried
 
 
-def _item(flow: Flow, question: Question, when: list[dict[str, Any]] | None) -> dict[str, Any]:
+def _expression(url: str, expression: str, name: str | None = None) -> dict[str, Any]:
+    value = {"name": name} if name else {}
+    return {"url": url, "valueExpression": {**value, "language": codes.FHIRPATH, "expression": expression}}
+
+
+def _item(flow: Flow, question: Question, when: list[dict[str, Any]] | None, reach: str) -> dict[str, Any]:
     languages = flow.languages
     item: dict[str, Any] = {"linkId": question.id, **text_element(question.text, languages, "text")}
     kind = question.kind
@@ -111,7 +109,27 @@ def _item(flow: Flow, question: Question, when: list[dict[str, Any]] | None) -> 
         raise ValueError(f"question {question.id}: no FHIR item type for kind {kind}")
     if when:
         item["enableWhen"] = when
+    elif question.id != flow.start:
+        item.setdefault("extension", []).append(_expression(codes.ENABLE_WHEN_EXPRESSION, reach))
     return item
+
+
+def _calculated(link: str, text: str, expression: str, options: list[dict[str, Any]]) -> dict[str, Any]:
+    """A hidden, read-only item the renderer computes: one coded answer from `options`."""
+    chosen = f"%questionnaire.item.where(linkId='{link}').answerOption.value.where(code = {expression})"
+    return {"linkId": link, "text": text, "type": "choice", "readOnly": True,
+            "extension": [{"url": codes.HIDDEN, "valueBoolean": True},
+                          _expression(codes.CALCULATED_EXPRESSION, chosen)],
+            "answerOption": [{"valueCoding": option} for option in options]}
+
+
+def level_coding(level: str) -> dict[str, Any]:
+    return {"system": codes.TRIAGE_LEVELS, "code": level, "display": codes.LEVEL_DISPLAY[level]}
+
+
+def outcome_coding(flow: Flow, outcome_id: str) -> dict[str, Any]:
+    title = flow.outcomes[outcome_id].title.fill(emergency_number=flow.emergency_number)
+    return {"system": codes.outcomes_system(flow.name), "code": outcome_id, "display": title.get(flow.languages[0])}
 
 
 def findings_codesystem(flow: Flow) -> dict[str, Any]:
@@ -156,15 +174,15 @@ def _name(flow_name: str) -> str:
     return "".join(part.capitalize() for part in flow_name.replace("_", "-").split("-") if part)
 
 
-def _description(flow: Flow, carried: dict[str, list]) -> str:
-    others = [question for question in flow.questions if question not in carried and question != flow.start]
+def _description(flow: Flow) -> str:
     return (f"The {flow.name} flow (version {flow.version}) of the bone marrow failure symptom checker, one item "
-            f"per question. Note on branching: FHIR enableWhen carries it exactly for "
-            f"{', '.join(sorted(carried)) or 'no item'}. It cannot carry the rest, which the chatbot decides from "
-            f"several answers, temperature ranges and its routes: {', '.join(others)} may or may not be asked "
-            f"on a given path, and a conversation stops at the first answer that makes an emergency certain, so "
-            f"later items are then left unanswered. A temperature item with no answer and a data-absent-reason "
-            f"of not-performed means the person said they had not measured it.")
+            f"per question, in the order they may be asked. The flow's branching is carried whole: enableWhen where "
+            f"FHIR can say it, and elsewhere an SDC enableWhenExpression in FHIRPath over the root variables "
+            f"(reachX: the conversation gets to X; a variable per finding, named condition and triage rule), so an "
+            f"SDC renderer asks exactly the questions the chatbot asks, and stops where the chatbot stops at an "
+            f"emergency. The hidden items {codes.LEVEL_ITEM} and {codes.OUTCOME_ITEM} compute the triage level "
+            f"(from the rules) and the ending (from the routing). A temperature item left empty, or with a "
+            f"data-absent-reason of not-performed, means the person had not measured it.")
 
 
 def questionnaire(flow: Flow, validate: bool = True) -> dict[str, Any]:
@@ -179,13 +197,27 @@ _MADE: dict[tuple[int, bool], tuple[Flow, dict[str, Any]]] = {}
 
 
 def _questionnaire(flow: Flow, validate: bool) -> dict[str, Any]:
+    expressions = FlowExpressions(flow)
     carried = enable_when(flow)
+    reach = {variable.name: variable.expression for variable in expressions.variables}
+    for link in (codes.LEVEL_ITEM, codes.OUTCOME_ITEM):
+        if link in flow.questions:
+            raise FhirError(f"the question id {link!r} is the linkId of a calculated item: rename the question")
+    items = [_item(flow, flow.questions[link], carried.get(link), reach[expressions.reach[link]])
+             for link in question_order(flow)]
+    items.append(_calculated(codes.LEVEL_ITEM, "Triage level", expressions.level,
+                             [level_coding(level) for level in codes.LEVEL_DISPLAY]))
+    items.append(_calculated(codes.OUTCOME_ITEM, "Ending", expressions.outcome,
+                             [outcome_coding(flow, outcome) for outcome in flow.outcomes]))
     resource = {
-        "resourceType": "Questionnaire", "id": flow.name, "url": codes.questionnaire_url(flow.name),
+        "resourceType": "Questionnaire", "id": flow.name,
+        "extension": [_expression(codes.VARIABLE, variable.expression, variable.name)
+                      for variable in expressions.variables],
+        "url": codes.questionnaire_url(flow.name),
         "version": str(flow.version), "name": _name(flow.name), **text_element(flow.welcome.title, flow.languages, "title"),
         "status": "active", "subjectType": ["Patient"], "language": flow.languages[0],
-        "description": _description(flow, carried),
-        "item": [_item(flow, question, carried.get(question.id)) for question in flow.questions.values()],
+        "description": _description(flow),
+        "item": items,
     }
     if validate:
         from chatbot.fhir.models import validate as validated
@@ -194,11 +226,20 @@ def _questionnaire(flow: Flow, validate: bool) -> dict[str, Any]:
     return resource
 
 
+def outcomes_codesystem(flow: Flow) -> dict[str, Any]:
+    """The CodeSystem of the flow's endings: a concept per outcome, its level in the definition."""
+    return {"resourceType": "CodeSystem", "id": f"{flow.name}-outcomes", "url": codes.outcomes_system(flow.name),
+            "version": str(flow.version), "name": _name(flow.name) + "Outcomes",
+            "title": f"Endings of the {flow.name} flow", "status": "active", "content": "complete",
+            "concept": [{**{key: value for key, value in outcome_coding(flow, outcome.id).items() if key != "system"},
+                         "definition": f"An ending of level {outcome.level}"} for outcome in flow.outcomes.values()]}
+
+
 def questionnaire_bundle(flow: Flow) -> dict[str, Any]:
     """`chatbot export questionnaire`: the Questionnaire and its CodeSystems, as a collection Bundle."""
     from chatbot.fhir.models import validate
 
-    resources = [questionnaire(flow), findings_codesystem(flow), *triage_codesystems(flow)]
+    resources = [questionnaire(flow), findings_codesystem(flow), outcomes_codesystem(flow), *triage_codesystems(flow)]
     bundle = {"resourceType": "Bundle", "id": f"{flow.name}-questionnaire", "type": "collection",
               "entry": [{"fullUrl": f"{codes.BASE}/{resource['resourceType']}/{resource['id']}", "resource": resource}
                         for resource in resources]}

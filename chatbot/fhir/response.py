@@ -4,7 +4,9 @@ The answers are the session's current ones (not withdrawn, by back or by a nurse
 amendment), in the Questionnaire's order, each typed as its item: a yes/no as
 `valueBoolean`, yes/no/not sure and choices as `valueCoding`, a temperature as a
 `valueQuantity` in °C with the reading as the person typed it in an extension. A
-temperature not measured is the item with no answer and a data-absent-reason.
+temperature not measured is the item with no answer and a data-absent-reason. A finished
+session also answers the Questionnaire's calculated items, the level and the ending, as
+an SDC renderer would.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from chatbot.fhir import codes
 from chatbot.fhir.check import FhirError
-from chatbot.fhir.questionnaire import option_codes, option_coding
+from chatbot.fhir.questionnaire import level_coding, option_codes, option_coding, outcome_coding, question_order
 from chatbot.flow.kinds import QuestionKind
 from chatbot.flow.model import Flow
 from chatbot.records.store import StoredSession
@@ -75,7 +77,7 @@ def questionnaire_response(session: StoredSession, flow: Flow) -> dict[str, Any]
     if session.flow_name != flow.name:
         raise FhirError(f"session {session.id} was answered on flow {session.flow_name!r}, not {flow.name!r}: "
                         f"export it with that flow (--flow)")
-    order = {link: number for number, link in enumerate(flow.questions)}
+    order = {link: number for number, link in enumerate(question_order(flow))}
     kept = sorted(session.kept_answers, key=lambda answer: (order.get(answer["question_id"], len(order)), answer["seq"]))
     times = [answer["answered_at"] for answer in session.kept_answers]
     authored = session.finished_at or (max(times) if times else session.started_at)
@@ -90,6 +92,11 @@ def questionnaire_response(session: StoredSession, flow: Flow) -> dict[str, Any]
     if who:
         resource["subject"] = who
     resource["item"] = [_answer_item(flow, answer) for answer in kept]
+    if session.status == "finished" and session.level and session.outcome in flow.outcomes:
+        resource["item"] += [  # the calculated items, as an SDC renderer fills them in
+            {"linkId": codes.LEVEL_ITEM, "text": "Triage level", "answer": [{"valueCoding": level_coding(session.level)}]},
+            {"linkId": codes.OUTCOME_ITEM, "text": "Ending",
+             "answer": [{"valueCoding": outcome_coding(flow, session.outcome)}]}]
     return resource
 
 
@@ -97,7 +104,9 @@ def answers_of(response: dict[str, Any], flow: Flow) -> dict[str, Any]:
     """The answers of a response read back as the store keeps them: question id → bool, None, °C or option indexes."""
     read: dict[str, Any] = {}
     for item in response.get("item", []):
-        question = flow.questions[item["linkId"]]
+        question = flow.questions.get(item["linkId"])
+        if question is None:  # a calculated item: the level or the ending
+            continue
         answers = item.get("answer", [])
         if question.kind == QuestionKind.YES_NO:
             read[question.id] = answers[0]["valueBoolean"]

@@ -63,6 +63,7 @@ class Question(NamedTuple):
     not_measured: Text | None = None
     next: tuple[Transition, ...] = ()
     at: Position = (1, 1)
+    window: str | None = None  # how far back its words look: now, 6h, 24h, 3d, 7d, since_last_check, latest, current
 
     def findings(self) -> tuple[str, ...]:
         """Every finding this question sets, in order, without repeats."""

@@ -168,7 +168,9 @@ def rerun(flow: Flow, session: StoredSession, question_id: str, typed: str,
         question = conversation.current.question
         if question.id not in answers:
             return Rerun(question_id, typed, conversation, needs=question)
-        step = conversation.answer(answers[question.id])
+        # Words that fit a choice in part were confirmed by the person when kept; the nurse's own
+        # amendment is confirmed by its preview (the new level, beside the old) before it is saved.
+        step = conversation.answer(answers[question.id], confirmed=True)
         if not conversation.finished and step.question.id == question.id and step.error is not None:
             raise AmendError(f"{question.id}: {answers[question.id]!r} is not an answer to it", step.error)
     raise AmendError("the re-run did not end")

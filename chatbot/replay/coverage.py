@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from chatbot.flow.kinds import QuestionKind
-from chatbot.flow.answers import Unreadable, read_answer
+from chatbot.flow.answers import Unreadable, read_answer, read_confirmation
 from chatbot.flow.model import Flow, Question
 from chatbot.flow.problems import FlowError
 from chatbot.replay.runner import Move, ScriptRun
@@ -62,16 +62,22 @@ class Coverage:
 
     def add_moves(self, moves: Iterable[Move]) -> None:
         flow = self.flow
+        waiting = None  # words that wait for their "Did you mean …?": a yes takes them
         for move in moves:
             after = move.after
             self.reached.add(("question", after.question) if after.question is not None else ("outcome", after.outcome))
             step, before = move.step, move.before
-            if (step is None or step.kind != "answer" or after.error is not None or before is None
-                    or before.question not in flow.questions):
+            typed, waiting = (waiting if before is not None and before.confirm is not None else None), None
+            if step is None or step.kind != "answer" or before is None or before.question not in flow.questions:
+                continue
+            if after.confirm is not None:
+                waiting = step.typed
+            if after.error is not None or after.confirm is not None:
                 continue
             question = flow.questions[before.question]
             try:
-                value = read_answer(question, step.typed).value
+                value = read_answer(question, typed if typed is not None and read_confirmation(step.typed)
+                                    else step.typed).value
             except Unreadable:
                 continue
             self.reached.update(("answer", question.id, key) for key in _answer_keys(question, value))

@@ -35,6 +35,7 @@ class Seen:
     findings: Mapping[str, Any] = field(default_factory=dict)
     asked: tuple[str, ...] = ()
     words: str = ""  # at an outcome, what it tells the person: its title, text and what to say on the phone
+    confirm: str | None = None  # a "Did you mean …?" about the last answer, waiting for yes or no
 
     @property
     def finished(self) -> bool:
@@ -44,6 +45,8 @@ class Seen:
         """'the question chills was asked: "..."', or 'the conversation ended at emergency (...)'."""
         if self.finished:
             return f"the conversation ended at {self.level} ({self.outcome})"
+        if self.confirm is not None:
+            return f'the question {self.question} asked to confirm the answer: "{self.confirm}"'
         return f'the question {self.question} was asked: "{self.question_text}"'
 
 
@@ -86,7 +89,8 @@ def seen_of(conversation: Conversation) -> Seen:
                     words=outcome_words(step, conversation.flow.emergency_number, conversation.language))
     language = conversation.language
     return Seen(step.question.id, step.question.text.get(language),
-                step.error.get(language) if step.error is not None else None, findings=findings, asked=asked)
+                step.error.get(language) if step.error is not None else None, findings=findings, asked=asked,
+                confirm=step.confirm.get(language) if step.confirm is not None else None)
 
 
 def outcome_words(result: Result, emergency_number: str, language: str) -> str:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from chatbot.tui import SymptomCheckerApp
 
 SIZE = (100, 30)
+CHOICES = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
 QUIET_ROUNDS = 10_000  # turns of the event loop to wait at most for the app to finish what a key set off
 QUIET_TURNS = 3        # turns in a row with no message waiting anywhere: the app is done
 DRAWN_ROUNDS = 50      # pauses to wait at most for a pushed screen to be composed
@@ -62,15 +63,22 @@ class PilotDriver:
 
     async def answer(self, typed: str) -> Seen:
         app = self.app
-        temperature = app.state.question_kind == QuestionKind.TEMPERATURE
+        state = app.state
+        temperature = state.question_kind == QuestionKind.TEMPERATURE and state.confirm is None
         keys = None if temperature else app.answer_keys(typed)
-        field = app.conversation_screen.query_one("#temperature-input") if temperature else None
+        field = None
+        if temperature:
+            field = app.conversation_screen.query_one("#temperature-input")
+        elif keys is None and typed.strip() and state.confirm is None and state.question_kind in CHOICES:
+            field = app.conversation_screen.query_one("#choice-typed")  # words, typed as a person would
         if field is not None and len(typed) <= field.max_length and printable(typed, None) == typed:
             # The field can hold it. Typing key by key under Pilot is slow: paste it, as a person can
             # (one input, as the terminal's driver makes a paste), into the emptied field, then Enter.
             await self._paste(field, typed)
             await self._press("enter")
         elif keys:
+            if state.question_kind in CHOICES and state.confirm is None:
+                await self._leave_the_choice_field()
             await self._press(*keys)
         else:  # no control gives these words (a refused answer, a tenth choice, text the field cannot hold)
             app.answer(typed)
@@ -78,7 +86,7 @@ class PilotDriver:
         return await self._seen()
 
     async def back(self) -> Seen:
-        # In the temperature field "b" would be typed: there a person presses Escape.
+        # In a text field "b" would be typed: there a person presses Escape.
         await self._press("escape" if self._typing() else "b")
         return await self._seen()
 
@@ -105,6 +113,16 @@ class PilotDriver:
             self.app.simulate_key(key)
             await self._quiet()
 
+    async def _leave_the_choice_field(self) -> None:
+        """Answering with the choices' keys: the words in the choice's field go (they would be sent with
+        the ticks), and the cursor leaves it (where a digit is typed), as a person clears it and clicks."""
+        screen = self.app.conversation_screen
+        field = screen.query_one("#choice-typed")
+        if field.value or self.app.focused is field:
+            field.value = ""
+            screen.query_one("#choice-1").focus()
+            await self._quiet()
+
     async def _paste(self, field, text: str) -> None:
         """Empty `field` and paste `text` into it, focused, as one input."""
         from textual import events
@@ -121,7 +139,7 @@ class PilotDriver:
 
     def _typing(self) -> bool:
         focused = self.app.focused
-        return focused is not None and focused.id == "temperature-input"
+        return focused is not None and focused.id in ("temperature-input", "choice-typed")
 
     # -- what the screen shows ------------------------------------------------------------
 
@@ -140,7 +158,7 @@ class PilotDriver:
                         findings=findings, asked=asked, words=self._outcome_shown())
         if state.screen == "conversation" and state.question_id is not None:
             return Seen(state.question_id, self._question_shown(state.question_id, state.language), state.error,
-                        findings=findings, asked=asked)
+                        findings=findings, asked=asked, confirm=state.confirm)
         raise NotShown(f"the screen {state.screen!r} shows no question and no outcome")
 
     def _drawn(self) -> bool:

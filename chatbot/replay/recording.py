@@ -50,6 +50,10 @@ def script_text(conversation: Conversation, name: str = "Recorded conversation",
     for turn in conversation.transcript:
         lines.append(f"  - question: {turn.question.id}  # {_comment(turn.question.text.get(language))}")
         lines.append(f"    answer: {yaml_answer(turn.typed)}")
+        if turn.confirmed is not None:  # words that fit a choice in part, then yes to "Did you mean …?"
+            lines.append("    confirm: yes")
+            lines.append(f"  - question: {turn.question.id}")
+            lines.append(f"    answer: {yaml_answer(turn.confirmed)}")
         if turn.findings:
             lines.append(f"    findings: {_findings(flow, turn.findings)}")
     lines.append("expect:")

@@ -179,6 +179,17 @@ def _after(step: Action, number: int, before: Seen, after: Seen) -> Failure | No
     """Was the answer taken (or refused, as the script says), and are the findings right?"""
     if step.kind == "answer":
         refused = after.error is not None
+        confirming = after.confirm is not None
+        if step.confirm is not False:
+            if not confirming:
+                return _fail(step, number, f'"{step.typed}" to be met with "Did you mean …?"',
+                             f'it was refused: "{after.error}"' if refused else after.describe())
+            if isinstance(step.confirm, str) and words(step.confirm) not in words(after.confirm):
+                return _fail(step, number, f'a "Did you mean …?" with the words "{step.confirm}"',
+                             f'it asks "{after.confirm}"')
+        elif confirming:
+            return _fail(step, number, f'"{step.typed}" to be taken as an answer to {before.question}',
+                         f'it must be confirmed first: "{after.confirm}" (say confirm: yes)')
         if step.reprompt is not False:
             if not refused:
                 return _fail(step, number, f'"{step.typed}" to be refused and {before.question} asked again',

@@ -40,6 +40,7 @@ STEP_RECORD = Record({
     "question": Field(STRING),
     "findings": Field(MapOf(AnyValue(allow_empty=True))),
     "reprompt": Field(Scalar("yes, or words of the message", (bool, str))),
+    "confirm": Field(Scalar("yes, or words of the question", (bool, str))),
 }, "a step")
 STEP_FIELDS = set(STEP_RECORD.fields)
 STEP = Either(((dict, STEP_RECORD), (str, ANSWER), (int, ANSWER), (float, ANSWER)),
@@ -137,6 +138,8 @@ class Action:
     findings: tuple[FindingCheck, ...] = ()
     reprompt: bool | str = False
     via: tuple[Where, ...] = ()
+    confirm: bool | str = False
+    """The answer must be met with "Did you mean …?" (yes, or words of that question)."""
 
     def describe(self) -> str:
         return f'answer "{self.typed}"' if self.kind == "answer" else self.kind
@@ -408,8 +411,10 @@ class _ScriptBuilder:
         if kind in ACTIONS:
             if item[kind] is False:
                 self.report(parsed, where + (kind,), f"'{kind}: no' does nothing: leave the step out")
-            if "reprompt" in item:
-                self.report(parsed, where + ("reprompt",), f"only an answer is asked again, not '{kind}'", key=True)
+            for check in ("reprompt", "confirm"):
+                if check in item:
+                    self.report(parsed, where + (check,), f"only an answer is {'asked again' if check == 'reprompt' else 'confirmed'}, "
+                                f"not '{kind}'", key=True)
         else:
             value = item["answer"]
             if value is None:
@@ -426,8 +431,16 @@ class _ScriptBuilder:
             reprompt = True
         elif isinstance(reprompt, str) and not reprompt.strip():
             self.report(parsed, where + ("reprompt",), "give words of the message, or yes")
+        confirm = item.get("confirm", False)
+        if confirm is None:
+            confirm = True
+        elif isinstance(confirm, str) and not confirm.strip():
+            self.report(parsed, where + ("confirm",), "give words of the question, or yes")
+        if confirm is not False and reprompt not in (False, None):
+            self.report(parsed, where + ("confirm",), "an answer is either asked again or confirmed, not both",
+                        key=True)
         return [Action(kind, at, typed, question, findings, reprompt if isinstance(reprompt, (bool, str)) else False,
-                     via)]
+                       via, confirm if isinstance(confirm, (bool, str)) else False)]
 
     def use(self, parsed: _Parsed, path: tuple, value: str, stack: tuple, via: tuple) -> list[Action]:
         """The steps of an opening, in place of the `use` that names it."""

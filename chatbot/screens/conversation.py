@@ -116,6 +116,7 @@ class ConversationScreen(Screen):
         yield ChatLog(id="chat")
         with Vertical(id="ask"):
             yield Flowing(id="question")
+            yield Flowing(id="confirm")
             yield Static(id="error")
             start = self.flow.questions.get(self.flow.start)
             if start is not None:  # only the controls of the first question, before the first frame
@@ -153,21 +154,31 @@ class ConversationScreen(Screen):
 
     @property
     def controls(self) -> YesNoControls | ChoiceControls | TemperatureControls | None:
+        """The controls that answer what is asked: the question's, or Yes and No to "Did you mean …?"."""
         if self.prompt is None:
             return None
-        return self.kinds[control_kind(self.prompt.question)]
+        return self.kinds["yes-no" if self.prompt.confirm is not None else control_kind(self.prompt.question)]
+
+    @property
+    def confirming(self) -> str | None:
+        """The "Did you mean …?" shown, if one is."""
+        shown = self.query_one("#confirm", Flowing)
+        return shown.words.plain if shown.display and shown.words.plain else None
 
     def show_prompt(self, prompt: Prompt, transcript: list[Turn], previous: Turn | None = None) -> None:
         """Ask `prompt`'s question; `previous` is the answer being changed, shown ready to edit."""
         question = prompt.question
+        was_confirming = self.prompt is not None and self.prompt.confirm is not None
         same = self.prompt is not None and self.prompt.question is question and previous is None
         self.prompt = prompt
         language = self.language
+        confirming = prompt.confirm is not None
         self.query_one(ChatLog).sync(transcript, language)
         self._show_progress(prompt.progress)
-        if self._asked != (question, language):  # redraw only what changed: a press is one frame
-            self._asked = (question, language)
-            self.query_one("#question", Flowing).update(self._question_text(question))
+        if self._asked != (question, language, confirming):  # redraw only what changed: a press is one frame
+            self._asked = (question, language, confirming)
+            self.query_one("#question", Flowing).update(self._question_text(question, confirming))
+        self._show_confirm(prompt.confirm)
         self.show_error(prompt.error)
         ask = self.query_one("#ask")
         if not ask.display:
@@ -179,11 +190,13 @@ class ConversationScreen(Screen):
             if widget.display != (widget is controls):
                 widget.display = widget is controls
         focus = "first"
-        if isinstance(controls, ChoiceControls):
+        if confirming:
+            controls.show(question, language, confirming=True)
+        elif isinstance(controls, ChoiceControls):
             chosen = controls.selected if same else ()
             if previous is not None and question.kind == QuestionKind.MULTIPLE_CHOICE:
                 chosen = tuple(index + 1 for index in previous.value)
-            controls.show(question, language, chosen)
+            controls.show(question, language, chosen, same=same and not was_confirming)  # its words were read
             focus = str(chosen[0]) if chosen else "first"
         elif isinstance(controls, TemperatureControls):
             controls.show(question, language, None if same else previous.typed if previous is not None else "")
@@ -191,12 +204,22 @@ class ConversationScreen(Screen):
             controls.show(question, language)
             if previous is not None:
                 focus = {True: "answer-yes", False: "answer-no", None: "answer-unsure"}[previous.value]
-        if not same or not self._focus_within(controls):
+        if not same or was_confirming != confirming or not self._focus_within(controls):
             controls.focus_answer(focus)
 
-    def _question_text(self, question: Question) -> Content:
-        """The question in bold, its help and how to answer a choice dimmed below."""
+    def _show_confirm(self, confirm: Text | None) -> None:
+        widget = self.query_one("#confirm", Flowing)
+        shown = confirm.get(self.language) if confirm is not None else ""
+        if widget.words.plain != shown:
+            widget.update(Content(shown))
+        widget.display = bool(shown)
+
+    def _question_text(self, question: Question, confirming: bool = False) -> Content:
+        """The question in bold, its help and how to answer a choice dimmed below (not while a
+        "Did you mean …?" about its answer is asked: that is the question then)."""
         text = [(question.text.get(self.language), "bold")]
+        if confirming:
+            return Content.assemble(*text)
         if question.help is not None:
             text += ["\n", (question.help.get(self.language), "dim")]
         if question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
@@ -209,6 +232,7 @@ class ConversationScreen(Screen):
         self.prompt = None
         self._asked = None
         self.show_error(None)
+        self._show_confirm(None)
         for controls in self.kinds.values():
             controls.forget()
 
@@ -216,6 +240,7 @@ class ConversationScreen(Screen):
         """The dialogue is over: the chat keeps every answer, no question waits."""
         self.prompt = None
         self.show_error(None)
+        self._show_confirm(None)
         self.query_one(ChatLog).sync(transcript, self.language)
         self.query_one("#ask").display = False
 
@@ -277,7 +302,7 @@ class ConversationScreen(Screen):
 
     def action_send(self) -> None:
         controls = self.controls
-        if isinstance(controls, ChoiceControls):
+        if isinstance(controls, ChoiceControls) and controls.multiple:
             controls.send()
 
     # -- the nav row names only keys that do what it says where the person is ---------------

@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 
 from chatbot.flow.kinds import QuestionKind
 from chatbot.flow import phrases
-from chatbot.flow.answers import Unreadable, read_temperature
+from chatbot.flow.answers import understood
 from chatbot.flow.model import Question
 
 from chatbot.flow.text import Text, printable
@@ -31,6 +31,7 @@ from chatbot.widgets.chat import Flowing
 from chatbot.widgets.field import TextField
 
 TEMPERATURE_MAX_LENGTH = 40  # "I have not measured it" fits; no reading needs more
+CHOICE_TYPED_MAX_LENGTH = 80  # words of a choice, or a few of them
 
 YES_NO_ANSWERS = {"answer-yes": "yes", "answer-no": "no", "answer-unsure": "not sure"}
 
@@ -92,6 +93,18 @@ class Drawn:
     def draw(self) -> None:
         raise NotImplementedError
 
+    typed = ""
+
+    def keep_typed(self, event: Input.Changed, limit: int) -> bool:
+        """Keep what a field holds as `typed`, printable and cut at `limit`; False when the field had
+        more and is set to that (its own change comes next)."""
+        clean = printable(event.value, limit)
+        self.typed = clean
+        if clean != event.value:
+            event.input.value = clean  # pasted control characters never stay
+            return False
+        return True
+
     def focus_answer(self, which: str = "first") -> None:
         """Focus the first control (or the one for `which`), now or once mounted."""
         if not self.ready:
@@ -119,9 +132,11 @@ class YesNoControls(Drawn, Horizontal):
         for button_id, _, _ in self.KEYS:
             yield Button(id=button_id, classes="answer")
 
-    def show(self, question: Question, language: str) -> None:
+    def show(self, question: Question, language: str, *, confirming: bool = False) -> None:
+        """Yes and No (and Not sure for a yes / no / not sure question); only Yes and No when
+        `confirming` the question's last answer ("Did you mean …?")."""
         self.question, self.language = question, language
-        count = 3 if question.kind == QuestionKind.YES_NO_UNSURE else 2
+        count = 3 if question.kind == QuestionKind.YES_NO_UNSURE and not confirming else 2
         self.labels = tuple(label.get(language) for _, label, _ in self.KEYS[:count])
         self.redraw()
 
@@ -195,18 +210,23 @@ class ChoiceControls(Drawn, Vertical):
     """Numbered choices: one is picked at once, or several are ticked and then sent.
 
     Ticking a "none of these" choice clears the others, and ticking another clears
-    it, because the two cannot go together.
+    it, because the two cannot go together. Beside Send, a field takes the choice
+    in words ("headache"): what is typed there is sent with the ticks, and the engine
+    reads it (words that fit a choice only in part are confirmed first).
     """
 
     def __init__(self, most: int, **kwargs) -> None:
         super().__init__(**kwargs)
         self.most = most
         self.chosen: set[int] = set()
+        self.typed = ""
 
     def compose(self) -> ComposeResult:
         for number in range(1, self.most + 1):
             yield ChoiceItem(number)
-        yield Button(id="choice-send", classes="send")
+        with Horizontal(id="choice-row"):
+            yield TextField(id="choice-typed", max_length=CHOICE_TYPED_MAX_LENGTH)  # a longer paste is cut, and said
+            yield Button(id="choice-send", classes="send")
 
     @property
     def multiple(self) -> bool:
@@ -215,6 +235,9 @@ class ChoiceControls(Drawn, Vertical):
     def forget(self) -> None:
         super().forget()
         self.chosen = set()
+        self.typed = ""
+        if self.ready:
+            self.query_one("#choice-typed", Input).value = ""
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -224,7 +247,10 @@ class ChoiceControls(Drawn, Vertical):
     def selected(self) -> tuple[int, ...]:
         return tuple(sorted(self.chosen))
 
-    def show(self, question: Question, language: str, selected: tuple[int, ...] = ()) -> None:
+    def show(self, question: Question, language: str, selected: tuple[int, ...] = (), *, same: bool = False) -> None:
+        """Ask `question`; `same` keeps the words typed in the field (the question is asked again)."""
+        if not same:
+            self.typed = ""
         self.question, self.language = question, language
         self.chosen = set(selected) if question.kind == QuestionKind.MULTIPLE_CHOICE else set()
         self.redraw()
@@ -236,8 +262,11 @@ class ChoiceControls(Drawn, Vertical):
             if item.display:
                 item.set(options[item.number - 1].label.get(self.language), multiple=self.multiple,
                          selected=item.number in self.chosen)
+        field = self.query_one("#choice-typed", Input)
+        field.placeholder = words.CHOICE_TYPED_PLACEHOLDER.get(self.language)
+        if field.value != self.typed:
+            field.value = self.typed
         send = self.query_one("#choice-send", Button)
-        send.display = self.multiple
         send.label = key_label(words.SEND.get(self.language), "Enter")
 
     def _focus(self, which: str) -> None:
@@ -264,11 +293,13 @@ class ChoiceControls(Drawn, Vertical):
         self.redraw()
 
     def send(self) -> None:
-        """Send the ticked choices, or say that one must be chosen first."""
-        if not self.multiple:
-            return
-        if self.chosen:
-            self.post_message(Answered(", ".join(str(number) for number in self.selected)))
+        """Send the ticked choices and the words typed, or say that one must be chosen first."""
+        typed = self.typed.strip()
+        given = [str(number) for number in self.selected] if self.multiple else []
+        if typed:
+            given.append(typed)
+        if given:
+            self.post_message(Answered(", ".join(given)))
         else:
             self.post_message(Refused(words.CHOOSE_FIRST))
 
@@ -279,6 +310,14 @@ class ChoiceControls(Drawn, Vertical):
         else:
             self.pick(event.number)
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.keep_typed(event, CHOICE_TYPED_MAX_LENGTH)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.send()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.send()
@@ -286,8 +325,6 @@ class ChoiceControls(Drawn, Vertical):
 
 class TemperatureControls(Drawn, Vertical):
     """A field for a reading in °C or °F that says what it understood, and "not measured"."""
-
-    typed = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="temperature-row"):
@@ -332,25 +369,16 @@ class TemperatureControls(Drawn, Vertical):
         self.query_one("#temperature-input").focus()
 
     def _understand(self, typed: str) -> None:
-        """Say which temperature a reading is understood as, while it is typed."""
-        understood = ""
-        try:
-            celsius, reading = read_temperature(typed.strip().casefold())
-        except Unreadable:
-            pass
-        else:
-            shown = f"{celsius:.1f} °C" if reading.endswith("°C") else f"{reading} = {celsius:.1f} °C"
-            understood = words.UNDERSTOOD.fill(reading=shown).get(self.language)
-        self.query_one("#temperature-understood", Static).update(Content(understood))
+        """Say what the reading is read as, while it is typed: exactly what Enter takes (the engine's
+        own reader), and nothing when Enter would ask again."""
+        reading = understood(self.question, typed) if self.question is not None else None
+        line = words.UNDERSTOOD.fill(reading=reading).get(self.language) if reading is not None else ""
+        self.query_one("#temperature-understood", Static).update(Content(line))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        clean = printable(event.value, TEMPERATURE_MAX_LENGTH)
-        self.typed = clean
-        if clean != event.value:
-            event.input.value = clean  # pasted control characters never stay
-            return
-        self._understand(clean)
+        if self.keep_typed(event, TEMPERATURE_MAX_LENGTH):
+            self._understand(self.typed)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -36,8 +36,9 @@ PICK_MANY = _t("Press numbers or click to choose. Enter sends.",
                "Pulse números o haga clic para elegir. Enter envía.")
 CHOOSE_FIRST = _t("Please choose at least one answer, then send.",
                   "Elija al menos una respuesta y luego envíe, por favor.")
-TEMPERATURE_PLACEHOLDER = _t("For example 37.5 or 99.5 F", "Por ejemplo 37.5 o 99.5 F")
-UNDERSTOOD = _t("I read this as {reading}.", "Lo leo como {reading}.")
+TEMPERATURE_PLACEHOLDER = _t("For example 37.5 or 99.5 F", "Por ejemplo 37,5 o 99,5 F")
+UNDERSTOOD = _t("I read this as {reading}.", "Entiendo: {reading}.")
+CHOICE_TYPED_PLACEHOLDER = _t("Or type your answer", "O escriba su respuesta")
 
 SAY_ON_PHONE = _t("On the phone, and to the staff when you arrive, say:",
                   "Por teléfono, y al personal cuando llegue, diga:")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.flow.answers import MAX_ANSWER_LENGTH, Unreadable, read_answer, read_temperature
+from chatbot.flow.answers import (MAX_ANSWER_LENGTH, Unreadable, read_answer, read_confirmation, read_temperature,
+                                   understood)
 from chatbot.flowfile.loader import load_flow
 
 FLOW = load_flow()
@@ -46,13 +47,13 @@ def test_unreadable_answers_say_what_to_type(question, typed, message):
 @pytest.mark.parametrize("typed, celsius, understood", [
     ("37", 37.0, "37 °C"),
     ("38.4", 38.4, "38.4 °C"),
-    ("38,4", 38.4, "38.4 °C"),
-    ("38,4 °C", 38.4, "38.4 °C"),
+    ("38,4", 38.4, "38,4 °C"),     # a decimal comma is echoed with a comma
+    ("38,4 °C", 38.4, "38,4 °C"),
     ("38.4C", 38.4, "38.4 °C"),
     ("38.4 celsius", 38.4, "38.4 °C"),
     ("100.4 F", 38.0, "100.4 °F"),
     ("100.4", 38.0, "100.4 °F"),
-    ("100,4 °F", 38.0, "100.4 °F"),
+    ("100,4 °F", 38.0, "100,4 °F"),
     ("101°F", 38.3, "101 °F"),
     ("98.6 degrees F", 37.0, "98.6 °F"),
     ("100.3 f", 37.9, "100.3 °F"),
@@ -96,14 +97,14 @@ def test_temperature_not_measured(typed):
     # Principle 8: a reading with "not measured" words is neither; ask again.
     ("38.6 this morning, not measured since", "Your answer has a temperature (38.6) and also says it was not measured."),
     ("not measured, 38.6", "Your answer has a temperature (38.6) and also says it was not measured."),
-    ("38,6 sin medir", "Your answer has a temperature (38.6) and also says it was not measured."),
+    ("38,6 sin medir", "Your answer has a temperature (38,6) and also says it was not measured."),
     ("101 F but I have not measured it since", "Your answer has a temperature (101) and also says it was not measured."),
     ("38.6 no la he medido", "Your answer has a temperature (38.6) and also says it was not measured."),
     # ... and two different readings are never one picked out of several.
-    ("37.2 now, 38.6 earlier", "Your answer has more than one temperature (37.2, 38.6)."),
-    ("37.2 / 38.6", "Your answer has more than one temperature (37.2, 38.6)."),
-    ("99 F then 101 F", "Your answer has more than one temperature (99, 101)."),
-    ("38,6 y 37", "Your answer has more than one temperature (38.6, 37)."),
+    ("37.2 now, 38.6 earlier", "Your answer has more than one temperature (37.2 and 38.6)."),
+    ("37.2 / 38.6", "Your answer has more than one temperature (37.2 and 38.6)."),
+    ("99 F then 101 F", "Your answer has more than one temperature (99 and 101)."),
+    ("38,6 y 37", "Your answer has more than one temperature (38,6 and 37)."),
 ])
 def test_mixed_temperature_answers_are_asked_again(typed, message):
     """A person with a low count and 38.6 °C must never end at routine because of extra words."""
@@ -214,3 +215,216 @@ def test_digits_that_are_not_decimal_are_asked_again(typed):
     with pytest.raises(Unreadable) as raised:
         read_answer(Q["danger_signs"], typed)
     assert raised.value.message.get("en")
+
+
+# -- revision 3, principle 8: a typed answer is read whole, or asked again -----------------------
+
+@pytest.mark.parametrize("typed, celsius", [
+    # numbers in words are readings, in English ...
+    ("thirty nine", 39.0), ("Thirty-nine", 39.0), ("thirty-eight point five", 38.5),
+    ("thirty eight and a half", 38.5), ("thirty-seven point two five", 37.3), ("forty", 40.0),
+    ("one hundred point four F", 38.0), ("a hundred and one", 38.3), ("one hundred one degrees", 38.3),
+    ("ninety nine", 37.2), ("ninety-nine point five fahrenheit", 37.5), ("hundred and four", 40.0),
+    # ... and in Spanish
+    ("treinta y nueve", 39.0), ("treinta y ocho coma cinco", 38.5), ("treinta y ocho y medio", 38.5),
+    ("treinta y ocho punto cinco", 38.5), ("treinta y ocho con cinco", 38.5), ("cien punto cuatro", 38.0),
+    ("ciento uno", 38.3), ("ciento once", 43.9), ("treinta y siete grados y medio", 37.5),
+    ("Treinta y Nueve Grados Centígrados", 39.0), ("cuarenta", 40.0),
+    # mixed with digits and units
+    ("39 grados", 39.0), ("thirty nine degrees", 39.0), ("38 point 5", 38.5), ("38 y medio", 38.5),
+    ("38 and a half", 38.5), ("38 coma 5", 38.5), ("38,5 grados", 38.5), ("38,5 °C", 38.5),
+    ("38.5 grados centígrados", 38.5), ("101 grados F", 38.3), ("101 grados fahrenheit", 38.3),
+    ("38º", 38.0), ("38ºC", 38.0), ("38 ° C", 38.0), ("38.", 38.0),
+    # a few words that say nothing more
+    ("my temperature is 38.5", 38.5), ("It's 38,5", 38.5), ("tengo 38 de fiebre", 38.0),
+    ("el termómetro marca 37,8", 37.8), ("38.5 right now", 38.5), ("I have a fever of 101 F", 38.3),
+])
+def test_readings_in_words_digits_and_units(typed, celsius):
+    assert read_answer(Q["temperature"], typed).value == celsius
+
+
+@pytest.mark.parametrize("typed", [
+    # English, with or without punctuation, apostrophes, "I", "yet", "today"
+    "not measured", "Not measured.", "I have not measured it", "I haven't measured it", "havent measured",
+    "I don't have a thermometer", "I dont have a thermometer", "I don’t have a thermometer.",
+    "don't have a thermometer", "no thermometer", "No thermometer here", "no thermometer at home",
+    "I do not own a thermometer", "I have no thermometer", "haven't got a thermometer",
+    "didn't check", "did not check", "I didn't check it", "Didn't check yet", "haven't checked",
+    "I haven't checked yet", "haven't checked today", "not checked", "I didn't take it",
+    "I didn't take my temperature", "haven't taken my temperature yet", "not taken", "no reading",
+    "I can't", "I cant", "I cannot", "can't right now", "I'm not able to", "unable to measure",
+    "couldn't find the thermometer", "my thermometer is broken", "not yet", "Not yet measured",
+    "never measured", "I didn't", "I haven't", "nope", "no", "none", "n/a", "N/A", "-", "skip",
+    "don't know", "not sure", "I don't have one", "no, I don't have a thermometer!",
+    # Spanish, with or without accents
+    "sin medir", "No me la he medido", "no me la he medido todavía", "no lo he medido",
+    "No la he medido", "no me la pude medir", "no pude medirla", "no la tomé", "no la tome",
+    "no me la tomé hoy", "no me he tomado la temperatura", "no tengo termómetro", "No tengo termometro",
+    "no tengo termómetro en casa", "sin termómetro", "no hay termómetro", "todavía no", "aún no",
+    "no puedo", "ahora no puedo", "no he podido", "no lo sé", "no se", "mi termómetro está roto",
+    "no tengo uno", "no me he medido la fiebre",
+])
+def test_every_usual_way_of_saying_not_measured(typed):
+    answer = read_answer(Q["temperature"], typed)
+    assert answer.value is None and answer.findings == {"temperature": None}
+    assert answer.echo.get("en") == "not measured" and answer.echo.get("es") == "sin medir"
+
+
+@pytest.mark.parametrize("typed", [
+    '=HYPERLINK("//e.vil","not measured")',  # read whole: not what the question accepts
+    "=not measured", "not measured +", "not measured <script>",
+    "I don't have a temperature",  # says no fever, not that nothing was measured
+    "no fever", "no tengo fiebre", "not hot", "no, it's normal", "it's normal", "I feel fine",
+    "I didn't measure it but I feel hot", "no tengo", "measured", "yes", "3 8", "3.8", "three eight",
+    "thirty, eight", "no, three eight", "38..4",
+])
+def test_answers_that_are_neither_a_reading_nor_not_measured_are_asked_again(typed):
+    with pytest.raises(Unreadable) as raised:
+        read_answer(Q["temperature"], typed)
+    assert raised.value.message.get("en").startswith("I could not read that temperature.")
+    assert raised.value.message.get("es").startswith("No pude leer esa temperatura.")
+
+
+@pytest.mark.parametrize("typed, reading", [
+    ("not measured since, it was thirty nine this morning", "39"),
+    ("thirty nine, no thermometer now", "39"),
+    ("treinta y nueve, no me la he medido desde entonces", "39"),
+    ("38,5 pero no tengo termómetro", "38,5"),
+    ("I can't, it was 38.5", "38.5"),
+])
+def test_a_reading_in_words_with_not_measured_words_is_asked_again_saying_why(typed, reading):
+    """Never read as not measured: the reading is named, in the words of the message."""
+    with pytest.raises(Unreadable) as raised:
+        read_answer(Q["temperature"], typed)
+    assert raised.value.message.get("en").startswith(
+        f"Your answer has a temperature ({reading}) and also says it was not measured.")
+    assert raised.value.message.get("es").startswith(
+        f"Su respuesta tiene una temperatura ({reading}) y también dice que no se la midió.")
+
+
+@pytest.mark.parametrize("typed, reading", [
+    ("38.6 this morning", "38.6"), ("about 38", "38"), ("around thirty eight", "38"),
+    ("más o menos 38,5", "38,5"), ("38.5 I think", "38.5"),
+])
+def test_a_reading_with_words_the_reader_does_not_know_is_asked_again(typed, reading):
+    with pytest.raises(Unreadable) as raised:
+        read_answer(Q["temperature"], typed)
+    assert raised.value.message.get("en").startswith(
+        f"Your answer has a temperature ({reading}) and other words I could not read.")
+
+
+@pytest.mark.parametrize("typed, readings_en, readings_es", [
+    ("35.6 now, 36.9 an hour ago", "35.6 and 36.9", "35.6 y 36.9"),
+    ("treinta y ocho y treinta y nueve", "38 and 39", "38 y 39"),
+    ("thirty eight then thirty nine", "38 and 39", "38 y 39"),
+    ("38-39", "38 and 39", "38 y 39"),
+    ("38,6 y 37", "38,6 and 37", "38,6 y 37"),
+    ("37, 38,5 and 39", "37; 38,5 and 39", "37; 38,5 y 39"),
+])
+def test_two_readings_ask_for_the_latest_on_the_latest_reading(typed, readings_en, readings_es):
+    """Revision 3: never "type the highest" in place of the latest (it hid a 35.6 behind 36.9)."""
+    for question in (Q["temperature"], Q["temperature"]._replace(window="latest")):
+        with pytest.raises(Unreadable) as raised:
+            read_answer(question, typed)
+        message = raised.value.message
+        assert message.get("en") == (f"Your answer has more than one temperature ({readings_en}). Please type "
+                                     "just one number: your latest reading, the one you took last.")
+        assert message.get("es") == (f"Su respuesta tiene más de una temperatura ({readings_es}). Escriba solo "
+                                     "un número, por favor: la más reciente, la de la última vez que se la midió.")
+        assert "highest" not in message.get("en") and "alta" not in message.get("es")
+
+
+@pytest.mark.parametrize("window, en, es", [
+    ("24h", "the highest reading in the last day.", "la más alta en el último día."),
+    ("6h", "the highest reading in the last 6 hours.", "la más alta en las últimas 6 horas."),
+    ("7d", "the highest reading in the last week.", "la más alta en la última semana."),
+    ("a fortnight", "the highest reading you took.", "la más alta que se midió."),
+])
+def test_two_readings_ask_for_the_highest_in_another_window(window, en, es):
+    question = Q["temperature"]._replace(id="temperature_highest", window=window)
+    with pytest.raises(Unreadable) as raised:
+        read_answer(question, "37.2 now, 38.6 earlier")
+    assert raised.value.message.get("en").endswith(en)
+    assert raised.value.message.get("es").endswith(es)
+
+
+@pytest.mark.parametrize("typed, echo, shown, spanish", [
+    # a separator the person typed is echoed as typed, in every language
+    ("38,5", "38,5 °C", "38,5 °C", "38,5 °C"),
+    ("38,5 grados", "38,5 °C", "38,5 °C", "38,5 °C"),
+    ("38,0 °C", "38,0 °C", "38,0 °C", "38,0 °C"),
+    ("37,95", "38,0 °C", "38,0 °C", "38,0 °C"),
+    ("100,4 F", "100,4 °F = 38,0 °C", "38,0 °C (100,4 °F)", "38,0 °C (100,4 °F)"),
+    ("treinta y ocho coma cinco", "38,5 °C", "38,5 °C", "38,5 °C"),
+    ("38.5", "38.5 °C", "38.5 °C", "38.5 °C"),
+    ("100.4 F", "100.4 °F = 38.0 °C", "38.0 °C (100.4 °F)", "38.0 °C (100.4 °F)"),
+    ("thirty-eight point five", "38.5 °C", "38.5 °C", "38.5 °C"),
+    # none typed: each language writes its own ("y medio" is 38,5 in Spanish)
+    ("38", "38.0 °C", "38.0 °C", "38,0 °C"),
+    ("101 F", "101 °F = 38.3 °C", "38.3 °C (101 °F)", "38,3 °C (101 °F)"),
+    ("treinta y ocho y medio", "38.5 °C", "38.5 °C", "38,5 °C"),
+    ("treinta y ocho con cinco", "38.5 °C", "38.5 °C", "38,5 °C"),
+])
+def test_a_decimal_comma_is_echoed_with_a_comma(typed, echo, shown, spanish):
+    """The live line (`echo`) and the transcript (`shown`) say the reading as the person wrote it;
+    the value is the number."""
+    answer = read_answer(Q["temperature"], typed)
+    assert isinstance(answer.value, float)
+    assert answer.echo.get("en") == echo and answer.shown.get("en") == shown
+    assert answer.shown.get("es") == spanish and answer.echo.get("es").split(" = ")[-1] == spanish.split(" (")[0]
+
+
+@pytest.mark.parametrize("typed, understood_as", [
+    ("3 8", None), ("3", None), ("38", "38.0 °C"), ("38,", "38.0 °C"), ("38,5", "38,5 °C"),
+    ("thirty", "30.0 °C"), ("thirty eight", "38.0 °C"), ("thirty eight point", None),
+    ("I didn't", "not measured"), ("50", None), ("", None), ("=not measured", None),
+])
+def test_the_live_line_says_what_enter_takes(typed, understood_as):
+    said = understood(Q["temperature"], typed)
+    assert (said.get("en") if said else None) == understood_as
+
+
+# -- choices: exact picks, partial words are confirmed ----------------------------------------------
+
+@pytest.mark.parametrize("question, typed, chosen, confirm", [
+    # exact: the number, the whole label in any language, a word for "none", a close spelling
+    ("danger_signs", "4", (3,), None),
+    ("danger_signs", "A sudden very bad headache, or a change in your eyesight", (3,), None),
+    ("danger_signs", "a sudden very bad headache or a change in your eyesight.", (3,), None),
+    ("danger_signs", "Dolor en el pecho o sensación de presión", (0,), None),
+    ("danger_signs", "chest pain or presure", (0,), None),
+    ("danger_signs", "Chest pain or pressure, 6", (0, 5), None),
+    ("danger_signs", "none", (6,), None), ("danger_signs", "no", (6,), None),
+    ("danger_signs", "ninguno", (6,), None), ("danger_signs", "None of thes", (6,), None),
+    ("bleeding_where", "Pink, red or brown urin", (4,), None),
+    # partial: words of one label only, confirmed with the person
+    ("danger_signs", "headache", (3,), "Did you mean: 4. A sudden very bad headache, or a change in your eyesight?"),
+    ("danger_signs", "Chest pain", (0,), "Did you mean: 1. Chest pain or pressure?"),
+    ("danger_signs", "chest pain or", (0,), "Did you mean: 1. Chest pain or pressure?"),  # a word short: not a slip
+    ("bleeding_where", "Regla", (5,), "Did you mean: 6. A much heavier period than usual?"),
+    ("danger_signs", "confused", (4,), "Did you mean: 5. Feeling confused, or very sleepy and hard to wake?"),
+    ("danger_signs", "dolor de cabeza", (3,),
+     "Did you mean: 4. A sudden very bad headache, or a change in your eyesight?"),
+    ("danger_signs", "1, headache", (0, 3),
+     "Did you mean: 1. Chest pain or pressure; 4. A sudden very bad headache, or a change in your eyesight?"),
+    ("danger_signs", "chest pain, knock", (0, 5),
+     "Did you mean: 1. Chest pain or pressure; 6. A fall or a knock to the head since your last check-up?"),
+])
+def test_exact_words_pick_and_partial_words_are_confirmed(question, typed, chosen, confirm):
+    answer = read_answer(Q[question], typed)
+    assert answer.value == chosen
+    assert (answer.confirm.get("en") if answer.confirm else None) == confirm
+
+
+def test_a_confirmation_is_asked_in_each_language():
+    answer = read_answer(Q["danger_signs"], "headache")
+    assert answer.confirm.get("es") == ("¿Se refiere a: 4. Dolor de cabeza muy fuerte y de repente, "
+                                        "o un cambio en la vista?")
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("yes", True), ("Y", True), ("sí", True), ("si", True), ("no", False), ("No.", False), ("n", False),
+    ("4", None), ("headache", None), ("maybe", None),
+])
+def test_a_reply_to_did_you_mean(typed, meant):
+    assert read_confirmation(typed) is meant

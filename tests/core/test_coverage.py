@@ -41,6 +41,21 @@ def test_one_script_reaches_only_its_own_path():
     assert coverage.counts()["transition"][0] == 1
 
 
+@pytest.mark.parametrize("name", ["Headache typed at the danger signs is confirmed, then it is the emergency it names",
+                                  "En español, \"dolor de cabeza\" se confirma antes de tomarlo"])
+def test_words_confirmed_count_once_the_yes_takes_them(name):
+    coverage, = coverage_of(runs_of(only(name)))
+    assert coverage.reached == {("question", "danger_signs"), ("answer", "danger_signs", 3),
+                                ("transition", "danger_signs", 2), ("outcome", "emergency_head")}
+    assert coverage.disagreements == []
+
+
+def test_words_not_confirmed_count_for_nothing():
+    coverage, = coverage_of(runs_of(only('No to "Did you mean" asks the danger signs again, and nothing is chosen')))
+    assert ("answer", "danger_signs", 3) not in coverage.reached
+    assert ("answer", "danger_signs", 6) in coverage.reached and coverage.disagreements == []
+
+
 def test_a_transition_never_taken_is_named_at_its_line_in_the_flow_file():
     coverage, = coverage_of(runs_of(only("Chest pain is an emergency")))
     transition = FLOW.questions["temperature"].next[0]

@@ -11,8 +11,8 @@ FLOW = load_flow()
 NO_DANGER = "None of these"
 
 
-def answered(*answers: str) -> Conversation:
-    conversation = Conversation(FLOW)
+def answered(*answers: str, language: str | None = None) -> Conversation:
+    conversation = Conversation(FLOW, language)
     conversation.start()
     for typed in answers:
         conversation.answer(typed)
@@ -30,9 +30,9 @@ def test_starts_at_the_danger_signs_with_progress():
 def test_an_unreadable_answer_is_asked_again_and_loses_nothing():
     conversation = answered(NO_DANGER, "not sure", "yes")
     before = (dict(conversation.findings), list(conversation.transcript))
-    step = conversation.answer("a hundred and one")
+    step = conversation.answer("a hundred and one, I think")
     assert isinstance(step, Prompt) and step.question.id == "temperature"
-    assert step.error.get("en").startswith("I could not read that temperature")
+    assert step.error.get("en").startswith("Your answer has a temperature (101) and other words")
     assert (conversation.findings, conversation.transcript) == before
     step = conversation.answer("101 F")
     assert isinstance(step, Result) and step.level == "emergency"
@@ -51,7 +51,7 @@ def test_the_transcript_keeps_question_typed_answer_value_and_finding():
     assert [t.question.id for t in turns] == ["danger_signs", "white_count", "feverish", "temperature"]
     assert [t.typed for t in turns] == [NO_DANGER, "u", "Y", "38,2 °C"]
     assert [t.value for t in turns][1:] == [None, True, 38.2]
-    assert [t.shown for t in turns] == ["None of these", "Not sure", "Yes", "38.2 °C"]
+    assert [t.shown for t in turns] == ["None of these", "Not sure", "Yes", "38,2 °C"]  # the comma as typed
     assert turns[3].findings == {"temperature": 38.2}
 
 
@@ -117,7 +117,7 @@ def test_answering_after_the_end_is_refused_clearly():
 
 
 @pytest.mark.parametrize("answers, typed, refused", [
-    ([NO_DANGER, "not sure", "yes"], "a hundred and one", "I could not read that temperature"),
+    ([NO_DANGER, "not sure", "yes"], "a hundred and one or so", "Your answer has a temperature (101)"),
     ([NO_DANGER, "not sure", "yes"], "37.0", None),   # the next question
     ([NO_DANGER, "not sure", "yes"], "101 F", None),  # an outcome: no question left
 ])
@@ -130,3 +130,66 @@ def test_take_is_answer_without_building_the_next_step(answers, typed, refused):
     assert said.get("en").startswith(refused) if refused else said is None
     assert taking.question is (step.question if isinstance(step, Prompt) else None)
     assert (taking.state, taking.findings, taking.asked) == (answering.state, answering.findings, answering.asked)
+
+
+# -- "Did you mean …?": words that fit a choice only in part are confirmed first ------------------
+
+def test_words_that_fit_a_choice_in_part_wait_for_a_yes_and_change_nothing_before():
+    conversation = answered()
+    said = conversation.take("headache")
+    step = conversation.current
+    assert said == step.confirm and step.confirm.get("en").startswith("Did you mean: 4. A sudden very bad headache")
+    assert step.question.id == "danger_signs" and step.error is None and conversation.confirming
+    assert conversation.transcript == [] and conversation.findings["severe_headache_or_vision_change"] is False
+    step = conversation.answer("yes")
+    assert isinstance(step, Result) and step.outcome.id == "emergency_head"
+    assert conversation.transcript[-1].typed == "headache" and conversation.transcript[-1].confirmed == "yes"
+
+
+@pytest.mark.parametrize("reply, error, asked", [
+    ("no", "Then please choose by number (1 to 7), or type the words of a choice.", "danger_signs"),
+    ("No.", "Then please choose by number (1 to 7), or type the words of a choice.", "danger_signs"),
+    ("7", None, "white_count"),            # another answer is read as an answer to the question
+    ("knock", None, "danger_signs"),        # ... and may need its own confirmation
+    ("banana", "Please choose by number (1 to 7) or by the words of a choice.", "danger_signs"),
+])
+def test_anything_but_yes_leaves_the_words_untaken(reply, error, asked):
+    conversation = answered()
+    conversation.answer("headache")
+    step = conversation.answer(reply)
+    assert conversation.findings["severe_headache_or_vision_change"] is False
+    assert (step.error.get("en") if step.error else None) == error
+    assert step.question.id == asked
+    assert (step.confirm is not None) == (reply == "knock")
+
+
+def test_back_from_did_you_mean_asks_the_question_again_and_undoes_nothing_before():
+    conversation = answered(NO_DANGER, "no", "no", "37.0", "no", "no")
+    assert conversation.current.question.id == "infection_signs"
+    before = (list(conversation.transcript), dict(conversation.findings))
+    conversation.answer("cough")
+    assert conversation.confirming and conversation.can_go_back
+    step = conversation.back()
+    assert step.question.id == "infection_signs" and step.confirm is None and not conversation.confirming
+    assert (conversation.transcript, conversation.findings) == before
+    assert conversation.back().question.id == "stiff_neck"  # the next back undoes the answer before
+
+
+def test_restart_forgets_a_waiting_did_you_mean():
+    conversation = answered()
+    conversation.answer("headache")
+    step = conversation.restart()
+    assert step.confirm is None and not conversation.confirming
+    assert conversation.answer("yes").error.get("en").startswith("Please choose by number")
+
+
+def test_an_answer_already_confirmed_is_taken_at_once():
+    """The nurse station re-runs a session's kept answers: the person confirmed them then."""
+    step = answered().answer("headache", confirmed=True)
+    assert isinstance(step, Result) and step.outcome.id == "emergency_head"
+
+
+def test_did_you_mean_is_asked_in_the_conversations_language():
+    conversation = answered(language="es")
+    step = conversation.answer("dolor de cabeza")
+    assert step.confirm.get("es").startswith("¿Se refiere a: 4. Dolor de cabeza muy fuerte")

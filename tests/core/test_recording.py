@@ -113,6 +113,22 @@ def test_answers_undone_or_refused_are_not_recorded(tmp_path):
     assert run.passed and run.final.question == "temperature"
 
 
+@pytest.mark.parametrize("answers, language, reply", [
+    (("headache", "yes"), None, "yes"),
+    (("1, knock", "y"), None, "y"),
+    (("dolor de cabeza", "sí"), "es", "sí"),
+])
+def test_words_confirmed_with_did_you_mean_are_kept_as_the_words_and_the_reply(answers, language, reply, tmp_path):
+    """`--record` keeps the confirmation: the words with `confirm: yes`, then the reply that took them."""
+    talk = conversation(*answers, language=language)
+    assert talk.finished and talk.transcript[-1].confirmed == reply
+    script, run = replayed(script_text(talk), tmp_path)
+    assert [(step.typed, step.confirm) for step in script.steps] == [(answers[0], True), (reply, False)]
+    assert script.steps[1].findings and not script.steps[0].findings
+    assert run.passed, str(run.failure)
+    assert (run.final.outcome, run.final.findings) == (talk.state, talk.findings)
+
+
 def test_the_language_is_recorded(tmp_path):
     talk = conversation("Ninguno de estos", "no sé", "sí", "38,5", language="es")
     text = script_text(talk, name="En español")

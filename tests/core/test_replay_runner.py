@@ -54,6 +54,23 @@ FAILURES = {
         "name: s\nsteps:\n  - {answer: 9, reprompt: only one}\nexpect: {level: routine}\n",
         ("3:5: step 1, answer \"9\"", 'a reprompt with the words "only one"',
          'the reprompt says "There is no choice 9. Please choose a number from 1 to 7."')),
+    "words confirmed when the script does not say so": (
+        "name: s\nsteps:\n  - headache\nexpect: {level: emergency}\n",
+        ("3:5: step 1, answer \"headache\"", '"headache" to be taken as an answer to danger_signs',
+         'it must be confirmed first: "Did you mean: 4. A sudden very bad headache, or a change in your '
+         'eyesight?" (say confirm: yes)')),
+    "words taken at once that should be confirmed": (
+        "name: s\nsteps:\n  - {answer: 4, confirm: yes}\nexpect: {level: emergency}\n",
+        ("3:5: step 1, answer \"4\"", '"4" to be met with "Did you mean …?"',
+         "the conversation ended at emergency (emergency_head)")),
+    "a confirmation with other words": (
+        "name: s\nsteps:\n  - {answer: knock, confirm: headache}\nexpect: {level: emergency}\n",
+        ("3:5: step 1, answer \"knock\"", 'a "Did you mean …?" with the words "headache"',
+         'it asks "Did you mean: 6. A fall or a knock to the head since your last check-up?"')),
+    "a confirmation expected of words refused": (
+        "name: s\nsteps:\n  - {answer: banana, confirm: yes}\nexpect: {level: emergency}\n",
+        ("3:5: step 1, answer \"banana\"", '"banana" to be met with "Did you mean …?"',
+         'it was refused: "Please choose by number (1 to 7) or by the words of a choice."')),
     "a finding that is not as expected": (
         "name: s\nsteps:\n  - answer: 3\n    findings: {bleeding_now: no}\nexpect: {level: routine}\n",
         ("4:16: step 1, answer \"3\"", "bleeding_now = no", "bleeding_now is yes")),

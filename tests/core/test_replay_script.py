@@ -203,6 +203,12 @@ BAD_SCRIPTS = {
         "name: s\nsteps: [{back: no}, {back: yes, reprompt: yes}]\nexpect: {level: routine}\n",
         ["s.yaml:2:16: 'back: no' does nothing: leave the step out",
          "s.yaml:2:33: only an answer is asked again, not 'back'"]),
+    "a confirmation on back, on an answer asked again, and with no words": (
+        "name: s\nsteps: [{back: yes, confirm: yes}, {answer: x, reprompt: yes, confirm: yes}, "
+        "{answer: y, confirm: ' '}]\nexpect: {level: routine}\n",
+        ["s.yaml:2:21: only an answer is confirmed, not 'back'",
+         "s.yaml:2:63: an answer is either asked again or confirmed, not both",
+         "s.yaml:2:99: give words of the question, or yes"]),
     "an empty answer": (
         "name: s\nsteps:\n  - answer:\nexpect: {level: routine}\n",
         ['s.yaml:3:5: the answer is empty (to send an empty answer, write answer: "")']),

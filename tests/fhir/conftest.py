@@ -1,6 +1,6 @@
 """Fixtures for the FHIR tests: the bundled flow, and a new store per test.
 
-`database` is a new SQLite file; `any_database` is that and, in a second run, a new
+`database` is a new SQLite file (`fast_database` one in /dev/shm); `any_database` is that and, in a second run, a new
 database on the PostgreSQL server of CHATBOT_TEST_POSTGRES (`.ci/postgres` starts one;
 without it the PostgreSQL run skips, and fails under CI=true), dropped afterwards.
 """
@@ -8,7 +8,10 @@ without it the PostgreSQL run skips, and fails under CI=true), dropped afterward
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -27,6 +30,20 @@ def database(tmp_path) -> str:
     url = f"sqlite://{tmp_path / 'records.sqlite3'}"
     migrate(url)
     return url
+
+
+@pytest.fixture
+def fast_database():
+    """A new SQLite store in memory-backed /dev/shm when there is one: real records, not fsynced to a disk.
+
+    For the tests that keep hundreds of conversations; yields the URL and a scratch folder.
+    """
+    base = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    folder = Path(tempfile.mkdtemp(prefix="chatbot-fhir-", dir=base))
+    url = f"sqlite://{folder / 'records.sqlite3'}"
+    migrate(url)
+    yield url, folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(params=("sqlite", "postgresql"))

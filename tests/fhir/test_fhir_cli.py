@@ -19,7 +19,7 @@ def test_export_questionnaire_writes_an_owner_only_bundle(flow, tmp_path):
     path = tmp_path / "q.json"
     assert main(["export", "questionnaire", "-o", str(path)]) == 0
     bundle = json.loads(path.read_text(encoding="utf-8"))
-    assert [entry["resource"]["resourceType"] for entry in bundle["entry"]] == ["Questionnaire"] + ["CodeSystem"] * 4
+    assert [entry["resource"]["resourceType"] for entry in bundle["entry"]] == ["Questionnaire"] + ["CodeSystem"] * 5
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 

@@ -52,12 +52,26 @@ def test_items_carry_translations_units_and_loinc(flow):
     assert shared == ["infection_signs.1", "infection_signs.2", "infection_signs.3", "infection_signs.4", "none-of-these"]
 
 
-def test_branching_fhir_can_say_is_enable_when_and_the_rest_is_a_note(flow):
-    """A follow-up to one yes is carried; a question reached by the chatbot's own logic is named in the description."""
+def test_branching_fhir_can_say_is_enable_when_and_the_rest_an_enable_when_expression(flow):
+    """A follow-up to one yes is a plain enableWhen; a question reached by the chatbot's own logic has FHIRPath."""
+    by_id = items(flow)
+    assert by_id["fatigue_worse"]["enableWhen"] == [{"question": "fatigue", "operator": "=", "answerBoolean": True}]
+    expression, = [e["valueExpression"] for e in by_id["fever_reducer"]["extension"]
+                   if e["url"] == codes.ENABLE_WHEN_EXPRESSION]
+    assert "enableWhen" not in by_id["fever_reducer"] and expression["language"] == "text/fhirpath"
+    assert "%reachTemperature" in expression["expression"] and "%lowCount" in expression["expression"]
+
+
+def test_the_level_and_the_ending_are_hidden_calculated_items(flow):
+    """A renderer computes them and keeps them from the person's screen; the rules are named root variables."""
     q = questionnaire(flow)
-    by_id = {item["linkId"]: item for item in q["item"]}
-    assert by_id["bleeding_where"]["enableWhen"] == [{"question": "bleeding", "operator": "=", "answerBoolean": True}]
-    assert "enableWhen" not in by_id["fever_reducer"] and "fever_reducer" in q["description"]
+    variables = [e["valueExpression"]["name"] for e in q["extension"] if e["url"] == codes.VARIABLE]
+    assert [rule.id for rule in flow.rules] == [name for name in variables if name in {r.id for r in flow.rules}]
+    for link in (codes.LEVEL_ITEM, codes.OUTCOME_ITEM):
+        item = items(flow)[link]
+        assert item["readOnly"] is True and {"url": codes.HIDDEN, "valueBoolean": True} in item["extension"]
+        assert any(e["url"] == codes.CALCULATED_EXPRESSION for e in item["extension"])
+    assert [o["valueCoding"]["code"] for o in items(flow)[codes.OUTCOME_ITEM]["answerOption"]] == list(flow.outcomes)
 
 
 BROKEN = [
@@ -116,6 +130,20 @@ def test_bundles_match_the_golden_files(flow, database, tmp_path):
         if os.environ.get("CHATBOT_UPDATE_GOLDEN"):
             path.write_text(text, encoding="utf-8")
         assert text == path.read_text(encoding="utf-8"), f"{path.name} differs"
+
+
+def test_the_questionnaire_matches_its_golden_file(flow):
+    """The Questionnaire and its CodeSystems, expressions included, exactly as the golden file says.
+
+    A change to the flow shows here as a change of FHIRPath: read it (CHATBOT_UPDATE_GOLDEN=1 rewrites it).
+    """
+    from chatbot.fhir.questionnaire import questionnaire_bundle
+
+    text = json.dumps(questionnaire_bundle(flow), indent=2, ensure_ascii=False) + "\n"
+    path = GOLDEN / "questionnaire.json"
+    if os.environ.get("CHATBOT_UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{path.name} differs"
 
 
 def test_an_amended_session_is_amended_with_a_provenance_per_nurse_action(flow, database, tmp_path):

@@ -41,6 +41,10 @@ THROUGH_THE_UI = [
     'En español, "quizás" se pregunta otra vez',
     "Pink urine and a heavier period are urgent",
     "With two danger signs, the first emergency in the flow is the one shown",
+    "Headache typed at the danger signs is confirmed, then it is the emergency it names",
+    'No to "Did you mean" asks the danger signs again, and nothing is chosen',
+    'Back from "Did you mean" asks the danger signs again',
+    'En español, "dolor de cabeza" se confirma antes de tomarlo',
 ]
 
 
@@ -100,6 +104,15 @@ class HidesReprompts(SymptomCheckerApp):
         return super()._draw(step, previous)
 
 
+class TakesWordsWithoutAsking(SymptomCheckerApp):
+    """Answers "Did you mean …?" itself, yes, without showing it."""
+
+    def _draw(self, step, previous=None):
+        if isinstance(step, Prompt) and step.confirm is not None:
+            step = self.conversation.answer("yes")
+        return super()._draw(step, previous)
+
+
 class ShowsUrgentForEmergency(SymptomCheckerApp):
     def _draw(self, step, previous=None):
         if isinstance(step, Result) and step.level == "emergency":
@@ -120,6 +133,9 @@ class SaysNothingOnThePhone(SymptomCheckerApp):
     (HidesReprompts, "A choice that does not exist is asked again", "reprompts.yaml:48:9",
      '"9" to be refused and danger_signs asked again',
      'it was accepted, and the question danger_signs was asked: "Do you have any of these right now?"'),
+    (TakesWordsWithoutAsking, "Headache typed at the danger signs is confirmed, then it is the emergency it names",
+     "typed-answers.yaml:9:9", '"headache" to be met with "Did you mean …?"',
+     "the conversation ended at emergency (emergency_head)"),
     (ShowsUrgentForEmergency, "Chest pain is an emergency", "red-flags.yaml:7:41",
      "to end at emergency (emergency_heart_lungs)", "the conversation ended at urgent (urgent)"),
     (SaysNothingOnThePhone, "Chest pain is an emergency", "red-flags.yaml:7:73",
