@@ -52,6 +52,8 @@ def large_flow(copies: int = 10, source: Path | None = None) -> dict[str, Any]:
             spec = dict(spec)
             if "implies" in spec:
                 spec["implies"] = names[spec["implies"]]
+            if "highest_of" in spec:
+                spec["highest_of"] = [names[source] for source in spec["highest_of"]]
             data["findings"][names[name]] = spec
         for name, condition in base["rules"].get("let", {}).items():
             data["rules"]["let"][names[name]] = rename(condition)

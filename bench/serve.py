@@ -28,7 +28,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.helpers.processes import alive_in_groups, children  # noqa: E402
+from tests.helpers.processes import alive_in_groups, children, memory_mib  # noqa: E402
 
 GOAL_PSS_MIB = 30.0
 FIRST_FRAME_WITHIN = 180.0
@@ -41,13 +41,7 @@ def free_port() -> int:
 
 
 def pss_mib(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+    return memory_mib(pid, "pss")
 
 
 def wait_until(condition, most: float) -> bool:
@@ -114,7 +108,8 @@ def main() -> int:
     port = free_port()
     env = {**os.environ, "CHATBOT_LOG_DIR": str(folder / "log"), "CHATBOT_DATA_DIR": str(folder / "data"),
            "CHATBOT_CONFIG_DIR": str(folder / "config")}
-    server = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port)], env=env,
+    server = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port), "--max-tabs",
+                               str(args.tabs), "--max-tabs-per-address", str(args.tabs)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     every_kiosk_leaked: list[int] = []

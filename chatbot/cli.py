@@ -6,12 +6,14 @@ The command line ends here: the UI gets typed options (`chatbot.options.UIOption
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
 from chatbot.collector import pause_for_start_up, started
 from chatbot.flow.problems import FlowError
 from chatbot.options import UIOptions, default_place
+from chatbot.redaction import redact_tracebacks
 
 if TYPE_CHECKING:
     from chatbot.kiosk.rules import KioskOptions
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 def main(argv: list[str] | None = None) -> int:
     """Run `chatbot` with `argv`; the exit status: 0 fine, 1 a check or replay failed, 2 a bad flow or option."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    redact_tracebacks()
     try:
         if not argv:
             # Plain `chatbot`, as a person starts it: every option at its default. Nothing to parse,
@@ -30,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
 
         args = parse(argv)
         if args.command is not None:
-            return args.run(args)
+            with ReaderMayLeave():
+                return args.run(args)
         return open_ui(ui_options(args), kiosk_options(args) if args.kiosk else None)
     except FlowError as error:
         for problem in error.problems:
@@ -40,8 +44,63 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # what printing could not write: nothing more is said, at exit either
+        ReaderMayLeave.silence(sys.stdout)
         return 0
+
+
+class ReaderMayLeave:
+    """A command's standard output while it runs, whose reader may leave early (`chatbot records list |
+    head -1`): once the pipe is closed, what is printed after is dropped quietly and the command
+    finishes its work (a replay still writes its JUnit file and exits with its own status). Nothing
+    says "Broken pipe", at exit either."""
+
+    def __init__(self) -> None:
+        self.stream = sys.stdout
+        self.closed = False
+
+    def __enter__(self) -> ReaderMayLeave:
+        sys.stdout = self  # print() only needs write() and flush()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.flush()  # before the interpreter's own flush at exit, which would say "Broken pipe"
+        sys.stdout = self.stream
+
+    def write(self, text: str) -> int:
+        if not self.closed:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self._closed()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._closed()
+
+    def _closed(self) -> None:
+        self.closed = True
+        self.silence(self.stream)
+
+    @staticmethod
+    def silence(stream) -> None:
+        """Point `stream`'s file at /dev/null: what it still holds goes nowhere, quietly."""
+        try:
+            descriptor = stream.fileno()
+        except (AttributeError, OSError, ValueError):  # a stream with no file (a test's capture)
+            return
+        nothing = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(nothing, descriptor)
+        finally:
+            os.close(nothing)
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
 
 
 def open_ui(options: UIOptions, kiosk: KioskOptions | None = None) -> int:
@@ -118,6 +177,16 @@ class RecorderLater:
         return self._recorder.close() if self._recorder is not None else None
 
 
+def quiet_records_log() -> None:
+    """The records' own log lines stay off the terminal at exit: the command says the same, once, in its
+    own words (where the answers went and how to import them)."""
+    import logging
+
+    records = logging.getLogger("chatbot.records")
+    if not any(isinstance(handler, logging.NullHandler) for handler in records.handlers):
+        records.addHandler(logging.NullHandler())
+
+
 RECORDS_LOST = 1
 """The exit status when the session records could not be written at exit (the answers went to a file)."""
 
@@ -125,6 +194,7 @@ RECORDS_LOST = 1
 def close_recorder(recorder: RecorderLater) -> bool:
     """End the open session; say where answers the database did not take were saved, if any. True
     when everything is in the database."""
+    quiet_records_log()
     saved = recorder.close()
     if saved is not None:
         print(f"chatbot: the session records could not be written ({recorder.problem}); the answers are "

@@ -168,6 +168,7 @@ class DialogueMachine:
         self.at_most_left = _longest_paths(flow)
         self.topic_numbers = {topic: number for number, topic in enumerate(flow.topics, 1)}
         self.default_findings = flow.default_findings()
+        self.derived = bool(flow.derived)  # Tmax and its kind: worked out after each answer
 
     @staticmethod
     def _record_answer(event) -> None:
@@ -337,6 +338,8 @@ class Conversation:
             if value is True:
                 for implied in implied_by.get(name, ()):
                     findings[implied] = True
+        if self._machine.derived:
+            self.flow.derive(findings)
         self.transcript.append(Turn(question, answer.typed, answer.value,
                                     answer.shown.get(self.language), answer.findings, answer.confirmed))
 

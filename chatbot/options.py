@@ -33,6 +33,9 @@ class UIOptions:
     """Keep every answer in the session records (`--no-record` turns it off). Not `record`: that is the script."""
     speak: bool = False
     """`--speak`: read every new screen aloud by itself (the Listen control reads one on demand)."""
+    tester: bool = False
+    """A tester's or a nurse's run (`--tester`; `--record` too): the summary (s) and the replay script (w) are
+    offered. Without it, the screen is a patient's: nothing of theirs is shown."""
     place: str | None = None
     """Where the records say a session was held: terminal:<host> (the default), kiosk:<id>, serve:<host>."""
 
@@ -41,4 +44,6 @@ def default_place(kind: str) -> str:
     """terminal:<host>, kiosk:<host>, serve:<host>: where the records say a session was held."""
     import socket  # asyncio (so Textual) imports it anyway
 
-    return f"{kind}:{socket.gethostname() or 'unknown'}"
+    from chatbot.identifiers import host_place
+
+    return host_place(kind, socket.gethostname())

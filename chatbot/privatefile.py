@@ -19,6 +19,7 @@ removed by the next write of the same file. Standard library only.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -37,6 +38,8 @@ def write_private(path: str | Path, data: str | bytes, *, exclusive: bool = Fals
     """
     path = Path(path)
     folder = path.parent
+    if not folder.is_dir():  # said with the name asked for, never a temporary file's
+        raise FileNotFoundError(errno.ENOENT, f"there is no folder {folder}", str(path))
     refuse_link(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     _sweep(path)

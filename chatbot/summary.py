@@ -21,14 +21,16 @@ WIDTH = 72
 
 HEADINGS = {
     "title": Text({"en": "Symptom checker: summary for the nurse",
-                   "es": "Verificador de síntomas: resumen para la enfermera"}),
+                   "es": "Revisión de síntomas: resumen para el personal de enfermería"}),
     "flow": Text({"en": "Flow", "es": "Flujo"}),
     "date": Text({"en": "Date", "es": "Fecha"}),
     "result": Text({"en": "Result", "es": "Resultado"}),
     "not_finished": Text({"en": "not finished: the next question is {question}",
                           "es": "sin terminar: la siguiente pregunta es {question}"}),
     "reasons": Text({"en": "Reasons", "es": "Motivos"}),
-    "no_reasons": Text({"en": "no warning sign", "es": "ningún signo de alarma"}),
+    "no_reasons": Text({"en": "none: nothing reported needs a call today",
+                        "es": "ninguno: nada de lo que contó necesita una llamada hoy"}),
+    "worked_out": Text({"en": "Worked out from the answers", "es": "Calculado a partir de las respuestas"}),
     "because": Text({"en": "Answers that led here", "es": "Respuestas que llevaron aquí"}),
     "questions": Text({"en": "Questions and answers", "es": "Preguntas y respuestas"}),
     "none_yet": Text({"en": "No question answered yet.", "es": "Todavía no hay respuestas."}),
@@ -95,9 +97,14 @@ def nurse_summary(conversation: Conversation, *, emergency_number: str | None = 
         lines.append(f"{word('result')}: {result.level.upper()}: {title}")
         lines.append(f"{word('reasons')}:")
         for rule in result.reasons:
-            lines += _wrapped(f"{rule.id}  {rule.reason.get(language)}", "  - ", "    ")
+            lines += _wrapped(f"{rule.id}  {rule.for_nurse.get(language)}", "  - ", "    ")
         if not result.reasons:
             lines.append(f"  - {word('no_reasons')}")
+        worked_out = [f"{name} = {value_in_words(result.findings.get(name), FindingType.TEMPERATURE, language)}"
+                      for name, sources in flow.derived.items()  # Tmax, when two readings were given
+                      if sum(result.findings.get(source) is not None for source in sources) > 1]
+        if worked_out:
+            lines += _wrapped(f"{word('worked_out')}: {'; '.join(worked_out)}", "", "  ")
         if result.because:
             lines.append(f"{word('because')}:")
             for turn in result.because:

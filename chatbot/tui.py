@@ -30,10 +30,11 @@ Outcomes: #outcome-title,
 #guidance-scroll holding #guidance-text). Summary: #summary-text, #summary-save, #summary-close,
 #summary-saved. Confirm: #confirm-yes, #confirm-no.
 
-Keys: y / n / u answer yes, no, not sure; 1-9 pick or tick a choice; Enter sends;
-b or Escape goes back; r starts again (after a confirmation); s shows the summary
-(and saves it there); w saves the session as a replay script (`save_script`); q quits
-(mid-conversation, after a confirmation).
+Keys: y / n / u answer yes, no, not sure (in Spanish also s and n, and 1 / 2 / 3 as shown); 1-9 pick or
+tick a choice; Enter sends; b or Escape goes back; r starts again (after a confirmation); q quits
+(mid-conversation, after a confirmation). With `tester` only (`chatbot --tester`): s shows the summary
+(and saves it there), w saves the session as a replay script (`save_script`); on a patient's screen
+nothing of a nurse's or a tester's is shown or reachable.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ from chatbot.terminal.app import TerminalApp
 from chatbot.summary import nurse_summary, save_summary
 from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH, Answered
 from chatbot.widgets.field import MOST_READ
+from chatbot.widgets.typeahead import FOCUS_KEYS
 from chatbot.screens.conversation import ConversationScreen
 
 if TYPE_CHECKING:
@@ -132,13 +134,17 @@ class SymptomCheckerApp(TerminalApp):
     CSS_PATH = STYLE_SHEET  # absolute: subclasses may live elsewhere
     TITLE = "Symptom checker"
     ENABLE_COMMAND_PALETTE = False  # nothing but the conversation: no theme or quit menu for a patient
+    BINDINGS = [*FOCUS_KEYS,  # keys typed behind a Tab go where it moved the focus (`chatbot.widgets.typeahead`)
+                Binding("l", "listen", "Listen", show=False)]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # a screen's class: roomier controls when tall
-    BINDINGS = [Binding("l", "listen", "Listen", show=False)]
-    NAV = ("back", "restart", "summary", "record", "quit", "listen")
-    """The buttons at the bottom of every screen (a kiosk leaves out "quit" and overrides `action_quit`,
-    and leaves out "record": the w key saves a replay script only where "record" is in `NAV`)."""
+    NAV = ("back", "restart", "quit", "listen")
+    """The buttons at the bottom of every screen: a patient's. A kiosk leaves out "quit" and overrides
+    `action_quit`. The s and w keys (the nurse's summary, a replay script) work only where "summary" and
+    "record" are in `NAV`: with `tester`. Listen (the l key) reads the screen aloud."""
     OUTCOME_NAV = NAV
     """The buttons at the bottom of an outcome screen (a kiosk adds a large "done")."""
+    TESTER_NAV = ("back", "restart", "summary", "record", "quit", "listen")
+    """`NAV` and `OUTCOME_NAV` for a tester (`chatbot --tester`, `--record`, `replay --tui`)."""
     record_to: Path | None = None
     """`chatbot --record FILE`: the session is written there as a replay script at each outcome and on exit."""
     speak_new_screens = False
@@ -147,7 +153,9 @@ class SymptomCheckerApp(TerminalApp):
     theme: Reactive[str] = Reactive(CALM.name)
 
     def __init__(self, flow: Flow, *, emergency_number: str | None = None, language: str | None = None,
-                 summary_dir: str | Path | None = None, theme: str = "default") -> None:
+                 summary_dir: str | Path | None = None, theme: str = "default", tester: bool = False) -> None:
+        if tester:  # before the screens are built: their bottom rows are drawn from it
+            self.NAV = self.OUTCOME_NAV = self.TESTER_NAV
         theme = THEME_NAMES.get(theme, theme)
         if theme not in THEMES:
             raise ValueError(f"no theme called {theme!r}: choose {' or '.join(THEME_NAMES)}")
@@ -345,6 +353,13 @@ class SymptomCheckerApp(TerminalApp):
     def action_summary(self) -> None:
         self.show_summary()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The nurse's summary (s) and the replay script (w) only for a tester: on a patient's screen the keys
+        do nothing of theirs (in Spanish, s answers Sí)."""
+        if action in ("summary", "record") and action not in self.NAV:
+            return False
+        return super().check_action(action, parameters)
+
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Never: nothing shown here may open a browser on this machine."""
 
@@ -514,9 +529,8 @@ class SymptomCheckerApp(TerminalApp):
         return path
 
     def action_record(self) -> None:
-        """The w key: keep the session as a replay script, only where `NAV` offers "record"."""
-        if "record" in self.NAV:
-            self.keep_recording()
+        """The w key: keep the session as a replay script (a tester's: `check_action`)."""
+        self.keep_recording()
 
     def on_unmount(self) -> None:
         if self.record_to is not None:
@@ -552,7 +566,8 @@ def run_app(flow: Flow, options: UIOptions | None = None, recorder: Recorder | N
     caller); the exit status."""
     options = options or UIOptions()
     app = SymptomCheckerApp(flow, emergency_number=options.emergency_number, language=options.language,
-                            summary_dir=options.summary_dir, theme=options.theme or "default")
+                            summary_dir=options.summary_dir, theme=options.theme or "default",
+                            tester=options.tester or options.record is not None)
     app.record_to = options.record
     app.recorder = recorder
     app.speak_new_screens = options.speak

@@ -8,6 +8,7 @@ used by scripts and are not tests themselves.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,18 @@ from chatbot.replay.script import SUFFIXES, Script
 pytest_plugins = ["pytester"]  # tests/core/test_replay_cli.py runs this plugin in a scratch folder
 
 CONVERSATIONS = Path(__file__).resolve().parent / "conversations"
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Why tests were skipped, one line per reason with how many ("86 skipped: no PostgreSQL server:
+    set CHATBOT_TEST_POSTGRES ..."), so a run that skipped a backend says so without being asked."""
+    reasons = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+        reasons[reason.removeprefix("Skipped: ")] += 1
+    for reason, count in reasons.most_common():
+        terminalreporter.write_line(f"{count} skipped: {reason}")
 _READER = ScriptReader()  # one for the session, so each opening is parsed once
 
 

@@ -43,6 +43,9 @@ def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentPars
     parser.add_argument("--record", default=None, metavar="FILE",
                         help="keep the session as a replay script in FILE (docs/replay.md), written when an "
                              "outcome is reached and again on exit; the w key saves it there too")
+    parser.add_argument("--tester", action="store_true",
+                        help="for testers and nurses: the s key shows the nurse's summary and w saves the session "
+                             "as a replay script (a patient's screen has neither; --record implies it)")
     add_database_argument(parser, dest="global_database")
     parser.add_argument("--no-record", dest="record_sessions", action="store_false",
                         help="keep nothing of this conversation in the session records")
@@ -88,11 +91,21 @@ def record_refused(args: argparse.Namespace) -> str | None:
     return None
 
 
+def tester_refused(args: argparse.Namespace) -> str | None:
+    """Why `--tester` cannot be used here, or None."""
+    if args.command is not None:
+        return f"--tester changes the conversation in the terminal; it does nothing for '{args.command}'"
+    if getattr(args, "kiosk", False):
+        return "--tester cannot be used with --kiosk: a kiosk is a patient's screen"
+    return None
+
+
 def parse(argv: list[str]) -> argparse.Namespace:
     """The options and command in `argv`; a mistake ends the program with a usage message (exit status 2)."""
     parser = build_parser(named_commands(argv))
     args = parser.parse_args(argv)
-    refused = kiosk_refused(args) or (record_refused(args) if args.record is not None else None)
+    refused = (kiosk_refused(args) or (record_refused(args) if args.record is not None else None)
+               or (tester_refused(args) if args.tester else None))
     if refused:
         parser.error(refused)
     return args
@@ -111,7 +124,7 @@ def ui_options(args: argparse.Namespace) -> UIOptions:
                      language=args.language, summary_dir=Path(args.summary_dir) if args.summary_dir else None,
                      record=Path(args.record) if args.record else None, theme=args.theme,
                      database=args.global_database, record_sessions=args.record_sessions, place=place,
-                     speak=args.speak)
+                     tester=args.tester or args.record is not None, speak=args.speak)
 
 
 def add_speak_argument(parser: argparse.ArgumentParser, *, dest: str = "speak") -> None:
@@ -154,6 +167,9 @@ def recorder_for(args: argparse.Namespace, place: str):
 
 def finish_recording(recorder, command: str) -> int:
     """Close a command's recorder: 0, or 1 after saying where the answers not written were saved."""
+    import logging
+
+    logging.getLogger("chatbot.records").addHandler(logging.NullHandler())  # said once, below (as `chatbot.cli`)
     saved = recorder.close()
     if saved is None:
         return 0
@@ -183,6 +199,16 @@ def seconds(text: str) -> float:
     return value
 
 
+def kiosk_id(text: str) -> str:
+    """An argparse type: a kiosk's name in the records (`chatbot.identifiers`), refused in one line."""
+    from chatbot.identifiers import NameRefused, checked
+
+    try:
+        return checked("kiosk id", text)
+    except NameRefused as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def add_kiosk_arguments(parser: argparse.ArgumentParser, *, switch: bool = True) -> None:
     """The kiosk's options, for `chatbot` itself (with `--kiosk`) and for `chatbot serve`."""
     group = parser.add_argument_group("kiosk mode")
@@ -191,7 +217,7 @@ def add_kiosk_arguments(parser: argparse.ArgumentParser, *, switch: bool = True)
                            help="run unattended in a waiting room: nothing quits or suspends it, each person "
                                 "is wiped when done or gone; staff leave by pressing F12 three times within "
                                 "2 seconds, then typing the PIN set with `chatbot set-staff-pin`")
-        group.add_argument("--kiosk-id", default=None, metavar="ID",
+        group.add_argument("--kiosk-id", type=kiosk_id, default=None, metavar="ID",
                            help="this kiosk's name in the session records, kiosk:ID (default: the host name)")
     group.add_argument("--idle-timeout", type=seconds, default=None, metavar="SECONDS",
                        help=f"ask 'Are you still there?' after this long with no key, click or tap "

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from chatbot.nurse.options import NurseOptions
+from chatbot.printable import printable
 from chatbot.records.url import RecordsError, redact
 
 NAME = "nurse"
@@ -48,5 +49,5 @@ def run(args: argparse.Namespace) -> int:
 
         return run_station(chosen, flow)
     except RecordsError as error:
-        print(f"chatbot nurse: {redact(str(error))}", file=sys.stderr)
+        print(f"chatbot nurse: {printable(redact(str(error)))}", file=sys.stderr)
         return 2

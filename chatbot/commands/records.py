@@ -17,6 +17,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from chatbot.printable import json_line, printable, printable_json, printable_lines
 from chatbot.privatefile import write_private
 from chatbot.records.store import STATUSES, StoredSession, iso
 from chatbot.records.url import RecordsError, redact
@@ -49,6 +50,16 @@ def moment(text: str) -> datetime:
     return when.astimezone() if when.tzinfo is None else when
 
 
+def session_id(text: str) -> str:
+    """An argparse type: a session's id, or the start of one (`chatbot.identifiers`)."""
+    from chatbot.identifiers import NameRefused, checked
+
+    try:
+        return checked("session id", text)
+    except NameRefused as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--database", metavar="URL", default=None,
@@ -63,7 +74,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                          help="only sessions started since WHEN: a date, a time or a period (7d)")
     listing.add_argument("--json", action="store_true", help="one JSON object per session and line")
     show = actions.add_parser("show", parents=[common], help="the nurse's summary of one session")
-    show.add_argument("id", metavar="ID", help="the session's id, or enough of its start to name one")
+    show.add_argument("id", metavar="ID", type=session_id, help="the session's id, or enough of its start to name one")
     export = actions.add_parser("export", parents=[common], help="every session with its answers")
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl",
                         help="jsonl: a session per line; csv: an answer per row (default: jsonl)")
@@ -71,7 +82,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     export.add_argument("--since", type=moment, metavar="WHEN", help="only sessions started since WHEN")
     export.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE (owner-only, written whole) instead of the standard output")
-    export.add_argument("--fhir", nargs="*", metavar="ID", default=None,
+    export.add_argument("--fhir", nargs="*", metavar="ID", type=session_id, default=None,
                         help="FHIR R4 Bundles of these sessions (default: all): one as JSON, several as JSON Lines")
     export.add_argument("--fhir-url", metavar="URL",
                         help="with --fhir: send each Bundle to this FHIR server as a transaction")
@@ -90,8 +101,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         return ACTIONS[args.action](args)
     except (RecordsError, OSError) as error:
-        print(f"chatbot records {args.action}: {redact(str(error))}", file=sys.stderr)
+        print(f"chatbot records {args.action}: {printable(redact(said(error)))}", file=sys.stderr)
         return 2
+
+
+def said(error: Exception) -> str:
+    """An error in one line; a file's with the name the person gave it ("out/x.jsonl: there is no folder out")."""
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"{error.filename}: {error.strerror or error}"
+    return str(error)
 
 
 def _reader(args):
@@ -118,11 +136,11 @@ def _list(args) -> int:
         sessions = reader.list_sessions(args.status, args.since)
     for session in sessions:
         if args.json:
-            print(json.dumps(session.row(), ensure_ascii=False))
+            print(json_line(session.row()))
         else:
             started = f"{session.started_at.astimezone():%Y-%m-%d %H:%M}"
-            print(f"{session.id[:12]}  {started}  {session.place:<16} {session.status:<10} "
-                  f"{session.level or '-':<9} {session.outcome or '-'}")
+            print(f"{printable(session.id[:12])}  {started}  {printable(session.place):<16} {session.status:<10} "
+                  f"{session.level or '-':<9} {printable(session.outcome or '-')}")
     if not args.json:
         print(f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}", file=sys.stderr)
     return 0
@@ -133,7 +151,7 @@ def _show(args) -> int:
 
     with _reader(args) as reader:
         session = reader.get_session(args.id)
-    sys.stdout.write(stored_summary(session))
+    sys.stdout.write(printable_lines(stored_summary(session)))
     return 0
 
 
@@ -172,6 +190,10 @@ def _export(args) -> int:
     with _reader(args) as reader:
         sessions = list(reader.iter_sessions(args.status, args.since))
     text = export_text(sessions, args.format)
+    if args.format == "jsonl":
+        text = printable_json(text)  # the same data, every character that acts written as an escape
+    elif not args.output and sys.stdout.isatty():
+        text = printable_lines(text)  # CSV on a terminal is read, not loaded: nothing in it may act
     if args.output:
         write_private(Path(args.output), text)
         print(f"{len(sessions)} sessions written to {args.output}", file=sys.stderr)
@@ -189,15 +211,15 @@ def _export_fhir(args) -> int:
     options = SessionExport(args.database, tuple(args.fhir or ()), Path(args.output) if args.output else None,
                             args.fhir_url, args.global_flow, _staff(), observations=args.observations)
     try:
-        done = export_sessions(options, say=lambda line: print(line, file=sys.stderr))
+        done = export_sessions(options, say=lambda line: print(printable(redact(line)), file=sys.stderr))
     except SendError as error:
-        print(f"chatbot records export: {redact(str(error))}", file=sys.stderr)
+        print(f"chatbot records export: {printable(redact(str(error)))}", file=sys.stderr)
         return 1
     except FhirError as error:
-        print(f"chatbot records export: {error}", file=sys.stderr)
+        print(f"chatbot records export: {printable(redact(str(error)))}", file=sys.stderr)
         return 2
     if done.text is not None:
-        sys.stdout.write(done.text)
+        sys.stdout.write(printable_json(done.text))
     elif args.output:
         print(f"{done.count} FHIR Bundles written to {args.output}", file=sys.stderr)
     return 0
@@ -225,9 +247,15 @@ def _import(args) -> int:
     from chatbot.records.backends import open_writer
 
     pending = read_unwritten(args.file)
-    with open_writer(args.database) as writer:
-        for operation, arguments in pending:
-            writer.apply(operation, arguments)
+    written = 0
+    try:
+        with open_writer(args.database) as writer:
+            for operation, arguments in pending:
+                writer.apply(operation, arguments)
+                written += 1
+    except RecordsError as error:  # said with the file's name, and what of it is in the records
+        raise RecordsError(f"{args.file}: {written} of {len(pending)} saved writes are in the records, the next was "
+                           f"refused ({error}); the file is kept, to import again once that is put right") from None
     print(f"{len(pending)} saved writes from {args.file} are in the records; the file can be removed")
     return 0
 

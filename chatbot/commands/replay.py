@@ -91,7 +91,7 @@ def replay_all(scripts, tui: bool, recorder) -> list:
         from chatbot.tui import SymptomCheckerApp  # Textual loads only here, for --tui
 
         def make_app(flow, **options):
-            app = SymptomCheckerApp(flow, **options)
+            app = SymptomCheckerApp(flow, tester=True, **options)  # a tester's run: every key of the UI
             app.recorder = recorder
             return app
 

@@ -40,11 +40,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the language every tab starts in: en or es (default: the flow's first)")
     parser.add_argument("--emergency-number", dest="serve_emergency_number", default=None, metavar="NUMBER",
                         help="the local emergency number every tab tells people to call (default: the flow's)")
+    parser.add_argument("--max-tabs", type=at_least_one, default=None, metavar="N",
+                        help="browser tabs open at once, each a kiosk of about 30 MB (default: 24); past it, a "
+                             "page asks to wait")
+    parser.add_argument("--max-tabs-per-address", type=at_least_one, default=None, metavar="N",
+                        help="tabs open at once from one client address (default: 4; behind a proxy every tab "
+                             "comes from its address: give the same as --max-tabs)")
     parser.add_argument("--font-size", type=int, default=20, metavar="PIXELS",
                         help="the text size in the browser (default: 20; ?fontsize=N in the address overrides it)")
     add_kiosk_arguments(parser, switch=False)
     add_speak_argument(parser, dest="serve_speak")  # the speech plays in each browser tab
     add_database_argument(parser)  # every tab records there (CHATBOT_DATABASE reaches each tab too)
+
+
+def at_least_one(text: str) -> int:
+    """An argparse type: a whole number from 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: it must be at least 1")
+    return value
 
 
 def kiosk_command(args: argparse.Namespace, flow_file: str | None) -> str:
@@ -81,12 +98,15 @@ def kiosk_argv(args: argparse.Namespace, flow_file: str | None) -> list[str]:
     return words
 
 
-def make_server(argv: list[str], host: str, port: int, font_size: int, public_url: str | None = None):
+def make_server(argv: list[str], host: str, port: int, font_size: int, public_url: str | None = None,
+                tabs: int | None = None, tabs_per_address: int | None = None):
     """The server (`serve_server.KioskServer`) that runs `argv` for each tab, with our template."""
-    from chatbot.commands.serve_server import KioskServer
+    from chatbot.commands.serve_server import MOST_TABS, MOST_TABS_PER_ADDRESS, KioskServer, Limits
 
+    tabs = tabs or MOST_TABS
+    limits = Limits(host, public_url, tabs, min(tabs, tabs_per_address or MOST_TABS_PER_ADDRESS))
     return KioskServer(argv, host=host, port=port, title=TITLE, templates_path=TEMPLATES, font_size=font_size,
-                       public_url=public_url)
+                       public_url=public_url, limits=limits)
 
 
 def public_url_refused(url: str | None) -> str | None:
@@ -130,7 +150,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if not is_local(args.host):
         print(f"Listening on {args.host}: other computers on the network can open the kiosk.", file=sys.stderr)
-    server = make_server(kiosk_argv(args, flow_file), args.host, args.port, args.font_size, args.public_url)
+    server = make_server(kiosk_argv(args, flow_file), args.host, args.port, args.font_size, args.public_url,
+                         args.max_tabs, args.max_tabs_per_address)
     try:
         server.serve()
     except OSError as error:

@@ -2,7 +2,8 @@
 
 - Each tab's kiosk is this Python started directly (no shell in between), in a process
   group of its own (`TabProcess`); when the tab's socket closes, the kiosk is asked to
-  quit, then its whole group gets SIGTERM and, `STOP_GRACE` seconds later, SIGKILL.
+  quit, then (after `QUIT_GRACE` seconds) its whole group gets SIGTERM and, `STOP_GRACE`
+  seconds later, SIGKILL.
 - Ctrl-C or SIGTERM of the server ends every tab's group the same way, all at once, and the
   server leaves within a few seconds (`SHUTDOWN_WITHIN`).
 - A tab asks for a terminal of at most `MOST_COLUMNS` x `MOST_ROWS` cells, however large the
@@ -10,8 +11,18 @@
 - `/static/` serves files, never a listing of a folder.
 - A websocket opened by a page of another site (its Origin) is refused: only pages from
   this server (the name the browser used, or `--public-url`) may open a kiosk.
+- The name the browser used (its Host) must be one of this server's (`Limits.host_allowed`):
+  an address, a localhost name, `--host`, `--public-url`'s, or this machine's own name when
+  listening beyond it. A page of another site whose name was made to point here (DNS
+  rebinding) would otherwise be this server's own page, Origin and all.
 - The page's addresses are the public URL when given, else the name the browser used: a
   server listening on 0.0.0.0 is reached under its own name from other devices.
+- At most `Limits.tabs` tabs at once, and `Limits.tabs_per_address` from one client address;
+  past that, a calm page (English and Spanish) that tries again by itself.
+- A tab's input is bounded: messages of at most `MOST_MESSAGE_BYTES`, keystrokes at most
+  `INPUT_BURST` bytes at once and `INPUT_RATE` a second (a person types a few bytes a second),
+  and at most `MOST_QUEUED` bytes waiting for the kiosk to read them; the rest is dropped.
+  Nothing waits for a busy kiosk, so a closed socket is seen, and its kiosk ended, at once.
 
 Imported only when `chatbot serve` runs (aiohttp and textual-serve are not on other paths).
 """
@@ -19,17 +30,23 @@ Imported only when `chatbot serve` runs (aiohttp and textual-serve are not on ot
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import json
 import logging
 import os
 import shlex
 import signal
+import socket
+import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 import jinja2
-from aiohttp import web
+from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
@@ -37,10 +54,26 @@ log = logging.getLogger("textual-serve")
 
 MOST_COLUMNS, MOST_ROWS = 400, 200
 """The largest terminal a tab may ask for (a larger one costs the server memory for nothing)."""
+QUIT_GRACE = 1.0
+"""Seconds a closed tab's kiosk has to quit when asked (it takes about 0.3) before SIGTERM, which it
+also takes as a clean stop: a kiosk still reading a flood of keys is not waited for."""
 STOP_GRACE = 2.0
-"""Seconds a tab's kiosk has to end by itself, then to end on SIGTERM, before SIGKILL."""
+"""Seconds a kiosk has to end on SIGTERM (or the server's own stop) before SIGKILL."""
 SHUTDOWN_WITHIN = 3.0
 """Seconds the server waits for open connections to finish when it stops."""
+MOST_TABS, MOST_TABS_PER_ADDRESS = 24, 4
+"""Tabs at once (each a kiosk process of about 30 MiB), and from one client address (a kiosk's
+browser, a reload or two); `--max-tabs` and `--max-tabs-per-address` change them."""
+MOST_MESSAGE_BYTES = 64 * 1024
+"""The largest websocket message a tab may send (a key, a paste, a resize); a larger one closes the tab.
+One larger than the tab's `INPUT_BURST` is dropped whole (a cut paste could cut an escape sequence)."""
+INPUT_BURST, INPUT_RATE = 1024, 256
+"""Bytes of keystrokes a tab may send at once, and a second after that (a person types a few)."""
+MOST_QUEUED = 16 * 1024
+"""Bytes that may wait in a kiosk's input pipe; past that, input is dropped, not queued."""
+BUSY_RETRY = 30
+"""Seconds after which the busy page tries again."""
+LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
 
 def terminal_size(width: object, height: object) -> tuple[int, int]:
@@ -53,6 +86,77 @@ def terminal_size(width: object, height: object) -> tuple[int, int]:
 def origin_of(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def host_name(host: str | None) -> str | None:
+    """The name in a Host header (`kiosk.lan:8000`, `[::1]:8000`), lowercased; None when unreadable."""
+    try:
+        name = urlsplit(f"//{host or ''}").hostname
+    except ValueError:
+        return None
+    return name.rstrip(".").lower() if name else None
+
+
+def is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        return False
+
+
+@dataclass
+class Limits:
+    """What the server takes: how many tabs, from whom, and under which names."""
+
+    host: str = "127.0.0.1"
+    public_url: str | None = None
+    tabs: int = MOST_TABS
+    tabs_per_address: int = MOST_TABS_PER_ADDRESS
+    names: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        names = set(LOCAL_NAMES)
+        for given in (self.host, host_name(urlsplit(self.public_url).netloc) if self.public_url else None):
+            if given and not is_address(given.strip("[]")):
+                names.add(given.rstrip(".").lower())
+        if not self._loopback_only():
+            machine = socket.gethostname().lower()
+            names |= {machine, machine.split(".")[0], f"{machine.split('.')[0]}.local"}
+        self.names = frozenset(name for name in names if name)
+
+    def _loopback_only(self) -> bool:
+        try:
+            return ipaddress.ip_address(self.host.strip("[]")).is_loopback
+        except ValueError:
+            return self.host.lower() in LOCAL_NAMES
+
+    def host_allowed(self, host: str | None) -> bool:
+        """True for a Host header naming this server: an address (a rebinding attack needs a name), a
+        localhost name, `--host`, `--public-url`'s name, or this machine's name when listening beyond it."""
+        name = host_name(host)
+        return name is not None and (is_address(name) or name in self.names or name.endswith(".localhost"))
+
+
+class InputBudget:
+    """A tab's keystrokes: `burst` bytes at once, then `rate` bytes a second (a token bucket)."""
+
+    def __init__(self, burst: int = INPUT_BURST, rate: int = INPUT_RATE, clock=time.monotonic) -> None:
+        self.burst, self.rate, self.clock = burst, rate, clock
+        self.left = float(burst)
+        self.at = clock()
+        self.dropped = 0
+
+    def take(self, size: int) -> bool:
+        """True when `size` more bytes may go to the kiosk now; else they are dropped (and counted)."""
+        now = self.clock()
+        self.left = min(self.burst, self.left + (now - self.at) * self.rate)
+        self.at = now
+        if size <= self.left:
+            self.left -= size
+            return True
+        self.dropped += size
+        return False
 
 
 class TabProcess(AppService):
@@ -76,22 +180,34 @@ class TabProcess(AppService):
         await super().set_terminal_size(*terminal_size(width, height))
 
     async def send_meta(self, data) -> bool:
-        if self._stdin is None or self._stdin.is_closing():
-            return False
-        return await super().send_meta(data)
+        return self._write(self.encode_packet(b"M", json.dumps(data).encode("utf-8")))
 
     async def send_bytes(self, data: bytes) -> bool:
-        if self._stdin is None or self._stdin.is_closing():
+        return self._write(self.encode_packet(b"D", data))
+
+    def _write(self, packet: bytes) -> bool:
+        """Hand `packet` to the kiosk without waiting for it to read: a kiosk that is busy (or stuck)
+        never holds up the tab's socket. Past `MOST_QUEUED` bytes waiting, the packet is dropped."""
+        stdin = self._stdin
+        if stdin is None or stdin.is_closing() or stdin.transport.get_write_buffer_size() > MOST_QUEUED:
             return False
-        return await super().send_bytes(data)
+        try:
+            stdin.write(packet)
+        except (RuntimeError, OSError):
+            return False
+        return True
 
     async def stop(self) -> None:
-        """The tab is gone: ask the kiosk to quit, then end its whole group (once)."""
+        """The tab is gone: ask the kiosk to quit (when the request can reach it: its input may be
+        full), give it `QUIT_GRACE` seconds, then end its whole group (once)."""
         if self._ended:
             return
         self._ended = True
         try:
-            await asyncio.wait_for(super().stop(), STOP_GRACE)
+            if self._task is not None:
+                await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
+                if await self.send_meta({"type": "quit"}):
+                    await asyncio.wait_for(asyncio.shield(self._task), QUIT_GRACE)
         except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - whatever happened, the group ends next
             pass
         await self.end_group()
@@ -113,6 +229,14 @@ class TabProcess(AppService):
             self._task.cancel()
 
 
+def _printable_record(record: logging.LogRecord) -> bool:
+    """A log record's message made printable (`chatbot.printable`), its arguments merged into it."""
+    from chatbot.printable import printable
+
+    record.msg, record.args = printable(record.getMessage()), None
+    return True
+
+
 def _signal_group(group: int, number: int) -> None:
     try:
         os.killpg(group, number)
@@ -124,16 +248,34 @@ class KioskServer(Server):
     """textual-serve's server, each tab a `TabProcess` running `argv` (see the module's docstring)."""
 
     def __init__(self, argv: list[str], *, host: str, port: int, title: str, templates_path: Path,
-                 font_size: int, public_url: str | None = None) -> None:
+                 font_size: int, public_url: str | None = None, limits: Limits | None = None) -> None:
         super().__init__(shlex.join(argv), host=host, port=port, title=title, public_url=public_url,
                          templates_path=templates_path)
         self.argv = argv
         self.font_size = font_size
         self.given_public_url = public_url.rstrip("/") if public_url else None
+        self.limits = limits or Limits(host, public_url)
         self.tabs: set[TabProcess] = set()
+        self.by_address: Counter[str] = Counter()
+
+    @web.middleware
+    async def check_host(self, request: web.Request, handler) -> web.StreamResponse:
+        """Every request names this server (its Host), or is refused before anything else is read."""
+        if not self.limits.host_allowed(request.host):
+            from chatbot.printable import printable
+
+            name = printable(request.host or "", 80)
+            return web.Response(status=421, text=f"This kiosk server does not answer to the name '{name}'. Open it "
+                                                 "by its address, or start it with --public-url.\n")
+        return await handler(request)
+
+    def full_for(self, address: str) -> bool:
+        """True when no more tabs may open, or none more from `address`."""
+        return (len(self.tabs) >= self.limits.tabs
+                or self.by_address[address] >= self.limits.tabs_per_address)
 
     async def _make_app(self) -> web.Application:
-        app = web.Application()
+        app = web.Application(middlewares=[self.check_host], client_max_size=MOST_MESSAGE_BYTES)
         aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
         aiohttp_jinja2.get_env(app).globals["kiosk_font_size"] = self.font_size
         app.add_routes([
@@ -150,8 +292,20 @@ class KioskServer(Server):
         return self.given_public_url or f"{request.scheme}://{request.host}"
 
     async def handle_index(self, request: web.Request) -> web.Response:
-        """The page, every address in it on `base_url` (the script, styles and font come from here)."""
+        """The page, every address in it on `base_url` (the script, styles and font come from here);
+        when no tab may open now, a calm page that tries again by itself."""
         base = self.base_url(request)
+        if self.full_for(request.remote or ""):
+            from chatbot.widgets.words import BUSY_TITLE, BUSY_UNWELL, BUSY_WAIT, LANGUAGES
+
+            languages = [{"code": code, "title": BUSY_TITLE.get(code), "wait": BUSY_WAIT.get(code),
+                          "unwell": BUSY_UNWELL.get(code)} for code in LANGUAGES]
+            response = aiohttp_jinja2.render_template("busy.html", request, {
+                "static_url": base + "/static/", "application": {"name": self.title}, "retry": BUSY_RETRY,
+                "languages": languages})
+            response.set_status(503)
+            response.headers["Retry-After"] = str(BUSY_RETRY)
+            return response
         socket_url = base + str(request.app.router["websocket"].url_for())
         socket_url = ("wss:" if base.startswith("https:") else "ws:") + socket_url.split(":", 1)[1]
         context = {"font_size": to_int(request.query.get("fontsize", "16"), 16), "app_websocket_url": socket_url,
@@ -171,14 +325,18 @@ class KioskServer(Server):
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
         if not self.origin_allowed(request):
             raise web.HTTPForbidden(text="This kiosk opens only from its own page.\n")
-        websocket = web.WebSocketResponse(heartbeat=15)
+        address = request.remote or ""
+        if self.full_for(address):
+            raise web.HTTPServiceUnavailable(text="This kiosk has all the screens it can open now.\n",
+                                             headers={"Retry-After": str(BUSY_RETRY)})
+        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MOST_MESSAGE_BYTES, compress=False)
         width, height = terminal_size(request.query.get("width", "80"), request.query.get("height", "24"))
-        tab: TabProcess | None = None
+        tab = TabProcess(self.argv, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
+                         close=websocket.close, download_manager=self.download_manager)
+        self.tabs.add(tab)  # counted from the handshake on: tabs opened at once meet the limit too
+        self.by_address[address] += 1
         try:
             await websocket.prepare(request)
-            tab = TabProcess(self.argv, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                             close=websocket.close, download_manager=self.download_manager)
-            self.tabs.add(tab)
             await tab.start(width, height)
             await self._process_messages(websocket, tab)
         except asyncio.CancelledError:
@@ -186,18 +344,46 @@ class KioskServer(Server):
         except Exception as error:  # noqa: BLE001 - one tab's trouble is logged, never the server's end
             log.warning("a tab ended with an error: %s", type(error).__name__)
         finally:
-            if tab is not None:
-                await asyncio.shield(tab.stop())
-                self.tabs.discard(tab)
+            await asyncio.shield(tab.stop())
+            self.tabs.discard(tab)
+            self.by_address[address] -= 1
+            if self.by_address[address] <= 0:
+                del self.by_address[address]
             if not websocket.closed:
                 await websocket.close()
         return websocket
 
     async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
-        try:
-            await super()._process_messages(websocket, app_service)
-        except (ValueError, AssertionError, KeyError, TypeError):  # a message no page of ours sends
-            pass
+        """The page's messages, as textual-serve reads them, within the tab's `InputBudget`: what is
+        past it, or no message a page of ours sends, is dropped; nothing here waits for the kiosk."""
+        budget = InputBudget()
+        async for message in websocket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            if not budget.take(len(message.data)):
+                continue
+            try:
+                kind, *rest = json.loads(message.data)  # ["stdin", keys], ["resize", size], ["focus"] ...
+                data = rest[0] if rest else None
+                if kind == "stdin":
+                    await app_service.send_bytes(str(data).encode("utf-8"))
+                elif kind == "resize":
+                    await app_service.set_terminal_size(data["width"], data["height"])
+                elif kind == "ping" and isinstance(data, (str, int, float)) and len(str(data)) <= 64:
+                    await websocket.send_json(["pong", data])
+                elif kind in ("blur", "focus"):
+                    await getattr(app_service, kind)()
+            except (ValueError, KeyError, TypeError):  # a message no page of ours sends
+                continue
+        if budget.dropped:
+            log.info("a tab sent more than a person types: %d bytes dropped", budget.dropped)
+
+    def initialize_logging(self) -> None:
+        """textual-serve's log, each line made printable: a request's path and headers are a browser's
+        words, and this log is read on the server's own terminal."""
+        super().initialize_logging()
+        for name in ("aiohttp.access", "aiohttp.server", "aiohttp.web", "textual-serve"):
+            logging.getLogger(name).addFilter(_printable_record)
 
     async def on_shutdown(self, app: web.Application) -> None:
         """Every tab's kiosk ends, all at once, before the server leaves."""

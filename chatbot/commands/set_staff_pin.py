@@ -14,12 +14,13 @@ HELP = "set the staff PIN that leaves kiosk mode (stored as a scrypt hash)"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stdin", action="store_true",
-                        help="read the PIN from standard input (for provisioning scripts) instead of asking")
+                        help="read the PIN from standard input (for provisioning scripts) instead of asking; it is "
+                             "read from there anyway when standard input is not a terminal")
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        if args.stdin:
+        if args.stdin or not sys.stdin.isatty():  # a provisioning script's pipe, as `chatbot staff add` reads it
             pin = sys.stdin.readline().strip()
         else:
             pin = getpass.getpass("New staff PIN (4 to 12 digits): ")

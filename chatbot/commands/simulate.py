@@ -1,4 +1,8 @@
-"""`chatbot simulate PATIENTS.yaml`: run simulated patients through the flow."""
+"""`chatbot simulate PATIENTS.yaml`: run simulated patients through the flow.
+
+A patient is a profile of findings or a timeline (`chatbot.replay.timeline`); a timeline
+answers literally and must also reach the level the rules give for its findings.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import sys
 
 from chatbot.commands.arguments import add_database_argument, finish_recording, recorder_for
 from chatbot.flowfile.loader import load_flow
+from chatbot.flow.model import LEVELS
 from chatbot.replay.patients import read_patients, simulate
 
 NAME = "simulate"
@@ -38,11 +43,15 @@ def _simulate_all(args: argparse.Namespace, flow, patients, recorder) -> int:
     for patient in patients:
         result = simulate(flow, patient, recorder)
         if args.json:
-            print(json.dumps({"id": patient.id, "level": result.level, "outcome": result.outcome,
-                              "asked": result.asked}))
+            line = {"id": patient.id, "level": result.level, "outcome": result.outcome, "asked": result.asked}
+            if result.rules_level is not None:
+                line["rules_level"] = result.rules_level
+            print(json.dumps(line))
         else:
-            verdict = "" if patient.expected is None else (
-                "  ok" if result.agrees else f"  DIFFERS: expected {patient.expected}")
+            verdict = "" if patient.expected is None and result.rules_level is None else (
+                "  ok" if result.agrees else f"  DIFFERS: {_expected(result)}")
+            if result.agrees and result.rules_level not in (None, result.level):  # a wider question raised it
+                verdict += f" (the rules give {result.rules_level}: a question asks over a wider window)"
             asked = f"{len(result.asked):>2} question{'s' if len(result.asked) != 1 else ''}"
             print(f"{patient.id:<10} {result.level:<9}  {result.outcome:<22} "
                   + (f"{asked:<12}{verdict}" if verdict else asked))
@@ -55,16 +64,26 @@ def _simulate_all(args: argparse.Namespace, flow, patients, recorder) -> int:
               file=sys.stderr)
         for result in disagreements:
             line, col = result.patient.at
-            print(f"  {result.patient.file}:{line}:{col}: {result.patient.id}: expected "
-                  f"{result.patient.expected}, got {result.level} ({result.outcome})", file=sys.stderr)
+            print(f"  {result.patient.file}:{line}:{col}: {result.patient.id}: {_expected(result)}, got "
+                  f"{result.level} ({result.outcome})", file=sys.stderr)
         return 1
     return 0
+
+
+def _expected(result) -> str:
+    """What the patient should have reached: its `expected`, and for a timeline the rules' level."""
+    parts = []
+    if result.patient.expected not in (None, result.level):
+        parts.append(f"expected {result.patient.expected}")
+    if result.rules_level is not None and LEVELS.index(result.rules_level) > LEVELS.index(result.level):
+        parts.append(f"the rules give {result.rules_level} for its timeline")
+    return "; ".join(parts)
 
 
 def _summary_line(patients, disagreements) -> str:
     """The last line says how it went, so a tester need not count the lines above."""
     count = len(patients)
-    checked = sum(1 for patient in patients if patient.expected is not None)
+    checked = sum(1 for patient in patients if patient.expected is not None or patient.timeline is not None)
     plural = "s" if count != 1 else ""
     if disagreements:
         return f"{count} patient{plural}: {len(disagreements)} of {checked} with an expected level disagree"

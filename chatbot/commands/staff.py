@@ -11,6 +11,7 @@ import argparse
 import getpass
 import sys
 
+from chatbot.printable import printable
 from chatbot.records.url import RecordsError, redact
 
 NAME = "staff"
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{args.name.strip()} removed")
             else:
                 for name, added in list_staff(tables):
-                    print(f"{name}\tadded {added.astimezone():%Y-%m-%d %H:%M}")
+                    print(f"{printable(name)}\tadded {added.astimezone():%Y-%m-%d %H:%M}")
         return 0
     except PinError as error:
         print(f"chatbot staff {args.action}: {error} Nothing was changed.", file=sys.stderr)
@@ -73,5 +74,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"\nchatbot staff {args.action}: nothing was changed", file=sys.stderr)
         return 1
     except RecordsError as error:
-        print(f"chatbot staff {args.action}: {redact(str(error))}", file=sys.stderr)
+        print(f"chatbot staff {args.action}: {printable(redact(str(error)))}", file=sys.stderr)
         return 2

@@ -1,26 +1,50 @@
 """Posting a transaction Bundle to a FHIR server, and what the server answered.
 
-One POST of the Bundle to the server's base URL (`application/fhir+json`), with a
-timeout. The Bundle counts as accepted only when the server answers 2xx with a
-`transaction-response` Bundle; anything else (a refusal, an OperationOutcome, a
-timeout, a refused connection, a page that is not FHIR) is a `SendError` with one line
-that says what happened, and the caller must not mark the session as sent.
+One POST of the Bundle to the server's base URL (`application/fhir+json`). The Bundle
+counts as accepted only when the server answers 2xx with a `transaction-response`
+Bundle with an entry for each of ours, every one of them 2xx. Anything else is a
+`SendError` with one line that says what happened, and the caller must not mark the
+session as sent:
+
+- a refusal, an OperationOutcome, a page that is not FHIR, an entry that failed (which);
+- a redirect: a POST is never followed elsewhere (urllib would follow a 301, 302 or 303
+  as a GET without the Bundle, and take that page's answer for the server's);
+- no whole answer within `DEADLINE` seconds, however the server trickles it (the
+  deadline is for the whole exchange, not for each read);
+- an answer larger than `MOST_BYTES` (read no further: a huge answer takes no memory);
+- a server that cannot be reached.
+
+What the server wrote (its diagnostics, its Location headers, its statuses) is shown
+only through `chatbot.printable`, and the URL only through `chatbot.redaction`.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
+import re
 import socket
+import threading
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from chatbot.fhir.check import FhirError
+from chatbot.printable import printable
+from chatbot.redaction import redact, redact_url, userinfo_refused
 
-TIMEOUT = 30.0  # seconds for the server to take the Bundle and answer
+DEADLINE = 30.0
+"""Seconds for the whole exchange: connect, send the Bundle, and read the whole answer."""
+TIMEOUT = DEADLINE  # the name the export's options use
+MOST_BYTES = 4 * 1024 * 1024
+"""The largest answer read (a transaction-response for one session is a few kB)."""
 FHIR_JSON = "application/fhir+json"
+SHOWN = 120  # characters of a server's text (diagnostics, a location) shown in a message
+_SUCCESS = re.compile(r"\s*2\d\d(\D|$)")
 
 
 class SendError(FhirError):
@@ -41,11 +65,13 @@ class Accepted:
 
 
 def safe_url(url: str) -> str:
-    """The URL without any user or password, for messages and the record."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit(parts._replace(netloc=netloc))
+    """The URL as shown and recorded: its password hidden (`chatbot.redaction`)."""
+    return printable(redact_url(url))
+
+
+def _said(text: Any) -> str:
+    """A server's words, shown: printable, on one line, short."""
+    return printable(str(text), SHOWN)
 
 
 def _outcome(body: bytes) -> str:
@@ -53,47 +79,210 @@ def _outcome(body: bytes) -> str:
     try:
         outcome = json.loads(body)
         issue = outcome["issue"][0]
-        return issue.get("diagnostics") or issue.get("details", {}).get("text") or issue.get("code", "")
-    except (ValueError, KeyError, IndexError, TypeError):
-        return body[:200].decode("utf-8", "replace").strip()
+        said = issue.get("diagnostics") or issue.get("details", {}).get("text") or issue.get("code", "")
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        said = body[:SHOWN * 2].decode("utf-8", "replace")
+    return _said(said).strip()
 
 
 def check_url(url: str) -> None:
     """Nothing for an http:// or https:// URL with a host; else `FhirError` (bad input, before anything is done)."""
-    parts = urlsplit(url)
+    shown = safe_url(url)
+    refused = userinfo_refused(url)
+    if refused:
+        raise FhirError(f"{shown!r}: {refused}")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port that is not a number
+    except ValueError:
+        raise FhirError(f"{shown!r}: the port is not a number from 1 to 65535") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FhirError(f"{safe_url(url)!r} is not a FHIR server's http:// or https:// base URL")
+        raise FhirError(f"{shown!r} is not a FHIR server's http:// or https:// base URL")
 
 
-def post_bundle(bundle: dict[str, Any], url: str, timeout: float = TIMEOUT) -> Accepted:
-    """POST the transaction `bundle` to the FHIR server at `url`; `Accepted`, or `SendError` saying why not."""
+def post_bundle(bundle: dict[str, Any], url: str, timeout: float = DEADLINE) -> Accepted:
+    """POST the transaction `bundle` to the FHIR server at `url`; `Accepted`, or `SendError` saying why not.
+    `timeout` is the deadline for the whole exchange."""
     check_url(url)
     shown = safe_url(url)
-    request = urllib.request.Request(url.rstrip("/") or url, method="POST",
-                                     data=json.dumps(bundle, ensure_ascii=False).encode("utf-8"),
-                                     headers={"Content-Type": f"{FHIR_JSON}; charset=utf-8", "Accept": FHIR_JSON})
+    address, credentials = _without_credentials(url)
+    headers = {"Content-Type": f"{FHIR_JSON}; charset=utf-8", "Accept": FHIR_JSON, **credentials}
+    request = urllib.request.Request(address.rstrip("/") or address, method="POST",
+                                     data=json.dumps(bundle, ensure_ascii=False).encode("utf-8"), headers=headers)
+    status, body = _exchange(request, shown, timeout)
+    return _accepted(bundle, shown, status, body)
+
+
+def _without_credentials(url: str) -> tuple[str, dict[str, str]]:
+    """The URL without its user and password, and those as an HTTP Basic `Authorization` header
+    (urllib would read `user:password@host` as a host and a port, and quote them when it fails)."""
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url, {}
+    import base64
+
+    host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    secret = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode("utf-8")
+    return urlunsplit(parts._replace(netloc=netloc)), {"Authorization": "Basic " + base64.b64encode(secret).decode()}
+
+
+def _exchange(request: urllib.request.Request, shown: str, deadline: float) -> tuple[int, bytes]:
+    """The status and body of the answer to `request`, within `deadline` seconds in all."""
+    watch = _Deadline(deadline)
+    opener = urllib.request.build_opener(_NoRedirect(), _WatchedHTTP(watch), _WatchedHTTPS(watch))
+    late = f"{shown} did not answer within {deadline:g} s; nothing was marked as sent"
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
-            status, body = answer.status, answer.read()
+        with watch, opener.open(request, timeout=deadline) as answer:
+            status, body = answer.status, _body(answer, shown)
+        if watch.expired:  # the socket shut at the deadline reads as the end of a (cut) answer
+            raise SendError(late)
+        return status, body
     except urllib.error.HTTPError as error:
-        raise SendError(f"{shown} refused the Bundle: HTTP {error.code} {error.reason}: {_outcome(error.read())}") from None
+        if watch.expired:
+            raise SendError(late) from None
+        if 300 <= error.code < 400:
+            where = error.headers.get("Location") if error.headers else None
+            raise SendError(f"{shown} answered HTTP {error.code}, a redirect{_to(where)}: a Bundle is sent only to "
+                            "the server's own base URL; give that URL; nothing was marked as sent") from None
+        try:
+            said = _outcome(_body(error, shown))
+        except SendError:
+            said = "(an answer too large to read)"
+        raise SendError(f"{shown} refused the Bundle: HTTP {error.code} {_said(error.reason)}: {said}") from None
     except (TimeoutError, socket.timeout):
-        raise SendError(f"{shown} did not answer within {timeout:g} s; nothing was marked as sent") from None
-    except (urllib.error.URLError, OSError) as error:
+        raise SendError(late) from None
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
         reason = getattr(error, "reason", error)
-        if isinstance(reason, (TimeoutError, socket.timeout)):
-            raise SendError(f"{shown} did not answer within {timeout:g} s; nothing was marked as sent") from None
-        raise SendError(f"{shown} cannot be reached: {reason}") from None
+        if watch.expired or isinstance(reason, (TimeoutError, socket.timeout)):
+            raise SendError(late) from None
+        raise SendError(f"{shown} cannot be reached: {_said(redact(str(reason)))}") from None
+
+
+def _to(location: str | None) -> str:
+    return f" to {_said(redact_url(location))}" if location else ""
+
+
+def _body(answer, shown: str) -> bytes:
+    """The whole body of the answer, or `SendError` when it is larger than `MOST_BYTES` (read no further)."""
+    length = answer.headers.get("Content-Length") if answer.headers else None
+    if length and length.strip().isdigit() and int(length) > MOST_BYTES:
+        raise SendError(f"{shown} answered with {int(length):,} bytes, more than the {MOST_BYTES:,} a "
+                        "transaction-response needs; nothing was marked as sent")
+    body = answer.read(MOST_BYTES + 1)
+    if len(body) > MOST_BYTES:
+        raise SendError(f"{shown} answered with more than {MOST_BYTES:,} bytes, more than a "
+                        "transaction-response needs; nothing was marked as sent")
+    return body
+
+
+def _accepted(bundle: dict[str, Any], shown: str, status: int, body: bytes) -> Accepted:
+    """`Accepted` when the answer is a transaction-response whose every entry is 2xx; else `SendError`."""
     try:
         answer_bundle = json.loads(body)
         if answer_bundle.get("resourceType") != "Bundle" or answer_bundle.get("type") != "transaction-response":
             raise ValueError
-        entries = tuple((entry.get("response", {}).get("status", ""), entry.get("response", {}).get("location", ""))
-                        for entry in answer_bundle.get("entry", []))
+        responses = [entry.get("response") or {} for entry in answer_bundle.get("entry") or []]
+        entries = tuple((_said(response.get("status", "")), _said(response.get("location", "")))
+                        for response in responses)
     except (ValueError, AttributeError, TypeError):
         raise SendError(f"{shown} answered HTTP {status} without a transaction-response Bundle: "
                         f"{_outcome(body)!r}; nothing was marked as sent") from None
-    if len(entries) != len(bundle.get("entry", [])):
-        raise SendError(f"{shown} answered for {len(entries)} entries of {len(bundle.get('entry', []))}; "
-                        "nothing was marked as sent")
+    ours = bundle.get("entry", [])
+    if len(entries) != len(ours):
+        raise SendError(f"{shown} answered for {len(entries)} entries of {len(ours)}; nothing was marked as sent")
+    failed = [(index, ours[index], responses[index]) for index, (entry_status, _) in enumerate(entries)
+              if not _SUCCESS.match(entry_status)]
+    if failed:
+        named = "; ".join(f"{_entry_name(entry, index)}: {_said(response.get('status', '')) or 'no status'}"
+                          + _entry_outcome(response) for index, entry, response in failed[:5])
+        more = f" and {len(failed) - 5} more" if len(failed) > 5 else ""
+        raise SendError(f"{shown} answered HTTP {status} but did not take {len(failed)} of {len(ours)} entries "
+                        f"({named}{more}); nothing was marked as sent")
     return Accepted(shown, status, entries)
+
+
+def _entry_name(entry: dict[str, Any], index: int) -> str:
+    return _said((entry.get("request") or {}).get("url") or f"entry {index + 1}")
+
+
+def _entry_outcome(response: dict[str, Any]) -> str:
+    outcome = response.get("outcome")
+    if not isinstance(outcome, dict):
+        return ""
+    said = _outcome(json.dumps(outcome).encode())
+    return f" ({said})" if said else ""
+
+
+class _Deadline:
+    """A timer that, when the whole exchange takes too long, shuts the connection's socket: a read
+    blocked in a trickle then ends at once (a timeout per read would let one byte every few
+    seconds keep it going for ever)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.sockets: list[socket.socket] = []
+        self.expired = False
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "_Deadline":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self.sockets:
+                _shut(sock)
+
+    def connection(self, kind: type[http.client.HTTPConnection], host: str, **options: Any):
+        """A connection of `kind` whose socket this deadline shuts (urllib lets go of the connection's
+        own reference once the answer begins, so the socket is kept here)."""
+        made = kind(host, **options)
+        connect = made.connect
+
+        def watched() -> None:
+            connect()
+            with self._lock:
+                self.sockets.append(made.sock)
+                if self.expired:
+                    _shut(made.sock)
+
+        made.connect = watched
+        return made
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the socket's own, under any TLS layer
+    except OSError:
+        pass
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is not followed: it reaches the caller as the HTTPError it is."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+class _Watching:
+    """A urllib handler whose connections are made by (and so shut at the deadline of) `watch`."""
+
+    def __init__(self, watch: _Deadline) -> None:
+        super().__init__()
+        self.watch = watch
+
+
+class _WatchedHTTP(_Watching, urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(partial(self.watch.connection, http.client.HTTPConnection), req)
+
+
+class _WatchedHTTPS(_Watching, urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(partial(self.watch.connection, http.client.HTTPSConnection), req, context=self._context)

@@ -6,7 +6,8 @@ A condition is one of:
 - `{all: [...]}`, `{any: [...]}`, `{not: condition}`;
 - `{finding: yes}`, `{finding: [yes, unknown]}`: the finding's answer is one of these;
 - `{finding: {at_least: 37.8, below: 38.0}}`, `{finding: not_measured}`, `{finding: measured}`:
-  tests of a temperature finding, in °C.
+  tests of a temperature finding, in °C. A derived temperature (`highest_of`, such as Tmax)
+  is tested the same way; its test reads the highest measured of its sources (`of`).
 
 There is no Python and no `eval`: a condition is a small tree of the classes below.
 """
@@ -59,8 +60,13 @@ class Condition:
             yield from child.walk()
 
     def findings(self) -> set[str]:
-        """The findings this condition reads."""
-        return {node.finding for node in self.walk() if hasattr(node, "finding")}
+        """The findings this condition reads: a derived one, and the findings it is worked out from."""
+        names = set()
+        for node in self.walk():
+            if hasattr(node, "finding"):
+                names.add(node.finding)
+                names.update(getattr(node, "of", ()))
+        return names
 
 
 @dataclass(frozen=True)
@@ -93,16 +99,32 @@ class AnswerIn(Condition):
         return f"{self.finding} is {' or '.join(words)}"
 
 
+def highest(findings: Findings, sources: tuple[str, ...]) -> float | None:
+    """The highest measured of the temperatures `sources`, or None when none was measured."""
+    best = None
+    for source in sources:
+        value = findings.get(source)
+        if value is not None and (best is None or value > best):
+            best = value
+    return best
+
+
 @dataclass(frozen=True)
 class TemperatureIn(Condition):
-    """A measured temperature in [at_least, below), in °C."""
+    """A measured temperature in [at_least, below), in °C; of a derived finding, the highest of `of`."""
 
     finding: str
     at_least: float | None = None
     below: float | None = None
+    of: tuple[str, ...] = ()  # a derived finding's sources (`highest_of`): read from them, never stored
 
     def _compile(self) -> Check:
-        finding, at_least, below = self.finding, self.at_least, self.below
+        finding, at_least, below, of = self.finding, self.at_least, self.below, self.of
+        if of:
+            def check(findings: Findings) -> bool:
+                value = highest(findings, of)
+                return value is not None and (at_least is None or value >= at_least) and (below is None or value < below)
+            return check
 
         def check(findings: Findings) -> bool:
             value = findings.get(finding)
@@ -124,9 +146,12 @@ class Measured(Condition):
 
     finding: str
     measured: bool
+    of: tuple[str, ...] = ()  # a derived finding's sources (`highest_of`)
 
     def _compile(self) -> Check:
-        finding, measured = self.finding, self.measured
+        finding, measured, of = self.finding, self.measured, self.of
+        if of:
+            return lambda findings: (highest(findings, of) is not None) is measured
         return lambda findings: (findings.get(finding) is not None) is measured
 
     def __str__(self) -> str:
@@ -225,10 +250,12 @@ class ConditionReader:
     in scope (their trees are linked in `resolve` once all are read).
     """
 
-    def __init__(self, findings: Mapping[str, str], names: set[str], problem_at: ProblemAt):
+    def __init__(self, findings: Mapping[str, str], names: set[str], problem_at: ProblemAt,
+                 derived: Mapping[str, tuple[str, ...]] | None = None):
         self.findings = findings
         self.names = names
         self.problem_at = problem_at
+        self.derived = derived or {}
         self.problems: list[Problem] = []
         self.references: list[Named] = []
 
@@ -307,8 +334,9 @@ class ConditionReader:
         return AnswerIn(finding, frozenset(answers))
 
     def _temperature_test(self, finding: str, value: Any, path: tuple) -> Condition | None:
+        of = tuple(self.derived.get(finding, ()))
         if value in ("measured", "not_measured"):
-            return Measured(finding, value == "measured")
+            return Measured(finding, value == "measured", of)
         if not isinstance(value, dict) or not value:
             self._report(path, f"test the temperature '{finding}' with at_least / below (°C), "
                                "measured, or not_measured")
@@ -326,4 +354,4 @@ class ConditionReader:
                 bounds[key] = float(bound)
         if len(bounds) != len(value):
             return None
-        return TemperatureIn(finding, bounds.get("at_least"), bounds.get("below"))
+        return TemperatureIn(finding, bounds.get("at_least"), bounds.get("below"), of)

@@ -8,6 +8,7 @@ spends about 0.4 ms building each dataclass and a twentieth of that on a named t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from chatbot.flow.kinds import FindingType, QuestionKind
@@ -32,6 +33,9 @@ class Finding(NamedTuple):
     means: str = ""
     implies: str | None = None
     words: Text | None = None  # comma-separated names a person knows it by, per language (principle 7)
+    window: str | None = None  # how far back it looks (`chatbot.flow.windows`)
+    highest_of: tuple[str, ...] = ()  # derived, never asked: the highest measured of these temperatures
+    at: Position = (1, 1)
 
     def default(self) -> Any:
         """The value of a finding nobody asked about: absent, unknown or not measured."""
@@ -42,6 +46,7 @@ class Option(NamedTuple):
     label: Text
     finding: str | None = None
     none: bool = False
+    window: str | None = None  # its own time window, said in its label; None: the question's
 
 
 class Transition(NamedTuple):
@@ -63,12 +68,19 @@ class Question(NamedTuple):
     not_measured: Text | None = None
     next: tuple[Transition, ...] = ()
     at: Position = (1, 1)
-    window: str | None = None  # how far back its words look: now, 6h, 24h, 3d, 7d, since_last_check, latest, current
+    window: str | None = None  # how far back it asks, said in its text (`chatbot.flow.windows`)
 
     def findings(self) -> tuple[str, ...]:
         """Every finding this question sets, in order, without repeats."""
         names = [self.finding] if self.finding else [o.finding for o in self.options if o.finding]
         return tuple(dict.fromkeys(names))
+
+    def window_of(self, finding: str) -> str | None:
+        """The window over which this question asks about `finding`: its option's own, else its own."""
+        for option in self.options:
+            if option.finding == finding and option.window is not None:
+                return option.window
+        return self.window
 
 
 class Route(NamedTuple):
@@ -85,6 +97,14 @@ class Outcome(NamedTuple):
     title: Text
     text: Text
     at: Position = (1, 1)
+    clinic_title: Text | None = None  # `at_clinic`: the words for a person already at the clinic
+    clinic_text: Text | None = None  # (a staffed kiosk), in place of `title` and `text`
+
+    def words(self, at_clinic: bool = False) -> tuple[Text, Text]:
+        """The title and text to show: the clinic's words at a staffed kiosk, when the outcome has them."""
+        if at_clinic and self.clinic_title is not None and self.clinic_text is not None:
+            return self.clinic_title, self.clinic_text
+        return self.title, self.text
 
 
 class Rule(NamedTuple):
@@ -93,8 +113,14 @@ class Rule(NamedTuple):
     id: str
     level: str
     when: Condition
-    reason: Text
+    reason: Text  # in the person's words, to follow "I have bone marrow failure and ..." on the phone
     at: Position = (1, 1)
+    nurse_reason: Text | None = None  # the same in the third person, as a nurse reads it
+
+    @property
+    def for_nurse(self) -> Text:
+        """The reason as a nurse reads it: `nurse_reason`, else `reason`."""
+        return self.nurse_reason if self.nurse_reason is not None else self.reason
 
 
 class Guidance(NamedTuple):
@@ -130,6 +156,18 @@ class Flow:
     safety_net: Guidance | None = None
     emergency_number: str = "911"
     version: int = 1
+    windows: dict[str, Text] = field(default_factory=dict)  # window -> the words that say it, per language
+
+    @cached_property
+    def derived(self) -> dict[str, tuple[str, ...]]:
+        """The findings never asked but worked out from others: name -> the temperatures it is the highest of."""
+        return {name: finding.highest_of for name, finding in self.findings.items() if finding.highest_of}
+
+    def derive(self, findings: dict[str, Any]) -> None:
+        """Work out the derived findings of `findings`, in place (the highest measured, or None)."""
+        for name, sources in self.derived.items():
+            measured = [findings.get(source) for source in sources if findings.get(source) is not None]
+            findings[name] = max(measured) if measured else None
 
     def state(self, name: str) -> Question | Route | Outcome:
         return self.questions.get(name) or self.routes.get(name) or self.outcomes[name]

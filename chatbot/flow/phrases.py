@@ -10,7 +10,7 @@ ocho y medio", "38") is echoed with one ("38,5 °C", "38,0 °C")."""
 
 YES = Text({"en": "Yes", "es": "Sí"})
 NO = Text({"en": "No", "es": "No"})
-NOT_SURE = Text({"en": "Not sure", "es": "No estoy seguro"})
+NOT_SURE = Text({"en": "Not sure", "es": "No lo sé"})
 NOT_MEASURED = Text({"en": "Not measured", "es": "Sin medir"})
 NOT_MEASURED_ECHO = Text({"en": "not measured", "es": "sin medir"})
 """How the live line says it: "I read this as not measured."."""
@@ -21,9 +21,9 @@ TOO_LONG = Text({"en": "That answer is too long. Please keep it short.",
 YES_NO = Text({"en": "Please answer yes or no.", "es": "Responda sí o no, por favor."})
 YES_NO_UNSURE_GIVEN = Text({
     "en": "Please answer yes or no. If you are not sure, answer yes: it is the safer choice.",
-    "es": "Responda sí o no, por favor. Si no está seguro, responda sí: es lo más prudente."})
+    "es": "Responda sí o no, por favor. Si tiene dudas, responda sí: es lo más prudente."})
 YES_NO_UNSURE = Text({"en": "Please answer yes, no or not sure.",
-                      "es": "Responda sí, no o no estoy seguro, por favor."})
+                      "es": "Responda sí, no o no lo sé, por favor."})
 CHOICE_UNREADABLE = Text({
     "en": "Please choose by number (1 to {count}) or by the words of a choice.",
     "es": "Elija con el número (del 1 al {count}) o escriba las palabras de una opción, por favor."})
@@ -39,7 +39,7 @@ TEMPERATURE_UNREADABLE = Text({
     "en": "I could not read that temperature. Please type a number such as 37.5 or 99.5 F, "
           "or say that you have not measured it.",
     "es": "No pude leer esa temperatura. Escriba un número como 37,5 o 99,5 F, "
-          "o diga que no se la ha medido."})
+          "o diga que no se la ha tomado."})
 TEMPERATURE_EXTRA_WORDS = Text({
     "en": "Your answer has a temperature ({reading}) and other words I could not read. "
           "Please type just the number, such as 37.5 or 99.5 F.",
@@ -48,13 +48,13 @@ TEMPERATURE_EXTRA_WORDS = Text({
 TEMPERATURE_AND_NOT_MEASURED = Text({
     "en": "Your answer has a temperature ({reading}) and also says it was not measured. "
           "If you measured it, type just the number. If not, say \"not measured\".",
-    "es": "Su respuesta tiene una temperatura ({reading}) y también dice que no se la midió. "
-          "Si se la midió, escriba solo el número. Si no, diga \"sin medir\"."})
+    "es": "Su respuesta tiene una temperatura ({reading}) y también dice que no se la tomó. "
+          "Si se la tomó, escriba solo el número. Si no, diga \"sin medir\"."})
 TEMPERATURE_SEVERAL_LATEST = Text({
     "en": "Your answer has more than one temperature ({readings}). Please type just one number: "
           "your latest reading, the one you took last.",
     "es": "Su respuesta tiene más de una temperatura ({readings}). Escriba solo un número, por favor: "
-          "la más reciente, la de la última vez que se la midió."})
+          "la más reciente, la de la última vez que se la tomó."})
 TEMPERATURE_SEVERAL_HIGHEST = Text({
     "en": "Your answer has more than one temperature ({readings}). Please type just one number: "
           "the highest reading {window}.",
@@ -64,7 +64,7 @@ TEMPERATURE_SEVERAL_ONE = Text({
     "en": "Your answer has more than one temperature ({readings}). Please type just one number: "
           "the highest reading you took.",
     "es": "Su respuesta tiene más de una temperatura ({readings}). Escriba solo un número, por favor: "
-          "la más alta que se midió."})
+          "la más alta que se tomó."})
 WINDOW_WORDS = {
     "6h": Text({"en": "in the last 6 hours", "es": "en las últimas 6 horas"}),
     "24h": Text({"en": "in the last day", "es": "en el último día"}),

@@ -35,5 +35,6 @@ def did_you_mean(name: object, candidates: Iterable[str]) -> str:
         return ""
     from difflib import get_close_matches  # only once a name is wrong: never on the way to the first frame
 
-    close = get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    names = [candidate for candidate in candidates if isinstance(candidate, str)]  # a key may be a number or yes/no
+    close = get_close_matches(name, names, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -6,9 +6,9 @@ mapping from language code to string: `{en: Hello, es: Hola}`.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Mapping, NamedTuple
+
+from chatbot.printable import printable as _printable
 
 MAX_ANSWER_LENGTH = 200
 """The longest answer the engine reads; longer ones are refused (and cut here when shown)."""
@@ -47,27 +47,7 @@ def english(text: str) -> Text:
     return Text({"en": text})
 
 
-_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u061c", "\u200e", "\u200f",
-              *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))}
-_SPACES = re.compile(r"[ \t]+")
-_DROPPED = ("Cc", "Cs", "Co", "Cf")  # control, surrogate, private use, format (invisible)
-
-
 def printable(typed: str, limit: int | None = MAX_ANSWER_LENGTH) -> str:
-    """`typed` on one line without control or invisible characters, cut at `limit`.
-
-    Line breaks (U+2028 and U+2029 too) and tabs become spaces; escape sequences
-    lose their ESC and so can do nothing; every invisible format character goes
-    (soft hyphens, tag characters, invisible operators, direction marks). The cut
-    is generous: the engine refuses longer answers itself.
-    """
-    kept = []
-    for char in typed:
-        if char in "\r\n\t\v\f\u2028\u2029\x85":
-            kept.append(" ")
-        elif char in _INVISIBLE or unicodedata.category(char) in _DROPPED:
-            continue
-        else:
-            kept.append(char)
-    text = _SPACES.sub(" ", "".join(kept))
-    return text[:limit] if limit is not None else text
+    """`typed` on one line without control or invisible characters, cut at `limit` (the engine
+    refuses longer answers itself): `chatbot.printable`, the one filter, with the answer's limit."""
+    return _printable(typed, limit)

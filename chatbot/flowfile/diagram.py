@@ -69,7 +69,8 @@ def describe(condition) -> str:
 
 
 def named_conditions(flow: Flow) -> list[tuple[str, str, str]]:
-    """(state, name, definition) for each named condition, at the first state whose transitions use it."""
+    """(state, name, definition) for each named condition, at the first state whose transitions use it;
+    and for each derived finding (Tmax), what it is worked out from."""
     from chatbot.flow.conditions import Named  # the tree classes, for walking transitions
 
     notes, seen = [], set()
@@ -81,6 +82,9 @@ def named_conditions(flow: Flow) -> list[tuple[str, str, str]]:
                 if isinstance(node, Named) and node.name not in seen and node.target is not None:
                     seen.add(node.name)
                     notes.append((sid, node.name, describe(node.target)))
+                elif getattr(node, "of", ()) and node.finding not in seen:
+                    seen.add(node.finding)
+                    notes.append((sid, node.finding, f"the highest of {', '.join(node.of)}"))
     return notes
 
 

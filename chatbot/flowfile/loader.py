@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from chatbot.flow.kinds import FindingType, QuestionKind
+from chatbot.identifiers import NameRefused, checked
 from chatbot.flow.conditions import Condition, ConditionReader, Named
 from chatbot.flowfile.schema import FLOW
 from chatbot.flow.model import (QUESTION_KINDS, Finding, Flow, Guidance, Option, Outcome, Question, Route, Rule,
@@ -18,6 +19,7 @@ from chatbot.flow.problems import FlowError, Problem, did_you_mean
 from chatbot.flowfile.shape import label
 from chatbot.flow.text import Text
 from chatbot.flowfile.source import Source, read_yaml
+from chatbot.flow.windows import WINDOWS
 
 RULE_LEVELS = ("emergency", "urgent")
 EMERGENCY_NUMBER = re.compile(r"\+?[0-9][0-9 ()*#-]{0,19}")  # 911, 112, 000, "+44 20 7946 0000"
@@ -92,18 +94,22 @@ class FlowLoader:
         findings = {
             name: Finding(name, _enum(FindingType, spec.get("type", FindingType.BOOLEAN)), str(spec.get("means", "")),
                           spec.get("implies") if isinstance(spec.get("implies"), str) else None,
-                          self.text(spec["words"], ("findings", name, "words")) if "words" in spec else None)
+                          self.text(spec["words"], ("findings", name, "words")) if "words" in spec else None,
+                          _window(spec.get("window")),
+                          tuple(x for x in _list(spec.get("highest_of")) if isinstance(x, str)),
+                          self.where(("findings", name), key=True))
             for name, spec in _mapping(data.get("findings")).items()
             if isinstance(name, str) and isinstance(spec, dict)
         }
         kinds = {name: finding.type for name, finding in findings.items()}
+        self.derived = {name: finding.highest_of for name, finding in findings.items() if finding.highest_of}
 
         rules_data = _mapping(data.get("rules"))
         rule_lets = self.read_named(_mapping(rules_data.get("let")), ("rules", "let"), kinds)
         rules = tuple(self.build_rules(rules_data, kinds, rule_lets))
 
         named = self.read_named(_mapping(data.get("conditions")), ("conditions",), kinds)
-        routing = ConditionReader(kinds, set(named), self.problem_at)
+        routing = ConditionReader(kinds, set(named), self.problem_at, self.derived)
         questions = {qid: self.build_question(qid, q, routing) for qid, q in
                      _mapping(data.get("questions")).items() if isinstance(q, dict)}
         routes = {rid: Route(rid, self.build_next(r.get("next"), ("routes", rid, "next"), routing),
@@ -112,11 +118,8 @@ class FlowLoader:
         routing.resolve(named)
         self.problems.extend(routing.problems)
 
-        outcomes = {
-            oid: Outcome(oid, o.get("level", "emergency"), self.text(o.get("title"), ("outcomes", oid, "title")),
-                         self.text(o.get("text"), ("outcomes", oid, "text")), self.where(("outcomes", oid), key=True))
-            for oid, o in _mapping(data.get("outcomes")).items() if isinstance(o, dict)
-        }
+        outcomes = {oid: self.build_outcome(oid, o) for oid, o in _mapping(data.get("outcomes")).items()
+                    if isinstance(o, dict)}
         welcome = _mapping(data.get("welcome"))
         safety = data.get("safety_net")
         return Flow(
@@ -126,6 +129,8 @@ class FlowLoader:
             start=data.get("start") if isinstance(data.get("start"), str) else "",
             languages=languages,
             emergency_number=str(data.get("emergency_number", "911")),
+            windows={window: self.text(words, ("windows", window))
+                     for window, words in _mapping(data.get("windows")).items() if window in WINDOWS},
             welcome=Welcome(*(self.text(welcome.get(k), ("welcome", k)) for k in ("title", "body", "disclaimer"))),
             topics={tid: self.text(_mapping(t).get("title"), ("topics", tid, "title"))
                     for tid, t in _mapping(data.get("topics")).items()},
@@ -140,9 +145,17 @@ class FlowLoader:
             safety_net=self.build_guidance(safety, ("safety_net",)) if isinstance(safety, dict) else None,
         )
 
+    def build_outcome(self, oid: str, data: dict) -> Outcome:
+        path = ("outcomes", oid)
+        clinic = data.get("at_clinic") if isinstance(data.get("at_clinic"), dict) else {}
+        return Outcome(oid, data.get("level", "emergency"), self.text(data.get("title"), path + ("title",)),
+                       self.text(data.get("text"), path + ("text",)), self.where(path, key=True),
+                       self.text(clinic["title"], path + ("at_clinic", "title")) if "title" in clinic else None,
+                       self.text(clinic["text"], path + ("at_clinic", "text")) if "text" in clinic else None)
+
     def read_named(self, data: dict, path: tuple, kinds: dict) -> dict[str, Condition]:
         """Named conditions, which may refer to each other (but not in a circle)."""
-        reader = ConditionReader(kinds, set(data), self.problem_at)
+        reader = ConditionReader(kinds, set(data), self.problem_at, self.derived)
         named = {name: reader.read(value, path + (name,)) for name, value in data.items()}
         reader.resolve(named)
         self.problems.extend(reader.problems)
@@ -169,7 +182,7 @@ class FlowLoader:
         return False
 
     def build_rules(self, rules_data: dict, kinds: dict, lets: dict) -> Iterable[Rule]:
-        reader = ConditionReader(kinds, set(lets), self.problem_at)
+        reader = ConditionReader(kinds, set(lets), self.problem_at, self.derived)
         for level in RULE_LEVELS:
             for rule_id, spec in _mapping(rules_data.get(level)).items():
                 if not isinstance(spec, dict) or "when" not in spec:
@@ -177,8 +190,10 @@ class FlowLoader:
                 path = ("rules", level, rule_id)
                 when = reader.read(spec["when"], path + ("when",))
                 if when is not None:
+                    nurse = spec.get("nurse_reason")
                     yield Rule(rule_id, level, when, self.text(spec.get("reason"), path + ("reason",)),
-                               self.where(path, key=True))
+                               self.where(path, key=True),
+                               self.text(nurse, path + ("nurse_reason",)) if nurse is not None else None)
         reader.resolve(lets)
         self.problems.extend(reader.problems)
 
@@ -186,7 +201,8 @@ class FlowLoader:
         path = ("questions", qid)
         options = tuple(
             Option(self.text(o.get("label"), path + ("options", i, "label")),
-                   o.get("finding") if isinstance(o.get("finding"), str) else None, o.get("none") is True)
+                   o.get("finding") if isinstance(o.get("finding"), str) else None, o.get("none") is True,
+                   _window(o.get("window")))
             for i, o in enumerate(_list(q.get("options"))) if isinstance(o, dict)
         )
         return Question(
@@ -201,6 +217,7 @@ class FlowLoader:
                           if q.get("not_measured") is not None else None),
             next=self.build_next(q.get("next"), path + ("next",), routing),
             at=self.where(path, key=True),
+            window=_window(q.get("window")),
         )
 
     def build_next(self, data: Any, path: tuple, routing: ConditionReader) -> tuple[Transition, ...]:
@@ -252,6 +269,7 @@ class FlowLoader:
     def check_meaning(self, flow: Flow, data: dict) -> None:
         states = {**flow.questions, **flow.routes, **flow.outcomes}
         self.check_unique_state_names(data)
+        self.check_flow_name(data.get("flow"))
         self.check_findings(flow)
         if flow.start and flow.start not in states:
             self.report(("start",), f"start state '{flow.start}' is not defined" + did_you_mean(flow.start, states))
@@ -279,6 +297,15 @@ class FlowLoader:
             self.report((), "the flow has routine outcomes but no 'safety_net' (what to watch for and when "
                             "to call, shown with the routine guidance): is the file cut short?")
 
+    def check_flow_name(self, name: Any) -> None:
+        """The flow's name goes into every session's record and staff read it: a plain name
+        (`chatbot.identifiers`); a name that is not a string at all is the shape check's."""
+        if isinstance(name, str):
+            try:
+                checked("flow name", name)
+            except NameRefused as error:
+                self.report(("flow",), str(error))
+
     def check_unique_state_names(self, data: dict) -> None:
         seen: dict[str, str] = {}
         for kind in ("questions", "routes", "outcomes"):
@@ -288,6 +315,7 @@ class FlowLoader:
                 seen.setdefault(sid, kind)
 
     def check_findings(self, flow: Flow) -> None:
+        self.check_derived(flow)
         for name, finding in flow.findings.items():
             if finding.implies is None:
                 continue
@@ -296,6 +324,32 @@ class FlowLoader:
                 self.report(path, f"unknown finding '{finding.implies}'" + did_you_mean(finding.implies, flow.findings))
             elif name in flow.implied_by(finding.implies) or finding.implies == name:
                 self.report(path, f"'{name}' and '{finding.implies}' imply each other in a circle")
+
+    def check_derived(self, flow: Flow) -> None:
+        """A derived finding (`highest_of`) is a temperature worked out from measured temperatures, never asked."""
+        for name, sources in flow.derived.items():
+            path = ("findings", name)
+            if flow.findings[name].type != FindingType.TEMPERATURE:
+                self.report(path + ("highest_of",), f"'{name}' is the highest of temperatures: its type must be "
+                                                    f"temperature", key=True)
+            if flow.findings[name].implies is not None:
+                self.report(path + ("implies",), f"'{name}' is worked out from other findings: it implies nothing",
+                            key=True)
+            for index, source in enumerate(sources):
+                where = path + ("highest_of", index)
+                if source not in flow.findings:
+                    self.report(where, f"unknown finding '{source}'" + did_you_mean(source, flow.findings))
+                elif flow.findings[source].type != FindingType.TEMPERATURE:
+                    self.report(where, f"'{name}' is the highest of temperatures; '{source}' is "
+                                       f"{flow.findings[source].type}")
+                elif source in flow.derived:
+                    self.report(where, f"'{source}' is worked out too: '{name}' is the highest of asked temperatures")
+        for question in flow.questions.values():
+            for finding in question.findings():
+                if finding in flow.derived:
+                    where = ("questions", question.id, "finding") if question.finding else ("questions", question.id)
+                    self.report(where, f"'{finding}' is worked out from {', '.join(flow.derived[finding])} and "
+                                       "is never asked: ask those instead")
 
     def check_question(self, flow: Flow, q: Question) -> None:
         path = ("questions", q.id)
@@ -397,6 +451,11 @@ def _mapping(value: Any) -> dict:
 
 def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
+
+
+def _window(value: Any) -> str | None:
+    """A declared time window, or None (a wrong one is reported by the shape check)."""
+    return value if isinstance(value, str) and value in WINDOWS else None
 
 
 def _enum(kind, value):

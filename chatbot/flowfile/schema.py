@@ -1,6 +1,7 @@
 """The shape of a flow file (docs/flow-format.md), as a schema."""
 
 from chatbot.flow.model import FINDING_TYPES, LEVELS, QUESTION_KINDS
+from chatbot.flow.windows import WINDOWS
 from chatbot.flowfile.shape import (BOOLEAN, CONDITION, INTEGER, STRING, TEXT, Either, Field, ListOf,
                            MapOf, OneOf, Record)
 
@@ -12,6 +13,7 @@ OPTION = Record({
     "label": Field(TEXT, required=True),
     "finding": Field(STRING),
     "none": Field(BOOLEAN),
+    "window": Field(OneOf(WINDOWS)),
 })
 
 QUESTION = Record({
@@ -22,10 +24,12 @@ QUESTION = Record({
     "help": Field(TEXT),
     "options": Field(ListOf(OPTION, min_items=2)),
     "not_measured": Field(TEXT),
+    "window": Field(OneOf(WINDOWS)),
     "next": Field(NEXT, required=True),
 })
 
-RULE = Record({"when": Field(CONDITION, required=True), "reason": Field(TEXT, required=True)})
+RULE = Record({"when": Field(CONDITION, required=True), "reason": Field(TEXT, required=True),
+               "nurse_reason": Field(TEXT)})
 
 GUIDANCE = Record({"title": Field(TEXT, required=True), "body": Field(TEXT, required=True)})
 
@@ -35,6 +39,7 @@ FLOW = Record({
     "languages": Field(ListOf(STRING, min_items=1)),
     "start": Field(STRING, required=True),
     "emergency_number": Field(STRING),
+    "windows": Field(Record({window: Field(TEXT) for window in WINDOWS}, "the words of each time window")),
     "welcome": Field(Record({
         "title": Field(TEXT, required=True),
         "body": Field(TEXT, required=True),
@@ -46,6 +51,8 @@ FLOW = Record({
         "means": Field(STRING),
         "implies": Field(STRING),
         "words": Field(TEXT),
+        "window": Field(OneOf(WINDOWS)),
+        "highest_of": Field(ListOf(STRING, min_items=2)),
     }), min_items=1), required=True),
     "rules": Field(Record({
         "let": Field(MapOf(CONDITION)),
@@ -59,6 +66,7 @@ FLOW = Record({
         "level": Field(OneOf(LEVELS), required=True),
         "title": Field(TEXT, required=True),
         "text": Field(TEXT, required=True),
+        "at_clinic": Field(Record({"title": Field(TEXT, required=True), "text": Field(TEXT, required=True)})),
     }), min_items=1), required=True),
     "education": Field(ListOf(GUIDANCE)),
     "safety_net": Field(GUIDANCE),

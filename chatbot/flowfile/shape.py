@@ -113,7 +113,10 @@ class MapOf(Spec):
         if len(value) < self.min_items:
             report(path, f"{label(path)} needs at least {self.min_items} entry")
         for key, item in value.items():
-            if not isinstance(key, str) or not NAME.match(key):
+            if not isinstance(key, str):
+                report(path + (key,), f"this name is read as {_describe(key)}, not as a name: a name is "
+                                      "letters, digits and _, starting with a letter", key=True)
+            elif not NAME.match(key):
                 report(path + (key,), f"'{key}' is not a valid name (letters, digits and _, "
                                       "starting with a letter)", key=True)
             self.value.check(item, path + (key,), report)

@@ -6,7 +6,8 @@
   #language-en, #language-es, #start), and no Quit, Summary or save;
 - every key but printable characters and the keys to move and edit swallowed before any
   binding sees it (`chatbot.kiosk.rules.allowed_key`): ctrl+c, ctrl+q, ctrl+z, ctrl+\\, ctrl+d,
-  ctrl+p, Escape and the function keys do nothing. Textual's own quit, suspend and command
+  ctrl+p, Escape and the function keys do nothing (but Escape in a question's text field, where
+  the bottom row names it: it goes back, since `b` is a letter there). Textual's own quit, suspend and command
   palette actions do nothing either, and SIGINT, SIGQUIT and SIGTSTP are ignored, so the
   keys do nothing harmful even when TEXTUAL_ALLOW_SIGNALS makes the terminal send signals;
 - staff leave by pressing F12 three times within 2 seconds, then typing the staff PIN
@@ -18,8 +19,10 @@
   seconds; any input goes on, and at zero everything of the person is wiped. On the
   outcome screens a large "Done" (#done, key d) wipes at once. Wiping means a new
   conversation, every screen replaced by new ones, and the welcome again;
-- with `staffed`, an emergency says first and largest "Tell the staff at the desk now"
-  (#tell-desk), above the call instructions;
+- with `staffed`, the person is already at the clinic: an emergency says first and largest
+  "Tell the staff at the desk now" (#tell-desk), then the outcome's `at_clinic` words (call the
+  number if nobody comes within a minute; what to tell the staff), and an urgent ending says
+  first to tell the staff at the desk before leaving;
 - with `identify` ("ticket" or "name_dob"), who the person is, for the desk: asked once, right
   after the first answer (`identify`: #identify-ticket, or #identify-name and #identify-born,
   #identify-send, #identify-skip), or, when the first answer ended in an emergency, below its
@@ -45,6 +48,7 @@ from typing import Callable
 from textual import events
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widgets import Input
 
 from chatbot.kiosk import log as kiosk_log
 from chatbot.kiosk import private_textual
@@ -179,9 +183,14 @@ class KioskApp(SymptomCheckerApp):
                 else:
                     self.still_here(more=is_key and event.key == StillThereScreen.MORE_KEY)
                     return
-            if is_key and not allowed_key(event.key, event.character):
+            if is_key and not (allowed_key(event.key, event.character) or self._back_from_field(event.key)):
                 return
         await super().on_event(event)
+
+    def _back_from_field(self, key: str) -> bool:
+        """Escape in a question's text field (the temperature) goes back, as the bottom row says there:
+        `b` is a letter in a field. Anywhere else Escape does nothing."""
+        return key == "escape" and self.screen is self.conversation_screen and isinstance(self.focused, Input)
 
     # -- what a kiosk does instead of leaving ------------------------------------------------
 
@@ -284,8 +293,15 @@ class KioskApp(SymptomCheckerApp):
         return min(self.idle_allowed * 2, most) if self.idle_allowed < most else None
 
     def dress_outcome(self, screen) -> None:
-        """A staffed kiosk's emergency says first, and largest, to tell the staff at the desk; one that
-        ended the dialogue before anyone was asked who they are offers it below the instructions."""
+        """A staffed kiosk's emergency says first, and largest, to tell the staff at the desk, in the words
+        for someone already at the clinic, and its urgent ending to tell the desk before leaving; an
+        emergency that ended the dialogue before anyone was asked who they are offers it below the
+        instructions."""
+        if self.kiosk.staffed and screen.level == "urgent":
+            from textual.content import Content
+            from chatbot.widgets import words
+
+            screen.first = Content(words.TELL_DESK_BEFORE_LEAVING.get(self.language))
         if screen.level != "emergency":
             return
         if self.kiosk.staffed:
@@ -293,6 +309,7 @@ class KioskApp(SymptomCheckerApp):
             from chatbot.widgets import words
 
             screen.first = Content(words.TELL_DESK.get(self.language))
+            screen.at_clinic = True
         if self.kiosk.identify != "none" and not self.identify_asked:
             self.identify_asked = True
             screen.below = IdentifyForm(self.kiosk.identify, self.language, id="identify-form")

@@ -154,7 +154,7 @@ def screen_gone(error: BaseException) -> bool:
 
 TICKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{0,11}$")
 BORN_FORMATS = (re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
-                re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"))
+                re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"))  # or month first: `read_born`
 NAME_LONGEST = 40
 
 
@@ -166,18 +166,43 @@ class NotReadable(ValueError):
         self.field = field
 
 
+class AmbiguousDate(NotReadable):
+    """A date of birth typed with slashes that is a real day read either way (03/02/1980: 3 February or
+    2 March): `dates` holds both, day first then month first, for the person to choose."""
+
+    def __init__(self, dates: tuple[date, date]) -> None:
+        super().__init__("born")
+        self.dates = dates
+
+
 def read_born(text: str, today: date | None = None) -> date:
-    """A date of birth typed as YYYY-MM-DD or DD/MM/YYYY: a real day, not after today, not before 1900."""
-    for shape in BORN_FORMATS:
-        found = shape.match(text.strip())
-        if found:
-            try:
-                born = date(int(found["y"]), int(found["m"]), int(found["d"]))
-            except ValueError:
-                break
-            if date(1900, 1, 1) <= born <= (today or date.today()):
-                return born
-            break
+    """A date of birth typed as YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY: a real day, not after today, not
+    before 1900. With slashes, the reading that is a real day is taken (12/25/1950 is 25 December);
+    when both are, and differ, `AmbiguousDate` names both."""
+    typed = text.strip()
+    last = today or date.today()
+
+    def day(year: str, month: str, number: str) -> date | None:
+        try:
+            born = date(int(year), int(month), int(number))
+        except ValueError:
+            return None
+        return born if date(1900, 1, 1) <= born <= last else None
+
+    found = BORN_FORMATS[0].match(typed)
+    if found:
+        born = day(found["y"], found["m"], found["d"])
+        if born is not None:
+            return born
+        raise NotReadable("born")
+    found = BORN_FORMATS[1].match(typed)
+    if found:
+        readings = [born for born in (day(found["y"], found["m"], found["d"]), day(found["y"], found["d"], found["m"]))
+                    if born is not None]
+        if len(set(readings)) == 2:
+            raise AmbiguousDate((readings[0], readings[1]))
+        if readings:
+            return readings[0]
     raise NotReadable("born")
 
 

@@ -9,6 +9,7 @@ decides what happens.
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 
 from textual import events
@@ -21,13 +22,14 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from chatbot.flow.model import Flow
-from chatbot.kiosk.rules import NAME_LONGEST, NotReadable, read_identification
+from chatbot.kiosk.rules import NAME_LONGEST, AmbiguousDate, NotReadable, read_identification
 from chatbot.kiosk.staff_pin import MAX_DIGITS
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.controls import key_label
 from chatbot.widgets.field import TextField
 from chatbot.widgets.spoken import UNSPOKEN
+from chatbot.widgets.typeahead import move_focus
 
 STYLES = Path(__file__).with_name("kiosk.tcss")
 
@@ -229,11 +231,23 @@ class StaffPinScreen(ModalScreen[None]):
             self.dismiss()
 
 
+def date_words(day: date, language: str) -> str:
+    """A day with its month in words: "3 February 1980", "3 de febrero de 1980"."""
+    month = words.MONTHS.get(language).split()[day.month - 1]
+    return words.DATE.fill(day=str(day.day), month=month, year=str(day.year)).get(language)
+
+
 class IdentifyForm(Vertical):
     """The ticket number, or first name and date of birth, with Send and Skip (#identify-ask,
     #identify-ticket or #identify-name and #identify-born, #identify-message, #identify-send,
     #identify-skip). It reads what was typed and posts `Given`; after that it only says thank you
-    (#identify-thanks), never what was typed."""
+    (#identify-thanks), never what was typed.
+
+    A date that reads two ways (03/02/1980) is asked again with its month in words: a button for
+    each reading (#identify-date-1, #identify-date-2). Enter in the name moves to the date at once,
+    so that a date typed right behind it lands there (`chatbot.widgets.typeahead`); no field selects
+    its text when the cursor comes to it.
+    """
 
     DEFAULT_CSS = """
     IdentifyForm { height: auto; }
@@ -241,10 +255,13 @@ class IdentifyForm(Vertical):
     IdentifyForm #identify-ask { text-style: bold; margin-bottom: 1; }
     IdentifyForm Input { width: 100%; max-width: 40; }
     IdentifyForm #identify-message { text-style: bold; }
+    IdentifyForm #identify-dates { height: auto; display: none; }
+    IdentifyForm #identify-dates Button { min-width: 16; height: 3; margin-right: 2; }
     IdentifyForm #identify-buttons { height: auto; margin-top: 1; }
     IdentifyForm #identify-buttons Button { min-width: 16; height: 3; margin-right: 2; }
     IdentifyForm #identify-thanks { text-style: bold; margin: 1 0; }
     """
+    BINDINGS = [Binding("enter", "to_born", show=False, priority=True)]
 
     class Given(Message):
         """The person answered: `identification` as the records keep it, or None for Skip."""
@@ -259,6 +276,7 @@ class IdentifyForm(Vertical):
         self.language = language
         self.listen = listen
         """A Listen button beside Send and Skip (on a screen of its own; an emergency's nav row has one)."""
+        self.dates: tuple[date, ...] = ()  # the two readings of a date asked again
 
     def say(self, text) -> Content:
         return Content(text.get(self.language))
@@ -269,13 +287,16 @@ class IdentifyForm(Vertical):
                          id="identify-ask")
             if self.kind == "ticket":
                 yield Static(self.say(words.TICKET_LABEL), classes="identify-label")
-                yield TextField(id="identify-ticket", max_length=12)
+                yield TextField(id="identify-ticket", max_length=12, select_on_focus=False)
             else:
                 yield Static(self.say(words.NAME_LABEL), classes="identify-label")
-                yield TextField(id="identify-name", max_length=NAME_LONGEST)
+                yield TextField(id="identify-name", max_length=NAME_LONGEST, select_on_focus=False)
                 yield Static(self.say(words.BORN_LABEL), classes="identify-label")
-                yield TextField(id="identify-born", max_length=10, restrict=r"[0-9/\-]*")
+                yield TextField(id="identify-born", max_length=10, restrict=r"[0-9/\-]*", select_on_focus=False)
             yield Static(id="identify-message")
+            with Horizontal(id="identify-dates"):
+                yield Button(id="identify-date-1", variant="primary")
+                yield Button(id="identify-date-2", variant="primary")
             with Horizontal(id="identify-buttons"):
                 yield Button(self.say(words.SEND), id="identify-send", variant="primary")
                 yield Button(self.say(words.SKIP), id="identify-skip")
@@ -290,21 +311,44 @@ class IdentifyForm(Vertical):
         return found.first(Input).value if found else ""
 
     def read(self) -> None:
-        """Keep what was typed, or say what to change and put the cursor there."""
+        """Keep what was typed, or say what to change and put the cursor there (or ask which day)."""
+        self._ask_dates(())
         try:
             identification = read_identification(self.kind, ticket=self._value("ticket"),
                                                  name=self._value("name"), born=self._value("born"))
+        except AmbiguousDate as either:
+            self._ask_dates(either.dates)
+            return
         except NotReadable as problem:
             self.query_one("#identify-message", Static).update(self.say(words.NOT_READABLE[problem.field]))
             self.query_one(f"#identify-{problem.field}", Input).focus()
             return
         self._answered(identification)
 
+    def _ask_dates(self, dates: tuple[date, ...]) -> None:
+        """Offer each reading of the date typed as a button, its month in words (none: hide them)."""
+        self.dates = dates
+        self.query_one("#identify-dates").display = bool(dates)
+        if dates:
+            self.query_one("#identify-message", Static).update(self.say(words.WHICH_DATE))
+            for number, day in enumerate(dates, 1):
+                self.query_one(f"#identify-date-{number}", Button).label = Content(date_words(day, self.language))
+            # The cursor stays in the date: a second Enter, typed in a hurry, never chooses for the person.
+
     def _answered(self, identification: dict | None) -> None:
         self.post_message(self.Given(identification))
         self.query_one("#identify-fields").remove()  # what was typed leaves the screen with its fields
         if identification is not None:
             self.mount(Static(self.say(words.IDENTIFIED), id="identify-thanks"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "to_born":  # Enter in the name, the date still empty: on to the date
+            focused = self.screen.focused
+            return focused is not None and focused.id == "identify-name" and not self._value("born")
+        return super().check_action(action, parameters)
+
+    def action_to_born(self) -> None:
+        move_focus(self.query_one("#identify-born", Input))
 
     def on_text_field_too_long(self, event: TextField.TooLong) -> None:
         """A paste cut to the field: said here, under the fields, where the person is looking."""
@@ -313,16 +357,21 @@ class IdentifyForm(Vertical):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "identify-name" and not self._value("born"):
-            self.query_one("#identify-born", Input).focus()
-        else:
-            self.read()
+        self.read()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "identify-born" and self.dates:
+            self._ask_dates(())  # typed again: the buttons were for the date before
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "identify-send":
+        button_id = event.button.id or ""
+        if button_id == "identify-send":
             self.read()
-        elif event.button.id == "identify-skip":
+        elif button_id.startswith("identify-date-") and self.dates:
+            chosen = self.dates[int(button_id.removeprefix("identify-date-")) - 1]
+            self._answered(read_identification(self.kind, name=self._value("name"), born=chosen.isoformat()))
+        elif button_id == "identify-skip":
             self._answered(None)
 
 

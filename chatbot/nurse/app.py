@@ -12,7 +12,6 @@ claims, reviews, PIN waits), both injected by tests.
 from __future__ import annotations
 
 import asyncio
-import math
 import webbrowser
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,12 +25,15 @@ from textual.message import Message
 
 from chatbot.flow.model import Flow
 from chatbot.fhir.check import FhirError
+from chatbot.nurse.amending import accepts, later_questions, unchanged
 from chatbot.nurse.handover import page, save_private, sbar
 from chatbot.nurse.options import NurseOptions
+from chatbot.nurse.queue import queue_order, unopened_emergencies
 from chatbot.nurse.reading import read_session
 from chatbot.nurse.screens import AmendScreen, QueueScreen, SessionScreen, SignInScreen
 from chatbot.nurse.signin import sign_in
 from chatbot.nurse.words import say
+from chatbot.printable import printable_json
 from chatbot.records.backends import open_reader
 from chatbot.records.review import AmendError, Rerun, StaleSession, amend, claim, queue, release, rerun, review
 from chatbot.records.staff import list_staff
@@ -40,6 +42,7 @@ from chatbot.records.tables import Tables
 from chatbot.records.url import RecordsError
 from chatbot.stopping import PLAIN, StopSignals, named
 from chatbot.terminal.app import TerminalApp
+from chatbot.widgets.typeahead import FOCUS_KEYS
 
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 
@@ -54,7 +57,7 @@ class SessionsChanged(Message):
 class NurseApp(TerminalApp):
     TITLE = "Nurse station"
     ENABLE_COMMAND_PALETTE = False  # nothing may be reached without signing in
-    BINDINGS = [Binding("ctrl+l", "lock", "lock", show=False)]
+    BINDINGS = [Binding("ctrl+l", "lock", "lock", show=False), *FOCUS_KEYS]
 
     def __init__(self, options: NurseOptions, flow: Flow, *, clock: Callable[[], float] = monotonic,
                  wallclock: Callable[[], datetime] = now) -> None:
@@ -70,8 +73,10 @@ class NurseApp(TerminalApp):
         self.last_input = clock()
         self.session: StoredSession | None = None
         self.rerun: Rerun | None = None
+        self.previewed: tuple[str, str, dict[str, str]] | None = None  # what the form held at the last preview
         self.rung: set[str] = set()
         self.alerting: set[str] = set()
+        self.opened: set[str] = set()  # sessions opened at this station: an emergency alerts until then
         self.queue_screen = QueueScreen(self.language)
         self.session_screen: SessionScreen | None = None
         self.refreshed = 0  # how many times the queue was read (the bench and tests watch it)
@@ -137,8 +142,8 @@ class NurseApp(TerminalApp):
             self.queue_screen.note(say("store_problem", self.language, problem=error))
             return
         self.refreshed += 1
-        self.alerting = {entry.id for entry in entries
-                         if entry.level == "emergency" and entry.state(at) == "waiting"}
+        entries = queue_order(entries, at)
+        self.alerting = unopened_emergencies(entries, at, self.opened)
         if self.alerting - self.rung:
             self.bell()
             self.queue_screen.note(say("new_emergency", self.language))
@@ -166,8 +171,7 @@ class NurseApp(TerminalApp):
             screen.say(say("store_problem", self.language, problem=error))
             return
         if verdict.name is None:
-            key = "wrong_pin" if verdict.tried else "wait_pin"
-            screen.say(say(key, self.language, seconds=math.ceil(verdict.wait)))
+            screen.wait("wrong_pin" if verdict.tried else "wait_pin", verdict.wait)
             return
         self.staff = verdict.name
         self.last_input = self.clock()
@@ -217,6 +221,7 @@ class NurseApp(TerminalApp):
         try:
             claim(self.tables, message.session_id, self.staff, self.wallclock())
             self.session = self.reader.get_session(message.session_id)
+            self.opened.add(message.session_id)
         except SessionNotFound:
             self.queue_screen.note(say("gone", self.language))
             return
@@ -270,8 +275,7 @@ class NurseApp(TerminalApp):
                     screen.note(say("not_amendable", language))
                     return
                 self.rerun = None
-                lines = [line for line in self._reading().transcript if not line.withdrawn]
-                self.push_screen(AmendScreen(lines, language))
+                self.push_screen(self._amend_form())
             elif message.what == "handover":
                 text = sbar(self._reading(), language)
                 self.copy_to_clipboard(text)
@@ -281,7 +285,8 @@ class NurseApp(TerminalApp):
                 from chatbot.fhir import bundle_for  # the FHIR models load only when a Bundle is made
                 from chatbot.fhir.files import json_text
 
-                path = self._save("session", "fhir.json", json_text(bundle_for(self.session, self.flow)))
+                path = self._save("session", "fhir.json",
+                                  printable_json(json_text(bundle_for(self.session, self.flow))))
                 screen.note(say("fhir_saved", language, path=path))
             elif message.what in ("page", "open_page"):
                 path = self._save("session", "html", page(self._reading(), language))
@@ -307,34 +312,73 @@ class NurseApp(TerminalApp):
     def _level(self, level: str | None, outcome: str) -> str:
         return f"{say(level, self.language) if level else '-'} ({outcome})"
 
+    def _amend_form(self) -> AmendScreen:
+        language = self.language
+        lines = [line for line in self._reading().transcript if not line.withdrawn]
+        takes = {question_id: say("accepts_line", language, what=accepts(question, language))
+                 for question_id, question in self.flow.questions.items()}
+        return AmendScreen(lines, language, takes)
+
+    def _rerun(self, screen: AmendScreen, question_id: str, typed: str, more: dict[str, str]) -> Rerun | None:
+        """The flow re-run with what the form holds, kept as `self.rerun`; None, said on the form, when
+        it cannot be read or needs more answers (listed on the form, the next one with the cursor)."""
+        language = self.language
+        self.rerun = None
+        try:
+            run = rerun(self.flow, self.session, question_id, typed, more)
+        except AmendError as error:
+            screen.show_preview(error.words.get(language) if error.words else say("not_amendable", language))
+            return None
+        if run.needs is not None:
+            answered = [answer["question_id"] for answer in self.session.kept_answers] + list(more)
+            later = later_questions(self.flow, run.needs.id, [id_ for id_ in answered if id_ != run.needs.id])
+            screen.ask_more([(question.id, question.text.get(language)) for question in later], run.needs.id)
+            screen.show_preview(say("still_needed", language, question=run.needs.text.get(language)))
+            return None
+        self.rerun = run
+        self.previewed = (question_id, typed, dict(more))
+        return run
+
     @on(AmendScreen.Preview)
     def preview(self, message: AmendScreen.Preview) -> None:
         screen = self.screen
+        run = self._rerun(screen, message.question_id, message.typed, message.more)
+        if run is not None:
+            screen.show_preview(self._compared(run))
+
+    def _compared(self, run: Rerun) -> str:
+        """The preview's words: the level before and after, or that nothing would change; and the
+        answers typed to questions this re-run does not ask (they are not saved)."""
         language = self.language
-        try:
-            self.rerun = rerun(self.flow, self.session, message.question_id, message.typed, message.more)
-        except AmendError as error:
-            self.rerun = None
-            screen.show_preview(error.words.get(language) if error.words else say("not_amendable", language))
-            return
-        if self.rerun.needs is not None:
-            question = self.rerun.needs
-            screen.show_preview(say("now_also", language, question=question.text.get(language)),
-                                (question.id, question.text.get(language)))
-            return
-        result = self.rerun.result
-        old = self._reading()
-        new = result.outcome.title.fill(emergency_number=self.flow.emergency_number).get(language)
-        screen.show_preview(say("old_new", language, old=self._level(old.level, old.outcome),
-                                new=self._level(result.level, new)))
+        if unchanged(self.session.kept_answers, run):
+            text = say("nothing_changed", language)
+        else:
+            result = run.result
+            old = self._reading()
+            new = result.outcome.title.fill(emergency_number=self.flow.emergency_number).get(language)
+            text = say("old_new", language, old=self._level(old.level, old.outcome),
+                       new=self._level(result.level, new))
+        asked = {turn.question.id for turn in run.conversation.transcript}
+        unasked = [self.flow.questions[id_].text.get(language) for id_ in self.previewed[2]
+                   if id_ not in asked and id_ in self.flow.questions]
+        if unasked:
+            text += "\n" + say("not_asked", language, questions="; ".join(unasked))
+        return text
 
     @on(AmendScreen.Save)
     def save_amendment(self, message: AmendScreen.Save) -> None:
         screen = self.screen
         language = self.language
-        run = self.rerun
-        if run is None or run.result is None or (run.question_id, run.typed) != (message.question_id, message.typed):
-            screen.show_preview(say("preview_first", language))
+        typed = (message.question_id, message.typed, dict(message.more))
+        if self.rerun is None or self.previewed != typed:  # what is typed now was not previewed: preview it
+            run = self._rerun(screen, *typed) if message.question_id else None
+            if run is not None:
+                screen.show_preview(self._compared(run) + "\n" + say("check_then_save", language))
+            elif not message.question_id:
+                screen.show_preview(say("question", language) + "?")
+            return
+        if unchanged(self.session.kept_answers, self.rerun):
+            screen.show_preview(say("nothing_changed", language))
             return
         if not message.reason.strip():
             screen.show_preview(say("give_reason", language))

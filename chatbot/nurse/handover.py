@@ -1,8 +1,8 @@
 """The handover of an opened session: SBAR text, and a printable HTML page; both saved owner-only.
 
 SBAR: situation (the level and its reasons), background (white count known low, the
-answers that led there), assessment (the flow's outcome), recommendation (the outcome's
-instruction). The page (Jinja2, autoescaped: a patient's typed words are never markup)
+answers that led there), assessment (the flow's outcome), recommendation (what the clinician taking over should
+do, by level: `recommendation`). The page (Jinja2, autoescaped: a patient's typed words are never markup)
 has the level, reasons, answers, identification and the review trail.
 """
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from chatbot.nurse.reading import Line, Reading
 from chatbot.nurse.words import say
+from chatbot.printable import file_name, printable_lines
 from chatbot.privatefile import write_private
 
 
@@ -20,6 +21,14 @@ def _answer(line: Line, language: str) -> str:
     if line.typed.strip().casefold() != line.answer.strip().casefold():
         said += f' ({say("typed", language)}: "{line.typed}")'
     return said
+
+
+def recommendation(reading: Reading, language: str) -> str:
+    """The R of SBAR: what the clinician taking over should do, by level (never the patient's own
+    instructions, which the assessment's outcome already names)."""
+    if reading.status != "finished" or reading.level is None:
+        return say("recommend_unfinished", language)
+    return say(f"recommend_{reading.level}", language)
 
 
 def sbar(reading: Reading, language: str) -> str:
@@ -32,9 +41,9 @@ def sbar(reading: Reading, language: str) -> str:
              + say("white_count", language, answer=reading.white_count or say("none", language)) + ". "
              + "; ".join(_answer(line, language) for line in reading.led_there),
              f"{say('sbar_a', language)}: {reading.outcome}",
-             f"{say('sbar_r', language)}: {' '.join(reading.instruction.split())}",
+             f"{say('sbar_r', language)}: {recommendation(reading, language)}",
              reading.patient_language]
-    return "\n".join(lines) + "\n"
+    return printable_lines("\n".join(lines) + "\n")  # copied to the clipboard, pasted anywhere
 
 
 _PAGE = """<!doctype html>
@@ -59,13 +68,14 @@ def page(reading: Reading, language: str) -> str:
     environment = Environment(autoescape=True)
     words = {key: say(key, language) for key in
              ("reasons", "no_reasons", "led_there", "yeses", "transcript", "trail", "none", "withdrawn")}
-    return environment.from_string(_PAGE).render(
+    return printable_lines(environment.from_string(_PAGE).render(
         r=reading, language=language, title=say("title", language), words=words,
         identification=say("identification", language, who=reading.identification),
-        answer=lambda line: _answer(line, language))
+        answer=lambda line: _answer(line, language)))
 
 
 def save_private(folder: Path, name: str, text: str) -> Path:
-    """`text` in `folder/name`, owner-only (0600), written whole (`chatbot.privatefile`)."""
+    """`text` in `folder/name`, owner-only (0600), written whole (`chatbot.privatefile`); the name is
+    made of plain characters only (a session's id is in it), so it never names another folder."""
     folder.mkdir(parents=True, exist_ok=True)
-    return write_private(folder / name, text)
+    return write_private(folder / file_name(name, limit=100), text)

@@ -43,6 +43,8 @@ class Reading:
     about: str
     patient_language: str
     identification: str
+    who: str = ""
+    """Whose session: the identification, or "not identified" with the kiosk and the time it started."""
     led_there: list[Line] = field(default_factory=list)
     yeses: list[Line] = field(default_factory=list)
     negatives: list[Line] = field(default_factory=list)
@@ -101,7 +103,7 @@ def read_session(session: StoredSession, flow: Flow, language: str, at: datetime
     else:
         title, instruction = session.outcome_title or "", ""
     rules = {rule.id: rule for rule in flow.rules}
-    reasons = [rules[reason["id"]].reason.get(language) if reason["id"] in rules else reason["reason"]
+    reasons = [rules[reason["id"]].for_nurse.get(language) if reason["id"] in rules else reason["reason"]
                for reason in session.reasons]
     level_word = say(session.level, language) if session.level else say("not_finished", language,
                                                                          status=say(_state(session), language))
@@ -112,6 +114,9 @@ def read_session(session: StoredSession, flow: Flow, language: str, at: datetime
             started=local(session.started_at), waited=waited(at - (session.finished_at or session.started_at))),
         say("patient_language", language, language=language_name(session.language, language)),
         identification(session.identification, language))
+    reading.who = reading.identification if session.identification else say(
+        "not_identified_at", language, place=printable(session.place.removeprefix("kiosk:")),
+        started=local(session.started_at))
     because = set(session.because)
     for answer in session.answers:
         line = _line(answer, flow, language)
@@ -122,9 +127,9 @@ def read_session(session: StoredSession, flow: Flow, language: str, at: datetime
             reading.white_count = line.answer
         if answer["seq"] in because:
             reading.led_there.append(line)
-        elif line.yes:
+        if line.yes:  # every yes, those that led there too: "Every yes: none" never sits under a yes
             reading.yeses.append(line)
-        else:
+        elif answer["seq"] not in because:
             reading.negatives.append(line)
     for event in session.events:
         when = local(event["at"])

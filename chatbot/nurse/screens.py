@@ -7,7 +7,8 @@ Everything a patient typed is shown as plain `Content`, never as markup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -22,22 +23,31 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Collapsible, DataTable, Input, Select, Static
 
 from chatbot.flow.text import MAX_ANSWER_LENGTH
+from chatbot.nurse.queue import fold, newest_of
 from chatbot.nurse.reading import Line, Reading, waited
 from chatbot.nurse.words import say
+from chatbot.printable import printable
 from chatbot.records.review import QueueEntry
 from chatbot.widgets.field import TextField
+from chatbot.widgets.typeahead import move_focus
 from chatbot.widgets.words import CUT
 
 STYLES = Path(__file__).with_name("nurse.tcss")
 FILTERS = ("all", "waiting", "in_review", "reviewed", "in_progress", "abandoned")
-COLUMNS = ("level", "waiting", "kiosk", "language", "status", "who")
 
 
 class SignInScreen(Screen):
-    """Name and PIN; covers everything, so nothing of a session shows while nobody is signed in."""
+    """Name and PIN; covers everything, so nothing of a session shows while nobody is signed in.
+
+    Enter in the name moves to the PIN at once (keys typed right behind it are the PIN's:
+    `chatbot.widgets.typeahead`). After a wrong PIN the wait counts down to "try again now".
+    """
 
     CSS_PATH = STYLES
     AUTO_FOCUS = "#name"  # once the screen is composed, however deep the field (a query in `on_mount` may be too soon)
+    BINDINGS = [Binding("enter", "to_pin", show=False, priority=True)]
+    TICK = 0.25
+    """Seconds between two looks at a countdown: it never skips a second."""
 
     @dataclass
     class Submitted(Message):
@@ -48,6 +58,8 @@ class SignInScreen(Screen):
         super().__init__(id="sign-in")
         self.language = language
         self.note = note
+        self.waiting: tuple[str, float] | None = None  # the words counting down, and until when (app.clock)
+        self._ticking = None
 
     def compose(self) -> ComposeResult:
         language = self.language
@@ -60,7 +72,38 @@ class SignInScreen(Screen):
             yield Button(say("sign_in", language), id="sign-in-button", variant="primary")
 
     def say(self, text: str) -> None:
+        self.waiting = None
+        self._show(text)
+
+    def _show(self, text: str) -> None:
         self.query_one("#sign-in-message", Static).update(Content(text))
+
+    def wait(self, key: str, seconds: float) -> None:
+        """Say `key` ("wrong_pin", "wait_pin") with the seconds left, counting down to "try_now"."""
+        self.waiting = (key, self.app.clock() + seconds)
+        self.tick()
+        if self._ticking is None:
+            self._ticking = self.set_interval(self.TICK, self.tick, name="sign-in countdown")
+
+    def tick(self) -> None:
+        """The countdown as the app's clock has it now."""
+        if self.waiting is None:
+            return
+        key, until = self.waiting
+        left = math.ceil(until - self.app.clock())
+        if left > 0:
+            self._show(say(key, self.language, seconds=left))
+        else:
+            self.waiting = None
+            self._show(say("try_now", self.language))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "to_pin":  # Enter moves on only from the name; in the PIN it signs in
+            return self.focused is not None and self.focused.id == "name"
+        return super().check_action(action, parameters)
+
+    def action_to_pin(self) -> None:
+        move_focus(self.query_one("#pin", Input))
 
     @on(TextField.TooLong)
     def _cut(self, event: TextField.TooLong) -> None:
@@ -68,9 +111,6 @@ class SignInScreen(Screen):
         event.stop()
         self.say(CUT.fill(count=str(event.limit)).get(self.language))
 
-    @on(Input.Submitted, "#name")
-    def _to_pin(self) -> None:
-        self.query_one("#pin", Input).focus()
 
     @on(Input.Submitted, "#pin")
     @on(Button.Pressed, "#sign-in-button")
@@ -88,10 +128,16 @@ class LevelCell(RichText):
         self.session_id = session_id
 
 
-def _level_cell(entry: QueueEntry, language: str, alerting: bool) -> LevelCell:
+SELECTED = "▶"
+"""The mark of the row Enter opens, beside its level: never to be taken for an emergency's red."""
+
+
+def _level_cell(entry: QueueEntry, language: str, alerting: bool, selected: bool) -> LevelCell:
     word = say(entry.level, language) if entry.level else say("no_level", language)
     style = {"emergency": "bold red", "urgent": "bold yellow"}.get(entry.level or "", "")
-    return LevelCell(word, "bold white on red" if alerting else style, entry.id)
+    cell = LevelCell(f"{SELECTED if selected else ' '} ", "bold", entry.id)
+    cell.append(word, "bold white on red" if alerting else style)
+    return cell
 
 
 def _status(entry: QueueEntry, at: datetime, language: str) -> str:
@@ -106,12 +152,22 @@ def _who(entry: QueueEntry, language: str) -> str:
     return identification(entry.identification, language)  # "not identified" when skipped or not asked
 
 
+WIDTHS = {"level": 12, "waiting": 7, "kiosk": 12, "language": 6, "status": 11, "who": 18}
+"""Each column's width at 80 columns (with a space each side: 78). Nothing is cut: a longer kiosk id,
+status or name takes a second line of its row (`fold`), so two rows never look alike."""
+
+
 class QueueScreen(Screen):
-    """The sessions, emergencies first; updated in place so the nurse keeps their place."""
+    """The sessions, what needs a nurse first; updated in place so the nurse keeps their place.
+
+    The row Enter opens is marked (`SELECTED`, and the cursor's own colour), apart from the red of
+    an emergency nobody has opened; `e` opens the newest such emergency wherever the cursor is, and
+    the key line names it while one waits.
+    """
 
     CSS_PATH = STYLES
-    BINDINGS = [Binding("f", "status_filter", "status"), Binding("t", "days", "today/all"),
-                Binding("l", "app.lock", "lock"), Binding("q", "app.quit", "quit")]
+    BINDINGS = [Binding("e", "open_emergency", "new emergency"), Binding("f", "status_filter", "status"),
+                Binding("t", "days", "today/all"), Binding("l", "app.lock", "lock"), Binding("q", "app.quit", "quit")]
 
     @dataclass
     class Open(Message):
@@ -129,16 +185,18 @@ class QueueScreen(Screen):
         self.ready = False  # composed: the table can be drawn
         self.drawn: dict[str, tuple] = {}  # each row's words as drawn, to touch only the rows that changed
         self.order: list[str] = []
+        self.marked: str | None = None  # the row showing SELECTED
+        self.shown: dict[str, QueueEntry] = {}  # each row's session as drawn
         self.noted = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-head")
         table = DataTable(id="queue", cursor_type="row", zebra_stripes=False)
-        for key, width in zip(COLUMNS, (10, 8, 9, 6, 20, 17)):  # who: "Ana (1980-02-03)"
+        for key, width in WIDTHS.items():
             table.add_column(say(f"col_{key}", self.language), key=key, width=width)
         yield table
         yield Static(id="queue-note")
-        yield Static(Content(say("queue_keys", self.language)), id="queue-keys")
+        yield Static(id="queue-keys")
 
     def on_mount(self) -> None:
         self.ready = True
@@ -158,10 +216,16 @@ class QueueScreen(Screen):
             self.query_one("#queue-note", Static).update(Content(text))
 
     def show(self, entries: list[QueueEntry], at: datetime, staff: str | None, alerting: set[str]) -> None:
-        """The queue as it is now: rows changed in place, added and removed by key; the selection kept."""
+        """The queue as it is now (`entries` in queue order): rows changed in place, added and removed
+        by key; the selection kept."""
         self.entries, self.at, self.staff, self.alerting = entries, at, staff, alerting
         if self.drawable:
             self._draw()
+
+    @property
+    def emergency(self) -> QueueEntry | None:
+        """The newest emergency nobody has opened: what `e` opens."""
+        return newest_of(self.entries, self.at, self.alerting)
 
     def _visible(self) -> list[QueueEntry]:
         local = self.at.astimezone()  # today as the clinic's clock has it
@@ -174,47 +238,82 @@ class QueueScreen(Screen):
         table = self.query_one(DataTable)
         language = self.language
         visible = self._visible()
-        selected = None
-        if table.row_count and table.cursor_row < table.row_count:
-            selected = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        selected = self.selected
         wanted = {entry.id for entry in visible}
         for key in [row.value for row in list(table.rows)]:
             if key not in wanted:
                 table.remove_row(key)
                 self.drawn.pop(key, None)
+                self.shown.pop(key, None)
         order = {}
         for rank, entry in enumerate(visible):
             order[entry.id] = rank
             alerting = entry.id in self.alerting
-            words = (waited(entry.waited(self.at)), entry.place.removeprefix("kiosk:")[:10], entry.language,
-                     _status(entry, self.at, language), _who(entry, language))
+            words = (waited(entry.waited(self.at)), printable(entry.place.removeprefix("kiosk:"), 10),
+                     printable(entry.language, 5), printable(_status(entry, self.at, language)), _who(entry, language))
             signature = (entry.level, alerting, words)
             if self.drawn.get(entry.id) == signature:
                 continue  # unchanged: no cell is touched
-            cells = (_level_cell(entry, language, alerting),
-                     *(RichText(word, style="bold" if alerting else "") for word in words))
-            if entry.id in table.rows:
-                for column, cell in zip(COLUMNS, cells):
-                    table.update_cell(entry.id, column, cell)
-            else:
-                table.add_row(*cells, key=entry.id)
+            self.shown[entry.id] = entry
+            cells = (_level_cell(entry, language, alerting, entry.id == self.marked),
+                     *(RichText(fold(word, WIDTHS[key]), style="bold" if alerting else "")
+                       for key, word in zip(tuple(WIDTHS)[1:], words)))
+            if entry.id in table.rows:  # new words may take another height: the row is made again
+                table.remove_row(entry.id)
+            table.add_row(*cells, key=entry.id, height=None)
             self.drawn[entry.id] = signature
+            self.order = []
         ids = [entry.id for entry in visible]
         if ids != self.order:
             table.sort("level", key=lambda cell: order[cell.session_id])
             self.order = ids
         if selected in order:
             table.move_cursor(row=order[selected], animate=False)
+        self._mark()
         filter_word = say("filter_all", language) if self.status_filter == "all" else \
             say(self.status_filter, language, name="").rstrip(": ")
         self.query_one("#queue-head", Static).update(Content(say(
             "queue_line", language, count=len(visible), status=filter_word,
             days=say("today" if self.today else "everything", language),
             who=say("signed_in", language, name=self.staff or "-"))))
+        self.query_one("#queue-keys", Static).update(Content(say(
+            "queue_keys_emergency" if self.emergency is not None else "queue_keys", language)))
+
+    @property
+    def selected(self) -> str | None:
+        """The session of the row the cursor is on: the one Enter opens."""
+        table = self.query_one(DataTable)
+        if table.row_count and table.cursor_row < table.row_count:
+            return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return None
+
+    def _mark(self) -> None:
+        """SELECTED on the cursor's row, and on no other."""
+        table = self.query_one(DataTable)
+        selected = self.selected
+        if selected == self.marked:
+            return
+        language = self.language
+        for session_id, mark in ((self.marked, False), (selected, True)):
+            if session_id in table.rows and session_id in self.shown:
+                table.update_cell(session_id, "level", _level_cell(self.shown[session_id], language,
+                                                                   session_id in self.alerting, mark))
+        self.marked = selected
+
+    @on(DataTable.RowHighlighted)
+    def _moved(self) -> None:
+        if self.drawable:
+            self._mark()
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
         self.post_message(self.Open(event.row_key.value))
+
+    def action_open_emergency(self) -> None:
+        """Open the newest emergency nobody has opened, wherever the cursor is."""
+        emergency = self.emergency
+        if emergency is not None:
+            self.post_message(self.Open(emergency.id))
 
     def action_status_filter(self) -> None:
         self.status_filter = FILTERS[(FILTERS.index(self.status_filter) + 1) % len(FILTERS)]
@@ -285,8 +384,8 @@ class SessionScreen(Screen):
         self.reading = reading
         language = self.language
         level = self.query_one("#session-level", Static)
-        level.update(Content(say("level_line", language, level=reading.level_word, outcome=reading.outcome)
-                             if reading.outcome else reading.level_word))
+        head = say("session_head", language, level=reading.level_word, who=reading.who)  # whose, and how urgent
+        level.update(Content(f"{head}\n{reading.outcome}" if reading.outcome else head))
         for name in ("emergency", "urgent", "routine"):
             level.set_class(reading.level == name, f"-{name}")
         if reading.status == "finished":
@@ -325,7 +424,15 @@ def _choice(line: Line, width: int = 66) -> str:
 
 
 class AmendScreen(ModalScreen[None]):
-    """Pick an answer, type the new one and why; Preview shows the new level beside the old; Save."""
+    """Pick an answer, type the new one (the line below says what it takes) and why; Preview shows the new
+    level beside the old; Save.
+
+    When the re-run needs answers the session never gave (a session that ended at its first question),
+    the questions it may still ask are listed together, each with its own field (#amend-more, fields
+    `#more-<question id>`); the one it needs next has the cursor. Save takes everything typed, a field
+    not yet submitted included: the app previews first when what is typed was not the preview's.
+    No field selects its text when the cursor comes to it.
+    """
 
     CSS_PATH = STYLES
     BINDINGS = [Binding("escape", "dismiss_none", "cancel")]
@@ -341,29 +448,33 @@ class AmendScreen(ModalScreen[None]):
         reason: str
         question_id: str  # what the form says now: the app saves only what was previewed
         typed: str
+        more: dict[str, str] = field(default_factory=dict)
 
-    def __init__(self, lines: list[Line], language: str) -> None:
+    def __init__(self, lines: list[Line], language: str, accepts: dict[str, str] | None = None) -> None:
         super().__init__(id="amend-screen")
         self.lines = lines
         self.language = language
-        self.more: dict[str, str] = {}
-        self.needs: str | None = None
+        self.accepts = accepts or {}  # question id -> what its answer may be (`chatbot.nurse.amending.accepts`)
+        self.asked: list[str] = []  # the questions listed in #amend-more, in order
 
     def compose(self) -> ComposeResult:
         language = self.language
         with Vertical(id="amend-box"):
             yield Static(Content(say("amend_title", language)), id="amend-title")
             yield Select([(_choice(line), line.question_id) for line in self.lines],
-                         prompt=say("question", language), id="amend-question", allow_blank=True)
-            yield TextField(placeholder=say("new_answer", language), id="amend-answer", max_length=MAX_ANSWER_LENGTH)
-            yield Static(id="amend-needs")
-            yield TextField(placeholder=say("also_answer", language), id="amend-more", max_length=MAX_ANSWER_LENGTH)
-            yield TextField(placeholder=say("reason", language), id="amend-reason", max_length=200)
+                         prompt=say("question", language), id="amend-question", allow_blank=True, compact=True)
+            yield TextField(placeholder=say("new_answer", language), id="amend-answer", max_length=MAX_ANSWER_LENGTH,
+                            select_on_focus=False, compact=True)
+            yield Static(id="amend-accepts", classes="amend-accepts")
+            with VerticalScroll(id="amend-more"):
+                yield Static(Content(say("more_title", language)), id="amend-more-title")
+            yield TextField(placeholder=say("reason", language), id="amend-reason", max_length=200,
+                            select_on_focus=False, compact=True)
             yield Static(Content(say("preview_first", language)), id="amend-preview")
             with Horizontal(id="amend-buttons"):
-                yield Button(say("preview", language), id="amend-preview-button", variant="primary")
-                yield Button(say("save", language), id="amend-save", variant="warning")
-                yield Button(say("cancel", language), id="amend-cancel")
+                yield Button(say("preview", language), id="amend-preview-button", variant="primary", compact=True)
+                yield Button(say("save", language), id="amend-save", variant="warning", compact=True)
+                yield Button(say("cancel", language), id="amend-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#amend-more").display = False
@@ -375,15 +486,49 @@ class AmendScreen(ModalScreen[None]):
         self.query_one("#amend-answer", Input).value = typed
         self.query_one("#amend-reason", Input).value = reason
 
-    def show_preview(self, text: str, needs: tuple[str, str] | None = None) -> None:
+    @on(Select.Changed, "#amend-question")
+    def _chosen(self, event: Select.Changed) -> None:
+        """The answer field says what it takes for the question chosen."""
+        taken = self.accepts.get(event.value, "") if isinstance(event.value, str) else ""
+        self.query_one("#amend-accepts", Static).update(Content(taken))
+
+    @property
+    def more(self) -> dict[str, str]:
+        """The answers typed to the questions listed below (empty fields left out)."""
+        return {question_id: value for question_id in self.asked
+                if (value := self.query_one(f"#more-{question_id}", Input).value.strip())}
+
+    def show_preview(self, text: str) -> None:
         self.query_one("#amend-preview", Static).update(Content(text))
-        self.needs = needs[0] if needs else None
-        more = self.query_one("#amend-more", Input)
-        more.display = needs is not None
-        more.value = ""
-        self.query_one("#amend-needs", Static).update(Content(needs[1] if needs else ""))
-        if needs:
-            more.focus()
+
+    def ask_more(self, questions: list[tuple[str, str]], needed: str) -> None:
+        """List `questions` ((id, text), in order) with a field each, keeping what was typed in those
+        already listed; the cursor goes to `needed`."""
+        box = self.query_one("#amend-more", VerticalScroll)
+        box.display = True
+        for question_id, text in questions:
+            if question_id in self.asked:
+                continue
+            self.asked.append(question_id)
+            box.mount(Vertical(Static(Content(text), classes="amend-more-question"),
+                               Static(Content(self.accepts.get(question_id, "")), classes="amend-accepts"),
+                               TextField(placeholder=say("also_answer", self.language), id=f"more-{question_id}",
+                                         max_length=MAX_ANSWER_LENGTH, select_on_focus=False, compact=True),
+                               id=f"more-item-{question_id}", classes="amend-more-item"))
+        self.query_one("#amend-box").add_class("-more")
+        self.call_after_refresh(self._focus_needed, needed)
+
+    def _focus_needed(self, question_id: str) -> None:
+        """The cursor in the field of the question needed next, the question in view above it."""
+        found = self.query(f"#more-{question_id}")
+        if found:
+            move_focus(found.first())
+            self.query_one("#amend-more", VerticalScroll).scroll_to_widget(
+                self.query_one(f"#more-item-{question_id}"), top=True, animate=False)
+
+    def _question(self) -> str | None:
+        question = self.query_one("#amend-question", Select).value
+        return question if isinstance(question, str) else None
 
     @on(TextField.TooLong)
     def _cut(self, event: TextField.TooLong) -> None:
@@ -392,23 +537,19 @@ class AmendScreen(ModalScreen[None]):
         self.query_one("#amend-preview", Static).update(Content(CUT.fill(count=str(event.limit)).get(self.language)))
 
     @on(Button.Pressed, "#amend-preview-button")
-    @on(Input.Submitted, "#amend-answer, #amend-more")
+    @on(Input.Submitted, "#amend-answer, #amend-more Input")
     def preview(self) -> None:
-        if self.needs is not None and self.query_one("#amend-more", Input).value.strip():
-            self.more[self.needs] = self.query_one("#amend-more", Input).value
-        question = self.query_one("#amend-question", Select).value
-        if question is Select.BLANK or not isinstance(question, str):
+        question = self._question()
+        if question is None:
             self.show_preview(say("question", self.language) + "?")
             return
-        self.post_message(self.Preview(question, self.query_one("#amend-answer", Input).value, dict(self.more)))
+        self.post_message(self.Preview(question, self.query_one("#amend-answer", Input).value, self.more))
 
     @on(Button.Pressed, "#amend-save")
     @on(Input.Submitted, "#amend-reason")
     def save(self) -> None:
-        question = self.query_one("#amend-question", Select).value
-        self.post_message(self.Save(self.query_one("#amend-reason", Input).value,
-                                    question if isinstance(question, str) else "",
-                                    self.query_one("#amend-answer", Input).value))
+        self.post_message(self.Save(self.query_one("#amend-reason", Input).value, self._question() or "",
+                                    self.query_one("#amend-answer", Input).value, self.more))
 
     @on(Button.Pressed, "#amend-cancel")
     def action_dismiss_none(self) -> None:

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import math
 import time
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,10 +53,12 @@ from chatbot.proof.monotonicity import MonotonicityCheck
 from chatbot.proof.paths import Edge, Explorer, Node, PathGraph, rules_level
 from chatbot.flow.problems import Problem
 from chatbot.proof.terms import holds, variables
+from chatbot.flow.windows import SAID, covers, fold, says
 
 SEVERITY = {"under-triage": "error", "never-asked": "error", "never-ends": "error", "not-monotonic": "error",
             "over-triage": "warning", "never-reached": "warning", "never-taken": "warning",
-            "hidden-sign": "warning"}
+            "hidden-sign": "warning", "no-windows": "warning", "window-missing": "warning",
+            "window-short": "warning", "window-skip": "warning", "window-unsaid": "warning"}
 
 
 @dataclass
@@ -155,12 +156,6 @@ def _said(question, language: str) -> str:
     return " ".join(fold(text.by_language.get(language, "")) for text in (question.text, question.help) if text)
 
 
-def fold(text: str) -> str:
-    """Lower case without accents and with single spaces, to find a phrase in a text."""
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return " ".join("".join(c for c in decomposed if unicodedata.category(c) != "Mn").split())
-
-
 def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
@@ -182,8 +177,9 @@ def analyse(flow: Flow) -> Analysis:
     explorer = Explorer(flow)
     graph = explorer.explore()
     judge = Judge(flow, graph, explorer)
+    skips = judge.skips()
     issues = [*judge.levels(), *judge.unasked(), *judge.endless(), *judge.monotonicity(), *judge.unreached(),
-              *judge.hidden_signs()]
+              *judge.hidden_signs(skips), *judge.windows(skips)]
     issues.sort(key=lambda i: (i.severity != "error", i.at, i.kind))
     return Analysis(flow, issues, graph.paths, len(graph.nodes), time.perf_counter() - started,
                     len(graph.loops) + bool(graph.start_loop))
@@ -321,20 +317,19 @@ class Judge:
 
     # -- emergency signs skipped by a question that does not name them (principle 7) -------
 
-    def hidden_signs(self) -> list[Issue]:
-        """A no that skips an emergency sign the question never names: one warning per question and sign."""
+    def skips(self) -> list[tuple[object, str, str, Edge]]:
+        """Every finding a no skips through `implies`: (question, the finding answered no, the one skipped,
+        an edge of the no), once per question and skipped finding.
+
+        Skipped means asked by no question before this one, by this one, or after it (on any way on).
+        """
         flow, reach = self.flow, self.reach
-        emergency = {}
-        for rule in flow.rules:
-            if rule.level == "emergency":
-                for name in rule.when.findings():
-                    emergency.setdefault(name, []).append(rule.id)
         asked_from = {state: {name for s in reach.reachable[state] if s in flow.questions
                               for name in flow.questions[s].findings()} for state in reach.states}
         asked_before = {qid: {name for s, reachable in reach.reachable.items() if s != qid and qid in reachable
                               and s in flow.questions for name in flow.questions[s].findings()}
                         for qid in flow.questions}
-        groups: dict[tuple[str, str], Issue] = {}
+        found: dict[tuple[str, str], tuple] = {}
         for node in self.graph.nodes:
             question = flow.questions.get(node.state)
             if question is None:
@@ -344,17 +339,85 @@ class Judge:
                     continue
                 for name, value in edge.answer.findings:
                     for sign in self.implying.get(name, ()) if value is False else ():
-                        if (sign not in emergency or sign in question.findings() or sign in asked_before[question.id]
-                                or sign in asked_from[edge.target.state] or (question.id, sign) in groups):
+                        if (sign in question.findings() or sign in asked_before[question.id]
+                                or sign in asked_from[edge.target.state] or (question.id, sign) in found):
                             continue
-                        unnamed = [code for code in flow.languages if not names_sign(flow, question, sign, code)]
-                        if unnamed:
-                            message = (f"a no to '{question.id}' skips '{sign}' ({', '.join(emergency[sign])}), "
-                                       f"but the question does not name it in {', '.join(unnamed)}: name the sign "
-                                       f"in its text or help (principle 7), or list its words under the finding")
-                            groups[question.id, sign] = self._issue("hidden-sign", question.at, message,
-                                                                    edge.source.path() + [edge])
-        return list(groups.values())
+                        found[question.id, sign] = (question, name, sign, edge)
+        return list(found.values())
+
+    def hidden_signs(self, skips) -> list[Issue]:
+        """A no that skips an emergency sign the question never names: one warning per question and sign."""
+        flow = self.flow
+        emergency = {}
+        for rule in flow.rules:
+            if rule.level == "emergency":
+                for name in rule.when.findings():
+                    emergency.setdefault(name, []).append(rule.id)
+        issues = []
+        for question, _, sign, edge in skips:
+            if sign not in emergency:
+                continue
+            unnamed = [code for code in flow.languages if not names_sign(flow, question, sign, code)]
+            if unnamed:
+                message = (f"a no to '{question.id}' skips '{sign}' ({', '.join(emergency[sign])}), "
+                           f"but the question does not name it in {', '.join(unnamed)}: name the sign "
+                           f"in its text or help (principle 7), or list its words under the finding")
+                issues.append(self._issue("hidden-sign", question.at, message, edge.source.path() + [edge]))
+        return issues
+
+    # -- time windows (principle 9) -------------------------------------------------------------
+
+    def windows(self, skips) -> list[Issue]:
+        """Each question says and declares a window that covers what it asks and what its no skips."""
+        flow = self.flow
+        if not flow.windows:
+            return [Issue("no-windows", (1, 1), "the flow declares no time windows ('windows:'), so no question "
+                                                "can be held to the window it says (principle 9)")]
+        issues = [Issue("window-missing", finding.at, f"the finding '{name}' declares no window: how far back "
+                                                      "does it look?")
+                  for name, finding in flow.findings.items() if finding.window is None and name not in flow.derived]
+        for question in flow.questions.values():
+            if question.window is None:
+                issues.append(Issue("window-missing", question.at, f"question '{question.id}' declares no "
+                                                                   "window: say and declare how far back it asks"))
+                continue
+            issues += self._unsaid(question)
+            for name in question.findings():
+                asked, looks_back = question.window_of(name), flow.findings[name].window
+                if not covers(asked, looks_back):
+                    issues.append(Issue("window-short", question.at, (
+                        f"question '{question.id}' asks about '{name}' {SAID[asked]} ({asked}), but the finding "
+                        f"looks back {SAID[looks_back]} ({looks_back}): a sign earlier in the finding's window "
+                        "gets a no (principle 9)")))
+        for question, gate, skipped, edge in skips:
+            asked, looks_back = question.window_of(gate), flow.findings[skipped].window
+            if question.window is not None and not covers(asked, looks_back):
+                issues.append(self._issue("window-skip", question.at, (
+                    f"a no to '{question.id}' ({SAID[asked]}, {asked}) skips '{skipped}', which looks back "
+                    f"{SAID[looks_back]} ({looks_back}): the sign can be older than the question asks, so ask it "
+                    "on its own (principle 9)"), edge.source.path() + [edge]))
+        return issues
+
+    def _unsaid(self, question) -> list[Issue]:
+        """The question's text (and each option's label with a window of its own) says its window in every language."""
+        flow, issues = self.flow, []
+        said = [(question.window, "its text", question.text)]
+        said += [(option.window, f"the label of option {index}", option.label)
+                 for index, option in enumerate(question.options, 1)
+                 if option.window is not None and option.window != question.window]
+        for window, where, text in said:
+            words = flow.windows.get(window)
+            for code in flow.languages:
+                if words is None or code not in words.by_language:
+                    issues.append(Issue("window-unsaid", question.at, (
+                        f"question '{question.id}' asks {SAID[window]} ({window}), but 'windows:' has no words "
+                        f"for '{window}' in {code}")))
+                elif not says(text.by_language.get(code, ""), words.by_language[code]):
+                    issues.append(Issue("window-unsaid", question.at, (
+                        f"question '{question.id}' declares the window {window}, but {where} does not say it "
+                        f"in {code} (one of: {words.by_language[code]}): people answer the words they read "
+                        "(principle 9)")))
+        return issues
 
     # -- loops -----------------------------------------------------------------------------
 

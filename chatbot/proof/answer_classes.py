@@ -159,6 +159,6 @@ def _thresholds(flow: Flow) -> dict[str, tuple[float, ...]]:
     for condition in conditions:
         for node in condition.walk():
             if isinstance(node, TemperatureIn):
-                bounds.setdefault(node.finding, set()).update(
-                    b for b in (node.at_least, node.below) if b is not None)
+                for name in node.of or (node.finding,):  # a derived finding: each temperature it is the highest of
+                    bounds.setdefault(name, set()).update(b for b in (node.at_least, node.below) if b is not None)
     return {name: tuple(sorted(values)) for name, values in bounds.items()}

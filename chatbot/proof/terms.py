@@ -37,8 +37,13 @@ def compile_condition(condition: Condition | None) -> Term:
     if isinstance(condition, AnswerIn):
         return ("in", condition.finding, frozenset(condition.values))
     if isinstance(condition, TemperatureIn):
+        if condition.of:
+            return _highest_in(condition.of, condition.at_least, condition.below)
         return ("t", condition.finding, condition.at_least, condition.below)
     if isinstance(condition, Measured):
+        if condition.of:
+            measured = _combine("or", [("m", source, True) for source in condition.of])
+            return measured if condition.measured else _negate(measured)
         return ("m", condition.finding, condition.measured)
     if isinstance(condition, Named):
         return compile_condition(condition.target) if condition.target is not None else False
@@ -48,6 +53,22 @@ def compile_condition(condition: Condition | None) -> Term:
         op = "and" if isinstance(condition, All) else "or"
         return _combine(op, [compile_condition(item) for item in condition.items])
     raise TypeError(f"unknown condition {condition!r}")
+
+
+def _highest_in(sources: tuple[str, ...], at_least: float | None, below: float | None) -> Term:
+    """The highest measured of `sources` in [at_least, below), over the sources themselves.
+
+    The highest is at least `at_least` when one of them is, and below `below` when one
+    was measured and none is at `below` or more: so a derived finding (Tmax) needs no
+    value of its own, and the proof splits each source at every threshold it is tested at.
+    """
+    if at_least is None:
+        reached = _combine("or", [("m", source, True) for source in sources])
+    else:
+        reached = _combine("or", [("t", source, at_least, None) for source in sources])
+    if below is None:
+        return reached
+    return _combine("and", [reached, *(_negate(("t", source, below, None)) for source in sources)])
 
 
 def holds(term: Term, findings: Mapping[str, Any]) -> bool:

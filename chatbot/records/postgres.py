@@ -26,7 +26,9 @@ CONNECT_TIMEOUT = 5  # seconds: an unreachable server is reported, not waited fo
 
 
 def _one_line(error: Exception) -> str:
-    text = re.sub(r"\s+", " ", str(error)).strip()
+    """The server's own message (without its CONTEXT lines: where in a function it was raised)."""
+    primary = getattr(getattr(error, "diag", None), "message_primary", None)
+    text = re.sub(r"\s+", " ", primary or str(error)).strip()
     return redact(text) or type(error).__name__
 
 

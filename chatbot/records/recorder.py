@@ -252,7 +252,7 @@ class Recorder:
         by_turn = {id(turn): seq for turn, seq in zip(conversation.transcript, self._kept)}
         ending = Ending(self.session_id, "finished", at, result.level, result.outcome.id,
                         result.outcome.title.fill(emergency_number=conversation.flow.emergency_number).get(language),
-                        tuple({"id": rule.id, "reason": rule.reason.get(language)} for rule in result.reasons),
+                        tuple({"id": rule.id, "reason": rule.for_nurse.get(language)} for rule in result.reasons),
                         tuple(by_turn[id(turn)] for turn in result.because if id(turn) in by_turn))
         self._queue("end_session", ending, self._event("finished", at, level=result.level, outcome=result.outcome.id))
         self._status = "finished"

@@ -203,7 +203,7 @@ def amend(tables: Tables, session: StoredSession, run_: Rerun, reason: str, staf
     new = next(turn for turn in turns if turn.question.id == run_.question_id)
     flow = conversation.flow
     title = result.outcome.title.fill(emergency_number=flow.emergency_number).get(language)
-    reasons = [{"id": rule.id, "reason": rule.reason.get(language)} for rule in result.reasons]
+    reasons = [{"id": rule.id, "reason": rule.for_nurse.get(language)} for rule in result.reasons]
     with tables.transaction() as run:
         last = run("SELECT coalesce(max(seq), 0) FROM answers WHERE session_id = ?", (session.id,)).fetchall()[0][0]
         seqs = [answer["seq"] for answer in kept[:same]] + list(range(last + 1, last + 1 + len(turns) - same))

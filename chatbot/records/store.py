@@ -26,7 +26,7 @@ EVENT_KINDS = ("created", "answered", "went_back", "restarted", "finished", "wip
 # URL (no password), its HTTP status and each entry's status and location. Kinds are not constrained
 # by the schema, so adding one needs no migration.
 WRITES = ("start_session", "record_answer", "withdraw_answers", "record_event", "end_session", "identify")
-SCHEMA_VERSION = 2  # the highest migration this code knows; tests hold it to migrations/
+SCHEMA_VERSION = 3  # the highest migration this code knows; tests hold it to migrations/
 
 
 class StoreUnavailable(RecordsError):

@@ -12,6 +12,7 @@ from typing import Any
 
 from chatbot.records.store import StoredSession
 from chatbot.flow.text import printable
+from chatbot.printable import printable as one_line  # a kiosk chose these words: no line of theirs starts a line here
 from chatbot.summary import HEADINGS, _wrapped
 from chatbot.flow.text import Text
 
@@ -55,21 +56,22 @@ def stored_summary(session: StoredSession, language: str | None = None) -> str:
 
     answers = session.kept_answers
     lines = [word("title"), "=" * len(word("title")),
-             f"{word('flow')}: {session.flow_name} (version {session.flow_version})",
+             f"{word('flow')}: {one_line(session.flow_name)} (version {session.flow_version})",
              f"{word('date')}: {_local(session.started_at)}",
-             f"{word('session')}: {session.id}  {word('place')}: {session.place}", ""]
+             f"{word('session')}: {one_line(session.id)}  {word('place')}: {one_line(session.place)}", ""]
     if session.status == "finished":
-        lines.append(f"{word('result')}: {(session.level or '').upper()}: {session.outcome_title or session.outcome}")
+        lines.append(f"{word('result')}: {(session.level or '').upper()}: "
+                     f"{one_line(session.outcome_title or session.outcome or '')}")
         lines.append(f"{word('reasons')}:")
         for reason in session.reasons:
-            lines += _wrapped(f"{reason['id']}  {reason['reason']}", "  - ", "    ")
+            lines += _wrapped(one_line(f"{reason['id']}  {reason['reason']}"), "  - ", "    ")
         if not session.reasons:
             lines.append(f"  - {word('no_reasons')}")
         because = [answer for answer in answers if answer["seq"] in set(session.because)]
         if because:
             lines.append(f"{word('because')}:")
             for answer in because:
-                lines += _wrapped(f"{answer['question_text']} -> {printable(answer['shown'])}", "  - ", "    ")
+                lines += _wrapped(f"{one_line(answer['question_text'])} -> {printable(answer['shown'])}", "  - ", "    ")
     else:
         lines.append(f"{word('result')}: " + RECORD_WORDS["not_finished"].fill(
             status=word(session.status)).get(language))
@@ -78,13 +80,13 @@ def stored_summary(session: StoredSession, language: str | None = None) -> str:
     if not answers:
         lines.append(word("none_yet"))
     for index, answer in enumerate(answers, 1):
-        lines += _wrapped(f"{answer['question_text']} [{answer['question_id']}]", f"{index:>2}. ", "    ")
+        lines += _wrapped(one_line(f"{answer['question_text']} [{answer['question_id']}]"), f"{index:>2}. ", "    ")
         shown, typed = printable(answer["shown"]), printable(answer["typed"])
         said = f"{word('answer')}: {shown}"
         if typed.strip().casefold() != shown.strip().casefold():
             said += f" ({word('typed')}: \"{typed}\")"
         lines += _wrapped(said, "    ", "      ")
-        found = "; ".join(f"{name} = {_value(value, answer['question_kind'], language)}"
+        found = "; ".join(f"{one_line(name)} = {_value(value, answer['question_kind'], language)}"
                           for name, value in answer["findings"].items())
         lines += _wrapped(f"{word('found')}: {found}", "    ", "      ")
     kept = {answer["seq"] for answer in answers}
@@ -92,7 +94,7 @@ def stored_summary(session: StoredSession, language: str | None = None) -> str:
     if withdrawn:
         lines += ["", f"{word('withdrawn')}:"]
         for answer in withdrawn:
-            lines += _wrapped(f"{answer['question_text']} -> {printable(answer['shown'])}", "  - ", "    ")
+            lines += _wrapped(f"{one_line(answer['question_text'])} -> {printable(answer['shown'])}", "  - ", "    ")
     trail = [line for line in (_trail_line(event, language) for event in session.events) if line]
     if trail:
         lines += ["", f"{word('trail')}:"]

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from chatbot.redaction import redact, redact_url, userinfo_refused
+
 APP_NAME = "bmf-chatbot"
 DATABASE_ENV = "CHATBOT_DATABASE"
 DATA_DIR_ENV = "CHATBOT_DATA_DIR"  # tests and managed kiosks point this elsewhere
@@ -54,12 +56,6 @@ def default_database() -> str:
     return os.environ.get(DATABASE_ENV) or f"sqlite://{data_dir() / DEFAULT_FILE}"
 
 
-def redact(text: str) -> str:
-    """`text` with the password of any URL in it (and any `password=` parameter) replaced by ***."""
-    text = re.sub(r"(://[^/@:\s]*:)[^@\s]*@", r"\1***@", text)
-    return re.sub(r"(?i)(password=)[^&\s]*", r"\1***", text)
-
-
 def parse_database_url(text: str | None) -> DatabaseURL:
     """The backend and target of `text` (the default when None); RecordsError says what is wrong."""
     if text is None:
@@ -67,7 +63,7 @@ def parse_database_url(text: str | None) -> DatabaseURL:
     text = text.strip()
     if not text:
         raise RecordsError("the database URL is empty: give sqlite:///PATH or postgresql://USER@HOST:PORT/DB")
-    shown = redact(text)
+    shown = redact_url(text)
     scheme = _SCHEME.match(text)
     if scheme is None and text.lower().startswith("sqlite:"):
         return _sqlite(text[len("sqlite:"):], shown)
@@ -94,6 +90,9 @@ def _sqlite(path: str, shown: str) -> DatabaseURL:
 
 
 def _postgres(text: str, shown: str) -> DatabaseURL:
+    refused = userinfo_refused(text)
+    if refused:
+        raise RecordsError(f"database URL {shown}: {refused}")
     try:
         parts = urlsplit(text)
         port = parts.port  # raises on a port that is not a number

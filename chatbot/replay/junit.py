@@ -55,6 +55,8 @@ def junit_xml(runs: Iterable[ScriptRun], problems: Iterable[Problem] = (),
 
 def write_junit(path: str | Path, runs: Iterable[ScriptRun], problems: Iterable[Problem] = (),
                 coverage: Iterable[Coverage] = (), seconds: float | None = None) -> None:
+    """The JUnit XML in `path`, its folder made first (`--junit build/replay.xml` in a fresh clone)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(junit_xml(runs, problems, coverage, seconds), encoding="utf-8")
 
 

@@ -1,7 +1,10 @@
-"""Simulated patients: profiles of findings that answer the dialogue as a person would.
+"""Simulated patients: profiles of findings, or timelines, that answer the dialogue as a person would.
 
-A simulated patient types its answers ("yes", "not sure", "100.4 F", "2, 5") and
-the engine reads them like any other, so a simulation also tests answer reading.
+A simulated patient types its answers ("yes", "not sure", "100.4 F", "2, 5"; in Spanish
+"sí", "no lo sé", "38,6") and the engine reads them like any other, so a simulation also
+tests answer reading. A profile answers each question with the finding behind it; a
+timeline (`chatbot.replay.timeline`) answers each question literally, by the window its
+words say, and is also judged against the level the rules give for its findings.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from chatbot.flow.kinds import FindingType, QuestionKind
 from chatbot.engine import Conversation
-from chatbot.flow.model import LEVELS, Flow, Question
+from chatbot.flow.model import LEVELS, Flow, Question, level_rank
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
 from chatbot.flowfile.shape import STRING, AnyValue, Field, ListOf, MapOf, OneOf, Record
 from chatbot.flowfile.source import read_yaml
+from chatbot.flow.triage import triage
+from chatbot.replay.timeline import WORDS, Timeline, hours_ago, read_event
 
 if TYPE_CHECKING:
     from chatbot.records.recorder import Recorder
@@ -25,6 +30,9 @@ PATIENTS_FILE = Record({
         "id": Field(STRING, required=True),
         "story": Field(STRING),
         "findings": Field(MapOf(AnyValue(allow_empty=True))),
+        "timeline": Field(ListOf(AnyValue())),
+        "last_check": Field(AnyValue()),
+        "language": Field(STRING),
         "expected": Field(OneOf(LEVELS)),
     }), min_items=1), required=True),
 })
@@ -39,6 +47,8 @@ class Patient:
     story: str = ""
     at: tuple[int, int] = (1, 1)
     file: str = ""
+    timeline: Timeline | None = None  # a patient told as what happened when, answering literally
+    language: str | None = None  # the language it answers in (the flow's first by default)
 
 
 @dataclass(frozen=True)
@@ -49,10 +59,14 @@ class Simulation:
     level: str
     outcome: str
     asked: list[str] = field(default_factory=list)
+    rules_level: str | None = None  # a timeline's: the rules' level for the findings it implies
 
     @property
     def agrees(self) -> bool:
-        return self.patient.expected in (None, self.level)
+        """The expected level, if any; and a timeline never below its rules' level (above it only where a
+        question asks over a wider window than its finding's, which may raise a level, never lower it)."""
+        return self.patient.expected in (None, self.level) and (
+            self.rules_level is None or level_rank(self.level) >= level_rank(self.rules_level))
 
 
 def read_patients(path: str | Path, flow: Flow) -> list[Patient]:
@@ -73,6 +87,11 @@ def read_patients(path: str | Path, flow: Flow) -> list[Patient]:
         if pid in seen:
             report(("patients", index, "id"), f"patient '{pid}' is already defined at line {seen[pid]}")
         seen[pid] = source.where(("patients", index))[0]
+        language = item.get("language")
+        if language is not None and language not in flow.languages:
+            report(("patients", index, "language"), f"the flow speaks {', '.join(flow.languages)}, not '{language}'")
+            language = None
+        timeline = _timeline(item, ("patients", index), flow, report)
         findings = item.get("findings") or {}
         for name, value in (findings.items() if isinstance(findings, dict) else ()):
             where = ("patients", index, "findings", name)
@@ -87,19 +106,47 @@ def read_patients(path: str | Path, flow: Flow) -> list[Patient]:
                                                      not isinstance(value, (int, float, str, type(None)))):
                 report(where, f"'{name}' must be a temperature such as 38.2 or \"100.4 F\"")
         patients.append(Patient(pid, findings if isinstance(findings, dict) else {}, item.get("expected"),
-                                str(item.get("story", "")), source.where(("patients", index)), source.file))
+                                str(item.get("story", "")), source.where(("patients", index)), source.file,
+                                timeline, language))
     if problems:
         raise FlowError(problems)
     return patients
 
 
-def typed_answer(question: Question, findings: dict[str, Any], flow: Flow) -> str:
-    """What this patient types to `question`, read from its findings."""
+def _timeline(item: dict, where: tuple, flow: Flow, report) -> Timeline | None:
+    """The patient's timeline, each wrong event reported at its line; None for a profile of findings."""
+    if "timeline" not in item:
+        if "last_check" in item:
+            report(where + ("last_check",), "'last_check' belongs to a timeline", key=True)
+        return None
+    if "findings" in item:
+        report(where + ("findings",), "a patient is a profile of findings or a timeline, not both", key=True)
+    events = []
+    for number, data in enumerate(item.get("timeline") or []):
+        try:
+            events.append(read_event(data, flow))
+        except ValueError as problem:
+            report(where + ("timeline", number), str(problem))
+    last_check = float("-inf")
+    if "last_check" in item:
+        try:
+            last_check = hours_ago(item["last_check"])
+        except ValueError as problem:
+            report(where + ("last_check",), str(problem))
+    return Timeline(tuple(events), last_check)
+
+
+def typed_answer(question: Question, findings: dict[str, Any], flow: Flow, language: str = "en") -> str:
+    """What this patient types to `question`, read from its findings (in `language`'s words)."""
     if question.kind in (QuestionKind.YES_NO, QuestionKind.YES_NO_UNSURE):
         value = findings.get(question.finding, flow.findings[question.finding].default())
+        if language != "en" and language in WORDS:
+            return WORDS[language][value if question.kind == QuestionKind.YES_NO_UNSURE else value is True]
         return "yes" if value is True else "no" if value is False or question.kind == QuestionKind.YES_NO else "not sure"
     if question.kind == QuestionKind.TEMPERATURE:
         value = findings.get(question.finding)
+        if language != "en" and language in WORDS:
+            return WORDS[language]["not measured"] if value is None else str(value).replace(".", ",")
         return "not measured" if value is None else str(value)
     numbers = [str(i) for i, option in enumerate(question.options, 1)
                if option.finding and findings.get(option.finding) is True]
@@ -113,16 +160,22 @@ def typed_answer(question: Question, findings: dict[str, Any], flow: Flow) -> st
 
 def simulate(flow: Flow, patient: Patient, recorder: Recorder | None = None) -> Simulation:
     """Run one patient through the flow to its outcome, kept as a session by `recorder` if given."""
-    conversation = Conversation(flow)
+    language = patient.language or flow.languages[0]
+    conversation = Conversation(flow, language)
     conversation.start()
     if recorder is not None:
         recorder.begin(conversation)
-    findings = patient.findings
+    findings, timeline = patient.findings, patient.timeline
     for _ in range(MAX_STEPS):
         question = conversation.question
         if question is None:
-            return Simulation(patient, flow.outcomes[conversation.state].level, conversation.state, conversation.asked)
-        typed = typed_answer(question, findings, flow)
+            rules = triage(flow.rules, timeline.findings(flow)).level if timeline is not None else None
+            return Simulation(patient, flow.outcomes[conversation.state].level, conversation.state, conversation.asked,
+                              rules)
+        if timeline is not None:
+            typed = timeline.answer(question, flow, language)
+        else:
+            typed = typed_answer(question, findings, flow, language)
         error = conversation.take(typed)
         if recorder is not None:
             recorder.answered(conversation)

@@ -91,6 +91,7 @@ class ConversationScreen(Screen):
         Binding("y", "yes_no('answer-yes')", "Yes", show=False),
         Binding("n", "yes_no('answer-no')", "No", show=False),
         Binding("u", "yes_no('answer-unsure')", "Not sure", show=False),
+        Binding("s", "yes_no('answer-yes', 's')", "Sí", show=False),  # before a tester's s (`NAV_BINDINGS`)
         *[Binding(str(number), f"pick({number})", show=False) for number in range(1, 10)],
         Binding("enter", "send", "Send", show=False),
         *NAV_BINDINGS,
@@ -284,7 +285,17 @@ class ConversationScreen(Screen):
 
     # -- the person's keys -------------------------------------------------------------------
 
-    def action_yes_no(self, button_id: str) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A letter that answers only in some languages (s: Sí) does so only there, and only when yes is
+        an answer; anywhere else its key goes on to the next binding (a tester's summary)."""
+        if action == "yes_no" and len(parameters) > 1:
+            letter = str(parameters[1])
+            return (isinstance(self.controls, YesNoControls)
+                    and words.YES.get(self.language).casefold().startswith(letter))
+        return super().check_action(action, parameters)
+
+    def action_yes_no(self, button_id: str, letter: str = "") -> None:
+        """Answer with a yes/no button's key (`letter`: the key, when it answers only in some languages)."""
         controls = self.controls
         typed = controls.answer_for(button_id) if isinstance(controls, YesNoControls) else None
         if typed is not None:

@@ -39,13 +39,16 @@ def why_items(result: Result, language: str) -> list[str]:
 class OutcomeScreen(Screen):
     """Shared by the three levels: the result, why, and the way back or to the summary.
 
-    The app that shows it may set `first` (words shown first and largest, #tell-desk: a staffed
-    kiosk's "Tell the staff at the desk now") and `below` (a widget shown below the instructions:
-    a kiosk's identification form) before it is pushed; the emergency screen shows them.
+    The app that shows it may set, before it is pushed: `first` (words shown first and largest,
+    #tell-desk: a staffed kiosk's "Tell the staff at the desk now", or on an urgent ending "Before
+    you leave, tell the staff at the desk"), `below` (a widget shown below the instructions: a
+    kiosk's identification form) and `at_clinic` (the person is already at the clinic: a staffed
+    kiosk; an emergency then shows its outcome's `at_clinic` words and what to tell the staff).
     """
 
     first: Content | None = None
     below: Widget | None = None
+    at_clinic: bool = False
 
     CSS_PATH = STYLES / "outcome.tcss"
     BINDINGS = [*NAV_BINDINGS, Binding("d", "done", "Done", show=False)]
@@ -88,6 +91,10 @@ class OutcomeScreen(Screen):
     def on_mount(self) -> None:
         self.focus_start()
 
+    def first_words(self) -> ComposeResult:
+        if self.first is not None:
+            yield Static(self.first, id="tell-desk")
+
     def focus_start(self) -> None:
         self.query_one("#outcome-body").focus()
 
@@ -98,31 +105,44 @@ class OutcomeScreen(Screen):
 
 
 class EmergencyScreen(OutcomeScreen):
-    """The whole screen red: the flow's words (call now, or go to the emergency department), what to say."""
+    """The whole screen red: the flow's words (call now, or go to the emergency department), what to say.
+
+    At the clinic (a staffed kiosk) the outcome's `at_clinic` words: tell the staff now, call the
+    number if nobody comes within a minute, and what to tell the staff. No control that can have
+    the focus wipes this screen: the kiosk's Done is for a tap or its key, never for Enter on a
+    focus that landed there.
+    """
 
     def body(self) -> ComposeResult:
         number = self.emergency_number
-        if self.first is not None:
-            yield Static(self.first, id="tell-desk")
-        yield Static(self.text(self.result.outcome.title), id="outcome-title")
-        if DIGITS.match(number):
+        title, text = self.result.outcome.words(self.at_clinic)
+        yield from self.first_words()
+        yield Static(self.text(title), id="outcome-title")
+        if DIGITS.match(number) and not self.at_clinic:
             from textual.widgets import Digits
 
             yield Digits(number, id="emergency-digits", classes=UNSPOKEN)  # the title says the number
-        yield Static(self.text(self.result.outcome.text), id="outcome-text")
+        yield Static(self.text(text), id="outcome-text")
         line = phone_line(self.result, self.language)
         if line:
-            yield Static(self.words(words.SAY_ON_PHONE), id="say-title", classes="heading")
+            heading = words.SAY_TO_STAFF if self.at_clinic else words.SAY_ON_PHONE
+            yield Static(self.words(heading), id="say-title", classes="heading")
             yield Static(Content(f"“{line}”"), id="say-line")
         if self.below is not None:
             yield self.below
         yield from self.why()
+
+    def on_mount(self) -> None:
+        for done in self.query("#done"):
+            done.can_focus = False
+        super().on_mount()
 
 
 class UrgentScreen(OutcomeScreen):
     """Amber: the flow's one instruction (call the care team now), and the reasons."""
 
     def body(self) -> ComposeResult:
+        yield from self.first_words()
         yield Static(self.text(self.result.outcome.title), id="outcome-title")
         yield Static(self.text(self.result.outcome.text), id="outcome-text")
         reasons = list(dict.fromkeys(rule.reason.get(self.language) for rule in self.result.reasons))

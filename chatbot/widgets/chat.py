@@ -28,6 +28,8 @@ ANSWER_STYLE = "bold $secondary"
 ANSWER_INDENT = 10  # an answer never starts left of this column: it reads as the other voice
 NARROWEST = 20  # lines are never wrapped narrower than this, however small the terminal
 _UNIT_SPACE = re.compile(r"(?<=\d) (?=[^\W\d_]|[°%])")  # the space of "10 minutes", "38.0 °C", "99.0 F"
+WHOLE = 1 << 16  # a line that may end anywhere: cut after its last cell, so nothing of it is left out
+SENTENCE_END = re.compile(r"[.!?:…](?=\s|$)")  # where a sentence of the welcome ends, so it may stop there
 _GLUE = "\uE000"  # holds a number to its unit while lines are wrapped (a private-use character, never shown)
 
 
@@ -64,6 +66,7 @@ class ChatLog(ScrollView, can_focus=False):
         self._strips: tuple[int, list[Strip]] | None = None  # the lines drawn at a width
         self._drawn: dict[tuple, tuple[int, list[Strip]]] = {}  # each block's lines, drawn at a width
         self._following = False  # showing the newest line, whatever height the chat has in this frame
+        self._stops_at: list[list[int]] = []  # each drawn line's sentence ends (`_stops`)
 
     def show_welcome(self, parts: list[tuple[str, str]]) -> None:
         """The welcome at the top: (text, style) paragraphs."""
@@ -146,19 +149,51 @@ class ChatLog(ScrollView, can_focus=False):
         """The chat's lines drawn at `width`; only blocks not drawn before at that width are drawn."""
         if self._strips is None or self._strips[0] != width:
             strips: list[Strip] = []
-            drawn: dict[tuple, tuple[int, list[Strip]]] = {}
+            stops: list[list[int]] = []
+            drawn: dict[tuple, tuple[int, list[Strip], list[list[int]]]] = {}
             for block in self._blocks():
                 kept = self._drawn.get(block)
                 if kept is None or kept[0] != width:
                     wrap = max(width, NARROWEST)
-                    text = Content("\n").join(self._block_lines(block, wrap))
-                    kept = (width, Visual.to_strips(self, text, wrap, None, self.visual_style, pad=True))
+                    lines = self._block_lines(block, wrap)
+                    text = Content("\n").join(lines)
+                    drawn_lines = Visual.to_strips(self, text, wrap, None, self.visual_style, pad=True)
+                    kept = (width, drawn_lines, self._stops(block, lines, wrap, len(drawn_lines)))
                 drawn[block] = kept
                 strips += kept[1]
+                stops += kept[2]
             self._drawn = drawn  # only what is shown now: nothing of a forgotten answer is kept
             self._strips = (width, strips)
+            self._stops_at = stops
             self.virtual_size = Size(width, len(strips))
         return self._strips[1]
+
+    @staticmethod
+    def _stops(block: tuple, lines: list[Content], width: int, count: int) -> list[list[int]]:
+        """For each of the `count` drawn lines of `block`, the columns where the line may end: after each
+        sentence of the welcome (and at each paragraph's end); a line of the rest anywhere it ends."""
+        whole = [[line.cell_length] for line in lines] if len(lines) == count else [[WHOLE]] * count
+        if block[0] != "welcome":
+            return whole
+        stops: list[list[int]] = []
+        for text, _ in block[1]:
+            paragraph = wrap(Content(text), width)
+            for number, line in enumerate(paragraph, 1):
+                ends = [found.end() for found in SENTENCE_END.finditer(line.plain)]
+                stops.append([*ends, line.cell_length] if number == len(paragraph) else ends)
+        return stops if len(stops) == count else whole
+
+    def _cut(self, top: int, height: int) -> tuple[int, int] | None:
+        """Where the chat shown from line `top` must end so that no sentence of the welcome is cut at its
+        bottom: (line, column), or None when nothing is left out."""
+        stops = self._stops_at
+        bottom = top + height - 1
+        if bottom >= len(stops) - 1:
+            return None
+        for index in range(bottom, top - 1, -1):
+            if stops[index]:
+                return index, stops[index][-1]
+        return None  # one sentence fills the chat: shown as it is
 
     def on_resize(self, event: Resize) -> None:
         self._measure(self.scrollable_content_region.width)
@@ -179,4 +214,9 @@ class ChatLog(ScrollView, can_focus=False):
         index = scroll_y + y
         if index >= len(strips):
             return Strip.blank(width, self.rich_style)
+        cut = None if self._following else self._cut(scroll_y, height)  # the welcome: whole sentences only
+        if cut is not None and index >= cut[0]:
+            if index > cut[0]:
+                return Strip.blank(width, self.rich_style)
+            return strips[index].crop(0, cut[1]).extend_cell_length(width, self.rich_style).apply_offsets(0, index)
         return strips[index].crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_offsets(scroll_x, index)

@@ -11,6 +11,8 @@ needs before the first frame, and the others just after, which halves start-up.
 
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.css.query import NoMatches
@@ -121,7 +123,8 @@ class YesNoControls(Drawn, Horizontal):
     """Large Yes / No / Not sure buttons, also answered with the keys y, n and u, or 1, 2 and 3.
 
     Each button shows the key that fits its word in the person's language: "Yes  y",
-    but "Sí  1", since no Spanish answer starts with y and "s" is the summary.
+    but "Sí  1", since no Spanish answer starts with y and two start with n. (s also answers Sí,
+    unshown: `ConversationScreen.check_action`.)
     """
 
     KEYS = (("answer-yes", words.YES, "y"), ("answer-no", words.NO, "n"), ("answer-unsure", words.NOT_SURE, "u"))
@@ -209,10 +212,11 @@ class ChoiceItem(Flowing, can_focus=True):
 class ChoiceControls(Drawn, Vertical):
     """Numbered choices: one is picked at once, or several are ticked and then sent.
 
-    Ticking a "none of these" choice clears the others, and ticking another clears
-    it, because the two cannot go together. Beside Send, a field takes the choice
-    in words ("headache"): what is typed there is sent with the ticks, and the engine
-    reads it (words that fit a choice only in part are confirmed first).
+    Ticking a "none of these" choice clears the others, and says which it cleared (never
+    silently: the person may have meant them); ticking another clears it, because the two
+    cannot go together. Beside Send, a field takes the choice in words ("headache"): what
+    is typed there is sent with the ticks, and the engine reads it (words that fit a
+    choice only in part are confirmed first).
     """
 
     def __init__(self, most: int, **kwargs) -> None:
@@ -289,7 +293,13 @@ class ChoiceControls(Drawn, Vertical):
             self.chosen.discard(number)
         else:
             exclusive = options[number - 1].none
-            self.chosen = {n for n in self.chosen if not (exclusive or options[n - 1].none)} | {number}
+            unticked = sorted(n for n in self.chosen if exclusive or options[n - 1].none)
+            self.chosen = (self.chosen - set(unticked)) | {number}
+            if exclusive and unticked:  # never silently: say which ticks "None of these" took off
+                self.post_message(Refused(words.NONE_UNTICKED.fill(
+                    none=options[number - 1].label,
+                    ticks=Text({code: "; ".join(options[n - 1].label.get(code) for n in unticked)
+                                for code in options[number - 1].label.by_language}))))
         self.redraw()
 
     def send(self) -> None:
@@ -321,6 +331,21 @@ class ChoiceControls(Drawn, Vertical):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.send()
+
+
+READING = re.compile(r"\d{2,3}(?:[.,]\d)?(?:\s?°?\s?[CF](?![^\W\d_]))?")
+"""A temperature written in a question's help: "37.2", "99.0 F", "38,2 °C"."""
+
+
+def temperature_placeholder(question: Question | None, language: str) -> str:
+    """The field's example: the readings the question's help gives (the two never disagree), else ours."""
+    helped = question.help.get(language) if question is not None and question.help is not None else ""
+    readings = READING.findall(helped)[:2]
+    if len(readings) == 2:
+        return words.TEMPERATURE_PLACEHOLDER.fill(first=readings[0], second=readings[1]).get(language)
+    if readings:
+        return words.FOR_EXAMPLE.fill(example=readings[0]).get(language)
+    return words.TEMPERATURE_PLACEHOLDER.fill(first="37.5", second="99.5 F").get(language)
 
 
 class TemperatureControls(Drawn, Vertical):
@@ -358,7 +383,7 @@ class TemperatureControls(Drawn, Vertical):
 
     def draw(self) -> None:
         field = self.query_one("#temperature-input", Input)
-        field.placeholder = words.TEMPERATURE_PLACEHOLDER.get(self.language)
+        field.placeholder = temperature_placeholder(self.question, self.language)
         if field.value != self.typed:
             field.value = self.typed
         self.query_one("#temperature-send", Button).label = key_label(words.SEND.get(self.language), "Enter")

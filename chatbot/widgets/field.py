@@ -6,7 +6,8 @@ A paste, bracketed or typed faster than a person types (`chatbot.terminal` makes
 whole if it fits. If it does not, the field keeps what fits and says so once (`TooLong`, which the
 app shows as "Only the first N characters were kept"), or, with `too_long="refuse"`, keeps nothing
 and says so (the temperature: a reading is never cut into another reading). Keys typed past the
-limit say the same once, where Textual rang the bell at every one of them.
+limit say the same once, where Textual rang the bell at every one of them. Its editing keys take
+effect in the order they were typed (`chatbot.widgets.typeahead`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Input
 
 from chatbot.flow.text import printable
+from chatbot.widgets.typeahead import EDITING
 
 MOST_READ = 4096
 """Characters of a paste looked at: more than any field holds, so a megabyte costs no more."""
@@ -48,6 +50,16 @@ class TextField(Input):
         self.too_long = too_long
         self._said = False
         """Said that something was cut since the field last had room: not again."""
+
+    def on_key(self, event: events.Key) -> None:
+        """An editing key takes effect now, in turn with the characters typed around it: Input's own
+        bindings for it would run only when the key came back up to the app, after the keys typed
+        behind it (a quick "38.6", Backspace, "5" gave 38.6). `chatbot.widgets.typeahead`."""
+        action = EDITING.get(event.key)
+        if action is not None:
+            event.stop()
+            event.prevent_default()  # neither Input's own key handling nor a binding: done here
+            getattr(self, f"action_{action}")()
 
     def watch_value(self, value: str) -> None:
         if self.max_length and len(value) < self.max_length:

@@ -1,4 +1,5 @@
-"""The educational guidance of a routine outcome: topics to browse, each ending with the safety net.
+"""The educational guidance of a routine outcome: the safety net first, then topics to browse, each
+ending with the safety net.
 
 The text is in a focusable scroll (Tab from the topics), so the arrows, PageDown
 and End reach the safety net at its end without a mouse.
@@ -20,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from chatbot.flow.model import Flow, Guidance
 
+_DEGREES = re.compile(r"(?<=\d) °")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto|file):[^>]*)>", re.IGNORECASE)
 
@@ -35,14 +37,15 @@ def plain_parser() -> MarkdownIt:
 
 
 class GuidanceBrowser(Horizontal):
-    """A list of topics and the chosen one's text, followed by the safety net."""
+    """A list of topics (the safety net first) and the chosen one's text, followed by the safety net."""
 
     def __init__(self, flow: Flow, *, emergency_number: str, language: str, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.topics: list[Guidance] = list(flow.education)
         self.safety_net = flow.safety_net
-        if self.safety_net is not None:
-            self.topics.append(self.safety_net)
+        # The safety net first: the routine outcome's words point to it ("any sign under 'When to get
+        # help'"), so it is in view however small the screen, and the topic shown first.
+        self.topics: list[Guidance] = [*([self.safety_net] if self.safety_net is not None else []),
+                                       *flow.education]
         self.emergency_number = emergency_number
         self.language = language
         self.shown: int | None = None
@@ -63,12 +66,16 @@ class GuidanceBrowser(Horizontal):
         return text.fill(emergency_number=self.emergency_number).get(self.language)
 
     def document(self, index: int) -> str:
-        """The Markdown of topic `index`, always ending with the safety net."""
+        """The Markdown of topic `index`, always ending with the safety net.
+
+        A degree sign is held to its number ("38.0°C (100.4°F)"): Markdown wraps at any space,
+        and a reading must never be cut from its unit.
+        """
         topic = self.topics[index]
         parts = [f"## {self._fill(topic.title)}", without_links(self._fill(topic.body))]
         if self.safety_net is not None and topic is not self.safety_net:
             parts += ["---", f"## {self._fill(self.safety_net.title)}", without_links(self._fill(self.safety_net.body))]
-        return "\n\n".join(parts)
+        return _DEGREES.sub("°", "\n\n".join(parts))
 
     def show(self, index: int) -> None:
         if 0 <= index < len(self.topics) and index != self.shown:

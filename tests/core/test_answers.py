@@ -156,7 +156,7 @@ def test_multiple_choice_findings_name_every_option():
     assert answer.findings == {
         "chest_pain": True, "short_of_breath_at_rest": False, "bleeding_wont_stop_10min": True,
         "severe_headache_or_vision_change": False, "confusion_or_drowsy": False, "head_injury": False}
-    assert answer.shown.get("en") == ("Chest pain or pressure; Bleeding that has not stopped after "
+    assert answer.shown.get("en") == ("Chest pain or pressure; Bleeding that did not stop after "
                                       "10 minutes of firm pressure")
 
 
@@ -180,14 +180,14 @@ def test_unreadable_choices(typed, message):
 
 def test_ambiguous_words_ask_for_the_number():
     with pytest.raises(Unreadable) as raised:
-        read_answer(Q["bleeding_where"], "blood")
-    assert raised.value.message.get("en") == "\"blood\" fits more than one choice (2, 3, 4). Please use the number."
+        read_answer(Q["blood_signs"], "blood")
+    assert raised.value.message.get("en") == "\"blood\" fits more than one choice (1, 2, 3). Please use the number."
 
 
 @pytest.mark.parametrize("question, typed, chosen", [
-    ("bleeding_where", "vomito", (1,)),          # typed without the accent of "Vómito"
-    ("bleeding_where", "Regla", (5,)),
-    ("bleeding_where", "MENSTRUACION", (5,)),
+    ("blood_signs", "vomito", (0,)),          # typed without the accent of "Vómito"
+    ("bleeding_where", "Una regla", (2,)),
+    ("bleeding_where", "ENCIAS", (0,)),        # "encías"
 ])
 def test_accents_are_optional(question, typed, chosen):
     assert read_answer(Q[question], typed).value == chosen

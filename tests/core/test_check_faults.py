@@ -54,6 +54,14 @@ def edit(path: tuple, value):
     return apply
 
 
+def both(*edits):
+    def apply(data):
+        for change in edits:
+            data = change(data)
+        return data
+    return apply
+
+
 FAULTS = [
     pytest.param(edit(("outcomes", "emergency_bleeding", "level"), "routine"),
                  "under-triage", ("outcomes", "emergency_bleeding"), True, 2, id="emergency outcome moved to routine"),
@@ -64,18 +72,22 @@ FAULTS = [
                  id="red-flag question skipped (chills after a fever reducer)"),
     pytest.param(lambda d: drop_option(d["questions"]["danger_signs"], "head_injury") or d,
                  "never-asked", ("rules", "emergency", "E14"), True, 2, id="red-flag option removed (head injury)"),
-    pytest.param(lambda d: {**d, "conditions": replace(d["conditions"], {"temperature": {"at_least": 38.0}},
-                                                       {"temperature": {"at_least": 38.5}})},
+    pytest.param(lambda d: {**d, "conditions": replace(d["conditions"], {"tmax": {"at_least": 38.0}},
+                                                       {"tmax": {"at_least": 38.5}})},
                  "under-triage", ("questions", "temperature", "next", 0), False, 2,
                  id="wrong fever threshold in the routing"),
-    pytest.param(lambda d: {**d, "conditions": replace(d["conditions"], {"temperature": {"at_least": 37.8}},
-                                                       {"temperature": {"at_least": 37.9}})},
+    pytest.param(lambda d: {**d, "conditions": replace(d["conditions"], {"tmax": {"at_least": 37.8}},
+                                                       {"tmax": {"at_least": 37.9}})},
                  "under-triage", ("routes", "decide", "next", 0), False, 2,
                  id="wrong raised-temperature threshold in the routing"),
-    pytest.param(lambda d: {**d, "rules": replace(d["rules"], {"temperature": {"at_least": 38.0}},
-                                                  {"temperature": {"at_least": 38.5}})},
+    pytest.param(lambda d: {**d, "rules": replace(d["rules"], {"tmax": {"at_least": 38.0}},
+                                                  {"tmax": {"at_least": 38.5}})},
                  "over-triage", ("questions", "temperature", "next", 0), False, 0,
                  id="wrong fever threshold in the rules"),
+    pytest.param(lambda d: {**d, "conditions": replace(d["conditions"], {"tmax": {"at_least": 38.0}},
+                                                       {"temperature": {"at_least": 38.0}})},
+                 "under-triage", ("questions", "temperature_highest", "next", 0), False, 2,
+                 id="the fever routing reads the latest reading, not Tmax"),
     pytest.param(lambda d: swap(d["questions"]["dizzy"]["next"], 0, 1) or d,
                  "under-triage", ("questions", "dizzy", "next", 0), False, 2, id="transition order swapped (dizzy)"),
     pytest.param(lambda d: swap(d["questions"]["temperature"]["next"], 0, 1) or d,
@@ -83,14 +95,53 @@ FAULTS = [
                  id="transition order swapped (temperature)"),
     pytest.param(edit(("questions", "new_or_worse", "next"), "dizzy"),
                  "never-ends", ("questions", "new_or_worse", "next"), False, 2, id="a question sent back"),
-    pytest.param(edit(("questions", "bleeding", "text"), {"en": "In the last day, have you had any unusual bleeding?",
-                                                          "es": "En el último día, ¿ha sangrado de forma anormal?"}),
+    # -- time windows (principle 9): each at the question, each failing --strict --------------------
+    pytest.param(edit(("questions", "feverish", "text", "en"), "Right now, do you feel hot, feverish or like you have the flu?"),
+                 "window-unsaid", ("questions", "feverish"), True, 0,
+                 id="right now put back on the feverish question"),
+    pytest.param(edit(("questions", "feverish", "text", "es"), "Ahora mismo, ¿se siente con calor o con fiebre?"),
+                 "window-unsaid", ("questions", "feverish"), True, 0,
+                 id="right now put back in Spanish only"),
+    pytest.param(both(edit(("questions", "heartbeat", "window"), "now"),
+                      edit(("questions", "heartbeat", "text"), {"en": "Right now, while you rest, does your heart race?",
+                                                                "es": "Ahora mismo, en reposo, ¿el corazón le late muy rápido?"})),
+                 "window-short", ("questions", "heartbeat"), True, 0,
+                 id="a racing heart asked right now again (said and declared)"),
+    pytest.param(lambda d: d["questions"]["danger_signs"]["options"][5].pop("window") and d,
+                 "window-short", ("questions", "danger_signs"), True, 0,
+                 id="a fall since the last check-up asked over the last day"),
+    pytest.param(edit(("questions", "danger_signs", "options", 5, "label"), {"en": "A fall or a knock to the head",
+                                                                             "es": "Una caída o un golpe en la cabeza"}),
+                 "window-unsaid", ("questions", "danger_signs"), True, 0,
+                 id="an option with a window of its own that no longer says it"),
+    pytest.param(lambda d: d["questions"]["fatigue"].pop("window") and d,
+                 "window-missing", ("questions", "fatigue"), True, 0, id="a question without a window"),
+    pytest.param(lambda d: d.pop("windows") and d,
+                 "no-windows", (), False, 0, id="a flow that declares no windows"),
+    pytest.param(lambda d: under_the_gate(d, "In the last day, have you had any bleeding that is not usual for you? "
+                                             "This counts: black or tar-like stools, vomit with blood or that looks "
+                                             "like coffee grounds, and coughing up blood."),
+                 "window-skip", ("questions", "bleeding"), True, 0,
+                 id="the 3-day blood signs put back under the last day's bleeding question"),
+    pytest.param(lambda d: under_the_gate(d, "In the last day, have you had any unusual bleeding?"),
                  "hidden-sign", ("questions", "bleeding"), True, 0,
                  id="a gate question that no longer names the emergency signs it skips"),
-    pytest.param(edit(("findings", "coughing_blood", "words"), {"en": "coughing up blood", "es": "hemoptisis"}),
-                 "hidden-sign", ("questions", "bleeding"), True, 0,
-                 id="a sign named in English only"),
 ]
+
+
+def under_the_gate(data: dict, gate: str) -> dict:
+    """Revision 2's shape: blood in the vomit, black stools and coughing blood imply the last day's
+    bleeding and are asked only after a yes to it (`gate`, in English; Spanish without the signs)."""
+    for name in ("blood_in_vomit", "black_or_bloody_stool", "coughing_blood"):
+        data["findings"][name]["implies"] = "bleeding_now"
+    signs = data["questions"].pop("blood_signs")
+    data["questions"]["infection_signs"]["next"][-1]["goto"] = "bleeding"
+    where = data["questions"]["bleeding_where"]
+    where["options"][-1:-1] = signs["options"][:-1]
+    where["next"] = [{"if": {"any": ["blood_in_vomit", "black_or_bloody_stool", "coughing_blood"]},
+                      "goto": "emergency_bleeding"}, {"goto": "bruising"}]
+    data["questions"]["bleeding"]["text"] = {"en": gate, "es": "En el último día, ¿ha sangrado de forma anormal?"}
+    return data
 
 
 @pytest.mark.parametrize("fault, kind, at, key, status", FAULTS)
@@ -126,18 +177,10 @@ def test_an_example_path_shows_the_answers_that_lead_to_the_fault(tmp_path, caps
     main(["check", str(broken)])
     out = capsys.readouterr().out.splitlines()
     assert "E4" in out[0] and "every path that reaches it" in out[0]
-    assert out[1].strip().startswith("answers: danger_signs = Bleeding that has not stopped")
+    assert out[1].strip().startswith("answers: danger_signs = Bleeding that did not stop")
 
 
 # -- two faults at once: each is reported at its own line -------------------------------------------
-
-def both(*edits):
-    def apply(data):
-        for change in edits:
-            data = change(data)
-        return data
-    return apply
-
 
 def broken_copy(fault, tmp_path: Path) -> Path:
     data = fault(yaml.safe_load(bundled_flow_path().read_text(encoding="utf-8")))
@@ -148,8 +191,8 @@ def broken_copy(fault, tmp_path: Path) -> Path:
 
 CHILLS_WITHOUT_UNKNOWN_COUNT = edit(("questions", "chills", "next", 0, "if"),
                                     {"all": ["chills_shaking", {"known_low_white_count": True}]})
-FEVER_THRESHOLD_RAISED = edit(("conditions", "measured_fever"), {"temperature": {"at_least": 38.3}})
-COUGHING_BLOOD_NOT_ROUTED = edit(("questions", "bleeding_where", "next", 0, "if"),
+FEVER_THRESHOLD_RAISED = edit(("conditions", "measured_fever"), {"tmax": {"at_least": 38.3}})
+COUGHING_BLOOD_NOT_ROUTED = edit(("questions", "blood_signs", "next", 0, "if"),
                                  {"any": ["blood_in_vomit", "black_or_bloody_stool"]})
 DIZZY_WITH_BLEEDING_NOT_ROUTED = edit(("questions", "dizzy", "next", 0, "if"),
                                       {"all": ["fainting_or_dizzy", {"any": ["fast_heartbeat", "short_of_breath"]}]})
@@ -158,7 +201,7 @@ ANY_SIGN_IS_AN_EMERGENCY = edit(("questions", "infection_signs", "next", 0, "if"
                                 {"all": ["infection_signs", "low_count"]})
 CHILLS_ONLY_AFTER_A_REDUCER = edit(("questions", "fever_reducer", "next"),
                                    [{"if": "took_fever_reducer", "goto": "chills"}, {"goto": "stiff_neck"}])
-CHILLS_SKIPPED_WITHOUT_A_FEVER = edit(("questions", "temperature", "next", 2, "goto"), "stiff_neck")
+CHILLS_SKIPPED_WITHOUT_A_FEVER = edit(("questions", "temperature_highest", "next", 2, "goto"), "stiff_neck")
 
 # Each pair of faults sends paths to the same outcome node (the same level, the
 # same rules settled), which once hid all but the first fault found.
@@ -170,7 +213,7 @@ TWO_FAULTS = [
                   ("under-triage", ("routes", "decide", "next", 0))],
                  id="chills condition and fever threshold"),
     pytest.param(both(COUGHING_BLOOD_NOT_ROUTED, DIZZY_WITH_BLEEDING_NOT_ROUTED), 2,
-                 [("under-triage", ("questions", "bleeding_where", "next", 0)),
+                 [("under-triage", ("questions", "blood_signs", "next", 0)),
                   ("under-triage", ("questions", "dizzy", "next", 0))],
                  id="bleeding and dizziness (two topics)"),
     pytest.param(both(ANY_CHILLS_IS_AN_EMERGENCY, ANY_SIGN_IS_AN_EMERGENCY), 0,
@@ -179,7 +222,7 @@ TWO_FAULTS = [
                  id="two over-triage conditions"),
     pytest.param(both(CHILLS_ONLY_AFTER_A_REDUCER, CHILLS_SKIPPED_WITHOUT_A_FEVER), 2,
                  [("never-asked", ("questions", "fever_reducer", "next", 1)),
-                  ("never-asked", ("questions", "temperature", "next", 2))],
+                  ("never-asked", ("questions", "temperature_highest", "next", 2))],
                  id="chills skipped two ways"),
 ]
 

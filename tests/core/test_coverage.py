@@ -61,7 +61,7 @@ def test_a_transition_never_taken_is_named_at_its_line_in_the_flow_file():
     transition = FLOW.questions["temperature"].next[0]
     line, col = transition.at
     expected = (f"{FLOW.file}:{line}:{col}: never taken: temperature -> emergency_infection "
-                f"(if low_count and (measured_fever or (measured_low and fever_feeling)))")
+                f"(if very_low or very_high or (low_count and (measured_fever or (measured_low and fever_feeling))))")
     report = coverage.report()
     assert expected in report
     flow_lines = Path(FLOW.file).read_text(encoding="utf-8").splitlines()

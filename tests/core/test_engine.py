@@ -24,7 +24,7 @@ def test_starts_at_the_danger_signs_with_progress():
     assert isinstance(step, Prompt)
     assert step.question.id == "danger_signs"
     assert (step.progress.topic, step.progress.topic_number, step.progress.topic_count) == ("danger", 1, 5)
-    assert step.progress.answered == 0 and step.progress.at_most_left == 18
+    assert step.progress.answered == 0 and step.progress.at_most_left == 20
 
 
 def test_an_unreadable_answer_is_asked_again_and_loses_nothing():
@@ -58,7 +58,7 @@ def test_the_transcript_keeps_question_typed_answer_value_and_finding():
 def test_the_result_says_why():
     result = answered(NO_DANGER, "not sure", "yes", "100.4 F").current
     assert [rule.id for rule in result.reasons] == ["E1"]
-    assert result.reasons[0].reason.get("en") == "a fever with a low or unknown white cell count"
+    assert result.reasons[0].reason.get("en") == "a fever, and my white count may be low"
     assert [turn.question.id for turn in result.because] == ["white_count", "temperature"]
 
 
@@ -69,7 +69,7 @@ def test_back_undoes_the_last_answer_and_lets_it_change():
     assert isinstance(step, Prompt) and step.question.id == "temperature"
     assert conversation.findings["temperature"] is None
     assert [t.question.id for t in conversation.transcript] == ["danger_signs", "white_count", "feverish"]
-    assert conversation.answer("37.0").question.id == "fever_reducer"
+    assert conversation.answer("37.0").question.id == "temperature_highest"
 
 
 def test_back_twice_and_at_the_start():
@@ -95,13 +95,27 @@ def test_a_present_finding_sets_what_it_implies():
 
 
 @pytest.mark.parametrize("answers, asked_next", [
-    ((NO_DANGER, "yes", "yes", "37.0"), "fever_reducer"),   # feverish with a low count: ask about fever medicine
-    ((NO_DANGER, "no", "yes", "37.0"), "chills"),           # count not low: the medicine cannot change the level
-    ((NO_DANGER, "no", "no", "37.0", "no", "no", "5", "no"), "bruising"),  # no bleeding: where is not asked
-    ((NO_DANGER, "no", "no", "37.0", "no", "no", "5", "no", "no", "no", "no"), "breathless"),  # not tired
+    ((NO_DANGER, "yes", "yes", "37.0", "no"), "fever_reducer"),  # feverish with a low count: ask about fever medicine
+    ((NO_DANGER, "no", "yes", "37.0", "no"), "chills"),          # count not low: the medicine cannot change the level
+    ((NO_DANGER, "no", "no", "37.0"), "temperature_highest"),    # a reading: was there a higher one in the last day?
+    ((NO_DANGER, "no", "no", "not measured"), "temperature_earlier"),  # none now: any in the last day?
+    ((NO_DANGER, "no", "no", "40.0"), None),                     # 40.0 now: an emergency, nothing higher is asked
+    ((NO_DANGER, "no", "no", "37.0", "no", "no", "no", "5", "4", "no"), "bruising"),  # no bleeding: where is not asked
+    ((NO_DANGER, "no", "no", "37.0", "no", "no", "no", "5", "4", "no", "no", "no", "no"), "breathless"),  # not tired
 ])
 def test_skips_only_what_the_findings_allow(answers, asked_next):
-    assert answered(*answers).current.question.id == asked_next
+    assert answered(*answers).question == (FLOW.questions[asked_next] if asked_next else None)
+
+
+def test_tmax_is_worked_out_after_each_reading_and_undone_by_back():
+    conversation = answered(NO_DANGER, "yes", "no", "37.2")
+    assert conversation.findings["tmax"] == 37.2
+    step = conversation.answer("38.6")
+    assert isinstance(step, Result) and [rule.id for rule in step.reasons] == ["E1"]
+    assert (step.findings["temperature"], step.findings["temperature_highest"], step.findings["tmax"]) == (37.2, 38.6, 38.6)
+    assert [turn.question.id for turn in step.because] == ["white_count", "temperature", "temperature_highest"]
+    conversation.back()
+    assert conversation.findings["tmax"] == 37.2
 
 
 def test_two_conversations_on_one_flow_do_not_share_state():

@@ -51,8 +51,9 @@ def test_mermaid_labels_every_transition_with_its_condition(flow):
     for source, goto, label in every_transition(flow):
         edge = next(line for line in lines if line.startswith(f"  {source} --> {goto}: "))
         assert label.replace("<", "below") in edge
-    assert any(line.endswith(": 2. urgent_signs") for line in lines)
-    assert "    measured_fever = temperature ≥ 38.0" in lines  # named conditions are spelled out
+    assert any(line.endswith(": 3. urgent_signs") for line in lines)
+    assert "    measured_fever = tmax ≥ 38.0" in lines  # named conditions are spelled out
+    assert "    tmax = the highest of temperature, temperature_highest" in lines  # and a derived finding
 
 
 def test_dot_is_a_digraph_with_coloured_outcomes_and_labelled_edges(flow):
@@ -68,12 +69,12 @@ def test_dot_is_a_digraph_with_coloured_outcomes_and_labelled_edges(flow):
 
 
 def test_text_that_would_break_the_syntax_is_made_safe(tmp_path):
-    data = SKIPS.read_text(encoding="utf-8").replace("text: Chills?", 'text: "Chills {\\"shaking\\"}; #1?"')
+    data = SKIPS.read_text(encoding="utf-8").replace("text: Chills today?", 'text: "Chills today {\\"shaking\\"}; #1?"')
     path = tmp_path / "flow.yaml"
     path.write_text(data, encoding="utf-8")
     flow = load_flow(path)
-    assert 'state "chills: Chills (\'shaking\'), 1?" as chills' in mermaid(flow)
-    assert '"chills" [label="chills: Chills {\\"shaking\\"}; #1?"' in dot(flow)
+    assert 'state "chills: Chills today (\'shaking\'), 1?" as chills' in mermaid(flow)
+    assert '"chills" [label="chills: Chills today {\\"shaking\\"}; #1?"' in dot(flow)
 
 
 def test_mermaid_needs_neither_graphviz_nor_pygraphviz():

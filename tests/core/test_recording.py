@@ -41,17 +41,17 @@ def test_a_recording_reads_like_the_conversation():
         "# Recorded from a conversation. Replay it with: chatbot replay THIS_FILE",
         "name: Fever, low count",
         "steps:",
-        "  - question: danger_signs  # Do you have any of these right now?",
+        "  - question: danger_signs  # In the last day, have you had any of these?",
         "    answer: None of these",
         "    findings: {chest_pain: no, short_of_breath_at_rest: no, bleeding_wont_stop_10min: no, "
         "severe_headache_or_vision_change: no, confusion_or_drowsy: no, head_injury: no}",
-        "  - question: white_count  # Has your care team told you that your white blood cell count is low rig…",
+        "  - question: white_count  # At your last blood test, did your care team say your white blood cell c…",
         "    answer: not sure",
         "    findings: {known_low_white_count: unknown}",
-        "  - question: feverish  # Right now, do you feel hot, feverish or like you have the flu?",
+        "  - question: feverish  # In the last day, have you felt hot, feverish or like you have the flu?",
         "    answer: Yes",
         "    findings: {fever_feeling: yes}",
-        "  - question: temperature  # If you have a thermometer with you, please take your temperature now. W…",
+        "  - question: temperature  # Do you have a thermometer with you? If so, please take your temperature…",
         "    answer: 100.4 F",
         "    findings: {temperature: 38.0}",
         "expect:",
@@ -133,7 +133,7 @@ def test_the_language_is_recorded(tmp_path):
     talk = conversation("Ninguno de estos", "no sé", "sí", "38,5", language="es")
     text = script_text(talk, name="En español")
     assert "language: es\n" in text
-    assert "  - question: feverish  # Ahora mismo, ¿se siente caliente, con fiebre o como si tuviera gripe?" in text
+    assert "  - question: feverish  # En el último día, ¿se ha sentido con calor, con fiebre o como si tuvier…" in text
     script, run = replayed(text, tmp_path)
     assert script.language == "es" and run.passed and run.final.level == "emergency"
 

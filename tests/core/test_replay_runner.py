@@ -28,15 +28,15 @@ def replay(tmp_path: Path, text: str, files: dict[str, str] | None = None):
     return run_script(script, EngineDriver(script.flow, script.language))
 
 
-COUNT = '"Has your care team told you that your white blood cell count is low right now?"'
+COUNT = '"At your last blood test, did your care team say your white blood cell count was low?"'
 FAILURES = {
     "the wrong question, by id": (
         "name: s\nsteps:\n  - 7\n  - {question: feverish, answer: no}\nexpect: {level: routine}\n",
         ("4:5: step 2, answer \"no\"", "the question feverish",
          f"the question white_count was asked: {COUNT}")),
     "the wrong question, by words": (
-        "name: s\nsteps:\n  - 7\n  - {question: feel hot, answer: no}\nexpect: {level: routine}\n",
-        ("4:5: step 2, answer \"no\"", 'a question with the words "feel hot"',
+        "name: s\nsteps:\n  - 7\n  - {question: felt hot, answer: no}\nexpect: {level: routine}\n",
+        ("4:5: step 2, answer \"no\"", 'a question with the words "felt hot"',
          f"the question white_count was asked: {COUNT}")),
     "an answer after the end": (
         "name: s\nsteps: [1, {question: white_count, answer: no}]\nexpect: {level: routine}\n",

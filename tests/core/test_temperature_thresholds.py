@@ -7,6 +7,7 @@ reading across a threshold of the rules, where a fever becomes an emergency.
 
 from __future__ import annotations
 
+import itertools
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -31,8 +32,9 @@ def thresholds(flow) -> list[float]:
     return sorted(bounds)
 
 
-def test_the_rules_have_the_thresholds_of_revision_2(flow):
-    assert thresholds(flow) == [36.0, 37.5, 37.8, 38.0]
+def test_the_rules_have_the_thresholds_of_revision_3(flow):
+    """35.0 (E15) and 40.0 (E16) join 36.0, 37.5, 37.8 and 38.0 (revision 3)."""
+    assert thresholds(flow) == [35.0, 36.0, 37.5, 37.8, 38.0, 40.0]
 
 
 def rounded_celsius(number: Decimal, unit: str) -> Decimal:
@@ -52,8 +54,8 @@ def spellings(number: Decimal, unit: str) -> list[str]:
 
 
 # Readings in tenths (°C) and tenths or hundredths (°F) near every threshold, and anywhere in range.
-celsius_values = st.one_of(st.integers(350, 390), st.integers(300, 450)).map(lambda n: Decimal(n) / 10)
-fahrenheit_values = st.one_of(st.integers(9600, 10100), st.integers(8600, 11300)).map(lambda n: Decimal(n) / 100)
+celsius_values = st.one_of(st.integers(340, 410), st.integers(300, 450)).map(lambda n: Decimal(n) / 10)
+fahrenheit_values = st.one_of(st.integers(9400, 10500), st.integers(8600, 11300)).map(lambda n: Decimal(n) / 100)
 
 
 @settings(max_examples=300, deadline=None)
@@ -61,8 +63,8 @@ fahrenheit_values = st.one_of(st.integers(9600, 10100), st.integers(8600, 11300)
 def test_every_spelling_lands_on_the_same_side_of_every_threshold(flow, reading):
     number, unit = reading
     expected = rounded_celsius(number, unit)
-    question = flow.questions["temperature"]
-    for typed in spellings(number, unit):
+    questions = (flow.questions["temperature"], flow.questions["temperature_highest"])
+    for typed, question in itertools.product(spellings(number, unit), questions):
         value = read_answer(question, typed).value
         for threshold in thresholds(flow):
             assert (value >= threshold) == (expected >= Decimal(str(threshold))), (typed, value, threshold)

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings, strategies as st
 
 from tests.helpers.strategies import RAISABLE_FINDINGS, profiles, with_one_more
-from tests.helpers.triage_oracle import FINDINGS, IMPLIES, LEVELS, consistent, parse_temperature_c, triage
+from tests.helpers.triage_oracle import FINDINGS, IMPLIES, LEVELS, WINDOWS, consistent, parse_temperature_c, triage
 
 PATIENT_DIR = pathlib.Path(__file__).parents[1] / "patients"
 PATIENT_FILES = ("examples.yaml", "more.yaml")
@@ -44,7 +44,7 @@ def test_patient_ids_unique_and_well_formed():
 def test_more_patients_cover_every_rule_twice():
     """Each rule must decide at least two patients (urgent rules count only when they win)."""
     counts = Counter(rule for p in MORE_PATIENTS for rule in triage(p["findings"])[1])
-    rules = [f"E{i}" for i in range(1, 15)] + [f"U{i}" for i in range(1, 17)]
+    rules = [f"E{i}" for i in range(1, 17)] + [f"U{i}" for i in range(1, 17)]
     assert {r: counts[r] for r in rules if counts[r] < 2} == {}
     assert len(MORE_PATIENTS) >= 80
     assert sum(p["expected"] == "routine" for p in MORE_PATIENTS) >= 20
@@ -128,12 +128,50 @@ def test_rules_named_in_the_spec():
     # U16: below 36.0 °C with a low or unknown count, even with nothing else.
     ({"temperature": 35.9}, ("urgent", ["U16"])),
     ({"known_low_white_count": True, "temperature": 36.0}, ("routine", [])),
-    ({"known_low_white_count": False, "temperature": 35.0}, ("routine", [])),
 ], ids=["U3-normal-reading", "U3-count-not-low", "U14-37.5", "U14-99.5F", "U14-37.4", "U14-no-reading",
-        "U14-with-U3", "U16-unknown-count", "U16-36.0", "U16-count-not-low"])
+        "U14-with-U3", "U16-unknown-count", "U16-36.0"])
 def test_revision_2(findings, expected):
     """Revision 2 of the rules: U3 at any temperature, U14 from 37.5 °C, new U16."""
     assert triage(findings) == expected
+
+
+@pytest.mark.parametrize("findings, expected", [
+    # U16 at any white count; E15 below 35.0 °C and E16 from 40.0 °C at any count.
+    ({"known_low_white_count": False, "temperature": 35.9}, ("urgent", ["U16"])),
+    ({"known_low_white_count": False, "temperature": 35.0}, ("urgent", ["U16"])),
+    ({"known_low_white_count": False, "temperature": 34.9}, ("emergency", ["E15"])),
+    ({"known_low_white_count": False, "temperature": 30.0}, ("emergency", ["E15"])),
+    ({"known_low_white_count": False, "temperature": 39.9}, ("urgent", ["U1"])),
+    ({"known_low_white_count": False, "temperature": "104 F"}, ("emergency", ["E16"])),
+    # Tmax: the fever rules read the higher of the latest and the highest of the last day ...
+    ({"known_low_white_count": True, "temperature": 37.2, "temperature_highest": 38.6}, ("emergency", ["E1"])),
+    ({"temperature_highest": 38.0}, ("emergency", ["E1"])),
+    ({"known_low_white_count": False, "temperature": 37.0, "temperature_highest": 40.0}, ("emergency", ["E16"])),
+    ({"known_low_white_count": True, "temperature": 37.0, "temperature_highest": 37.8}, ("urgent", ["U2"])),
+    ({"known_low_white_count": True, "took_fever_reducer": True, "temperature": 36.8,
+      "temperature_highest": 37.5}, ("urgent", ["U14"])),
+    ({"known_low_white_count": False, "stiff_neck": True, "temperature": 37.0, "temperature_highest": 38.0},
+     ("emergency", ["E13"])),
+    # ... the low-temperature rules read only the latest.
+    ({"known_low_white_count": False, "temperature": 35.6, "temperature_highest": 36.9}, ("urgent", ["U16"])),
+    ({"known_low_white_count": True, "fever_feeling": True, "temperature": 35.6, "temperature_highest": 36.9},
+     ("emergency", ["E3"])),
+    ({"known_low_white_count": False, "temperature": 36.9, "temperature_highest": 34.0}, ("routine", [])),
+    # black stools, blood in the vomit and coughing blood no longer imply the last day's bleeding
+    ({"known_low_white_count": False, "black_or_bloody_stool": True}, ("emergency", ["E6"])),
+], ids=["U16-normal-count", "U16-35.0", "E15-34.9", "E15-30.0", "U1-39.9", "E16-104F", "E1-on-Tmax",
+        "E1-highest-only", "E16-on-Tmax", "U2-on-Tmax", "U14-on-Tmax", "E13-on-Tmax", "U16-on-latest",
+        "E3-on-latest", "low-highest-ignored", "E6-alone"])
+def test_revision_3(findings, expected):
+    """Revision 3: U16 at any count, E15, E16, and Tmax for the fever rules."""
+    assert consistent(findings)
+    assert triage(findings) == expected
+
+
+def test_the_windows_are_those_of_the_findings_list():
+    assert set(WINDOWS) == set(FINDINGS)
+    assert WINDOWS["fever_feeling"] == WINDOWS["fainting_or_dizzy"] == WINDOWS["fast_heartbeat"] == "24h"
+    assert WINDOWS["blood_in_vomit"] == WINDOWS["black_or_bloody_stool"] == WINDOWS["coughing_blood"] == "3d"
 
 
 @settings(max_examples=500)

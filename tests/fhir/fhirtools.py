@@ -15,9 +15,10 @@ T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 # Typed answers that end at each level on the bundled flow.
 ANSWERS = {
     "emergency": ["1, 3"],
-    "urgent": ["7", "not sure", "no", "not measured", "no", "no", "1, 2", "no", "no", "no", "yes", "no", "no", "no",
-               "no", "yes"],
-    "routine": ["7", "no", "no", "98.6 F", "no", "no", "5", "no", "no", "no", "yes", "no", "no", "no", "no", "no"],
+    "urgent": ["7", "not sure", "no", "not measured", "no", "no", "no", "1, 2", "4", "no", "no", "no", "yes", "no",
+               "no", "no", "no", "yes"],
+    "routine": ["7", "no", "no", "98.6 F", "no", "no", "no", "5", "4", "no", "no", "no", "yes", "no", "no", "no", "no",
+                "no"],
 }
 
 

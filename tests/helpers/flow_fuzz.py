@@ -3,7 +3,8 @@
 Shared by the fuzz test (tests/core/test_flow_file_limits.py, a small budget in CI)
 and the long run (bench/fuzz_flows.py). A mutation is text-level (a slice cut, a
 line repeated or moved, YAML punctuation dropped in) or tree-level (a subtree
-replaced by another value, a `goto` sent to another state, a list nested deep).
+replaced by another value, a `goto` sent to another state, a list nested deep, a key renamed
+to what YAML reads as a number or yes/no).
 `check_text` runs the real loader and proof on one text and says how it ended.
 """
 
@@ -75,7 +76,7 @@ def _set(data: Any, path: tuple, value: Any) -> Any:
 def mutate_tree(data: Any, rng: random.Random) -> Any:
     """One tree-level edit of `data`, in place (start from `fresh_data()`)."""
     paths = _paths(data)
-    kind = rng.randrange(4) if isinstance(data, dict) and len(paths) > 1 else 0
+    kind = rng.randrange(5) if isinstance(data, dict) and len(paths) > 1 else 0
     gotos = [p for p in paths if p and p[-1] in ("goto", "next") and isinstance(_get(data, p), str)]
     if kind == 1 and not gotos:
         kind = 0
@@ -89,6 +90,14 @@ def mutate_tree(data: Any, rng: random.Random) -> Any:
         for _ in range(rng.randrange(20, 60)):  # beyond the reader's limit; deeper would break yaml.dump
             value = rng.choice([[value], {"not": value}, {"all": [value]}])
         return _set(data, rng.choice(paths[1:]), value)
+    if kind == 3:  # a name YAML reads as a number, yes/no or nothing (`1:`, `true:`, `~:`)
+        path = rng.choice([p for p in paths if p and isinstance(p[-1], str)])
+        parent = _get(data, path[:-1])
+        renamed = rng.choice([1, 2.5, True, False, None])
+        items = [(renamed if key == path[-1] else key, value) for key, value in parent.items()]
+        parent.clear()
+        parent.update(items)
+        return data
     path = rng.choice([p for p in paths if p])  # delete a key or an item
     parent = _get(data, path[:-1])
     del parent[path[-1]]

@@ -26,3 +26,16 @@ def children(pid: int) -> list[int]:
 def alive_in_groups(groups: set[int]) -> list[int]:
     """The processes of these groups that are still running (a zombie has ended)."""
     return [pid for pid, (_, group, state) in processes().items() if group in groups and state != "Z"]
+
+
+def memory_mib(pid: int, kind: str = "rss") -> float | None:
+    """A process's resident (`rss`, from /proc/PID/status) or proportional (`pss`, from
+    /proc/PID/smaps_rollup) memory in MiB; None once it is gone."""
+    path, key = (f"/proc/{pid}/status", "VmRSS:") if kind == "rss" else (f"/proc/{pid}/smaps_rollup", "Pss:")
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(key):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None

@@ -5,6 +5,10 @@ download at run time). English is scored as a Flesch-Kincaid school grade;
 Spanish with Fernández-Huerta's reading ease (Flesch's formula refitted for
 Spanish: 70 and above is fairly easy). Markdown marks are dropped; every line, and every
 list item, is a sentence of its own, as a reader meets it on the screen.
+
+Drug names are exempt from the count (the rules, revision 3): each is one word of one
+syllable, so naming "acetaminophen (Tylenol)" never pushes a text over its grade and a
+name is never dropped to meet it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ _MARKS = re.compile(r"[*_`#>|]|^\s*[-•]\s+|\{[a-z_]+\}", re.MULTILINE)
 _SENTENCE_END = re.compile(r"[.!?:;]+(?=\s|$)|\n+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)?")
 _VOWELS = {"en": "aeiouy", "es": "aeiouáéíóúü"}
+DRUG_NAMES = frozenset({
+    "acetaminophen", "paracetamol", "tylenol", "ibuprofen", "advil", "motrin", "naproxen", "aleve", "aspirin",
+    "acetaminofén", "ibuprofeno", "naproxeno", "aspirina",
+})
 
 
 @lru_cache(maxsize=None)
@@ -34,6 +42,8 @@ def syllables(word: str, language: str) -> int:
     near the spoken count.
     """
     word = word.lower()
+    if word in DRUG_NAMES:
+        return 1
     if word[0].isdigit():
         return max(1, len(re.sub(r"\D", "", word)))  # "38.0" is read out digit by digit, near enough
     vowels = _VOWELS[language]

@@ -1,6 +1,6 @@
 """Hypothesis strategies for random, consistent patient profiles.
 
-Temperatures are drawn to land on the rule thresholds (36.0, 37.8, 38.0) often,
+Temperatures are drawn to land on the rule thresholds (35.0, 36.0, 37.5, 37.8, 38.0, 40.0) often,
 in both °C and °F spellings, because that is where triage mistakes hide.
 """
 
@@ -16,10 +16,10 @@ RAISABLE_FINDINGS = BOOLEAN_FINDINGS + ("known_low_white_count",)
 
 _ABSENT = object()
 
-THRESHOLD_TEMPERATURES = (35.9, 36.0, 37.7, 37.8, 37.9, 38.0, 38.1, 38, 36)
+THRESHOLD_TEMPERATURES = (34.9, 35.0, 35.9, 36.0, 37.4, 37.5, 37.7, 37.8, 37.9, 38.0, 38.1, 38, 36, 39.9, 40.0)
 TEMPERATURE_STRINGS = (
-    "100.4 F", "100.3 F", "99.9 F", "96.7F", "96.8 °F", "101°F", "100,2 F",
-    "38,0 °C", "37,9 °C", "38,4 °C", "37.9C", "35.9 C", "38.0", "37.8", "36",
+    "100.4 F", "100.3 F", "99.9 F", "96.7F", "96.8 °F", "101°F", "100,2 F", "104 F", "103.9 F", "94.9 F",
+    "38,0 °C", "37,9 °C", "38,4 °C", "37.9C", "35.9 C", "38.0", "37.8", "36", "34,9", "40,0 °C",
 )
 
 temperatures = st.one_of(
@@ -57,7 +57,8 @@ def profiles(draw) -> dict:
     wbc = draw(st.sampled_from((True, False, None, _ABSENT)))
     if wbc is not _ABSENT:
         profile["known_low_white_count"] = wbc
-    temperature = draw(st.one_of(st.just(_ABSENT), temperatures))
-    if temperature is not _ABSENT:
-        profile["temperature"] = temperature
+    for key in ("temperature", "temperature_highest"):
+        temperature = draw(st.one_of(st.just(_ABSENT), temperatures))
+        if temperature is not _ABSENT:
+            profile[key] = temperature
     return with_implied(profile)

@@ -1,4 +1,4 @@
-"""Independent oracle for the BMF triage rules (shared/clinical/triage-rules.md, revision 2).
+"""Independent oracle for the BMF triage rules (the clinic's triage-rules.md, revision 3).
 
 Written straight from the rule tables, with no knowledge of the dialogue engine,
 so tests can check that the flow's outcome equals what the rules give. Stdlib
@@ -16,6 +16,7 @@ FINDINGS: dict[str, str] = {
     "known_low_white_count": "boolean_or_unknown",
     "fever_feeling": "boolean",
     "temperature": "temperature",
+    "temperature_highest": "temperature",
     "took_fever_reducer": "boolean",
     "chills_shaking": "boolean",
     "stiff_neck": "boolean",
@@ -43,17 +44,49 @@ FINDINGS: dict[str, str] = {
     "symptoms_new_or_worse": "boolean",
 }
 
-# `implies` (findings.yaml): the key can only be present when the value is.
+# `implies` (findings.yaml): the key can only be present when the value is. Revision 3:
+# blood in the vomit, black stools and coughing blood look back 3 days and no longer
+# imply the last day's bleeding.
 IMPLIES: dict[str, str] = {
     "bleeding_wont_stop_10min": "bleeding_now",
-    "blood_in_vomit": "bleeding_now",
-    "black_or_bloody_stool": "bleeding_now",
     "blood_in_urine": "bleeding_now",
-    "coughing_blood": "bleeding_now",
     "heavy_period": "bleeding_now",
     "nosebleed_or_gum_bleeding": "bleeding_now",
     "fatigue_worse_than_usual": "fatigue",
     "short_of_breath_at_rest": "short_of_breath",
+}
+
+# `window` (findings.yaml, revision 3): how far back each finding looks.
+WINDOWS: dict[str, str] = {
+    "known_low_white_count": "current",
+    "fever_feeling": "24h",
+    "temperature": "latest",
+    "temperature_highest": "24h",
+    "took_fever_reducer": "6h",
+    "chills_shaking": "24h",
+    "stiff_neck": "now",
+    "infection_signs": "now",
+    "bleeding_now": "24h",
+    "bleeding_wont_stop_10min": "24h",
+    "blood_in_vomit": "3d",
+    "black_or_bloody_stool": "3d",
+    "blood_in_urine": "24h",
+    "coughing_blood": "3d",
+    "heavy_period": "24h",
+    "nosebleed_or_gum_bleeding": "24h",
+    "new_bruising": "7d",
+    "petechiae": "7d",
+    "head_injury": "since_last_check",
+    "severe_headache_or_vision_change": "24h",
+    "confusion_or_drowsy": "24h",
+    "fatigue": "7d",
+    "fatigue_worse_than_usual": "7d",
+    "short_of_breath": "3d",
+    "short_of_breath_at_rest": "24h",
+    "chest_pain": "24h",
+    "fainting_or_dizzy": "24h",
+    "fast_heartbeat": "24h",
+    "symptoms_new_or_worse": "7d",
 }
 
 # U15: "all boolean findings but known_low_white_count, took_fever_reducer and
@@ -135,9 +168,11 @@ def consistent(findings: dict) -> bool:
 
 def _rules(f: dict) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
     """The two rule tables, in table order, evaluated on a normalised profile."""
-    T = f["temperature"]
+    T = f["temperature"]  # the latest reading: the low-temperature rules
+    readings = [t for t in (T, f["temperature_highest"]) if t is not None]
+    Tmax = max(readings) if readings else None  # the highest of the last day: the fever rules
     low_wbc = f["known_low_white_count"] is not False  # yes or unknown (principle 1)
-    fever = T is not None and T >= 38.0
+    fever = Tmax is not None and Tmax >= 38.0
     emergency = [
         ("E1", fever and low_wbc),
         ("E2", f["chills_shaking"] and low_wbc),
@@ -155,12 +190,15 @@ def _rules(f: dict) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
                 and (f["fast_heartbeat"] or f["short_of_breath"] or f["bleeding_now"])),
         ("E13", fever and f["stiff_neck"]),
         ("E14", f["head_injury"]),
+        # Revision 3: hypothermia, and a very high fever, at any white count.
+        ("E15", T is not None and T < 35.0),
+        ("E16", Tmax is not None and Tmax >= 40.0),
     ]
     urgent = [
         # "fever (white count not low)": with a low count it is E1 anyway, so the
         # bracket only says why; written as in the table.
         ("U1", fever and not low_wbc),
-        ("U2", T is not None and 37.8 <= T < 38.0 and low_wbc),
+        ("U2", Tmax is not None and 37.8 <= Tmax < 38.0 and low_wbc),
         # Revision 2: feeling feverish with a low count, at any temperature (also none).
         ("U3", f["fever_feeling"] and low_wbc),
         ("U4", f["chills_shaking"]),
@@ -173,10 +211,10 @@ def _rules(f: dict) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
         ("U11", f["short_of_breath"] and f["symptoms_new_or_worse"]),
         ("U12", f["fainting_or_dizzy"]),
         ("U13", f["fast_heartbeat"]),
-        ("U14", f["took_fever_reducer"] and low_wbc and (f["fever_feeling"] or (T is not None and T >= 37.5))),
+        ("U14", f["took_fever_reducer"] and low_wbc and (f["fever_feeling"] or (Tmax is not None and Tmax >= 37.5))),
         ("U15", f["symptoms_new_or_worse"] and any(f[k] for k in SYMPTOM_FINDINGS)),
-        # Revision 2: a low temperature can be the only sign of sepsis.
-        ("U16", T is not None and T < 36.0 and low_wbc),
+        # Revision 2: a low temperature can be the only sign of sepsis; revision 3: at any count.
+        ("U16", T is not None and T < 36.0),
     ]
     return emergency, urgent
 

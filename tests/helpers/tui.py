@@ -16,8 +16,8 @@ SIZE = (80, 24)
 # The same paths as typed answers, to reach a screen quickly when the keys are not what is tested.
 ANSWERS_TO = {
     "emergency": ["1"],
-    "urgent": ["7", "no", "no", "36.8", "no", "no", "1", "no", "no", "no", "no", "no", "no", "no", "yes"],
-    "routine": ["7", "no", "no", "36.8", "no", "no", "5", "no", "no", "no", "no", "no", "no", "no"],
+    "urgent": ["7", "no", "no", "36.8", "no", "no", "no", "1", "4", "no", "no", "no", "no", "no", "no", "no", "yes"],
+    "routine": ["7", "no", "no", "36.8", "no", "no", "no", "5", "4", "no", "no", "no", "no", "no", "no", "no"],
 }
 
 

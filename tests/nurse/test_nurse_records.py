@@ -72,7 +72,8 @@ def test_an_amendment_keeps_the_old_answer_and_changes_the_level(database, flow,
     assert (detail["old_level"], detail["new_level"], detail["version"]) == ("routine", "emergency", version)
     assert set(detail["old"]) == set(detail["new"]) == {"typed", "shown", "findings"}
     with pytest.raises(StaleSession):  # a second nurse, still on the version before
-        amend(tables, before, rerun(flow, before, "temperature", "37.0"), "again", "Luis", now())
+        amend(tables, before, rerun(flow, before, "temperature", "37.0", {"temperature_highest": "no"}), "again",
+              "Luis", now())
     assert tables.reader.get_session(session_id).level == "emergency"
 
 

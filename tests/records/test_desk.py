@@ -15,13 +15,14 @@ from textual.widgets import Input
 from chatbot.commands.arguments import kiosk_options, parse
 from chatbot.commands.serve import kiosk_argv
 from chatbot.kiosk.app import KioskApp
-from chatbot.kiosk.rules import KioskOptions, NotReadable, read_born, read_identification
+from chatbot.kiosk.rules import AmbiguousDate, KioskOptions, NotReadable, read_born, read_identification
 from chatbot.nurse.reading import identification as shown_at_station
 from chatbot.records.recorder import Recorder
 from chatbot.replay.pilot import settled
 from chatbot.widgets import words
 
 from tests.helpers.kiosk import Clock, all_text, idle_for, start, tap, until_wiped
+from tests.helpers.pilot import key_event
 from tests.records.test_records_wiring import run, sessions
 
 SLOW = dict(idle_timeout=60, idle_warning=60)
@@ -75,8 +76,8 @@ def test_a_staffed_emergency_says_first_to_tell_the_desk(staffed, language, answ
 
 @pytest.mark.parametrize("kind, fields, kept", [
     ("ticket", {"#identify-ticket": "a12"}, {"kind": "ticket", "value": "A12"}),
-    ("name_dob", {"#identify-name": "Ana", "#identify-born": "03/02/1980"},
-     {"kind": "name_dob", "name": "Ana", "born": "1980-02-03"}),
+    ("name_dob", {"#identify-name": "Ana", "#identify-born": "12/25/1950"},  # the month first: only one real day
+     {"kind": "name_dob", "name": "Ana", "born": "1950-12-25"}),
     ("name_dob", {"#identify-name": "Ana", "#identify-born": "1980-02-03"},
      {"kind": "name_dob", "name": "Ana", "born": "1980-02-03"}),
 ])
@@ -204,16 +205,72 @@ def test_an_unfinished_identified_session_reaches_the_desk_as_abandoned_with_its
         session.identification, "en")
 
 
+@pytest.mark.parametrize("between", ["tab", "enter"])
+def test_a_name_and_date_typed_ahead_lose_no_key(between, database, flow):
+    """A quick typist's "Maria", Tab (or Enter), "12/25/1950", Enter, posted at once: every key lands
+    where the person saw the cursor (issue 22: the Tab was lost in 2 of 8 tries)."""
+
+    async def scenario(app, pilot):
+        await start(app, pilot, GOES_ON)
+        assert app.screen.id == "identify"
+        for key in [*"Maria", between, *"12/25/1950", "enter"]:
+            app.post_message(key_event(key))
+        await pilot.pause()
+        await settled(app)
+        return app.screen.id
+
+    assert run(kiosk(flow, identify="name_dob"), Recorder(database), scenario) == "conversation"
+    [session] = sessions(database)
+    assert session.identification == {"kind": "name_dob", "name": "Maria", "born": "1950-12-25"}
+
+
+@pytest.mark.parametrize("language, first, second", [
+    ("en", "3 February 1980", "2 March 1980"),
+    ("es", "3 de febrero de 1980", "2 de marzo de 1980"),
+])
+def test_a_date_that_reads_two_ways_is_asked_again_with_the_month_in_words(language, first, second, database, flow):
+    """03/02/1980: nothing is kept until the person taps the day they meant; the cursor stays in the
+    date, so a second Enter in a hurry chooses nothing for them."""
+
+    async def scenario(app, pilot):
+        await start(app, pilot, GOES_ON)
+        for key in [*"Maria", "tab", *"03/02/1980", "enter", "enter"]:
+            app.post_message(key_event(key))
+        await pilot.pause()
+        await settled(app)
+        asked = (field_text(app, "#identify-message"), str(app.screen.query_one("#identify-date-1").label),
+                 str(app.screen.query_one("#identify-date-2").label), app.focused.id)
+        kept_before = sessions(database)[0].identification
+        await tap(app, pilot, "#identify-date-2")
+        await settled(app)
+        return asked, kept_before, app.screen.id
+
+    asked, kept_before, after = run(kiosk(flow, language, identify="name_dob"), Recorder(database), scenario)
+    assert asked == (words.WHICH_DATE.get(language), first, second, "identify-born")
+    assert kept_before is None and after == "conversation"
+    [session] = sessions(database)
+    assert session.identification == {"kind": "name_dob", "name": "Maria", "born": "1980-03-02"}
+
+
 # -- the rules and the options ----------------------------------------------------------------
 
 @pytest.mark.parametrize("typed, born", [
-    ("1980-02-03", date(1980, 2, 3)), ("03/02/1980", date(1980, 2, 3)), (" 3/2/1980 ", date(1980, 2, 3)),
+    ("1980-02-03", date(1980, 2, 3)), ("25/12/1980", date(1980, 12, 25)), ("12/25/1950", date(1950, 12, 25)),
+    (" 13/2/1980 ", date(1980, 2, 13)), ("03/03/1980", date(1980, 3, 3)),
+    ("03/02/1980", (date(1980, 2, 3), date(1980, 3, 2))), (" 3/2/1980 ", (date(1980, 2, 3), date(1980, 3, 2))),
     ("31/02/1980", None), ("1980/02/03", None), ("2030-01-01", None), ("1850-01-01", None), ("", None),
+    ("12/31/2025", date(2025, 12, 31)),
 ])
-def test_a_date_of_birth_is_read_in_either_shape_and_must_be_a_real_past_day(typed, born):
+def test_a_date_of_birth_is_read_in_every_shape_and_must_be_a_real_past_day(typed, born):
+    """Slashes read day first or month first: the real past day is taken; when both are, both are asked."""
     if born is None:
-        with pytest.raises(NotReadable):
+        with pytest.raises(NotReadable) as problem:
             read_born(typed, today=date(2026, 1, 1))
+        assert not isinstance(problem.value, AmbiguousDate)
+    elif isinstance(born, tuple):
+        with pytest.raises(AmbiguousDate) as either:
+            read_born(typed, today=date(2026, 1, 1))
+        assert either.value.dates == born and either.value.field == "born"
     else:
         assert read_born(typed, today=date(2026, 1, 1)) == born
 

@@ -100,3 +100,21 @@ def test_staff_purge_ended_sessions_and_the_purge_is_logged(clinic, flow):
     with psycopg.connect(staff_url, autocommit=True) as connection:
         rows = connection.execute("SELECT actor FROM events WHERE kind = 'purged' AND session_id IS NULL").fetchall()
     assert rows == [("staff:test",)]
+
+
+def test_an_import_refused_is_one_line_naming_the_file(clinic, tmp_path, capsys):
+    """Staff import a kiosk's saved answers with their own login: the database refuses (only the kiosk's
+    login may add to its sessions), said in one line with the file's name; the kiosk's login takes them."""
+    from chatbot.cli import main
+    from chatbot.records.recorder import save_unwritten
+
+    kiosks, staff_url = clinic
+    kiosk_url, session_id = kiosks["a"]
+    record = AnswerRecord(session_id, 3, "feverish", "Do you feel hot?", "yes_no", "no", "No", False,
+                          {"fever_feeling": False}, now())
+    saved = save_unwritten([("record_answer", (record, Event(session_id, 3, "answered", now())))], tmp_path)
+    assert main(["records", "import", str(saved), "--database", staff_url]) == 2
+    said = capsys.readouterr().err.strip().splitlines()
+    assert len(said) == 1 and str(saved) in said[0] and "0 of 1 saved writes" in said[0], said
+    assert "not one this role recorded" in said[0] and "CONTEXT" not in said[0]
+    assert main(["records", "import", str(saved), "--database", kiosk_url]) == 0

@@ -145,6 +145,8 @@ def test_keyboard_focus_shows_on_every_kiosk_button(language):
         async def look(name):
             unseen = []
             for button in _buttons(app):
+                if not button.can_focus:  # an emergency's Done never takes the focus (a tap leaves)
+                    continue
                 app.set_focus(None)
                 await pilot.pause()
                 plain = looks(button)

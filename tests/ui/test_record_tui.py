@@ -29,9 +29,10 @@ class Told(SymptomCheckerApp):
         super().notify(message, **options)
 
 
-def run(scenario, *, app_class=Told, record_to=None, flow=FLOW, **options):
+def run(scenario, *, app_class=Told, record_to=None, flow=FLOW, tester=True, **options):
+    """A tester's app (`chatbot --tester`): the w key and the "Save script" button are theirs."""
     async def main_():
-        app = app_class(flow, **options)
+        app = app_class(flow, tester=tester, **options)
         app.record_to = record_to
         async with quick(app.run_test(size=SIZE)) as pilot:
             await pilot.pause()
@@ -67,7 +68,7 @@ def test_a_session_clicked_through_once_is_saved_and_replays_headless_and_throug
         await press(pilot, "y")                                    # feverish
         app.screen.query_one("#temperature-input").value = "99.1 F"
         await press(pilot, "enter")                                # temperature: not a fever
-        await press(pilot, "b")                                    # back: the reading was wrong
+        await click(pilot, "#back")                                # back: the reading was wrong
         app.screen.query_one("#temperature-input").value = "38.3"
         await press(pilot, "enter")                                # a fever, count unknown: an emergency
         assert app.state.outcome_level == "emergency"
@@ -155,7 +156,7 @@ def test_a_script_that_cannot_be_saved_is_told_not_raised(tmp_path):
         return app.told
 
     app, told = run(scenario, record_to=record)
-    assert told[0] == f"Could not save the test script: No such file or directory ({record})"
+    assert told[0] == f"Could not save the test script: there is no folder {record.parent} ({record})"
     assert app.recording_problem == told[0]  # what `chatbot --record` prints on exit
 
 
@@ -170,7 +171,7 @@ def test_without_record_in_the_bottom_row_the_w_key_saves_nothing(tmp_path, monk
         await press(pilot, "1", "enter", "w")
         return bool(app.screen.query("#record"))
 
-    app, shown = run(scenario, app_class=NoRecording)
+    app, shown = run(scenario, app_class=NoRecording, tester=False)
     assert not shown and app.script_saved_to is None and list(tmp_path.iterdir()) == []
 
 

@@ -39,7 +39,7 @@ THROUGH_THE_UI = [
     "None of these cannot go with another choice",
     "En español, fiebre con las defensas bajas es una emergencia",
     'En español, "quizás" se pregunta otra vez',
-    "Pink urine and a heavier period are urgent",
+    "Pink urine and a heavier period are urgent, with no advice to press on them",
     "With two danger signs, the first emergency in the flow is the one shown",
     "Headache typed at the danger signs is confirmed, then it is the emergency it names",
     'No to "Did you mean" asks the danger signs again, and nothing is chosen',
@@ -53,7 +53,8 @@ def test_scripts_of_every_kind_pass_through_the_ui():
     assert [str(run.failure) for run in runs if not run.passed] == []
     assert {run.driver for run in runs} == {"tui"}
     finals = {run.script.name: run.final for run in runs}
-    assert finals["Pink urine and a heavier period are urgent"].reasons == ("U6", "U7", "U8")
+    assert finals["Pink urine and a heavier period are urgent, with no advice to press on them"].reasons == (
+        "U6", "U7", "U8")
     assert finals["With two danger signs, the first emergency in the flow is the one shown"].reasons == ("E8", "E10")
 
 
@@ -128,11 +129,11 @@ class SaysNothingOnThePhone(SymptomCheckerApp):
 
 
 @pytest.mark.parametrize("app, script, at, expected, happened", [
-    (ShowsAnotherReason, "A nosebleed is urgent", "bleeding-and-bruises.yaml:11:64",
+    (ShowsAnotherReason, "A nosebleed is urgent", "bleeding-and-bruises.yaml:14:64",
      "the reasons U6", "the reasons are U1"),
-    (HidesReprompts, "A choice that does not exist is asked again", "reprompts.yaml:48:9",
+    (HidesReprompts, "A choice that does not exist is asked again", "reprompts.yaml:49:9",
      '"9" to be refused and danger_signs asked again',
-     'it was accepted, and the question danger_signs was asked: "Do you have any of these right now?"'),
+     'it was accepted, and the question danger_signs was asked: "In the last day, have you had any of these?"'),
     (TakesWordsWithoutAsking, "Headache typed at the danger signs is confirmed, then it is the emergency it names",
      "typed-answers.yaml:9:9", '"headache" to be met with "Did you mean …?"',
      "the conversation ended at emergency (emergency_head)"),

@@ -83,6 +83,21 @@ def test_the_page_loads_nothing_from_another_host(server):
     assert "googleapis" not in page.decode() and "@font-face" in page.decode()
 
 
+def test_the_page_starts_as_a_kiosk_in_both_languages_with_nothing_to_click(server):
+    """No black page with a small box to click: while the kiosk starts, a large notice in both
+    languages (no button: the only one shows with ?delay, and says Start and Empezar); once the
+    kiosk is drawn, the keyboard is in it; a closed kiosk offers to start again in both languages."""
+    _, _, base = server
+    page = fetch(base + "/")[1].decode()
+    words = re.sub(r"<[^>]+>", "", page)
+    assert "Starting, one moment… · Iniciando, un momento…" in words
+    assert "Start · Empezar" in words and "Start again · Empezar de nuevo" in words
+    assert "This screen has closed.Esta pantalla se ha cerrado." in words
+    script = page[page.index("function focusKiosk"):]
+    assert "xterm-helper-textarea" in script and '"-first-byte"' in script  # focus at the first frame
+    assert re.search(r'#start \{\s*display: none;', page)  # the start button hides unless asked for
+
+
 def test_what_the_page_loads_is_served_here(server):
     _, _, base = server
     page = fetch(base + "/")[1].decode()

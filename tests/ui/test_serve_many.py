@@ -118,7 +118,7 @@ async def open_tabs(base: str, count: int, *, query: str = "width=80&height=24",
 def test_tabs_closed_all_at_once_end_every_kiosk_and_none_counts_as_a_crash(served):
     """Each tab's kiosk runs directly (no shell) in its own process group; closing every tab at once
     ends every group, and no kiosk takes the closing for a crash and starts again on its own."""
-    server = served()
+    server = served("--max-tabs-per-address", "6")
 
     async def scenario():
         client, sockets = await open_tabs(server.base, 6)
@@ -228,14 +228,17 @@ def test_static_lists_no_folder(path, shared):
 
 
 def test_the_page_names_the_server_as_the_browser_reached_it(served):
-    """Listening on every address (0.0.0.0), the page names what the browser used, never 0.0.0.0; with
-    --public-url, that address."""
+    """Listening on every address (0.0.0.0), the page names what the browser used (the machine's name,
+    or an address), never 0.0.0.0; with --public-url, that address."""
+    import socket
+
     server = served("--host", "0.0.0.0")
-    request = urllib.request.Request(server.base + "/", headers={"Host": f"kiosk.clinic.example:{server.port}"})
-    with urllib.request.urlopen(request, timeout=5) as response:
-        page = response.read().decode()
-    hosts = {re.match(r"\w+://([^/]+)", link).group(1) for link in LINK.findall(page)}
-    assert hosts == {f"kiosk.clinic.example:{server.port}"}
+    for name in (socket.gethostname().lower(), "10.20.30.40"):
+        request = urllib.request.Request(server.base + "/", headers={"Host": f"{name}:{server.port}"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            page = response.read().decode()
+        hosts = {re.match(r"\w+://([^/]+)", link).group(1) for link in LINK.findall(page)}
+        assert hosts == {f"{name}:{server.port}"}
     public = served("--public-url", "https://kiosk.clinic.example")
     hosts = {re.match(r"\w+://([^/]+)", link).group(0) for link in LINK.findall(fetch(public.base + "/")[1].decode())}
     assert hosts == {"https://kiosk.clinic.example", "wss://kiosk.clinic.example"}

@@ -30,7 +30,7 @@ from tests.helpers.pilot import quick
 
 LEAVE_ALTERNATE_SCREEN = b"\x1b[?1049l"
 ESCAPES = re.compile(rb"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78])")
-QUESTION = b"Do you have any of these"
+QUESTION = b"have you had any of these"
 
 
 class Terminal:

@@ -72,10 +72,10 @@ class App:
 
 
 APPS = {
-    "chatbot": App([], ((b"7\r", b"white blood"), (b"y", b"feverish"), (b"y", b"For example 37.5")),
-                   b"Do you have any of these"),
+    "chatbot": App([], ((b"7\r", b"white blood"), (b"y", b"feverish"), (b"y", b"For example ")),
+                   b"have you had any of these"),
     "kiosk": App(["--kiosk", "--identify", "name-dob", "--idle-timeout", "600"],
-                 ((b"\r", b"Do you have any of these"), (b"7\r", b"First name")), b"Start"),
+                 ((b"\r", b"have you had any of these"), (b"7\r", b"First name")), b"Start"),
     "nurse": App(["nurse"], (), b"Nurse station"),
 }
 

@@ -24,10 +24,10 @@ ACTIVE_EFFECT = 0.2  # seconds a Button shows a tap (Button.active_effect_durati
 # Keys that answer the bundled flow, from the first question to each level.
 KEYS_TO = {
     "emergency": ["1", "enter"],
-    "urgent": ["7", "enter", "n", "n", "3", "6", ".", "8", "enter", "n", "n", "1", "enter",
-               "n", "n", "n", "n", "n", "n", "n", "y"],
-    "routine": ["7", "enter", "n", "n", "3", "6", ".", "8", "enter", "n", "n", "5", "enter",
-                "n", "n", "n", "n", "n", "n", "n"],
+    "urgent": ["7", "enter", "n", "n", "3", "6", ".", "8", "enter", "n", "o", "enter", "n", "n", "1", "enter",
+               "4", "enter", "n", "n", "n", "n", "n", "n", "n", "y"],
+    "routine": ["7", "enter", "n", "n", "3", "6", ".", "8", "enter", "n", "o", "enter", "n", "n", "5", "enter",
+                "4", "enter", "n", "n", "n", "n", "n", "n", "n"],
 }
 
 # Clicks (a widget id, or ("type", text) to fill the temperature field) to each level. The
@@ -35,13 +35,13 @@ KEYS_TO = {
 CLICKS_TO = {
     "emergency": ["#choice-3", "#choice-send"],
     "urgent": ["#choice-7", "#choice-send", "#answer-no", "#answer-yes", ("type", "37.2"), "#temperature-send",
-               "#answer-no", "#answer-yes", "#choice-5", "#choice-send", "#answer-yes", "#choice-1",
-               "#choice-send", "#answer-yes", "#answer-no", "#answer-yes", "#answer-no", "#answer-yes",
-               "#answer-no", "#answer-no", "#answer-yes"],
+               "#temperature-not-measured", "#answer-no", "#answer-yes", "#choice-5", "#choice-send", "#choice-4",
+               "#choice-send", "#answer-yes", "#choice-1", "#choice-send", "#answer-yes", "#answer-no",
+               "#answer-yes", "#answer-no", "#answer-yes", "#answer-no", "#answer-no", "#answer-yes"],
     "routine": ["#choice-7", "#choice-send", "#answer-unsure", "#answer-no", "#temperature-not-measured",
-                "#answer-no", "#answer-yes", "#choice-5", "#choice-send", "#answer-no", "#answer-no",
-                "#answer-no", "#answer-yes", "#answer-no", "#answer-yes", "#answer-no", "#answer-no",
-                "#answer-no"],
+                "#temperature-not-measured", "#answer-no", "#answer-yes", "#choice-5", "#choice-send", "#choice-4",
+                "#choice-send", "#answer-no", "#answer-no", "#answer-no", "#answer-yes", "#answer-no",
+                "#answer-yes", "#answer-no", "#answer-no", "#answer-no"],
 }
 
 
@@ -79,7 +79,7 @@ def test_each_level_is_reached_by_clicks(level):
 
     state, text = run(scenario)
     assert (state.screen, state.outcome_level) == ("outcome", level)
-    expected = {"emergency": "Call 911 now", "urgent": "Call your care team now",
+    expected = {"emergency": "Call 911 now", "urgent": "See your provider immediately",
                 "routine": "When to get help"}[level]
     assert expected in text
 
@@ -93,7 +93,7 @@ def test_the_first_screen_welcomes_and_asks_the_first_question():
     assert state.choices[0] == "Chest pain or pressure" and state.choices[-1] == "None of these"
     assert "Symptom checker for bone marrow failure" in text
     assert "Part 1 of 5: Danger signs" in text
-    assert "Do you have any of these right now?" in text
+    assert "In the last day, have you had any of these?" in text
 
 
 def test_the_chat_shows_the_welcome_from_its_top_then_always_the_newest_answer():
@@ -106,7 +106,7 @@ def test_the_chat_shows_the_welcome_from_its_top_then_always_the_newest_answer()
     async def scenario(app, pilot):
         first = chat_lines(app)
         seen = []
-        for typed in ["7", "no", "no", "36.8", "no", "no", "2", "yes"]:
+        for typed in ["7", "no", "no", "36.8", "no", "no", "no", "2", "4", "yes"]:
             app.answer(typed)
             await pilot.pause()
             seen.append(chat_lines(app))
@@ -117,14 +117,15 @@ def test_the_chat_shows_the_welcome_from_its_top_then_always_the_newest_answer()
     first, seen, again = run(scenario)
     assert "Symptom checker for bone marrow failure" in first
     assert all(chat.rstrip().endswith(shown) for chat, shown in zip(seen, [
-        "None of these", "No", "No", "36.8 °C", "No", "No", "Burning or pain when you pass urine", "Yes"]))
+        "None of these", "No", "No", "36.8 °C", "Not measured", "No", "No", "Burning or pain when you pass urine",
+        "None of these", "Yes"]))
     assert "Symptom checker for bone marrow failure" not in seen[-1]  # it did overflow
     assert "Symptom checker for bone marrow failure" in again
 
 
 def test_a_person_can_scroll_the_chat_back_to_read_and_the_next_answer_brings_it_to_the_end():
     async def scenario(app, pilot):
-        for typed in ["7", "no", "no", "36.8", "no", "no"]:
+        for typed in ["7", "no", "no", "36.8", "no", "no", "no"]:
             app.answer(typed)
         await pilot.pause()
         chat = app.screen.query_one("#chat")
@@ -251,8 +252,8 @@ def test_the_emergency_screen_says_what_to_say_on_the_phone_with_the_configured_
     assert "Call 112 now" in text
     assert "Call 112 now, or go to the nearest emergency room." in text
     assert "On the phone, and to the staff when you arrive, say:" in text
-    assert "I have bone marrow failure and chest pain and I am short of breath at rest." in text
-    assert "Do you have any of these right now?  →  Chest pain or pressure" in text
+    assert "I have bone marrow failure and chest pain and it is hard to breathe, even when I sit still." in text
+    assert "In the last day, have you had any of these?  →  Chest pain or pressure" in text
 
 
 def test_the_routine_guidance_can_be_browsed_and_ends_with_the_safety_net():
@@ -265,11 +266,12 @@ def test_the_routine_guidance_can_be_browsed_and_ends_with_the_safety_net():
 
     first, shown, third = run(scenario)
     assert shown == 2
-    assert first.startswith("## This is general advice")
-    assert third.startswith("## Treatments")
+    assert first.startswith("## When to get help")  # first: the routine outcome's words point to it
+    assert third.startswith("## What bone marrow failure is")
     for document in (first, third):
         assert document.rstrip().endswith("**If anything is new or worse, call your care team today.**")
         assert "## When to get help" in document
+        assert "38.0°C (100.4°F)" in document and " °" not in document  # never cut from its number
 
 
 def test_the_summary_lists_every_answer_and_is_saved_to_a_private_file(tmp_path):
@@ -282,11 +284,11 @@ def test_the_summary_lists_every_answer_and_is_saved_to_a_private_file(tmp_path)
         await pilot.pause()
         return screen, shown, app.screen.saved_to
 
-    screen, shown, saved_to = run(scenario, summary_dir=tmp_path)
+    screen, shown, saved_to = run(scenario, summary_dir=tmp_path, tester=True)
     assert screen == "summary"
-    assert "Result: URGENT: Call your care team now" in shown
-    assert "U5  signs of an infection" in shown
-    for text in ("Do you have any of these right now? [danger_signs]", "Answer: None of these",
+    assert "Result: URGENT: See your provider immediately" in shown
+    assert "U5  signs of infection" in shown
+    for text in ("In the last day, have you had any of these? [danger_signs]", "Answer: None of these",
                  "Finding: known_low_white_count = no", "Answer: 36.8 °C", "Finding: temperature = 36.8 °C",
                  "Finding: infection_signs = yes", "Finding: symptoms_new_or_worse = yes"):
         assert text in shown
@@ -303,7 +305,7 @@ def test_the_summary_closes_back_to_where_it_was_opened():
         await press(pilot, "escape")
         return opened, app.state
 
-    opened, state = run(scenario)
+    opened, state = run(scenario, tester=True)
     assert opened == "summary"
     assert (state.screen, state.question_id) == ("conversation", "white_count")
 
@@ -409,7 +411,7 @@ def test_the_language_can_change_mid_conversation():
         return app.state, screen_text(app)
 
     state, text = run(scenario)
-    assert (state.language, state.question_id, state.choices) == ("es", "white_count", ("Sí", "No", "No estoy seguro"))
+    assert (state.language, state.question_id, state.choices) == ("es", "white_count", ("Sí", "No", "No lo sé"))
     assert "Parte 2 de 5" in text and "Atrás" in text
 
 

@@ -56,7 +56,7 @@ def test_the_second_start_uses_the_copy_and_it_behaves_the_same(cache, flow_file
     second = load_flow_cached(flow_file)
     assert len(cache) == 1
     assert second is not first and list(second.questions) == list(first.questions)
-    for answers in (["1"], ["7", "u", "yes", "38.5"], ["7", "no", "no", "36.8", "no", "no", "5"] + ["no"] * 7):
+    for answers in (["1"], ["7", "u", "yes", "38.5"], ["7", "no", "no", "36.8", "no", "no", "no", "5", "4"] + ["no"] * 7):
         assert outcome_of(second, *answers) == outcome_of(first, *answers)
     [copy] = cache_dir().iterdir()
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
