@@ -137,6 +137,7 @@ class SymptomCheckerApp(TerminalApp):
     BINDINGS = [*FOCUS_KEYS,  # keys typed behind a Tab go where it moved the focus (`chatbot.widgets.typeahead`)
                 Binding("l", "listen", "Listen", show=False)]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # a screen's class: roomier controls when tall
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]  # narrower than 60 (a phone): rows of buttons stack
     NAV = ("back", "restart", "quit", "listen")
     """The buttons at the bottom of every screen: a patient's. A kiosk leaves out "quit" and overrides
     `action_quit`. The s and w keys (the nurse's summary, a replay script) work only where "summary" and
