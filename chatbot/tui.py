@@ -361,6 +361,12 @@ class SymptomCheckerApp(TerminalApp):
             return False
         return super().check_action(action, parameters)
 
+    def notify(self, message, *args, **kwargs) -> None:
+        """One notice at a time, the newest: a stack of them would reach down over the question's controls
+        (WCAG 2.4.11; tests/a11y/test_focus_not_obscured.py)."""
+        self.clear_notifications()
+        super().notify(message, *args, **kwargs)
+
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Never: nothing shown here may open a browser on this machine."""
 

@@ -22,7 +22,9 @@
 - with `staffed`, the person is already at the clinic: an emergency says first and largest
   "Tell the staff at the desk now" (#tell-desk), then the outcome's `at_clinic` words (call the
   number if nobody comes within a minute; what to tell the staff), and an urgent ending says
-  first to tell the staff at the desk before leaving;
+  first to tell the staff at the desk before leaving; and every screen of the person's has "Ask for
+  help" (#help, #welcome-help, #identify-help; the h key), which puts "asks for help" at the top of
+  the nurse station's queue at once (`Recorder.help_requested`; WCAG 3.2.6);
 - with `identify` ("ticket" or "name_dob"), who the person is, for the desk: asked once, right
   after the first answer (`identify`: #identify-ticket, or #identify-name and #identify-born,
   #identify-send, #identify-skip), or, when the first answer ended in an emergency, below its
@@ -46,6 +48,7 @@ from time import monotonic
 from typing import Callable
 
 from textual import events
+from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Input
@@ -94,9 +97,11 @@ def _leaving_when_input_ends(driver_class: type) -> type:
 class KioskApp(SymptomCheckerApp):
     """The symptom checker for an unattended kiosk (see the module's docstring)."""
 
-    BINDINGS = []  # not even Textual's ctrl+q quit and ctrl+c hint
+    BINDINGS = [Binding("h", "help", "Ask for help", show=False)]  # (only at a staffed kiosk: `check_action`)
     NAV = ("back", "restart", "listen")
     OUTCOME_NAV = ("done", "back", "restart", "listen")
+    HELP_AGAIN_AFTER = 30.0
+    """Seconds within which "Ask for help" again only says again that the staff were told."""
 
     def __init__(self, flow: Flow, *, kiosk: KioskOptions | None = None, crashes: CrashWindow | None = None,
                  emergency_number: str | None = None, language: str | None = None,
@@ -107,6 +112,11 @@ class KioskApp(SymptomCheckerApp):
         self.leaving = False
         """`exit` was called: this app is ending, and its idle clock stops."""
         self.kiosk = kiosk or KioskOptions()
+        if self.kiosk.staffed:  # "Ask for help" on every screen (WCAG 3.2.6)
+            self.NAV = (*self.NAV[:-1], "help", self.NAV[-1])
+            self.OUTCOME_NAV = (*self.OUTCOME_NAV[:-1], "help", self.OUTCOME_NAV[-1])
+        self.help_asked_at: float | None = None
+        """When this person last asked for help (`action_help`); None after the wipe."""
         self.crashes = crashes or CrashWindow(self.kiosk.max_crashes, self.kiosk.crash_window)
         self.default_language = self.conversation.language
         self.conversation_screen.when_ready = None  # the conversation starts at "Start"
@@ -149,11 +159,12 @@ class KioskApp(SymptomCheckerApp):
         return Screen(id="kiosk")
 
     def on_mount(self) -> None:
+        self.set_class(self.kiosk.staffed, "-staffed")  # its rows of buttons have room for "Ask for help"
         self._own_task = asyncio.current_task()
         if not self.is_headless:
             self._signals = ignore_stop_signals()
         self.push_screen(self.conversation_screen)
-        self.push_screen(WelcomeScreen(self.flow, self.language))
+        self.push_screen(WelcomeScreen(self.flow, self.language, help=self.kiosk.staffed))
         self._idle_tick()
         kiosk_log.write(self.session, "kiosk started")
         self._guarded = True
@@ -196,7 +207,7 @@ class KioskApp(SymptomCheckerApp):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Textual's ways out, and the summary and the script, are switched off (`NEVER`)."""
-        if action in NEVER:
+        if action in NEVER or (action == "help" and not self.kiosk.staffed):
             return False
         return super().check_action(action, parameters)
 
@@ -264,6 +275,24 @@ class KioskApp(SymptomCheckerApp):
             top.show_remaining(self.kiosk.idle_warning)
         super().action_listen()
 
+    def action_help(self) -> None:
+        """A staffed kiosk's "Ask for help" (WCAG 3.2.6): the nurse station's queue shows at once that the
+        person at this kiosk asks for staff (a `help_requested` event in the records, beginning the session
+        when nothing was answered yet); the screen says so, or, when the desk cannot be told (no records,
+        or the database away), to go to the desk."""
+        from chatbot.widgets import words
+
+        if not self.kiosk.staffed:
+            return
+        now = self.clock()
+        again = self.help_asked_at is not None and now - self.help_asked_at < self.HELP_AGAIN_AFTER
+        if not again and self.recorder is not None:
+            self.help_asked_at = now
+            self._keep(lambda recorder: recorder.help_requested())
+        told = self.recorder is not None and self.recorder.problem is None
+        self.notify((words.HELP_ASKED if told else words.HELP_NOT_SENT).get(self.language), timeout=10,
+                    markup=False, severity="information" if told else "warning")
+
     def on_still_there_screen_still_here(self, message: StillThereScreen.StillHere) -> None:
         self.still_here(more=message.more)
 
@@ -322,7 +351,7 @@ class KioskApp(SymptomCheckerApp):
         if (self.kiosk.identify != "none" and not self.identify_asked and self.conversation.transcript
                 and not self.conversation.finished):
             self.identify_asked = True
-            self.push_screen(IdentifyScreen(self.kiosk.identify, self.language))
+            self.push_screen(IdentifyScreen(self.kiosk.identify, self.language, help=self.kiosk.staffed))
         return step
 
     def start_over(self):
@@ -486,6 +515,7 @@ class KioskApp(SymptomCheckerApp):
             self.touched = False
             self.warning_deadline = None
             self.idle_allowed = self.kiosk.idle_timeout
+            self.help_asked_at = None
             self.last_input = self.clock()
             self.staff.reset()
 
@@ -500,7 +530,7 @@ class KioskApp(SymptomCheckerApp):
             await self.pop_screen()
         self.conversation_screen = ConversationScreen(self.flow, self.language, id="conversation")
         below = self.push_screen(self.conversation_screen)  # mounted under the welcome, never shown empty
-        await self.push_screen(WelcomeScreen(self.flow, self.language))
+        await self.push_screen(WelcomeScreen(self.flow, self.language, help=self.kiosk.staffed))
         await below
         self.tell_page({"type": "language", "language": self.language})
 

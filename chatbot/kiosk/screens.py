@@ -40,6 +40,12 @@ def listen_button(language: str, **options) -> Button:
     return Button(key_label(words.LISTEN.get(language), "l"), classes=classes, action="app.listen", **options)
 
 
+def help_button(language: str, **options) -> Button:
+    """A staffed kiosk's "Ask for help" (the h key): the desk is told at once (WCAG 3.2.6)."""
+    classes = " ".join(filter(None, ["help", UNSPOKEN, options.pop("classes", "")]))
+    return Button(key_label(words.HELP.get(language), "h"), classes=classes, action="app.help", **options)
+
+
 def duration(seconds: float, language: str) -> str:
     """"45 s", "4 min": how long, the way a person says it."""
     if seconds >= 60:
@@ -53,8 +59,10 @@ class WelcomeScreen(Screen):
     CSS_PATH = STYLES
     SPOKEN = ("#welcome-box",)
 
-    def __init__(self, flow: Flow, language: str) -> None:
+    def __init__(self, flow: Flow, language: str, *, help: bool = False) -> None:
         super().__init__(id="welcome")
+        self.help = help
+        """An "Ask for help" button beside Listen (a staffed kiosk)."""
         self.flow = flow
         self.language = language
 
@@ -71,6 +79,8 @@ class WelcomeScreen(Screen):
                     button.spoken_language = code  # "Español" is said in Spanish (WCAG 3.1.2)
                     yield button
                 yield listen_button(self.language, id="welcome-listen")
+                if self.help:
+                    yield help_button(self.language, id="welcome-help")
             with Center(id="start-row"):
                 yield Button(id="start", variant="primary")
 
@@ -87,6 +97,8 @@ class WelcomeScreen(Screen):
         self.query_one("#welcome-disclaimer", Static).update(Content(welcome.disclaimer.get(language)))
         self.query_one("#start", Button).label = Content(words.START.get(language))
         self.query_one("#welcome-listen", Button).label = key_label(words.LISTEN.get(language), "l")
+        for button in self.query("#welcome-help"):
+            button.label = key_label(words.HELP.get(language), "h")
         for button in self.query(".language"):
             button.set_class(button.id == f"language-{language}", "-chosen")
 
@@ -270,10 +282,13 @@ class IdentifyForm(Vertical):
             super().__init__()
             self.identification = identification
 
-    def __init__(self, kind: str, language: str, *, listen: bool = False, **options) -> None:
+    def __init__(self, kind: str, language: str, *, listen: bool = False, help: bool = False,
+                 **options) -> None:
         super().__init__(**options)
         self.kind = kind
         self.language = language
+        self.help = help
+        """An "Ask for help" button too (a staffed kiosk)."""
         self.listen = listen
         """A Listen button beside Send and Skip (on a screen of its own; an emergency's nav row has one)."""
         self.dates: tuple[date, ...] = ()  # the two readings of a date asked again
@@ -300,6 +315,8 @@ class IdentifyForm(Vertical):
             with Horizontal(id="identify-buttons"):
                 yield Button(self.say(words.SEND), id="identify-send", variant="primary")
                 yield Button(self.say(words.SKIP), id="identify-skip")
+                if self.help:
+                    yield help_button(self.language, id="identify-help")
                 if self.listen:
                     yield listen_button(self.language, id="identify-listen")
 
@@ -380,15 +397,17 @@ class IdentifyScreen(ModalScreen[None]):
 
     CSS_PATH = STYLES
     SPOKEN = ("#identify-box",)
-    BINDINGS = [Binding("l", "app.listen", "Listen", show=False)]  # a modal screen hides the app's own keys
+    BINDINGS = [Binding("l", "app.listen", "Listen", show=False),  # a modal screen hides the app's own keys
+                Binding("h", "app.help", "Ask for help", show=False)]
 
-    def __init__(self, kind: str, language: str) -> None:
+    def __init__(self, kind: str, language: str, *, help: bool = False) -> None:
         super().__init__(id="identify")
         self.kind = kind
         self.language = language
+        self.help = help
 
     def compose(self) -> ComposeResult:
-        yield IdentifyForm(self.kind, self.language, listen=True, id="identify-box")
+        yield IdentifyForm(self.kind, self.language, listen=True, help=self.help, id="identify-box")
 
     def on_mount(self) -> None:
         self.query_one(IdentifyForm).first_field().focus()

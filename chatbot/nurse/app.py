@@ -28,12 +28,12 @@ from chatbot.fhir.check import FhirError
 from chatbot.nurse.amending import accepts, later_questions, unchanged
 from chatbot.nurse.handover import page, save_private, sbar
 from chatbot.nurse.options import NurseOptions
-from chatbot.nurse.queue import queue_order, unopened_emergencies
+from chatbot.nurse.queue import asking_for_help, helped_first, queue_order, unopened_emergencies
 from chatbot.nurse.reading import read_session
 from chatbot.nurse.screens import AmendScreen, QueueScreen, SessionScreen, SignInScreen
 from chatbot.nurse.signin import sign_in
 from chatbot.nurse.words import say
-from chatbot.printable import printable_json
+from chatbot.printable import printable, printable_json
 from chatbot.records.backends import open_reader
 from chatbot.records.review import AmendError, Rerun, StaleSession, amend, claim, queue, release, rerun, review
 from chatbot.records.staff import list_staff
@@ -75,8 +75,11 @@ class NurseApp(TerminalApp):
         self.rerun: Rerun | None = None
         self.previewed: tuple[str, str, dict[str, str]] | None = None  # what the form held at the last preview
         self.rung: set[str] = set()
+        self.rung_for_help: set[tuple[str, datetime | None]] = set()
         self.alerting: set[str] = set()
         self.opened: set[str] = set()  # sessions opened at this station: an emergency alerts until then
+        self.answered_help: dict[str, datetime | None] = {}  # the last request for help seen when each was opened here
+        self.helping: set[str] = set()  # sessions whose person asks for staff now (`asking_for_help`)
         self.queue_screen = QueueScreen(self.language)
         self.session_screen: SessionScreen | None = None
         self.refreshed = 0  # how many times the queue was read (the bench and tests watch it)
@@ -142,13 +145,21 @@ class NurseApp(TerminalApp):
             self.queue_screen.note(say("store_problem", self.language, problem=error))
             return
         self.refreshed += 1
-        entries = queue_order(entries, at)
         self.alerting = unopened_emergencies(entries, at, self.opened)
+        helping = asking_for_help(entries, at, self.answered_help)
+        entries = helped_first(queue_order(entries, at), helping)
         if self.alerting - self.rung:
             self.bell()
             self.queue_screen.note(say("new_emergency", self.language))
+        rung_for_help = {(entry.id, entry.help_requested_at) for entry in entries if entry.id in helping}
+        if rung_for_help - self.rung_for_help:  # a new request (or a new one from the same person): ring again
+            self.bell()
+            newest = max((entry for entry in entries if entry.id in helping), key=lambda entry: entry.help_requested_at)
+            self.queue_screen.note(say("new_help", self.language, place=printable(newest.place.removeprefix("kiosk:"), 40)))
         self.rung |= self.alerting
-        self.queue_screen.show(entries, at, self.staff, self.alerting)
+        self.rung_for_help |= rung_for_help
+        self.helping = helping
+        self.queue_screen.show(entries, at, self.staff, self.alerting, helping)
 
     # -- signing in, the idle lock --------------------------------------------------------------
 
@@ -222,6 +233,8 @@ class NurseApp(TerminalApp):
             claim(self.tables, message.session_id, self.staff, self.wallclock())
             self.session = self.reader.get_session(message.session_id)
             self.opened.add(message.session_id)
+            self.answered_help[message.session_id] = next(  # the kiosk's own time: no two clocks compared
+                (entry.help_requested_at for entry in self.queue_screen.entries if entry.id == message.session_id), None)
         except SessionNotFound:
             self.queue_screen.note(say("gone", self.language))
             return

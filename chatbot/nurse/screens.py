@@ -128,6 +128,8 @@ class LevelCell(RichText):
         self.session_id = session_id
 
 
+HELP_STYLE = "bold black on yellow"
+"""A person asking for staff at a kiosk: their row's status, apart from an emergency's red."""
 SELECTED = "▶"
 """The mark of the row Enter opens, beside its level: never to be taken for an emergency's red."""
 
@@ -178,6 +180,7 @@ class QueueScreen(Screen):
         self.language = language
         self.entries: list[QueueEntry] = []
         self.alerting: set[str] = set()
+        self.helping: set[str] = set()
         self.at = datetime.now().astimezone()
         self.staff: str | None = None
         self.status_filter = "all"
@@ -215,10 +218,12 @@ class QueueScreen(Screen):
         if self.drawable:
             self.query_one("#queue-note", Static).update(Content(text))
 
-    def show(self, entries: list[QueueEntry], at: datetime, staff: str | None, alerting: set[str]) -> None:
+    def show(self, entries: list[QueueEntry], at: datetime, staff: str | None, alerting: set[str],
+             helping: set[str] = frozenset()) -> None:
         """The queue as it is now (`entries` in queue order): rows changed in place, added and removed
-        by key; the selection kept."""
-        self.entries, self.at, self.staff, self.alerting = entries, at, staff, alerting
+        by key; the selection kept. `helping`: sessions whose person asks for staff now (their status
+        says so, black on yellow)."""
+        self.entries, self.at, self.staff, self.alerting, self.helping = entries, at, staff, alerting, helping
         if self.drawable:
             self._draw()
 
@@ -249,14 +254,17 @@ class QueueScreen(Screen):
         for rank, entry in enumerate(visible):
             order[entry.id] = rank
             alerting = entry.id in self.alerting
+            helping = entry.id in self.helping
+            status = say("asks_help", language) if helping else printable(_status(entry, self.at, language))
             words = (waited(entry.waited(self.at)), printable(entry.place.removeprefix("kiosk:"), 10),
-                     printable(entry.language, 5), printable(_status(entry, self.at, language)), _who(entry, language))
-            signature = (entry.level, alerting, words)
+                     printable(entry.language, 5), status, _who(entry, language))
+            signature = (entry.level, alerting, helping, words)
             if self.drawn.get(entry.id) == signature:
                 continue  # unchanged: no cell is touched
             self.shown[entry.id] = entry
             cells = (_level_cell(entry, language, alerting, entry.id == self.marked),
-                     *(RichText(fold(word, WIDTHS[key]), style="bold" if alerting else "")
+                     *(RichText(fold(word, WIDTHS[key]), style=HELP_STYLE if helping and key == "status"
+                                else "bold" if alerting or helping else "")
                        for key, word in zip(tuple(WIDTHS)[1:], words)))
             if entry.id in table.rows:  # new words may take another height: the row is made again
                 table.remove_row(entry.id)

@@ -83,6 +83,8 @@ def _json(value: Any) -> str:
 
 
 _EVENT_CALL = "rec_record_event(%s, %s, %s, %s, %s, %s::jsonb)"
+NOTIFIED_EVENTS = frozenset({"help_requested"})
+"""Events a station must hear at once though no session row changes with them (0002's trigger is on rows)."""
 
 
 def _event_args(event: Event) -> tuple:
@@ -137,7 +139,10 @@ class PostgresWriter(_Connected, SessionWriter):
                       (session_id, after_seq, event.at, *_event_args(event)))
 
     def record_event(self, event: Event) -> None:
-        self._execute(f"SELECT {_EVENT_CALL}", _event_args(event))
+        if event.kind in NOTIFIED_EVENTS:  # the session row does not change: the stations are told here
+            self._execute(f"SELECT {_EVENT_CALL}, pg_notify('{CHANNEL}', %s)", (*_event_args(event), event.session_id))
+        else:
+            self._execute(f"SELECT {_EVENT_CALL}", _event_args(event))
 
     def end_session(self, ending: Ending, event: Event) -> None:
         self._execute(f"SELECT rec_end_session(%s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb), {_EVENT_CALL}",

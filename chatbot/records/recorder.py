@@ -3,8 +3,8 @@
 The recorder follows an engine `Conversation` (no Textual here): `begin` when the first
 question is shown, `answered` after every `Conversation.answer`, `went_back` after
 `back`, `restarted` after `restart`, `identified` when a kiosk's person says who they are
-(a ticket number, or a first name and date of birth), `wiped` when a kiosk's idle timer clears the
-screen or its person presses Done, and `close` at exit. Each call writes (and commits)
+(a ticket number, or a first name and date of birth), `help_requested` when they ask for staff,
+`wiped` when a kiosk's idle timer clears the screen or its person presses Done, and `close` at exit. Each call writes (and commits)
 before it returns, so whatever the UI draws next is already kept: `kill -9` loses no
 answer that was acknowledged. A session is written from its first answer on; one
 left without an answer leaves nothing behind.
@@ -158,6 +158,16 @@ class Recorder:
             self._ensure_session()
             self._queue("identify", self.session_id, dict(identification))
             self._queue("record_event", self._event("identified", now(), by=identification.get("kind")))
+            self._flush()
+
+    def help_requested(self) -> None:
+        """The person asked for staff to come (a staffed kiosk's "Ask for help"): an event the nurse
+        station shows at once. Kept like an answer when the database is away."""
+        with self._lock:
+            if self._start is None:
+                return
+            self._ensure_session()
+            self._queue("record_event", self._event("help_requested", now()))
             self._flush()
 
     def wiped(self) -> None:

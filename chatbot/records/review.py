@@ -55,6 +55,8 @@ class QueueEntry:
     in_review_at: datetime | None
     reviewed_by: str | None
     identification: dict[str, Any] | None
+    help_requested_at: datetime | None = None
+    """The last time the person asked for staff to come (a staffed kiosk's "Ask for help"), or None."""
 
     def state(self, at: datetime) -> str:
         """in_progress, waiting (for review), in_review (by `in_review_by`), reviewed, or abandoned."""
@@ -74,7 +76,8 @@ class QueueEntry:
 
 
 _QUEUE = ("SELECT id, place, language, started_at, finished_at, status, level, outcome_title, version, "
-          "in_review_by, in_review_at, reviewed_by, identification FROM sessions")
+          "in_review_by, in_review_at, reviewed_by, identification, (SELECT MAX(at) FROM events WHERE "
+          "events.session_id = sessions.id AND events.kind = 'help_requested') FROM sessions")
 
 
 def queue(tables: Tables, since: datetime | None = None) -> list[QueueEntry]:
@@ -83,10 +86,10 @@ def queue(tables: Tables, since: datetime | None = None) -> list[QueueEntry]:
     entries = []
     for row in tables.rows(sql, parameters):
         (id_, place, language, started, finished, status, level, title, version, by, at, reviewed,
-         identification) = row
+         identification, help_at) = row
         entries.append(QueueEntry(id_, place, language, tables.time(started), tables.time(finished), status,
                                   level, title, version, by, tables.time(at), reviewed,
-                                  tables.json(identification)))
+                                  tables.json(identification), tables.time(help_at)))
     entries.sort(key=lambda entry: entry.rank)
     return entries
 

@@ -21,7 +21,9 @@ from chatbot.records.url import DatabaseURL, RecordsError, parse_database_url
 
 STATUSES = ("unfinished", "finished", "abandoned")
 EVENT_KINDS = ("created", "answered", "went_back", "restarted", "finished", "wiped", "closed",
-               "reopened", "reviewed", "amended", "purged", "sent")
+               "reopened", "reviewed", "amended", "purged", "sent", "help_requested")
+# "help_requested": the person at a staffed kiosk asked for staff to come (its "Ask for help", WCAG 3.2.6);
+# the station puts the session at the top of its queue at once, until a nurse opens it.
 # "sent": a session's FHIR Bundle was accepted by a record system (chatbot.fhir); detail: the server's
 # URL (no password), its HTTP status and each entry's status and location. Kinds are not constrained
 # by the schema, so adding one needs no migration.

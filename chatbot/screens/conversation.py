@@ -35,7 +35,7 @@ NAV_BINDINGS = [
 ]
 NAV_BUTTONS = (("done", words.DONE, "d"), ("back", words.BACK, "b"), ("restart", words.RESTART, "r"),
                ("summary", words.SUMMARY, "s"), ("record", words.RECORD, "w"), ("quit", words.QUIT, "q"),
-               ("listen", words.LISTEN, "l"))
+               ("help", words.HELP, "h"), ("listen", words.LISTEN, "l"))
 """The nav row's buttons in their order (Listen last: its key, not typed in a field, comes and goes with
 the focus, and nothing else moves when it does)."""
 

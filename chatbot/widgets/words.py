@@ -27,6 +27,12 @@ LISTEN = _t("Listen", "Escuchar")
 SPEECH_MISSING = _t("Reading aloud is not installed on this computer. Please ask the staff.",
                     "La lectura en voz alta no está instalada en este ordenador. Pida ayuda al personal.")
 TICKED = _t("ticked", "marcada")
+HELP = _t("Ask for help", "Pedir ayuda")
+"""A staffed kiosk's help from staff (WCAG 3.2.6), on every screen, the h key."""
+HELP_ASKED = _t("The staff have been told. Someone will come to you: please stay here.",
+                "Ya avisamos al personal. Alguien vendrá: quédese aquí, por favor.")
+HELP_NOT_SENT = _t("The desk could not be told from here. Please go to the desk, or ask someone near you.",
+                   "No pudimos avisar al mostrador desde aquí. Vaya al mostrador o pida ayuda a alguien cerca.")
 
 PART = _t("Part {number} of {count}: {topic}", "Parte {number} de {count}: {topic}")
 QUESTION_NUMBER = _t("Question {number}", "Pregunta {number}")

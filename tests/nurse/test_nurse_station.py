@@ -382,3 +382,39 @@ async def test_the_queue_says_who_each_kiosk_session_is_or_that_it_is_not_identi
         table = app.queue_screen.query_one(DataTable)
         who = {session_id: str(table.get_cell(session_id, "who")) for session_id in (skipped, ticket, named)}
     assert who == {skipped: "not identified", ticket: "ticket A12", named: "Ana (1980-02-03)"}
+
+
+@synchronous
+async def test_a_person_asking_for_help_at_a_kiosk_goes_to_the_top_at_once_until_opened(station, database):
+    """WCAG 3.2.6 at the desk: a staffed kiosk's "Ask for help" (written as the kiosk writes it) puts its
+    session on top, its status black on yellow, and rings, without a key; opening it answers it, and a new
+    request from the same person rings again."""
+    from chatbot.engine import Conversation
+    from chatbot.records.recorder import Recorder
+
+    app = station()
+    rings = []
+    async with quick(app.run_test(size=(80, 24))) as pilot:
+        app.bell = lambda: rings.append(1)
+        await sign_in(pilot)
+        emergency = kiosk_session(database, app.flow, EMERGENCY)
+        await until(pilot, lambda: rows(app) == [emergency])
+        kiosk = Recorder(database, place="kiosk:k7")
+        conversation = Conversation(app.flow, "es")
+        conversation.start()
+        asking = kiosk.begin(conversation)
+        kiosk.help_requested()  # from the welcome: nothing answered yet
+        await until(pilot, lambda: rows(app)[:1] == [asking])
+        assert app.helping == {asking} and len(rings) == 2  # the emergency's, then the help's
+        status = app.queue_screen.query_one(DataTable).get_cell(asking, "status")
+        assert str(status) == "ASKS HELP" and "on yellow" in str(status.style)
+        assert "k7" in str(app.queue_screen.query_one("#queue-note").render())
+        await open_first(pilot, asking)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, QueueScreen))
+        app.refresh_queue()
+        assert app.helping == set() and rows(app)[0] == emergency
+        kiosk.help_requested()
+        await until(pilot, lambda: app.helping == {asking})
+        assert len(rings) == 3
+        kiosk.close()
