@@ -74,11 +74,14 @@ def station(database, flow, tmp_path):
 
 
 async def until(pilot, condition, within: float = 20.0) -> None:
-    """Let the app run until `condition()` holds (a failure after `within` seconds)."""
+    """Let the app run until `condition()` holds (a failure after `within` seconds), then settle, so that
+    a click that follows finds its button where the screen now draws it, not where it stood before the
+    change (a busy machine clicked a stale place and the second Save never came)."""
     deadline = time.monotonic() + within
     while not condition():
         assert time.monotonic() < deadline, f"the station did not get there in time: {pilot.app.screen_stack} {[str(w.render()) for w in pilot.app.screen.query('#sign-in-message')]}"
         await pilot.pause(0.02)
+    await pilot.pause()
 
 
 async def sign_in(pilot, name: str = "Rosa", pin: str = PIN) -> None:
