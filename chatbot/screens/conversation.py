@@ -24,6 +24,8 @@ from chatbot.widgets.controls import (Answered, ChoiceControls, Refused, Tempera
                                       YesNoControls, key_label)
 
 BAR_WIDTH = 20
+NARROW, NARROW_BAR = 60, 6
+"""Narrower than 60 columns (a phone's browser), the progress bar is 6 wide: the topic is read first."""
 MOUNT_LATER = 0.15  # seconds after the first frame: the other kinds of controls are mounted then
 
 NAV_BINDINGS = [
@@ -51,7 +53,11 @@ def nav_bar(language: str, shown: tuple[str, ...]) -> ComposeResult:
 
 
 def progress_bar(progress: Progress, width: int = BAR_WIDTH) -> Content:
-    done = round(progress.fraction * width)
+    return bar_of(progress.fraction, width)
+
+
+def bar_of(fraction: float, width: int) -> Content:
+    done = round(fraction * width)
     return Content.assemble(("━" * done, "bold"), "─" * (width - done))  # thick done, thin to go: both 3:1
 
 
@@ -75,10 +81,13 @@ class ProgressLine(Widget):
         self.refresh()
 
     def render(self) -> Content:
-        room = max(self.size.width - self.bar.cell_length - 2, 0)
+        bar = self.bar
+        if self.size.width < NARROW and bar.cell_length > NARROW_BAR:  # a phone: the topic's words come first
+            bar = bar_of(bar.plain.count("━") / bar.cell_length, NARROW_BAR)
+        room = max(self.size.width - bar.cell_length - 2, 0)
         topic = Content(self.topic).truncate(room, ellipsis=True).stylize("bold")
-        gap = max(self.size.width - topic.cell_length - self.bar.cell_length, 1)
-        return Content.assemble(topic, " " * gap, self.bar)
+        gap = max(self.size.width - topic.cell_length - bar.cell_length, 1)
+        return Content.assemble(topic, " " * gap, bar)
 
 
 class ConversationScreen(Screen):
