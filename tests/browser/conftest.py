@@ -32,7 +32,7 @@ CHROMIUM_ARGS = ["--disable-background-networking", "--disable-component-update"
                  "--no-first-run", "--disable-quic", "--disable-gpu", "--autoplay-policy=no-user-gesture-required"]
 """This machine's network is closed: nothing of chromium's own calls out (and a test has no user to
 make the first gesture that lets a tab play sound)."""
-STARTS_WITHIN = 30.0
+STARTS_WITHIN = 90.0  # a loaded machine starts Python, Textual and aiohttp slowly
 
 
 def chromium_path() -> str | None:
@@ -151,7 +151,7 @@ def pages(browser, request):
                                       is_mobile=touch, locale="en-US")
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(60_000)
         page.goto(url)
         opened.append(page)
         return page

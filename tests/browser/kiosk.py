@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 
 ROWS = ".xterm-accessibility-tree > [role=listitem]"
-WAIT = 30.0
+WAIT = 60.0  # every wait is bounded, and generous: a loaded machine draws slowly
 
 
 def rows(page) -> list[str]:
