@@ -43,9 +43,11 @@ def chromium_path() -> str | None:
     return next((found for name in CHROMIUM if (found := shutil.which(name))), None)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
-    """chromium, headless, started once for the worker."""
+    """chromium, headless, for one test. Not kept longer: while Playwright's synchronous API runs, its
+    event loop is the thread's running loop, and any other test on the same worker that calls
+    asyncio.run() (every Pilot test) would fail."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
