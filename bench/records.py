@@ -1,9 +1,12 @@
 """How long recording one answer takes, and whether many kiosks writing at once lose anything.
 
-Goals (issue 12): the p95 time to record one answer (`Recorder.answered`, committed) is
-at most 5 ms on SQLite with `synchronous=FULL` and at most 5 ms on a local PostgreSQL;
-20 kiosk processes writing at once for 30 s lose nothing and never see "database is
-locked".
+Goals (issue 12): the p95 time to record one answer (`Recorder.answered`: kept, committed to
+disk, before the next question is drawn) is at most 5 ms on SQLite with `synchronous=FULL`
+and on a local PostgreSQL; 20 kiosk processes writing at once for 30 s lose nothing and never
+see "database is locked". Since issue 20 an answer is kept in the kiosk's local outbox (an
+SQLite file, `synchronous=FULL`) and written to the database by the recorder's own thread:
+both are timed, the first on the screen's time, the second from the answer to its commit in
+the database (`Recorder.wait`).
 
     python3 bench/records.py [--answers 2000] [--postgres URL] [--processes 20] [--seconds 30]
 
@@ -35,7 +38,7 @@ GOAL_MS = 5.0
 def conversations(flow):
     """Endless conversations of simulated patients, each yielding after every answer."""
     from chatbot.engine import Conversation
-    from chatbot.simulate import typed_answer
+    from chatbot.replay.patients import typed_answer
 
     number = 0
     while True:
@@ -49,27 +52,30 @@ def conversations(flow):
         number += 1
 
 
-def latency(url: str, answers: int) -> list[float]:
-    """Milliseconds for each `Recorder.answered` call, over `answers` answers."""
+def latency(url: str, answers: int) -> tuple[list[float], list[float]]:
+    """Milliseconds for each `Recorder.answered` call (kept in the outbox), and from each answer to its
+    commit in the database, over `answers` answers."""
     from chatbot.flowfile.loader import load_flow
     from chatbot.records.recorder import Recorder
 
     flow = load_flow(None)
     recorder = Recorder(url, place="bench")
-    times = []
+    recorder.open()
+    kept, committed = [], []
     for kind, conversation in conversations(flow):
         if kind == "begin":
             recorder.begin(conversation)
             continue
         begin = time.perf_counter()
         recorder.answered(conversation)
-        times.append((time.perf_counter() - begin) * 1000)
-        if recorder.problem:
+        kept.append((time.perf_counter() - begin) * 1000)
+        if not recorder.wait(10):
             raise SystemExit(f"recording failed: {recorder.problem}")
-        if len(times) >= answers:
+        committed.append((time.perf_counter() - begin) * 1000)
+        if len(kept) >= answers:
             break
     recorder.close()
-    return times
+    return kept, committed
 
 
 def worker(url: str, seconds: float, start_at: float) -> None:
@@ -78,8 +84,7 @@ def worker(url: str, seconds: float, start_at: float) -> None:
     from chatbot.records.recorder import Recorder
 
     flow = load_flow(None)
-    unsaved = tempfile.mkdtemp(prefix="bench-unsaved-")
-    recorder = Recorder(url, place=f"kiosk:bench-{os.getpid()}", unsaved_dir=unsaved)
+    recorder = Recorder(url, place=f"kiosk:bench-{os.getpid()}")  # its outbox: in the run's CHATBOT_DATA_DIR
     acknowledged: dict[str, int] = {}
     locked = problems = 0
     time.sleep(max(0.0, start_at - time.time()))  # every kiosk starts together
@@ -90,14 +95,12 @@ def worker(url: str, seconds: float, start_at: float) -> None:
                 break
             recorder.begin(conversation)
             continue
-        recorder.answered(conversation)
+        recorder.answered(conversation)  # kept (the outbox) when it returns: acknowledged on the screen
         if recorder.problem:
             problems += 1
             locked += "database is locked" in recorder.problem
-            recorder.retry()
-        if recorder.unwritten == 0:
-            acknowledged[recorder.session_id] = len(conversation.transcript)
-    saved = recorder.close()
+        acknowledged[recorder.session_id] = len(conversation.transcript)
+    saved = recorder.close(wait=None)
     print(json.dumps({"acknowledged": acknowledged, "locked": locked, "problems": problems,
                       "saved_to_file": str(saved) if saved else None}))
 
@@ -117,7 +120,7 @@ def concurrent(url: str, processes: int, seconds: float) -> dict:
 
     acknowledged = {sid: count for report in reports for sid, count in report["acknowledged"].items()}
     with open_reader(url) as reader:
-        stored = {session.id: len(session.answers) for session in reader.iter_sessions()}
+        stored = {session.id: len(session.answers) for session in reader.iter_sessions(whole=True)}
     lost = sum(max(0, count - stored.get(sid, 0)) for sid, count in acknowledged.items())
     return {"answers": sum(acknowledged.values()), "sessions": len(acknowledged), "lost": lost,
             "locked": sum(r["locked"] for r in reports), "problems": sum(r["problems"] for r in reports),
@@ -129,12 +132,15 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def report_latency(name: str, times: list[float]) -> bool:
-    p95 = percentile(times, 0.95)
+def report_latency(name: str, times: tuple[list[float], list[float]]) -> bool:
+    kept, committed = times
+    p95 = percentile(kept, 0.95)
     met = p95 <= GOAL_MS
-    print(f"{name}: record one answer over {len(times)} answers: median {statistics.median(times):.2f} ms, "
-          f"p95 {p95:.2f} ms, p99 {percentile(times, 0.99):.2f} ms, max {max(times):.2f} ms  "
-          f"(goal p95 <= {GOAL_MS:.0f} ms: {'met' if met else 'NOT met'})")
+    print(f"{name}: record one answer (kept, on the screen's time) over {len(kept)} answers: median "
+          f"{statistics.median(kept):.2f} ms, p95 {p95:.2f} ms, p99 {percentile(kept, 0.99):.2f} ms, max "
+          f"{max(kept):.2f} ms  (goal p95 <= {GOAL_MS:.0f} ms: {'met' if met else 'NOT met'}); answer -> "
+          f"committed in the database: median {statistics.median(committed):.2f} ms, p95 "
+          f"{percentile(committed, 0.95):.2f} ms")
     return met
 
 
@@ -151,7 +157,7 @@ def report_concurrent(name: str, processes: int, seconds: float, result: dict) -
 class FreshPostgres:
     """A new database on the server for the run (dropped after), or the URL's own when that is refused."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, migrate_it: bool = True):
         import psycopg
 
         self.url, self.name, self.admin = url, None, url
@@ -163,9 +169,10 @@ class FreshPostgres:
             self.url = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
         except psycopg.Error:
             pass
-        from chatbot.records.backends import migrate
+        if migrate_it:
+            from chatbot.records.backends import migrate
 
-        migrate(self.url)
+            migrate(self.url)
 
     def drop(self) -> None:
         if self.name:
@@ -187,7 +194,19 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         return worker(args.worker, args.seconds, args.start_at)
+    with tempfile.TemporaryDirectory(prefix="bench-records-folders-") as folders:
+        private_folders(folders)  # the outboxes, logs and settings of this run, never the user's
+        run(args)
 
+
+def private_folders(folders: str) -> None:
+    """Point every folder a chatbot writes to (its data, with the kiosk's outbox; its log; its settings)
+    at `folders`, for this process and those it starts."""
+    for name in ("CHATBOT_DATA_DIR", "CHATBOT_LOG_DIR", "CHATBOT_CONFIG_DIR", "XDG_CACHE_HOME"):
+        os.environ[name] = os.path.join(folders, name.lower())
+
+
+def run(args) -> None:
     met = []
     with tempfile.TemporaryDirectory(prefix="bench-records-") as folder:
         sqlite = f"sqlite://{folder}/latency.sqlite3"

@@ -176,6 +176,9 @@ class RecorderLater:
     def close(self):
         return self._recorder.close() if self._recorder is not None else None
 
+    def left_behind(self, kept):
+        return self._recorder.left_behind(kept) if self._recorder is not None else None
+
 
 def quiet_records_log() -> None:
     """The records' own log lines stay off the terminal at exit: the command says the same, once, in its
@@ -196,7 +199,7 @@ def close_recorder(recorder: RecorderLater) -> bool:
     when everything is in the database."""
     quiet_records_log()
     saved = recorder.close()
-    if saved is not None:
-        print(f"chatbot: the session records could not be written ({recorder.problem}); the answers are "
-              f"saved in {saved}: `chatbot records import {saved}` writes them", file=sys.stderr)
-    return saved is None
+    words = recorder.left_behind(saved)
+    if words is not None:
+        print(f"chatbot: {words}", file=sys.stderr)
+    return words is None

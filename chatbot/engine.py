@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Union
+from typing import Any, Mapping, Union
 
 from transitions import Event, EventData, Machine, Transition
 
@@ -277,6 +277,19 @@ class Conversation:
         self._error = None
         self._pending = None
         return self.start()
+
+    def answer_from(self, answers: Mapping[str, str]) -> Step:
+        """Answer each question asked with its answer in `answers` (by question id), from where the
+        dialogue is, until an outcome or a question `answers` has none for: that step (a `Prompt`
+        whose `error` says why, when an answer could not be read). A nurse's amendment runs the
+        flow again this way: words that fit a choice in part were confirmed by the person when
+        kept, and the nurse's own answer is confirmed by the amendment's preview."""
+        for _ in range(len(self.flow.questions) + 1):
+            if self.finished or self._question().id not in answers:
+                break
+            if self.take(answers[self._question().id], confirmed=True) is not None:
+                break
+        return self.current
 
     # -- what there is to show -------------------------------------------------------
 

@@ -23,6 +23,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import Iterable
 
 MODE = 0o600
 
@@ -31,8 +32,9 @@ class PrivateFileError(OSError):
     """A file that must not be written: a symbolic link stands at its name."""
 
 
-def write_private(path: str | Path, data: str | bytes, *, exclusive: bool = False) -> Path:
-    """Write `data` (text as UTF-8) to `path`, owner-only and whole; return the path.
+def write_private(path: str | Path, data: str | bytes | Iterable[str | bytes], *, exclusive: bool = False) -> Path:
+    """Write `data` (text as UTF-8; or the pieces of an iterable, one after another, so that a long
+    export never sits in memory whole) to `path`, owner-only and whole; return the path.
 
     `exclusive`: raise `FileExistsError` rather than replace a file already there.
     """
@@ -41,7 +43,7 @@ def write_private(path: str | Path, data: str | bytes, *, exclusive: bool = Fals
     if not folder.is_dir():  # said with the name asked for, never a temporary file's
         raise FileNotFoundError(errno.ENOENT, f"there is no folder {folder}", str(path))
     refuse_link(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    payload = [data] if isinstance(data, (str, bytes)) else data
     _sweep(path)
     descriptor = _unnamed(folder)
     if descriptor is not None:
@@ -112,13 +114,23 @@ def _name(descriptor: int, path: Path) -> None:
         os.close(folder)
 
 
-def _fill(descriptor: int, payload: bytes) -> None:
+def _fill(descriptor: int, payload: Iterable[str | bytes]) -> None:
     os.fchmod(descriptor, MODE)  # exactly 0600, whatever the umask
-    view = memoryview(payload)
+    buffer = bytearray()
+    for piece in payload:
+        buffer += piece.encode("utf-8") if isinstance(piece, str) else piece
+        if len(buffer) >= 1 << 16:
+            _write_all(descriptor, buffer)
+            buffer.clear()
+    _write_all(descriptor, buffer)
+    os.fsync(descriptor)
+
+
+def _write_all(descriptor: int, data: bytes | bytearray) -> None:
+    view = memoryview(data)
     while view:
         written = os.write(descriptor, view)
         view = view[written:]
-    os.fsync(descriptor)
 
 
 def _temporary_name(path: Path) -> Path:

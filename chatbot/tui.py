@@ -8,9 +8,10 @@ kiosk=KioskOptions(...))` in `chatbot.kiosk.app` (`chatbot --kiosk`), with its
 own screens `welcome`, `still-there` and `staff-pin`, and #done on the outcome screens.
 
 Set `recorder` (a `chatbot.records.recorder.Recorder`, writer only) and every answer, step
-back and restart is committed to the session records before the next step is drawn; the
-session begins after the first frame, the database opens in a worker, and while it cannot be
-written a calm notice says so once and a timer retries (`records_problem`).
+back and restart is kept (in its local outbox) before the next step is drawn; the database is
+written by the recorder's own thread, never this one. The session begins after the first frame,
+the database opens in a worker, and while it cannot be written a calm notice says so once
+(`records_problem`), and again when it can.
 
 Drive it like a person (keys, clicks: `answer_keys(typed)` gives the keys for an
 answer) or through its methods: `answer(typed)`, `go_back()`, `start_over()` (no
@@ -439,7 +440,9 @@ class SymptomCheckerApp(TerminalApp):
     ever writes: nothing here can read a session back."""
     records_problem: str | None = None
     """The recorder's last problem, as noticed here (the notice is shown once per problem)."""
-    _records_retry = None
+    _records_look = None
+    RECORDS_LOOK_EVERY = 0.5
+    """Seconds between looks at the recorder's problem (its own thread finds and ends them)."""
 
     def begin_recording(self) -> None:
         """A new session in the records for the conversation on screen (unless an answer came first
@@ -449,6 +452,9 @@ class SymptomCheckerApp(TerminalApp):
             return
         self._keep(lambda recorder: None)
         self.run_worker(self._open_records, thread=True, name="records: open", exit_on_error=False)
+        if self._records_look is None:
+            self._records_look = self.set_interval(self.RECORDS_LOOK_EVERY, self._records_checked,
+                                                   name="records: look")
 
     def _open_records(self) -> None:
         self.recorder.open()
@@ -459,8 +465,9 @@ class SymptomCheckerApp(TerminalApp):
     `replay --tui` and the kiosk's supervisor make one after another)."""
 
     def _keep(self, write: Callable[[Recorder], object], *, begin: bool = True) -> None:
-        """Tell the recorder (which commits before it returns), then show any change in its problem.
-        The session begins first if it has not (`begin`)."""
+        """Tell the recorder (which keeps the writes in its outbox before it returns, and writes the
+        database on its own thread), then show any change in its problem. The session begins first if
+        it has not (`begin`)."""
         if self.recorder is None:
             return
         if begin and not self._recording:
@@ -470,7 +477,7 @@ class SymptomCheckerApp(TerminalApp):
         self._records_checked()
 
     def _records_checked(self) -> None:
-        """Show a calm notice when the records cannot be written, and again when they can; retry meanwhile."""
+        """Show a calm notice when the records cannot be written, and again when they can."""
         from chatbot.widgets import words
 
         problem = self.recorder.problem if self.recorder is not None else None
@@ -481,26 +488,12 @@ class SymptomCheckerApp(TerminalApp):
         if problem is not None:
             if before is None:
                 self.notify(words.RECORDS_AWAY.get(self.language), timeout=8, markup=False)
-            if self._records_retry is None:
-                self._records_retry = self.set_interval(self.recorder.retry_every, self._retry_records,
-                                                        name="records: retry")
         else:
             self.notify(words.RECORDS_BACK.get(self.language), timeout=4, markup=False)
-            if self._records_retry is not None:
-                self._records_retry.stop()
-                self._records_retry = None
 
     def records_problem_changed(self, problem: str | None) -> None:
         """The log's line: the problem (one line, no password, no answer), or that it is over."""
         self.log.warning(f"records: {problem}" if problem else "records: written again; nothing was lost")
-
-    def _retry_records(self) -> None:
-        if self.recorder is not None and self.recorder.problem is not None:
-            self.run_worker(self._retry_in_thread, thread=True, name="records: retry", exit_on_error=False)
-
-    def _retry_in_thread(self) -> None:
-        self.recorder.retry()
-        self.call_from_thread(self._records_checked)
 
     # -- recording the session as a replay script (docs/replay.md) -------------------------------
 

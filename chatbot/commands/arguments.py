@@ -166,15 +166,15 @@ def recorder_for(args: argparse.Namespace, place: str):
 
 
 def finish_recording(recorder, command: str) -> int:
-    """Close a command's recorder: 0, or 1 after saying where the answers not written were saved."""
+    """Close a command's recorder, once the database has everything (or cannot take it): 0, or 1 after
+    saying where the answers not written wait."""
     import logging
 
     logging.getLogger("chatbot.records").addHandler(logging.NullHandler())  # said once, below (as `chatbot.cli`)
-    saved = recorder.close()
-    if saved is None:
+    words = recorder.left_behind(recorder.close(wait=None))
+    if words is None:
         return 0
-    print(f"chatbot {command}: the session records could not be written ({recorder.problem}); the answers "
-          f"are saved in {saved}: `chatbot records import {saved}` writes them", file=sys.stderr)
+    print(f"chatbot {command}: {words}", file=sys.stderr)
     return 1
 
 

@@ -16,10 +16,11 @@ import re
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from chatbot.printable import json_line, printable, printable_json, printable_lines
 from chatbot.privatefile import write_private
-from chatbot.records.store import STATUSES, StoredSession, iso
+from chatbot.records.model import STATUSES, StoredSession, iso
 from chatbot.records.url import RecordsError, redact
 
 NAME = "records"
@@ -75,6 +76,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     listing.add_argument("--json", action="store_true", help="one JSON object per session and line")
     show = actions.add_parser("show", parents=[common], help="the nurse's summary of one session")
     show.add_argument("id", metavar="ID", type=session_id, help="the session's id, or enough of its start to name one")
+    show.add_argument("--language", choices=("en", "es"), default=None,
+                      help="the summary's language (default: the language the session was answered in)")
     export = actions.add_parser("export", parents=[common], help="every session with its answers")
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl",
                         help="jsonl: a session per line; csv: an answer per row (default: jsonl)")
@@ -93,8 +96,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     purge.add_argument("--older-than", type=duration, default=duration(DEFAULT_RETENTION), metavar="PERIOD",
                        help=f"30d, 12h, 2w (default {DEFAULT_RETENTION})")
     load = actions.add_parser("import", parents=[common],
-                              help="write the answers a chatbot saved to a file when the database was away")
-    load.add_argument("file", metavar="FILE", help="an unsaved-*.jsonl file")
+                              help="write the answers a chatbot kept on its disk while the database was away")
+    load.add_argument("file", metavar="FILE", help="an outbox-*.sqlite3 file a chatbot left in the data folder's "
+                      "outbox/, or an unsaved-*.jsonl file")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -131,74 +135,117 @@ def _migrate(args) -> int:
     return 0
 
 
+def _state(session: StoredSession, at: datetime) -> str:
+    from chatbot.nurse.words import say
+
+    state = session.state(at)
+    return say(state, "en", name=session.reviewed_by or session.in_review_by or "").rstrip(": ")
+
+
 def _list(args) -> int:
+    at = datetime.now(timezone.utc)
+    count = 0
     with _reader(args) as reader:
-        sessions = reader.list_sessions(args.status, args.since)
-    for session in sessions:
-        if args.json:
-            print(json_line(session.row()))
-        else:
-            started = f"{session.started_at.astimezone():%Y-%m-%d %H:%M}"
-            print(f"{printable(session.id[:12])}  {started}  {printable(session.place):<16} {session.status:<10} "
-                  f"{session.level or '-':<9} {printable(session.outcome or '-')}")
+        for session in reader.iter_sessions(args.status, args.since, newest_first=True):
+            if args.json:
+                print(json_line({**session.row(), "state": session.state(at)}))
+            else:
+                started = f"{session.started_at.astimezone():%Y-%m-%d %H:%M}"
+                print(f"{printable(session.id[:12])}  {started}  {printable(session.place):<16} "
+                      f"{_state(session, at):<18} {session.level or '-':<9} {printable(session.outcome or '-')}")
+            count += 1
     if not args.json:
-        print(f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}", file=sys.stderr)
+        print(f"{count} session{'s' if count != 1 else ''}", file=sys.stderr)
     return 0
 
 
 def _show(args) -> int:
-    from chatbot.records.summary import stored_summary
+    from chatbot.flowfile.loader import load_flow
+    from chatbot.nurse.handover import summary
+    from chatbot.nurse.reading import read_session
 
     with _reader(args) as reader:
         session = reader.get_session(args.id)
-    sys.stdout.write(printable_lines(stored_summary(session)))
+    language = args.language or session.language
+    sys.stdout.write(summary(read_session(session, load_flow(args.global_flow), language,
+                                          datetime.now(timezone.utc)), language))  # nothing in it acts
     return 0
 
 
 CSV_COLUMNS = ("session_id", "flow_name", "flow_version", "flow_hash", "language", "place", "started_at",
-               "finished_at", "status", "level", "outcome", "seq", "question_id", "typed", "shown", "value",
-               "findings", "answered_at", "withdrawn_at")
+               "finished_at", "status", "ended_by", "level", "outcome", "seq", "question_id", "typed", "shown",
+               "value", "findings", "answered_at", "withdrawn_at", "given_by", "amended_at", "amended_reason",
+               "replaced")
 
 
-def _answer_json(answer: dict) -> dict:
-    return {**answer, "answered_at": iso(answer["answered_at"]), "withdrawn_at": iso(answer["withdrawn_at"])}
+def _amended(session: StoredSession) -> dict[int, dict]:
+    """For each current answer a nurse gave: who, when, why, and the answer it replaced."""
+    out = {}
+    for current in session.current():
+        if current.amendment is not None:
+            amendment = current.amendment
+            out[current.answer.seq] = {
+                "by": amendment.by, "at": iso(amendment.at), "reason": amendment.reason,
+                "replaced": current.earlier.shown if current.earlier is not None else amendment.old.shown}
+    return out
 
 
-def export_text(sessions: list[StoredSession], form: str) -> str:
-    out = io.StringIO()
+def export_lines(sessions: Iterable[StoredSession], form: str) -> Iterator[str]:
+    """The export a line at a time (JSON Lines: a session per line; CSV: an answer per row): every answer,
+    withdrawn ones too, and for each a nurse changed, who, when, why and what it replaced."""
     if form == "jsonl":
         for session in sessions:
-            out.write(json.dumps({**session.row(), "answers": [_answer_json(a) for a in session.answers]},
-                                 ensure_ascii=False) + "\n")
-        return out.getvalue()
+            amended = _amended(session)
+            answers = [{**answer.to_json(), **({"amended": amended[answer.seq]} if answer.seq in amended else {})}
+                       for answer in session.answers]
+            yield json.dumps({**session.row(), "answers": answers}, ensure_ascii=False) + "\n"
+        return
+    out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for session in sessions:
         row = session.row()
+        amended = _amended(session)
         for answer in session.answers:
-            writer.writerow([session.id, *(row[key] for key in CSV_COLUMNS[1:11]), answer["seq"],
-                             answer["question_id"], answer["typed"], answer["shown"],
-                             json.dumps(answer["value"], ensure_ascii=False),
-                             json.dumps(answer["findings"], ensure_ascii=False),
-                             iso(answer["answered_at"]), iso(answer["withdrawn_at"])])
-    return out.getvalue()
+            change = amended.get(answer.seq, {})
+            writer.writerow([session.id, *(row[key] for key in CSV_COLUMNS[1:12]), answer.seq,
+                             answer.question_id, answer.typed, answer.shown,
+                             json.dumps(answer.value, ensure_ascii=False),
+                             json.dumps(answer.findings, ensure_ascii=False),
+                             iso(answer.answered_at), iso(answer.withdrawn_at), answer.given_by,
+                             change.get("at"), change.get("reason"), change.get("replaced")])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
+
+
+def export_text(sessions: Iterable[StoredSession], form: str) -> str:
+    return "".join(export_lines(sessions, form))
 
 
 def _export(args) -> int:
     if args.fhir is not None or args.fhir_url:
         return _export_fhir(args)
+    counted = 0
     with _reader(args) as reader:
-        sessions = list(reader.iter_sessions(args.status, args.since))
-    text = export_text(sessions, args.format)
-    if args.format == "jsonl":
-        text = printable_json(text)  # the same data, every character that acts written as an escape
-    elif not args.output and sys.stdout.isatty():
-        text = printable_lines(text)  # CSV on a terminal is read, not loaded: nothing in it may act
-    if args.output:
-        write_private(Path(args.output), text)
-        print(f"{len(sessions)} sessions written to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+        def sessions():
+            nonlocal counted
+            for session in reader.iter_sessions(args.status, args.since, whole=True):
+                counted += 1
+                yield session
+
+        lines = export_lines(sessions(), args.format)
+        if args.format == "jsonl":  # the same data, every character that acts written as an escape
+            lines = (printable_json(line) for line in lines)
+        elif not args.output and sys.stdout.isatty():  # CSV on a terminal is read, not loaded: nothing may act
+            lines = (printable_lines(line) for line in lines)
+        if args.output:
+            write_private(Path(args.output), lines)
+            print(f"{counted} sessions written to {args.output}", file=sys.stderr)
+        else:
+            for line in lines:
+                sys.stdout.write(line)
     return 0
 
 
@@ -218,8 +265,11 @@ def _export_fhir(args) -> int:
     except FhirError as error:
         print(f"chatbot records export: {printable(redact(str(error)))}", file=sys.stderr)
         return 2
-    if done.text is not None:
-        sys.stdout.write(printable_json(done.text))
+    if done.spooled is not None:
+        done.spooled.seek(0)
+        for line in io.TextIOWrapper(done.spooled, encoding="utf-8", newline=""):  # a Bundle a line
+            sys.stdout.write(printable_json(line))
+        done.spooled.close()
     elif args.output:
         print(f"{done.count} FHIR Bundles written to {args.output}", file=sys.stderr)
     return 0
@@ -243,20 +293,38 @@ def _purge(args) -> int:
 
 
 def _import(args) -> int:
-    from chatbot.records.recorder import read_unwritten
+    """A file of writes kept while the database was away: an outbox a chatbot left (its process gone), or
+    the JSON Lines file an older chatbot saved; delivered in order, then the outbox removed."""
     from chatbot.records.backends import open_writer
+    from chatbot.records.outbox import is_outbox, read_unwritten, take_over
 
-    pending = read_unwritten(args.file)
-    written = 0
+    path = Path(args.file)
+    if is_outbox(path):
+        outbox = take_over(path)
+        written = 0
+        try:
+            count = len(outbox)
+            with open_writer(args.database) as writer:
+                while batch := outbox.head(200):
+                    writer.deliver([write for _, write in batch])
+                    outbox.done([key for key, _ in batch])
+                    written += len(batch)
+        except RecordsError as error:  # said with the file's name, and what of it is in the records
+            raise RecordsError(f"{args.file}: {written} of {count} saved writes are in the records, the next were "
+                               f"refused ({error}); the rest stay in the outbox, to import again once that is put "
+                               f"right") from None
+        finally:
+            outbox.close()
+        print(f"{count} saved writes from {args.file} are in the records; the outbox is removed")
+        return 0
+    writes = read_unwritten(path)
     try:
         with open_writer(args.database) as writer:
-            for operation, arguments in pending:
-                writer.apply(operation, arguments)
-                written += 1
+            writer.deliver(writes)  # all of them, or none
     except RecordsError as error:  # said with the file's name, and what of it is in the records
-        raise RecordsError(f"{args.file}: {written} of {len(pending)} saved writes are in the records, the next was "
-                           f"refused ({error}); the file is kept, to import again once that is put right") from None
-    print(f"{len(pending)} saved writes from {args.file} are in the records; the file can be removed")
+        raise RecordsError(f"{args.file}: 0 of {len(writes)} saved writes are in the records, one was refused "
+                           f"({error}); the file is kept, to import again once that is put right") from None
+    print(f"{len(writes)} saved writes from {args.file} are in the records; the file can be removed")
     return 0
 
 

@@ -46,8 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from chatbot.nurse.signin import new_staff_pin
     from chatbot.records.backends import open_reader
     from chatbot.records.staff import add_staff, list_staff, remove_staff
-    from chatbot.records.store import now
-    from chatbot.records.tables import Tables
+    from chatbot.records.model import now
 
     try:
         if args.action == "add":
@@ -56,15 +55,14 @@ def run(args: argparse.Namespace) -> int:
                 return 1
             staff = new_staff_pin(args.name, pin)
         with open_reader(args.database) as reader:
-            tables = Tables(reader)
             if args.action == "add":
-                add_staff(tables, staff, now())
+                add_staff(reader, staff, now())
                 print(f"{staff.name} may sign in at the nurse station")
             elif args.action == "remove":
-                remove_staff(tables, args.name)
+                remove_staff(reader, args.name)
                 print(f"{args.name.strip()} removed")
             else:
-                for name, added in list_staff(tables):
+                for name, added in list_staff(reader):
                     print(f"{printable(name)}\tadded {added.astimezone():%Y-%m-%d %H:%M}")
         return 0
     except PinError as error:

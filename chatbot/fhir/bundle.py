@@ -21,7 +21,7 @@ from chatbot.fhir.observations import finding_observations
 from chatbot.fhir.questionnaire import questionnaire
 from chatbot.fhir.response import amended, instant, questionnaire_response, subject
 from chatbot.flow.model import Flow
-from chatbot.records.store import StoredSession
+from chatbot.records.model import StoredEvent, StoredSession
 
 _NAMESPACE = uuid.UUID("6f1c2c1e-6a43-4c52-9d0b-0c7f6f0e1b15")  # fullUrls are stable for one session
 
@@ -48,11 +48,11 @@ def triage_observation(session: StoredSession, response: dict[str, Any]) -> dict
         "text": session.outcome_title or session.level}
     observation["derivedFrom"] = [{"reference": reference(response)}]
     notes = [f"Outcome {session.outcome}: {session.outcome_title}"]
-    notes += [f"Rule {reason['id']}: {reason['reason']}" for reason in session.reasons]
+    notes += [f"Rule {reason.id}: {reason.reason}" for reason in session.reasons]
     observation["note"] = [{"text": note} for note in notes]
     if session.reasons:
         observation["component"] = [
-            {"code": {"coding": [{"system": codes.TRIAGE_RULES, "code": reason["id"]}], "text": reason["reason"]},
+            {"code": {"coding": [{"system": codes.TRIAGE_RULES, "code": reason.id}], "text": reason.reason},
              "valueBoolean": True} for reason in session.reasons]
     return observation
 
@@ -61,15 +61,15 @@ def _shown(side: dict[str, Any] | None) -> str:
     return (side or {}).get("shown") or "(no answer)"
 
 
-def provenance(session: StoredSession, event: dict[str, Any], number: int, targets: list[str]) -> dict[str, Any]:
+def provenance(session: StoredSession, event: StoredEvent, number: int, targets: list[str]) -> dict[str, Any]:
     """Who reviewed or amended the session, when, and what changed."""
-    detail = event.get("detail") or {}
-    at = instant(event["at"])
+    detail = event.detail
+    at = instant(event.at)
     version = f" (record version {detail['version']})" if detail.get("version") is not None else ""
     resource: dict[str, Any] = {"resourceType": "Provenance", "id": f"{session.id}-provenance-{number}",
                                 "target": [{"reference": target} for target in targets],
                                 "occurredDateTime": at, "recorded": at}
-    if event["kind"] == "amended":
+    if event.kind == "amended":
         resource["reason"] = [{"text": detail["reason"]}] if detail.get("reason") else []
         resource["activity"] = {"coding": [{"system": codes.DATA_OPERATION, "code": "UPDATE", "display": "revise"}],
                                 "text": "Amended by a nurse" + version}
@@ -83,7 +83,7 @@ def provenance(session: StoredSession, event: dict[str, Any], number: int, targe
     else:
         resource["activity"] = {"text": "Reviewed by a nurse" + version}
         role = {"system": codes.PROVENANCE_PARTICIPANT, "code": "verifier", "display": "Verifier"}
-    resource["agent"] = [{"type": {"coding": [role]}, "who": {"display": event.get("actor") or "staff"}}]
+    resource["agent"] = [{"type": {"coding": [role]}, "who": {"display": event.actor or "staff"}}]
     return resource
 
 
@@ -104,7 +104,7 @@ def bundle_for(session: StoredSession, flow: Flow, observations: bool = False) -
     if observations:
         resources += finding_observations(session, flow, reference(response))
     targets = [reference(resource) for resource in resources]
-    staff_events = [event for event in session.events if event["kind"] in ("reviewed", "amended")]
+    staff_events = [event for event in session.events if event.kind in ("reviewed", "amended")]
     resources += [provenance(session, event, number, targets) for number, event in enumerate(staff_events, 1)]
     bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
         {"fullUrl": f"urn:uuid:{uuid.uuid5(_NAMESPACE, reference(resource))}", "resource": resource,

@@ -19,7 +19,7 @@ from chatbot.fhir import codes
 from chatbot.fhir.response import amended, instant, subject
 from chatbot.flow.kinds import FindingType
 from chatbot.flow.model import Flow
-from chatbot.records.store import StoredSession
+from chatbot.records.model import StoredSession
 
 _NAMESPACE = uuid.UUID("0b8a7f52-3f0e-4b8e-9a57-1c9e4f1f6d21")
 
@@ -36,8 +36,8 @@ def _value(flow: Flow, finding: str, value: Any) -> dict[str, Any]:
 def finding_observations(session: StoredSession, flow: Flow, response_reference: str) -> list[dict[str, Any]]:
     """An Observation for each finding the session's kept answers set, in the flow's order of findings."""
     latest: dict[str, tuple[Any, dict[str, Any]]] = {}
-    for answer in sorted(session.kept_answers, key=lambda answer: answer["seq"]):
-        for name, value in (answer.get("findings") or {}).items():
+    for answer in sorted(session.kept_answers, key=lambda answer: answer.seq):
+        for name, value in (answer.findings or {}).items():
             if name in flow.findings:
                 latest[name] = (value, answer)
     who = subject(session)
@@ -57,7 +57,7 @@ def finding_observations(session: StoredSession, flow: Flow, response_reference:
         }
         if who:
             observation["subject"] = who
-        observation["effectiveDateTime"] = instant(answer["answered_at"])
+        observation["effectiveDateTime"] = instant(answer.answered_at)
         observation.update(_value(flow, name, value))
         observation["derivedFrom"] = [{"reference": response_reference}]
         observations.append(observation)

@@ -19,7 +19,7 @@ from chatbot.fhir.check import FhirError
 from chatbot.fhir.questionnaire import level_coding, option_codes, option_coding, outcome_coding, question_order
 from chatbot.flow.kinds import QuestionKind
 from chatbot.flow.model import Flow
-from chatbot.records.store import StoredSession
+from chatbot.records.model import StoredAnswer, StoredSession
 
 STATUS = {"finished": "completed", "unfinished": "in-progress", "abandoned": "stopped"}
 
@@ -30,30 +30,30 @@ def instant(when: datetime) -> str:
 
 
 def amended(session: StoredSession) -> bool:
-    return any(event["kind"] == "amended" for event in session.events)
+    return session.amended
 
 
 def subject(session: StoredSession) -> dict[str, Any] | None:
     """Who answered, as the clinic identified them (a ticket, or a name and birth date); None when not set."""
-    identification = getattr(session, "identification", None)
-    if not identification:
+    identification = session.identification
+    if identification is None:
         return None
-    if identification.get("kind") == "ticket":
-        return {"identifier": {"system": codes.TICKET_SYSTEM, "value": str(identification["value"])},
-                "display": f"Ticket {identification['value']}"}
-    if identification.get("kind") == "name_dob":
-        return {"display": f"{identification['name']} (born {identification['born']})"}
-    raise FhirError(f"session {session.id}: unknown identification kind {identification.get('kind')!r}")
+    if identification.kind == "ticket":
+        return {"identifier": {"system": codes.TICKET_SYSTEM, "value": identification.value},
+                "display": f"Ticket {identification.value}"}
+    if identification.kind == "name_dob":
+        return {"display": f"{identification.name} (born {identification.born})"}
+    raise FhirError(f"session {session.id}: unknown identification kind {identification.kind!r}")
 
 
-def _answer_item(flow: Flow, answer: dict[str, Any]) -> dict[str, Any]:
-    link = answer["question_id"]
+def _answer_item(flow: Flow, answer: StoredAnswer) -> dict[str, Any]:
+    link = answer.question_id
     question = flow.questions.get(link)
-    item: dict[str, Any] = {"linkId": link, "text": answer["question_text"]}
+    item: dict[str, Any] = {"linkId": link, "text": answer.question_text}
     if question is None:  # the check refuses it, naming the linkId
-        item["answer"] = [{"valueString": answer["shown"]}]
+        item["answer"] = [{"valueString": answer.shown}]
         return item
-    value = answer["value"]
+    value = answer.value
     kind = question.kind
     if kind == QuestionKind.YES_NO:
         item["answer"] = [{"valueBoolean": bool(value)}]
@@ -68,7 +68,7 @@ def _answer_item(flow: Flow, answer: dict[str, Any]) -> dict[str, Any]:
         item["extension"] = [{"url": codes.DATA_ABSENT_REASON, "valueCode": "not-performed"}]
     else:
         item["answer"] = [{"valueQuantity": {"value": value, "unit": "°C", "system": codes.UCUM, "code": "Cel"},
-                           "extension": [{"url": codes.READING_AS_TYPED, "valueString": answer["typed"]}]}]
+                           "extension": [{"url": codes.READING_AS_TYPED, "valueString": answer.typed}]}]
     return item
 
 
@@ -78,8 +78,8 @@ def questionnaire_response(session: StoredSession, flow: Flow) -> dict[str, Any]
         raise FhirError(f"session {session.id} was answered on flow {session.flow_name!r}, not {flow.name!r}: "
                         f"export it with that flow (--flow)")
     order = {link: number for number, link in enumerate(question_order(flow))}
-    kept = sorted(session.kept_answers, key=lambda answer: (order.get(answer["question_id"], len(order)), answer["seq"]))
-    times = [answer["answered_at"] for answer in session.kept_answers]
+    kept = sorted(session.kept_answers, key=lambda answer: (order.get(answer.question_id, len(order)), answer.seq))
+    times = [answer.answered_at for answer in session.kept_answers]
     authored = session.finished_at or (max(times) if times else session.started_at)
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse", "id": session.id,

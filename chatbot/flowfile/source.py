@@ -57,14 +57,15 @@ class Source:
         return Problem(self.file, line, col, message, severity)
 
 
-def read_yaml(path: str | Path, display: str | None = None) -> Source:
-    """Read a YAML file into a `Source`, raising `FlowError` for any syntax problem."""
+def read_yaml(path: str | Path, display: str | None = None, max_bytes: int | None = MAX_BYTES) -> Source:
+    """Read a YAML file into a `Source`, raising `FlowError` for any syntax problem. A file larger than
+    `max_bytes` (a flow's cap; None: no cap, for data files such as simulated patients) is not read."""
     display = display or str(path)
     try:
         size = Path(path).stat().st_size
-        if size > MAX_BYTES:
+        if max_bytes is not None and size > max_bytes:
             raise FlowError([Problem(display, 1, 1, f"the file is too large to read ({size} bytes; "
-                                                    f"at most {MAX_BYTES})")])
+                                                    f"at most {max_bytes})")])
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)

@@ -23,8 +23,8 @@
   "Tell the staff at the desk now" (#tell-desk), then the outcome's `at_clinic` words (call the
   number if nobody comes within a minute; what to tell the staff), and an urgent ending says
   first to tell the staff at the desk before leaving; and every screen of the person's has "Ask for
-  help" (#help, #welcome-help, #identify-help; the h key), which puts "asks for help" at the top of
-  the nurse station's queue at once (`Recorder.help_requested`; WCAG 3.2.6);
+  help" (#help, #welcome-help, #identify-help; the h key), which says where a person's help is (the
+  desk, any member of staff) and notes it with the session (`Recorder.help_requested`; WCAG 3.2.6);
 - with `identify` ("ticket" or "name_dob"), who the person is, for the desk: asked once, right
   after the first answer (`identify`: #identify-ticket, or #identify-name and #identify-born,
   #identify-send, #identify-skip), or, when the first answer ended in an emergency, below its
@@ -276,10 +276,10 @@ class KioskApp(SymptomCheckerApp):
         super().action_listen()
 
     def action_help(self) -> None:
-        """A staffed kiosk's "Ask for help" (WCAG 3.2.6): the nurse station's queue shows at once that the
-        person at this kiosk asks for staff (a `help_requested` event in the records, beginning the session
-        when nothing was answered yet); the screen says so, or, when the desk cannot be told (no records,
-        or the database away), to go to the desk."""
+        """A staffed kiosk's "Ask for help" (WCAG 3.2.6): says where help from a person is (the desk, any
+        member of staff), and notes it with the session (a `help_requested` event, beginning the session
+        when nothing was answered yet). The nurse station does not show it yet: the words never say that
+        the staff were told."""
         from chatbot.widgets import words
 
         if not self.kiosk.staffed:
@@ -289,9 +289,7 @@ class KioskApp(SymptomCheckerApp):
         if not again and self.recorder is not None:
             self.help_asked_at = now
             self._keep(lambda recorder: recorder.help_requested())
-        told = self.recorder is not None and self.recorder.problem is None
-        self.notify((words.HELP_ASKED if told else words.HELP_NOT_SENT).get(self.language), timeout=10,
-                    markup=False, severity="information" if told else "warning")
+        self.notify(words.HELP_WHERE.get(self.language), timeout=15, markup=False)
 
     def on_still_there_screen_still_here(self, message: StillThereScreen.StillHere) -> None:
         self.still_here(more=message.more)

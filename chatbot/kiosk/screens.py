@@ -41,7 +41,7 @@ def listen_button(language: str, **options) -> Button:
 
 
 def help_button(language: str, **options) -> Button:
-    """A staffed kiosk's "Ask for help" (the h key): the desk is told at once (WCAG 3.2.6)."""
+    """A staffed kiosk's "Ask for help" (the h key): where help from a person is (WCAG 3.2.6)."""
     classes = " ".join(filter(None, ["help", UNSPOKEN, options.pop("classes", "")]))
     return Button(key_label(words.HELP.get(language), "h"), classes=classes, action="app.help", **options)
 

@@ -1,6 +1,10 @@
-"""What the amend form needs to know, in plain Python: what an answer may be, which questions may
-still come, and whether a re-run changed anything at all.
+"""An amendment before it is saved, and what the amend form needs to know, in plain Python.
 
+- `rerun(flow, session, question_id, typed, more)`: the flow run again by the engine with the
+  amended answer. Every other answer to a question the new run still asks is kept as the person
+  gave it; a question the first run never asked needs the nurse's answer (`Rerun.needs`), given
+  in `more`. `chatbot.records.review.amend` keeps the result, with the same ending a kiosk would
+  have written (`chatbot.records.transcript.ending`).
 - `accepts(question, language)`: what the answer field takes, in the station's words ("yes, no or
   not sure"; a choice's numbers with their labels; a temperature or "not measured").
 - `later_questions(flow, start, answered)`: the questions a re-run may still ask once it needs
@@ -11,12 +15,51 @@ still come, and whether a re-run changed anything at all.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable
 
+from chatbot.engine import Conversation, Prompt, Result
 from chatbot.flow.kinds import QuestionKind
 from chatbot.flow.model import Flow, Question
 from chatbot.nurse.words import say
-from chatbot.records.review import Rerun
+from chatbot.records.model import StoredAnswer, StoredSession
+from chatbot.records.review import AmendError
+
+
+@dataclass
+class Rerun:
+    """The flow run again with an amended answer: its result, or the question it still needs answered."""
+
+    question_id: str
+    typed: str
+    conversation: Conversation
+    needs: Question | None = None
+
+    @property
+    def result(self) -> Result | None:
+        return self.conversation.result() if self.conversation.finished else None
+
+
+def rerun(flow: Flow, session: StoredSession, question_id: str, typed: str,
+          more: dict[str, str] | None = None) -> Rerun:
+    """Run `flow` again on the session's answers with `question_id` answered `typed` (and `more`:
+    answers to questions the first run did not ask); it stops at the first question without one."""
+    if session.status != "finished":
+        raise AmendError(f"session {session.id} is not finished: only a finished session can be amended")
+    answers = {answer.question_id: answer.typed for answer in session.kept_answers}
+    if question_id not in answers:
+        raise AmendError(f"session {session.id} has no answer to {question_id!r}")
+    answers.update(more or {})
+    answers[question_id] = typed
+    conversation = Conversation(flow, session.language)
+    conversation.start()
+    step = conversation.answer_from(answers)
+    if isinstance(step, Prompt):
+        if step.error is not None:
+            raise AmendError(f"{step.question.id}: {answers.get(step.question.id)!r} is not an answer to it",
+                             step.error)
+        return Rerun(question_id, typed, conversation, needs=step.question)
+    return Rerun(question_id, typed, conversation)
 
 LABEL_MOST = 24
 """A choice's label is shortened to this many characters on the line that says what a field takes."""
@@ -60,9 +103,9 @@ def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def unchanged(answers: list[dict[str, Any]], run: Rerun) -> bool:
+def unchanged(answers: list[StoredAnswer], run: Rerun) -> bool:
     """True when the re-run (finished) answers the same questions with the same values as `answers`
     (the session's kept answers): a different way of typing the same answer changes nothing."""
-    kept = [(answer["question_id"], answer["value"]) for answer in answers]
+    kept = [(answer.question_id, _plain(answer.value)) for answer in answers]
     again = [(turn.question.id, _plain(turn.value)) for turn in run.conversation.transcript]
     return run.result is not None and kept == again

@@ -1,63 +1,76 @@
 """The nurse station's app: signs staff in, keeps the queue live, opens, reviews and amends sessions.
 
-Live: on PostgreSQL a worker thread LISTENs on its own connection and posts
-`SessionsChanged` at each NOTIFY; on SQLite a timer asks `PRAGMA data_version` every
-`poll_every` seconds. Either way the queue is read again and updated in place. A new
+Live: a watcher (`chatbot.records.watch`: LISTEN/NOTIFY on PostgreSQL, `PRAGMA
+data_version` on SQLite; the app never asks which) says which sessions changed, and
+only those rows are read again and updated in place. The queue holds today's sessions
+and every unreviewed one (`desk.Window`); older ones come a page at a time (`m`). A new
 emergency rings the terminal bell once and stays highlighted until someone opens it.
 
+Never out of reach, never waiting: every call to the store runs on the station's
+database thread (`desk.DatabaseThread`), so a database that is away, locked or hung
+never freezes the screen; a lost database is said calmly, the watcher reconnects with
+back-off, and when it is back everything shown is read again: what happened meanwhile
+appears on its own.
+
 Time comes from `clock` (monotonic: the idle lock) and `wallclock` (aware datetimes:
-claims, reviews, PIN waits), both injected by tests.
+claims, reviews, PIN waits), both injected by tests. `row_shown` keeps, for each session,
+`time.monotonic()` at the first frame after its row last changed, and `row_status` the status
+the row had then (the bench reads them).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 import webbrowser
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from time import monotonic
-from typing import Callable
+from typing import Any, Callable, Iterable
 
-from textual import events, on, work
+from textual import events, on
 from textual.binding import Binding
 from textual.message import Message
 
 from chatbot.flow.model import Flow
 from chatbot.fhir.check import FhirError
-from chatbot.nurse.amending import accepts, later_questions, unchanged
+from chatbot.nurse.amending import Rerun, accepts, later_questions, rerun, unchanged
+from chatbot.nurse.desk import OLDER_PAGE, UNREVIEWED_MOST, DatabaseThread, Window, day_start
 from chatbot.nurse.handover import page, save_private, sbar
 from chatbot.nurse.options import NurseOptions
-from chatbot.nurse.queue import asking_for_help, helped_first, queue_order, unopened_emergencies
+from chatbot.nurse.queue import queue_order, unopened_emergencies
 from chatbot.nurse.reading import read_session
 from chatbot.nurse.screens import AmendScreen, QueueScreen, SessionScreen, SignInScreen
 from chatbot.nurse.signin import sign_in
 from chatbot.nurse.words import say
-from chatbot.printable import printable, printable_json
-from chatbot.records.backends import open_reader
-from chatbot.records.review import AmendError, Rerun, StaleSession, amend, claim, queue, release, rerun, review
+from chatbot.printable import printable_json
+from chatbot.records.backends import open_reader, watcher_for
+from chatbot.records.model import StoredSession, now
+from chatbot.records.review import AmendError, StaleSession, amend, claim, release, review
 from chatbot.records.staff import list_staff
-from chatbot.records.store import SessionNotFound, StoredSession, now
-from chatbot.records.tables import Tables
+from chatbot.records.store import SessionNotFound
 from chatbot.records.url import RecordsError
+from chatbot.records.watch import Back, Lost, Notice
 from chatbot.stopping import PLAIN, StopSignals, named
 from chatbot.terminal.app import TerminalApp
 from chatbot.widgets.typeahead import FOCUS_KEYS
 
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
+SLOW = 2.0  # seconds a call to the store may take before the station says it is waiting
 
 
 @dataclass
-class SessionsChanged(Message):
-    """Another process changed a session (its id; "" when not known)."""
+class RecordsNotice(Message):
+    """The watcher's word: sessions changed, the store is lost, or it is back."""
 
-    session_id: str = ""
+    notice: Notice
 
 
 class NurseApp(TerminalApp):
     TITLE = "Nurse station"
     ENABLE_COMMAND_PALETTE = False  # nothing may be reached without signing in
-    BINDINGS = [Binding("ctrl+l", "lock", "lock", show=False), *FOCUS_KEYS]
+    BINDINGS = [Binding("ctrl+l", "lock", "lock", show=False), Binding("m", "more", "more", show=False), *FOCUS_KEYS]
 
     def __init__(self, options: NurseOptions, flow: Flow, *, clock: Callable[[], float] = monotonic,
                  wallclock: Callable[[], datetime] = now) -> None:
@@ -68,98 +81,194 @@ class NurseApp(TerminalApp):
         self.clock = clock
         self.wallclock = wallclock
         self.reader = open_reader(options.database)  # RecordsError: the command says it in one line
-        self.tables = Tables(self.reader)
+        self.database = DatabaseThread()
+        self.window = Window(day_start(wallclock()))
         self.staff: str | None = None
         self.last_input = clock()
         self.session: StoredSession | None = None
         self.rerun: Rerun | None = None
         self.previewed: tuple[str, str, dict[str, str]] | None = None  # what the form held at the last preview
         self.rung: set[str] = set()
-        self.rung_for_help: set[tuple[str, datetime | None]] = set()
         self.alerting: set[str] = set()
         self.opened: set[str] = set()  # sessions opened at this station: an emergency alerts until then
-        self.answered_help: dict[str, datetime | None] = {}  # the last request for help seen when each was opened here
-        self.helping: set[str] = set()  # sessions whose person asks for staff now (`asking_for_help`)
         self.queue_screen = QueueScreen(self.language)
         self.session_screen: SessionScreen | None = None
-        self.refreshed = 0  # how many times the queue was read (the bench and tests watch it)
-        self._data_version: int | None = None
-        self._stopping = False
+        self.refreshed = 0  # how many times rows were read (the bench and tests watch it)
+        self.older_page = OLDER_PAGE  # older sessions read at a time (`m`)
+        self.full_reads = 0  # ... of which everything shown was read again
+        self.rows_read = 0  # session rows read in all
+        self.row_shown: dict[str, float] = {}
+        self.row_status: dict[str, str] = {}  # the status each row had in that frame
+        self.records_lost: str | None = None  # the watcher's problem while the store is lost
+        self._reading_all = False  # a full read is on its way
+        self._again = False  # ... and another was asked for meanwhile
+        self._watcher = None
+
+    # -- the store, on its own thread ----------------------------------------------------------
+
+    async def call(self, what: Callable[..., Any], *args: Any) -> Any:
+        """`what(*args)` on the database thread; the screen says so if the store is slow to answer. (Only
+        from a worker: one waiting on a hung database is cancelled when the station closes.)"""
+        future = self.database.submit(what, *args)
+        slow = self.set_timer(SLOW, lambda: None if future.done() else self._note(say("records_slow", self.language)))
+        try:
+            return await asyncio.wrap_future(future)
+        finally:
+            slow.stop()
+
+    def work(self, job, name: str) -> None:
+        """`job` (a coroutine that calls the store) as a worker of the station's."""
+        self.run_worker(job, name=name, group="records", exit_on_error=False)
+
+    def _note(self, text: str) -> None:
+        self.queue_screen.note(text)
+        if isinstance(self.screen, SessionScreen):
+            self.screen.note(text)
 
     # -- start, live queue ------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.push_screen(self.queue_screen)
-        self.refresh_queue()
-        self.push_screen(self._sign_in_screen())
-        if self.tables.postgres:
-            self.listen()
-        else:
-            self._data_version = self.tables.data_version()
-            self.set_interval(self.options.poll_every, self._poll, name="records change check")
+        self.push_screen(SignInScreen(self.language, ""))
+        self.work(self._staff_note(), "staff note")
+        self.work(self.read_all(), "queue")
+        self._watcher = watcher_for(self.reader.url, lambda notice: self.post_message(RecordsNotice(notice)),
+                                    every=self.options.poll_every).start()
         self.set_interval(self.options.lock_check_every, self.look_at_idle_clock, name="idle lock")
-        self.set_interval(30.0, self.refresh_queue, name="waiting times")
+        self.set_interval(30.0, self._tick, name="waiting times")
 
     def on_unmount(self) -> None:
-        self._stopping = True
-        if self.session is not None and self.staff is not None:
-            self._release()
-        self.reader.close()
+        if self._watcher is not None:
+            self._watcher.stop()
+        session, staff = self.session, self.staff
+        if session is not None and staff is not None:
+            done = self.database.submit(release, self.reader, session.id, staff)
+            try:
+                done.result(timeout=1.0)  # a hung database does not hold the station's exit
+            except Exception:
+                pass
+        self.database.submit(self.reader.close)
+        self.database.stop()
 
-    def _sign_in_screen(self) -> SignInScreen:
+    async def _staff_note(self) -> None:
         try:
-            note = "" if list_staff(self.tables) else say("no_staff", self.language)
+            note = "" if await self.call(list_staff, self.reader) else say("no_staff", self.language)
         except RecordsError as error:
             note = say("store_problem", self.language, problem=error)
-        return SignInScreen(self.language, note)
+        if note and isinstance(self.screen, SignInScreen):
+            self.screen.say(note)
 
-    def _poll(self) -> None:
-        try:
-            version = self.tables.data_version()
-        except RecordsError:
+    @on(RecordsNotice)
+    def _records_notice(self, message: RecordsNotice) -> None:
+        notice = message.notice
+        if isinstance(notice, Lost):
+            self.records_lost = notice.problem
+            self._note(say("records_lost", self.language))
+        elif isinstance(notice, Back):
+            self.records_lost = None
+            self._note(say("records_back", self.language))
+        elif notice.ids is None:
+            self.work(self.read_all(), "queue")
+        elif notice.sessions is not None:  # read already, on the watcher's connection
+            self.rows_read += len(notice.sessions)
+            changed = self.window.merge(notice.ids, notice.sessions)
+            if changed:
+                self.show_queue(changed)
+        else:
+            self.work(self.read_rows(notice.ids), "rows")
+
+    async def read_all(self) -> None:
+        """Read everything the queue shows again (at start, at midnight, when the store is back)."""
+        if self._reading_all:
+            self._again = True
             return
-        if version != self._data_version:
-            self._data_version = version
-            self.refresh_queue()
-
-    @work(thread=True, exclusive=True, group="listen", exit_on_error=False)
-    def listen(self) -> None:
-        """PostgreSQL: a message to the app at each NOTIFY of a changed session."""
+        self._reading_all = True
         try:
-            for session_id in self.tables.changes(lambda: self._stopping):
-                self.post_message(SessionsChanged(session_id))
-        except RecordsError as error:
-            if not self._stopping:
-                self.call_from_thread(self.queue_screen.note, say("store_problem", self.language, problem=error))
+            while True:
+                self._again = False
+                at = self.wallclock()
+                since = day_start(at)
+                try:
+                    sessions = await self.call(self.reader.queue, since, UNREVIEWED_MOST)
+                except RecordsError as error:
+                    self._note(say("store_problem", self.language, problem=error))
+                    return
+                if since != self.window.since:  # a new day: the pages start again from it
+                    self.window.since, self.window.paged_to, self.window.more = since, None, True
+                self.window.replace(sessions)
+                self.refreshed += 1
+                self.full_reads += 1
+                self.rows_read += len(sessions)
+                self.show_queue(None)
+                if not self._again:
+                    return
+        finally:
+            self._reading_all = False
 
-    @on(SessionsChanged)
-    def _changed(self) -> None:
-        self.refresh_queue()
-
-    def refresh_queue(self) -> None:
-        """Read the queue again and hand it to its screen; ring for a new emergency."""
-        at = self.wallclock()
+    async def read_rows(self, ids: Iterable[str]) -> None:
+        """Read only the rows of these sessions, and show what changed."""
+        ids = list(ids)
         try:
-            entries = queue(self.tables)
+            sessions = await self.call(self.reader.sessions_by_ids, ids)
         except RecordsError as error:
-            self.queue_screen.note(say("store_problem", self.language, problem=error))
+            self._note(say("store_problem", self.language, problem=error))
             return
+        changed = self.window.merge(ids, sessions)
         self.refreshed += 1
+        self.rows_read += len(sessions)
+        if changed:
+            self.show_queue(changed)
+
+    def show_queue(self, changed: set[str] | None) -> None:
+        """Hand the queue to its screen; ring for a new emergency; note when the rows are on screen."""
+        at = self.wallclock()
+        entries = queue_order(self.window.entries(), at)
         self.alerting = unopened_emergencies(entries, at, self.opened)
-        helping = asking_for_help(entries, at, self.answered_help)
-        entries = helped_first(queue_order(entries, at), helping)
         if self.alerting - self.rung:
             self.bell()
-            self.queue_screen.note(say("new_emergency", self.language))
-        rung_for_help = {(entry.id, entry.help_requested_at) for entry in entries if entry.id in helping}
-        if rung_for_help - self.rung_for_help:  # a new request (or a new one from the same person): ring again
-            self.bell()
-            newest = max((entry for entry in entries if entry.id in helping), key=lambda entry: entry.help_requested_at)
-            self.queue_screen.note(say("new_help", self.language, place=printable(newest.place.removeprefix("kiosk:"), 40)))
+            self._note(say("new_emergency", self.language))
         self.rung |= self.alerting
-        self.rung_for_help |= rung_for_help
-        self.helping = helping
-        self.queue_screen.show(entries, at, self.staff, self.alerting, helping)
+        self.queue_screen.show(entries, at, self.staff, self.alerting)
+        drawn = set(changed) if changed is not None else {entry.id for entry in entries}
+        self.call_after_refresh(self._rows_shown, drawn)
+
+    def _rows_shown(self, ids: set[str]) -> None:
+        shown = time.monotonic()
+        for id_ in ids:
+            session = self.window.sessions.get(id_) or self.window.older.get(id_)
+            if session is not None:
+                self.row_shown[id_] = shown
+                self.row_status[id_] = session.status
+
+    def refresh_queue(self) -> None:
+        """Show the queue again as it is (the waiting times move on); nothing is read."""
+        self.show_queue(set())
+
+    def _tick(self) -> None:
+        if day_start(self.wallclock()) != self.window.since:
+            self.work(self.read_all(), "queue")  # a new day
+        else:
+            self.refresh_queue()
+
+    def action_more(self) -> None:
+        """The next page of older sessions (after today's and the unreviewed)."""
+        if self.staff is not None and isinstance(self.screen, QueueScreen):
+            self.work(self._more(), "older")
+
+    async def _more(self) -> None:
+        if not self.window.more:
+            self._note(say("no_older", self.language))
+            return
+        oldest = self.window.oldest()
+        try:
+            sessions = await self.call(self.reader.sessions_before, oldest[0], oldest[1], self.older_page)
+        except RecordsError as error:
+            self._note(say("store_problem", self.language, problem=error))
+            return
+        self.rows_read += len(sessions)
+        self.window.add_older(sessions, self.older_page)
+        self._note(say("older", self.language, count=len(self.window.older)))
+        self.show_queue({session.id for session in sessions})
 
     # -- signing in, the idle lock --------------------------------------------------------------
 
@@ -169,14 +278,17 @@ class NurseApp(TerminalApp):
         await super().on_event(event)
 
     @on(SignInScreen.Submitted)
-    async def _sign_in(self, message: SignInScreen.Submitted) -> None:
+    def _sign_in(self, message: SignInScreen.Submitted) -> None:
+        self.work(self._signing_in(message), "sign in")
+
+    async def _signing_in(self, message: SignInScreen.Submitted) -> None:
         screen = self.screen
         if not isinstance(screen, SignInScreen):
             return
         screen.say(say("checking", self.language))
         try:
-            # scrypt takes a while: not on the UI's time. Its own reader: sqlite3/psycopg connections
-            # are not shared between threads at once.
+            # scrypt takes a while: not on the UI's time. Its own reader: the station's thread is not
+            # held by a PIN.
             verdict = await asyncio.to_thread(self._check_pin, message.name, message.pin, self.wallclock())
         except RecordsError as error:
             screen.say(say("store_problem", self.language, problem=error))
@@ -190,11 +302,8 @@ class NurseApp(TerminalApp):
         self.refresh_queue()
 
     def _check_pin(self, name: str, pin: str, at: datetime):
-        reader = open_reader(self.reader.url)
-        try:
-            return sign_in(Tables(reader), name, pin, at)
-        finally:
-            reader.close()
+        with open_reader(self.reader.url) as reader:
+            return sign_in(reader, name, pin, at)
 
     def look_at_idle_clock(self) -> None:
         if self.staff is not None and self.clock() - self.last_input >= self.options.idle_lock:
@@ -209,38 +318,50 @@ class NurseApp(TerminalApp):
         self.staff = None
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.push_screen(self._sign_in_screen())
+        self.push_screen(SignInScreen(self.language, ""))
+        self.work(self._staff_note(), "staff note")
         self.refresh_queue()
 
     # -- a session --------------------------------------------------------------------------------
 
     def _release(self) -> None:
-        try:
-            release(self.tables, self.session.id, self.staff)
-        except RecordsError:
-            pass
+        """Lift this nurse's claim (on the database thread; nothing waits for it)."""
+        self.database.submit(release, self.reader, self.session.id, self.staff)
         self.session = None
         self.rerun = None
 
     def _reading(self):
         return read_session(self.session, self.flow, self.language, self.wallclock())
 
+    def _open(self, session_id: str, staff: str, at: datetime) -> StoredSession:
+        claim(self.reader, session_id, staff, at)
+        return self.reader.get_session(session_id)
+
     @on(QueueScreen.Open)
     def open_session(self, message: QueueScreen.Open) -> None:
-        if self.staff is None:
-            return
+        if self.staff is not None:
+            self.work(self._open_session(message), "open")
+
+    async def _open_session(self, message: QueueScreen.Open) -> None:
+        staff = self.staff
         try:
-            claim(self.tables, message.session_id, self.staff, self.wallclock())
-            self.session = self.reader.get_session(message.session_id)
-            self.opened.add(message.session_id)
-            self.answered_help[message.session_id] = next(  # the kiosk's own time: no two clocks compared
-                (entry.help_requested_at for entry in self.queue_screen.entries if entry.id == message.session_id), None)
+            session = await self.call(self._open, message.session_id, staff, self.wallclock())
         except SessionNotFound:
             self.queue_screen.note(say("gone", self.language))
             return
         except RecordsError as error:
             self.queue_screen.note(say("store_problem", self.language, problem=error))
             return
+        self.call_next(self._present, session, staff)  # on the app's own turn, as a key's handler would
+
+    def _present(self, session: StoredSession, staff: str | None) -> None:
+        if self.staff != staff or not isinstance(self.screen, QueueScreen):
+            self.database.submit(release, self.reader, session.id, staff)  # locked, or elsewhere, meanwhile
+            return
+        self.session = session
+        self.opened.add(session.id)  # an emergency opened here alerts no more
+        if self.window.merge([session.id], [session]):  # as read after the claim: in review, no longer ringing
+            self.show_queue({session.id})
         reading = self._reading()
         if self.session_screen is None:  # built once, then only handed each session: one frame to open
             self.session_screen = SessionScreen(reading, self.language)
@@ -249,46 +370,46 @@ class NurseApp(TerminalApp):
             self.session_screen.show(reading)
             self.session_screen.note("")
         self.push_screen("session")
-        self.refresh_queue()
 
-    def _reload(self, note: str) -> None:
+    async def _reload(self, note: str) -> None:
         """Read the open session again (the newer version), show it and say `note`."""
+        if self.session is None:
+            return
         try:
-            self.session = self.reader.get_session(self.session.id)
+            self.session = await self.call(self.reader.get_session, self.session.id)
         except RecordsError as error:  # purged meanwhile, or the store is away: back to the queue
             self.session = None
             while len(self.screen_stack) > 2:
                 self.pop_screen()
             self.queue_screen.note(say("gone", self.language) if isinstance(error, SessionNotFound)
                                    else say("store_problem", self.language, problem=error))
-            self.refresh_queue()
             return
-        screen = self.screen if isinstance(self.screen, SessionScreen) else None
-        if screen is not None:
+        screen = self.session_screen
+        if screen is not None and screen in self.screen_stack:
             screen.show(self._reading())
             screen.note(note)
-        self.refresh_queue()
 
     @on(SessionScreen.Act)
     def act(self, message: SessionScreen.Act) -> None:
-        if self.session is None or self.staff is None:
-            return
+        if self.session is not None and self.staff is not None:
+            self.work(self._act(message), "act")
+
+    async def _act(self, message: SessionScreen.Act) -> None:
         language = self.language
         screen = self.screen
         try:
             if message.what == "close":
                 self._release()
                 self.pop_screen()
-                self.refresh_queue()
             elif message.what == "review":
-                review(self.tables, self.session, self.staff, self.wallclock())
-                self._reload(say("marked_reviewed", language))
+                await self.call(review, self.reader, self.session, self.staff, self.wallclock())
+                await self._reload(say("marked_reviewed", language))
             elif message.what == "amend":
                 if self.session.status != "finished":
                     screen.note(say("not_amendable", language))
                     return
                 self.rerun = None
-                self.push_screen(self._amend_form())
+                self.call_next(self.push_screen, self._amend_form())
             elif message.what == "handover":
                 text = sbar(self._reading(), language)
                 self.copy_to_clipboard(text)
@@ -307,7 +428,7 @@ class NurseApp(TerminalApp):
                 if message.what == "open_page":
                     webbrowser.open(path.resolve().as_uri())
         except StaleSession:
-            self._reload(say("stale", language))
+            await self._reload(say("stale", language))
         except OSError as error:
             screen.note(say("cannot_save", language, problem=error.strerror or error))
         except RecordsError as error:
@@ -343,7 +464,7 @@ class NurseApp(TerminalApp):
             screen.show_preview(error.words.get(language) if error.words else say("not_amendable", language))
             return None
         if run.needs is not None:
-            answered = [answer["question_id"] for answer in self.session.kept_answers] + list(more)
+            answered = [answer.question_id for answer in self.session.kept_answers] + list(more)
             later = later_questions(self.flow, run.needs.id, [id_ for id_ in answered if id_ != run.needs.id])
             screen.ask_more([(question.id, question.text.get(language)) for question in later], run.needs.id)
             screen.show_preview(say("still_needed", language, question=run.needs.text.get(language)))
@@ -380,6 +501,9 @@ class NurseApp(TerminalApp):
 
     @on(AmendScreen.Save)
     def save_amendment(self, message: AmendScreen.Save) -> None:
+        self.work(self._save_amendment(message), "amend")
+
+    async def _save_amendment(self, message: AmendScreen.Save) -> None:
         screen = self.screen
         language = self.language
         typed = (message.question_id, message.typed, dict(message.more))
@@ -390,7 +514,8 @@ class NurseApp(TerminalApp):
             elif not message.question_id:
                 screen.show_preview(say("question", language) + "?")
             return
-        if unchanged(self.session.kept_answers, self.rerun):
+        run = self.rerun
+        if unchanged(self.session.kept_answers, run):
             screen.show_preview(say("nothing_changed", language))
             return
         if not message.reason.strip():
@@ -398,19 +523,25 @@ class NurseApp(TerminalApp):
             return
         old_level = self.session.level
         try:
-            amend(self.tables, self.session, self.rerun, message.reason, self.staff, self.wallclock())
+            await self.call(amend, self.reader, self.session, run.conversation, run.question_id, message.reason,
+                            self.staff, self.wallclock())
         except StaleSession:
-            self.pop_screen()
-            self._reload(say("stale", language))
+            await self._reload(say("stale", language))
+            self._close_amend()
             return
         except RecordsError as error:
             screen.show_preview(say("store_problem", language, problem=error))
             return
-        new_level = self.rerun.result.level
+        new_level = run.result.level
         self.rerun = None
-        self.pop_screen()
-        self._reload(say("amended", language, old=say(old_level, language) if old_level else "-",
-                         new=say(new_level, language)))
+        await self._reload(say("amended", language, old=say(old_level, language) if old_level else "-",
+                               new=say(new_level, language)))
+        self._close_amend()
+
+    def _close_amend(self) -> None:
+        """The amend form goes once the session below it shows what was saved."""
+        if isinstance(self.screen, AmendScreen):
+            self.pop_screen()
 
 
 def run_station(options: NurseOptions, flow: Flow) -> int:

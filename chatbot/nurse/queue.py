@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
-from chatbot.records.review import LEVELS, QueueEntry
+from chatbot.records.model import LEVELS, StoredSession as QueueEntry
 
 
 def queue_order(entries: Iterable[QueueEntry], at: datetime) -> list[QueueEntry]:
@@ -38,21 +38,6 @@ def newest_of(entries: Iterable[QueueEntry], at: datetime, among: set[str]) -> Q
     """The session of `among` that has waited the least (the newest emergency), or None."""
     waiting = [entry for entry in entries if entry.id in among]
     return min(waiting, key=lambda entry: (entry.waited(at), entry.id), default=None)
-
-
-def asking_for_help(entries: Iterable[QueueEntry], at: datetime, answered: dict[str, datetime | None]) -> set[str]:
-    """The ids of the sessions whose person asked for staff (a staffed kiosk's "Ask for help") and has not
-    been answered: the request is newer than the one `answered` says was shown when this station last
-    opened the session, and the session is neither reviewed nor open at a station now."""
-    return {entry.id for entry in entries
-            if entry.help_requested_at is not None and entry.state(at) not in ("reviewed", "in_review")
-            and (entry.id not in answered or answered[entry.id] is None
-                 or answered[entry.id] < entry.help_requested_at)}
-
-
-def helped_first(entries: list[QueueEntry], helping: set[str]) -> list[QueueEntry]:
-    """`entries` with those `helping` on top (a person stands at a kiosk waiting), the order kept otherwise."""
-    return sorted(entries, key=lambda entry: entry.id not in helping)
 
 
 BREAK_AFTER = "-_.:/"

@@ -27,13 +27,13 @@ from chatbot.nurse.queue import fold, newest_of
 from chatbot.nurse.reading import Line, Reading, waited
 from chatbot.nurse.words import say
 from chatbot.printable import printable
-from chatbot.records.review import QueueEntry
+from chatbot.records.model import StoredSession as QueueEntry
 from chatbot.widgets.field import TextField
 from chatbot.widgets.typeahead import move_focus
 from chatbot.widgets.words import CUT
 
 STYLES = Path(__file__).with_name("nurse.tcss")
-FILTERS = ("all", "waiting", "in_review", "reviewed", "in_progress", "abandoned")
+FILTERS = ("all", "waiting", "in_review", "reviewed", "in_progress", "stopped", "abandoned")
 
 
 class SignInScreen(Screen):
@@ -128,8 +128,6 @@ class LevelCell(RichText):
         self.session_id = session_id
 
 
-HELP_STYLE = "bold black on yellow"
-"""A person asking for staff at a kiosk: their row's status, apart from an emergency's red."""
 SELECTED = "▶"
 """The mark of the row Enter opens, beside its level: never to be taken for an emergency's red."""
 
@@ -180,7 +178,6 @@ class QueueScreen(Screen):
         self.language = language
         self.entries: list[QueueEntry] = []
         self.alerting: set[str] = set()
-        self.helping: set[str] = set()
         self.at = datetime.now().astimezone()
         self.staff: str | None = None
         self.status_filter = "all"
@@ -218,12 +215,10 @@ class QueueScreen(Screen):
         if self.drawable:
             self.query_one("#queue-note", Static).update(Content(text))
 
-    def show(self, entries: list[QueueEntry], at: datetime, staff: str | None, alerting: set[str],
-             helping: set[str] = frozenset()) -> None:
+    def show(self, entries: list[QueueEntry], at: datetime, staff: str | None, alerting: set[str]) -> None:
         """The queue as it is now (`entries` in queue order): rows changed in place, added and removed
-        by key; the selection kept. `helping`: sessions whose person asks for staff now (their status
-        says so, black on yellow)."""
-        self.entries, self.at, self.staff, self.alerting, self.helping = entries, at, staff, alerting, helping
+        by key; the selection kept."""
+        self.entries, self.at, self.staff, self.alerting = entries, at, staff, alerting
         if self.drawable:
             self._draw()
 
@@ -254,17 +249,14 @@ class QueueScreen(Screen):
         for rank, entry in enumerate(visible):
             order[entry.id] = rank
             alerting = entry.id in self.alerting
-            helping = entry.id in self.helping
-            status = say("asks_help", language) if helping else printable(_status(entry, self.at, language))
-            words = (waited(entry.waited(self.at)), printable(entry.place.removeprefix("kiosk:"), 10),
-                     printable(entry.language, 5), status, _who(entry, language))
-            signature = (entry.level, alerting, helping, words)
+            words = (waited(entry.waited(self.at)), printable(entry.place.removeprefix("kiosk:")),
+                     printable(entry.language, 5), printable(_status(entry, self.at, language)), _who(entry, language))
+            signature = (entry.level, alerting, words)
             if self.drawn.get(entry.id) == signature:
                 continue  # unchanged: no cell is touched
             self.shown[entry.id] = entry
             cells = (_level_cell(entry, language, alerting, entry.id == self.marked),
-                     *(RichText(fold(word, WIDTHS[key]), style=HELP_STYLE if helping and key == "status"
-                                else "bold" if alerting or helping else "")
+                     *(RichText(fold(word, WIDTHS[key]), style="bold" if alerting else "")
                        for key, word in zip(tuple(WIDTHS)[1:], words)))
             if entry.id in table.rows:  # new words may take another height: the row is made again
                 table.remove_row(entry.id)
@@ -381,8 +373,8 @@ class SessionScreen(Screen):
             said = f"{line.question} -> {line.answer}"
             if line.typed.strip().casefold() != line.answer.strip().casefold():
                 said += f' ({say("typed", language)}: "{line.typed}")'
-            if line.withdrawn:
-                said += f" [{say('withdrawn', language)}]"
+            if line.change:
+                said += f" [{line.change}]"
             out.append(f"{index:>2}. {said}" if numbered else f"  - {said}")
         if not lines:
             out.append(f"  {say('none', language)}")

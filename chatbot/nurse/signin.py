@@ -9,7 +9,7 @@ from datetime import datetime
 from chatbot.kiosk.rules import pin_delay
 from chatbot.kiosk.staff_pin import SCRYPT, StoredPin, _hash, check_new_pin, verify_pin
 from chatbot.records.staff import StaffPin, allowed_at, check_name, note_failure, note_success, staff_pin
-from chatbot.records.tables import Tables
+from chatbot.records.store import SessionReader
 
 
 def new_staff_pin(name: str, pin: str) -> StaffPin:
@@ -28,15 +28,15 @@ class Verdict:
     tried: bool = True
 
 
-def sign_in(tables: Tables, name: str, pin: str, at: datetime) -> Verdict:
+def sign_in(store: SessionReader, name: str, pin: str, at: datetime) -> Verdict:
     """Check `name` and `pin`; a wrong one (or an unknown name) makes the next try wait longer."""
     name = name.strip()
-    until = allowed_at(tables, name)
+    until = allowed_at(store, name)
     if until is not None and until > at:
         return Verdict(None, (until - at).total_seconds(), tried=False)
-    stored = staff_pin(tables, name)
+    stored = staff_pin(store, name)
     if stored is not None and verify_pin(pin, StoredPin(stored.salt, stored.digest, stored.n, stored.r, stored.p)):
-        note_success(tables, name)
+        note_success(store, name)
         return Verdict(stored.name)
-    until = note_failure(tables, name, at, pin_delay)
+    until = note_failure(store, name, at, pin_delay)
     return Verdict(None, (until - at).total_seconds())

@@ -1,8 +1,10 @@
 """The numbered SQL migrations of each backend, shipped in `migrations/<backend>/NNNN_name.sql`.
 
 A database keeps the numbers applied in its `schema_version` table. `chatbot records
-migrate` applies the missing ones in order, each in its own transaction with its row
-in `schema_version`; a writer checks the highest number at start (`store.check_version`).
+migrate` applies the missing ones in order, in one transaction with their rows in
+`schema_version` (one migrating chatbot at a time); a store checks the highest number
+when it opens (`check_version`). Both backends' migrations describe one store:
+`tests/records/test_schema.py` migrates each and compares them with `schema.py`.
 """
 
 from __future__ import annotations
@@ -11,14 +13,16 @@ import re
 from importlib import resources
 from typing import NamedTuple
 
-_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+from chatbot.records.connector import Connector
+from chatbot.records.model import now
+from chatbot.records.url import DatabaseURL, RecordsError
 
-SCHEMA_TABLE = {
-    "sqlite": "CREATE TABLE IF NOT EXISTS schema_version "
-              "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
-    "postgresql": "CREATE TABLE IF NOT EXISTS schema_version "
-                  "(version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-}
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+SCHEMA_VERSION = 4  # the highest migration this code knows; tests hold it to migrations/
+
+
+class SchemaMismatch(RecordsError):
+    """The database's schema is older or newer than this code: migrate, or upgrade the chatbot."""
 
 
 class Migration(NamedTuple):
@@ -44,3 +48,36 @@ def migrations(backend: str) -> list[Migration]:
 
 def pending(backend: str, applied: int) -> list[Migration]:
     return [migration for migration in migrations(backend) if migration.number > applied]
+
+
+def schema_version(connector: Connector) -> int:
+    """The highest migration applied; 0 for a database without the table."""
+    if not connector.one("schema_table_exists")["found"]:
+        return 0
+    return connector.one("schema_version")["version"]
+
+
+def apply_migrations(connector: Connector, upto: int = SCHEMA_VERSION) -> tuple[int, int]:
+    """Bring the database to SCHEMA_VERSION (tests: to `upto`); the versions before and after."""
+    connector.run("create_schema_table")
+    with connector.migrating():
+        before = schema_version(connector)
+        after = before
+        for migration in pending(connector.dialect, before):
+            if migration.number > upto:
+                break
+            connector.apply_script(migration.sql)
+            connector.run("note_migration", version=migration.number, applied_at=now())
+            after = migration.number
+    return before, after
+
+
+def check_version(found: int, url: DatabaseURL, *, writing: bool) -> None:
+    """Refuse a schema this code does not match, saying what to do."""
+    if found > SCHEMA_VERSION:
+        action = "refusing to write to it" if writing else "this chatbot may misread it"
+        raise SchemaMismatch(f"the records database {url} has schema version {found}, newer than this "
+                             f"chatbot's {SCHEMA_VERSION}: {action}; upgrade the chatbot")
+    if found < SCHEMA_VERSION:
+        raise SchemaMismatch(f"the records database {url} has schema version {found}, older than this "
+                             f"chatbot's {SCHEMA_VERSION}: run `chatbot records migrate --database {url}`")

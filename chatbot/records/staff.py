@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from chatbot.records.tables import Tables
+from chatbot.records.store import SessionReader
 from chatbot.records.url import RecordsError
 
 NAME_MOST = 40
@@ -40,53 +40,51 @@ def check_name(name: str) -> str:
     return name
 
 
-def add_staff(tables: Tables, pin: StaffPin, at: datetime) -> None:
+def add_staff(store: SessionReader, pin: StaffPin, at: datetime) -> None:
     name = check_name(pin.name)
-    with tables.transaction() as run:
-        if run("SELECT 1 FROM staff WHERE name = ?", (name,)).fetchall():
+    connector = store.connector
+    with connector.transaction():
+        if connector.fetch("staff_pin", name=name):
             raise StaffError(f"there is already a staff member called {name!r}")
-        run("INSERT INTO staff (name, salt, digest, n, r, p, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (name, pin.salt.hex(), pin.digest.hex(), pin.n, pin.r, pin.p, at))
-        run("DELETE FROM staff_attempts WHERE name = ?", (name,))
+        connector.run("add_staff", name=name, salt=pin.salt.hex(), digest=pin.digest.hex(), n=pin.n, r=pin.r,
+                      p=pin.p, added_at=at)
+        connector.run("forget_pin_attempts", name=name)
 
 
-def remove_staff(tables: Tables, name: str) -> None:
-    if not tables.write("DELETE FROM staff WHERE name = ?", (name.strip(),)):
+def remove_staff(store: SessionReader, name: str) -> None:
+    if not store.connector.execute("remove_staff", name=name.strip()):
         raise StaffError(f"there is no staff member called {name.strip()!r}")
 
 
-def list_staff(tables: Tables) -> list[tuple[str, datetime]]:
-    return [(name, tables.time(added)) for name, added in
-            tables.rows("SELECT name, added_at FROM staff ORDER BY name")]
+def list_staff(store: SessionReader) -> list[tuple[str, datetime]]:
+    return [(row["name"], row["added_at"]) for row in store.connector.fetch("staff_names")]
 
 
-def staff_pin(tables: Tables, name: str) -> StaffPin | None:
-    rows = tables.rows("SELECT name, salt, digest, n, r, p FROM staff WHERE name = ?", (name.strip(),))
-    if not rows:
+def staff_pin(store: SessionReader, name: str) -> StaffPin | None:
+    row = store.connector.one("staff_pin", name=name.strip())
+    if row is None:
         return None
-    name, salt, digest, n, r, p = rows[0]
-    return StaffPin(name, bytes.fromhex(salt), bytes.fromhex(digest), n, r, p)
+    return StaffPin(row["name"], bytes.fromhex(row["salt"]), bytes.fromhex(row["digest"]), row["n"], row["r"],
+                    row["p"])
 
 
-def allowed_at(tables: Tables, name: str) -> datetime | None:
+def allowed_at(store: SessionReader, name: str) -> datetime | None:
     """When `name` may next try a PIN (None: now)."""
-    rows = tables.rows("SELECT locked_until FROM staff_attempts WHERE name = ?", (name.strip(),))
-    return tables.time(rows[0][0]) if rows else None
+    row = store.connector.one("pin_attempts", name=name.strip())
+    return row["locked_until"] if row else None
 
 
-def note_failure(tables: Tables, name: str, at: datetime, delay: Callable[[int], float]) -> datetime:
+def note_failure(store: SessionReader, name: str, at: datetime, delay: Callable[[int], float]) -> datetime:
     """Count a wrong PIN for `name`; the time the next try is allowed (`delay(failures)` seconds on)."""
     name = name.strip()
-    with tables.transaction() as run:
-        rows = run("SELECT failures FROM staff_attempts WHERE name = ?", (name,)).fetchall()
-        failures = (rows[0][0] if rows else 0) + 1
+    connector = store.connector
+    with connector.transaction():
+        row = connector.one("pin_attempts", name=name)
+        failures = (row["failures"] if row else 0) + 1
         until = at + timedelta(seconds=delay(failures))
-        if rows:
-            run("UPDATE staff_attempts SET failures = ?, locked_until = ? WHERE name = ?", (failures, until, name))
-        else:
-            run("INSERT INTO staff_attempts (name, failures, locked_until) VALUES (?, ?, ?)", (name, failures, until))
+        connector.run("note_pin_failure", name=name, failures=failures, locked_until=until)
     return until
 
 
-def note_success(tables: Tables, name: str) -> None:
-    tables.write("DELETE FROM staff_attempts WHERE name = ?", (name.strip(),))
+def note_success(store: SessionReader, name: str) -> None:
+    store.connector.run("forget_pin_attempts", name=name.strip())

@@ -70,8 +70,9 @@ class Simulation:
 
 
 def read_patients(path: str | Path, flow: Flow) -> list[Patient]:
-    """The patients of a file, checked against the flow's findings; `FlowError` lists every problem."""
-    source = read_yaml(path)
+    """The patients of a file of any size (the cap on a flow file is not for them: a tester's boundary
+    patients run to tens of thousands), checked against the flow's findings; `FlowError` lists every problem."""
+    source = read_yaml(path, max_bytes=None)
     problems: list[Problem] = []
 
     def report(where: tuple, message: str, key: bool = False) -> None:

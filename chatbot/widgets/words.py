@@ -29,10 +29,8 @@ SPEECH_MISSING = _t("Reading aloud is not installed on this computer. Please ask
 TICKED = _t("ticked", "marcada")
 HELP = _t("Ask for help", "Pedir ayuda")
 """A staffed kiosk's help from staff (WCAG 3.2.6), on every screen, the h key."""
-HELP_ASKED = _t("The staff have been told. Someone will come to you: please stay here.",
-                "Ya avisamos al personal. Alguien vendrá: quédese aquí, por favor.")
-HELP_NOT_SENT = _t("The desk could not be told from here. Please go to the desk, or ask someone near you.",
-                   "No pudimos avisar al mostrador desde aquí. Vaya al mostrador o pida ayuda a alguien cerca.")
+HELP_WHERE = _t("Please go to the desk, or ask any member of staff: they will help you. Your answers stay here.",
+                "Vaya al mostrador o hable con cualquier persona del personal: le ayudarán. Sus respuestas se quedan aquí.")
 
 PART = _t("Part {number} of {count}: {topic}", "Parte {number} de {count}: {topic}")
 QUESTION_NUMBER = _t("Question {number}", "Pregunta {number}")

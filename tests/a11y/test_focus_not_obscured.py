@@ -1,5 +1,5 @@
 """WCAG 2.4.11 (focus not obscured), at 80x24 in English and Spanish: whichever control has the focus,
-it is whole on the screen, and no notice the app shows (the longest it has: help not sent, records away,
+it is whole on the screen, and no notice the app shows (the longest it has: where help is, records away,
 More time; one at a time, the newest) covers any of it; notices sit at the top, over the answers already
 given. A scrolling text (the welcome's, an outcome's) may be partly under a notice, never wholly: it
 scrolls, and 2.4.11 asks that the focus be not entirely hidden."""
@@ -21,7 +21,7 @@ from tests.helpers.kiosk import Clock
 from tests.helpers.pilot import quick
 
 SIZE = (80, 24)
-NOTICES = (words.HELP_NOT_SENT, words.RECORDS_AWAY, words.MORE_TIME_GIVEN.fill(time="4 min"))
+NOTICES = (words.HELP_WHERE, words.RECORDS_AWAY, words.MORE_TIME_GIVEN.fill(time="4 min"))
 
 
 async def obscured(app, pilot, where: str) -> list[str]:

@@ -178,7 +178,7 @@ def test_anything_but_yes_leaves_the_words_untaken(reply, error, asked):
 
 
 def test_back_from_did_you_mean_asks_the_question_again_and_undoes_nothing_before():
-    conversation = answered(NO_DANGER, "no", "no", "37.0", "no", "no")
+    conversation = answered(NO_DANGER, "no", "no", "37.0", "no", "no", "no")
     assert conversation.current.question.id == "infection_signs"
     before = (list(conversation.transcript), dict(conversation.findings))
     conversation.answer("cough")

@@ -107,3 +107,22 @@ def test_a_randomly_broken_flow_ends_cleanly(seed, as_tree, edits):
             text = mutate_text(text, rng)
     outcome, detail = check_text(text, seconds=SECONDS)
     assert outcome not in ("traceback", "hang"), detail
+
+
+def test_the_size_cap_is_for_flows_not_for_simulated_patients(tmp_path, capsys):
+    """A tester's boundary patients run past the 4 MB a flow may be: `chatbot simulate` reads them all;
+    a flow that large is still refused, in one positioned line."""
+    from chatbot.flowfile.source import MAX_BYTES
+
+    story = "a long story, " * 2000
+    patients = tmp_path / "boundary.yaml"
+    patients.write_text("patients:\n" + "".join(
+        f"  - id: boundary-{number}\n    story: {story}\n    findings: {{fever_feeling: true, temperature: 38.{number % 10}}}\n"
+        for number in range(160)))
+    assert patients.stat().st_size > MAX_BYTES
+    assert main(["simulate", str(patients)]) == 0
+    assert capsys.readouterr().out.endswith("160 patients simulated\n")
+    big_flow = tmp_path / "flow.yaml"
+    big_flow.write_text("# padding\n" * (MAX_BYTES // 10 + 1))
+    assert main(["check", str(big_flow)]) == 2
+    assert "too large to read" in capsys.readouterr().err

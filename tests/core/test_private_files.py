@@ -22,7 +22,9 @@ from chatbot.flowfile.cache import load_flow_cached
 from chatbot.kiosk import staff_pin
 from chatbot.kiosk.staff_pin import StoredPin, load_pin, pin_file_problem, pin_path, set_pin, verify_pin
 from chatbot.privatefile import PrivateFileError, write_private
-from chatbot.records.recorder import save_unwritten
+from chatbot.records.model import Event, Write, now
+from chatbot.records.outbox import Outbox, save_unwritten
+from chatbot.records.url import parse_database_url
 from chatbot.replay.recording import save_new_script, write_script
 from chatbot.summary import save_summary
 
@@ -36,11 +38,24 @@ def export(folder: Path):
         del os.environ["CHATBOT_DATABASE"]
 
 
+WRITE = Write("record_event", (Event("s", 1, "answered", now()),))
+
+
+def outbox(folder: Path) -> Path:
+    """The outbox a kiosk keeps its answers in until the database takes them (left with one in it)."""
+    kept = Outbox.new(folder / "outbox", parse_database_url(str(folder / "records.sqlite3")))
+    kept.put([WRITE])
+    path = kept.close()
+    assert stat.S_IMODE((folder / "outbox").stat().st_mode) == 0o700
+    return path
+
+
 WRITERS = {
     "summary": lambda folder: save_summary("the nurse's summary\n", folder),
     "new script (w)": lambda folder: save_new_script("name: x\n", folder / "script.yaml"),
     "recorded script (--record)": lambda folder: write_script("name: x\n", folder / "record.yaml"),
-    "answers kept while the database was away": lambda folder: save_unwritten([("answer", ("x",))], folder),
+    "answers kept while the database was away": lambda folder: save_unwritten([WRITE], folder),
+    "the kiosk's outbox": lambda folder: outbox(folder),
     "records export": lambda folder: export(folder),
     "staff PIN": lambda folder: set_pin("2468", folder / "pin.json"),
 }

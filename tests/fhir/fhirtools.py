@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from chatbot.engine import Conversation
 from chatbot.records.backends import open_reader, open_writer
 from chatbot.records.recorder import Recorder
-from chatbot.records.store import AnswerRecord, Ending, Event, StoredSession
+from chatbot.records.model import AnswerRecord, Ending, Event, StoredSession
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -46,16 +46,16 @@ def amend_last(url: str, flow, session_id: str, typed: list[str], new: str, nurs
         conversation.answer(answer)
     turn, result = conversation.transcript[-1], conversation.result()
     at = session.finished_at + timedelta(minutes=20)
-    seq = max(answer["seq"] for answer in session.answers) + 1
-    events = max(event["seq"] or 0 for event in session.events)
-    detail = {"question_id": old["question_id"],
-              "old": {"typed": old["typed"], "shown": old["shown"], "findings": old["findings"]},
+    seq = max(answer.seq for answer in session.answers) + 1
+    events = max(event.seq or 0 for event in session.events)
+    detail = {"question_id": old.question_id,
+              "old": {"typed": old.typed, "shown": old.shown, "findings": old.findings},
               "new": {"typed": turn.typed, "shown": turn.shown, "findings": turn.findings},
               "reason": "the patient said the tiredness is new", "old_level": session.level,
               "new_level": result.level, "old_outcome": session.outcome, "new_outcome": result.outcome.id,
               "version": 1}
     with open_writer(url) as writer:
-        writer.withdraw_answers(session_id, old["seq"] - 1, Event(session_id, events + 1, "amended", at, nurse, detail))
+        writer.withdraw_answers(session_id, old.seq - 1, Event(session_id, events + 1, "amended", at, nurse, detail))
         writer.record_answer(AnswerRecord(session_id, seq, turn.question.id, turn.question.text.get(session.language),
                                           turn.question.kind, turn.typed, turn.shown, turn.value, turn.findings, at),
                              Event(session_id, events + 2, "answered", at, nurse, {"question": turn.question.id}))
@@ -76,6 +76,6 @@ def fixed(session: StoredSession, name: str) -> StoredSession:
 
     return dataclasses.replace(
         session, id=f"golden-{name}", started_at=T0, finished_at=moved(session.finished_at),
-        answers=[{**answer, "answered_at": moved(answer["answered_at"]), "withdrawn_at": moved(answer["withdrawn_at"])}
-                 for answer in session.answers],
-        events=[{**event, "at": moved(event["at"])} for event in session.events])
+        answers=tuple(dataclasses.replace(answer, answered_at=moved(answer.answered_at),
+                                          withdrawn_at=moved(answer.withdrawn_at)) for answer in session.answers),
+        events=tuple(dataclasses.replace(event, at=moved(event.at)) for event in session.events))

@@ -19,6 +19,7 @@ from chatbot.fhir.models import validate
 from chatbot.fhir.questionnaire import questionnaire
 from chatbot.fhir.response import answers_of
 from chatbot.records.backends import open_reader
+from chatbot.records.model import Identification
 from chatbot.records.recorder import Recorder
 from chatbot.replay import ScriptReader
 
@@ -190,7 +191,7 @@ def test_every_scripted_conversation_exports_and_reads_back(flow, database, tmp_
             bundle = bundle_for(session, flow)
             response = bundle["entry"][0]["resource"]
             assert response_problems(response, questionnaire(flow)) == []
-            assert answers_of(response, flow) == {answer["question_id"]: answer["value"]
+            assert answers_of(response, flow) == {answer.question_id: answer.value
                                                   for answer in session.kept_answers}
             levels = [entry["resource"]["valueCodeableConcept"]["coding"][0]["code"] for entry in bundle["entry"]
                       if entry["resource"]["resourceType"] == "Observation"]
@@ -207,7 +208,7 @@ def test_the_subject_is_the_identification_only_when_set(flow, database, tmp_pat
     """No identification, no subject; a ticket is an identifier, a name and birth date a display."""
     with open_reader(database) as reader:
         session = reader.get_session(record(database, flow, ANSWERS["emergency"], tmp=tmp_path))
-    session.identification = identification
+    session.identification = Identification.from_json(identification)
     response = bundle_for(session, flow)["entry"][0]["resource"]
     assert response.get("subject") == subject
 
@@ -221,6 +222,7 @@ def test_an_unfinished_session_is_in_progress_without_a_level(flow, database, tm
     for typed in ANSWERS["routine"][:3]:
         conversation.answer(typed)
         recorder.answered(conversation)
+    assert recorder.wait()
     with open_reader(database) as reader:
         bundle = bundle_for(reader.get_session(recorder.session_id), flow)
     recorder.close()

@@ -29,7 +29,7 @@ def test_each_answered_finding_is_an_observation_derived_from_the_response(flow,
     bundle = bundle_for(session, flow, observations=True)
     response = bundle["entry"][0]["resource"]
     found = observations(bundle)
-    answered = {name for answer in session.kept_answers for name in answer["findings"]}
+    answered = {name for answer in session.kept_answers for name in answer.findings}
     assert set(found) == answered
     temperature = found["temperature"]
     assert temperature["valueQuantity"] == {"value": 37.0, "unit": "°C", "system": codes.UCUM, "code": "Cel"}

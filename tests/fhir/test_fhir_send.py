@@ -91,7 +91,7 @@ def fhir_server():
 
 def sent_events(database, session_id):
     with open_reader(database) as reader:
-        return [event for event in reader.get_session(session_id).events if event["kind"] == "sent"]
+        return [event for event in reader.get_session(session_id).events if event.kind == "sent"]
 
 
 def test_an_accepted_bundle_is_marked_sent(flow, any_database, tmp_path, fhir_server, capsys):
@@ -104,7 +104,7 @@ def test_an_accepted_bundle_is_marked_sent(flow, any_database, tmp_path, fhir_se
     assert server.received[0]["entry"][0]["resource"]["id"] == session_id
     assert "accepted the Bundle (HTTP 200)" in capsys.readouterr().err
     event, = sent_events(database, session_id)
-    assert event["detail"]["url"] == server.url and event["detail"]["status"] == 200
+    assert event.detail["url"] == server.url and event.detail["status"] == 200
 
 
 @pytest.mark.parametrize("mode, message", [

@@ -147,7 +147,7 @@ def misbehaving():
 
 def sent(database, session_id):
     with open_reader(database) as reader:
-        return [event for event in reader.get_session(session_id).events if event["kind"] == "sent"]
+        return [event for event in reader.get_session(session_id).events if event.kind == "sent"]
 
 
 def export(database, url, capsys):
@@ -239,5 +239,5 @@ def test_a_user_and_password_in_the_url_are_sent_as_basic_authentication(flow, d
     assert status == 0 and server.posts == ["POST /fhir"], err
     assert server.authorization == "Basic " + base64.b64encode(b"sender:Zq9@X v7").decode()
     event, = sent(database, session_id)
-    assert event["detail"]["url"] == server.url.replace("http://", "http://sender:***@")
+    assert event.detail["url"] == server.url.replace("http://", "http://sender:***@")
     assert "Zq9" not in err and "sender:***@" in err

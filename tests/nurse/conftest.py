@@ -22,3 +22,5 @@ backend = _fixtures.backend
 empty_database = _fixtures.empty_database
 database = _fixtures.database
 flow = _fixtures.flow
+cluster = _fixtures.cluster
+away_then_back = _fixtures.away_then_back

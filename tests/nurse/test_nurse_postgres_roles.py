@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from chatbot.nurse.amending import rerun
 from chatbot.records.backends import migrate, open_reader, open_writer
-from chatbot.records.review import amend, claim, rerun, review
+from chatbot.records.model import now
+from chatbot.records.review import amend, claim, review
 from chatbot.records.staff import StaffPin, add_staff, note_failure
-from chatbot.records.store import now
-from chatbot.records.tables import Tables
 from chatbot.records.url import RecordsError
 
 from nursetools import ROUTINE, kiosk_session
@@ -31,15 +31,15 @@ def test_a_staff_login_can_do_all_the_station_does(logins, flow):
     with open_writer(kiosk) as writer:
         writer.identify(session_id, {"kind": "ticket", "value": "A12"})
     with open_reader(staff) as reader:
-        tables = Tables(reader)
-        add_staff(tables, StaffPin("Rosa", b"s", b"d", 2, 8, 1), now())
-        note_failure(tables, "Rosa", now(), lambda failures: 1.0)
-        claim(tables, session_id, "Rosa", now())
+        add_staff(reader, StaffPin("Rosa", b"s", b"d", 2, 8, 1), now())
+        note_failure(reader, "Rosa", now(), lambda failures: 1.0)
+        claim(reader, session_id, "Rosa", now())
         session = reader.get_session(session_id)
-        version = amend(tables, session, rerun(flow, session, "temperature", "38.6"), "desk", "Rosa", now())
+        run = rerun(flow, session, "temperature", "38.6")
+        version = amend(reader, session, run.conversation, "temperature", "desk", "Rosa", now())
         session = reader.get_session(session_id)
-        assert (session.version, session.level, session.identification["value"]) == (version, "emergency", "A12")
-        assert review(tables, session, "Rosa", now()) == version + 1
+        assert (session.version, session.level, session.identification.value) == (version, "emergency", "A12")
+        assert review(reader, session, "Rosa", now()) == version + 1
 
 
 def test_a_kiosk_login_cannot_read_the_staff(logins):

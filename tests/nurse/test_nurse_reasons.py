@@ -10,10 +10,9 @@ from datetime import datetime, timezone
 import pytest
 
 from chatbot.engine import Conversation
-from chatbot.nurse.handover import sbar
+from chatbot.nurse.handover import sbar, summary
 from chatbot.nurse.reading import read_session
 from chatbot.records.backends import open_reader
-from chatbot.records.summary import stored_summary
 from chatbot.summary import phone_line
 
 from nursetools import EMERGENCY, kiosk_session
@@ -27,12 +26,12 @@ def test_the_reasons_a_nurse_reads_are_in_the_third_person(database, flow, langu
         session = reader.get_session(session_id)
     e1 = next(rule for rule in flow.rules if rule.id == "E1")
     third, first = e1.nurse_reason.get(language), e1.reason.get(language)
-    assert [reason["reason"] for reason in session.reasons] == [third]
+    assert [reason.reason for reason in session.reasons] == [third]
     reading = read_session(session, flow, language, datetime.now(timezone.utc))
     assert reading.reasons == [third]
     assert third in " ".join(sbar(reading, language).split())
-    assert third in " ".join(stored_summary(session, language).split())
-    assert first not in stored_summary(session, language)
+    assert third in " ".join(summary(reading, language).split())  # `chatbot records show`
+    assert first not in summary(reading, language)
 
     talk = Conversation(flow, language)
     talk.start()

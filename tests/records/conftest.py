@@ -1,5 +1,8 @@
 """Fixtures for the session store: one test body, run on SQLite and on a real PostgreSQL.
 
+`away_then_back` is a database that cannot be reached, and the way to bring it back; `cluster`
+is a PostgreSQL server of the module's own, to stop and start (`tests/helpers/postgres.py`).
+
 The PostgreSQL server comes from CHATBOT_TEST_POSTGRES (a URL of a superuser on any
 database of it; `.ci/postgres` starts a throwaway one). Without it, PostgreSQL tests
 skip with a one-line reason; under CI=true they fail instead. Every test gets a new
@@ -17,6 +20,7 @@ from chatbot.flowfile.loader import load_flow
 from chatbot.records.backends import migrate
 
 from recordtools import with_database
+from tests.helpers.postgres import Cluster, postgres_binaries
 
 POSTGRES_ENV = "CHATBOT_TEST_POSTGRES"
 BACKENDS = ("sqlite", "postgresql")
@@ -104,3 +108,34 @@ def database(empty_database) -> str:
 @pytest.fixture(scope="session")
 def flow():
     return load_flow(None)
+
+
+@pytest.fixture
+def away_then_back(backend, tmp_path, request):
+    """A database URL that cannot be written, and a function that makes it work (a real outage, undone)."""
+    if backend == "sqlite":
+        blocker = tmp_path / "mount"
+        blocker.write_text("not a folder yet")  # the database's folder cannot be made: like a lost mount
+        url = f"sqlite://{blocker / 'records.sqlite3'}"
+
+        def back():
+            blocker.unlink()
+            blocker.mkdir()
+        return url, back
+    server = request.getfixturevalue("postgres_server")
+    url = server.database()
+    name = url.split("?")[0].rsplit("/", 1)[1]
+    server.execute(f'DROP DATABASE "{name}"')  # the server answers, the database is not there
+
+    def back():
+        server.execute(f'CREATE DATABASE "{name}"')
+        migrate(url)
+    return url, back
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A PostgreSQL server the test may stop and start (its own: the shared test server keeps running)."""
+    server = Cluster(postgres_binaries())
+    yield server
+    server.close()

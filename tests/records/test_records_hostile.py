@@ -66,7 +66,7 @@ def record_hostile(database: str, session_id: str, language: str = "en", place: 
                            Event(session_id, 3, "finished", at, f"kiosk{HOSTILE}"))
 
 
-@pytest.mark.parametrize("language, words", [("en", "Result: EMERGENCY"), ("es", "Resultado: EMERGENCY")])
+@pytest.mark.parametrize("language, words", [("en", "EMERGENCY: Call now"), ("es", "EMERGENCIA: Call now")])
 def test_show_and_list_print_a_kiosks_words_and_nothing_that_acts(database, language, words, tmp_path):
     record_hostile(database, "a1b2c3d4e5f6", language)
     shown = chatbot("records", "show", "a1b2c3d4", "--database", database, tmp_path=tmp_path)
@@ -92,7 +92,7 @@ def test_a_session_from_before_the_rule_shows_its_id_and_place_harmless(database
     shown = chatbot("records", "show", "a1b2", "--database", database, tmp_path=tmp_path)
     listed = chatbot("records", "list", "--database", database, tmp_path=tmp_path)
     assert shown.returncode == listed.returncode == 0, shown.stderr + listed.stderr
-    assert "kiosk:owned" in shown.stdout and "a1b2owned" in listed.stdout
+    assert "Where: owned" in shown.stdout and "a1b2owned" in shown.stdout and "a1b2owned" in listed.stdout
     for output in (shown.stdout, listed.stdout, shown.stderr, listed.stderr):
         assert acting(output) == []
     assert not forged(shown.stdout) and len(listed.stdout.splitlines()) == 1

@@ -6,7 +6,7 @@ import pytest
 
 from chatbot.engine import Conversation
 from chatbot.records.recorder import Recorder
-from chatbot.records.store import AnswerRecord, Ending, Event, now
+from chatbot.records.model import AnswerRecord, Ending, Event, now
 from chatbot.records.backends import migrate, open_reader, open_writer
 from chatbot.records.url import RecordsError
 
@@ -27,7 +27,7 @@ def clinic(postgres_server, flow):
         conversation.start()
         recorder.begin(conversation)
         answer_as(conversation, {}, 2, recorder)
-        assert recorder.problem is None
+        assert recorder.wait() and recorder.problem is None
         kiosks[kiosk] = (kiosk_url, recorder.session_id)
     staff_url = with_database(url, name, user=postgres_server.login_role("chatbot_staff"))
     return kiosks, staff_url
@@ -94,6 +94,7 @@ def test_staff_purge_ended_sessions_and_the_purge_is_logged(clinic, flow):
     conversation.start()
     recorder.begin(conversation)
     answer_as(conversation, {}, None, recorder)
+    assert recorder.wait()
     with open_reader(staff_url) as reader:
         assert reader.purge(timedelta(days=30), "staff:test", at=now() + timedelta(days=31)) == 1
         assert {s.status for s in reader.list_sessions()} == {"unfinished"}

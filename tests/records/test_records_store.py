@@ -6,14 +6,16 @@ import os
 import sqlite3
 import stat
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from chatbot.engine import Conversation
-from chatbot.records.recorder import Recorder, read_unwritten
-from chatbot.records.store import SCHEMA_VERSION, Event, SchemaMismatch, SessionNotFound, now
 from chatbot.records.backends import migrate, open_reader, open_writer
+from chatbot.records.migrate import SCHEMA_VERSION, SchemaMismatch
+from chatbot.records.model import AnswerRecord, Event, now
+from chatbot.records.outbox import take_over
+from chatbot.records.recorder import Recorder
+from chatbot.records.store import SessionNotFound
 from chatbot.records.url import RecordsError, parse_database_url
 
 from recordtools import answer_as
@@ -43,6 +45,7 @@ def recorded(database: str, flow, findings: dict, count: int | None = None, plac
     conversation.start()
     recorder.begin(conversation)
     answer_as(conversation, findings, count, recorder)
+    recorder.wait(5)  # the recorder's own thread writes the database
     return recorder, conversation
 
 
@@ -55,13 +58,13 @@ def test_a_finished_conversation_is_kept_answer_by_answer(database, flow):
     result = conversation.result()
     assert (session.status, session.level, session.outcome) == ("finished", result.level, result.outcome.id)
     assert session.place == "kiosk:lobby-1" and session.flow_name == flow.name and len(session.flow_hash) == 64
-    assert [r["id"] for r in session.reasons] == [rule.id for rule in result.reasons]
-    assert [(a["question_id"], a["typed"], a["shown"]) for a in session.answers] == [
+    assert [r.id for r in session.reasons] == [rule.id for rule in result.reasons]
+    assert [(a.question_id, a.typed, a.shown) for a in session.answers] == [
         (turn.question.id, turn.typed, turn.shown) for turn in conversation.transcript]
-    assert session.answers[-1]["findings"] == conversation.transcript[-1].findings
-    because = {a["question_id"] for a in session.answers if a["seq"] in session.because}
+    assert session.answers[-1].findings == conversation.transcript[-1].findings
+    because = {a.question_id for a in session.answers if a.seq in session.because}
     assert because == {turn.question.id for turn in result.because}
-    kinds = [event["kind"] for event in session.events]
+    kinds = [event.kind for event in session.events]
     assert kinds == ["created", *["answered"] * len(conversation.transcript), "finished"]
 
 
@@ -71,12 +74,13 @@ def test_going_back_keeps_the_undone_answer_marked_withdrawn(database, flow):
     conversation.back()
     recorder.went_back(conversation)
     answer_as(conversation, {}, None, recorder)
+    assert recorder.wait()
     with open_reader(database) as reader:
         session = reader.get_session(recorder.session_id)
-    withdrawn = [a for a in session.answers if a["withdrawn_at"] is not None]
-    assert [a["seq"] for a in withdrawn] == [3]
-    assert [a["question_id"] for a in session.kept_answers] == conversation.asked
-    assert "went_back" in [event["kind"] for event in session.events] and session.status == "finished"
+    withdrawn = [a for a in session.answers if a.withdrawn_at is not None]
+    assert [a.seq for a in withdrawn] == [3]
+    assert [a.question_id for a in session.kept_answers] == conversation.asked
+    assert "went_back" in [event.kind for event in session.events] and session.status == "finished"
 
 
 @pytest.mark.parametrize("leave", ["restarted", "wiped"])
@@ -95,7 +99,7 @@ def test_a_session_started_over_or_wiped_is_kept_as_abandoned(database, flow, le
         session = reader.get_session(first)
         sessions = reader.list_sessions()
     assert session.status == "abandoned" and len(session.answers) == 2
-    assert session.events[-1]["kind"] == leave
+    assert session.events[-1].kind == leave
     assert len(sessions) == (2 if leave == "restarted" else 1)
 
 
@@ -118,15 +122,13 @@ def test_writing_the_same_thing_twice_keeps_it_once(database, flow):
     with open_reader(database) as reader:
         session = reader.get_session(recorder.session_id)
     answer = session.answers[0]
-    from chatbot.records.store import AnswerRecord
-
-    again = AnswerRecord(session.id, answer["seq"], answer["question_id"], "changed", answer["question_kind"],
+    again = AnswerRecord(session.id, answer.seq, answer.question_id, "changed", answer.question_kind,
                          "changed", "changed", None, {}, now())
     with open_writer(database) as writer:
         writer.record_answer(again, Event(session.id, 2, "answered", now()))
     with open_reader(database) as reader:
         stored = reader.get_session(session.id)
-    assert len(stored.answers) == 2 and stored.answers[0]["typed"] == answer["typed"]
+    assert len(stored.answers) == 2 and stored.answers[0].typed == answer.typed
     assert len(stored.events) == len(session.events)
 
 
@@ -193,46 +195,25 @@ def test_a_newer_schema_is_not_written_to(database):
         open_writer(database)
 
 
-@pytest.fixture
-def away_then_back(backend, tmp_path, request):
-    """A database URL that cannot be written, and a function that makes it work (a real outage, undone)."""
-    if backend == "sqlite":
-        blocker = tmp_path / "mount"
-        blocker.write_text("not a folder yet")  # the database's folder cannot be made: like a lost mount
-        url = f"sqlite://{blocker / 'records.sqlite3'}"
-
-        def back():
-            blocker.unlink()
-            blocker.mkdir()
-        return url, back
-    server = request.getfixturevalue("postgres_server")
-    url = server.database()
-    name = url.split("?")[0].rsplit("/", 1)[1]
-    server.execute(f'DROP DATABASE "{name}"')  # the server answers, the database is not there
-
-    def back():
-        server.execute(f'CREATE DATABASE "{name}"')
-        migrate(url)
-    return url, back
-
-
-def test_while_the_database_is_away_answers_wait_in_memory_and_are_written_when_it_is_back(away_then_back, flow):
-    """Nothing is dropped: a problem is reported, and the next write after the database returns writes all."""
+def test_while_the_database_is_away_answers_wait_in_the_outbox_and_are_written_when_it_is_back(away_then_back,
+                                                                                               flow):
+    """Nothing is dropped: a problem is reported, and the writes wait, in order, until the database returns."""
     url, back = away_then_back
     recorder, conversation = recorded(url, flow, FEVER, count=3)
     assert recorder.problem and recorder.unwritten > 0
     back()
     assert recorder.retry() and recorder.problem is None
     answer_as(conversation, FEVER, None, recorder)
+    assert recorder.wait()
     with open_reader(url) as reader:
         session = reader.get_session(recorder.session_id)
     assert session.status == "finished" and len(session.answers) == len(conversation.transcript)
 
 
-def test_what_cannot_be_written_by_exit_is_saved_owner_only_and_imported_later(away_then_back, flow, tmp_path):
-    """At exit the waiting writes go whole to a 0600 file; `chatbot records import` writes them."""
+def test_what_cannot_be_written_by_exit_stays_in_the_owner_only_outbox_for_import(away_then_back, flow, tmp_path):
+    """At exit the waiting writes stay in the 0600 outbox; `chatbot records import` writes them, once."""
     url, back = away_then_back
-    recorder = Recorder(url, unsaved_dir=tmp_path / "unsaved")
+    recorder = Recorder(url, outbox_dir=tmp_path / "outbox")
     conversation = Conversation(flow)
     conversation.start()
     recorder.begin(conversation)
@@ -241,14 +222,17 @@ def test_what_cannot_be_written_by_exit_is_saved_owner_only_and_imported_later(a
     saved = recorder.close()
     assert saved is not None and stat.S_IMODE(os.stat(saved).st_mode) == 0o600
     assert [path.name for path in saved.parent.iterdir()] == [saved.name]  # no temporary file left
-    assert [operation for operation, _ in read_unwritten(saved)][:2] == ["start_session", "record_answer"]
+    outbox = take_over(saved)
+    assert [write.operation for _, write in outbox.head(2)] == ["start_session", "record_answer"]
+    outbox.release()
     back()
     from chatbot.cli import main
 
     assert main(["records", "import", str(saved), "--database", url]) == 0
+    assert main(["records", "import", str(saved), "--database", url]) == 2  # delivered once: it is gone
     with open_reader(url) as reader:
         session = reader.get_session(session_id)
-    assert len(session.answers) == 2 and session.status == "abandoned"
+    assert len(session.answers) == 2 and (session.status, session.ended_by) == ("abandoned", "closed")
 
 
 def test_a_new_sqlite_store_is_owner_only(tmp_path, flow):
@@ -281,9 +265,10 @@ def test_beginning_again_without_a_word_abandons_the_open_session(database, flow
     conversation = Conversation(flow)
     conversation.start()
     recorder.begin(conversation)
+    assert recorder.wait()
     with open_reader(database) as reader:
         session = reader.get_session(first)
-    assert session.status == "abandoned" and session.events[-1]["kind"] == "closed"
+    assert session.status == "abandoned" and session.events[-1].kind == "closed"
 
 
 def test_the_kiosks_writer_offers_nothing_that_reads(database):

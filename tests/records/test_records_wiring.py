@@ -18,6 +18,7 @@ from chatbot.cli import main, open_recorder
 from chatbot.commands.arguments import parse, ui_options
 from chatbot.kiosk.app import KioskApp
 from chatbot.records.backends import open_reader
+from chatbot.records.outbox import take_over
 from chatbot.records.recorder import Recorder
 from chatbot.records.store import SessionReader, SessionWriter
 from chatbot.replay.pilot import settled
@@ -66,7 +67,17 @@ def run(app, recorder, scenario):
             await settled(app)
             return result
 
-    return asyncio.run(main_())
+    result = asyncio.run(main_())
+    if recorder is not None:
+        recorder.wait(5)  # the recorder's own thread writes the database
+    return result
+
+
+async def until(pilot, condition, within: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "not in time"
+        await pilot.pause(0.05)
 
 
 def sessions(url: str):
@@ -78,24 +89,28 @@ def sessions(url: str):
 
 
 def kept(session) -> list[str]:
-    return [answer["typed"] for answer in session.answers if answer["withdrawn_at"] is None]
+    return [answer.typed for answer in session.answers if answer.withdrawn_at is None]
 
 
-def test_each_answer_given_through_the_app_is_committed_before_the_next_question_is_drawn(database, flow):
-    """The done-when of issue 12: what the screen has acknowledged is already in the store."""
+def test_each_answer_given_through_the_app_is_kept_before_the_next_question_is_drawn(database, flow):
+    """The done-when of issue 12: what the screen has acknowledged is already kept (in the outbox, on
+    disk), and in the store as soon as the recorder's thread has written it."""
     recorder = Recorder(database, place="terminal:test")
     seen = []
 
     async def scenario(app, pilot):
         for typed in TO_URGENT:
             await give(app, pilot, typed)
+            kept_now = recorder.unwritten
+            assert recorder.wait()
             seen.append((app.state.question_id, len(sessions(database)[0].answers)))
+            assert kept_now >= 0
 
     run(SymptomCheckerApp(flow), recorder, scenario)
     assert [count for _, count in seen] == [1, 2, 3]
     [session] = sessions(database)
     assert session.place == "terminal:test" and session.status == "unfinished"
-    assert [answer["question_id"] for answer in session.answers] == ["danger_signs", *[
+    assert [answer.question_id for answer in session.answers] == ["danger_signs", *[
         question for question, _ in seen[:-1]]]
     recorder.close()
     assert sessions(database)[0].status == "abandoned"  # closed mid-conversation: kept, marked
@@ -119,7 +134,7 @@ def test_starting_again_keeps_the_old_session_as_abandoned(database, flow):
     by_answers = sorted(sessions(database), key=lambda session: len(session.answers))
     assert [(session.status, kept(session)) for session in by_answers] == [
         ("finished", ["1"]), ("abandoned", TO_URGENT[:2])]
-    assert "restarted" in [event["kind"] for event in by_answers[1].events]
+    assert "restarted" in [event.kind for event in by_answers[1].events]
 
 
 def test_the_kiosk_idle_wipe_keeps_the_session_as_abandoned_and_logs_only_its_id(database, flow, tmp_path):
@@ -130,7 +145,7 @@ def test_the_kiosk_idle_wipe_keeps_the_session_as_abandoned_and_logs_only_its_id
     async def scenario(app, pilot):
         await start(app, pilot, ["7", "no"])
         await app.workers.wait_for_complete()
-        writer = recorder._writer
+        writer = recorder.delivery._writer
         await idle_for(app, pilot, SLOW.idle_timeout)
         await idle_for(app, pilot, SLOW.idle_warning)
         await until_wiped(app, pilot)
@@ -140,7 +155,7 @@ def test_the_kiosk_idle_wipe_keeps_the_session_as_abandoned_and_logs_only_its_id
     assert isinstance(writer, SessionWriter) and not isinstance(writer, SessionReader)
     [session] = sessions(database)
     assert (session.place, session.status, len(session.answers)) == ("kiosk:waiting-room", "abandoned", 2)
-    assert "wiped" in [event["kind"] for event in session.events]
+    assert "wiped" in [event.kind for event in session.events]
     log = (tmp_path / "log" / "kiosk.log").read_text().splitlines()
     assert f"recording as {session.id}" in log[-1], "\n".join(log)
     assert all(re.fullmatch(r"\S+ session=[0-9a-f]+ (kiosk started|recording as [0-9a-f]{32})", line) for line in log)
@@ -178,8 +193,8 @@ def test_each_way_of_running_names_its_place(argv, place):
 ])
 def test_a_database_that_is_away_shows_a_calm_notice_and_the_conversation_goes_on(app_class, language, notice,
                                                                                     flow, tmp_path):
-    """Nothing is dropped: the answers wait in memory, and at exit go to an owner-only file."""
-    recorder = Recorder(AWAY, unsaved_dir=tmp_path / "unsaved")
+    """Nothing is dropped: the answers wait in the outbox, which at exit stays on disk, owner-only."""
+    recorder = Recorder(AWAY, outbox_dir=tmp_path / "outbox")
     app = app_class(flow, language=language, **({"kiosk": SLOW, "clock": Clock()} if app_class is ToldKiosk else {}))
 
     async def scenario(app, pilot):
@@ -188,13 +203,17 @@ def test_a_database_that_is_away_shows_a_calm_notice_and_the_conversation_goes_o
             await app.workers.wait_for_complete()
         for typed in TO_URGENT:
             await give(app, pilot, typed)
+        await until(pilot, lambda: app.records_problem is not None)
         return app.state.answers
 
     answers = run(app, recorder, scenario)
     assert len(answers) == 3 and app.told.count(notice) == 1
     assert recorder.problem and recorder.unwritten > 0
     saved = recorder.close()
-    assert stat.S_IMODE(saved.stat().st_mode) == 0o600 and saved.read_text().count("record_answer") == 3
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    outbox = take_over(saved)
+    assert [write.operation for _, write in outbox.head(100)].count("record_answer") == 3
+    outbox.release()
 
 
 def test_a_wrong_database_url_stops_with_one_line_before_any_screen(capsys):
@@ -219,8 +238,8 @@ def test_replay_and_simulate_keep_each_conversation_as_a_session(argv, place, da
 
 
 def test_answers_kept_while_the_database_was_away_are_written_when_it_is_back(tmp_path, flow):
-    """SQLite's folder is a file at first (cannot be written); once it is gone, the retry the app's
-    timer makes writes every answer, and the person is told, calmly, once each way."""
+    """SQLite's folder is a file at first (cannot be written); once it is gone, the recorder's own
+    thread writes every answer at its next try, and the person is told, calmly, once each way."""
     blocker = tmp_path / "records"
     blocker.write_text("")
     url = f"sqlite://{blocker / 'records.sqlite3'}"
@@ -229,11 +248,10 @@ def test_answers_kept_while_the_database_was_away_are_written_when_it_is_back(tm
     async def scenario(app, pilot):
         for typed in TO_URGENT:
             await give(app, pilot, typed)
+        await until(pilot, lambda: app.records_problem is not None)
         waiting = recorder.unwritten
         blocker.unlink()
-        app._retry_records()  # what the timer calls every `retry_every` seconds
-        await app.workers.wait_for_complete()
-        await settled(app)
+        await until(pilot, lambda: app.records_problem is None)
         return waiting
 
     app = Told(flow)
@@ -253,8 +271,8 @@ def test_replay_through_the_ui_keeps_the_same_sessions_as_on_the_engine(tmp_path
     def kept_by(*options: str):
         url = f"sqlite://{tmp_path / '-'.join(['records', *options])}.sqlite3"
         assert main(["replay", script, "--database", url, *options]) == 0
-        return sorted((session.status, session.level, tuple(answer["question_id"] for answer in session.answers
-                                                            if answer["withdrawn_at"] is None))
+        return sorted((session.status, session.level, tuple(answer.question_id for answer in session.answers
+                                                            if answer.withdrawn_at is None))
                       for session in sessions(url))  # what was typed differs: words in one, keys in the other
 
     engine = kept_by()

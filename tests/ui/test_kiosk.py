@@ -70,7 +70,7 @@ async def _on_welcome(app, pilot):
 
 
 async def _mid_conversation(app, pilot):
-    await start(app, pilot, ["7", "no", "no", "36.8", "no", "no"])
+    await start(app, pilot, ["7", "no", "no", "36.8", "no", "no", "no"])
     await pilot.press("1")  # the controls hold something unsent (a tick): it must stay
     assert app.state.question_id == "infection_signs" and app.state.selected == (1,)
     # (Escape in a text field goes back, as the bottom row says there: tests/ui/test_patient_screen.py.)

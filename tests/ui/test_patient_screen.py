@@ -103,7 +103,7 @@ def back_key(nav: str) -> str:
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("answers, question, before", [
     (["7"], "white_count", "danger_signs"),                  # yes / no / not sure
-    (["7", "no", "no", "36.8", "no", "no"], "infection_signs", "stiff_neck"),  # a choice
+    (["7", "no", "no", "36.8", "no", "no", "no"], "infection_signs", "stiff_neck"),  # a choice
     (TO_TEMPERATURE, "temperature", "feverish"),              # a text field
 ])
 @pytest.mark.parametrize("where", ["terminal", "kiosk"])

@@ -214,7 +214,7 @@ def test_a_tab_records_its_answers_as_served_from_this_host(server, serve_data):
     finally:
         reader.close()
     assert b"white" in seen
-    assert [(session.place, [answer["question_id"] for answer in session.answers]) for session in stored] == [
+    assert [(session.place, [answer.question_id for answer in session.answers]) for session in stored] == [
         (f"serve:{socket.gethostname()}", ["danger_signs"])]
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from chatbot.flowfile.loader import load_flow
-from chatbot.records.recorder import UNSAVED_DIR
+from chatbot.records.recorder import OUTBOX_DIR
 from chatbot.tui import SymptomCheckerApp
 from tests.helpers.pilot import quick
 
@@ -149,8 +149,8 @@ def test_every_other_signal_leaves_the_kiosk_running(environment):
 
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=lambda n: n.name)
 def test_a_signal_stops_the_plain_chatbot_and_saves_what_the_records_did_not_take(number, environment, tmp_path):
-    """Plain `chatbot` stopped by the machine while the database is away: the answers go to the
-    owner-only file, the terminal is restored, and the exit status is not 0 (the records lack them)."""
+    """Plain `chatbot` stopped by the machine while the database is away: the answers stay in the
+    owner-only outbox, the terminal is restored, and the exit status is not 0 (the records lack them)."""
     (tmp_path / "not-a-folder").write_text("")
     environment["CHATBOT_DATABASE"] = f"sqlite:///{tmp_path / 'not-a-folder' / 'records.sqlite3'}"
     terminal = Terminal([], environment)
@@ -160,7 +160,7 @@ def test_a_signal_stops_the_plain_chatbot_and_saves_what_the_records_did_not_tak
         terminal.wait_for(b"911")
         assert terminal.stop(number) != 0
         terminal.assert_restored()
-        saved = list((tmp_path / "data" / UNSAVED_DIR).iterdir())
+        saved = list((tmp_path / "data" / OUTBOX_DIR).iterdir())
         assert len(saved) == 1 and saved[0].stat().st_mode & 0o077 == 0
         assert b"chest_pain" in saved[0].read_bytes()
     finally:

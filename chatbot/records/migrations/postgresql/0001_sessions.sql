@@ -10,12 +10,12 @@
 DO $$
 BEGIN
     CREATE ROLE chatbot_kiosk NOLOGIN;
-EXCEPTION WHEN duplicate_object THEN NULL;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;  -- another database migrating at once
 END $$;
 DO $$
 BEGIN
     CREATE ROLE chatbot_staff NOLOGIN;
-EXCEPTION WHEN duplicate_object THEN NULL;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;  -- another database migrating at once
 END $$;
 
 CREATE TABLE sessions (

@@ -1,0 +1,42 @@
+-- The queries that differ on PostgreSQL (see queries.sql). A kiosk's writes call the schema's
+-- SECURITY DEFINER functions (migrations/postgresql/): a kiosk's role may run them and read no table.
+-- Lists of ids come as one array (= ANY).
+
+-- schema_table_exists --
+SELECT count(*) AS found FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'schema_version'
+
+-- start_session --
+SELECT rec_start_session(:id, :flow_name, :flow_version, :flow_hash, :language, :place, :started_at)
+
+-- record_answer --
+SELECT rec_record_answer(:session_id, :seq, :question_id, :question_text, :question_kind, :typed, :shown,
+                         :value, :findings, :answered_at, :given_by)
+
+-- withdraw_answers --
+SELECT rec_withdraw_answers(:session_id, :after_seq, :at)
+
+-- record_event --
+-- A row when the event is new (none when it was kept before: the write it comes with is not made again).
+SELECT 1 AS new WHERE rec_record_event(:session_id, :seq, :kind, :actor, :at, :detail)
+
+-- end_session --
+SELECT rec_end_session(:session_id, :status, :at, :level, :outcome, :outcome_title, :reasons, :because, :ended_by)
+
+-- identify --
+SELECT rec_identify(:session_id, :identification)
+
+-- sessions_by_ids --
+SELECT * FROM sessions WHERE id = ANY(:ids)
+
+-- answers_of_sessions --
+SELECT * FROM answers WHERE session_id = ANY(:ids) ORDER BY session_id, seq
+
+-- events_of_sessions --
+SELECT session_id, seq, kind, actor, at, detail FROM events WHERE session_id = ANY(:ids) ORDER BY id
+
+-- listen --
+-- Every change to a session is NOTIFYed on this channel with the session's id (migration 0002).
+LISTEN chatbot_sessions
+
+-- create_schema_table --
+CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())

@@ -1,0 +1,96 @@
+"""Built for years: every query the store runs finds its rows by an index, and the desk reads only what it shows.
+
+`EXPLAIN` of each named query (`chatbot.records.queries`) on both backends: no table is read
+whole (SQLite: every step on sessions, answers and events is a SEARCH; PostgreSQL, told to
+avoid them: no sequential scan). A session is found by the start of its id through a range of
+the primary key, never LIKE. The desk's queue is today's sessions and the unreviewed ones,
+however many the store keeps.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from chatbot.engine import Conversation
+from chatbot.records.backends import connector_for, open_reader
+from chatbot.records.model import now
+from chatbot.records.queries import queries
+from chatbot.records.recorder import Recorder
+from chatbot.records.review import review
+
+from recordtools import answer_as
+
+TABLES = ("sessions", "answers", "events")
+READS = ["session_by_id", "sessions_by_prefix", "answers_of", "events_of", "sessions_started_since",
+         "unreviewed_before", "sessions_changed_since", "sessions_by_ids", "answers_of_sessions",
+         "events_of_sessions", "sessions_oldest_first", "sessions_newest_first", "last_change", "last_answer_seq",
+         "purge_sessions"]
+VALUES = {"ids": ["0" * 32, "1" * 32], "page": 500, "changed": 1, "seq": 1, "version": 1}
+
+
+def plan(database: str, name: str) -> list[str]:
+    connector = connector_for(database)
+    sql = connector.sql(name)
+    names = set(re.findall(r"(?<![:\w]):(\w+)", queries("sqlite")[name]))
+    parameters = {key: VALUES.get(key, now() if key in ("since", "before", "cutoff", "before_at", "after_at")
+                                  else "abc") for key in names}
+    if "ids" in parameters:
+        parameters["ids"] = connector.array_in(parameters["ids"])
+    try:
+        connection = connector.connection
+        if connector.dialect == "sqlite":
+            rows = connection.execute("EXPLAIN QUERY PLAN " + sql, {k: connector._parameter(v)
+                                                                    for k, v in parameters.items()}).fetchall()
+            return [row[3] for row in rows]
+        connection.execute("SET enable_seqscan = off")
+        rows = connection.execute("EXPLAIN " + sql, {k: connector._parameter(v) for k, v in parameters.items()})
+        return [list(row.values())[0] for row in rows.fetchall()]
+    finally:
+        connector.close()
+
+
+@pytest.mark.parametrize("name", READS)
+def test_every_query_finds_its_rows_by_an_index(database, backend, name):
+    steps = plan(database, name)
+    if backend == "sqlite":
+        reads = [step for step in steps if re.search(rf"\b({'|'.join(TABLES)})\b", step)]
+        assert reads and all(step.startswith("SEARCH") for step in reads), steps
+    else:
+        assert not [step for step in steps if re.search(rf"Seq Scan on ({'|'.join(TABLES)})\b", step)], steps
+
+
+def test_a_prefix_is_a_range_of_the_key_never_like():
+    for dialect in ("sqlite", "postgresql"):
+        assert not [name for name, sql in queries(dialect).items() if re.search(r"\bLIKE\b", sql, re.I)]
+
+
+def test_the_queue_is_today_and_the_unreviewed_whatever_the_store_keeps(database, flow):
+    """Older sessions a nurse has reviewed stay out of the queue; unreviewed ones of any age stay in."""
+    clock = {"at": now() - timedelta(days=40)}
+    recorder = Recorder(database, place="kiosk:k1", background=False, wallclock=lambda: clock["at"])
+    old = []
+    for number in range(12):
+        conversation = Conversation(flow)
+        conversation.start()
+        old.append(recorder.begin(conversation))
+        conversation.answer("1")
+        recorder.answered(conversation)  # a danger sign: finished at once
+        clock["at"] += timedelta(days=3)
+    clock["at"] = now()
+    conversation = Conversation(flow)
+    conversation.start()
+    today = recorder.begin(conversation)
+    answer_as(conversation, {}, 1, recorder)
+    assert recorder.close() is None
+    with open_reader(database) as reader:
+        for session_id in old[:8]:
+            review(reader, reader.get_session(session_id), "Rosa", now())
+        since = now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        shown = {session.id for session in reader.queue(since)}
+        assert shown == {today, *old[8:]}
+        assert {session.id for session in reader.queue(since, older_unreviewed=2)} == {today, *old[10:]}
+        older = reader.sessions_before(*min((s.started_at, s.id) for s in reader.queue(since)), page=5)
+        assert [s.id for s in older] == old[7:2:-1]  # the next page back in time, newest first
