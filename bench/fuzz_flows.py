@@ -29,6 +29,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10, help="a try running longer is a hang")
     parser.add_argument("--show", type=int, default=3, help="how many tracebacks and hangs to print")
     args = parser.parse_args()
+    from folders import own_folders  # bench/, the folder of the script run
+
+    own_folders("fuzz-flows")
     rng = random.Random(args.seed)
     counts: Counter[str] = Counter()
     shown = 0

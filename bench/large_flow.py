@@ -116,6 +116,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", metavar="FILE", help="write the large flow here and keep it")
     args = parser.parse_args()
+    from folders import own_folders  # bench/, the folder of the script run
+
+    own_folders("large-flow")
 
     with tempfile.TemporaryDirectory() as folder:
         data = large_flow(args.copies)

@@ -41,6 +41,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--number", type=int, default=20000)
     args = parser.parse_args()
+    from folders import own_folders  # bench/, the folder of the script run
+
+    own_folders("reader")
     questions = load_flow().questions
     total = 0.0
     for question_id, typed in ANSWERS:

@@ -35,6 +35,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--tui-rounds", type=int, default=1, help="fresh-process runs through the UI (0: none)")
     args = parser.parse_args()
+    from folders import own_folders  # bench/, the folder of the script run
+
+    own_folders("replay")
 
     walls, _ = timed_runs([*args.paths, "--coverage"], args.rounds)
 

@@ -22,7 +22,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -104,10 +103,11 @@ def main() -> int:
         print("bench/serve.py reads processes from /proc (Linux only)", file=sys.stderr)
         return 2
 
-    folder = Path(tempfile.mkdtemp(prefix="bench-serve-"))
+    from folders import own_folders  # bench/, the folder of the script run
+
+    folder = own_folders("serve")
     port = free_port()
-    env = {**os.environ, "CHATBOT_LOG_DIR": str(folder / "log"), "CHATBOT_DATA_DIR": str(folder / "data"),
-           "CHATBOT_CONFIG_DIR": str(folder / "config")}
+    env = dict(os.environ)
     server = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port), "--max-tabs",
                                str(args.tabs), "--max-tabs-per-address", str(args.tabs)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

@@ -26,7 +26,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -134,10 +133,11 @@ def main() -> int:
     parser.add_argument("--watch", type=float, default=30.0)
     parser.add_argument("--most-mb", type=float, default=4000.0)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="bench-serve-limits-"))
+    from folders import own_folders  # bench/, the folder of the script run
+
+    own_folders("serve-limits")
     port = free_port()
-    env = {**os.environ, "CHATBOT_LOG_DIR": str(folder / "log"), "CHATBOT_DATA_DIR": str(folder / "data"),
-           "CHATBOT_CONFIG_DIR": str(folder / "config")}
+    env = dict(os.environ)
     server = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"

@@ -1,11 +1,12 @@
 """First paint of `chatbot` against a bare Textual app, both started in a real pseudo-terminal.
 
-Goal (issue 3): the first question is on screen within 1.3x the time a bare
+Goal (issue 24): the first question is on screen within 1.15x the time a bare
 Textual app (one line of text) takes to paint, measured in the same run. Each
-program is started as a person would start it (a new Python process), and the
-clock stops when the terminal has received the frame that shows the text: so
-imports, loading the flow and the first layout all count. The two are run in
-turn, several rounds, and the medians compared.
+program is started as a person would start it (a new Python process, in the bench's
+own temporary folders: `bench/folders.py`), and the clock stops when the terminal
+has received the frame that shows the text: so imports, loading the flow (from the
+start-up cache, written by the warm-up round) and the first layout all count. The
+two are run in turn, several rounds, and the medians compared.
 
     python3 bench/startup.py [--rounds 15] [--size 100x30]
 """
@@ -24,6 +25,10 @@ import sys
 import tempfile
 import termios
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from folders import own_folders  # noqa: E402
 
 SYNC_QUERY = b"\x1b[?2026$p"  # does the terminal support synchronized output?
 SYNC_REPLY = b"\x1b[?2026;2$y"  # yes: then every frame ends with SYNC_END
@@ -136,8 +141,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15, help="runs of each, in turn (fewer swing the medians)")
     parser.add_argument("--size", default="100x30", help="terminal COLUMNSxROWS")
-    parser.add_argument("--goal", type=float, default=1.3, help="the largest ratio allowed")
+    parser.add_argument("--goal", type=float, default=1.15, help="the largest ratio allowed")
     args = parser.parse_args()
+    own_folders("startup")
     size = tuple(int(n) for n in args.size.split("x"))
     question = first_screen_text()
 

@@ -7,7 +7,7 @@ start fast and run where there is no screen (`replay --tui` loads the UI when it
 
 from importlib import import_module
 
-COMMANDS = ("check", "simulate", "replay", "graph", "set_staff_pin", "serve", "records", "export", "nurse", "staff")
+COMMANDS = ("check", "diff", "simulate", "replay", "graph", "set_staff_pin", "serve", "records", "export", "nurse", "staff")
 
 
 def load(name: str):

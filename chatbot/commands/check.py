@@ -1,7 +1,8 @@
 """`chatbot check [FLOW]`: report every problem of a flow file, then prove it path by path.
 
-First the loader's checks (shape and meaning); if they pass, the exhaustive path
-analysis (`chatbot.proof.analysis`): every path must reach the level the flow's own
+First the loader's checks (shape and meaning), and the hazard log beside the flow
+(`hazards.yaml`, when there is one: every rule and outcome it names must be the
+flow's); if they pass, the exhaustive path analysis (`chatbot.proof.analysis`): every path must reach the level the flow's own
 triage rules give. Each problem is printed as `path:line:col: kind: message`
 with the answers of an example path, then one summary line.
 
@@ -15,7 +16,8 @@ import json
 
 
 from chatbot.proof.analysis import Analysis, Issue, analyse
-from chatbot.flowfile.loader import load_flow
+from chatbot.flowfile.hazards import beside, load_hazards
+from chatbot.flowfile.loader import bundled_flow_path, load_flow
 from chatbot.flow.problems import FlowError
 
 NAME = "check"
@@ -29,8 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    path = args.flow or args.global_flow or bundled_flow_path()
     try:
-        flow = load_flow(args.flow or args.global_flow)
+        flow = load_flow(path)
+        hazards = beside(path)
+        if hazards is not None:
+            load_hazards(hazards, flow)
     except FlowError as error:
         if not args.json:
             raise  # printed by the cli, positioned, with exit 2

@@ -68,7 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "else the SQLite file in the data folder)")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("migrate", parents=[common], help="create or update the database's tables (and, on "
-                       "PostgreSQL, the chatbot_kiosk and chatbot_staff roles)")
+                       "PostgreSQL, the chatbot_kiosk, chatbot_staff and chatbot_admin roles)")
     listing = actions.add_parser("list", parents=[common], help="the sessions, newest first")
     listing.add_argument("--status", choices=STATUSES, help="only sessions in this state")
     listing.add_argument("--since", type=moment, metavar="WHEN",
@@ -178,6 +178,20 @@ CSV_COLUMNS = ("session_id", "flow_name", "flow_version", "flow_hash", "language
                "replaced")
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def cell(value) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs (OWASP's advice on CSV injection: every cell quoted,
+    and one that starts with = + - @, a tab or a carriage return given a leading apostrophe; a plain negative
+    number stays a number)."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
 def _amended(session: StoredSession) -> dict[int, dict]:
     """For each current answer a nurse gave: who, when, why, and the answer it replaced."""
     out = {}
@@ -201,19 +215,18 @@ def export_lines(sessions: Iterable[StoredSession], form: str) -> Iterator[str]:
             yield json.dumps({**session.row(), "answers": answers}, ensure_ascii=False) + "\n"
         return
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)  # every cell quoted, as OWASP advises
     writer.writerow(CSV_COLUMNS)
     for session in sessions:
         row = session.row()
         amended = _amended(session)
         for answer in session.answers:
             change = amended.get(answer.seq, {})
-            writer.writerow([session.id, *(row[key] for key in CSV_COLUMNS[1:12]), answer.seq,
-                             answer.question_id, answer.typed, answer.shown,
-                             json.dumps(answer.value, ensure_ascii=False),
-                             json.dumps(answer.findings, ensure_ascii=False),
-                             iso(answer.answered_at), iso(answer.withdrawn_at), answer.given_by,
-                             change.get("at"), change.get("reason"), change.get("replaced")])
+            writer.writerow([cell(value) for value in (
+                session.id, *(row[key] for key in CSV_COLUMNS[1:12]), answer.seq, answer.question_id, answer.typed,
+                answer.shown, json.dumps(answer.value, ensure_ascii=False),
+                json.dumps(answer.findings, ensure_ascii=False), iso(answer.answered_at), iso(answer.withdrawn_at),
+                answer.given_by, change.get("at"), change.get("reason"), change.get("replaced"))])
         yield out.getvalue()
         out.seek(0)
         out.truncate()
@@ -286,7 +299,7 @@ def _staff() -> str:
 
 def _purge(args) -> int:
     with _reader(args) as reader:
-        count = reader.purge(args.older_than, _staff())
+        count = reader.purge(args.older_than)
     print(f"purged {count} ended session{'s' if count != 1 else ''} older than {args.older_than.days} days"
           if args.older_than.days else f"purged {count} ended sessions older than {args.older_than}")
     return 0

@@ -6,10 +6,10 @@ import argparse
 import getpass
 import sys
 
-from chatbot.kiosk.staff_pin import PinError, set_pin
+from chatbot.kiosk.staff_pin import MAX_DIGITS, MIN_DIGITS, PinError, set_pin
 
 NAME = "set-staff-pin"
-HELP = "set the staff PIN that leaves kiosk mode (stored as a scrypt hash)"
+HELP = f"set the staff PIN ({MIN_DIGITS} to {MAX_DIGITS} digits) that leaves kiosk mode (stored as a scrypt hash)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
         if args.stdin or not sys.stdin.isatty():  # a provisioning script's pipe, as `chatbot staff add` reads it
             pin = sys.stdin.readline().strip()
         else:
-            pin = getpass.getpass("New staff PIN (4 to 12 digits): ")
+            pin = getpass.getpass(f"New staff PIN ({MIN_DIGITS} to {MAX_DIGITS} digits): ")
             if getpass.getpass("Type it again: ") != pin:
                 print("The two PINs differ. Nothing was changed.", file=sys.stderr)
                 return 1

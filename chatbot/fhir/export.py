@@ -23,7 +23,7 @@ from chatbot.fhir.check import FhirError
 from chatbot.fhir.files import json_text
 from chatbot.privatefile import write_private
 from chatbot.fhir.send import TIMEOUT, Accepted, check_url, post_bundle
-from chatbot.records.model import Event, StoredSession, now
+from chatbot.records.model import StoredSession, now
 from chatbot.records.store import SessionReader
 
 
@@ -113,9 +113,9 @@ def export_sessions(options: SessionExport, say: Callable[[str], None] = lambda 
                 write_private(options.output, _pieces(_bundles(reader, options.ids, flow, options.observations, [0])))
             for session in _sessions(reader, options.ids):
                 accepted = post_bundle(bundle_for(session, flow, options.observations), options.url, options.timeout)
-                reader.record_event(Event(session.id, None, "sent", now(), options.actor,
-                                          {"url": accepted.url, "status": accepted.status,
-                                           "entries": [list(entry) for entry in accepted.entries]}))
+                reader.note_event(session.id, "sent", now(), {  # by the login (the database says who)
+                    "url": accepted.url, "status": accepted.status,
+                    "entries": [list(entry) for entry in accepted.entries]})
                 done.accepted.append(accepted)
                 say(f"session {session.id[:12]}: {accepted.summary()}")
             return done

@@ -107,20 +107,56 @@ class Outcome(NamedTuple):
         return self.title, self.text
 
 
+class Review(NamedTuple):
+    """Who last reviewed a rule against its source, and when (an ISO date)."""
+
+    by: str
+    date: str
+
+
 class Rule(NamedTuple):
-    """One row of the triage table: `level` when `when` holds."""
+    """One row of the triage table: `level` when `when` holds; where it comes from, and its last review."""
 
     id: str
     level: str
     when: Condition
     reason: Text  # in the person's words, to follow "I have bone marrow failure and ..." on the phone
     at: Position = (1, 1)
+    source: str | None = None  # the citation the rule rests on
+    reviewed: Review | None = None
     nurse_reason: Text | None = None  # the same in the third person, as a nurse reads it
 
     @property
     def for_nurse(self) -> Text:
         """The reason as a nurse reads it: `nurse_reason`, else `reason`."""
         return self.nurse_reason if self.nurse_reason is not None else self.reason
+
+
+class Acceptance(NamedTuple):
+    """A reviewer's sign-off of a lower level for some persons (`chatbot diff --fail-on down-triage`).
+
+    `profile` names, per finding, the answers accepted: a class of `chatbot diff` is accepted
+    when its level goes from `before` to `after`, every member gives answers the profile allows,
+    and the profile names every finding the class is named by (its support).
+    """
+
+    before: str
+    after: str
+    profile: dict[str, tuple]  # finding -> the values accepted (True/False/None; a temperature: None or a range)
+    why: str = ""
+    at: Position = (1, 1)
+
+
+class ChangeRecord(NamedTuple):
+    """One entry of a flow's change log: the version it made, when, by whom, why, and what was accepted."""
+
+    version: int
+    date: str
+    author: str
+    reason: str
+    reviewer: str | None = None
+    accepts: tuple[Acceptance, ...] = ()
+    at: Position = (1, 1)
 
 
 class Guidance(NamedTuple):
@@ -157,6 +193,7 @@ class Flow:
     emergency_number: str = "911"
     version: int = 1
     windows: dict[str, Text] = field(default_factory=dict)  # window -> the words that say it, per language
+    changes: tuple[ChangeRecord, ...] = ()  # the change log, oldest first
 
     @cached_property
     def derived(self) -> dict[str, tuple[str, ...]]:

@@ -29,6 +29,7 @@ from chatbot.flow.model import Flow
 
 # The modules that turn a flow file into a `Flow`: a change to any makes every copy stale.
 READERS = ("flowfile/loader", "flowfile/source", "flowfile/shape", "flowfile/schema", "flowfile/cache",
+           "flowfile/changelog",
            "flow/model", "flow/kinds", "flow/windows", "flow/conditions", "flow/text", "flow/problems")
 PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # chatbot/
 KEEP = 8  # copies kept; older ones are removed

@@ -13,8 +13,9 @@ from chatbot.flow.kinds import FindingType, QuestionKind
 from chatbot.identifiers import NameRefused, checked
 from chatbot.flow.conditions import Condition, ConditionReader, Named
 from chatbot.flowfile.schema import FLOW
-from chatbot.flow.model import (QUESTION_KINDS, Finding, Flow, Guidance, Option, Outcome, Question, Route, Rule,
-                           Transition, Welcome)
+from chatbot.flow.model import (QUESTION_KINDS, Finding, Flow, Guidance, Option, Outcome, Question, Review, Route,
+                                Rule, Transition, Welcome)
+from chatbot.flowfile.changelog import read_changes
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
 from chatbot.flowfile.shape import label
 from chatbot.flow.text import Text
@@ -122,10 +123,11 @@ class FlowLoader:
                     if isinstance(o, dict)}
         welcome = _mapping(data.get("welcome"))
         safety = data.get("safety_net")
+        version = data.get("version", 1) if isinstance(data.get("version"), int) else 1
         return Flow(
             file=self.source.file,
             name=str(data.get("flow", "")),
-            version=data.get("version", 1) if isinstance(data.get("version"), int) else 1,
+            version=version,
             start=data.get("start") if isinstance(data.get("start"), str) else "",
             languages=languages,
             emergency_number=str(data.get("emergency_number", "911")),
@@ -143,6 +145,7 @@ class FlowLoader:
             education=tuple(self.build_guidance(g, ("education", i))
                             for i, g in enumerate(_list(data.get("education"))) if isinstance(g, dict)),
             safety_net=self.build_guidance(safety, ("safety_net",)) if isinstance(safety, dict) else None,
+            changes=read_changes(data.get("changes"), findings, version, self.report, self.where),
         )
 
     def build_outcome(self, oid: str, data: dict) -> Outcome:
@@ -190,9 +193,13 @@ class FlowLoader:
                 path = ("rules", level, rule_id)
                 when = reader.read(spec["when"], path + ("when",))
                 if when is not None:
+                    reviewed = _mapping(spec.get("reviewed"))
                     nurse = spec.get("nurse_reason")
                     yield Rule(rule_id, level, when, self.text(spec.get("reason"), path + ("reason",)),
                                self.where(path, key=True),
+                               spec["source"].strip() if isinstance(spec.get("source"), str) else None,
+                               Review(str(reviewed["by"]), _iso(reviewed["date"]))
+                               if isinstance(reviewed.get("by"), str) and "date" in reviewed else None,
                                self.text(nurse, path + ("nurse_reason",)) if nurse is not None else None)
         reader.resolve(lets)
         self.problems.extend(reader.problems)
@@ -443,6 +450,11 @@ class FlowLoader:
         items = raw if isinstance(raw, list) else [raw]
         gotos = (item.get("goto") if isinstance(item, dict) else item for item in items)
         return [goto for goto in gotos if isinstance(goto, str)]
+
+
+def _iso(value: Any) -> str:
+    """A date as written, 2026-11-30 (YAML reads it as a date)."""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _mapping(value: Any) -> dict:

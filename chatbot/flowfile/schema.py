@@ -2,8 +2,8 @@
 
 from chatbot.flow.model import FINDING_TYPES, LEVELS, QUESTION_KINDS
 from chatbot.flow.windows import WINDOWS
-from chatbot.flowfile.shape import (BOOLEAN, CONDITION, INTEGER, STRING, TEXT, Either, Field, ListOf,
-                           MapOf, OneOf, Record)
+from chatbot.flowfile.shape import (BOOLEAN, CONDITION, DATE, INTEGER, STRING, TEXT, AnyValue, Either, Field,
+                                   ListOf, MapOf, OneOf, Record)
 
 TRANSITION = Record({"if": Field(CONDITION), "goto": Field(STRING, required=True)}, "a transition")
 NEXT = Either(((str, STRING), (list, ListOf(TRANSITION, min_items=1))),
@@ -28,8 +28,25 @@ QUESTION = Record({
     "next": Field(NEXT, required=True),
 })
 
+REVIEW = Record({"by": Field(STRING, required=True), "date": Field(DATE, required=True)}, "a review")
 RULE = Record({"when": Field(CONDITION, required=True), "reason": Field(TEXT, required=True),
-               "nurse_reason": Field(TEXT)})
+               "nurse_reason": Field(TEXT), "source": Field(STRING), "reviewed": Field(REVIEW)})
+
+# The change log (docs/change-review.md): each version's change, and the lower levels a reviewer accepted.
+ACCEPTANCE = Record({
+    "from": Field(OneOf(LEVELS), required=True),
+    "to": Field(OneOf(LEVELS), required=True),
+    "profile": Field(MapOf(AnyValue()), required=True),
+    "why": Field(STRING),
+}, "an accepted change")
+CHANGE = Record({
+    "version": Field(INTEGER, required=True),
+    "date": Field(DATE, required=True),
+    "author": Field(STRING, required=True),
+    "reviewer": Field(STRING),
+    "reason": Field(STRING, required=True),
+    "accepts": Field(ListOf(ACCEPTANCE)),
+}, "a change")
 
 GUIDANCE = Record({"title": Field(TEXT, required=True), "body": Field(TEXT, required=True)})
 
@@ -70,4 +87,5 @@ FLOW = Record({
     }), min_items=1), required=True),
     "education": Field(ListOf(GUIDANCE)),
     "safety_net": Field(GUIDANCE),
+    "changes": Field(ListOf(CHANGE)),
 })

@@ -34,6 +34,25 @@ class Scalar(Spec):
             report(path, f"{label(path)} must be {self.name}, not {_describe(value)}")
 
 
+class DateSpec(Spec):
+    """A calendar date, written 2026-11-30 (YAML reads it as a date; quoted, it is a string)."""
+
+    name = "a date such as 2026-11-30"
+
+    def check(self, value, path, report):
+        import datetime
+
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                datetime.date.fromisoformat(value)
+                return
+            except ValueError:
+                pass
+        report(path, f"{label(path)} must be {self.name}, not {_describe(value)}")
+
+
 @dataclass
 class OneOf(Spec):
     values: tuple[str, ...]
@@ -199,3 +218,4 @@ INTEGER = Scalar("a whole number", (int,))
 BOOLEAN = Scalar("yes or no", (bool,))
 TEXT = TextSpec()
 CONDITION = AnyValue()
+DATE = DateSpec()

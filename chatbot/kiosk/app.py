@@ -60,10 +60,10 @@ from chatbot.kiosk.rules import (CALM_STOP, CRASH_EXIT, CrashWindow, KioskOption
                                  allowed_key, pin_delay, screen_gone)
 from chatbot.kiosk.signals import ignore_stop_signals, restore_signals, signal_name
 from chatbot.flow.model import Flow
-from chatbot.kiosk.staff_pin import keep_backoff, load_pin, shared_backoff, verify_pin
+from chatbot.kiosk.staff_pin import count_try, forget_tries, load_pin, verify_and_upgrade
 from chatbot.tui import SymptomCheckerApp
 from chatbot.screens.conversation import ConversationScreen
-from chatbot.kiosk.screens import (STAFF_CHECKING, STAFF_NO_PIN, STAFF_WAIT, STAFF_WRONG, IdentifyForm,
+from chatbot.kiosk.screens import (STAFF_CHECKING, STAFF_LOCKED, STAFF_NO_PIN, STAFF_WAIT, STAFF_WRONG, IdentifyForm,
                                    IdentifyScreen, StaffPinScreen, StillThereScreen, WelcomeScreen)
 
 NEVER = frozenset({"quit", "help_quit", "suspend_process", "command_palette", "change_theme", "screenshot",
@@ -419,27 +419,28 @@ class KioskApp(SymptomCheckerApp):
             return STAFF_NO_PIN
         if self._checking_pin:
             return STAFF_CHECKING
-        self.pin_failures, self.pin_locked_until = shared_backoff(  # kept across restarts and serve's tabs
-            self.pin_failures, self.pin_locked_until, self.clock(), self.kiosk.pin_delay_most)
-        wait = self.pin_locked_until - self.clock()
-        if wait > 0:
-            return STAFF_WAIT.format(seconds=math.ceil(wait))
+        # checked and counted in one step, under a lock every kiosk process on the machine takes: kept across
+        # restarts and serve's tabs, and tries at once get one guess per wait
+        gate = count_try(self.clock(), lambda failures: pin_delay(failures, self.kiosk.pin_delay,
+                                                                  self.kiosk.pin_delay_most),
+                         self.kiosk.pin_delay_most)
+        self.pin_failures, self.pin_locked_until = gate.failures, gate.until
+        if not gate.tried:
+            return STAFF_LOCKED if gate.locked else STAFF_WAIT.format(seconds=math.ceil(gate.wait))
         self._checking_pin = True
         try:
-            right = await asyncio.to_thread(verify_pin, pin, stored)  # scrypt: not on the UI's time
+            right = await asyncio.to_thread(verify_and_upgrade, pin, stored)  # scrypt: not on the UI's time
         finally:
             self._checking_pin = False
         if right:
-            keep_backoff(0, 0.0)
+            forget_tries()
             kiosk_log.write(self.session, "staff left kiosk mode")
             self.exit(return_code=0)
             return None
-        self.pin_failures += 1
-        delay = pin_delay(self.pin_failures, self.kiosk.pin_delay, self.kiosk.pin_delay_most)
-        self.pin_locked_until = self.clock() + delay
-        keep_backoff(self.pin_failures, self.pin_locked_until)
         kiosk_log.write(self.session, f"staff PIN refused ({self.pin_failures} so far)")
-        return STAFF_WRONG.format(seconds=math.ceil(delay))
+        if gate.locked:
+            return STAFF_LOCKED
+        return STAFF_WRONG.format(seconds=math.ceil(gate.wait))
 
     # -- idle -----------------------------------------------------------------------------------
 

@@ -184,6 +184,7 @@ STAFF_NO_PIN = ("No staff PIN is set, so kiosk mode cannot be left here. "
                 "Set one with the command: chatbot set-staff-pin")
 STAFF_WRONG = "That PIN is not right. You can try again in {seconds} s."
 STAFF_WAIT = "Please wait {seconds} s before trying again."
+STAFF_LOCKED = "Too many wrong PINs: the staff PIN is locked. Set it again with: chatbot set-staff-pin"
 STAFF_CHECKING = "Checking…"
 STAFF_CUT = "A PIN has at most {count} digits: only the first {count} were kept."
 

@@ -48,7 +48,7 @@ from chatbot.printable import printable_json
 from chatbot.records.backends import open_reader, watcher_for
 from chatbot.records.model import StoredSession, now
 from chatbot.records.review import AmendError, StaleSession, amend, claim, release, review
-from chatbot.records.staff import list_staff
+from chatbot.records.staff import list_staff, resume, sign_out
 from chatbot.records.store import SessionNotFound
 from chatbot.records.url import RecordsError
 from chatbot.records.watch import Back, Lost, Notice
@@ -142,7 +142,8 @@ class NurseApp(TerminalApp):
             self._watcher.stop()
         session, staff = self.session, self.staff
         if session is not None and staff is not None:
-            done = self.database.submit(release, self.reader, session.id, staff)
+            self.database.submit(release, self.reader, session.id)
+            done = self.database.submit(sign_out, self.reader, self.wallclock())
             try:
                 done.result(timeout=1.0)  # a hung database does not hold the station's exit
             except Exception:
@@ -294,7 +295,16 @@ class NurseApp(TerminalApp):
             screen.say(say("store_problem", self.language, problem=error))
             return
         if verdict.name is None:
-            screen.wait("wrong_pin" if verdict.tried else "wait_pin", verdict.wait)
+            if verdict.locked:
+                screen.say(say("locked_pin", self.language))
+            else:
+                screen.wait("wrong_pin" if verdict.tried else "wait_pin", verdict.wait)
+            return
+        try:  # the station's own connection takes up the sign-in: its writes are done as this nurse
+            if await self.call(resume, self.reader, verdict.token, self.wallclock()) is None:
+                raise RecordsError("the sign-in was not kept")
+        except RecordsError as error:
+            screen.say(say("store_problem", self.language, problem=error))
             return
         self.staff = verdict.name
         self.last_input = self.clock()
@@ -316,6 +326,7 @@ class NurseApp(TerminalApp):
         if self.session is not None:
             self._release()
         self.staff = None
+        self.database.submit(sign_out, self.reader, self.wallclock())
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.push_screen(SignInScreen(self.language, ""))
@@ -326,15 +337,15 @@ class NurseApp(TerminalApp):
 
     def _release(self) -> None:
         """Lift this nurse's claim (on the database thread; nothing waits for it)."""
-        self.database.submit(release, self.reader, self.session.id, self.staff)
+        self.database.submit(release, self.reader, self.session.id)
         self.session = None
         self.rerun = None
 
     def _reading(self):
         return read_session(self.session, self.flow, self.language, self.wallclock())
 
-    def _open(self, session_id: str, staff: str, at: datetime) -> StoredSession:
-        claim(self.reader, session_id, staff, at)
+    def _open(self, session_id: str, at: datetime) -> StoredSession:
+        claim(self.reader, session_id, at)
         return self.reader.get_session(session_id)
 
     @on(QueueScreen.Open)
@@ -345,7 +356,7 @@ class NurseApp(TerminalApp):
     async def _open_session(self, message: QueueScreen.Open) -> None:
         staff = self.staff
         try:
-            session = await self.call(self._open, message.session_id, staff, self.wallclock())
+            session = await self.call(self._open, message.session_id, self.wallclock())
         except SessionNotFound:
             self.queue_screen.note(say("gone", self.language))
             return
@@ -356,7 +367,8 @@ class NurseApp(TerminalApp):
 
     def _present(self, session: StoredSession, staff: str | None) -> None:
         if self.staff != staff or not isinstance(self.screen, QueueScreen):
-            self.database.submit(release, self.reader, session.id, staff)  # locked, or elsewhere, meanwhile
+            if self.staff == staff:  # the same nurse, elsewhere meanwhile (after a lock: signed out)
+                self.database.submit(release, self.reader, session.id)
             return
         self.session = session
         self.opened.add(session.id)  # an emergency opened here alerts no more
@@ -402,7 +414,7 @@ class NurseApp(TerminalApp):
                 self._release()
                 self.pop_screen()
             elif message.what == "review":
-                await self.call(review, self.reader, self.session, self.staff, self.wallclock())
+                await self.call(review, self.reader, self.session, self.wallclock())
                 await self._reload(say("marked_reviewed", language))
             elif message.what == "amend":
                 if self.session.status != "finished":
@@ -524,7 +536,7 @@ class NurseApp(TerminalApp):
         old_level = self.session.level
         try:
             await self.call(amend, self.reader, self.session, run.conversation, run.question_id, message.reason,
-                            self.staff, self.wallclock())
+                            self.wallclock())
         except StaleSession:
             await self._reload(say("stale", language))
             self._close_amend()

@@ -1,42 +1,44 @@
-"""Signing staff in at the station: their PIN hashed as the kiosk's is, the waits kept in the store."""
+"""Signing staff in at the station: the PIN hashed here (scrypt, `chatbot.pinhash`), checked and counted by the store.
+
+The station never reads a PIN hash: it reads the hash's setting (costs and salt), hashes
+the PIN with it, and the store checks the result and counts the try in one step
+(`chatbot.records.staff.try_pin`: on PostgreSQL the database's `rec_sign_in`). A hash made
+with older costs is replaced, after a right PIN, by one made with today's.
+"""
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
 from datetime import datetime
 
+from chatbot import pinhash
 from chatbot.kiosk.rules import pin_delay
-from chatbot.kiosk.staff_pin import SCRYPT, StoredPin, _hash, check_new_pin, verify_pin
-from chatbot.records.staff import StaffPin, allowed_at, check_name, note_failure, note_success, staff_pin
+from chatbot.kiosk.staff_pin import check_new_pin
+from chatbot.records.staff import Attempt, check_name, pin_setting, try_pin
 from chatbot.records.store import SessionReader
 
+Verdict = Attempt  # what a sign-in came to (the name it was tried for is in `name` only when it worked)
 
-def new_staff_pin(name: str, pin: str) -> StaffPin:
-    """`name`'s PIN as a salted scrypt hash; PinError for a PIN too short or too easy."""
+
+def new_staff_pin(name: str, pin: str) -> tuple[str, str]:
+    """`name` checked and `pin` as its hash string; PinError for a PIN too short or too easy."""
     check_new_pin(pin)
-    salt = secrets.token_bytes(16)
-    return StaffPin(check_name(name), salt, _hash(pin, salt, **SCRYPT), SCRYPT["n"], SCRYPT["r"], SCRYPT["p"])
+    return check_name(name), pinhash.hash_pin(pin)
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """Who signed in (None: nobody), else how many seconds until the next try, and whether it was tried."""
-
-    name: str | None
-    wait: float = 0.0
-    tried: bool = True
-
-
-def sign_in(store: SessionReader, name: str, pin: str, at: datetime) -> Verdict:
-    """Check `name` and `pin`; a wrong one (or an unknown name) makes the next try wait longer."""
+def sign_in(store: SessionReader, name: str, pin: str, at: datetime) -> Attempt:
+    """Check `name` and `pin` (a wrong one, or an unknown name, makes the next try wait longer); on success
+    `store` is signed in as the nurse."""
     name = name.strip()
-    until = allowed_at(store, name)
-    if until is not None and until > at:
-        return Verdict(None, (until - at).total_seconds(), tried=False)
-    stored = staff_pin(store, name)
-    if stored is not None and verify_pin(pin, StoredPin(stored.salt, stored.digest, stored.n, stored.r, stored.p)):
-        note_success(store, name)
-        return Verdict(stored.name)
-    until = note_failure(store, name, at, pin_delay)
-    return Verdict(None, (until - at).total_seconds())
+    stored = pin_setting(store, name)
+    try:
+        setting = pinhash.parse(stored) if stored is not None else None
+    except pinhash.PinHashError:
+        setting = None
+    if setting is None:  # no such name (or a hash this code will not compute): a try all the same, counted
+        proof, upgrade = pinhash.hash_pin(pin), None
+    else:
+        proof = pinhash.hash_pin(pin, setting)
+        upgrade = pinhash.hash_pin(pin) if setting.outdated else None
+    if not (pin.isascii() and pin.isdigit()):
+        proof = "not a PIN"
+    return try_pin(store, name, proof, upgrade, at, pin_delay)

@@ -15,6 +15,8 @@ WORDS: dict[str, dict[str, str]] = {
                   "es": "Nombre o PIN incorrecto. Vuelva a intentarlo en {seconds} s."},
     "wait_pin": {"en": "Too many wrong PINs: wait {seconds} s.",
                  "es": "Demasiados PIN incorrectos: espere {seconds} s."},
+    "locked_pin": {"en": "Too many wrong PINs: this name is locked. Ask an admin to unlock it.",
+                   "es": "Demasiados PIN incorrectos: este nombre está bloqueado. Pida a un administrador que lo desbloquee."},
     "try_now": {"en": "Wrong name or PIN. You can try again now.",
                 "es": "Nombre o PIN incorrecto. Ya puede volver a intentarlo."},
     "checking": {"en": "Checking...", "es": "Comprobando..."},

@@ -31,6 +31,8 @@ line of the flow to look at:
   reaches, and a transition no path takes;
 - **not monotonic** (error): answering yes instead of no to one finding, all
   else the same, ends at a lower level (`chatbot.proof.monotonicity`).
+- **no source** (warning): a triage rule without its `source`, the citation a
+  reviewer checks it against (docs/change-review.md, "Where each rule comes from").
 
 A path is a sequence of answer classes (`chatbot.proof.answer_classes`): yes / no /
 not sure, each option or set of options, and each temperature class typed once
@@ -58,7 +60,8 @@ from chatbot.flow.windows import SAID, covers, fold, says
 SEVERITY = {"under-triage": "error", "never-asked": "error", "never-ends": "error", "not-monotonic": "error",
             "over-triage": "warning", "never-reached": "warning", "never-taken": "warning",
             "hidden-sign": "warning", "no-windows": "warning", "window-missing": "warning",
-            "window-short": "warning", "window-skip": "warning", "window-unsaid": "warning"}
+            "window-short": "warning", "window-skip": "warning", "window-unsaid": "warning",
+            "no-source": "warning"}
 
 
 @dataclass
@@ -179,10 +182,17 @@ def analyse(flow: Flow) -> Analysis:
     judge = Judge(flow, graph, explorer)
     skips = judge.skips()
     issues = [*judge.levels(), *judge.unasked(), *judge.endless(), *judge.monotonicity(), *judge.unreached(),
-              *judge.hidden_signs(skips), *judge.windows(skips)]
+              *judge.hidden_signs(skips), *judge.windows(skips), *unsourced(flow)]
     issues.sort(key=lambda i: (i.severity != "error", i.at, i.kind))
     return Analysis(flow, issues, graph.paths, len(graph.nodes), time.perf_counter() - started,
                     len(graph.loops) + bool(graph.start_loop))
+
+
+def unsourced(flow: Flow) -> list[Issue]:
+    """A rule nobody can check against where it comes from: one warning at each rule without a source."""
+    return [Issue("no-source", rule.at, f"rule {rule.id} has no source: cite where it comes from "
+                                        "(`source:`), so a reviewer can check it against it")
+            for rule in flow.rules if not rule.source]
 
 
 class Judge:

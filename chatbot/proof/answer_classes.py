@@ -43,9 +43,11 @@ class AnswerClass:
         return dict(self.findings)
 
 
-def answer_space(flow: Flow) -> dict[str, tuple[AnswerClass, ...]]:
-    """The answer classes of every question of the flow."""
-    thresholds = _thresholds(flow)
+def answer_space(flow: Flow, thresholds: dict[str, tuple[float, ...]] | None = None
+                 ) -> dict[str, tuple[AnswerClass, ...]]:
+    """The answer classes of every question of the flow, temperatures split at `thresholds` (by
+    finding; the flow's own by default: `chatbot diff` splits two flows at the thresholds of both)."""
+    thresholds = temperature_thresholds(flow) if thresholds is None else thresholds
     return {qid: question_answers(question, thresholds.get(question.finding, ()))
             for qid, question in flow.questions.items()}
 
@@ -111,7 +113,7 @@ def _temperatures(thresholds: tuple[float, ...]) -> list[tuple[str, str]]:
     typed: list[tuple[str, str]] = [("not measured", "not measured")]
     fahrenheit = _fahrenheit_readings()
     for low, high in temperature_classes(thresholds):
-        label = _class_label(low, high)
+        label = band_label(low, high)
         first = low == LOWEST_C  # the lowest class is tried just below its threshold, the others at it
         celsius = (high - TENTH if first else low).quantize(TENTH, rounding=ROUND_CEILING)
         if low <= Decimal(str(read_temperature(f"{celsius} c")[0])) < high:
@@ -122,7 +124,8 @@ def _temperatures(thresholds: tuple[float, ...]) -> list[tuple[str, str]]:
     return typed
 
 
-def _class_label(low: Decimal, high: Decimal) -> str:
+def band_label(low: Decimal, high: Decimal) -> str:
+    """A temperature class in words: "below 36.0 °C", "37.8 to 37.9 °C", "38.0 °C or more"."""
     if low == LOWEST_C:
         return f"below {high} °C"
     if high > HIGHEST_C:
@@ -150,7 +153,7 @@ def _fahrenheit_readings() -> list[tuple[Decimal, Decimal]]:
     return _FAHRENHEIT
 
 
-def _thresholds(flow: Flow) -> dict[str, tuple[float, ...]]:
+def temperature_thresholds(flow: Flow) -> dict[str, tuple[float, ...]]:
     """For each temperature finding, every threshold the rules or the routing test it at."""
     conditions = [rule.when for rule in flow.rules]
     conditions += [t.condition for state in (*flow.questions.values(), *flow.routes.values())

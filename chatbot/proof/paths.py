@@ -104,10 +104,10 @@ class PathGraph:
 class Explorer:
     """Builds the `PathGraph` of a flow."""
 
-    def __init__(self, flow: Flow):
+    def __init__(self, flow: Flow, thresholds: dict[str, tuple[float, ...]] | None = None):
         self.flow = flow
         self.reach = Reach(flow)
-        self.answers = answer_space(flow)
+        self.answers = answer_space(flow, thresholds)
         self.defaults = flow.default_findings()
         self.rule_terms = tuple(compile_condition(rule.when) for rule in flow.rules)
         states = {**flow.questions, **flow.routes}

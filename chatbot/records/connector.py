@@ -44,11 +44,15 @@ class Connector(ABC):
     """Named queries on one connection, made when first needed and again after it was lost."""
 
     dialect: str
+    # PostgreSQL: the desk's writes are the database's own functions, which take the nurse from the
+    # connection's sign-in and record the event themselves; SQLite: the store's code does both.
+    definer = False
 
     def __init__(self, url: DatabaseURL, *, create: bool = False):
         self.url = url
         self.create = create  # SQLite: make the file (owner-only) when it is not there
         self._queries = queries(self.dialect)
+        self.setup: dict[str, dict[str, Any]] = {}  # queries run on every new connection first (a sign-in)
         self._connection: Any = None
         self._in_transaction = False
 
@@ -111,7 +115,15 @@ class Connector(ABC):
         if self._connection is not None and not self._in_transaction and self.lost(self._connection):
             self.drop()
         if self._connection is None:
-            self._connection = self.connect()
+            connection = self.connect()
+            try:
+                for name, parameters in self.setup.items():
+                    self.cursor(connection, self._queries[name],
+                                {key: self._parameter(value) for key, value in parameters.items()})
+            except BaseException:
+                self.close_quietly(connection)
+                raise
+            self._connection = connection
         return self._connection
 
     def replaced(self) -> bool:

@@ -3,9 +3,10 @@
 The only module that imports psycopg, and only what differs from SQLite: connecting
 (autocommit, a connect timeout), a transaction (psycopg's own), errors, JSON (`jsonb`)
 and times (`timestamptz`, as they are), a migration run whole, and how changes are
-watched: LISTEN on the channel every change to a session is NOTIFYed on, with the
-session's id. A kiosk's writes call the schema's functions (`sql/postgresql.sql`), which
-its role may execute without being able to read any table.
+watched: LISTEN on the channel every change to a session is NOTIFYed on (saying only
+that something changed), then the rows whose change number moved. A kiosk's writes, and
+the desk's, call the schema's functions (`sql/postgresql.sql`), which their roles may
+execute without being able to write any table.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def _one_line(error: BaseException) -> str:
 
 class PostgresConnector(Connector):
     dialect = "postgresql"
+    definer = True
 
     def connect(self) -> psycopg.Connection:
         try:
@@ -83,23 +85,27 @@ class PostgresConnector(Connector):
 
 
 class PostgresWatcher(Watcher):
-    """LISTENs on a connection of its own; each NOTIFY names a changed session."""
+    """LISTENs on a connection of its own. A NOTIFY says only that something changed (a kiosk may LISTEN and
+    NOTIFY too: nothing in one is trusted or revealing); every NOTIFY waiting is taken at once, then the rows
+    whose change number moved are read, once: a flood of them costs one read."""
 
     def open(self) -> None:
         self.connector = PostgresConnector(self.url)
         self.connector.run("listen")
+        self.last = self.connector.one("last_change")["changed"]
 
     def wait(self, timeout: float) -> frozenset[str] | None:
         if self.connector.replaced():  # a new connection would not be listening
             raise StoreUnavailable(f"the records database {self.url} closed the connection")
         connection = self.connector.connection
-        try:  # the first as soon as it comes, then any that came with it
-            ids = {notify.payload for notify in connection.notifies(timeout=timeout, stop_after=1)}
-            if ids:
-                ids |= {notify.payload for notify in connection.notifies(timeout=0.001)}
-            return frozenset(ids)
+        try:  # the first as soon as it comes, then every one already here
+            if not any(True for _ in connection.notifies(timeout=timeout, stop_after=1)):
+                return frozenset()
+            for _ in connection.notifies(timeout=0.01):
+                pass
         except psycopg.Error as error:
             raise self.connector.problem(error) or StoreUnavailable(_one_line(error)) from None
+        return self.changed_rows()
 
     def close(self) -> None:
         connector = getattr(self, "connector", None)

@@ -14,6 +14,11 @@ Both check the session's `version` in the same statement that raises it: a nurse
 reviewed or amended an older version than the one stored gets `StaleSession`, and
 nothing of theirs is written. `version` in an event's detail is the version the write
 made, so a session whose version equals its last review's was reviewed as it is now.
+
+Every write here is done as the nurse signed in on the store (`staff.actor`), never a
+name passed in. On PostgreSQL each is one SECURITY DEFINER function of the schema
+(`rec_claim`, `rec_release`, `rec_review`, `rec_amend`) that finds the nurse from the
+connection's sign-in and records the event itself: a staff login can write nothing else.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from chatbot.engine import Conversation, Turn
 from chatbot.flow.text import Text
 from chatbot.records.connector import Json
 from chatbot.records.model import Event, StoredAnswer, StoredSession
+from chatbot.records.staff import actor
 from chatbot.records.store import SessionReader, record_answer, record_event, withdraw_answers
 from chatbot.records.transcript import answer_record, ending, json_value
 from chatbot.records.url import RecordsError
@@ -42,28 +48,30 @@ class AmendError(RecordsError):
         self.words = words  # what the question says about the answer, in the flow's languages
 
 
-def claim(store: SessionReader, session_id: str, staff: str, at: datetime) -> None:
-    """Note that `staff` has the session open (the queue shows "in review by")."""
-    store.connector.execute("claim_session", id=session_id, staff=staff, at=at)
+def claim(store: SessionReader, session_id: str, at: datetime) -> None:
+    """Note that the signed-in nurse has the session open (the queue shows "in review by")."""
+    store.connector.execute("claim_session", id=session_id, staff=actor(store), at=at)
 
 
-def release(store: SessionReader, session_id: str, staff: str) -> None:
-    store.connector.execute("release_session", id=session_id, staff=staff)
+def release(store: SessionReader, session_id: str) -> None:
+    """Lift the signed-in nurse's claim (another nurse's stays)."""
+    store.connector.execute("release_session", id=session_id, staff=actor(store))
 
 
-def _checked(changed: int, session: StoredSession) -> int:
-    if changed != 1:
+def _checked(row: dict | None, session: StoredSession) -> int:
+    if row is None or row["version"] is None:
         raise StaleSession(f"session {session.id} changed since version {session.version} was opened")
-    return session.version + 1
+    return row["version"]
 
 
-def review(store: SessionReader, session: StoredSession, staff: str, at: datetime) -> int:
-    """Mark the session, as it was read (`session.version`), reviewed by `staff`; the new version."""
-    connector = store.connector
+def review(store: SessionReader, session: StoredSession, at: datetime) -> int:
+    """Mark the session, as it was read (`session.version`), reviewed by the signed-in nurse; the new version."""
+    connector, staff = store.connector, actor(store)
     with connector.transaction():
-        version = _checked(connector.execute("review_session", id=session.id, version=session.version,
-                                             staff=staff, at=at), session)
-        record_event(connector, Event(session.id, None, "reviewed", at, staff, {"version": version}))
+        version = _checked(connector.one("review_session", id=session.id, version=session.version, staff=staff,
+                                         at=at), session)
+        if not connector.definer:  # PostgreSQL's rec_review records it
+            record_event(connector, Event(session.id, None, "reviewed", at, staff, {"version": version}))
     return version
 
 
@@ -73,9 +81,10 @@ def _said(answer: StoredAnswer | Turn) -> dict[str, Any]:
 
 
 def amend(store: SessionReader, session: StoredSession, conversation: Conversation, question_id: str,
-          reason: str, staff: str, at: datetime) -> int:
-    """Keep an amendment (the module's text says how): `conversation` is the flow run again on the
-    session's answers with `question_id` answered anew, to its outcome; the session's new version."""
+          reason: str, at: datetime) -> int:
+    """Keep an amendment by the signed-in nurse (the module's text says how): `conversation` is the flow run
+    again on the session's answers with `question_id` answered anew, to its outcome; the new version."""
+    staff = actor(store)
     if session.status != "finished":
         raise AmendError(f"session {session.id} is not finished: only a finished session can be amended")
     if not conversation.finished:
@@ -94,23 +103,36 @@ def amend(store: SessionReader, session: StoredSession, conversation: Conversati
         raise AmendError(f"session {session.id} has no answer to {question_id!r}")
     first = {answer.question_id: answer for answer in kept}
     connector = store.connector
+    detail = {"question_id": question_id, "old": _said(old), "new": _said(new), "reason": reason,
+              "old_level": session.level, "old_outcome": session.outcome}
+    after = (kept[same - 1].seq if same else 0) if same < len(kept) else None
     with connector.transaction():
         last = connector.one("last_answer_seq", id=session.id)["seq"]
         seqs = [answer.seq for answer in kept[:same]] + list(range(last + 1, last + 1 + len(turns) - same))
         result = ending(conversation, session.id, seqs, at)
-        version = _checked(connector.execute(
-            "amend_session", id=session.id, version=session.version, staff=staff, at=at, level=result.level,
-            outcome=result.outcome, outcome_title=result.outcome_title, reasons=Json(list(result.reasons)),
-            because=Json(list(result.because))), session)
-        if same < len(kept):
-            withdraw_answers(connector, session.id, kept[same - 1].seq if same else 0, None, at)
+        ended = {"level": result.level, "outcome": result.outcome, "outcome_title": result.outcome_title,
+                 "reasons": Json(list(result.reasons)), "because": Json(list(result.because))}
+        if connector.definer:  # one function: the answers' givers, the event and its levels are the database's
+            answers = [answer_record(session.id, seq, turn, session.language, at, staff)
+                       for turn, seq in zip(turns[same:], seqs[same:])]
+            return _checked(connector.one(
+                "amend_whole", id=session.id, version=session.version, at=at, **ended, after_seq=after,
+                answers=Json([_answer_json(answer) for answer in answers]), detail=Json(detail)), session)
+        version = _checked(connector.one("amend_session", id=session.id, version=session.version, staff=staff,
+                                         at=at, **ended), session)
+        if after is not None:
+            withdraw_answers(connector, session.id, after, None, at)
         for turn, seq in zip(turns[same:], seqs[same:]):
             earlier = first.get(turn.question.id)
             given_by = staff if turn.question.id == question_id or earlier is None or earlier.typed != turn.typed \
                 else earlier.given_by
             record_answer(connector, answer_record(session.id, seq, turn, session.language, at, given_by))
         record_event(connector, Event(session.id, None, "amended", at, staff, {
-            "question_id": question_id, "old": _said(old), "new": _said(new), "reason": reason,
-            "old_level": session.level, "new_level": result.level, "old_outcome": session.outcome,
-            "new_outcome": result.outcome, "version": version}))
+            **detail, "new_level": result.level, "new_outcome": result.outcome, "version": version}))
     return version
+
+
+def _answer_json(answer) -> dict[str, Any]:
+    return {"seq": answer.seq, "question_id": answer.question_id, "question_text": answer.question_text,
+            "question_kind": answer.question_kind, "typed": answer.typed, "shown": answer.shown,
+            "value": answer.value, "findings": answer.findings}

@@ -59,11 +59,14 @@ TABLES = {
          "actor": ("text", False), "at": ("time", False), "detail": ("json", False),
          "recorded_by": ("text", False)},
         ("id",), unique=frozenset({("session_id", "seq")})),
-    "staff": Table(
-        {"name": ("text", False), "salt": ("text", False), "digest": ("text", False), "n": ("integer", False),
-         "r": ("integer", False), "p": ("integer", False), "added_at": ("time", False)}, ("name",)),
+    # A PIN as one self-describing string (`chatbot.pinhash`), readable by no login but the store's owner.
+    "staff": Table({"name": ("text", False), "pin_hash": ("text", False), "added_at": ("time", False)}, ("name",)),
     "staff_attempts": Table(
         {"name": ("text", False), "failures": ("integer", False), "locked_until": ("time", True)}, ("name",)),
+    # Who signed in, from which login, and until when: a sign-in is the SHA-256 of a random token.
+    "staff_signins": Table(
+        {"token_hash": ("text", False), "name": ("text", False), "login": ("text", False),
+         "signed_in_at": ("time", False), "ended_at": ("time", True)}, ("token_hash",)),
 }
 
 INDEXES = {  # name: (table, columns, partial)
@@ -77,7 +80,8 @@ INDEXES = {  # name: (table, columns, partial)
 
 TRIGGERS = {  # (table, what it does, on which change)
     ("events", "refuse", "UPDATE"), ("events", "refuse", "DELETE"),  # the event log is append-only
-    ("sessions", "version", "UPDATE"),  # a kiosk's change to a session raises its version too
+    ("sessions", "version", "UPDATE"),
+    ("sessions", "keep", "DELETE"),  # an unfinished session is never deleted  # a kiosk's change to a session raises its version too
     ("sessions", "changed", "INSERT"), ("sessions", "changed", "UPDATE"),  # the next change number
     ("sessions", "names", "INSERT"), ("sessions", "names", "UPDATE"),  # id, flow, place, language: plain names
 }
@@ -89,21 +93,19 @@ ONLY = {
     "sqlite": set(),
 }
 
-# PostgreSQL's two group roles (SQLite's file is its owner's alone). A kiosk may only call the
-# write functions; staff read everything and write through the same functions, or the columns
-# named. "UPDATE sessions(a, b)" is a grant on those columns only.
+# PostgreSQL's three group roles (SQLite's file is its owner's alone). A kiosk may only call the
+# write functions, which keep to its own sessions; staff read every session and write only through
+# the desk's functions, which take the nurse from the connection's sign-in and record the event;
+# the admin keeps the staff list and reads no hash. "SELECT staff(a, b)" is a grant on those columns.
 _KIOSK_FUNCTIONS = {"EXECUTE rec_start_session", "EXECUTE rec_record_answer", "EXECUTE rec_withdraw_answers",
                     "EXECUTE rec_record_event", "EXECUTE rec_end_session", "EXECUTE rec_identify"}
+_DESK_FUNCTIONS = {"EXECUTE rec_pin_setting", "EXECUTE rec_sign_in", "EXECUTE rec_signed_in", "EXECUTE rec_resume",
+                   "EXECUTE rec_sign_out", "EXECUTE rec_claim", "EXECUTE rec_release", "EXECUTE rec_review",
+                   "EXECUTE rec_amend", "EXECUTE rec_note_event", "EXECUTE rec_purge"}
 GRANTS = {
     "chatbot_kiosk": {"SELECT schema_version", *_KIOSK_FUNCTIONS},
-    "chatbot_staff": {
-        "SELECT schema_version", *_KIOSK_FUNCTIONS,
-        "SELECT sessions", "DELETE sessions", "SELECT answers", "DELETE answers", "INSERT answers",
-        "SELECT events", "INSERT events", "USAGE events_id_seq", "USAGE sessions_changed_seq",
-        "UPDATE answers(withdrawn_at)",
-        "UPDATE sessions(because, in_review_at, in_review_by, level, outcome, outcome_title, reasons, "
-        "reviewed_at, reviewed_by, version)",
-        *(f"{privilege} {table}" for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE")
-          for table in ("staff", "staff_attempts")),
-    },
+    "chatbot_staff": {"SELECT schema_version", "SELECT sessions", "SELECT answers", "SELECT events",
+                      "SELECT staff(added_at, name)", *_DESK_FUNCTIONS},
+    "chatbot_admin": {"SELECT schema_version", "SELECT staff(added_at, name)", "INSERT staff", "DELETE staff",
+                      "SELECT staff_attempts", "DELETE staff_attempts"},
 }

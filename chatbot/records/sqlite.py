@@ -1,8 +1,9 @@
 """The embedded backend: one SQLite file, WAL, `synchronous=FULL`, a busy timeout.
 
 What differs from PostgreSQL, and nothing else: connecting (the file and its folder made
-owner-only on first use, WAL, foreign keys), a transaction (`BEGIN IMMEDIATE`: the write
-lock first, so a busy database waits rather than failing), errors, how JSON (text) and
+owner-only on first use, and made so with a warning when found open to others; WAL,
+foreign keys), a transaction (`BEGIN IMMEDIATE`: the write lock first, so a busy database
+waits rather than failing), errors, how JSON (text) and
 times (UTC ISO text, which sorts) are kept, how a migration's statements are split, and
 how changes are watched (`PRAGMA data_version`, then the rows whose change number moved).
 A file replaced under a running chatbot (restored from a backup) is noticed by its inode
@@ -12,8 +13,10 @@ and opened again.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
+import stat
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -24,8 +27,30 @@ from chatbot.records.model import iso
 from chatbot.records.url import RecordsError
 from chatbot.records.watch import Watcher
 
+_log = logging.getLogger(__name__)
 BUSY_TIMEOUT = 15.0  # seconds a write waits for another process's transaction (on a writer's own thread)
 WATCH_BUSY_TIMEOUT = 2.0  # a station's watcher says "locked" sooner
+
+
+def owner_only(path: Path) -> None:
+    """The database file and its -wal and -shm readable by their owner only: one found open to others (made
+    by hand, or by an older chatbot) is tightened to 0600 with a warning, or refused when it cannot be (SQLite
+    makes a new -wal or -shm with the database file's mode: 0600 once the file is)."""
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = stat.S_IMODE(part.stat().st_mode)
+        except FileNotFoundError:
+            continue
+        if not mode & 0o077:
+            continue
+        try:
+            os.chmod(part, 0o600)
+        except OSError as error:
+            raise RecordsError(f"the records database file {part} can be read by others (mode {mode:04o}) and "
+                               f"cannot be made owner-only ({error.strerror}): run `chmod 600 {part}` as its "
+                               "owner") from None
+        _log.warning("the records database file %s could be read by others (mode %04o): made owner-only (0600)",
+                     part, mode)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -56,6 +81,7 @@ class SQLiteConnector(Connector):
                         else StoreUnavailable(f"the records database {self.url} is gone (moved or deleted)")
                 path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            owner_only(path)
             connection = sqlite3.connect(path, timeout=self.busy_timeout, isolation_level=None,
                                          check_same_thread=False)
             connection.row_factory = sqlite3.Row
@@ -173,15 +199,7 @@ class SQLiteWatcher(Watcher):
         if version == self.version:
             return frozenset()
         self.version = version
-        found: dict[str, dict] = {}
-        while True:
-            rows = connector.fetch("sessions_changed_since", changed=self.last, page=500)
-            for row in rows:
-                found[row["id"]] = row
-                self.last = max(self.last, row["changed"])
-            if len(rows) < 500:
-                self.fresh = list(found.values())  # the rows themselves: read once
-                return frozenset(found)
+        return self.changed_rows()
 
     def close(self) -> None:
         connector = getattr(self, "connector", None)

@@ -66,12 +66,14 @@ def start_session(connector: Connector, start: SessionStart, event: Event) -> No
 
 
 def record_answer(connector: Connector, answer: AnswerRecord, event: Event | None = None) -> None:
+    """The answer, once: its event first (PostgreSQL refuses a kiosk's answer without its event in the same
+    transaction), and the answer only when the event is new."""
+    if event is not None and not record_event(connector, event):
+        return
     connector.run("record_answer", session_id=answer.session_id, seq=answer.seq, question_id=answer.question_id,
                   question_text=answer.question_text, question_kind=answer.question_kind, typed=answer.typed,
                   shown=answer.shown, value=Json(answer.value), findings=Json(answer.findings),
                   answered_at=answer.answered_at, given_by=answer.given_by)
-    if event is not None:
-        record_event(connector, event)
 
 
 def withdraw_answers(connector: Connector, session_id: str, after_seq: int, event: Event | None,
@@ -194,6 +196,8 @@ class SessionReader(Store):
 
     def __init__(self, connector: Connector):
         super().__init__(connector, writing=False)
+        self.staff: str | None = None  # the nurse signed in on this store (`staff.try_pin`, `staff.resume`)
+        self.token: str | None = None  # ... and the token of that sign-in
 
     # -- one session ----------------------------------------------------------------------------
 
@@ -290,13 +294,17 @@ class SessionReader(Store):
 
     # -- staff writes ---------------------------------------------------------------------------
 
-    def purge(self, older_than: timedelta, actor: str, at: datetime | None = None) -> int:
+    def purge(self, older_than: timedelta, at: datetime | None = None) -> int:
         """Delete ended sessions that ended before `at - older_than`, with their answers; keep a purge
-        event for each, and one for the purge."""
+        event for each, and one for the purge, by the nurse signed in on the store, else its login.
+        An unfinished session is never deleted (the schema refuses it, whoever asks)."""
         at = at or now()
         cutoff = at - older_than
         detail = {"ended_before": cutoff.isoformat()}
         connector = self.connector
+        if connector.definer:
+            return connector.one("purge_sessions", cutoff=cutoff, at=at, detail=Json(detail))["purged"]
+        actor = self.staff or f"staff:{process_user()}"
         with connector.transaction():
             ids = [row["id"] for row in connector.fetch("purge_sessions", cutoff=cutoff)]
             for id_ in ids:
@@ -304,5 +312,7 @@ class SessionReader(Store):
             record_event(connector, Event(None, None, "purged", at, actor, {**detail, "sessions": len(ids)}))
         return len(ids)
 
-    def record_event(self, event: Event) -> None:
-        record_event(self.connector, event)
+    def note_event(self, session_id: str, kind: str, at: datetime, detail: dict[str, Any]) -> None:
+        """A staff event on a session (`sent`), by the nurse signed in on the store, else its login."""
+        self.connector.run("note_event", session_id=session_id, kind=kind, at=at, detail=Json(detail),
+                           actor=self.staff or f"staff:{process_user()}", recorded_by=process_user())

@@ -79,7 +79,20 @@ class Watcher(ABC):
         return tuple(session_from_row(row) for row in
                      self.connector.fetch("sessions_by_ids", ids=self.connector.array_in(sorted(ids))))
 
-    fresh = None  # rows `wait` read already (SQLite reads them to find the ids)
+    fresh = None  # rows `wait` read already (both backends read them to find the ids)
+    last = 0  # the change number read up to
+
+    def changed_rows(self) -> frozenset[str]:
+        """The ids of the sessions whose change number moved since `last` (their rows kept in `fresh`)."""
+        found: dict[str, dict] = {}
+        while True:
+            rows = self.connector.fetch("sessions_changed_since", changed=self.last, page=500)
+            for row in rows:
+                found[row["id"]] = row
+                self.last = max(self.last, row["changed"])
+            if len(rows) < 500:
+                self.fresh = list(found.values())  # the rows themselves: read once
+                return frozenset(found)
 
     @abstractmethod
     def close(self) -> None: ...

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chatbot.flow.kinds import FindingType, QuestionKind
-from chatbot.engine import Conversation
+from chatbot.engine import Conversation, DialogueMachine
 from chatbot.flow.model import LEVELS, Flow, Question, level_rank
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
 from chatbot.flowfile.shape import STRING, AnyValue, Field, ListOf, MapOf, OneOf, Record
@@ -159,10 +159,12 @@ def typed_answer(question: Question, findings: dict[str, Any], flow: Flow, langu
     return nones[0] if nones else "1"
 
 
-def simulate(flow: Flow, patient: Patient, recorder: Recorder | None = None) -> Simulation:
-    """Run one patient through the flow to its outcome, kept as a session by `recorder` if given."""
+def simulate(flow: Flow, patient: Patient, recorder: Recorder | None = None, *,
+             machine: DialogueMachine | None = None) -> Simulation:
+    """Run one patient through the flow to its outcome, kept as a session by `recorder` if given (on
+    `machine`: the flow's shared one unless another is compared with it)."""
     language = patient.language or flow.languages[0]
-    conversation = Conversation(flow, language)
+    conversation = Conversation(flow, language, machine=machine)
     conversation.start()
     if recorder is not None:
         recorder.begin(conversation)

@@ -7,6 +7,7 @@ from typing import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
@@ -95,6 +96,11 @@ class ConversationScreen(Screen):
 
     SPOKEN = ("#ask",)
     """What Listen reads (`chatbot.widgets.spoken`): the question, its help, a problem, its choices."""
+
+    # Textual's `Screen.focused` repaints the whole screen whenever the focus moves, in a second
+    # update after the one that draws the change (a third of a press's time): the widgets that gain
+    # and lose the focus repaint themselves (their :focus styles), which is all that changes.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     BINDINGS = [
         Binding("y", "yes_no('answer-yes')", "Yes", show=False),

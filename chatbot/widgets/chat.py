@@ -48,12 +48,21 @@ class Flowing(Static):
         self.words = content if isinstance(content, Content) else Content(content)
         super().update(self.words, layout=layout)
 
+    _wrapped: tuple[Content, int, list[Content]] | None = None
+
+    def _lines(self, width: int) -> list[Content]:
+        """`words` wrapped to `width`, once: the layout asks for the height, then the frame for the lines."""
+        kept = self._wrapped
+        if kept is None or kept[0] is not self.words or kept[1] != width:
+            kept = self._wrapped = (self.words, width, wrap(self.words, width))
+        return kept[2]
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(wrap(self.words, max(width, 1))) if self.words.plain else 0
+        return len(self._lines(max(width, 1))) if self.words.plain else 0
 
     def render(self) -> Content:
         width = self.content_region.width or self.size.width
-        return Content("\n").join(wrap(self.words, width)) if width and self.words.plain else self.words
+        return Content("\n").join(self._lines(width)) if width and self.words.plain else self.words
 
 
 class ChatLog(ScrollView, can_focus=False):
@@ -202,21 +211,47 @@ class ChatLog(ScrollView, can_focus=False):
         super().notify_style_update()
         self._strips = None  # colours are part of the drawn lines
         self._drawn = {}
+        self._style = None
+
+    _style = None
+
+    @property
+    def line_style(self):
+        """`rich_style`, which Textual works out from every ancestor at each call (a fifth of the time
+        to draw the chat), worked out once until the styles change."""
+        if self._style is None:
+            self._style = self.rich_style
+        return self._style
+
+    _pass: tuple | None = None
+
+    def render_lines(self, crop):
+        """The lines of `crop`; what every line needs (the scroll, the size, the lines drawn) is read once."""
+        width, height = self.scrollable_content_region.size
+        self._pass = (self.scroll_offset, width, height, self._measure(width))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        width, height = self.scrollable_content_region.size
-        strips = self._measure(width)
+        if self._pass is not None:
+            (scroll_x, scroll_y), width, height, strips = self._pass
+        else:
+            scroll_x, scroll_y = self.scroll_offset
+            width, height = self.scrollable_content_region.size
+            strips = self._measure(width)
         if self._following:
             # The end, for the height the chat has now: the layout's own scroll to the end used the
             # height it had before, and a question with taller controls would hide the last lines.
             scroll_y = max(len(strips) - height, 0)
         index = scroll_y + y
+        style = self.line_style
         if index >= len(strips):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, style)
         cut = None if self._following else self._cut(scroll_y, height)  # the welcome: whole sentences only
         if cut is not None and index >= cut[0]:
             if index > cut[0]:
-                return Strip.blank(width, self.rich_style)
-            return strips[index].crop(0, cut[1]).extend_cell_length(width, self.rich_style).apply_offsets(0, index)
-        return strips[index].crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_offsets(scroll_x, index)
+                return Strip.blank(width, style)
+            return strips[index].crop(0, cut[1]).extend_cell_length(width, style).apply_offsets(0, index)
+        return strips[index].crop_extend(scroll_x, scroll_x + width, style).apply_offsets(scroll_x, index)

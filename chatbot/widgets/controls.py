@@ -189,15 +189,23 @@ class ChoiceItem(Flowing, can_focus=True):
         super().__init__(id=f"choice-{number}", classes="choice")
         self.number = number
         self.multiple = False
+        self._shown: tuple[str, bool, bool] | None = None
 
     def set(self, label: str, *, multiple: bool, selected: bool) -> None:
+        """Show `label`, ticked or not: nothing is redrawn when nothing changed, and a tick alone (the same
+        words, the same width) is repainted without a layout, so a tick is drawn in the next frame."""
+        shown = (label, multiple, selected)
+        if shown == self._shown:
+            return
+        same_size = self._shown is not None and self._shown[:2] == shown[:2]
+        self._shown = shown
         self.multiple = multiple
         self.set_class(selected, "-selected")
         parts: list = [(f"{self.number:>2} ", "bold")]
         if multiple:
             parts.append("[✓] " if selected else "[ ] ")
         parts.append(Content(label))
-        self.update(Content.assemble(*parts))
+        self.update(Content.assemble(*parts), layout=not same_size)
 
     def on_click(self) -> None:
         self.post_message(self.Picked(self.number))
@@ -389,21 +397,38 @@ class TemperatureControls(Drawn, Vertical):
         self.query_one("#temperature-send", Button).label = key_label(words.SEND.get(self.language), "Enter")
         self.query_one("#temperature-not-measured", Button).label = Content(self.not_measured)
         self._understand(self.typed)
+        self._watch_field()
 
     def _focus(self, which: str) -> None:
         self.query_one("#temperature-input").focus()
 
     def _understand(self, typed: str) -> None:
         """Say what the reading is read as, while it is typed: exactly what Enter takes (the engine's
-        own reader), and nothing when Enter would ask again."""
+        own reader), and nothing when Enter would ask again. The line is one row high whatever it
+        says (tui.tcss): no layout."""
         reading = understood(self.question, typed) if self.question is not None else None
         line = words.UNDERSTOOD.fill(reading=reading).get(self.language) if reading is not None else ""
-        self.query_one("#temperature-understood", Static).update(Content(line))
+        shown = self.query_one("#temperature-understood", Static)
+        if str(shown.content) != line:
+            shown.update(Content(line), layout=False)
+
+    _watching = False
+
+    def _watch_field(self) -> None:
+        """The live line follows the field's value as it changes, in the same update as the field (the
+        field's Changed message would come a turn later: after a frame that shows the digit alone)."""
+        if not self._watching:
+            self._watching = True
+            self.watch(self.query_one("#temperature-input", Input), "value", self._value_changed, init=False)
+
+    def _value_changed(self, value: str) -> None:
+        clean = printable(value, TEMPERATURE_MAX_LENGTH)
+        if clean == value:  # otherwise the field is set to the clean value (`on_input_changed`): read then
+            self._understand(clean)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if self.keep_typed(event, TEMPERATURE_MAX_LENGTH):
-            self._understand(self.typed)
+        self.keep_typed(event, TEMPERATURE_MAX_LENGTH)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -105,7 +105,7 @@ def test_quitting_with_the_database_away_advises_once(tmp_path):
 
 
 def test_set_staff_pin_reads_a_pin_piped_in_as_staff_add_does(tmp_path):
-    done = chatbot(tmp_path, "set-staff-pin", stdin="4826\n")
+    done = chatbot(tmp_path, "set-staff-pin", stdin="482619\n")
     assert done.returncode == 0, done.stderr
     assert "Staff PIN saved" in done.stdout
     from_pipe = chatbot(tmp_path, "set-staff-pin", stdin="12\n")  # too short: refused, as when typed

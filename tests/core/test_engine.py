@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import pytest
 
-from chatbot.engine import Conversation, Prompt, Result
+from chatbot.engine import Conversation, DialogueMachine, Prompt, Result
+from chatbot.flow.kinds import QuestionKind
 from chatbot.flowfile.loader import load_flow
 
 FLOW = load_flow()
@@ -207,3 +211,62 @@ def test_did_you_mean_is_asked_in_the_conversations_language():
     conversation = answered(language="es")
     step = conversation.answer("dolor de cabeza")
     assert step.confirm.get("es").startswith("¿Se refiere a: 4. Dolor de cabeza muy fuerte")
+
+
+# -- the machine's own trigger path -----------------------------------------------------------
+
+STOCK = DialogueMachine(FLOW, stock=True)
+SOME_ANSWERS = {
+    QuestionKind.YES_NO: ("yes", "no"),
+    QuestionKind.YES_NO_UNSURE: ("yes", "no", "not sure"),
+    QuestionKind.TEMPERATURE: ("36.8", "37.6", "38.0", "38.4", "101 F", "not measured", "warm"),
+}
+
+
+def some_answer(question, rng: random.Random) -> str:
+    """An answer a person might give `question`: any of its words, one or several choices, or a wrong one."""
+    if question.kind in SOME_ANSWERS:
+        return rng.choice(SOME_ANSWERS[question.kind])
+    numbers = list(range(1, len(question.options) + 1))
+    if question.kind == QuestionKind.MULTIPLE_CHOICE and rng.random() < 0.3:
+        return ", ".join(str(n) for n in sorted(rng.sample(numbers, min(2, len(numbers)))))
+    return str(rng.choice(numbers + [len(numbers) + 1]))  # one past the last is refused
+
+
+def seen(conversation: Conversation) -> tuple:
+    step = conversation.current
+    shown = (step.outcome.id, step.level, [rule.id for rule in step.reasons]) if isinstance(step, Result) else (
+        step.question.id, step.error.get("en") if step.error else None, step.progress.at_most_left)
+    return (conversation.state, dict(conversation.findings), [(t.question.id, t.value) for t in conversation.transcript],
+            shown)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_our_trigger_path_takes_every_step_transitions_own_takes(seed):
+    """`_FlowEvent` and `_FlowTransition` skip what a flow never uses: on random conversations, with backs and
+    restarts, every answer leaves the same state, findings, transcript and step as `transitions`' own Event and
+    Transition."""
+    rng = random.Random(seed)
+    for _ in range(150):
+        ours, stock = Conversation(FLOW), Conversation(FLOW, machine=STOCK)
+        ours.start(), stock.start()
+        while not ours.finished:
+            move = rng.random()
+            if move < 0.1:
+                ours.back(), stock.back()
+            elif move < 0.12:
+                ours.restart(), stock.restart()
+            else:
+                typed = some_answer(ours.question, rng)
+                ours.answer(typed), stock.answer(typed)
+            assert seen(ours) == seen(stock)
+
+
+def test_transitions_own_machine_runs_every_simulated_patient_alike():
+    from chatbot.replay.patients import read_patients, simulate
+
+    patients = [patient for path in sorted((Path(__file__).resolve().parents[1] / "patients").glob("*.yaml"))
+                for patient in read_patients(path, FLOW)]
+    assert len(patients) > 100
+    for patient in patients:
+        assert simulate(FLOW, patient) == simulate(FLOW, patient, machine=STOCK), patient.id

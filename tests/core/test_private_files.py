@@ -57,7 +57,7 @@ WRITERS = {
     "answers kept while the database was away": lambda folder: save_unwritten([WRITE], folder),
     "the kiosk's outbox": lambda folder: outbox(folder),
     "records export": lambda folder: export(folder),
-    "staff PIN": lambda folder: set_pin("2468", folder / "pin.json"),
+    "staff PIN": lambda folder: set_pin("246813", folder / "pin.json"),
 }
 
 
@@ -111,7 +111,7 @@ def test_set_staff_pin_refuses_a_symbolic_link_with_a_message(tmp_path, monkeypa
     elsewhere.write_text("untouched")
     pin_path().parent.mkdir(parents=True)
     pin_path().symlink_to(elsewhere)
-    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("2468\n"))
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("246813\n"))
     assert main(["set-staff-pin", "--stdin"]) == 1
     assert "symbolic link" in capsys.readouterr().err and elsewhere.read_text() == "untouched"
 
@@ -174,6 +174,9 @@ TAMPERED = {
     "salt not hex": json.dumps({"scheme": "scrypt", "n": 16384, "r": 8, "p": 1, "salt": "zz", "hash": "00" * 32}),
     "hash cut short": json.dumps({"scheme": "scrypt", "n": 16384, "r": 8, "p": 1, "salt": "00" * 16, "hash": "00"}),
     "r as text": json.dumps({"scheme": "scrypt", "n": 16384, "r": "8", "p": 1, "salt": "00" * 16, "hash": "00" * 32}),
+    "a hash string too costly": json.dumps({"scheme": "scrypt", "hash": "$scrypt$ln=40,r=8,p=1$" + "A" * 22 + "$"
+                                            + "A" * 43}),
+    "a hash string cut short": json.dumps({"scheme": "scrypt", "hash": "$scrypt$ln=14,r=8,p=1$" + "A" * 22 + "$AA"}),
 }
 
 
@@ -186,14 +189,15 @@ def test_a_tampered_pin_file_is_refused_with_a_clear_message(content):
     assert "set the PIN again with: chatbot set-staff-pin" in pin_file_problem()
 
 
-@pytest.mark.parametrize("stored", [StoredPin(b"0" * 16, b"0" * 32, 3, 8, 1), StoredPin(b"0" * 16, b"0" * 32, 2 ** 40, 8, 1)])
+@pytest.mark.parametrize("stored", [StoredPin(3, 8, 1, b"0" * 16, b"0" * 32), StoredPin(40, 8, 1, b"0" * 16, b"0" * 32)])
 def test_a_pin_checked_against_costs_scrypt_refuses_matches_nothing(stored):
-    assert verify_pin("2468", stored) is False
+    assert verify_pin("246813", stored) is False
 
 
 def test_the_back_off_is_kept_beside_the_pin_owner_only(open_umask):
-    staff_pin.keep_backoff(3, 1234.5)
+    delay = lambda failures: 2.0 ** failures  # noqa: E731
+    assert staff_pin.count_try(1230.0, delay, most=60) == staff_pin.PinTry(True, 2.0, False, 1, 1232.0)
     assert stat.S_IMODE(staff_pin.backoff_path().stat().st_mode) == 0o600
     assert staff_pin.backoff_path().parent == pin_path().parent
-    assert staff_pin.shared_backoff(1, 0.0, now=1230.0, most=60) == (3, 1234.5)
-    assert staff_pin.shared_backoff(1, 0.0, now=0.0, most=60) == (3, 60.0)  # never longer than the longest wait
+    assert staff_pin.count_try(1231.0, delay, most=60) == staff_pin.PinTry(False, 1.0, False, 1, 1232.0)
+    assert staff_pin.count_try(0.0, delay, most=60).until == 60.0  # never longer than the longest wait

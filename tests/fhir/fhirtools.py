@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from chatbot.engine import Conversation
 from chatbot.records.backends import open_reader, open_writer
 from chatbot.records.recorder import Recorder
+from chatbot.records.store import record_event
 from chatbot.records.model import AnswerRecord, Ending, Event, StoredSession
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
@@ -63,8 +64,9 @@ def amend_last(url: str, flow, session_id: str, typed: list[str], new: str, nurs
                                   result.outcome.title.fill(emergency_number="911").get(session.language),
                                   tuple({"id": r.id, "reason": r.reason.get(session.language)} for r in result.reasons)),
                            Event(session_id, events + 3, "finished", at, nurse, {"level": result.level}))
-    with open_reader(url) as reader:
-        reader.record_event(Event(session_id, None, "reviewed", at + timedelta(minutes=5), nurse, {"version": 2}))
+    with open_reader(url) as reader:  # SQLite: the file's owner writes the event as it stood in the data contract
+        record_event(reader.connector, Event(session_id, None, "reviewed", at + timedelta(minutes=5), nurse,
+                                             {"version": 2}))
 
 
 def fixed(session: StoredSession, name: str) -> StoredSession:

@@ -11,6 +11,7 @@ modules the test skips locally and fails under CI=true (tests/fhir/medplum.py).
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 
 from chatbot.engine import Conversation
@@ -18,6 +19,7 @@ from chatbot.fhir import bundle_for
 from chatbot.fhir.models import validate as fhir_resources
 from chatbot.fhir.questionnaire import questionnaire_bundle
 from chatbot.records.backends import open_reader
+from chatbot.records.model import Identification
 from chatbot.records.recorder import Recorder
 from chatbot.replay import ScriptReader
 
@@ -52,7 +54,7 @@ def exported(flow, database, tmp_path) -> list[dict]:
         for number, listed in enumerate(reader.list_sessions()):
             session = reader.get_session(listed.id)
             if number % 3 == 0:
-                session.identification = {"kind": "ticket", "value": f"A{number}"}
+                session = replace(session, identification=Identification("ticket", f"A{number}"))
             bundles.append(bundle_for(session, flow, observations=True))
     return bundles
 

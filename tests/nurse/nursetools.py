@@ -24,3 +24,4 @@ def kiosk_session(database: str, flow, findings: dict, language: str = "en", cou
         recorder.wiped()
     assert recorder.close() is None
     return session_id
+

@@ -19,7 +19,7 @@ from chatbot.records.review import review
 from chatbot.records.model import now
 
 from nursetools import EMERGENCY, ROUTINE, URGENT, kiosk_session
-from recordtools import answer_as
+from recordtools import answer_as, as_nurse
 from test_nurse_station import PIN, open_first, rows, sign_in, station, synchronous, until  # noqa: F401
 from tests.helpers.pilot import key_event, quick
 from tests.helpers.screen import screen_text
@@ -139,7 +139,7 @@ async def test_unreviewed_emergencies_come_first_the_longest_waiting_first_revie
     urgent = kiosk_session(database, app.flow, URGENT)
     done = kiosk_session(database, app.flow, CHEST_PAIN)
     with open_reader(database) as reader:
-        review(reader, reader.get_session(done), "Luis", now())
+        review(as_nurse(reader, "Luis", PIN), reader.get_session(done), now())
     async with quick(app.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot)
         assert rows(app) == [waited_longer, waited_less, urgent, done]

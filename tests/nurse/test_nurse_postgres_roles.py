@@ -8,11 +8,10 @@ from chatbot.nurse.amending import rerun
 from chatbot.records.backends import migrate, open_reader, open_writer
 from chatbot.records.model import now
 from chatbot.records.review import amend, claim, review
-from chatbot.records.staff import StaffPin, add_staff, note_failure
 from chatbot.records.url import RecordsError
 
 from nursetools import ROUTINE, kiosk_session
-from recordtools import with_database
+from recordtools import TEST_PIN, as_nurse, with_database
 
 
 @pytest.fixture
@@ -20,26 +19,27 @@ def logins(postgres_server):
     url = postgres_server.database()
     migrate(url)
     name = url.split("?")[0].rsplit("/", 1)[1]
+    with open_reader(url) as owner:
+        as_nurse(owner, "Rosa")  # enrolled by the store's owner (an admin's work)
     return (with_database(url, name, user=postgres_server.login_role("chatbot_kiosk")),
             with_database(url, name, user=postgres_server.login_role("chatbot_staff")))
 
 
 def test_a_staff_login_can_do_all_the_station_does(logins, flow):
-    """Sign-in waits, claims, reviews and amendments need no more than chatbot_staff."""
+    """Signing in, claims, reviews and amendments need no more than chatbot_staff."""
     kiosk, staff = logins
     session_id = kiosk_session(kiosk, flow, ROUTINE)
     with open_writer(kiosk) as writer:
         writer.identify(session_id, {"kind": "ticket", "value": "A12"})
     with open_reader(staff) as reader:
-        add_staff(reader, StaffPin("Rosa", b"s", b"d", 2, 8, 1), now())
-        note_failure(reader, "Rosa", now(), lambda failures: 1.0)
-        claim(reader, session_id, "Rosa", now())
+        as_nurse(reader, "Rosa", TEST_PIN)
+        claim(reader, session_id, now())
         session = reader.get_session(session_id)
         run = rerun(flow, session, "temperature", "38.6")
-        version = amend(reader, session, run.conversation, "temperature", "desk", "Rosa", now())
+        version = amend(reader, session, run.conversation, "temperature", "desk", now())
         session = reader.get_session(session_id)
         assert (session.version, session.level, session.identification.value) == (version, "emergency", "A12")
-        assert review(reader, session, "Rosa", now()) == version + 1
+        assert review(reader, session, now()) == version + 1
 
 
 def test_a_kiosk_login_cannot_read_the_staff(logins):

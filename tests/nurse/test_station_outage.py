@@ -25,7 +25,7 @@ from chatbot.records.recorder import Recorder
 from chatbot.records.url import parse_database_url
 
 from nursetools import EMERGENCY
-from recordtools import answer_as
+from recordtools import answer_as, as_nurse
 from tests.helpers.pilot import quick
 from test_nurse_station import synchronous
 
@@ -63,7 +63,8 @@ def station(url: str, flow) -> NurseApp:
 
 
 async def signed_in(app: NurseApp, pilot) -> None:
-    app.staff = "Rosa"  # signed in (the PIN and its scrypt are the sign-in tests' business)
+    await app.call(as_nurse, app.reader, "Rosa")  # signed in (the PIN screen is the sign-in tests' business)
+    app.staff = "Rosa"
     app.pop_screen()
     await until(pilot, lambda: app.refreshed >= 1)
 
@@ -223,7 +224,7 @@ async def test_the_station_reads_only_the_rows_that_changed_and_older_ones_a_pag
     assert recorder.close() is None
     with open_reader(database) as reader:
         for session_id in old[1:]:
-            review(reader, reader.get_session(session_id), "Rosa", now())  # old[0] waits for a review still
+            review(as_nurse(reader, "Rosa"), reader.get_session(session_id), now())  # old[0] waits for a review still
     app = station(database, flow)
     app.older_page = 4
     if True:

@@ -37,3 +37,22 @@ def server_port_url(url: str, user: str, password: str) -> str:
     query = dict(parse_qsl(parts.query))
     port = query.pop("port", None) or parts.port or 5432
     return f"postgresql://{user}:{password}@127.0.0.1:{port}/postgres"
+
+
+TEST_PIN = "482619"
+
+
+def as_nurse(store, name: str, pin: str = TEST_PIN):
+    """`store` signed in as `name`, who is added to the staff first if need be (with a hash of low cost: a
+    test's, never the product's); the store, for `review(as_nurse(reader, "Rosa"), ...)`."""
+    from chatbot import pinhash
+    from chatbot.records.model import now
+    from chatbot.records.staff import add_staff, pin_setting, try_pin
+
+    setting = pin_setting(store, name)
+    if setting is None:
+        setting = pinhash.PinHash(10, 8, 1, b"a salt for tests")
+        add_staff(store, name, pinhash.hash_pin(pin, setting), now())
+    attempt = try_pin(store, name, pinhash.hash_pin(pin, setting), None, now(), lambda failures: 0.0)
+    assert attempt.name == name, attempt
+    return store

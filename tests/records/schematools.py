@@ -25,6 +25,8 @@ def purpose(body: str) -> str:
     """What a trigger does, read from its body (SQL, or its function's)."""
     if "append-only" in body:
         return "refuse"
+    if "never deleted" in body:
+        return "keep"
     if "may not have" in body:
         return "names"
     if "pg_notify" in body:
@@ -137,7 +139,7 @@ def _postgres(target: str, declared: dict) -> dict:
             for bit, event in _TRIGGER_EVENTS.items():
                 if kind & bit:
                     triggers.add((table, purpose(body), event))
-        grants: dict[str, set[str]] = {"chatbot_kiosk": set(), "chatbot_staff": set()}
+        grants: dict[str, set[str]] = {"chatbot_kiosk": set(), "chatbot_staff": set(), "chatbot_admin": set()}
         for role in grants:
             for name, privilege in run(
                     "SELECT c.relname, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a "

@@ -15,7 +15,7 @@ from chatbot.engine import Conversation
 from chatbot.records.recorder import Recorder
 from chatbot.records.migrate import SCHEMA_VERSION
 
-from recordtools import answer_as, server_port_url
+from recordtools import answer_as, as_nurse, server_port_url
 
 FEVER = {"known_low_white_count": True, "fever_feeling": True, "temperature": 38.6}
 
@@ -154,7 +154,7 @@ def amended(database, flow):
     with open_reader(database) as reader:
         session = reader.get_session(ids[0])
         run = rerun(flow, session, "temperature", "38.6")
-        amend(reader, session, run.conversation, "temperature", "taken at the desk", "Rosa", now())
+        amend(as_nurse(reader, "Rosa"), session, run.conversation, "temperature", "taken at the desk", now())
     return database, ids
 
 

@@ -51,19 +51,20 @@ def chatbot(*argv: str, tmp_path) -> subprocess.CompletedProcess:
 
 
 def record_hostile(database: str, session_id: str, language: str = "en", place: str = "kiosk:lobby") -> None:
-    """A finished session whose every free word a kiosk chose is hostile."""
+    """A finished session whose every free word a kiosk chose is hostile (its events are the person's: the
+    database refuses a kiosk's event in anyone else's name)."""
     at = now() - timedelta(minutes=5)
     with open_writer(database) as writer:
         writer.start_session(SessionStart(session_id, "bmf-symptoms", 1, "0" * 64, language, place, at),
-                             Event(session_id, 1, "created", at, f"kiosk{HOSTILE}"))
+                             Event(session_id, 1, "created", at))
         writer.record_answer(AnswerRecord(session_id, 1, f"fever{HOSTILE}", f"Fever?{HOSTILE}{FORGED}", "yes_no",
                                           f"yes{HOSTILE}", f"Yes{HOSTILE}{FORGED}", True,
                                           {f"fever{HOSTILE}{FORGED}": True}, at),
-                             Event(session_id, 2, "answered", at, f"kiosk{HOSTILE}"))
+                             Event(session_id, 2, "answered", at))
         writer.end_session(Ending(session_id, "finished", at, "emergency", f"call{HOSTILE}{FORGED}",
                                   f"Call now{HOSTILE}{FORGED}",
                                   ({"id": f"E1{HOSTILE}", "reason": f"a fever{HOSTILE}{FORGED}"},), (1,)),
-                           Event(session_id, 3, "finished", at, f"kiosk{HOSTILE}"))
+                           Event(session_id, 3, "finished", at))
 
 
 @pytest.mark.parametrize("language, words", [("en", "EMERGENCY: Call now"), ("es", "EMERGENCIA: Call now")])

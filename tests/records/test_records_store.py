@@ -151,8 +151,8 @@ def test_purge_deletes_ended_sessions_past_the_period_and_keeps_its_trail(databa
     abandoned.wiped()
     unfinished, _ = recorded(database, flow, {}, count=1)
     with open_reader(database) as reader:
-        assert reader.purge(timedelta(days=30), "staff:test") == 0
-        assert reader.purge(timedelta(days=30), "staff:test", at=now() + timedelta(days=31)) == 2
+        assert reader.purge(timedelta(days=30)) == 0
+        assert reader.purge(timedelta(days=30), at=now() + timedelta(days=31)) == 2
         left = reader.list_sessions()
     assert [session.id for session in left] == [unfinished.session_id]
     assert raw(database, "SELECT count(*) FROM answers WHERE session_id = ?", (finished.session_id,)) == [(0,)]

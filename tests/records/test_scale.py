@@ -21,21 +21,22 @@ from chatbot.records.queries import queries
 from chatbot.records.recorder import Recorder
 from chatbot.records.review import review
 
-from recordtools import answer_as
+from recordtools import answer_as, as_nurse
 
 TABLES = ("sessions", "answers", "events")
 READS = ["session_by_id", "sessions_by_prefix", "answers_of", "events_of", "sessions_started_since",
          "unreviewed_before", "sessions_changed_since", "sessions_by_ids", "answers_of_sessions",
          "events_of_sessions", "sessions_oldest_first", "sessions_newest_first", "last_change", "last_answer_seq",
          "purge_sessions"]
-VALUES = {"ids": ["0" * 32, "1" * 32], "page": 500, "changed": 1, "seq": 1, "version": 1}
+VALUES = {"ids": ["0" * 32, "1" * 32], "page": 500, "changed": 1, "seq": 1, "version": 1, "detail": "{}"}
 
 
 def plan(database: str, name: str) -> list[str]:
     connector = connector_for(database)
     sql = connector.sql(name)
     names = set(re.findall(r"(?<![:\w]):(\w+)", queries("sqlite")[name]))
-    parameters = {key: VALUES.get(key, now() if key in ("since", "before", "cutoff", "before_at", "after_at")
+    names |= set(re.findall(r"%\((\w+)\)s", queries("postgresql")[name]))  # a function may take more
+    parameters = {key: VALUES.get(key, now() if key in ("since", "before", "cutoff", "before_at", "after_at", "at")
                                   else "abc") for key in names}
     if "ids" in parameters:
         parameters["ids"] = connector.array_in(parameters["ids"])
@@ -87,7 +88,7 @@ def test_the_queue_is_today_and_the_unreviewed_whatever_the_store_keeps(database
     assert recorder.close() is None
     with open_reader(database) as reader:
         for session_id in old[:8]:
-            review(reader, reader.get_session(session_id), "Rosa", now())
+            review(as_nurse(reader, "Rosa"), reader.get_session(session_id), now())
         since = now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
         shown = {session.id for session in reader.queue(since)}
         assert shown == {today, *old[8:]}

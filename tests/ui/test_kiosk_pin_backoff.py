@@ -9,7 +9,7 @@ from chatbot.kiosk.rules import KioskOptions
 from chatbot.kiosk.staff_pin import set_pin
 from tests.helpers.kiosk import Clock, run, send_keys, wait_for
 
-PIN = "2468"
+PIN = "246813"
 STAFF = KioskOptions(idle_timeout=60, idle_warning=60, pin_timeout=60, pin_delay=30)
 F12 = ["f12", "f12", "f12"]
 

@@ -25,7 +25,7 @@ import pytest
 
 from chatbot.kiosk.staff_pin import PIN_FILE, set_pin
 
-PIN = "2468"
+PIN = "246813"
 KEYS = {  # what a terminal sends for the keys of issue 6, point 1
     "ctrl+c": b"\x03", "ctrl+q": b"\x11", "ctrl+z": b"\x1a", "ctrl+\\": b"\x1c", "ctrl+d": b"\x04",
     "ctrl+p": b"\x10", "escape": b"\x1b",

@@ -30,7 +30,7 @@ from tests.helpers.terminal import Terminal, bracketed, environment
 pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process's CPU time from /proc")
 
 MEGABYTE = 1_000_000
-PIN = "4826"
+PIN = "482619"
 GONE_WITHIN = 2.0  # seconds, once the terminal closed (issue 28, point 4)
 CPU_AT_MOST = 2.0  # seconds of CPU, from the first paste to the end
 KEY_WITHIN = 0.1  # seconds from a key to its frame, after a megabyte pasted

@@ -40,3 +40,39 @@ LISTEN chatbot_sessions
 
 -- create_schema_table --
 CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+
+-- The desk's writes are the schema's SECURITY DEFINER functions (migration 0005): each takes the
+-- nurse from the connection's sign-in (never from a parameter) and records its event.
+
+-- pin_setting --
+SELECT rec_pin_setting(:name) AS setting
+
+-- sign_in --
+-- One try of a PIN, counted in the same statement that checks it may be tried; on success this
+-- connection is signed in, and the token given back lets a new connection take it up (resume).
+SELECT token, wait, locked, tried FROM rec_sign_in(:name, :proof, :upgrade)
+
+-- resume --
+SELECT rec_resume(:token) AS name
+
+-- sign_out --
+SELECT rec_sign_out()
+
+-- claim_session --
+SELECT rec_claim(:id, :at)
+
+-- release_session --
+SELECT rec_release(:id)
+
+-- review_session --
+SELECT rec_review(:id, :version, :at) AS version
+
+-- amend_whole --
+SELECT rec_amend(:id, :version, :at, :level, :outcome, :outcome_title, :reasons, :because, :after_seq, :answers,
+                 :detail) AS version
+
+-- note_event --
+SELECT rec_note_event(:session_id, :kind, :at, :detail)
+
+-- purge_sessions --
+SELECT rec_purge(:cutoff, :at, :detail) AS purged

@@ -77,13 +77,15 @@ UPDATE sessions SET in_review_by = NULL, in_review_at = NULL WHERE id = :id AND 
 UPDATE sessions
 SET version = version + 1, reviewed_by = :staff, reviewed_at = :at, in_review_by = NULL, in_review_at = NULL
 WHERE id = :id AND version = :version
+RETURNING version
 
 -- amend_session --
 -- An amendment's new ending, with the review it counts as, if still at the version read.
 UPDATE sessions
 SET version = version + 1, reviewed_by = :staff, reviewed_at = :at, in_review_by = NULL, in_review_at = NULL,
     level = :level, outcome = :outcome, outcome_title = :outcome_title, reasons = :reasons, because = :because
-WHERE id = :id AND version = :version
+WHERE id = :id AND version = :version AND status = 'finished'
+RETURNING version
 
 -- last_answer_seq --
 -- The highest answer number of a session (an amendment numbers its answers after it).
@@ -93,14 +95,30 @@ SELECT coalesce(max(seq), 0) AS seq FROM answers WHERE session_id = :id
 -- Ended sessions that ended before a time go, with their answers (the foreign key cascades).
 DELETE FROM sessions WHERE status IN ('finished', 'abandoned') AND finished_at < :cutoff RETURNING id
 
+-- note_event --
+-- A staff event (a session sent as FHIR), by the signed-in nurse or the login.
+INSERT INTO events (session_id, seq, kind, actor, at, detail, recorded_by)
+VALUES (:session_id, NULL, :kind, :actor, :at, :detail, :recorded_by)
+
 -- staff_names --
 SELECT name, added_at FROM staff ORDER BY name
 
+-- staff_named --
+SELECT name FROM staff WHERE name = :name
+
+-- pin_setting --
+-- What a PIN is hashed with to be checked (SQLite: the whole hash; the code keeps only its setting).
+SELECT pin_hash AS setting FROM staff WHERE name = :name
+
 -- staff_pin --
-SELECT name, salt, digest, n, r, p FROM staff WHERE name = :name
+SELECT name, pin_hash FROM staff WHERE name = :name
 
 -- add_staff --
-INSERT INTO staff (name, salt, digest, n, r, p, added_at) VALUES (:name, :salt, :digest, :n, :r, :p, :added_at)
+INSERT INTO staff (name, pin_hash, added_at) VALUES (:name, :pin_hash, :added_at)
+
+-- upgrade_pin --
+-- The PIN hashed anew with today's costs, after it proved right.
+UPDATE staff SET pin_hash = :pin_hash WHERE name = :name
 
 -- remove_staff --
 DELETE FROM staff WHERE name = :name
@@ -114,4 +132,15 @@ INSERT INTO staff_attempts (name, failures, locked_until) VALUES (:name, :failur
 ON CONFLICT (name) DO UPDATE SET failures = :failures, locked_until = :locked_until
 
 -- forget_pin_attempts --
+-- A right PIN, or an admin's unlock: the name starts over.
 DELETE FROM staff_attempts WHERE name = :name
+
+-- note_sign_in --
+INSERT INTO staff_signins (token_hash, name, login, signed_in_at) VALUES (:token_hash, :name, :login, :at)
+
+-- resume --
+-- The nurse a sign-in's token stands for, while it lasts.
+SELECT name FROM staff_signins WHERE token_hash = :token_hash AND ended_at IS NULL AND signed_in_at > :since
+
+-- sign_out --
+UPDATE staff_signins SET ended_at = :at WHERE token_hash = :token_hash AND ended_at IS NULL
