@@ -31,6 +31,8 @@ class UIOptions:
     """The session records' database URL (`CHATBOT_DATABASE`, then SQLite in the data folder, by default)."""
     record_sessions: bool = True
     """Keep every answer in the session records (`--no-record` turns it off). Not `record`: that is the script."""
+    speak: bool = False
+    """`--speak`: read every new screen aloud by itself (the Listen control reads one on demand)."""
     tester: bool = False
     """A tester's or a nurse's run (`--tester`; `--record` too): the summary (s) and the replay script (w) are
     offered. Without it, the screen is a patient's: nothing of theirs is shown."""

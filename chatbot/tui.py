@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from textual.binding import Binding
 from textual.reactive import Reactive
 from textual.theme import Theme
 
@@ -134,18 +135,22 @@ class SymptomCheckerApp(TerminalApp):
     CSS_PATH = STYLE_SHEET  # absolute: subclasses may live elsewhere
     TITLE = "Symptom checker"
     ENABLE_COMMAND_PALETTE = False  # nothing but the conversation: no theme or quit menu for a patient
-    BINDINGS = FOCUS_KEYS  # keys typed behind a Tab go where it moved the focus (`chatbot.widgets.typeahead`)
+    BINDINGS = [*FOCUS_KEYS,  # keys typed behind a Tab go where it moved the focus (`chatbot.widgets.typeahead`)
+                Binding("l", "listen", "Listen", show=False)]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # a screen's class: roomier controls when tall
-    NAV = ("back", "restart", "quit")
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]  # narrower than 60 (a phone): rows of buttons stack
+    NAV = ("back", "restart", "quit", "listen")
     """The buttons at the bottom of every screen: a patient's. A kiosk leaves out "quit" and overrides
     `action_quit`. The s and w keys (the nurse's summary, a replay script) work only where "summary" and
-    "record" are in `NAV`: with `tester`."""
+    "record" are in `NAV`: with `tester`. Listen (the l key) reads the screen aloud."""
     OUTCOME_NAV = NAV
     """The buttons at the bottom of an outcome screen (a kiosk adds a large "done")."""
-    TESTER_NAV = ("back", "restart", "summary", "record", "quit")
+    TESTER_NAV = ("back", "restart", "summary", "record", "quit", "listen")
     """`NAV` and `OUTCOME_NAV` for a tester (`chatbot --tester`, `--record`, `replay --tui`)."""
     record_to: Path | None = None
     """`chatbot --record FILE`: the session is written there as a replay script at each outcome and on exit."""
+    speak_new_screens = False
+    """`--speak`: every new screen (and question) is read aloud by itself, as if Listen were pressed."""
     # The theme from the very first style sheet: setting `theme` later parses every style again.
     theme: Reactive[str] = Reactive(CALM.name)
 
@@ -176,6 +181,7 @@ class SymptomCheckerApp(TerminalApp):
     def on_mount(self) -> None:
         if not self.is_headless:  # a terminal run (tests run many apps in one process: nothing to set aside)
             self.set_timer(STARTED_AFTER, started)
+        self.screen_change_signal.subscribe(self, lambda screen: self.screen_shown())
 
     def stop_for_signal(self, number: int) -> None:
         """The machine asks this app to stop (SIGTERM, SIGHUP): the session kept as stopped, then leave
@@ -356,8 +362,76 @@ class SymptomCheckerApp(TerminalApp):
             return False
         return super().check_action(action, parameters)
 
+    def notify(self, message, *args, **kwargs) -> None:
+        """One notice at a time, the newest: a stack of them would reach down over the question's controls
+        (WCAG 2.4.11; tests/a11y/test_focus_not_obscured.py)."""
+        self.clear_notifications()
+        super().notify(message, *args, **kwargs)
+
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Never: nothing shown here may open a browser on this machine."""
+
+    # -- reading the screen aloud (chatbot.speech) -----------------------------------------------
+
+    _speaker = None
+    _speech_due = False
+
+    @property
+    def speaker(self):
+        """Who reads the screen aloud, made when first needed (espeak-ng is looked for then)."""
+        if self._speaker is None:
+            self._speaker = self.make_speaker()
+        return self._speaker
+
+    @speaker.setter
+    def speaker(self, speaker) -> None:
+        """Another speaker (`chatbot.speech.speaker`: one that writes WAV files, a browser tab's)."""
+        self._speaker = speaker
+
+    def make_speaker(self):
+        """This machine's espeak-ng (`chatbot.speech.speaker`), or NoSpeaker when it is not installed."""
+        from chatbot.speech.speaker import speaker_for
+
+        return speaker_for(served=False)
+
+    def action_listen(self) -> None:
+        """The Listen key and button: read the screen on top aloud, from its start (what was being
+        said stops); say on the screen when speech is not installed."""
+        from chatbot.widgets import words
+
+        if not self.speaker.available:
+            self.notify(words.SPEECH_MISSING.get(self.language), timeout=8, markup=False)
+            return
+        self.speak_screen()
+
+    def speak_screen(self) -> None:
+        """Say what the screen on top shows (`chatbot.widgets.spoken`), off the UI's thread."""
+        from chatbot.widgets.spoken import spoken
+
+        self.speaker.say(spoken(self.screen, self.language))
+
+    def screen_shown(self) -> None:
+        """A new screen or question is drawn: what was being said stops, and with `--speak` the new one
+        is said, once it is drawn (the words are read from its widgets after the frame)."""
+        if not self._speech_due and (self.speak_new_screens or self._speaker is not None):
+            self._speech_due = True
+            self.call_after_refresh(self._speak_shown)
+
+    def _speak_shown(self, tries: int = 10) -> None:
+        screen = self.screen
+        if not screen.is_mounted and tries:  # pushed, not yet composed: its words come a frame later
+            self.call_after_refresh(self._speak_shown, tries - 1)
+            return
+        self._speech_due = False
+        if self.speak_new_screens and self.speaks_by_itself(screen) and self.speaker.available:
+            self.speak_screen()
+        elif self._speaker is not None:
+            self._speaker.stop()
+
+    def speaks_by_itself(self, screen) -> bool:
+        """With `--speak`: which screens are said as soon as they are shown (all here; a kiosk keeps
+        quiet at its welcome, where nobody may be)."""
+        return True
 
     # -- the session records (chatbot.records) --------------------------------------------------
 
@@ -461,6 +535,8 @@ class SymptomCheckerApp(TerminalApp):
     def on_unmount(self) -> None:
         if self.record_to is not None:
             self.keep_recording()  # an unfinished session is kept too
+        if self._speaker is not None:
+            self._speaker.close()
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -477,6 +553,7 @@ class SymptomCheckerApp(TerminalApp):
             outcome = outcome_screen(step, self.flow, emergency_number=self.emergency_number, language=self.language)
             self.dress_outcome(outcome)
             self.push_screen(outcome)
+        self.screen_shown()
         return step
 
     def dress_outcome(self, screen) -> None:
@@ -493,6 +570,7 @@ def run_app(flow: Flow, options: UIOptions | None = None, recorder: Recorder | N
                             tester=options.tester or options.record is not None)
     app.record_to = options.record
     app.recorder = recorder
+    app.speak_new_screens = options.speak
     with StopSignals(named(PLAIN)) as stops:  # the caller then closes the recorder: nothing waiting is lost
         app.stop_signals = stops
         app.run()

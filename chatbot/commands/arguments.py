@@ -51,6 +51,7 @@ def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentPars
     add_database_argument(parser, dest="global_database")
     parser.add_argument("--no-record", dest="record_sessions", action="store_false",
                         help="keep nothing of this conversation in the session records")
+    add_speak_argument(parser)
     add_kiosk_arguments(parser)
     parser.add_argument("--served", action="store_true", help=argparse.SUPPRESS)  # a `chatbot serve` tab
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -125,7 +126,14 @@ def ui_options(args: argparse.Namespace) -> UIOptions:
                      language=args.language, summary_dir=Path(args.summary_dir) if args.summary_dir else None,
                      record=Path(args.record) if args.record else None, theme=args.theme,
                      database=args.global_database, record_sessions=args.record_sessions, place=place,
-                     tester=args.tester or args.record is not None)
+                     tester=args.tester or args.record is not None, speak=args.speak)
+
+
+def add_speak_argument(parser: argparse.ArgumentParser, *, dest: str = "speak") -> None:
+    """`--speak`: every new screen read aloud by itself (espeak-ng); for `chatbot`, the kiosk and serve."""
+    parser.add_argument("--speak", dest=dest, action="store_true",
+                        help="read every new screen aloud by itself with espeak-ng (the Listen button and the "
+                             "l key read the screen on demand without it)")
 
 
 def add_database_argument(parser: argparse.ArgumentParser, *, dest: str = "database") -> None:

@@ -19,7 +19,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from chatbot.commands.arguments import add_database_argument, add_kiosk_arguments, database_given, kiosk_options
+from chatbot.commands.arguments import (add_database_argument, add_kiosk_arguments, add_speak_argument,
+                                       database_given, kiosk_options)
 from chatbot.catalog import LANGUAGE_CHOICES
 
 NAME = "serve"
@@ -50,6 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--font-size", type=int, default=20, metavar="PIXELS",
                         help="the text size in the browser (default: 20; ?fontsize=N in the address overrides it)")
     add_kiosk_arguments(parser, switch=False)
+    add_speak_argument(parser, dest="serve_speak")  # the speech plays in each browser tab
     add_database_argument(parser)  # every tab records there (CHATBOT_DATABASE reaches each tab too)
 
 
@@ -91,20 +93,26 @@ def kiosk_argv(args: argparse.Namespace, flow_file: str | None) -> list[str]:
               f"{options.idle_warning:g}", "--theme", args.theme or "high-contrast"]
     if options.staffed:
         words += ["--staffed"]
+    if getattr(args, "serve_speak", False) or getattr(args, "speak", False):
+        words += ["--speak"]
     if options.identify != "none":
         words += ["--identify", options.identify.replace("_", "-")]
     return words
 
 
 def make_server(argv: list[str], host: str, port: int, font_size: int, public_url: str | None = None,
-                tabs: int | None = None, tabs_per_address: int | None = None):
-    """The server (`serve_server.KioskServer`) that runs `argv` for each tab, with our template."""
+                tabs: int | None = None, tabs_per_address: int | None = None, flow=None,
+                language: str | None = None):
+    """The server (`serve_server.KioskServer`) that runs `argv` for each tab, with our template; the page
+    is titled with `flow`'s welcome title, in `language` (the flow's first by default)."""
     from chatbot.commands.serve_server import MOST_TABS, MOST_TABS_PER_ADDRESS, KioskServer, Limits
 
     tabs = tabs or MOST_TABS
     limits = Limits(host, public_url, tabs, min(tabs, tabs_per_address or MOST_TABS_PER_ADDRESS))
+    titles = {code: flow.welcome.title.get(code) for code in flow.languages} if flow is not None else None
+    language = language or (flow.languages[0] if flow is not None else "en")
     return KioskServer(argv, host=host, port=port, title=TITLE, templates_path=TEMPLATES, font_size=font_size,
-                       public_url=public_url, limits=limits)
+                       public_url=public_url, limits=limits, titles=titles, language=language)
 
 
 def public_url_refused(url: str | None) -> str | None:
@@ -130,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     from chatbot.flowfile.loader import load_flow
 
     flow_file = args.flow or getattr(args, "global_flow", None)
-    load_flow(flow_file)  # a broken flow is reported here, once, not in every browser tab
+    flow = load_flow(flow_file)  # a broken flow is reported here, once, not in every browser tab
     if getattr(args, "record_sessions", True):
         from chatbot.records.url import RecordsError, parse_database_url
 
@@ -148,8 +156,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if not is_local(args.host):
         print(f"Listening on {args.host}: other computers on the network can open the kiosk.", file=sys.stderr)
+    language = getattr(args, "serve_language", None) or getattr(args, "language", None)
     server = make_server(kiosk_argv(args, flow_file), args.host, args.port, args.font_size, args.public_url,
-                         args.max_tabs, args.max_tabs_per_address)
+                         args.max_tabs, args.max_tabs_per_address, flow, language)
     try:
         server.serve()
     except OSError as error:

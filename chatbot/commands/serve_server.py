@@ -23,6 +23,8 @@
   `INPUT_BURST` bytes at once and `INPUT_RATE` a second (a person types a few bytes a second),
   and at most `MOST_QUEUED` bytes waiting for the kiosk to read them; the rest is dropped.
   Nothing waits for a busy kiosk, so a closed socket is seen, and its kiosk ended, at once.
+- The page is in the kiosk's language (`<html lang>`, its title) and its terminal is read by screen
+  readers; each tab's speech plays in that tab only (`chatbot.commands.serve_page`).
 
 Imported only when `chatbot serve` runs (aiohttp and textual-serve are not on other paths).
 """
@@ -49,6 +51,8 @@ import jinja2
 from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
+
+from chatbot.commands.serve_page import PAGE_MESSAGES, TabPage, terminal_script
 
 log = logging.getLogger("textual-serve")
 
@@ -166,6 +170,20 @@ class TabProcess(AppService):
         super().__init__(shlex.join(argv), **kwargs)
         self.argv = argv
         self._ended = False
+        self.page: TabPage | None = None
+        """The tab's page, for what its kiosk tells it (speech, language)."""
+
+    async def on_meta(self, data: bytes) -> None:
+        """The kiosk's messages to its page go to `page`; textual-serve's own to textual-serve."""
+        try:
+            meta = json.loads(data)
+        except ValueError:
+            return
+        if isinstance(meta, dict) and meta.get("type") in PAGE_MESSAGES:
+            if self.page is not None:
+                await self.page.handle(meta)
+            return
+        await super().on_meta(data)
 
     async def _open_app_process(self, width: int = 80, height: int = 24):
         width, height = terminal_size(width, height)
@@ -248,7 +266,8 @@ class KioskServer(Server):
     """textual-serve's server, each tab a `TabProcess` running `argv` (see the module's docstring)."""
 
     def __init__(self, argv: list[str], *, host: str, port: int, title: str, templates_path: Path,
-                 font_size: int, public_url: str | None = None, limits: Limits | None = None) -> None:
+                 font_size: int, public_url: str | None = None, limits: Limits | None = None,
+                 titles: dict[str, str] | None = None, language: str = "en") -> None:
         super().__init__(shlex.join(argv), host=host, port=port, title=title, public_url=public_url,
                          templates_path=templates_path)
         self.argv = argv
@@ -257,6 +276,11 @@ class KioskServer(Server):
         self.limits = limits or Limits(host, public_url)
         self.tabs: set[TabProcess] = set()
         self.by_address: Counter[str] = Counter()
+        self.titles = titles or {language: title}
+        """The page's title in each language the kiosk speaks (the flow's welcome title)."""
+        self.language = language
+        """The language every tab starts in: the page's `lang` until the person chooses another."""
+        self.pages: dict[str, TabPage] = {}
 
     @web.middleware
     async def check_host(self, request: web.Request, handler) -> web.StreamResponse:
@@ -281,6 +305,8 @@ class KioskServer(Server):
         app.add_routes([
             web.get("/", self.handle_index, name="index"),
             web.get("/ws", self.handle_websocket, name="websocket"),
+            web.get("/kiosk.js", self.handle_script, name="script"),
+            web.get("/speech/{token}/{serial}.wav", self.handle_speech, name="speech"),
             web.static("/static", self.statics_path, show_index=False, name="static"),
         ])
         app.on_startup.append(self.on_startup)
@@ -309,8 +335,26 @@ class KioskServer(Server):
         socket_url = base + str(request.app.router["websocket"].url_for())
         socket_url = ("wss:" if base.startswith("https:") else "ws:") + socket_url.split(":", 1)[1]
         context = {"font_size": to_int(request.query.get("fontsize", "16"), 16), "app_websocket_url": socket_url,
-                   "config": {"static": {"url": base + "/static/"}}, "application": {"name": self.title}}
+                   "config": {"static": {"url": base + "/static/"}}, "application": {"name": self.title},
+                   "script_url": base + str(request.app.router["script"].url_for()),
+                   "page_language": self.language, "page_title": self.titles.get(self.language, self.title)}
         return aiohttp_jinja2.render_template("app_index.html", request, context)
+
+    async def handle_script(self, request: web.Request) -> web.Response:
+        """textual-serve's script, its terminal read by screen readers (`serve_page.terminal_script`)."""
+        script, problem = terminal_script(str(self.statics_path))
+        if problem:
+            log.warning("%s: screen readers and speech in the page are off", problem)
+        return web.Response(body=script, content_type="application/javascript",
+                            headers={"Cache-Control": "no-cache"})
+
+    async def handle_speech(self, request: web.Request) -> web.Response:
+        """A tab's newest speech, by the name only that tab's page was told; nothing for any other."""
+        page = self.pages.get(request.match_info["token"])
+        audio = page.audio(request.match_info["serial"]) if page is not None else None
+        if audio is None:
+            raise web.HTTPNotFound()
+        return web.Response(body=audio, content_type="audio/wav", headers={"Cache-Control": "no-store"})
 
     def origin_allowed(self, request: web.Request) -> bool:
         """A browser names the page that opens a websocket: it must be one of this server's."""
@@ -337,6 +381,8 @@ class KioskServer(Server):
         self.by_address[address] += 1
         try:
             await websocket.prepare(request)
+            tab.page = TabPage(self.titles, websocket.send_str)
+            self.pages[tab.page.token] = tab.page
             await tab.start(width, height)
             await self._process_messages(websocket, tab)
         except asyncio.CancelledError:
@@ -344,6 +390,9 @@ class KioskServer(Server):
         except Exception as error:  # noqa: BLE001 - one tab's trouble is logged, never the server's end
             log.warning("a tab ended with an error: %s", type(error).__name__)
         finally:
+            if tab.page is not None:
+                tab.page.stop()
+                self.pages.pop(tab.page.token, None)
             await asyncio.shield(tab.stop())
             self.tabs.discard(tab)
             self.by_address[address] -= 1

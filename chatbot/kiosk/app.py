@@ -22,7 +22,9 @@
 - with `staffed`, the person is already at the clinic: an emergency says first and largest
   "Tell the staff at the desk now" (#tell-desk), then the outcome's `at_clinic` words (call the
   number if nobody comes within a minute; what to tell the staff), and an urgent ending says
-  first to tell the staff at the desk before leaving;
+  first to tell the staff at the desk before leaving; and every screen of the person's has "Ask for
+  help" (#help, #welcome-help, #identify-help; the h key), which says where a person's help is (the
+  desk, any member of staff) and notes it with the session (`Recorder.help_requested`; WCAG 3.2.6);
 - with `identify` ("ticket" or "name_dob"), who the person is, for the desk: asked once, right
   after the first answer (`identify`: #identify-ticket, or #identify-name and #identify-born,
   #identify-send, #identify-skip), or, when the first answer ended in an emergency, below its
@@ -46,6 +48,7 @@ from time import monotonic
 from typing import Callable
 
 from textual import events
+from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Input
@@ -67,6 +70,8 @@ NEVER = frozenset({"quit", "help_quit", "suspend_process", "command_palette", "c
                    "record", "summary"})
 """Actions a kiosk never runs: staff leave with the key sequence and the PIN, and a kiosk keeps and
 shows nothing of the last person (no summary, no replay script)."""
+MOST_IDLE_FACTOR = 8
+""""More time" doubles a person's quiet time up to this many times the kiosk's (16 minutes by default)."""
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 """What counts as a person being there: a key, a click or tap, scrolling, a paste (not mouse moves)."""
 
@@ -92,9 +97,11 @@ def _leaving_when_input_ends(driver_class: type) -> type:
 class KioskApp(SymptomCheckerApp):
     """The symptom checker for an unattended kiosk (see the module's docstring)."""
 
-    BINDINGS = []  # not even Textual's ctrl+q quit and ctrl+c hint
-    NAV = ("back", "restart")
-    OUTCOME_NAV = ("done", "back", "restart")
+    BINDINGS = [Binding("h", "help", "Ask for help", show=False)]  # (only at a staffed kiosk: `check_action`)
+    NAV = ("back", "restart", "listen")
+    OUTCOME_NAV = ("done", "back", "restart", "listen")
+    HELP_AGAIN_AFTER = 30.0
+    """Seconds within which "Ask for help" again only says again that the staff were told."""
 
     def __init__(self, flow: Flow, *, kiosk: KioskOptions | None = None, crashes: CrashWindow | None = None,
                  emergency_number: str | None = None, language: str | None = None,
@@ -105,6 +112,11 @@ class KioskApp(SymptomCheckerApp):
         self.leaving = False
         """`exit` was called: this app is ending, and its idle clock stops."""
         self.kiosk = kiosk or KioskOptions()
+        if self.kiosk.staffed:  # "Ask for help" on every screen (WCAG 3.2.6)
+            self.NAV = (*self.NAV[:-1], "help", self.NAV[-1])
+            self.OUTCOME_NAV = (*self.OUTCOME_NAV[:-1], "help", self.OUTCOME_NAV[-1])
+        self.help_asked_at: float | None = None
+        """When this person last asked for help (`action_help`); None after the wipe."""
         self.crashes = crashes or CrashWindow(self.kiosk.max_crashes, self.kiosk.crash_window)
         self.default_language = self.conversation.language
         self.conversation_screen.when_ready = None  # the conversation starts at "Start"
@@ -115,6 +127,9 @@ class KioskApp(SymptomCheckerApp):
         self.touched = False
         """Someone did something since the last wipe."""
         self.warning_deadline: float | None = None
+        self.idle_allowed = self.kiosk.idle_timeout
+        """This person's quiet time before "Are you still there?": doubled by each "More time" (WCAG
+        2.2.1), up to `MOST_IDLE_FACTOR` times the kiosk's; back to the kiosk's at the wipe."""
         self.wiping = False
         self.restart_wanted = False
         """Set when an error broke the app beyond repair here: the supervisor starts a new one."""
@@ -144,11 +159,12 @@ class KioskApp(SymptomCheckerApp):
         return Screen(id="kiosk")
 
     def on_mount(self) -> None:
+        self.set_class(self.kiosk.staffed, "-staffed")  # its rows of buttons have room for "Ask for help"
         self._own_task = asyncio.current_task()
         if not self.is_headless:
             self._signals = ignore_stop_signals()
         self.push_screen(self.conversation_screen)
-        self.push_screen(WelcomeScreen(self.flow, self.language))
+        self.push_screen(WelcomeScreen(self.flow, self.language, help=self.kiosk.staffed))
         self._idle_tick()
         kiosk_log.write(self.session, "kiosk started")
         self._guarded = True
@@ -172,8 +188,11 @@ class KioskApp(SymptomCheckerApp):
             if isinstance(self.screen, StillThereScreen):
                 if isinstance(event, (events.MouseDown, events.MouseUp)):
                     pass  # the screen answers at the click, which lands on it and on nothing below
+                elif is_key and event.key == "l":
+                    self.action_listen()  # heard, not answered: the count starts again
+                    return
                 else:
-                    self.still_here()
+                    self.still_here(more=is_key and event.key == StillThereScreen.MORE_KEY)
                     return
             if is_key and not (allowed_key(event.key, event.character) or self._back_from_field(event.key)):
                 return
@@ -188,7 +207,7 @@ class KioskApp(SymptomCheckerApp):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Textual's ways out, and the summary and the script, are switched off (`NEVER`)."""
-        if action in NEVER:
+        if action in NEVER or (action == "help" and not self.kiosk.staffed):
             return False
         return super().check_action(action, parameters)
 
@@ -227,20 +246,78 @@ class KioskApp(SymptomCheckerApp):
         finally:
             self.exit(return_code=0)
 
+    # -- reading aloud -------------------------------------------------------------------------
+
+    def make_speaker(self):
+        """A `chatbot serve` tab's speech plays in its browser tab (the server renders it, `serve_server`);
+        a kiosk's own on its sound device."""
+        from chatbot.speech.speaker import speaker_for
+
+        return speaker_for(served=self.is_web, send=self.tell_page)
+
+    def tell_page(self, meta: dict) -> None:
+        """A message to the `chatbot serve` page of this tab (speech, the page's language); nothing in a
+        terminal."""
+        driver = private_textual.driver_of(self)
+        if self.is_web and driver is not None and hasattr(driver, "write_meta"):
+            driver.write_meta(meta)
+
+    def speaks_by_itself(self, screen) -> bool:
+        """With `--speak`, every screen of the person's is said as it comes; the welcome (nobody may be
+        there), the staff's PIN and the blank screen below are not."""
+        return not isinstance(screen, (WelcomeScreen, StaffPinScreen)) and screen.id != "kiosk"
+
+    def action_listen(self) -> None:
+        """Listen; on "Are you still there?" the count starts again too (someone is there, listening)."""
+        top = self.screen
+        if isinstance(top, StillThereScreen):
+            self.warning_deadline = self.clock() + self.kiosk.idle_warning
+            top.show_remaining(self.kiosk.idle_warning)
+        super().action_listen()
+
+    def action_help(self) -> None:
+        """A staffed kiosk's "Ask for help" (WCAG 3.2.6): says where help from a person is (the desk, any
+        member of staff), and notes it with the session (a `help_requested` event, beginning the session
+        when nothing was answered yet). The nurse station does not show it yet: the words never say that
+        the staff were told."""
+        from chatbot.widgets import words
+
+        if not self.kiosk.staffed:
+            return
+        now = self.clock()
+        again = self.help_asked_at is not None and now - self.help_asked_at < self.HELP_AGAIN_AFTER
+        if not again and self.recorder is not None:
+            self.help_asked_at = now
+            self._keep(lambda recorder: recorder.help_requested())
+        self.notify(words.HELP_WHERE.get(self.language), timeout=15, markup=False)
+
     def on_still_there_screen_still_here(self, message: StillThereScreen.StillHere) -> None:
-        self.still_here()
+        self.still_here(more=message.more)
 
     def action_done(self) -> None:
         """The person has read their outcome: wipe everything at once, for the next person."""
         if self.conversation.finished:
             self.wipe()
 
-    def still_here(self) -> None:
-        """The person answered "Are you still there?": carry on where they were."""
+    def still_here(self, more: bool = False) -> None:
+        """The person answered "Are you still there?": carry on where they were; with `more`, with twice
+        the quiet time before the question comes again (and say how long that is)."""
         self.last_input = self.clock()
         self.warning_deadline = None
+        if more and self.more_time() is not None:
+            from chatbot.kiosk.screens import duration
+            from chatbot.widgets import words
+
+            self.idle_allowed = self.more_time()
+            self.notify(words.MORE_TIME_GIVEN.fill(time=duration(self.idle_allowed, self.language))
+                        .get(self.language), timeout=8, markup=False)
         if isinstance(self.screen, StillThereScreen):
             self.screen.dismiss()
+
+    def more_time(self) -> float | None:
+        """The quiet time "More time" gives this person: twice what they have, or None at the most."""
+        most = self.kiosk.idle_timeout * MOST_IDLE_FACTOR
+        return min(self.idle_allowed * 2, most) if self.idle_allowed < most else None
 
     def dress_outcome(self, screen) -> None:
         """A staffed kiosk's emergency says first, and largest, to tell the staff at the desk, in the words
@@ -272,7 +349,7 @@ class KioskApp(SymptomCheckerApp):
         if (self.kiosk.identify != "none" and not self.identify_asked and self.conversation.transcript
                 and not self.conversation.finished):
             self.identify_asked = True
-            self.push_screen(IdentifyScreen(self.kiosk.identify, self.language))
+            self.push_screen(IdentifyScreen(self.kiosk.identify, self.language, help=self.kiosk.staffed))
         return step
 
     def start_over(self):
@@ -317,6 +394,7 @@ class KioskApp(SymptomCheckerApp):
                         if problem else "records: written again; nothing was lost")
 
     def set_language(self, language: str) -> None:
+        self.tell_page({"type": "language", "language": language})  # the page's lang and title follow
         if self.conversation_screen.is_mounted:
             super().set_language(language)
         else:
@@ -392,7 +470,7 @@ class KioskApp(SymptomCheckerApp):
             else:
                 top.show_remaining(remaining)
             return
-        if idle < self.kiosk.idle_timeout:
+        if idle < (self.idle_allowed if not isinstance(top, WelcomeScreen) else self.kiosk.idle_timeout):
             return
         if isinstance(top, WelcomeScreen) or top.id == "kiosk":
             if self.touched:
@@ -403,7 +481,7 @@ class KioskApp(SymptomCheckerApp):
         if self._still_leaving("still-there"):
             return  # the last warning is still being taken down: ask at the next tick
         self.warning_deadline = now + self.kiosk.idle_warning
-        self.push_screen(StillThereScreen(self.language, self.kiosk.idle_warning))
+        self.push_screen(StillThereScreen(self.language, self.kiosk.idle_warning, more=self.more_time()))
 
     def _still_leaving(self, screen_id: str) -> bool:
         """A screen of this id was closed but is not gone yet (a new one cannot take its id)."""
@@ -435,6 +513,8 @@ class KioskApp(SymptomCheckerApp):
             self.wiping = False
             self.touched = False
             self.warning_deadline = None
+            self.idle_allowed = self.kiosk.idle_timeout
+            self.help_asked_at = None
             self.last_input = self.clock()
             self.staff.reset()
 
@@ -449,8 +529,9 @@ class KioskApp(SymptomCheckerApp):
             await self.pop_screen()
         self.conversation_screen = ConversationScreen(self.flow, self.language, id="conversation")
         below = self.push_screen(self.conversation_screen)  # mounted under the welcome, never shown empty
-        await self.push_screen(WelcomeScreen(self.flow, self.language))
+        await self.push_screen(WelcomeScreen(self.flow, self.language, help=self.kiosk.staffed))
         await below
+        self.tell_page({"type": "language", "language": self.language})
 
     # -- errors ---------------------------------------------------------------------------------
 

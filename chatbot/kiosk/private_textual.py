@@ -18,6 +18,9 @@ Textual release renames one or changes what it is given.
 - The web driver's `run_input_thread` and `exit_event`, and `textual.messages.ExitApp`: the
   driver's input loop simply ends when the server's pipe closes (the server died); the kiosk's
   driver then posts ExitApp, so that a tab never outlives its server.
+- `App._driver`, and the web driver's `write_meta(dict)`: the one way a `chatbot serve` tab tells
+  its page something besides the screen (the speech to play, the page's language). Textual uses it
+  for its own `open_url` and file deliveries, and offers no public way to send one of ours.
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ TEXTUAL_PIN = "~=8.2"
 WEB_HOOKS = ("run_input_thread", "write_meta")
 """What a web driver (and only a web driver) has, of which the kiosk's driver wraps `run_input_thread`
 (its `exit_event`, set when the app stops it, is made in its `__init__`)."""
+
+
+def driver_of(app):
+    """The app's driver (None before it runs): a served kiosk writes its page's messages through it."""
+    return getattr(app, "_driver", None)
 
 
 def exit_app_message():

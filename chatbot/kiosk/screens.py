@@ -27,19 +27,43 @@ from chatbot.kiosk.rules import NAME_LONGEST, AmbiguousDate, NotReadable, read_i
 from chatbot.kiosk.staff_pin import MAX_DIGITS
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
+from chatbot.widgets.controls import key_label
 from chatbot.widgets.field import TextField
+from chatbot.widgets.spoken import UNSPOKEN
 from chatbot.widgets.typeahead import move_focus
 
 STYLES = Path(__file__).with_name("kiosk.tcss")
+
+
+def listen_button(language: str, **options) -> Button:
+    """Listen (the l key): reads the screen aloud; its own words are not read."""
+    classes = " ".join(filter(None, ["listen", UNSPOKEN, options.pop("classes", "")]))
+    return Button(key_label(words.LISTEN.get(language), "l"), classes=classes, action="app.listen", **options)
+
+
+def help_button(language: str, **options) -> Button:
+    """A staffed kiosk's "Ask for help" (the h key): where help from a person is (WCAG 3.2.6)."""
+    classes = " ".join(filter(None, ["help", UNSPOKEN, options.pop("classes", "")]))
+    return Button(key_label(words.HELP.get(language), "h"), classes=classes, action="app.help", **options)
+
+
+def duration(seconds: float, language: str) -> str:
+    """"45 s", "4 min": how long, the way a person says it."""
+    if seconds >= 60:
+        return words.MINUTES.fill(count=f"{seconds / 60:g}").get(language)
+    return words.SECONDS.fill(count=str(max(math.ceil(seconds), 0))).get(language)
 
 
 class WelcomeScreen(Screen):
     """The flow's welcome, a choice of language and a large Start: what every person sees first."""
 
     CSS_PATH = STYLES
+    SPOKEN = ("#welcome-box",)
 
-    def __init__(self, flow: Flow, language: str) -> None:
+    def __init__(self, flow: Flow, language: str, *, help: bool = False) -> None:
         super().__init__(id="welcome")
+        self.help = help
+        """An "Ask for help" button beside Listen (a staffed kiosk)."""
         self.flow = flow
         self.language = language
 
@@ -51,8 +75,13 @@ class WelcomeScreen(Screen):
                 yield Static(id="welcome-disclaimer")
             with Horizontal(id="languages"):
                 for code in self.flow.languages:
-                    yield Button(Content(words.LANGUAGES.get(code, code)), id=f"language-{code}",
-                                 classes="language")
+                    button = Button(Content(words.LANGUAGES.get(code, code)), id=f"language-{code}",
+                                    classes="language")
+                    button.spoken_language = code  # "Español" is said in Spanish (WCAG 3.1.2)
+                    yield button
+                yield listen_button(self.language, id="welcome-listen")
+                if self.help:
+                    yield help_button(self.language, id="welcome-help")
             with Center(id="start-row"):
                 yield Button(id="start", variant="primary")
 
@@ -68,6 +97,9 @@ class WelcomeScreen(Screen):
         self.query_one("#welcome-text", Static).update(Content(welcome.body.get(language)))
         self.query_one("#welcome-disclaimer", Static).update(Content(welcome.disclaimer.get(language)))
         self.query_one("#start", Button).label = Content(words.START.get(language))
+        self.query_one("#welcome-listen", Button).label = key_label(words.LISTEN.get(language), "l")
+        for button in self.query("#welcome-help"):
+            button.label = key_label(words.HELP.get(language), "h")
         for button in self.query(".language"):
             button.set_class(button.id == f"language-{language}", "-chosen")
 
@@ -81,18 +113,24 @@ class WelcomeScreen(Screen):
 
 
 class StillThereScreen(ModalScreen[None]):
-    """Asks whether the person is still there, counting down to the wipe.
+    """Asks whether the person is still there, counting down to the wipe (WCAG 2.2.1).
 
     Any key, click or tap closes it (the app sees them first); the button is there so
-    that a person knows what to do.
+    that a person knows what to do. "More time" (the m key) closes it too and doubles the time
+    until the next question (`more`: how long that is); "Listen" (l) reads it aloud and starts
+    the count again.
     """
 
     CSS_PATH = STYLES
+    SPOKEN = ("#still-there-box",)
+    MORE_KEY = "m"
 
-    def __init__(self, language: str, seconds: float) -> None:
+    def __init__(self, language: str, seconds: float, more: float | None = None) -> None:
         super().__init__(id="still-there")
         self.language = language
         self.seconds = seconds
+        self.more = more
+        """Seconds "More time" gives before the question comes again (None: no More time to give)."""
         self.answered = False
 
     def compose(self) -> ComposeResult:
@@ -100,9 +138,13 @@ class StillThereScreen(ModalScreen[None]):
             yield Static(Content(words.STILL_THERE.get(self.language)), id="still-there-question")
             yield Static(Content(words.STILL_THERE_HINT.get(self.language)), id="still-there-hint")
             yield Static(id="still-there-countdown")
-            with Center():
+            with Horizontal(id="still-there-buttons"):
                 yield Button(Content(words.CONTINUE.get(self.language)), id="still-there-continue",
                              variant="primary")
+                if self.more is not None:
+                    yield Button(key_label(words.MORE_TIME.fill(time=duration(self.more, self.language))
+                                           .get(self.language), self.MORE_KEY), id="still-there-more")
+                yield listen_button(self.language, id="still-there-listen")
 
     def on_mount(self) -> None:
         self.show_remaining(self.seconds)
@@ -115,21 +157,26 @@ class StillThereScreen(ModalScreen[None]):
             Content(words.CLEARING_IN.fill(seconds=shown).get(self.language)))
 
     class StillHere(Message):
-        """The person answered: they are still there."""
+        """The person answered: they are still there (`more`: and asked for more time)."""
+
+        def __init__(self, more: bool = False) -> None:
+            super().__init__()
+            self.more = more
 
     def on_click(self, event: events.Click) -> None:
-        """A tap anywhere answers (the tap lands here, never on the screen below)."""
+        """A tap anywhere but on a button answers (the tap lands here, never on the screen below)."""
         event.stop()
-        self._answered()
+        if not isinstance(event.widget, Button):
+            self._answered()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self._answered()
+        self._answered(more=event.button.id == "still-there-more")
 
-    def _answered(self) -> None:
+    def _answered(self, more: bool = False) -> None:
         if not self.answered:
             self.answered = True
-            self.post_message(self.StillHere())
+            self.post_message(self.StillHere(more))
 
 
 STAFF_TITLE = message("Staff only")
@@ -241,10 +288,15 @@ class IdentifyForm(Vertical):
             super().__init__()
             self.identification = identification
 
-    def __init__(self, kind: str, language: str, **options) -> None:
+    def __init__(self, kind: str, language: str, *, listen: bool = False, help: bool = False,
+                 **options) -> None:
         super().__init__(**options)
         self.kind = kind
         self.language = language
+        self.help = help
+        """An "Ask for help" button too (a staffed kiosk)."""
+        self.listen = listen
+        """A Listen button beside Send and Skip (on a screen of its own; an emergency's nav row has one)."""
         self.dates: tuple[date, ...] = ()  # the two readings of a date asked again
 
     def say(self, text) -> Content:
@@ -269,6 +321,10 @@ class IdentifyForm(Vertical):
             with Horizontal(id="identify-buttons"):
                 yield Button(self.say(words.SEND), id="identify-send", variant="primary")
                 yield Button(self.say(words.SKIP), id="identify-skip")
+                if self.help:
+                    yield help_button(self.language, id="identify-help")
+                if self.listen:
+                    yield listen_button(self.language, id="identify-listen")
 
     def first_field(self) -> Input:
         return self.query_one("#identify-ticket" if self.kind == "ticket" else "#identify-name", Input)
@@ -338,7 +394,7 @@ class IdentifyForm(Vertical):
         elif button_id.startswith("identify-date-") and self.dates:
             chosen = self.dates[int(button_id.removeprefix("identify-date-")) - 1]
             self._answered(read_identification(self.kind, name=self._value("name"), born=chosen.isoformat()))
-        else:
+        elif button_id == "identify-skip":
             self._answered(None)
 
 
@@ -346,14 +402,18 @@ class IdentifyScreen(ModalScreen[None]):
     """`IdentifyForm` on its own, once, right after the first question; the app closes it at `Given`."""
 
     CSS_PATH = STYLES
+    SPOKEN = ("#identify-box",)
+    BINDINGS = [Binding("l", "app.listen", "Listen", show=False),  # a modal screen hides the app's own keys
+                Binding("h", "app.help", "Ask for help", show=False)]
 
-    def __init__(self, kind: str, language: str) -> None:
+    def __init__(self, kind: str, language: str, *, help: bool = False) -> None:
         super().__init__(id="identify")
         self.kind = kind
         self.language = language
+        self.help = help
 
     def compose(self) -> ComposeResult:
-        yield IdentifyForm(self.kind, self.language, id="identify-box")
+        yield IdentifyForm(self.kind, self.language, listen=True, help=self.help, id="identify-box")
 
     def on_mount(self) -> None:
         self.query_one(IdentifyForm).first_field().focus()

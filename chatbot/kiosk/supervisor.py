@@ -90,6 +90,7 @@ def run_kiosk(flow: Flow, options: UIOptions, kiosk: KioskOptions, recorder: Rec
         app = KioskApp(flow, kiosk=kiosk, crashes=crashes, emergency_number=options.emergency_number,
                        language=options.language, theme=options.theme or "high-contrast")
         app.recorder = recorder
+        app.speak_new_screens = options.speak
         return app
 
     return supervise(make_app, crashes)

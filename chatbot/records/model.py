@@ -26,7 +26,8 @@ and the screen was wiped, the app was quit or the machine stopped it); abandoned
 (abandoned: the person started over); finished and waiting for a nurse (waiting), open at a station
 (in_review), reviewed."""
 EVENT_KINDS = ("created", "answered", "went_back", "restarted", "finished", "wiped", "closed", "stopped",
-               "reopened", "identified", "reviewed", "amended", "purged", "sent")
+               "reopened", "identified", "reviewed", "amended", "purged", "sent", "help_requested")
+# "help_requested": the person at a staffed kiosk asked for staff to come (its "Ask for help", WCAG 3.2.6).
 # "sent": a session's FHIR Bundle was accepted by a record system (chatbot.fhir); detail: the server's
 # URL (no password), its HTTP status and each entry's status and location. Kinds are not constrained
 # by the schema, so adding one needs no migration.

@@ -147,6 +147,16 @@ class Recorder:
                                                              by=identification.get("kind")),)))
             self._keep(writes)
 
+    def help_requested(self) -> None:
+        """The person asked for staff to come (a staffed kiosk's "Ask for help"): an event with the session,
+        begun here when nothing was answered yet."""
+        with self._lock:
+            if self._start is None:
+                return
+            writes = self._ensure_session()
+            writes.append(Write("record_event", (self._event("help_requested", self._wallclock()),)))
+            self._keep(writes)
+
     def wiped(self) -> None:
         """Call when the screen forgets its person (kiosk idle wipe, or Done): the record does not."""
         with self._lock:

@@ -20,10 +20,13 @@ from chatbot.flow.text import Text
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.chat import ChatLog, Flowing
+from chatbot.widgets.spoken import UNSPOKEN
 from chatbot.widgets.controls import (Answered, ChoiceControls, Refused, TemperatureControls,
                                       YesNoControls, key_label)
 
 BAR_WIDTH = 20
+NARROW, NARROW_BAR = 60, 6
+"""Narrower than 60 columns (a phone's browser), the progress bar is 6 wide: the topic is read first."""
 MOUNT_LATER = 0.15  # seconds after the first frame: the other kinds of controls are mounted then
 
 NAV_BINDINGS = [
@@ -34,7 +37,10 @@ NAV_BINDINGS = [
     Binding("q", "app.quit", "Quit", show=False),
 ]
 NAV_BUTTONS = (("done", words.DONE, "d"), ("back", words.BACK, "b"), ("restart", words.RESTART, "r"),
-               ("summary", words.SUMMARY, "s"), ("record", words.RECORD, "w"), ("quit", words.QUIT, "q"))
+               ("summary", words.SUMMARY, "s"), ("record", words.RECORD, "w"), ("quit", words.QUIT, "q"),
+               ("help", words.HELP, "h"), ("listen", words.LISTEN, "l"))
+"""The nav row's buttons in their order (Listen last: its key, not typed in a field, comes and goes with
+the focus, and nothing else moves when it does)."""
 
 
 class NavBar(Horizontal):
@@ -52,8 +58,9 @@ class NavBar(Horizontal):
 
 
 def nav_bar(language: str, shown: tuple[str, ...]) -> ComposeResult:
-    """The row of small buttons every screen ends with (those `shown`); each names its key."""
-    with NavBar(id="nav", classes="nav"):
+    """The row of small buttons every screen ends with (those `shown`); each names its key. Its words
+    are not read aloud with the screen's (`chatbot.widgets.spoken`)."""
+    with NavBar(id="nav", classes=f"nav {UNSPOKEN}"):
         for button_id, label, key in NAV_BUTTONS:
             if button_id in shown:
                 yield Button(key_label(label.get(language), key), id=button_id, action=f"app.{button_id}",
@@ -61,8 +68,12 @@ def nav_bar(language: str, shown: tuple[str, ...]) -> ComposeResult:
 
 
 def progress_bar(progress: Progress, width: int = BAR_WIDTH) -> Content:
-    done = round(progress.fraction * width)
-    return Content.assemble(("━" * done, "bold"), ("─" * (width - done), "dim"))
+    return bar_of(progress.fraction, width)
+
+
+def bar_of(fraction: float, width: int) -> Content:
+    done = round(fraction * width)
+    return Content.assemble(("━" * done, "bold"), "─" * (width - done))  # thick done, thin to go: both 3:1
 
 
 def control_kind(question: Question) -> str:
@@ -85,14 +96,20 @@ class ProgressLine(Widget):
         self.refresh()
 
     def render(self) -> Content:
-        room = max(self.size.width - self.bar.cell_length - 2, 0)
+        bar = self.bar
+        if self.size.width < NARROW and bar.cell_length > NARROW_BAR:  # a phone: the topic's words come first
+            bar = bar_of(bar.plain.count("━") / bar.cell_length, NARROW_BAR)
+        room = max(self.size.width - bar.cell_length - 2, 0)
         topic = Content(self.topic).truncate(room, ellipsis=True).stylize("bold")
-        gap = max(self.size.width - topic.cell_length - self.bar.cell_length, 1)
-        return Content.assemble(topic, " " * gap, self.bar)
+        gap = max(self.size.width - topic.cell_length - bar.cell_length, 1)
+        return Content.assemble(topic, " " * gap, bar)
 
 
 class ConversationScreen(Screen):
     """Asks the current question; holds no triage logic, only what the engine returned."""
+
+    SPOKEN = ("#ask",)
+    """What Listen reads (`chatbot.widgets.spoken`): the question, its help, a problem, its choices."""
 
     # Textual's `Screen.focused` repaints the whole screen whenever the focus moves, in a second
     # update after the one that draws the change (a third of a press's time): the widgets that gain

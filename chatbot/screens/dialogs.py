@@ -14,6 +14,13 @@ from textual.widgets import Static
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.controls import key_label
+from chatbot.widgets.spoken import UNSPOKEN
+
+
+def listen_button(language: str, button_id: str, **options) -> Button:
+    """Listen (the l key): reads the dialog aloud; its own words are not read."""
+    return Button(key_label(words.LISTEN.get(language), "l"), id=button_id, classes=f"listen {UNSPOKEN}",
+                  action="app.listen", **options)
 
 
 STYLES = Path(__file__).resolve().parent
@@ -26,9 +33,11 @@ class ConfirmRestart(ModalScreen[bool]):
     """
 
     CSS_PATH = STYLES / "dialogs.tcss"
+    SPOKEN = ("#confirm-box",)
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", show=False),
         Binding("n,escape,b", "answer(False)", "No", show=False),
+        Binding("l", "app.listen", "Listen", show=False),  # a modal screen hides the app's own keys
     ]
 
     def __init__(self, language: str, question=words.CONFIRM_RESTART, yes=words.CONFIRM_YES) -> None:
@@ -45,6 +54,7 @@ class ConfirmRestart(ModalScreen[bool]):
                              variant="warning")
                 yield Button(key_label(words.CONFIRM_NO.get(self.language), "n"), id="confirm-no",
                              variant="primary")
+                yield listen_button(self.language, "confirm-listen")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no").focus()  # the safe choice is the default
@@ -61,6 +71,7 @@ class SummaryScreen(Screen):
     """Every question, the answer as given and the finding, the level and its reasons; saved by a key."""
 
     CSS_PATH = STYLES / "dialogs.tcss"
+    SPOKEN = ("#summary-title", "#summary-scroll")
     BINDINGS = [
         Binding("s,ctrl+s", "save", "Save", show=False),
         Binding("escape,b,c", "close", "Close", show=False),
@@ -78,9 +89,10 @@ class SummaryScreen(Screen):
         with VerticalScroll(id="summary-scroll"):
             yield Static(Content(self.text), id="summary-text")
         yield Static(id="summary-saved")
-        with Horizontal(id="nav", classes="nav"):
+        with Horizontal(id="nav", classes=f"nav {UNSPOKEN}"):
             yield Button(key_label(words.SAVE.get(self.language), "s"), id="summary-save", compact=True)
             yield Button(key_label(words.CLOSE.get(self.language), words.KEY_ESCAPE.get(self.language)), id="summary-close", compact=True)
+            yield listen_button(self.language, "summary-listen", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#summary-scroll").focus()

@@ -18,6 +18,7 @@ from chatbot.flow.model import Flow
 from chatbot.flow.text import printable
 from chatbot.summary import phone_line
 from chatbot.widgets import words
+from chatbot.widgets.spoken import UNSPOKEN
 from chatbot.screens.conversation import NAV_BINDINGS, nav_bar
 
 STYLES = Path(__file__).resolve().parent
@@ -51,6 +52,9 @@ class OutcomeScreen(Screen):
 
     CSS_PATH = STYLES / "outcome.tcss"
     BINDINGS = [*NAV_BINDINGS, Binding("d", "done", "Done", show=False)]
+    SPOKEN = ("#outcome-body",)
+    """What Listen reads (`chatbot.widgets.spoken`): everything above the nav row, in its order: on an
+    emergency the instructions come first."""
 
     def __init__(self, result: Result, flow: Flow, *, emergency_number: str, language: str) -> None:
         super().__init__(id="outcome", classes=result.level)
@@ -117,7 +121,7 @@ class EmergencyScreen(OutcomeScreen):
         if DIGITS.match(number) and not self.at_clinic:
             from textual.widgets import Digits
 
-            yield Digits(number, id="emergency-digits")
+            yield Digits(number, id="emergency-digits", classes=UNSPOKEN)  # the title says the number
         yield Static(self.text(text), id="outcome-text")
         line = phone_line(self.result, self.language)
         if line:
@@ -150,6 +154,9 @@ class UrgentScreen(OutcomeScreen):
 
 class RoutineScreen(OutcomeScreen):
     """Nothing that needs a call today: the guidance to browse, each topic ending with the safety net."""
+
+    SPOKEN = ("#outcome-head", "#guidance-scroll")
+    """The outcome, then the topic shown (the list of topics is for moving between them)."""
 
     def compose(self) -> ComposeResult:
         from chatbot.widgets.guidance import GuidanceBrowser  # Markdown loads only when needed

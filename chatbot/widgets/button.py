@@ -6,6 +6,10 @@ exactly like Textual's (focus, Enter, click or tap, `Pressed`, `action`) but doe
 not inherit that CSS: its own, below, covers what the app shows (the default
 look, compact, primary and warning), and the .tcss files style it further. It
 keeps the name `Button`, so every `Button` selector and query matches it.
+
+Focus is seen at WCAG's 3:1 in every theme (tests/a11y/test_contrast.py): a focused button takes the
+theme's primary colour, and one already in a strong colour (primary, warning) turns dark with its
+colour as words and edge. Never `reverse`, which on a coloured background undoes itself.
 """
 
 from __future__ import annotations
@@ -34,7 +38,13 @@ class Button(widgets.Button, inherit_css=False):
 
         &.-textual-compact { border: none !important; }
         &:disabled { text-opacity: 0.6; pointer: not-allowed; }
-        &:focus { text-style: $button-focus-text-style; background-tint: $foreground 5%; }
+        &:focus {
+            text-style: bold;
+            color: $background;
+            background: $primary;
+            border-top: tall $primary-lighten-2;
+            border-bottom: tall $primary-darken-2;
+        }
         &:hover { border-top: tall $surface; background: $surface-darken-1; }
         &.-active {
             background: $surface;
@@ -50,6 +60,7 @@ class Button(widgets.Button, inherit_css=False):
             border-bottom: tall $primary-darken-3;
             &:hover { background: $primary-darken-2; border-top: tall $primary; }
             &.-active { background: $primary; border-bottom: tall $primary-lighten-3; border-top: tall $primary-darken-3; }
+            &:focus { color: $primary; background: $background; border-top: tall $primary; border-bottom: tall $primary; }
         }
         &.-warning {
             color: $button-color-foreground;
@@ -58,6 +69,7 @@ class Button(widgets.Button, inherit_css=False):
             border-bottom: tall $warning-darken-3;
             &:hover { background: $warning-darken-2; border-top: tall $warning; }
             &.-active { background: $warning; border-bottom: tall $warning-lighten-2; border-top: tall $warning-darken-2; }
+            &:focus { color: $warning; background: $background; border-top: tall $warning; border-bottom: tall $warning; }
         }
     }
     """

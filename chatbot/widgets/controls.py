@@ -58,8 +58,8 @@ class Refused(Message):
 
 
 def key_label(label: str, key: str) -> Content:
-    """A button label with its key: "Yes  y"."""
-    return Content.assemble(label, ("  " + key, "dim"))
+    """A button label with its key: "Yes  y" (the key in plain weight: dimmed, it fell below WCAG's 4.5:1)."""
+    return Content.assemble(label, ("  " + key, "not bold"))
 
 
 class Drawn:

@@ -14,8 +14,11 @@ from __future__ import annotations
 import re
 
 from markdown_it import MarkdownIt
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.strip import Strip
 from textual.widgets import Markdown, OptionList
 from textual.widgets.option_list import Option
 
@@ -36,6 +39,20 @@ def plain_parser() -> MarkdownIt:
     return MarkdownIt("commonmark").disable(["link", "autolink", "image", "html_inline", "html_block"])
 
 
+class TopicList(OptionList):
+    """The topics. Focused, a bar down the left edge shows it (WCAG 2.4.7, 1.4.11): the first column, a
+    blank, takes the colour of the words as its background. Blanks, not a block glyph: a row then reads
+    as the topic's title alone, on the screen as in a screen reader's line of the browser kiosk (the
+    routine outcome's words point to a topic by its title)."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        if not self.has_focus or not strip.cell_length:
+            return strip
+        bar = Strip([Segment(" ", Style(bgcolor=self.colors[3].rich_color))], 1)
+        return Strip.join([bar, strip.crop(1)])
+
+
 class GuidanceBrowser(Horizontal):
     """A list of topics (the safety net first) and the chosen one's text, followed by the safety net."""
 
@@ -51,7 +68,7 @@ class GuidanceBrowser(Horizontal):
         self.shown: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield OptionList(*(Option(self._fill(topic.title), id=f"topic-{index}")
+        yield TopicList(*(Option(self._fill(topic.title), id=f"topic-{index}")
                            for index, topic in enumerate(self.topics)), id="guidance-topics",
                          markup=False)
         with VerticalScroll(id="guidance-scroll"):  # focusable: arrows, PageDown and End scroll the text

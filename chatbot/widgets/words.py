@@ -84,3 +84,16 @@ IDENTIFIED = message("Thank you. The staff at the desk will see it.")
 BUSY_TITLE = message("All the screens are in use")
 BUSY_WAIT = message("This page tries again by itself in a moment. Please wait here.")
 BUSY_UNWELL = message("If you feel very unwell, tell a member of staff now.")
+
+# -- reading aloud, help from staff, more time (accessibility) ------------------------------------
+
+LISTEN = message("Listen")
+SPEECH_MISSING = message("Reading aloud is not installed on this computer. Please ask the staff.")
+TICKED = message("ticked")
+HELP = message("Ask for help")
+"""A staffed kiosk's help from staff (WCAG 3.2.6), on every screen, the h key."""
+HELP_WHERE = message("Please go to the desk, or ask any member of staff: they will help you. Your answers stay here.")
+MORE_TIME = message("More time: {time}")
+MORE_TIME_GIVEN = message("You have {time} before I ask again.")
+MINUTES = message("{count} min")
+SECONDS = message("{count} s")

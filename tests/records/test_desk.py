@@ -301,3 +301,138 @@ def test_the_desk_options_apply_only_with_kiosk(capsys):
     with pytest.raises(SystemExit):
         parse(["--staffed", "--identify", "ticket"])
     assert "--staffed and --identify apply only with --kiosk" in capsys.readouterr().err
+
+
+# -- help from staff (WCAG 3.2.6) ------------------------------------------------------------
+
+HELP_ON = {"welcome": "#welcome-help", "question": "#help", "identify": "#identify-help", "outcome": "#help"}
+
+
+async def reach(app, pilot, where: str) -> None:
+    if where == "question":
+        await start(app, pilot, GOES_ON)
+        app.screen.dismiss()  # the identification asked after the first answer: skipped to the question
+        await settled(app)
+    elif where == "identify":
+        await start(app, pilot, GOES_ON)
+    elif where == "outcome":
+        await start(app, pilot, EMERGENCY_FIRST)
+
+
+def help_events(database):
+    return [(session.id, event.kind) for session in sessions(database) for event in session.events
+            if event.kind == "help_requested"]
+
+
+@pytest.mark.parametrize("where, by", [(where, by) for where in HELP_ON for by in ("key", "tap")
+                                       if (where, by) != ("identify", "key")])  # h is a letter in its field
+def test_a_staffed_kiosk_asks_the_desk_for_help_from_every_screen(where, by, database, flow):
+    """"Ask for help" is on every screen, in the same place on the row; it says where a person's help is,
+    and is noted with the session (a help_requested event, even before anything was answered)."""
+
+    async def scenario(app, pilot):
+        await reach(app, pilot, where)
+        assert app.screen.query(HELP_ON[where]), f"no Ask for help on the {where}"
+        if by == "key":
+            await pilot.press("h")
+        else:
+            await tap(app, pilot, HELP_ON[where])
+        await settled(app)
+        return [notification.message for notification in app._notifications], app.recorder.session_id
+
+    said, session_id = run(kiosk(flow, staffed=True, identify="ticket"), Recorder(database, place="kiosk:k7"),
+                           scenario)
+    assert words.HELP_WHERE.get("en") in said
+    assert help_events(database) == [(session_id, "help_requested")]
+
+
+def test_an_unstaffed_kiosk_has_no_help_control_and_h_asks_nothing(database, flow):
+    async def scenario(app, pilot):
+        found = [selector for selector in HELP_ON.values() if app.screen.query(selector)]
+        await start(app, pilot, EMERGENCY_FIRST)
+        found += [selector for selector in HELP_ON.values() if app.screen.query(selector)]
+        await pilot.press("h")
+        await settled(app)
+        return found
+
+    assert run(kiosk(flow), Recorder(database, place="kiosk:k7"), scenario) == []
+    assert help_events(database) == []
+
+
+def test_asking_again_at_once_is_noted_once_and_said_again(database, flow):
+    async def scenario(app, pilot):
+        await start(app, pilot, EMERGENCY_FIRST)
+        await pilot.press("h")
+        await pilot.press("h")
+        await settled(app)
+        return [notification.message for notification in app._notifications]
+
+    said = run(kiosk(flow, "es", staffed=True), Recorder(database, place="kiosk:k7"), scenario)
+    assert said == [words.HELP_WHERE.get("es")]  # said again, in place of the first: one notice at a time
+    assert len(help_events(database)) == 1
+
+
+def test_without_records_the_person_is_still_told_where_help_is(flow):
+    async def scenario(app, pilot):
+        await start(app, pilot, GOES_ON)
+        await pilot.press("h")
+        await settled(app)
+        return [notification.message for notification in app._notifications]
+
+    assert words.HELP_WHERE.get("en") in run(kiosk(flow, staffed=True), None, scenario)
+
+
+@pytest.mark.parametrize("then", ["back_and_on", "back_to_an_emergency"])
+def test_identification_is_never_asked_twice_in_one_session(then, database, flow):
+    """WCAG 3.3.7 (redundant entry): once given, who the person is is not asked again in the session,
+    whether they go back over the first question and on, or back to a danger sign's emergency; the
+    records keep it once."""
+
+    async def scenario(app, pilot):
+        await start(app, pilot, GOES_ON)
+        await type_into(app, pilot, "#identify-ticket", "b7")
+        await tap(app, pilot, "#identify-send")
+        await settled(app)
+        asked_again = []
+        app.go_back()
+        await settled(app)
+        app.answer(GOES_ON[0] if then == "back_and_on" else EMERGENCY_FIRST[0])
+        await settled(app)
+        await pilot.pause()
+        asked_again += [screen.id for screen in app.screen_stack if screen.id == "identify"]
+        asked_again += [widget.id for widget in app.screen.query("#identify-form")]
+        return app.screen.id, asked_again
+
+    screen, asked_again = run(kiosk(flow, identify="ticket"), Recorder(database), scenario)
+    assert asked_again == [] and screen in ("conversation", "outcome")
+    [session] = sessions(database)
+    assert (session.identification.kind, session.identification.value) == ("ticket", "B7")
+    assert [event.kind for event in session.events].count("identified") == 1
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_button_of_a_staffed_kiosk_is_whole_on_an_80_column_screen(language, flow):
+    """With "Ask for help" added, each row of buttons still fits: nothing cut at the right edge."""
+
+    async def scenario(app, pilot):
+        cut = []
+
+        def look(where):
+            width = app.screen.region.width
+            cut.extend(f"{where}: {button.id} ends at {button.region.right}" for button in app.screen.query("Button")
+                       if button.region.area and button.region.right > width)
+
+        look("welcome")
+        await start(app, pilot, GOES_ON)
+        look("identify")
+        app.screen.dismiss()
+        await settled(app)
+        look("question")
+        app.go_back()
+        await settled(app)
+        app.answer(EMERGENCY_FIRST[0])
+        await settled(app)
+        look("emergency")
+        return cut
+
+    assert run(kiosk(flow, language, staffed=True, identify="ticket"), None, scenario) == []

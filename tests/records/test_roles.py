@@ -137,6 +137,34 @@ def test_an_unfinished_session_is_never_deleted_even_by_the_owner(clinic):
         connection.execute("DELETE FROM sessions WHERE id = %s", (clinic["unfinished"],))
 
 
+def test_a_kiosk_login_notes_a_persons_help_request_on_its_own_session(clinic, flow):
+    """A staffed kiosk's "Ask for help" (a help_requested event, as the person) is a kiosk's kind: its login
+    records it, before anything is answered and after, on its own session and no other (migration 0006)."""
+    import psycopg
+
+    from chatbot.engine import Conversation
+    from chatbot.records.recorder import Recorder
+
+    recorder = Recorder(clinic["kiosk"], place="kiosk:k1")
+    conversation = Conversation(flow, "en")
+    conversation.start()
+    session_id = recorder.begin(conversation)
+    recorder.help_requested()  # nothing answered yet: the session begins here
+    answer_as(conversation, {"known_low_white_count": True}, 1, recorder)
+    recorder.help_requested()
+    recorder.wiped()
+    assert recorder.close() is None
+    with open_reader(clinic["owner"]) as reader:
+        events = reader.get_session(session_id).events
+    assert [(event.kind, event.actor) for event in events if event.kind == "help_requested"] == [
+        ("help_requested", "person")] * 2
+    before = snapshot(clinic["owner"])
+    with psycopg.connect(clinic["kiosk"], autocommit=True) as connection, pytest.raises(psycopg.Error):
+        connection.execute("SELECT rec_record_event(%s, 99, 'help_requested', 'person', now(), '{}')",
+                           (clinic["finished"] + "x",))
+    assert snapshot(clinic["owner"]) == before
+
+
 def test_a_nurse_writes_as_the_nurse_signed_in_and_each_write_has_its_event(clinic, flow):
     """Review and amendment take the nurse from the connection's sign-in; the events name them."""
     routine = kiosk_session(clinic["kiosk"], flow, {"known_low_white_count": True})

@@ -47,7 +47,7 @@ def test_the_kiosk_opens_on_the_welcome_with_a_choice_of_language_and_no_way_out
     for words in ("Symptom checker for bone marrow failure", "It takes about three minutes.",
                   "This is not a diagnosis", "English", "Español", "Start"):
         assert words in text
-    assert buttons == ["language-en", "language-es", "start"]
+    assert buttons == ["language-en", "language-es", "welcome-listen", "start"]
 
 
 def test_choosing_espanol_runs_the_conversation_in_spanish():
@@ -120,7 +120,7 @@ def test_no_quit_summary_or_save_and_textual_own_ways_out_do_nothing(tmp_path, m
 
     asked, after, outcome = run(scenario)
     assert list((tmp_path / "here").iterdir()) == []
-    assert asked == ["back", "restart"] and outcome == ["done", "back", "restart"]
+    assert asked == ["back", "restart", "listen"] and outcome == ["done", "back", "restart", "listen"]
     assert after == (True, "conversation", FLOW.start)
 
 

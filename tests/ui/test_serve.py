@@ -98,6 +98,46 @@ def test_the_page_starts_as_a_kiosk_in_both_languages_with_nothing_to_click(serv
     assert re.search(r'#start \{\s*display: none;', page)  # the start button hides unless asked for
 
 
+def test_the_page_says_its_language_and_each_part_in_another(server):
+    """WCAG 3.1.1 and 3.1.2: <html lang> is the kiosk's language and the title its welcome's; every Spanish
+    part of the bilingual notices is marked lang="es" (the page follows the person's choice: tests/browser);
+    the terminal's script starts xterm.js for screen readers."""
+    from html.parser import HTMLParser
+
+    _, _, base = server
+    page = fetch(base + "/")[1].decode()
+
+    class Parts(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.langs, self.spanish, self.title = ["?"], [], ""
+            self.in_title = False
+
+        def handle_starttag(self, tag, attrs):
+            self.in_title = tag == "title"
+            if tag not in ("br", "meta", "link", "img", "input"):  # no end tag: nothing inside them
+                self.langs.append(dict(attrs).get("lang", self.langs[-1]))
+
+        def handle_endtag(self, tag):
+            if len(self.langs) > 1:
+                self.langs.pop()
+            self.in_title = False
+
+        def handle_data(self, data):
+            if self.in_title:
+                self.title += data
+            for word in ("Iniciando", "Empezar", "Esta pantalla", "Revisión"):
+                if word in data:
+                    self.spanish.append((word, self.langs[-1]))
+
+    parts = Parts()
+    parts.feed(page)
+    assert re.search(r'<html lang="en">', page) and parts.title == "Symptom checker for bone marrow failure"
+    assert parts.spanish and all(lang == "es" for _, lang in parts.spanish), parts.spanish
+    script_url = re.search(r'<script src="([^"]+kiosk\.js)"', page).group(1)
+    assert b"screenReaderMode:!0" in urllib.request.urlopen(script_url, timeout=10).read()
+
+
 def test_what_the_page_loads_is_served_here(server):
     _, _, base = server
     page = fetch(base + "/")[1].decode()

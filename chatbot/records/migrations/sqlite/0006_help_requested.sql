@@ -1,0 +1,3 @@
+-- A staffed kiosk's "Ask for help" (a help_requested event): PostgreSQL's kiosk role may now record
+-- it. SQLite has no roles (its file is its owner's alone) and no list of event kinds: nothing to
+-- change here but the version, which both backends keep in step.
