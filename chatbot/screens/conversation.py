@@ -43,6 +43,10 @@ NAV_BUTTONS = (("done", words.DONE, "d"), ("back", words.BACK, "b"), ("restart",
 the focus, and nothing else moves when it does)."""
 
 
+KEY_ROOM = len("  Esc")
+"""The cells a nav button's key takes beside its words, the longest key counted for every button."""
+
+
 class NavBar(Horizontal):
     """The row of small buttons at the bottom, in two rows when its labels are wider than the screen
     (a tester's five buttons in a language longer than English: the pseudo-locale walk found it)."""
@@ -52,8 +56,11 @@ class NavBar(Horizontal):
 
     def fit(self) -> None:
         buttons = [button for button in self.query(Button) if button.display]
-        # each label, a compact button's cell either side and its margin; the row's own padding
-        wanted = sum(button.label.cell_length + 3 for button in buttons) + 2
+        # each label's words with room for the longest key it may name ("  Esc"), whether or not it
+        # names one now: the keys come and go with the focus, and a row that changed its shape
+        # under the pointer lost the click that moved the focus (Back from the temperature field);
+        # a compact button's cell either side and its margin; the row's own padding
+        wanted = sum(Content(str(button.label).split("  ")[0]).cell_length + KEY_ROOM + 3 for button in buttons) + 2
         self.set_class(bool(self.size.width) and wanted > self.size.width, "-two-rows")
 
 
