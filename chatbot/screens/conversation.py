@@ -43,8 +43,8 @@ NAV_BUTTONS = (("done", words.DONE, "d"), ("back", words.BACK, "b"), ("restart",
 the focus, and nothing else moves when it does)."""
 
 
-KEY_ROOM = len("  Esc")
-"""The cells a nav button's key takes beside its words, the longest key counted for every button."""
+KEY_ROOM = len("  b")
+"""The cells a nav button's key takes beside its words (a letter), counted whether it is shown or not."""
 
 
 class NavBar(Horizontal):
@@ -61,6 +61,7 @@ class NavBar(Horizontal):
         # under the pointer lost the click that moved the focus (Back from the temperature field);
         # a compact button's cell either side and its margin; the row's own padding
         wanted = sum(Content(str(button.label).split("  ")[0]).cell_length + KEY_ROOM + 3 for button in buttons) + 2
+        wanted += len("Esc") - 1 if any(button.id == "back" for button in buttons) else 0  # Back's key in a field
         self.set_class(bool(self.size.width) and wanted > self.size.width, "-two-rows")
 
 
