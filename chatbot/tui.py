@@ -415,7 +415,9 @@ class SymptomCheckerApp(TerminalApp):
         is said, once it is drawn (the words are read from its widgets after the frame)."""
         if not self._speech_due and (self.speak_new_screens or self._speaker is not None):
             self._speech_due = True
-            self.call_after_refresh(self._speak_shown)
+            # two frames: the first lays the screen out, and what fits its size (the bottom row in one
+            # or two rows) is settled in the second; the words are read from the screen as it stays
+            self.call_after_refresh(self.call_after_refresh, self._speak_shown)
 
     def _speak_shown(self, tries: int = 10) -> None:
         screen = self.screen
