@@ -199,6 +199,10 @@ class KioskApp(SymptomCheckerApp):
                 elif is_key and event.key == "l":
                     self.action_listen()  # heard, not answered: the count starts again
                     return
+                elif is_key and event.key == "h" and self.kiosk.staffed:
+                    self.still_here()  # there, and asking for help: the desk is told as from any screen
+                    self.action_help()
+                    return
                 else:
                     self.still_here(more=is_key and event.key == StillThereScreen.MORE_KEY)
                     return

@@ -353,6 +353,24 @@ def test_a_staffed_kiosk_asks_the_desk_for_help_from_every_screen(where, by, dat
     assert (session.place, session.help_open, session.help_asks) == ("kiosk:k7", True, 1)
 
 
+def test_h_on_are_you_still_there_answers_it_and_asks_for_help(database, flow):
+    """The person is there and wants help: the question goes, and the desk is told as from any screen."""
+
+    async def scenario(app, pilot):
+        await reach(app, pilot, "question")
+        await idle_for(app, pilot, SLOW["idle_timeout"] + 1)
+        assert app.screen.id == "still-there"
+        await pilot.press("h")
+        await app.workers.wait_for_complete()
+        await settled(app)
+        return app.screen.id, [notification.message for notification in app._notifications]
+
+    screen, said = run(kiosk(flow, staffed=True, identify="ticket"), Recorder(database, place="kiosk:k7"),
+                       scenario)
+    assert screen == "conversation" and said[-1] == words.HELP_SENT.get("en")
+    assert len(help_events(database)) == 1
+
+
 def test_an_unstaffed_kiosk_has_no_help_control_and_h_asks_nothing(database, flow):
     async def scenario(app, pilot):
         found = [selector for selector in HELP_ON.values() if app.screen.query(selector)]
