@@ -41,7 +41,7 @@ GOAL_SINGLE_S = 0.2
 GOAL_ALL_S = 3.0
 GOAL_PSS_MIB = 25.0
 FIRST_FRAME_WITHIN = 180.0
-FORK_SERVER = "chatbot.commands.serve_zygote"
+FORK_SERVER = "chatbot.serve_zygote"
 
 
 def free_port() -> int:

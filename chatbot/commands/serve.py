@@ -1,8 +1,9 @@
 """`chatbot serve`: the kiosk in a web browser, through textual-serve, with no internet needed.
 
 Each browser tab opens its own websocket, and the server (`serve_server`, textual-serve's
-made safe for many browsers) starts a new `python -m chatbot --kiosk ...` process for it,
-directly and in a process group of its own: every tab is a fresh session, and closing the
+made safe for many browsers) gives it a kiosk process of its own, in a process group of its
+own: one forked ahead from the warm pool (`serve_pool`, `--pool N`), or with `--pool 0` a new
+`python -m chatbot --kiosk ...` started directly. Every tab is a fresh session, and closing the
 tab ends its whole group. `--flow`, `--language`, `--emergency-number` and `--database`
 reach every tab. The page is our own template (`serve_templates/`), which
 loads nothing from another host: the font, the terminal's script and its styles all
@@ -43,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--emergency-number", dest="serve_emergency_number", default=None, metavar="NUMBER",
                         help="the local emergency number every tab tells people to call (default: the flow's)")
     parser.add_argument("--max-tabs", type=at_least_one, default=None, metavar="N",
-                        help="browser tabs open at once, each a kiosk of about 30 MB (default: 24); past it, a "
+                        help="browser tabs open at once, each a kiosk process (default: 24); past it, a "
                              "page asks to wait")
     parser.add_argument("--max-tabs-per-address", type=at_least_one, default=None, metavar="N",
                         help="tabs open at once from one client address (default: 4; behind a proxy every tab "

@@ -1,6 +1,6 @@
 """`chatbot serve`'s warm pool: kiosks started ahead, one handed to each new tab.
 
-One fork server (`serve_zygote`) imports the kiosk and loads the flow once; the pool asks it
+One fork server (`chatbot.serve_zygote`) imports the kiosk and loads the flow once; the pool asks it
 for kiosks and keeps `size` of them ready (forked, no session yet). A new tab takes the oldest
 ready kiosk (`KioskPool.take`) and a replacement is asked for at once; when none is ready the
 tab waits for the next one forked. Each kiosk serves one tab and exits: a kiosk taken is
@@ -21,11 +21,16 @@ import collections
 import logging
 import os
 import signal
+import json
 import socket
+import struct
 import sys
 from typing import Any
 
-from chatbot.commands.serve_zygote import HEADER, start_message
+HEADER = struct.Struct("!I")
+"""The length before a start message, and the process id the fork server sends with each kiosk's socket."""
+MOST_START_BYTES = 4096
+FORK_SERVER = "chatbot.serve_zygote"
 
 log = logging.getLogger("textual-serve")
 
@@ -36,6 +41,12 @@ MOST_RESTARTS = 3
 """The fork server started again this many times without forking a kiosk: the pool is off."""
 STOP_WITHIN = 3.0
 """Seconds the fork server has to end (with what it forked) when the pool closes, before SIGKILL."""
+
+
+def start_message(width: int, height: int) -> bytes:
+    """What the server sends a pooled kiosk when a tab takes it: the tab's terminal size."""
+    body = json.dumps({"width": width, "height": height}).encode("utf-8")
+    return HEADER.pack(len(body)) + body
 
 
 def supported() -> bool:
@@ -123,7 +134,7 @@ class KioskPool:
         ours.setblocking(False)
         try:
             self.server = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "chatbot.commands.serve_zygote", str(theirs.fileno()), *self.kiosk_args,
+                sys.executable, "-m", FORK_SERVER, str(theirs.fileno()), *self.kiosk_args,
                 stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, env=self.environment,
                 pass_fds=(theirs.fileno(),), start_new_session=True)
         except OSError as error:

@@ -1,7 +1,8 @@
 """The web server behind `chatbot serve`: textual-serve's, made safe for many browsers at once.
 
-- Each tab's kiosk is this Python started directly (no shell in between), in a process
-  group of its own (`TabProcess`); when the tab's socket closes, the kiosk is asked to
+- Each tab's kiosk is a process of its own, in a process group of its own (`TabProcess`): one
+  forked ahead by the warm pool (`serve_pool`), or, with the pool off, this Python started
+  directly (no shell in between); when the tab's socket closes, the kiosk is asked to
   quit, then (after `QUIT_GRACE` seconds) its whole group gets SIGTERM and, `STOP_GRACE`
   seconds later, SIGKILL.
 - Ctrl-C or SIGTERM of the server ends every tab's group the same way, all at once, and the

@@ -31,7 +31,7 @@ class Pooled(Served):
         self.size = size
 
     def fork_server(self) -> int | None:
-        found = [pid for pid in children(self.process.pid) if "chatbot.commands.serve_zygote" in command_line(pid)]
+        found = [pid for pid in children(self.process.pid) if "chatbot.serve_zygote" in command_line(pid)]
         return found[0] if found else None
 
     def kiosks(self) -> list[int]:
@@ -80,6 +80,7 @@ def test_a_tab_gets_a_kiosk_from_the_pool_and_another_takes_its_place(pooled):
 
     busy = asyncio.run(scenario())
     assert len(busy) == 1 and busy <= ready, "the tab's kiosk was not one of the ready ones"
+    wait_until(lambda: not alive_in_groups(busy), ENDS_WITHIN, "a closed tab's kiosk is still running")
     refilled = server.filled()
     assert not refilled & busy and len(refilled) == 2
 

@@ -1,21 +1,22 @@
-"""The fork server behind `chatbot serve`'s warm pool (`serve_pool`): one process that has
+"""The fork server behind `chatbot serve`'s warm pool (`chatbot.commands.serve_pool`): one process that has
 done everything a served kiosk does before its first person (the imports, the flow loaded,
 the objects it made set aside from the garbage collector) and forks one kiosk per request.
 
 A child forked from it shares those pages with it and every other child (copy on write), so a
 tab costs only what its own session makes, and it starts at once: there is nothing left to import.
 
-    python -m chatbot.commands.serve_zygote FD KIOSK-OPTIONS...
+    python -m chatbot.serve_zygote FD KIOSK-OPTIONS...
 
-`FD` is a Unix socket to the server (`serve_pool.KioskPool`); `KIOSK-OPTIONS` are those of
+It sits above the command line (`chatbot.cli`), whose kiosk it runs in each child. `FD` is a
+Unix socket to the server (`serve_pool.KioskPool`); `KIOSK-OPTIONS` are those of
 `python -m chatbot` for a tab (`serve.kiosk_argv`). Each byte the server sends asks for one
 kiosk: a socket pair is made, the child forked, and the server's end of the pair is passed
 to the server with the child's process id (SCM_RIGHTS). When the server's end of `FD`
 closes, this process ends (its children end when their own sockets close).
 
 A child starts its own session (process group), keeps its end of the pair and nothing else
-of this process's, and waits for the server's start message (`start_message`: the tab's
-terminal size). Then that socket is its standard input and output, as a spawned kiosk's
+of this process's, and waits for the server's start message (`serve_pool.start_message`: the
+tab's terminal size). Then that socket is its standard input and output, as a spawned kiosk's
 pipes are, and it runs the kiosk exactly as `python -m chatbot --kiosk --served` does. It
 serves that one tab and exits: nothing of one person's kiosk is ever handed to another.
 
@@ -32,13 +33,10 @@ import os
 import random
 import signal
 import socket
-import struct
 import sys
 import threading
 
-HEADER = struct.Struct("!I")
-"""The length before a start message, and the process id sent with each child's socket."""
-MOST_START_BYTES = 4096
+from chatbot.commands.serve_pool import HEADER, MOST_START_BYTES
 
 WARM_MODULES = (
     "chatbot.kiosk.supervisor",
@@ -53,12 +51,6 @@ WARM_MODULES = (
 )
 """Imported here once, before any fork: what a served kiosk imports on the way to its first frame.
 A name that is not there (another platform, another Textual) is skipped."""
-
-
-def start_message(width: int, height: int) -> bytes:
-    """What the server sends a pooled kiosk when a tab takes it: the tab's terminal size."""
-    body = json.dumps({"width": width, "height": height}).encode("utf-8")
-    return HEADER.pack(len(body)) + body
 
 
 def main(argv: list[str]) -> int:
