@@ -65,7 +65,7 @@ class PooledKiosk:
         self.stdin: asyncio.StreamWriter | None = None
         self.stdout: asyncio.StreamReader | None = None
         self.stderr = asyncio.StreamReader()
-        self.stderr.feed_eof()  # a pooled kiosk's errors go to the server's own standard error
+        self.stderr.feed_eof()  # a pooled kiosk's errors go straight to the server's output (`_server_output`)
         self._ended = asyncio.get_running_loop().create_future()
         self._pidfd = pidfd
         self._on_end = on_end
@@ -95,6 +95,15 @@ class PooledKiosk:
         if self.stdin is None:
             self.connection.close()
         _kill_group(self.pid, signal.SIGKILL)
+
+
+def _server_output() -> int | None:
+    """Where the kiosks' own error output goes: the server's standard output, as textual-serve sends a
+    spawned kiosk's there (the server's standard error is its own log)."""
+    try:
+        return sys.__stdout__.fileno() if sys.__stdout__ is not None else None
+    except (OSError, ValueError):
+        return None
 
 
 def _kill_group(group: int, number: int) -> None:
@@ -135,7 +144,8 @@ class KioskPool:
         try:
             self.server = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", FORK_SERVER, str(theirs.fileno()), *self.kiosk_args,
-                stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, env=self.environment,
+                stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=_server_output(),
+                env=self.environment,
                 pass_fds=(theirs.fileno(),), start_new_session=True)
         except OSError as error:
             ours.close()
