@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-tabs-per-address", type=at_least_one, default=None, metavar="N",
                         help="tabs open at once from one client address (default: 4; behind a proxy every tab "
                              "comes from its address: give the same as --max-tabs)")
-    parser.add_argument("--pool", type=at_least_zero, default=None, metavar="N",
+    parser.add_argument("--pool", type=at_least(0), default=None, metavar="N",
                         help="kiosks kept started ahead, forked from one process that has loaded the kiosk, so a "
                              "new tab opens at once and shares most of its memory (default: 4; 0: each tab "
                              "starts its own Python)")
@@ -60,26 +60,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_database_argument(parser)  # every tab records there (CHATBOT_DATABASE reaches each tab too)
 
 
-def at_least_one(text: str) -> int:
-    """An argparse type: a whole number from 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value}: it must be at least 1")
-    return value
+def at_least(least: int):
+    """An argparse type: a whole number from `least`."""
+    def whole_number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"{value}: it must be at least {least}")
+        return value
+
+    return whole_number
 
 
-def at_least_zero(text: str) -> int:
-    """An argparse type: a whole number from 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value}: it must be 0 or more")
-    return value
+at_least_one = at_least(1)
 
 
 def kiosk_command(args: argparse.Namespace, flow_file: str | None) -> str:

@@ -25,7 +25,6 @@ import json
 import socket
 import struct
 import sys
-from typing import Any
 
 HEADER = struct.Struct("!I")
 """The length before a start message, and the process id the fork server sends with each kiosk's socket."""
@@ -94,7 +93,7 @@ class PooledKiosk:
         """End a kiosk no tab took (nobody's session is in it)."""
         if self.stdin is None:
             self.connection.close()
-        _kill_group(self.pid, signal.SIGKILL)
+        signal_group(self.pid, signal.SIGKILL)
 
 
 def _server_output() -> int | None:
@@ -106,7 +105,8 @@ def _server_output() -> int | None:
         return None
 
 
-def _kill_group(group: int, number: int) -> None:
+def signal_group(group: int, number: int) -> None:
+    """Signal a kiosk's process group; one already gone is no error."""
     try:
         os.killpg(group, number)
     except (ProcessLookupError, PermissionError):
@@ -133,10 +133,6 @@ class KioskPool:
         self._control: socket.socket | None = None
         self._restarts = 0
         self._watch: asyncio.Task | None = None
-
-    @property
-    def server_pid(self) -> int | None:
-        return self.server.pid if self.server is not None else None
 
     async def start(self) -> None:
         ours, theirs = socket.socketpair()
@@ -285,11 +281,7 @@ class KioskPool:
             try:
                 await asyncio.wait_for(server.wait(), STOP_WITHIN)
             except asyncio.TimeoutError:
-                _kill_group(server.pid, signal.SIGKILL)
+                signal_group(server.pid, signal.SIGKILL)
                 await server.wait()
         if self._watch is not None:
             self._watch.cancel()
-
-    def figures(self) -> dict[str, Any]:
-        return {"ready": len(self.ready), "asked": self.asked, "handed": self.handed, "replaced": self.replaced,
-                "off": self.off}

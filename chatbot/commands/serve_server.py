@@ -36,7 +36,6 @@ import asyncio
 import ipaddress
 import json
 import logging
-import os
 import shlex
 import signal
 import socket
@@ -54,7 +53,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from chatbot.commands.serve_page import PAGE_MESSAGES, TabPage, terminal_script
-from chatbot.commands.serve_pool import KioskPool, supported
+from chatbot.commands.serve_pool import KioskPool, signal_group, supported
 
 log = logging.getLogger("textual-serve")
 
@@ -245,13 +244,13 @@ class TabProcess(AppService):
         if process is None:
             return
         if process.returncode is None:
-            _signal_group(process.pid, signal.SIGTERM)
+            signal_group(process.pid, signal.SIGTERM)
             try:
                 await asyncio.wait_for(process.wait(), STOP_GRACE)
             except asyncio.TimeoutError:
-                _signal_group(process.pid, signal.SIGKILL)
+                signal_group(process.pid, signal.SIGKILL)
                 await process.wait()
-        _signal_group(process.pid, signal.SIGKILL)  # anything the kiosk started and left behind
+        signal_group(process.pid, signal.SIGKILL)  # anything the kiosk started and left behind
         if self._stdin is not None:
             self._stdin.close()  # a pooled kiosk's socket (a spawned one's pipe closed with it)
         if self._task is not None and not self._task.done():
@@ -264,13 +263,6 @@ def _printable_record(record: logging.LogRecord) -> bool:
 
     record.msg, record.args = printable(record.getMessage()), None
     return True
-
-
-def _signal_group(group: int, number: int) -> None:
-    try:
-        os.killpg(group, number)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 class KioskServer(Server):
