@@ -3,7 +3,7 @@ done everything a served kiosk does before its first person (the imports, the fl
 the objects it made set aside from the garbage collector) and forks one kiosk per request.
 
 A child forked from it shares those pages with it and every other child (copy on write), so a
-tab costs only what its own session makes, and it starts at once: there is nothing left to import.
+tab costs little more than what its own session makes, and it has nothing left to import.
 
     python -m chatbot.serve_zygote FD KIOSK-OPTIONS...
 
@@ -12,7 +12,8 @@ Unix socket to the server (`serve_pool.KioskPool`); `KIOSK-OPTIONS` are those of
 `python -m chatbot` for a tab (`serve.kiosk_argv`). Each byte the server sends asks for one
 kiosk: a socket pair is made, the child forked, and the server's end of the pair is passed
 to the server with the child's process id (SCM_RIGHTS). When the server's end of `FD`
-closes, this process ends (its children end when their own sockets close).
+closes (the server stopped, or was killed), this process ends what it forked (`_end_children`)
+and then itself.
 
 A child starts its own session (process group), keeps its end of the pair and nothing else
 of this process's, and waits for the server's start message (`serve_pool.start_message`: the
