@@ -2,7 +2,9 @@
 pool and beside it, in the same run, the baseline of one new Python per tab (`--pool 0`).
 
 For each way of serving, a real server on 127.0.0.1 and a free port (its own data, log and
-cache folders) is started and, with the pool, given time to fill it. Then:
+cache folders) is started and, with the pool, given time to fill it; both run at once, and
+their measures take turns (every single tab first, then the rounds), so that neither is
+measured only under the load the other made. Then, for each:
 - single tab: `--singles` tabs, one after the other, each timed from connect to the welcome's
   "Start" drawn (its first frame), then closed (the pool is let refill between two);
 - rounds: `--tabs` websockets opened at once (as browser tabs, with the page's Origin), each
@@ -142,61 +144,96 @@ def spread(values: list[float], unit: str, digits: int = 2) -> str:
             f"max {ordered[-1]:.{digits}f}{unit}")
 
 
-def serve_and_measure(name: str, pool: int, args: argparse.Namespace) -> dict:
-    """Start a server with `--pool pool`, measure it (module text), stop it; the figures."""
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port), "--max-tabs",
-                               str(args.tabs), "--max-tabs-per-address", str(args.tabs), "--pool", str(pool)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    seen: set[int] = set()
-    figures: dict = {"name": name, "pool": pool, "leaked": [], "singles": [], "first": [], "pss": [], "cpu": []}
-    try:
-        if not wait_until(lambda: _answers(base) or server.poll() is not None, 60) or server.poll() is not None:
-            raise SystemExit(f"chatbot serve --pool {pool} did not start")
-        filled = lambda: ready(server.pid) >= pool  # noqa: E731
-        wait_until(filled, 60)
-        for _ in range(args.singles):
-            figures["singles"].append(asyncio.run(single(base)))
-            figures.setdefault("single_load", load())
-            wait_until(filled, 10)
-            time.sleep(0.3)  # the closed tab's kiosk ends before the next is timed
-        print(f"  {name}: single tab, first frame {spread(figures['singles'], ' s', 3)} "
-              f"({figures['single_load']})", flush=True)
-        for number in range(1, args.rounds + 1):
-            wait_until(filled, 30)
-            seen |= set(kiosks(server.pid))
-            result = asyncio.run(one_round(server, base, args.tabs, args.grace))
-            seen |= set(result["leaked"])
-            figures["first"] += result["first"]
-            figures["pss"] += result["pss"]
-            figures["cpu"] += result["cpu"]
-            figures["leaked"] += result["leaked"]
-            figures.setdefault("round_load", result["load"])
-            print(f"  {name}: round {number}: {result['opened']} tabs drawn ({result['failed']} failed), first "
-                  f"frame {spread(result['first'], ' s')}; PSS per tab {spread(result['pss'], ' MiB', 1)}; CPU per tab "
-                  f"to its first frame {spread(result['cpu'], ' s')}; "
-                  f"leaked {len(result['leaked'])} ({result['load']})", flush=True)
-        at_stop = set(descendants(server.pid)) | seen
+class Way:
+    """One way of serving: a server with `--pool pool`, and its figures as they are measured."""
+
+    def __init__(self, name: str, pool: int, args: argparse.Namespace) -> None:
+        self.name, self.pool, self.args = name, pool, args
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.server = subprocess.Popen(
+            [sys.executable, "-m", "chatbot", "serve", "--port", str(self.port), "--max-tabs", str(args.tabs),
+             "--max-tabs-per-address", str(args.tabs), "--pool", str(pool)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self.seen: set[int] = set()
+        self.figures: dict = {"name": name, "pool": pool, "leaked": [], "singles": [], "first": [], "pss": [],
+                              "cpu": []}
+
+    def started(self) -> None:
+        server = self.server
+        if not wait_until(lambda: _answers(self.base) or server.poll() is not None, 60) or server.poll() is not None:
+            raise SystemExit(f"chatbot serve --pool {self.pool} did not start")
+        wait_until(self.filled, 60)
+
+    def filled(self) -> bool:
+        return ready(self.server.pid) >= self.pool
+
+    def single(self) -> None:
+        wait_until(self.filled, 10)
+        time.sleep(0.3)  # the last closed tab's kiosk ends before the next is timed
+        self.figures["singles"].append(asyncio.run(single(self.base)))
+        self.figures.setdefault("single_load", load())
+
+    def round(self, number: int) -> None:
+        wait_until(self.filled, 30)
+        self.seen |= set(kiosks(self.server.pid))
+        result = asyncio.run(one_round(self.server, self.base, self.args.tabs, self.args.grace))
+        self.seen |= set(result["leaked"])
+        for key in ("first", "pss", "cpu", "leaked"):
+            self.figures[key] += result[key]
+        self.figures.setdefault("round_load", result["load"])
+        print(f"  {self.name}: round {number}: {result['opened']} tabs drawn ({result['failed']} failed), first "
+              f"frame {spread(result['first'], ' s')}; PSS per tab {spread(result['pss'], ' MiB', 1)}; CPU per tab "
+              f"to its first frame {spread(result['cpu'], ' s')}; leaked {len(result['leaked'])} ({result['load']})",
+              flush=True)
+
+    def stop(self) -> None:
+        """SIGTERM, and what is left of the server and its kiosks counted."""
+        server = self.server
+        at_stop = set(descendants(server.pid)) | self.seen
         began = time.monotonic()
         server.send_signal(signal.SIGTERM)
         try:
             server.wait(timeout=30)
-            figures["stopped"] = f"in {time.monotonic() - began:.2f} s"
+            self.figures["stopped"] = f"in {time.monotonic() - began:.2f} s"
         except subprocess.TimeoutExpired:
-            figures["stopped"] = "NOT within 30 s"
+            self.figures["stopped"] = "NOT within 30 s"
         wait_until(lambda: not alive_in_groups(at_stop | {server.pid}), 5)
-        figures["left"] = alive_in_groups(at_stop | {server.pid})
-        return figures
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
-        for pid in alive_in_groups(seen):
+        self.figures["left"] = alive_in_groups(at_stop | {server.pid})
+
+    def end(self) -> None:
+        """Whatever happened, nothing of this way is left running."""
+        if self.server.poll() is None:
+            os.killpg(self.server.pid, signal.SIGKILL)
+            self.server.wait(timeout=10)
+        for pid in alive_in_groups(self.seen):
             try:
                 os.killpg(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+
+
+def measure(ways: list[Way], args: argparse.Namespace) -> list[dict]:
+    """Both servers up at once; the single tabs of every way first, then the rounds, taking turns,
+    so that no way is measured only under the load the other made."""
+    try:
+        for way in ways:
+            way.started()
+        for _ in range(args.singles):
+            for way in ways:
+                way.single()
+        for way in ways:
+            print(f"  {way.name}: single tab, first frame {spread(way.figures['singles'], ' s', 3)} "
+                  f"({way.figures['single_load']})", flush=True)
+        for number in range(1, args.rounds + 1):
+            for way in ways:
+                way.round(number)
+        for way in ways:
+            way.stop()
+        return [way.figures for way in ways]
+    finally:
+        for way in ways:
+            way.end()
 
 
 def verdict(met: bool) -> str:
@@ -212,7 +249,7 @@ def main() -> int:
                         help="seconds closed tabs' kiosks have to end before they count as leaked")
     parser.add_argument("--pool", type=int, default=4, help="the warm pool's size measured (default 4)")
     parser.add_argument("--only", choices=("pool", "baseline"), default=None,
-                        help="measure one way only (default: both, the baseline first)")
+                        help="measure one way only (default: both, taking turns)")
     args = parser.parse_args()
     if not Path("/proc").is_dir():
         print("bench/serve.py reads processes from /proc (Linux only)", file=sys.stderr)
@@ -225,7 +262,7 @@ def main() -> int:
     ways = [way for way in ways if args.only is None or (args.only == "pool") == (way[1] > 0)]
     print(f"chatbot serve: {args.singles} single tabs, then {args.rounds} rounds of {args.tabs} tabs opened at once "
           f"and closed at once; {os.cpu_count()} cores, {load()} at the start")
-    results = [serve_and_measure(name, pool, args) for name, pool in ways]
+    results = measure([Way(name, pool, args) for name, pool in ways], args)
     print()
     print("| figure | " + " | ".join(each["name"] for each in results) + " | goal |")
     print("|---|" + "---|" * len(results) + "---|")
