@@ -158,7 +158,12 @@ def read_session(session: StoredSession, flow: Flow | None, language: str, at: d
             reading.negatives.append(line)
     asked = {answer.question_id: answer.question_text for answer in session.answers}
     for event in session.events:
-        if event.kind == "reviewed":
+        if event.kind == "help_requested":
+            reading.trail.append(say("help_requested_event", language, at=local(event.at)))
+        elif event.kind == "help_answered":
+            reading.trail.append(say("help_answered_event", language, at=local(event.at),
+                                     actor=printable(event.actor)))
+        elif event.kind == "reviewed":
             reading.trail.append(say("reviewed_event", language, at=local(event.at), actor=printable(event.actor)))
         elif event.kind == "amended":
             amendment = Amendment.from_event(event)

@@ -98,6 +98,12 @@ TICKED = message("ticked")
 HELP = message("Ask for help")
 """A staffed kiosk's help from staff (WCAG 3.2.6), on every screen, the h key."""
 HELP_WHERE = message("Please go to the desk, or ask any member of staff: they will help you. Your answers stay here.")
+"""Said where the kiosk keeps no records: nobody at the desk can be told."""
+HELP_SENDING = message("Telling the staff at the desk...")
+HELP_SENT = message("The desk has been told: someone will come to you. Your answers stay here.")
+HELP_SENT_AGAIN = message("The desk has been told already: someone is coming to you.")
+HELP_AWAY = message("The desk will get your request when the connection is back. Please go to the desk now.")
+"""(Notices are short: at the top of an 80x24 screen, none may cover the control in focus.)"""
 MORE_TIME = message("More time: {time}")
 MORE_TIME_GIVEN = message("You have {time} before I ask again.")
 MINUTES = message("{count} min")
