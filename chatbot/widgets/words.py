@@ -81,6 +81,11 @@ WHICH_DATE = message("Which is your date of birth? Tap it, or type it again.")
 IDENTIFIED = message("Thank you. The staff at the desk will see it.")
 
 # `chatbot serve` when every screen it may open is in use (its busy page shows both languages).
+PAGE_NAME = message("Symptom checker")
+PAGE_STARTING = message("Starting, one moment…")
+PAGE_CLOSED = message("This screen has closed.")
+"""`chatbot serve`'s page around the kiosk (serve_templates/app_index.html): its name, the notice while
+the kiosk starts and once it has closed, each in every language (with START and RESTART)."""
 BUSY_TITLE = message("All the screens are in use")
 BUSY_WAIT = message("This page tries again by itself in a moment. Please wait here.")
 BUSY_UNWELL = message("If you feel very unwell, tell a member of staff now.")
