@@ -132,6 +132,12 @@ class Message:
     def __hash__(self) -> int:
         return hash((self.msgid, self.context))
 
+    def __add__(self, other: object) -> Joined:
+        return Joined(self, other)
+
+    def __radd__(self, other: object) -> Joined:
+        return Joined(other, self)
+
 
 class Plural(Message):
     """A count's words: `plural("{count} session", "{count} sessions").count(3).get("es")`."""
@@ -158,6 +164,32 @@ class Plural(Message):
 
     def count(self, number: int) -> Plural:
         return self.fill(count=number)
+
+
+class Joined:
+    """Texts shown one after the other, each in the same language (`message(...) + did_you_mean(...)`):
+    what a diagnostic is built of, a sentence and a suggestion, a code and a sentence."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, *parts: object):
+        self.parts = tuple(part for each in parts for part in (each.parts if isinstance(each, Joined) else (each,)))
+
+    def get(self, language: str) -> str:
+        return "".join(part.get(language) if hasattr(part, "get") and not isinstance(part, (str, dict)) else str(part)
+                       for part in self.parts)
+
+    def __add__(self, other: object) -> Joined:
+        return Joined(self, other)
+
+    def __radd__(self, other: object) -> Joined:
+        return Joined(other, self)
+
+    def __str__(self) -> str:
+        return self.get(SOURCE)
+
+    def __repr__(self) -> str:
+        return f"Joined{self.parts!r}"
 
 
 def message(msgid: str) -> Message:

@@ -72,7 +72,7 @@ ANSWERING_YES = message("answering yes: {answers}")
 
 def describe(issue: Issue, file: str) -> str:
     """The problem line, then the answers of an example path (two for a monotonicity problem)."""
-    lines = [str(issue.problem(file))]
+    lines = [issue.problem(file).said(language())]
     examples = [(ANSWERS, issue.answers)] if not issue.other_answers else [
         (ANSWERING_NO, issue.answers), (ANSWERING_YES, issue.other_answers)]
     for label, answers in examples:
