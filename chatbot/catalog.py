@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
 from pathlib import Path
 from typing import Mapping
 
@@ -260,14 +261,29 @@ _LONGER = "aeiouAEIOU"
 OPEN, CLOSE = "⟦", "⟧"
 
 
+_PRINTF = re.compile(r"%(?:\([^)]*\))?[sdr%]")
+"""A printf-style placeholder (`%(prog)s`, `%s`), as argparse's own words hold them."""
+
+
 def pseudo(text: str) -> str:
     """`text` accented, 40% longer (each vowel said twice, then `~` to make up the rest) and between
     ⟦ ⟧, its `{placeholders}`, Markdown and Rich markup (`[b]…[/b]`) left as they are: a translation
     longer than most, whose every letter shows it went through the catalog."""
     if not text or text.startswith(OPEN):
         return text
+    if text.endswith("\n"):  # argparse's error line: its line ends after the closing bracket
+        return pseudo(text[:-1]) + "\n"
     out, depth, letters, added = [], 0, 0, 0
-    for char in text:
+    formats = {match.start(): match.group() for match in _PRINTF.finditer(text)}  # argparse's words: kept
+    skip = 0
+    for index, char in enumerate(text):
+        if skip:
+            skip -= 1
+            continue
+        if index in formats:
+            out.append(formats[index])
+            skip = len(formats[index]) - 1
+            continue
         if char in "{[":
             depth += 1
         elif char in "}]" and depth:

@@ -23,13 +23,13 @@ from chatbot.flowfile.loader import bundled_flow_path, load_flow
 from chatbot.flow.problems import FlowError
 
 NAME = "check"
-HELP = "check a flow file and prove every path reaches the level its triage rules give"
+HELP = message("check a flow file and prove every path reaches the level its triage rules give")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("flow", nargs="?", metavar="FLOW", help="the flow file (default: the bundled flow)")
-    parser.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
-    parser.add_argument("--json", action="store_true", help="print one JSON object for machines")
+    parser.add_argument("flow", nargs="?", metavar="FLOW", help=message("the flow file (default: the bundled flow)"))
+    parser.add_argument("--strict", action="store_true", help=message("exit 1 when there are warnings"))
+    parser.add_argument("--json", action="store_true", help=message("print one JSON object for machines"))
 
 
 def run(args: argparse.Namespace) -> int:
