@@ -184,6 +184,7 @@ class QueueScreen(Screen):
         self.today = False
         self.ready = False  # composed: the table can be drawn
         self.drawn: dict[str, tuple] = {}  # each row's words as drawn, to touch only the rows that changed
+        self.words: dict[str, tuple] = {}  # each row's words, with the session and the minute they were made for
         self.order: list[str] = []
         self.marked: str | None = None  # the row showing SELECTED
         self.shown: dict[str, QueueEntry] = {}  # each row's session as drawn
@@ -247,23 +248,26 @@ class QueueScreen(Screen):
             if key not in wanted:
                 table.remove_row(key)
                 self.drawn.pop(key, None)
+                self.words.pop(key, None)
                 self.shown.pop(key, None)
         order = {}
         for rank, entry in enumerate(visible):
             order[entry.id] = rank
             alerting = entry.id in self.alerting
-            words = (waited(entry.waited(self.at), self.language), printable(entry.place.removeprefix("kiosk:")),
-                     printable(entry.language, 5), printable(_status(entry, self.at, language)), _who(entry, language))
+            words = self._words(entry)
             signature = (entry.level, alerting, words)
             if self.drawn.get(entry.id) == signature:
                 continue  # unchanged: no cell is touched
             self.shown[entry.id] = entry
-            cells = (_level_cell(entry, language, alerting, entry.id == self.marked),
-                     *(RichText(fold(word, WIDTHS[key]), style="bold" if alerting else "")
-                       for key, word in zip(tuple(WIDTHS)[1:], words)))
+            level = _level_cell(entry, language, alerting, entry.id == self.marked)
+            folded = [fold(word, WIDTHS[key]) for key, word in zip(tuple(WIDTHS)[1:], words)]
+            # the row's height counted here, from the folded words: a table asked to find it renders every
+            # cell of every row (some 4 ms a row), where it otherwise renders only the rows on the screen
+            height = max(fold(level.plain, WIDTHS["level"]).count("\n"), *(text.count("\n") for text in folded)) + 1
+            cells = (level, *(RichText(text, style="bold" if alerting else "") for text in folded))
             if entry.id in table.rows:  # new words may take another height: the row is made again
                 table.remove_row(entry.id)
-            table.add_row(*cells, key=entry.id, height=None)
+            table.add_row(*cells, key=entry.id, height=height)
             self.drawn[entry.id] = signature
             self.order = []
         ids = [entry.id for entry in visible]
@@ -281,6 +285,20 @@ class QueueScreen(Screen):
             who=say("signed_in", language, name=self.staff or "-"))))
         self.query_one("#queue-keys", Static).update(Content(say(
             "queue_keys_emergency" if self.emergency is not None else "queue_keys", language)))
+
+    def _words(self, entry: QueueEntry) -> tuple[str, ...]:
+        """A row's words (but its level), made again only when its session, its state or its minutes of
+        waiting changed: a change at the desk touches one row, not every row's words."""
+        delta = entry.waited(self.at)
+        key = (int(delta.total_seconds() // 60), entry.state(self.at), self.language)
+        made = self.words.get(entry.id)
+        if made is not None and made[0] is entry and made[1] == key:
+            return made[2]
+        language = self.language
+        words = (waited(delta, language), printable(entry.place.removeprefix("kiosk:")), printable(entry.language, 5),
+                 printable(_status(entry, self.at, language)), _who(entry, language))
+        self.words[entry.id] = (entry, key, words)
+        return words
 
     @property
     def selected(self) -> str | None:
