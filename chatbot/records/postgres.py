@@ -123,7 +123,9 @@ class PostgresWatcher(Watcher):
         later number: reading past it would lose it (a kiosk's emergency that never reached the desk). So
         `last` moves up to what a read saw only once every transaction in progress during that read has
         ended (`pg_current_snapshot()`, taken by the read itself); until then changes are read again from
-        where it was, and a row is told only when its number is new."""
+        where it was, and a row is told only when its number is new. (A transaction is listed in a snapshot
+        once it has written: one whose first write is the sessions row takes its number a moment before;
+        a kiosk's ending, like every write after a session's start, records its event first.)"""
         new = {id_: row for id_, row in found.items() if self.seen.get(id_) != row["changed"]}
         self.seen.update((id_, row["changed"]) for id_, row in found.items())
         xids = frozenset().union(*(in_progress(snapshot) for snapshot in snapshots))
