@@ -157,6 +157,24 @@ WIDTHS = {"level": 12, "waiting": 7, "kiosk": 12, "language": 6, "status": 11, "
 status or name takes a second line of its row (`fold`), so two rows never look alike."""
 
 
+def _height(level: str, folded: list[str]) -> int | None:
+    """A row's height, counted from its words already folded to their columns: a table asked to find it
+    renders every cell of every row (some 4 ms a row), where it otherwise renders only the rows on the
+    screen. None (the table measures it) for a row whose words a table would fold again: wider than a
+    column, as a pseudo-locale's may be."""
+    from rich.cells import cell_len
+
+    if cell_len(level) > WIDTHS["level"]:
+        return None
+    lines = 1
+    for key, text in zip(tuple(WIDTHS)[1:], folded):
+        parts = text.split("\n")
+        if any(cell_len(part) > WIDTHS[key] for part in parts):
+            return None
+        lines = max(lines, len(parts))
+    return lines
+
+
 class QueueScreen(Screen):
     """The sessions, what needs a nurse first; updated in place so the nurse keeps their place.
 
@@ -261,9 +279,7 @@ class QueueScreen(Screen):
             self.shown[entry.id] = entry
             level = _level_cell(entry, language, alerting, entry.id == self.marked)
             folded = [fold(word, WIDTHS[key]) for key, word in zip(tuple(WIDTHS)[1:], words)]
-            # the row's height counted here, from the folded words: a table asked to find it renders every
-            # cell of every row (some 4 ms a row), where it otherwise renders only the rows on the screen
-            height = max(fold(level.plain, WIDTHS["level"]).count("\n"), *(text.count("\n") for text in folded)) + 1
+            height = _height(level.plain, folded)
             cells = (level, *(RichText(text, style="bold" if alerting else "") for text in folded))
             if entry.id in table.rows:  # new words may take another height: the row is made again
                 table.remove_row(entry.id)
