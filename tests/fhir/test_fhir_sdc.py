@@ -89,7 +89,8 @@ def compare(flow, renderer: Renderer, session, engine: Expected, tally: dict) ->
     return problems
 
 
-def check_all(flow, renderer, database, expectations: dict[str, Expected]) -> tuple[list[str], dict]:
+def check_all(flow, renderer, database, expectations: dict[str, Expected], until=None) -> tuple[list[str], dict]:
+    """Every difference on every kept session; with `until`, only up to the first problem it is true of."""
     tally = {"sessions": 0, "questions": 0, "levels": 0}
     problems: list[str] = []
     with open_reader(database) as reader:
@@ -97,6 +98,8 @@ def check_all(flow, renderer, database, expectations: dict[str, Expected]) -> tu
         for session_id, engine in expectations.items():
             if session_id in kept:  # a session left before its first answer leaves no record
                 problems += compare(flow, renderer, reader.get_session(session_id), engine, tally)
+                if until is not None and any(map(until, problems)):
+                    break
     return problems, tally
 
 
@@ -159,9 +162,10 @@ def test_a_flow_whose_level_changes_fails_against_the_old_export_and_passes_with
     expectations = {}
     for _ in range(CHUNK):
         expectations.update(wander(changed, database, rng, folder))
-    old, _ = check_all(changed, renderer, database, expectations)
+    disagrees = "the form computes urgent, the engine emergency"
+    old, _ = check_all(changed, renderer, database, expectations, until=lambda problem: disagrees in problem)
     new, tally = check_all(changed, Renderer(questionnaire(changed)), database, expectations)
-    assert any("the form computes urgent, the engine emergency" in problem for problem in old), rule.id
+    assert any(disagrees in problem for problem in old), rule.id
     assert new == [] and tally["sessions"] >= CHUNK
 
 
