@@ -16,6 +16,7 @@ from chatbot.options import UIOptions, default_place
 from chatbot.redaction import redact_tracebacks
 
 if TYPE_CHECKING:
+    from chatbot.flow.model import Flow
     from chatbot.kiosk.rules import KioskOptions
     from chatbot.records.recorder import Recorder
 
@@ -103,16 +104,16 @@ class ReaderMayLeave:
         return getattr(self.stream, name)
 
 
-def open_ui(options: UIOptions, kiosk: KioskOptions | None = None) -> int:
+def open_ui(options: UIOptions, kiosk: KioskOptions | None = None, flow: Flow | None = None) -> int:
     """The conversation in the terminal (a kiosk when `kiosk` is given), its start unslowed by the
-    garbage collector (`chatbot.collector`)."""
+    garbage collector (`chatbot.collector`); on `flow` when it is already loaded (a warm pool's kiosk)."""
     pause_for_start_up()
     recorder = None
     status = 2
     try:
         from chatbot.flowfile.cache import load_flow_cached
 
-        flow = load_flow_cached(options.flow)
+        flow = flow or load_flow_cached(options.flow)
         recorder = open_recorder(options, kiosk is not None)
         if recorder is False:
             return status
