@@ -34,14 +34,20 @@ def main(argv: list[str] | None = None) -> int:
 
         args = parse(argv)
         if args.command is not None:
+            from chatbot.commands.said import choose
+
+            choose(args)
             with ReaderMayLeave():
                 return args.run(args)
         return open_ui(ui_options(args), kiosk_options(args) if args.kiosk else None)
     except FlowError as error:
+        from chatbot.catalog import plural
+        from chatbot.commands.said import complain
+
         for problem in error.problems:
             print(problem, file=sys.stderr)
         count = sum(1 for p in error.problems if p.severity == "error")
-        print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        complain(plural("{count} problem found", "{count} problems found").count(count))
         return 2
     except KeyboardInterrupt:
         return 130
@@ -149,7 +155,9 @@ def open_recorder(options: UIOptions, kiosk: bool) -> RecorderLater | None | boo
         if options.database or os.environ.get(DATABASE_ENV):
             parse_database_url(options.database)  # a wrong URL stops here; the default cannot be wrong
     except RecordsError as error:
-        print(f"chatbot: {error}", file=sys.stderr)
+        from chatbot.commands.said import error_said
+
+        print(f"chatbot: {error_said(error)}", file=sys.stderr)
         return False
     return RecorderLater(options.database, options.place or default_place("kiosk" if kiosk else "terminal"))
 

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from chatbot.commands.arguments import (add_database_argument, add_kiosk_arguments, add_speak_argument,
                                        database_given, kiosk_options)
-from chatbot.catalog import LANGUAGE_CHOICES
+from chatbot.catalog import LANGUAGE_CHOICES, PSEUDO, message
+from chatbot.commands.said import complain, error_said
 
 NAME = "serve"
 HELP = "serve the kiosk to web browsers (each tab a fresh session; works with no internet)"
@@ -121,7 +122,7 @@ def make_server(argv: list[str], host: str, port: int, font_size: int, public_ur
 
     tabs = tabs or MOST_TABS
     limits = Limits(host, public_url, tabs, min(tabs, tabs_per_address or MOST_TABS_PER_ADDRESS))
-    titles = {code: flow.welcome.title.get(code) for code in flow.languages} if flow is not None else None
+    titles = {code: flow.welcome.title.get(code) for code in (*flow.languages, PSEUDO)} if flow is not None else None
     language = language or (flow.languages[0] if flow is not None else "en")
     return KioskServer(argv, host=host, port=port, title=TITLE, templates_path=TEMPLATES, font_size=font_size,
                        public_url=public_url, limits=limits, titles=titles, language=language,
@@ -158,23 +159,24 @@ def run(args: argparse.Namespace) -> int:
         try:
             parse_database_url(database_given(args))  # a wrong URL is reported here, once
         except RecordsError as error:
-            print(f"chatbot serve: {error}", file=sys.stderr)
+            print(f"chatbot serve: {error_said(error)}", file=sys.stderr)
             return 2
     if not 0 < args.port < 65536:
-        print(f"--port {args.port}: choose a port from 1 to 65535", file=sys.stderr)
+        complain(message("--port {port}: choose a port from 1 to 65535"), port=str(args.port))
         return 2
     refused = public_url_refused(args.public_url)
     if refused:
         print(refused, file=sys.stderr)
         return 2
     if not is_local(args.host):
-        print(f"Listening on {args.host}: other computers on the network can open the kiosk.", file=sys.stderr)
+        complain(message("Listening on {host}: other computers on the network can open the kiosk."), host=args.host)
     language = getattr(args, "serve_language", None) or getattr(args, "language", None)
     server = make_server(kiosk_argv(args, flow_file), args.host, args.port, args.font_size, args.public_url,
                          args.max_tabs, args.max_tabs_per_address, flow, language, args.pool)
     try:
         server.serve()
     except OSError as error:
-        print(f"Cannot serve on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        complain(message("Cannot serve on {address}: {reason}"), address=f"{args.host}:{args.port}",
+                 reason=error.strerror or error)
         return 1
     return 0

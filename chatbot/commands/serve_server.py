@@ -265,6 +265,22 @@ def _printable_record(record: logging.LogRecord) -> bool:
     return True
 
 
+def page_languages(language: str) -> list[str]:
+    """The languages a page's notices are in: the kiosk's first, then every other it speaks (the
+    pseudo-locale alone: it stands for them all)."""
+    from chatbot.catalog import LANGUAGES, PSEUDO
+
+    return [language] if language == PSEUDO else [language, *(code for code in LANGUAGES if code != language)]
+
+
+def page_notices(language: str) -> list[dict[str, str]]:
+    """The words of the page around the kiosk, from the catalog, in each of `page_languages`."""
+    from chatbot.widgets.words import PAGE_CLOSED, PAGE_NAME, PAGE_STARTING, RESTART, START
+
+    return [{"code": code, "name": PAGE_NAME.get(code), "starting": PAGE_STARTING.get(code), "start": START.get(code),
+             "closed": PAGE_CLOSED.get(code), "start_again": RESTART.get(code)} for code in page_languages(language)]
+
+
 class KioskServer(Server):
     """textual-serve's server, each tab a `TabProcess` running `argv` (see the module's docstring)."""
 
@@ -329,13 +345,14 @@ class KioskServer(Server):
         when no tab may open now, a calm page that tries again by itself."""
         base = self.base_url(request)
         if self.full_for(request.remote or ""):
-            from chatbot.widgets.words import BUSY_TITLE, BUSY_UNWELL, BUSY_WAIT, LANGUAGES
+            from chatbot.widgets.words import BUSY_TITLE, BUSY_UNWELL, BUSY_WAIT, PAGE_NAME
 
             languages = [{"code": code, "title": BUSY_TITLE.get(code), "wait": BUSY_WAIT.get(code),
-                          "unwell": BUSY_UNWELL.get(code)} for code in LANGUAGES]
+                          "unwell": BUSY_UNWELL.get(code)} for code in page_languages(self.language)]
             response = aiohttp_jinja2.render_template("busy.html", request, {
-                "static_url": base + "/static/", "application": {"name": self.title}, "retry": BUSY_RETRY,
-                "languages": languages})
+                "static_url": base + "/static/", "application": {"name": PAGE_NAME.get(self.language)},
+                "retry": BUSY_RETRY,
+                "languages": languages, "page_language": self.language})
             response.set_status(503)
             response.headers["Retry-After"] = str(BUSY_RETRY)
             return response
@@ -344,7 +361,8 @@ class KioskServer(Server):
         context = {"font_size": to_int(request.query.get("fontsize", "16"), 16), "app_websocket_url": socket_url,
                    "config": {"static": {"url": base + "/static/"}}, "application": {"name": self.title},
                    "script_url": base + str(request.app.router["script"].url_for()),
-                   "page_language": self.language, "page_title": self.titles.get(self.language, self.title)}
+                   "page_language": self.language, "page_title": self.titles.get(self.language, self.title),
+                   "notices": page_notices(self.language)}
         return aiohttp_jinja2.render_template("app_index.html", request, context)
 
     async def handle_script(self, request: web.Request) -> web.Response:
