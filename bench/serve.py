@@ -1,15 +1,26 @@
-"""`chatbot serve` under many browsers (issue 14, point 6): tabs opened all at once, closed all at once.
+"""`chatbot serve` under many browsers (issues 14 and 24): one tab, then many at once, with the warm
+pool and beside it, in the same run, the baseline of one new Python per tab (`--pool 0`).
 
-A real server on 127.0.0.1 and a free port (its own data and log folders); each round opens
-`--tabs` websockets at once (as browser tabs, with the page's Origin), times each tab's first
-frame (connect to the welcome's "Start" drawn), reads every kiosk's memory (PSS, from
-/proc/PID/smaps_rollup) once all are drawn, closes every tab at once, and counts the kiosk
-processes still there `--grace` seconds later (leaked). After the last round the server gets
-SIGTERM, and what is left of it is counted too. Every wait is bounded: the bench stops by itself.
+For each way of serving, a real server on 127.0.0.1 and a free port (its own data, log and
+cache folders) is started and, with the pool, given time to fill it; both run at once, and
+their measures take turns (every single tab first, then the rounds), so that neither is
+measured only under the load the other made. Then, for each:
+- single tab: `--singles` tabs, one after the other, each timed from connect to the welcome's
+  "Start" drawn (its first frame), then closed (the pool is let refill between two);
+- rounds: `--tabs` websockets opened at once (as browser tabs, with the page's Origin), each
+  timed to its first frame; every kiosk's memory (PSS, /proc/PID/smaps_rollup) read once all
+  are drawn; every tab closed at once; the kiosks still there `--grace` seconds later counted
+  (leaked);
+- the server is stopped by SIGTERM and what is left of it is counted too.
+Every figure is printed with the load average of the minute it was measured in: the machine
+may be shared, and a figure measured under load is slower than this code. The CPU time each
+kiosk used to its first frame is given too (the load slows it less), and the ratios of the pool's
+figures to the baseline's, measured side by side. Every wait is bounded.
 
-Goals: 0 leaked; at most 30 MiB PSS per tab (about what a bare Textual app costs).
+Goals (issue 24): a single tab within 0.2 s; 50 tabs opened at once all drawn within 3 s; at
+most 25 MiB PSS per tab; 0 leaked.
 
-    python3 bench/serve.py [--tabs 50] [--rounds 5] [--grace 15]
+    python3 bench/serve.py [--tabs 50] [--rounds 2] [--singles 5] [--grace 15] [--pool 4] [--only pool]
 """
 
 from __future__ import annotations
@@ -27,10 +38,14 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.helpers.processes import alive_in_groups, children, memory_mib  # noqa: E402
+from tests.helpers.processes import (alive_in_groups, children, command_line, descendants, memory_mib,  # noqa: E402
+                                     threads)  # noqa: E402
 
-GOAL_PSS_MIB = 30.0
+GOAL_SINGLE_S = 0.2
+GOAL_ALL_S = 3.0
+GOAL_PSS_MIB = 25.0
 FIRST_FRAME_WITHIN = 180.0
+FORK_SERVER = "chatbot.serve_zygote"
 
 
 def free_port() -> int:
@@ -39,8 +54,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def pss_mib(pid: int) -> float | None:
-    return memory_mib(pid, "pss")
+def load() -> str:
+    return f"load {os.getloadavg()[0]:.1f}"
 
 
 def wait_until(condition, most: float) -> bool:
@@ -48,8 +63,24 @@ def wait_until(condition, most: float) -> bool:
     while not condition():
         if time.monotonic() > deadline:
             return False
-        time.sleep(0.2)
+        time.sleep(0.1)
     return True
+
+
+def fork_servers(server: int) -> set[int]:
+    """The pool's fork server (its kiosks, forked from it, have its command line too)."""
+    return {pid for pid in children(server) if FORK_SERVER in " ".join(command_line(pid))}
+
+
+def kiosks(server: int) -> list[int]:
+    """The server's kiosks: every process below it but the pool's fork server."""
+    forkers = fork_servers(server)
+    return [pid for pid in descendants(server) if pid not in forkers]
+
+
+def ready(server: int) -> int:
+    """Pooled kiosks waiting for a tab (forked, one thread: no app running yet)."""
+    return sum(1 for pid in kiosks(server) if threads(pid) == 1)
 
 
 async def open_tab(client, base: str) -> tuple[object, float]:
@@ -73,31 +104,152 @@ async def one_round(server: subprocess.Popen, base: str, tabs: int, grace: float
 
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None)) as client:
         opened = await asyncio.gather(*(open_tab(client, base) for _ in range(tabs)), return_exceptions=True)
+        measured_under = load()
         sockets = [each[0] for each in opened if not isinstance(each, BaseException)]
         firsts = [each[1] for each in opened if not isinstance(each, BaseException)]
-        kiosks = children(server.pid)
-        memory = [m for m in (pss_mib(pid) for pid in kiosks) if m is not None]
+        busy = [pid for pid in kiosks(server.pid) if threads(pid) > 1]  # drawing a tab (the ready ones wait)
+        memory = [m for m in (memory_mib(pid, "pss") for pid in busy) if m is not None]
+        cpu = [c for c in (cpu_seconds(pid) for pid in busy) if c is not None]
         await asyncio.gather(*(socket_.close() for socket_ in sockets), return_exceptions=True)
-    wait_until(lambda: not alive_in_groups(set(kiosks)), grace)
-    leaked = alive_in_groups(set(kiosks))
-    return {"opened": len(sockets), "failed": tabs - len(sockets), "first": firsts, "pss": memory,
-            "kiosks": len(kiosks), "leaked": leaked}
+    wait_until(lambda: not alive_in_groups(set(busy)), grace)
+    return {"opened": len(sockets), "failed": tabs - len(sockets), "first": firsts, "pss": memory, "cpu": cpu,
+            "leaked": alive_in_groups(set(busy)), "load": measured_under}
 
 
-def describe(values: list[float], unit: str) -> str:
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time a process has used (user and system): a figure the machine's load slows far less
+    than the wall clock. A pooled kiosk counts from its fork; a new Python from its start."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def single(base: str) -> float:
+    import aiohttp
+
+    async with aiohttp.ClientSession() as client:
+        socket_, seconds = await open_tab(client, base)
+        await socket_.close()
+    return seconds
+
+
+def spread(values: list[float], unit: str, digits: int = 2) -> str:
     if not values:
         return "-"
     ordered = sorted(values)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return f"median {statistics.median(ordered):.2f}{unit}, p95 {p95:.2f}{unit}, max {ordered[-1]:.2f}{unit}"
+    return (f"median {statistics.median(ordered):.{digits}f}{unit}, p95 {p95:.{digits}f}{unit}, "
+            f"max {ordered[-1]:.{digits}f}{unit}")
+
+
+class Way:
+    """One way of serving: a server with `--pool pool`, and its figures as they are measured."""
+
+    def __init__(self, name: str, pool: int, args: argparse.Namespace) -> None:
+        self.name, self.pool, self.args = name, pool, args
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.server = subprocess.Popen(
+            [sys.executable, "-m", "chatbot", "serve", "--port", str(self.port), "--max-tabs", str(args.tabs),
+             "--max-tabs-per-address", str(args.tabs), "--pool", str(pool)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self.seen: set[int] = set()
+        self.figures: dict = {"name": name, "pool": pool, "leaked": [], "singles": [], "first": [], "pss": [],
+                              "cpu": []}
+
+    def started(self) -> None:
+        server = self.server
+        if not wait_until(lambda: _answers(self.base) or server.poll() is not None, 60) or server.poll() is not None:
+            raise SystemExit(f"chatbot serve --pool {self.pool} did not start")
+        wait_until(self.filled, 60)
+
+    def filled(self) -> bool:
+        return ready(self.server.pid) >= self.pool
+
+    def single(self) -> None:
+        wait_until(self.filled, 10)
+        time.sleep(0.3)  # the last closed tab's kiosk ends before the next is timed
+        self.figures["singles"].append(asyncio.run(single(self.base)))
+        self.figures.setdefault("single_load", load())
+
+    def round(self, number: int) -> None:
+        wait_until(self.filled, 30)
+        self.seen |= set(kiosks(self.server.pid))
+        result = asyncio.run(one_round(self.server, self.base, self.args.tabs, self.args.grace))
+        self.seen |= set(result["leaked"])
+        for key in ("first", "pss", "cpu", "leaked"):
+            self.figures[key] += result[key]
+        self.figures.setdefault("round_load", result["load"])
+        print(f"  {self.name}: round {number}: {result['opened']} tabs drawn ({result['failed']} failed), first "
+              f"frame {spread(result['first'], ' s')}; PSS per tab {spread(result['pss'], ' MiB', 1)}; CPU per tab "
+              f"to its first frame {spread(result['cpu'], ' s')}; leaked {len(result['leaked'])} ({result['load']})",
+              flush=True)
+
+    def stop(self) -> None:
+        """SIGTERM, and what is left of the server and its kiosks counted."""
+        server = self.server
+        at_stop = set(descendants(server.pid)) | self.seen
+        began = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+            self.figures["stopped"] = f"in {time.monotonic() - began:.2f} s"
+        except subprocess.TimeoutExpired:
+            self.figures["stopped"] = "NOT within 30 s"
+        wait_until(lambda: not alive_in_groups(at_stop | {server.pid}), 5)
+        self.figures["left"] = alive_in_groups(at_stop | {server.pid})
+
+    def end(self) -> None:
+        """Whatever happened, nothing of this way is left running."""
+        if self.server.poll() is None:
+            os.killpg(self.server.pid, signal.SIGKILL)
+            self.server.wait(timeout=10)
+        for pid in alive_in_groups(self.seen):
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+def measure(ways: list[Way], args: argparse.Namespace) -> list[dict]:
+    """Both servers up at once; the single tabs of every way first, then the rounds, taking turns,
+    so that no way is measured only under the load the other made."""
+    try:
+        for way in ways:
+            way.started()
+        for _ in range(args.singles):
+            for way in ways:
+                way.single()
+        for way in ways:
+            print(f"  {way.name}: single tab, first frame {spread(way.figures['singles'], ' s', 3)} "
+                  f"({way.figures['single_load']})", flush=True)
+        for number in range(1, args.rounds + 1):
+            for way in ways:
+                way.round(number)
+        for way in ways:
+            way.stop()
+        return [way.figures for way in ways]
+    finally:
+        for way in ways:
+            way.end()
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "NOT met"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tabs", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--singles", type=int, default=5)
     parser.add_argument("--grace", type=float, default=15.0,
                         help="seconds closed tabs' kiosks have to end before they count as leaked")
+    parser.add_argument("--pool", type=int, default=4, help="the warm pool's size measured (default 4)")
+    parser.add_argument("--only", choices=("pool", "baseline"), default=None,
+                        help="measure one way only (default: both, taking turns)")
     args = parser.parse_args()
     if not Path("/proc").is_dir():
         print("bench/serve.py reads processes from /proc (Linux only)", file=sys.stderr)
@@ -105,53 +257,46 @@ def main() -> int:
 
     from folders import own_folders  # bench/, the folder of the script run
 
-    folder = own_folders("serve")
-    port = free_port()
-    env = dict(os.environ)
-    server = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(port), "--max-tabs",
-                               str(args.tabs), "--max-tabs-per-address", str(args.tabs)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    every_kiosk_leaked: list[int] = []
-    try:
-        if not wait_until(lambda: _answers(base) or server.poll() is not None, 30) or server.poll() is not None:
-            print("chatbot serve did not start", file=sys.stderr)
-            return 1
-        print(f"chatbot serve on {base}: {args.rounds} rounds of {args.tabs} tabs opened at once, closed at once")
-        all_pss, all_first = [], []
-        for number in range(1, args.rounds + 1):
-            result = asyncio.run(one_round(server, base, args.tabs, args.grace))
-            all_pss += result["pss"]
-            all_first += result["first"]
-            every_kiosk_leaked += result["leaked"]
-            print(f"round {number}: {result['opened']} tabs drawn ({result['failed']} failed), "
-                  f"first frame {describe(result['first'], ' s')}; PSS per tab {describe(result['pss'], ' MiB')}; "
-                  f"leaked {len(result['leaked'])}")
-        kiosks_at_stop = children(server.pid)
-        began = time.monotonic()
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-            stopped = f"in {time.monotonic() - began:.2f} s, status {server.returncode}"
-        except subprocess.TimeoutExpired:
-            stopped = "NOT within 30 s"
-        left = alive_in_groups(set(kiosks_at_stop) | {server.pid})
-        crashes = _crashes(folder / "log")
-        print(f"server stopped by SIGTERM {stopped}; processes left {len(left)}")
-        print(f"all rounds: first frame {describe(all_first, ' s')}; PSS per tab {describe(all_pss, ' MiB')}")
-        print(f"leaked kiosks: {len(every_kiosk_leaked)} (goal 0); crashes logged: {crashes}; "
-              f"PSS goal {GOAL_PSS_MIB:g} MiB per tab: "
-              f"{'met' if all_pss and max(all_pss) <= GOAL_PSS_MIB else 'NOT met'}")
-        return 0 if not every_kiosk_leaked and not left else 1
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
-        for pid in alive_in_groups(set(every_kiosk_leaked)):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+    own_folders("serve")
+    ways = [("baseline, one new Python per tab (--pool 0)", 0), (f"warm pool (--pool {args.pool})", args.pool)]
+    ways = [way for way in ways if args.only is None or (args.only == "pool") == (way[1] > 0)]
+    print(f"chatbot serve: {args.singles} single tabs, then {args.rounds} rounds of {args.tabs} tabs opened at once "
+          f"and closed at once; {os.cpu_count()} cores, {load()} at the start")
+    results = measure([Way(name, pool, args) for name, pool in ways], args)
+    print()
+    print("| figure | " + " | ".join(each["name"] for each in results) + " | goal |")
+    print("|---|" + "---|" * len(results) + "---|")
+    rows = [
+        ("single tab, first frame (median)", lambda r: f"{statistics.median(r['singles']):.3f} s ({r['single_load']})",
+         f"<= {GOAL_SINGLE_S} s"),
+        (f"{args.tabs} at once, first frame median / p95 / max",
+         lambda r: spread(r["first"], " s").replace("median ", "").replace("p95 ", "").replace("max ", "")
+         .replace(", ", " / ") + f" ({r['round_load']})", f"max <= {GOAL_ALL_S:g} s"),
+        ("PSS per tab, median / max", lambda r: (f"{statistics.median(r['pss']):.1f} / {max(r['pss']):.1f} MiB "
+                                                 f"({r['round_load']})") if r["pss"] else "-",
+         f"<= {GOAL_PSS_MIB:g} MiB"),
+        ("CPU per tab to its first frame, median (the load slows it less)",
+         lambda r: f"{statistics.median(r['cpu']):.2f} s" if r["cpu"] else "-", ""),
+        ("kiosks leaked by closed tabs", lambda r: str(len(r["leaked"])), "0"),
+        ("left after SIGTERM of the server", lambda r: f"{len(r['left'])} (stopped {r['stopped']})", "0"),
+    ]
+    for title, value, goal in rows:
+        print(f"| {title} | " + " | ".join(value(r) for r in results) + f" | {goal} |")
+    pooled = [r for r in results if r["pool"] > 0]
+    if len(results) == 2 and all(r["first"] and r["cpu"] for r in results):
+        base, pool = results
+        single_ratio = statistics.median(pool["singles"]) / statistics.median(base["singles"])
+        print(f"\nwarm pool / baseline, same run: single tab {single_ratio:.2f}, "
+              f"{args.tabs} at once (max) {max(pool['first']) / max(base['first']):.2f}, CPU per tab "
+              f"{statistics.median(pool['cpu']) / statistics.median(base['cpu']):.2f}, PSS per tab "
+              f"{statistics.median(pool['pss']) / statistics.median(base['pss']):.2f}")
+    if pooled:
+        r = pooled[0]
+        print(f"\nwarm pool: single tab {verdict(statistics.median(r['singles']) <= GOAL_SINGLE_S)}, "
+              f"{args.tabs} at once {verdict(bool(r['first']) and max(r['first']) <= GOAL_ALL_S)}, "
+              f"PSS {verdict(bool(r['pss']) and max(r['pss']) <= GOAL_PSS_MIB)} "
+              "(figures measured under load are slower than this code: see the load beside each)")
+    return 0 if all(not r["leaked"] and not r["left"] for r in results) else 1
 
 
 def _answers(base: str) -> bool:
@@ -160,11 +305,6 @@ def _answers(base: str) -> bool:
             return True
     except OSError:
         return False
-
-
-def _crashes(log: Path) -> int:
-    path = log / "kiosk.log"
-    return sum(" error " in f" {line} " for line in path.read_text().splitlines()) if path.exists() else 0
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from chatbot.options import UIOptions, default_place
 from chatbot.redaction import redact_tracebacks
 
 if TYPE_CHECKING:
+    from chatbot.flow.model import Flow
     from chatbot.kiosk.rules import KioskOptions
     from chatbot.records.recorder import Recorder
 
@@ -33,14 +34,20 @@ def main(argv: list[str] | None = None) -> int:
 
         args = parse(argv)
         if args.command is not None:
+            from chatbot.commands.said import choose
+
+            choose(args)
             with ReaderMayLeave():
                 return args.run(args)
         return open_ui(ui_options(args), kiosk_options(args) if args.kiosk else None)
     except FlowError as error:
+        from chatbot.catalog import plural
+        from chatbot.commands.said import complain
+
         for problem in error.problems:
             print(problem, file=sys.stderr)
         count = sum(1 for p in error.problems if p.severity == "error")
-        print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        complain(plural("{count} problem found", "{count} problems found").count(count))
         return 2
     except KeyboardInterrupt:
         return 130
@@ -103,16 +110,16 @@ class ReaderMayLeave:
         return getattr(self.stream, name)
 
 
-def open_ui(options: UIOptions, kiosk: KioskOptions | None = None) -> int:
+def open_ui(options: UIOptions, kiosk: KioskOptions | None = None, flow: Flow | None = None) -> int:
     """The conversation in the terminal (a kiosk when `kiosk` is given), its start unslowed by the
-    garbage collector (`chatbot.collector`)."""
+    garbage collector (`chatbot.collector`); on `flow` when it is already loaded (a warm pool's kiosk)."""
     pause_for_start_up()
     recorder = None
     status = 2
     try:
         from chatbot.flowfile.cache import load_flow_cached
 
-        flow = load_flow_cached(options.flow)
+        flow = flow or load_flow_cached(options.flow)
         recorder = open_recorder(options, kiosk is not None)
         if recorder is False:
             return status
@@ -148,7 +155,9 @@ def open_recorder(options: UIOptions, kiosk: bool) -> RecorderLater | None | boo
         if options.database or os.environ.get(DATABASE_ENV):
             parse_database_url(options.database)  # a wrong URL stops here; the default cannot be wrong
     except RecordsError as error:
-        print(f"chatbot: {error}", file=sys.stderr)
+        from chatbot.commands.said import error_said
+
+        print(f"chatbot: {error_said(error)}", file=sys.stderr)
         return False
     return RecorderLater(options.database, options.place or default_place("kiosk" if kiosk else "terminal"))
 

@@ -30,6 +30,14 @@ def number(value: float, language: str) -> str:
     return format_decimal(value, locale=locale(language))
 
 
+def decimal(value: float, language: str, places: int = 1) -> str:
+    """A measure with `places` decimals, as the language writes it: 38.6 and 0.53 in English, 38,6 and
+    0,53 in Spanish (a temperature, a number of seconds)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(round(value, places), format="#,##0." + "0" * places, locale=locale(language))
+
+
 def moment(when: datetime, language: str) -> str:
     """A day and a time to the minute, joined as the language joins them: 7 Dec 2026, 10:18."""
     from babel.dates import format_date, format_time, get_datetime_format

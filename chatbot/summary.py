@@ -14,8 +14,8 @@ from typing import Any
 
 from chatbot.flow.kinds import FindingType
 from chatbot.engine import Conversation, Result
-from chatbot.catalog import message
-from chatbot.formats import moment
+from chatbot.catalog import PSEUDO, SOURCE, message
+from chatbot.formats import decimal, moment
 from chatbot.flow.text import printable
 from chatbot.privatefile import write_private
 
@@ -74,8 +74,8 @@ def value_in_words(value: Any, type: str | None, language: str = "en") -> str:
         return HEADINGS["no"].get(language)
     if value is None:
         return HEADINGS["not_measured" if type == FindingType.TEMPERATURE else "unknown"].get(language)
-    if isinstance(value, float):
-        return f"{value:.1f} °C"
+    if isinstance(value, float):  # 38.6 °C; 38,6 °C in Spanish
+        return f"{value:.1f} °C" if language in (SOURCE, PSEUDO) else f"{decimal(value, language)} °C"
     return printable(str(value))
 
 

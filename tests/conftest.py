@@ -88,5 +88,7 @@ def kiosk_folders(tmp_path, monkeypatch):
     monkeypatch.setenv("CHATBOT_LOG_DIR", str(tmp_path / "log"))
     monkeypatch.setenv("CHATBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("CHATBOT_DATABASE", raising=False)
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):  # the commands speak English to the tests
+        monkeypatch.delenv(name, raising=False)                # unless a test asks for a language
     monkeypatch.setenv("CHATBOT_CONFIG_DIR", str(tmp_path / "config"))
     return tmp_path

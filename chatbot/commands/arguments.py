@@ -163,7 +163,9 @@ def recorder_for(args: argparse.Namespace, place: str):
     try:
         return Recorder(url, place=place)
     except RecordsError as error:
-        print(f"chatbot {args.command}: {error}", file=sys.stderr)
+        from chatbot.commands.said import error_said
+
+        print(f"chatbot {args.command}: {error_said(error)}", file=sys.stderr)
         raise SystemExit(2) from None
 
 

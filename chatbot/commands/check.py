@@ -15,6 +15,8 @@ import argparse
 import json
 
 
+from chatbot.catalog import message
+from chatbot.commands.said import language, said
 from chatbot.proof.analysis import Analysis, Issue, analyse
 from chatbot.flowfile.hazards import beside, load_hazards
 from chatbot.flowfile.loader import bundled_flow_path, load_flow
@@ -53,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         for issue in analysis.issues:
             print(describe(issue, flow.file))
-        print(analysis.summary())
+        print(analysis.summary(language()))
     return exit_status(analysis, args.strict)
 
 
@@ -63,15 +65,17 @@ def exit_status(analysis: Analysis, strict: bool) -> int:
     return 1 if strict and analysis.warnings else 0
 
 
+ANSWERS = message("answers: {answers}")
+ANSWERING_NO = message("answering no: {answers}")
+ANSWERING_YES = message("answering yes: {answers}")
+
+
 def describe(issue: Issue, file: str) -> str:
     """The problem line, then the answers of an example path (two for a monotonicity problem)."""
     lines = [str(issue.problem(file))]
-    examples = [("answers", issue.answers)] if not issue.other_answers else [
-        ("answering no", issue.answers), ("answering yes", issue.other_answers)]
+    examples = [(ANSWERS, issue.answers)] if not issue.other_answers else [
+        (ANSWERING_NO, issue.answers), (ANSWERING_YES, issue.other_answers)]
     for label, answers in examples:
         if answers:
-            lines.append(f"    {label}: " + "; ".join(f"{q} = {a}" for q, a in answers))
+            lines.append("    " + said(label, answers="; ".join(f"{q} = {a}" for q, a in answers)))
     return "\n".join(lines)
-
-
-

@@ -18,6 +18,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from chatbot.catalog import Message, message, plural
+from chatbot.commands.said import said, say
+
 NAME = "diff"
 HELP = "compare two versions of a flow: every answer whose level or outcome changes, down-triage first"
 FORMATS = ("text", "markdown", "html")
@@ -50,9 +53,9 @@ def run(args: argparse.Namespace) -> int:
 
     given = list(args.versions)
     if args.base is not None and len(given) > 1:
-        return _usage("with --base REV, give only the new version (or none for the bundled flow)")
+        return _usage(message("with --base REV, give only the new version (or none for the bundled flow)"))
     if args.base is None and len(given) != 2:
-        return _usage("give the old and the new version (files, or REV:PATH), or --base REV")
+        return _usage(message("give the old and the new version (files, or REV:PATH), or --base REV"))
     try:
         if args.base is not None:
             new = read_version(given[0] if given else args.flow or args.global_flow)
@@ -66,8 +69,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"chatbot diff: {error}", file=sys.stderr)
         return 2
     except WitnessError as error:  # pragma: no cover - the comparison and the engine disagree: a bug
-        print(f"chatbot diff: a witness did not replay, so this review cannot be trusted: {error}", file=sys.stderr)
-        return 2
+        return _usage(message("a witness did not replay, so this review cannot be trusted: {error}"), error=error)
     except ValueError as error:
         print(f"chatbot diff: {error}", file=sys.stderr)
         return 2
@@ -79,11 +81,13 @@ def run(args: argparse.Namespace) -> int:
             from chatbot.review.scripts import write_scripts
 
             files = write_scripts(result, Path(args.scripts))
-            print(f"chatbot diff: {len(files)} replay script{'s' if len(files) != 1 else ''} in {args.scripts} "
-                  f"(`chatbot replay {args.scripts}`)", file=sys.stderr if not written else sys.stdout)
+            print("chatbot diff: " + said(plural("{count} replay script in {folder} (`chatbot replay {folder}`)",
+                                                 "{count} replay scripts in {folder} (`chatbot replay {folder}`)")
+                                          .count(len(files)), folder=args.scripts),
+                  file=sys.stderr if not written else sys.stdout)
     except OSError as error:
-        print(f"chatbot diff: cannot write {error.filename or args.output}: {error.strerror or error}", file=sys.stderr)
-        return 2
+        return _usage(message("cannot write {path}: {reason}"), path=error.filename or args.output,
+                      reason=error.strerror or error)
     return status(result, args.fail_on)
 
 
@@ -108,9 +112,11 @@ def _write(result, args: argparse.Namespace) -> bool:
         text = markdown(result) if args.format == "markdown" else plain(result, _width(args.output))
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
-        print(f"{args.output}: {args.format} review of {result.old.given} → {result.new.given}: "
-              f"{len(result.classes)} classes change ({len(result.of_kind('down-triage'))} down-triage, "
-              f"{len(result.unaccepted)} not accepted)")
+        say(plural("{path}: {format} review of {old} → {new}: {count} class changes ({down} down-triage, "
+                   "{unaccepted} not accepted)", "{path}: {format} review of {old} → {new}: {count} classes change "
+                   "({down} down-triage, {unaccepted} not accepted)").count(len(result.classes)),
+            path=args.output, format=args.format, old=result.old.given, new=result.new.given,
+            down=len(result.of_kind("down-triage")), unaccepted=len(result.unaccepted))
         return True
     print(text, end="")
     return False
@@ -130,6 +136,6 @@ def _width(output: str | None) -> int:
     return 100
 
 
-def _usage(message: str) -> int:
-    print(f"chatbot diff: {message}", file=sys.stderr)
+def _usage(text: Message, /, **values: object) -> int:
+    print("chatbot diff: " + said(text, **values), file=sys.stderr)
     return 2

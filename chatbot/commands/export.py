@@ -10,6 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from chatbot.catalog import plural
+from chatbot.commands.said import complain
+
 NAME = "export"
 HELP = "export the flow for record systems: questionnaire (FHIR R4)"
 
@@ -33,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
         text = json_text(questionnaire_bundle(flow))
         if args.output:
             write_private(args.output, text)
-            print(f"{args.output}: FHIR Questionnaire of {flow.file} ({len(flow.questions)} items)", file=sys.stderr)
+            complain(plural("{path}: FHIR Questionnaire of {flow} ({count} item)",
+                            "{path}: FHIR Questionnaire of {flow} ({count} items)").count(len(flow.questions)),
+                     path=args.output, flow=flow.file)
         else:
             sys.stdout.write(text)
     except (FhirError, OSError) as error:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from chatbot.catalog import message, plural
+from chatbot.commands.said import say
 from chatbot.flowfile.loader import load_flow
 
 NAME = "graph"
@@ -27,8 +29,10 @@ def run(args: argparse.Namespace) -> int:
     text = render(flow, args.format)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
-        print(f"{args.output}: {args.format} diagram of {flow.file} "
-              f"({len(flow.questions)} questions, {len(flow.outcomes)} outcomes)")
+        say(message("{path}: {format} diagram of {flow} ({questions}, {outcomes})"), path=args.output,
+            format=args.format, flow=flow.file,
+            questions=plural("{count} question", "{count} questions").count(len(flow.questions)),
+            outcomes=plural("{count} outcome", "{count} outcomes").count(len(flow.outcomes)))
     else:
         print(text, end="")
     return 0

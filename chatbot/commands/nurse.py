@@ -15,6 +15,7 @@ from chatbot.nurse.options import NurseOptions
 from chatbot.printable import printable
 from chatbot.records.url import RecordsError, redact
 from chatbot.catalog import LANGUAGE_CHOICES
+from chatbot.commands.said import error_said
 
 NAME = "nurse"
 HELP = "the nurse station: the live queue of sessions, review, amend and handover"
@@ -51,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
 
         return run_station(chosen, flow)
     except RecordsError as error:
-        print(f"chatbot nurse: {printable(redact(str(error)))}", file=sys.stderr)
+        print(f"chatbot nurse: {printable(redact(error_said(error)))}", file=sys.stderr)
         return 2

@@ -18,6 +18,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from chatbot.catalog import message, plural
+from chatbot.commands.said import complain, error_said, language, said as said_now, say
 from chatbot.printable import json_line, printable, printable_json, printable_lines
 from chatbot.privatefile import write_private
 from chatbot.records.model import STATUSES, StoredSession, iso
@@ -105,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         return ACTIONS[args.action](args)
     except (RecordsError, OSError) as error:
-        print(f"chatbot records {args.action}: {printable(redact(said(error)))}", file=sys.stderr)
+        complain(message("chatbot records {action}: {error}"), action=args.action, error=printable(redact(said(error))))
         return 2
 
 
@@ -113,7 +115,10 @@ def said(error: Exception) -> str:
     """An error in one line; a file's with the name the person gave it ("out/x.jsonl: there is no folder out")."""
     if isinstance(error, OSError) and error.filename is not None:
         return f"{error.filename}: {error.strerror or error}"
-    return str(error)
+    return error_said(error)
+
+
+SESSIONS = plural("{count} session", "{count} sessions")
 
 
 def _reader(args):
@@ -129,17 +134,17 @@ def _migrate(args) -> int:
     url = parse_database_url(args.database)
     before, after = migrate(url)
     if before == after:
-        print(f"{url}: schema version {after}, nothing to do")
+        say(message("{url}: schema version {version}, nothing to do"), url=url, version=str(after))
     else:
-        print(f"{url}: schema version {before} -> {after}")
+        say(message("{url}: schema version {before} -> {after}"), url=url, before=str(before), after=str(after))
     return 0
 
 
 def _state(session: StoredSession, at: datetime) -> str:
-    from chatbot.nurse.words import say
+    from chatbot.nurse.words import say as state_said
 
     state = session.state(at)
-    return say(state, "en", name=session.reviewed_by or session.in_review_by or "").rstrip(": ")
+    return state_said(state, language(), name=session.reviewed_by or session.in_review_by or "").rstrip(": ")
 
 
 def _list(args) -> int:
@@ -155,7 +160,7 @@ def _list(args) -> int:
                       f"{_state(session, at):<18} {session.level or '-':<9} {printable(session.outcome or '-')}")
             count += 1
     if not args.json:
-        print(f"{count} session{'s' if count != 1 else ''}", file=sys.stderr)
+        complain(SESSIONS.count(count))
     return 0
 
 
@@ -255,7 +260,8 @@ def _export(args) -> int:
             lines = (printable_lines(line) for line in lines)
         if args.output:
             write_private(Path(args.output), lines)
-            print(f"{counted} sessions written to {args.output}", file=sys.stderr)
+            complain(plural("{count} session written to {path}", "{count} sessions written to {path}").count(counted),
+                     path=args.output)
         else:
             for line in lines:
                 sys.stdout.write(line)
@@ -273,10 +279,10 @@ def _export_fhir(args) -> int:
     try:
         done = export_sessions(options, say=lambda line: print(printable(redact(line)), file=sys.stderr))
     except SendError as error:
-        print(f"chatbot records export: {printable(redact(str(error)))}", file=sys.stderr)
+        complain(message("chatbot records {action}: {error}"), action="export", error=printable(redact(str(error))))
         return 1
     except FhirError as error:
-        print(f"chatbot records export: {printable(redact(str(error)))}", file=sys.stderr)
+        complain(message("chatbot records {action}: {error}"), action="export", error=printable(redact(str(error))))
         return 2
     if done.spooled is not None:
         done.spooled.seek(0)
@@ -284,7 +290,8 @@ def _export_fhir(args) -> int:
             sys.stdout.write(printable_json(line))
         done.spooled.close()
     elif args.output:
-        print(f"{done.count} FHIR Bundle{'s' if done.count != 1 else ''} written to {args.output}", file=sys.stderr)
+        complain(plural("{count} FHIR Bundle written to {path}", "{count} FHIR Bundles written to {path}").count(
+            done.count), path=args.output)
     return 0
 
 
@@ -300,8 +307,10 @@ def _staff() -> str:
 def _purge(args) -> int:
     with _reader(args) as reader:
         count = reader.purge(args.older_than)
-    print(f"purged {count} ended session{'s' if count != 1 else ''} older than {args.older_than.days} days"
-          if args.older_than.days else f"purged {count} ended sessions older than {args.older_than}")
+    older = (plural("{count} day", "{count} days").count(args.older_than.days) if args.older_than.days
+             else plural("{count} hour", "{count} hours").count(args.older_than.seconds // 3600))
+    say(plural("purged {count} ended session older than {older}", "purged {count} ended sessions older than {older}")
+        .count(count), older=older)
     return 0
 
 
@@ -323,21 +332,27 @@ def _import(args) -> int:
                     outbox.done([key for key, _ in batch])
                     written += len(batch)
         except RecordsError as error:  # said with the file's name, and what of it is in the records
-            raise RecordsError(f"{args.file}: {written} of {count} saved writes are in the records, the next were "
-                               f"refused ({error}); the rest stay in the outbox, to import again once that is put "
-                               f"right") from None
+            raise RecordsError(said_now(message(
+                "{file}: {written} of {count} saved writes are in the records, the next were refused ({error}); the "
+                "rest stay in the outbox, to import again once that is put right"), file=args.file, written=written,
+                count=count, error=error_said(error))) from None
         finally:
             outbox.close()
-        print(f"{count} saved writes from {args.file} are in the records; the outbox is removed")
+        say(plural("{count} saved write from {file} is in the records; the outbox is removed",
+                   "{count} saved writes from {file} are in the records; the outbox is removed").count(count),
+            file=args.file)
         return 0
     writes = read_unwritten(path)
     try:
         with open_writer(args.database) as writer:
             writer.deliver(writes)  # all of them, or none
     except RecordsError as error:  # said with the file's name, and what of it is in the records
-        raise RecordsError(f"{args.file}: 0 of {len(writes)} saved writes are in the records, one was refused "
-                           f"({error}); the file is kept, to import again once that is put right") from None
-    print(f"{len(writes)} saved writes from {args.file} are in the records; the file can be removed")
+        raise RecordsError(said_now(message(
+            "{file}: 0 of {count} saved writes are in the records, one was refused ({error}); the file is kept, to "
+            "import again once that is put right"), file=args.file, count=len(writes), error=error_said(error))) from None
+    say(plural("{count} saved write from {file} is in the records; the file can be removed",
+               "{count} saved writes from {file} are in the records; the file can be removed").count(len(writes)),
+        file=args.file)
     return 0
 
 

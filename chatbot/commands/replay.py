@@ -11,6 +11,9 @@ import argparse
 import sys
 import time
 
+from chatbot.catalog import message, plural
+from chatbot.commands.said import complain, language, say
+from chatbot.formats import decimal
 from chatbot.commands.arguments import add_database_argument, finish_recording, recorder_for
 from chatbot.replay.coverage import coverage_of
 from chatbot.replay.junit import write_junit, write_screens
@@ -45,43 +48,52 @@ def run(args: argparse.Namespace) -> int:
             write_junit(args.junit, [], problems)
         raise FlowError(problems)
     if not scripts:
-        print(f"no scripts in {', '.join(args.paths)} (openings alone are not scripts)", file=sys.stderr)
+        complain(message("no scripts in {paths} (openings alone are not scripts)"), paths=", ".join(args.paths))
         return 2
     recorder = recorder_for(args, "replay")
     try:
         runs = replay_all(scripts, args.tui, recorder)
     finally:
         unsaved = finish_recording(recorder, "replay") if recorder is not None else 0
+    speaking = language()
     for run in runs:
         where = f"{run.script.file}:{run.script.at.line}"
-        if run.passed:
-            print(f"ok    {where}: {run.script.name} -> {run.summary()}")
+        if run.passed:  # `ok` and `FAIL` are marks a tester's script may look for: the same in every language
+            print(f"ok    {where}: {run.script.name} -> {run.summary(speaking)}")
         else:
             print(f"FAIL  {where}: {run.script.name}")
-            print("\n".join("      " + line for line in run.failure.lines()))
+            print("\n".join("      " + line for line in run.failure.lines(speaking)))
     failed = sum(1 for run in runs if not run.passed)
     seconds = time.perf_counter() - started
-    print(f"{len(runs)} script{'s' if len(runs) != 1 else ''}: "
-          + (f"{failed} failed, {len(runs) - failed} passed" if failed else "all passed") + f" in {seconds:.2f} s"
-          + (", through the Textual UI" if args.tui else ""))
+    outcome = SOME_FAILED.count(failed).fill(passed=len(runs) - failed) if failed else ALL_PASSED
+    say(THROUGH_UI if args.tui else REPLAYED, scripts=SCRIPTS.count(len(runs)), outcome=outcome,
+        seconds=decimal(seconds, speaking, 2))
     status = 1 if failed or unsaved else 0
     if problems:  # the scripts that could be read ran; those that could not make it an error
         print("\n".join(str(problem) for problem in problems), file=sys.stderr)
         count = sum(1 for problem in problems if problem.severity == "error")
-        print(f"{count} problem{'s' if count != 1 else ''} found: those scripts did not run", file=sys.stderr)
+        complain(plural("{count} problem found: those scripts did not run",
+                        "{count} problems found: those scripts did not run").count(count))
         status = 2
     coverage = coverage_of(runs) if args.coverage or args.fail_under is not None else []
     for each in coverage:
-        print("\n".join(each.report()))
+        print("\n".join(each.report(speaking)))
         if args.fail_under is not None and each.percent < args.fail_under:
-            print(f"coverage of {each.file} is {each.percent:.1f}%, below --fail-under {args.fail_under:g}%",
-                  file=sys.stderr)
+            complain(message("coverage of {file} is {percent}%, below --fail-under {least}%"), file=each.file,
+                     percent=decimal(each.percent, speaking), least=f"{args.fail_under:g}")
             status = 1
     if args.junit:
         write_junit(args.junit, runs, problems, coverage=coverage, seconds=seconds)
         for path in write_screens(args.junit, runs):
-            print(f"the screen of a failed script: {path}")
+            say(message("the screen of a failed script: {path}"), path=path)
     return status
+
+
+SCRIPTS = plural("{count} script", "{count} scripts")
+ALL_PASSED = message("all passed")
+SOME_FAILED = plural("{count} failed, {passed} passed", "{count} failed, {passed} passed")
+REPLAYED = message("{scripts}: {outcome} in {seconds} s")
+THROUGH_UI = message("{scripts}: {outcome} in {seconds} s, through the Textual UI")
 
 
 def replay_all(scripts, tui: bool, recorder) -> list:

@@ -1,8 +1,9 @@
 """`chatbot serve`: the kiosk in a web browser, through textual-serve, with no internet needed.
 
 Each browser tab opens its own websocket, and the server (`serve_server`, textual-serve's
-made safe for many browsers) starts a new `python -m chatbot --kiosk ...` process for it,
-directly and in a process group of its own: every tab is a fresh session, and closing the
+made safe for many browsers) gives it a kiosk process of its own, in a process group of its
+own: one forked ahead from the warm pool (`serve_pool`, `--pool N`), or with `--pool 0` a new
+`python -m chatbot --kiosk ...` started directly. Every tab is a fresh session, and closing the
 tab ends its whole group. `--flow`, `--language`, `--emergency-number` and `--database`
 reach every tab. The page is our own template (`serve_templates/`), which
 loads nothing from another host: the font, the terminal's script and its styles all
@@ -21,7 +22,8 @@ from pathlib import Path
 
 from chatbot.commands.arguments import (add_database_argument, add_kiosk_arguments, add_speak_argument,
                                        database_given, kiosk_options)
-from chatbot.catalog import LANGUAGE_CHOICES
+from chatbot.catalog import LANGUAGE_CHOICES, PSEUDO, message
+from chatbot.commands.said import complain, error_said
 
 NAME = "serve"
 HELP = "serve the kiosk to web browsers (each tab a fresh session; works with no internet)"
@@ -43,11 +45,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--emergency-number", dest="serve_emergency_number", default=None, metavar="NUMBER",
                         help="the local emergency number every tab tells people to call (default: the flow's)")
     parser.add_argument("--max-tabs", type=at_least_one, default=None, metavar="N",
-                        help="browser tabs open at once, each a kiosk of about 30 MB (default: 24); past it, a "
+                        help="browser tabs open at once, each a kiosk process (default: 24); past it, a "
                              "page asks to wait")
     parser.add_argument("--max-tabs-per-address", type=at_least_one, default=None, metavar="N",
                         help="tabs open at once from one client address (default: 4; behind a proxy every tab "
                              "comes from its address: give the same as --max-tabs)")
+    parser.add_argument("--pool", type=at_least(0), default=None, metavar="N",
+                        help="kiosks kept started ahead, forked from one process that has loaded the kiosk, so a "
+                             "new tab opens at once and shares most of its memory (default: 4; 0: each tab "
+                             "starts its own Python)")
     parser.add_argument("--font-size", type=int, default=20, metavar="PIXELS",
                         help="the text size in the browser (default: 20; ?fontsize=N in the address overrides it)")
     add_kiosk_arguments(parser, switch=False)
@@ -55,15 +61,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_database_argument(parser)  # every tab records there (CHATBOT_DATABASE reaches each tab too)
 
 
-def at_least_one(text: str) -> int:
-    """An argparse type: a whole number from 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value}: it must be at least 1")
-    return value
+def at_least(least: int):
+    """An argparse type: a whole number from `least`."""
+    def whole_number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"{value}: it must be at least {least}")
+        return value
+
+    return whole_number
+
+
+at_least_one = at_least(1)
 
 
 def kiosk_command(args: argparse.Namespace, flow_file: str | None) -> str:
@@ -102,17 +114,19 @@ def kiosk_argv(args: argparse.Namespace, flow_file: str | None) -> list[str]:
 
 def make_server(argv: list[str], host: str, port: int, font_size: int, public_url: str | None = None,
                 tabs: int | None = None, tabs_per_address: int | None = None, flow=None,
-                language: str | None = None):
+                language: str | None = None, pool: int | None = None):
     """The server (`serve_server.KioskServer`) that runs `argv` for each tab, with our template; the page
     is titled with `flow`'s welcome title, in `language` (the flow's first by default)."""
+    from chatbot.commands.serve_pool import DEFAULT_SIZE
     from chatbot.commands.serve_server import MOST_TABS, MOST_TABS_PER_ADDRESS, KioskServer, Limits
 
     tabs = tabs or MOST_TABS
     limits = Limits(host, public_url, tabs, min(tabs, tabs_per_address or MOST_TABS_PER_ADDRESS))
-    titles = {code: flow.welcome.title.get(code) for code in flow.languages} if flow is not None else None
+    titles = {code: flow.welcome.title.get(code) for code in (*flow.languages, PSEUDO)} if flow is not None else None
     language = language or (flow.languages[0] if flow is not None else "en")
     return KioskServer(argv, host=host, port=port, title=TITLE, templates_path=TEMPLATES, font_size=font_size,
-                       public_url=public_url, limits=limits, titles=titles, language=language)
+                       public_url=public_url, limits=limits, titles=titles, language=language,
+                       pool=DEFAULT_SIZE if pool is None else pool)
 
 
 def public_url_refused(url: str | None) -> str | None:
@@ -145,23 +159,24 @@ def run(args: argparse.Namespace) -> int:
         try:
             parse_database_url(database_given(args))  # a wrong URL is reported here, once
         except RecordsError as error:
-            print(f"chatbot serve: {error}", file=sys.stderr)
+            print(f"chatbot serve: {error_said(error)}", file=sys.stderr)
             return 2
     if not 0 < args.port < 65536:
-        print(f"--port {args.port}: choose a port from 1 to 65535", file=sys.stderr)
+        complain(message("--port {port}: choose a port from 1 to 65535"), port=str(args.port))
         return 2
     refused = public_url_refused(args.public_url)
     if refused:
         print(refused, file=sys.stderr)
         return 2
     if not is_local(args.host):
-        print(f"Listening on {args.host}: other computers on the network can open the kiosk.", file=sys.stderr)
+        complain(message("Listening on {host}: other computers on the network can open the kiosk."), host=args.host)
     language = getattr(args, "serve_language", None) or getattr(args, "language", None)
     server = make_server(kiosk_argv(args, flow_file), args.host, args.port, args.font_size, args.public_url,
-                         args.max_tabs, args.max_tabs_per_address, flow, language)
+                         args.max_tabs, args.max_tabs_per_address, flow, language, args.pool)
     try:
         server.serve()
     except OSError as error:
-        print(f"Cannot serve on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        complain(message("Cannot serve on {address}: {reason}"), address=f"{args.host}:{args.port}",
+                 reason=error.strerror or error)
         return 1
     return 0

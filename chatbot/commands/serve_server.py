@@ -1,7 +1,8 @@
 """The web server behind `chatbot serve`: textual-serve's, made safe for many browsers at once.
 
-- Each tab's kiosk is this Python started directly (no shell in between), in a process
-  group of its own (`TabProcess`); when the tab's socket closes, the kiosk is asked to
+- Each tab's kiosk is a process of its own, in a process group of its own (`TabProcess`): one
+  forked ahead by the warm pool (`serve_pool`), or, with the pool off, this Python started
+  directly (no shell in between); when the tab's socket closes, the kiosk is asked to
   quit, then (after `QUIT_GRACE` seconds) its whole group gets SIGTERM and, `STOP_GRACE`
   seconds later, SIGKILL.
 - Ctrl-C or SIGTERM of the server ends every tab's group the same way, all at once, and the
@@ -35,7 +36,6 @@ import asyncio
 import ipaddress
 import json
 import logging
-import os
 import shlex
 import signal
 import socket
@@ -53,6 +53,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from chatbot.commands.serve_page import PAGE_MESSAGES, TabPage, terminal_script
+from chatbot.commands.serve_pool import KioskPool, signal_group, supported
 
 log = logging.getLogger("textual-serve")
 
@@ -166,9 +167,11 @@ class InputBudget:
 class TabProcess(AppService):
     """One tab's kiosk: `argv` run directly in a process group of its own, ended with the tab."""
 
-    def __init__(self, argv: list[str], **kwargs: Any) -> None:
+    def __init__(self, argv: list[str], pool: KioskPool | None = None, **kwargs: Any) -> None:
         super().__init__(shlex.join(argv), **kwargs)
         self.argv = argv
+        self.pool = pool
+        """Where a warm kiosk comes from (`serve_pool`); without one, or when it is off, `argv` is started."""
         self._ended = False
         self.page: TabPage | None = None
         """The tab's page, for what its kiosk tells it (speech, language)."""
@@ -187,6 +190,11 @@ class TabProcess(AppService):
 
     async def _open_app_process(self, width: int = 80, height: int = 24):
         width, height = terminal_size(width, height)
+        kiosk = await self.pool.take() if self.pool is not None else None
+        if kiosk is not None:
+            self._process = kiosk
+            self._stdin = await kiosk.connect(width, height)
+            return kiosk
         self._process = process = await asyncio.create_subprocess_exec(
             *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE, env=self._build_environment(width=width, height=height),
@@ -236,13 +244,15 @@ class TabProcess(AppService):
         if process is None:
             return
         if process.returncode is None:
-            _signal_group(process.pid, signal.SIGTERM)
+            signal_group(process.pid, signal.SIGTERM)
             try:
                 await asyncio.wait_for(process.wait(), STOP_GRACE)
             except asyncio.TimeoutError:
-                _signal_group(process.pid, signal.SIGKILL)
+                signal_group(process.pid, signal.SIGKILL)
                 await process.wait()
-        _signal_group(process.pid, signal.SIGKILL)  # anything the kiosk started and left behind
+        signal_group(process.pid, signal.SIGKILL)  # anything the kiosk started and left behind
+        if self._stdin is not None:
+            self._stdin.close()  # a pooled kiosk's socket (a spawned one's pipe closed with it)
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
@@ -255,11 +265,20 @@ def _printable_record(record: logging.LogRecord) -> bool:
     return True
 
 
-def _signal_group(group: int, number: int) -> None:
-    try:
-        os.killpg(group, number)
-    except (ProcessLookupError, PermissionError):
-        pass
+def page_languages(language: str) -> list[str]:
+    """The languages a page's notices are in: the kiosk's first, then every other it speaks (the
+    pseudo-locale alone: it stands for them all)."""
+    from chatbot.catalog import LANGUAGES, PSEUDO
+
+    return [language] if language == PSEUDO else [language, *(code for code in LANGUAGES if code != language)]
+
+
+def page_notices(language: str) -> list[dict[str, str]]:
+    """The words of the page around the kiosk, from the catalog, in each of `page_languages`."""
+    from chatbot.widgets.words import PAGE_CLOSED, PAGE_NAME, PAGE_STARTING, RESTART, START
+
+    return [{"code": code, "name": PAGE_NAME.get(code), "starting": PAGE_STARTING.get(code), "start": START.get(code),
+             "closed": PAGE_CLOSED.get(code), "start_again": RESTART.get(code)} for code in page_languages(language)]
 
 
 class KioskServer(Server):
@@ -267,10 +286,13 @@ class KioskServer(Server):
 
     def __init__(self, argv: list[str], *, host: str, port: int, title: str, templates_path: Path,
                  font_size: int, public_url: str | None = None, limits: Limits | None = None,
-                 titles: dict[str, str] | None = None, language: str = "en") -> None:
+                 titles: dict[str, str] | None = None, language: str = "en", pool: int = 0) -> None:
         super().__init__(shlex.join(argv), host=host, port=port, title=title, public_url=public_url,
                          templates_path=templates_path)
         self.argv = argv
+        self.pool_size = pool if supported() else 0
+        """Kiosks kept ready (`serve_pool`); 0: each tab starts `argv`."""
+        self.pool: KioskPool | None = None
         self.font_size = font_size
         self.given_public_url = public_url.rstrip("/") if public_url else None
         self.limits = limits or Limits(host, public_url)
@@ -310,6 +332,7 @@ class KioskServer(Server):
             web.static("/static", self.statics_path, show_index=False, name="static"),
         ])
         app.on_startup.append(self.on_startup)
+        app.on_startup.append(self.start_pool)
         app.on_shutdown.append(self.on_shutdown)
         return app
 
@@ -322,13 +345,14 @@ class KioskServer(Server):
         when no tab may open now, a calm page that tries again by itself."""
         base = self.base_url(request)
         if self.full_for(request.remote or ""):
-            from chatbot.widgets.words import BUSY_TITLE, BUSY_UNWELL, BUSY_WAIT, LANGUAGES
+            from chatbot.widgets.words import BUSY_TITLE, BUSY_UNWELL, BUSY_WAIT, PAGE_NAME
 
             languages = [{"code": code, "title": BUSY_TITLE.get(code), "wait": BUSY_WAIT.get(code),
-                          "unwell": BUSY_UNWELL.get(code)} for code in LANGUAGES]
+                          "unwell": BUSY_UNWELL.get(code)} for code in page_languages(self.language)]
             response = aiohttp_jinja2.render_template("busy.html", request, {
-                "static_url": base + "/static/", "application": {"name": self.title}, "retry": BUSY_RETRY,
-                "languages": languages})
+                "static_url": base + "/static/", "application": {"name": PAGE_NAME.get(self.language)},
+                "retry": BUSY_RETRY,
+                "languages": languages, "page_language": self.language})
             response.set_status(503)
             response.headers["Retry-After"] = str(BUSY_RETRY)
             return response
@@ -337,7 +361,8 @@ class KioskServer(Server):
         context = {"font_size": to_int(request.query.get("fontsize", "16"), 16), "app_websocket_url": socket_url,
                    "config": {"static": {"url": base + "/static/"}}, "application": {"name": self.title},
                    "script_url": base + str(request.app.router["script"].url_for()),
-                   "page_language": self.language, "page_title": self.titles.get(self.language, self.title)}
+                   "page_language": self.language, "page_title": self.titles.get(self.language, self.title),
+                   "notices": page_notices(self.language)}
         return aiohttp_jinja2.render_template("app_index.html", request, context)
 
     async def handle_script(self, request: web.Request) -> web.Response:
@@ -375,7 +400,7 @@ class KioskServer(Server):
                                              headers={"Retry-After": str(BUSY_RETRY)})
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MOST_MESSAGE_BYTES, compress=False)
         width, height = terminal_size(request.query.get("width", "80"), request.query.get("height", "24"))
-        tab = TabProcess(self.argv, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
+        tab = TabProcess(self.argv, pool=self.pool, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
                          close=websocket.close, download_manager=self.download_manager)
         self.tabs.add(tab)  # counted from the handshake on: tabs opened at once meet the limit too
         self.by_address[address] += 1
@@ -437,6 +462,16 @@ class KioskServer(Server):
     async def on_shutdown(self, app: web.Application) -> None:
         """Every tab's kiosk ends, all at once, before the server leaves."""
         await asyncio.gather(*(tab.stop() for tab in list(self.tabs)), return_exceptions=True)
+        if self.pool is not None:
+            await self.pool.close()
+
+    async def start_pool(self, app: web.Application) -> None:
+        """The warm pool's fork server starts with the server (`serve_pool`)."""
+        if self.pool_size > 0:
+            environment = AppService._build_environment(TabProcess(self.argv, write_bytes=None, write_str=None,
+                                                                   close=None, download_manager=None))
+            self.pool = KioskPool(self.argv[3:], self.pool_size, environment)
+            await self.pool.start()
 
     async def on_startup(self, app: web.Application) -> None:
         where = self.given_public_url or f"http://{self.host}:{self.port}"

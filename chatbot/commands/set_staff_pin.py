@@ -6,6 +6,9 @@ import argparse
 import getpass
 import sys
 
+from chatbot.catalog import message
+from chatbot.commands.said import complain, said, say
+from chatbot.commands.staff import TYPE_AGAIN
 from chatbot.kiosk.staff_pin import MAX_DIGITS, MIN_DIGITS, PinError, set_pin
 
 NAME = "set-staff-pin"
@@ -23,19 +26,21 @@ def run(args: argparse.Namespace) -> int:
         if args.stdin or not sys.stdin.isatty():  # a provisioning script's pipe, as `chatbot staff add` reads it
             pin = sys.stdin.readline().strip()
         else:
-            pin = getpass.getpass(f"New staff PIN ({MIN_DIGITS} to {MAX_DIGITS} digits): ")
-            if getpass.getpass("Type it again: ") != pin:
-                print("The two PINs differ. Nothing was changed.", file=sys.stderr)
+            pin = getpass.getpass(said(message("New staff PIN ({least} to {most} digits): "), least=MIN_DIGITS,
+                                       most=MAX_DIGITS))
+            if getpass.getpass(said(TYPE_AGAIN)) != pin:
+                complain(message("The two PINs differ. Nothing was changed."))
                 return 1
         path = set_pin(pin)
     except PinError as error:
-        print(f"{error} Nothing was changed.", file=sys.stderr)
+        complain(message("{error} Nothing was changed."), error=error.said)
         return 1
     except (EOFError, KeyboardInterrupt):
-        print("\nNothing was changed.", file=sys.stderr)
+        print(file=sys.stderr)
+        complain(message("Nothing was changed."))
         return 1
     except OSError as error:
-        print(f"Cannot save the PIN: {error.strerror or error}", file=sys.stderr)
+        complain(message("Cannot save the PIN: {reason}"), reason=error.strerror or error)
         return 1
-    print(f"Staff PIN saved (hashed) in {path}")
+    say(message("Staff PIN saved (hashed) in {path}"), path=path)
     return 0

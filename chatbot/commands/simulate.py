@@ -11,6 +11,8 @@ import json
 import sys
 
 from chatbot import collector
+from chatbot.catalog import message, plural
+from chatbot.commands.said import complain, said
 from chatbot.commands.arguments import add_database_argument, finish_recording, recorder_for
 from chatbot.flowfile.loader import load_flow
 from chatbot.flow.model import LEVELS
@@ -54,10 +56,11 @@ def _simulate_all(args: argparse.Namespace, flow, patients, recorder) -> int:
             print(json.dumps(line))
         else:
             verdict = "" if patient.expected is None and result.rules_level is None else (
-                "  ok" if result.agrees else f"  DIFFERS: {_expected(result)}")
+                "  ok" if result.agrees else f"  DIFFERS: {_expected(result)}")  # marks, as replay's
             if result.agrees and result.rules_level not in (None, result.level):  # a wider question raised it
-                verdict += f" (the rules give {result.rules_level}: a question asks over a wider window)"
-            asked = f"{len(result.asked):>2} question{'s' if len(result.asked) != 1 else ''}"
+                verdict += said(WIDER, level=result.rules_level)
+            asked = said(QUESTIONS.count(len(result.asked)))
+            asked = (" " if len(result.asked) < 10 else "") + asked
             print(f"{patient.id:<10} {result.level:<9}  {result.outcome:<22} "
                   + (f"{asked:<12}{verdict}" if verdict else asked))
         if not result.agrees:
@@ -65,23 +68,30 @@ def _simulate_all(args: argparse.Namespace, flow, patients, recorder) -> int:
     if not args.json:
         print(_summary_line(patients, disagreements))
     if disagreements:
-        print(f"{len(disagreements)} of {len(patients)} patients disagree with their expected level:",
-              file=sys.stderr)
+        complain(plural("{count} of {total} patients disagree with their expected level:",
+                        "{count} of {total} patients disagree with their expected level:").count(len(disagreements)),
+                 total=len(patients))
         for result in disagreements:
             line, col = result.patient.at
-            print(f"  {result.patient.file}:{line}:{col}: {result.patient.id}: {_expected(result)}, got "
-                  f"{result.level} ({result.outcome})", file=sys.stderr)
+            complain(message("  {where}: {patient}: {expected}, got {level} ({outcome})"),
+                     where=f"{result.patient.file}:{line}:{col}", patient=result.patient.id,
+                     expected=_expected(result), level=result.level, outcome=result.outcome)
         return 1
     return 0
+
+
+WIDER = message(" (the rules give {level}: a question asks over a wider window)")
+QUESTIONS = plural("{count} question", "{count} questions")
+PATIENTS = plural("{count} patient", "{count} patients")
 
 
 def _expected(result) -> str:
     """What the patient should have reached: its `expected`, and for a timeline the rules' level."""
     parts = []
     if result.patient.expected not in (None, result.level):
-        parts.append(f"expected {result.patient.expected}")
+        parts.append(said(message("expected {level}"), level=result.patient.expected))
     if result.rules_level is not None and LEVELS.index(result.rules_level) > LEVELS.index(result.level):
-        parts.append(f"the rules give {result.rules_level} for its timeline")
+        parts.append(said(message("the rules give {level} for its timeline"), level=result.rules_level))
     return "; ".join(parts)
 
 
@@ -89,9 +99,12 @@ def _summary_line(patients, disagreements) -> str:
     """The last line says how it went, so a tester need not count the lines above."""
     count = len(patients)
     checked = sum(1 for patient in patients if patient.expected is not None or patient.timeline is not None)
-    plural = "s" if count != 1 else ""
+    patients_ = PATIENTS.count(count)
     if disagreements:
-        return f"{count} patient{plural}: {len(disagreements)} of {checked} with an expected level disagree"
+        return said(plural("{patients}: {count} of {checked} with an expected level disagree",
+                           "{patients}: {count} of {checked} with an expected level disagree").count(len(disagreements)),
+                    patients=patients_, checked=checked)
     if checked:
-        return f"{count} patient{plural}: all {checked} with an expected level agree"
-    return f"{count} patient{plural} simulated"
+        return said(plural("{patients}: all {count} with an expected level agree",
+                           "{patients}: all {count} with an expected level agree").count(checked), patients=patients_)
+    return said(plural("{count} patient simulated", "{count} patients simulated").count(count))

@@ -14,6 +14,8 @@ import argparse
 import getpass
 import sys
 
+from chatbot.catalog import message
+from chatbot.commands.said import complain, error_said, said, say
 from chatbot.kiosk.staff_pin import MAX_DIGITS, MIN_DIGITS
 from chatbot.printable import printable
 from chatbot.records.url import RecordsError, redact
@@ -38,12 +40,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     unlock.add_argument("name", metavar="NAME")
 
 
+TYPE_AGAIN = message("Type it again: ")
+
+
 def _pin() -> str | None:
     if not sys.stdin.isatty():
         return sys.stdin.readline().strip()
-    pin = getpass.getpass(f"PIN ({MIN_DIGITS} to {MAX_DIGITS} digits): ")
-    if getpass.getpass("Type it again: ") != pin:
-        print("chatbot staff add: the two PINs differ; nothing was changed", file=sys.stderr)
+    pin = getpass.getpass(said(message("PIN ({least} to {most} digits): "), least=MIN_DIGITS, most=MAX_DIGITS))
+    if getpass.getpass(said(TYPE_AGAIN)) != pin:
+        complain(message("chatbot staff add: the two PINs differ; nothing was changed"))
         return None
     return pin
 
@@ -64,23 +69,25 @@ def run(args: argparse.Namespace) -> int:
         with open_reader(args.database) as reader:
             if args.action == "add":
                 add_staff(reader, name, pin_hash, now())
-                print(f"{name} may sign in at the nurse station")
+                say(message("{name} may sign in at the nurse station"), name=name)
             elif args.action == "remove":
                 remove_staff(reader, args.name)
-                print(f"{args.name.strip()} removed")
+                say(message("{name} removed"), name=args.name.strip())
             elif args.action == "unlock":
                 was = unlock(reader, args.name)
-                print(f"{args.name.strip()} may try a PIN again" if was else f"{args.name.strip()} was not locked")
+                say(message("{name} may try a PIN again") if was else message("{name} was not locked"),
+                    name=args.name.strip())
             else:
                 for name, added in list_staff(reader):
-                    print(f"{printable(name)}\tadded {added.astimezone():%Y-%m-%d %H:%M}")
+                    say(message("{name}\tadded {when}"), name=printable(name), when=f"{added.astimezone():%Y-%m-%d %H:%M}")
         return 0
     except PinError as error:
-        print(f"chatbot staff {args.action}: {error} Nothing was changed.", file=sys.stderr)
+        complain(message("chatbot staff {action}: {error} Nothing was changed."), action=args.action, error=error.said)
         return 1
     except (EOFError, KeyboardInterrupt):
-        print(f"\nchatbot staff {args.action}: nothing was changed", file=sys.stderr)
+        print(file=sys.stderr)
+        complain(message("chatbot staff {action}: nothing was changed"), action=args.action)
         return 1
     except RecordsError as error:
-        print(f"chatbot staff {args.action}: {printable(redact(str(error)))}", file=sys.stderr)
+        print(f"chatbot staff {args.action}: {printable(redact(error_said(error)))}", file=sys.stderr)
         return 2

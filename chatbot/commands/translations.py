@@ -17,6 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from chatbot.catalog import message, plural
+from chatbot.commands.said import complain, said
 from chatbot.flow.problems import FlowError
 from chatbot.flowfile.loader import bundled_flow_path
 from chatbot.flowfile.translations import flow_texts, languages_of, write_back
@@ -42,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         return export(args) if args.action == "export" else import_(args)
     except OSError as error:
         print(f"chatbot translations {args.action}: {error.filename or ''}: {error.strerror or error}",
-              file=sys.stderr)
+              file=sys.stderr)  # the system's own words
         return 2
 
 
@@ -56,8 +58,8 @@ def export(args: argparse.Namespace) -> int:
     language = args.language
     source = languages_of(text)[0]
     if language == source:
-        print(f"chatbot translations export: '{language}' is the flow's own language, the one translated from",
-              file=sys.stderr)
+        complain(message("chatbot translations export: '{language}' is the flow's own language, the one "
+                         "translated from"), language=language)
         return 2
     catalog = Catalog(locale=_locale(language), project=path.stem, fuzzy=False,
                       msgid_bugs_address="", copyright_holder="", header_comment=HEADER)
@@ -116,25 +118,26 @@ def import_(args: argparse.Namespace) -> int:
         with open(args.po, "rb") as po:
             catalog = read_po(po, abort_invalid=True)
     except (PoFileError, UnicodeDecodeError, ValueError) as error:
-        print(f"chatbot translations import: {args.po}: not a readable .po file ({error})", file=sys.stderr)
+        complain(message("chatbot translations import: {path}: not a readable .po file ({error})"), path=args.po,
+                 error=error)
         return 2
     language = args.language or (str(catalog.locale) if catalog.locale else catalog.language_team)
     if not language:
-        print(f"chatbot translations import: {args.po} names no language: give --language", file=sys.stderr)
+        complain(message("chatbot translations import: {path} names no language: give --language"), path=args.po)
         return 2
     language = language.replace("_", "-")
     source = languages_of(text)[0]
     english = {item.context: item.by_language[source] for item in flow_texts(text, language)}
     translations, fuzzy, moved = {}, 0, []
-    for message in catalog:
-        if not message.id or not message.string:
+    for entry in catalog:
+        if not entry.id or not entry.string:
             continue
-        if message.fuzzy:
+        if entry.fuzzy:
             fuzzy += 1
-        elif english.get(message.context) != message.id:
-            moved.append(message.context or message.id)
+        elif english.get(entry.context) != entry.id:
+            moved.append(entry.context or entry.id)
         else:
-            translations[message.context] = message.string
+            translations[entry.context] = entry.string
     try:
         result = write_back(text, language, translations, _display(path))
     except FlowError as error:
@@ -142,15 +145,18 @@ def import_(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return 2
     for context in moved:
-        print(f"{args.po}: {context}: the English is no longer what was translated (or the text is gone): "
-              "left out; export again", file=sys.stderr)
+        complain(message("{path}: {context}: the English is no longer what was translated (or the text is gone): "
+                         "left out; export again"), path=args.po, context=context)
     if result.text != text:
         _write_whole(path, result.text)
-    said = [f"{result.translated} translated", f"{result.marked} marked as translated from today's English",
-            f"{fuzzy} fuzzy left for review", f"{result.untranslated} untranslated"]
+    counts = [plural("{count} translated", "{count} translated").count(result.translated),
+              plural("{count} marked as translated from today's English",
+                     "{count} marked as translated from today's English").count(result.marked),
+              plural("{count} fuzzy left for review", "{count} fuzzy left for review").count(fuzzy),
+              plural("{count} untranslated", "{count} untranslated").count(result.untranslated)]
     if result.language_added:
-        said.append(f"'{language}' added to the flow's languages")
-    print(f"{_display(path)}: " + ", ".join(said))
+        counts.append(message("'{language}' added to the flow's languages").fill(language=language))
+    print(f"{_display(path)}: " + ", ".join(said(count) for count in counts))
     return 0
 
 

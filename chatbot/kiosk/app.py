@@ -23,8 +23,11 @@
   "Tell the staff at the desk now" (#tell-desk), then the outcome's `at_clinic` words (call the
   number if nobody comes within a minute; what to tell the staff), and an urgent ending says
   first to tell the staff at the desk before leaving; and every screen of the person's has "Ask for
-  help" (#help, #welcome-help, #identify-help; the h key), which says where a person's help is (the
-  desk, any member of staff) and notes it with the session (`Recorder.help_requested`; WCAG 3.2.6);
+  help" (#help, #welcome-help, #identify-help; the h key), which puts the request on the nurse
+  station's queue at once (`Recorder.help_requested`: an event with the session, which the store keeps
+  on the session's row; on the welcome it begins the session, so the desk sees which kiosk asks) and
+  says so once it is in the records, or, when the records cannot be reached, that it will reach the
+  desk when they can and to go to the desk meanwhile (WCAG 3.2.6);
 - with `identify` ("ticket" or "name_dob"), who the person is, for the desk: asked once, right
   after the first answer (`identify`: #identify-ticket, or #identify-name and #identify-born,
   #identify-send, #identify-skip), or, when the first answer ended in an emergency, below its
@@ -70,6 +73,8 @@ NEVER = frozenset({"quit", "help_quit", "suspend_process", "command_palette", "c
                    "record", "summary"})
 """Actions a kiosk never runs: staff leave with the key sequence and the PIN, and a kiosk keeps and
 shows nothing of the last person (no summary, no replay script)."""
+HELP_SENT_WITHIN = 3.0
+"""Seconds "Ask for help" waits for its request to be in the records before it says it will be later."""
 MOST_IDLE_FACTOR = 8
 """"More time" doubles a person's quiet time up to this many times the kiosk's (16 minutes by default)."""
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
@@ -117,6 +122,9 @@ class KioskApp(SymptomCheckerApp):
             self.OUTCOME_NAV = (*self.OUTCOME_NAV[:-1], "help", self.OUTCOME_NAV[-1])
         self.help_asked_at: float | None = None
         """When this person last asked for help (`action_help`); None after the wipe."""
+        self.help_told: str | None = None
+        """What this person was last told of their request: "sending" (not yet in the records), "sent", or
+        "waiting" (for the records to come back: told again once it is in); None after the wipe."""
         self.crashes = crashes or CrashWindow(self.kiosk.max_crashes, self.kiosk.crash_window)
         self.default_language = self.conversation.language
         self.conversation_screen.when_ready = None  # the conversation starts at "Start"
@@ -190,6 +198,10 @@ class KioskApp(SymptomCheckerApp):
                     pass  # the screen answers at the click, which lands on it and on nothing below
                 elif is_key and event.key == "l":
                     self.action_listen()  # heard, not answered: the count starts again
+                    return
+                elif is_key and event.key == "h" and self.kiosk.staffed:
+                    self.still_here()  # there, and asking for help: the desk is told as from any screen
+                    self.action_help()
                     return
                 else:
                     self.still_here(more=is_key and event.key == StillThereScreen.MORE_KEY)
@@ -276,20 +288,51 @@ class KioskApp(SymptomCheckerApp):
         super().action_listen()
 
     def action_help(self) -> None:
-        """A staffed kiosk's "Ask for help" (WCAG 3.2.6): says where help from a person is (the desk, any
-        member of staff), and notes it with the session (a `help_requested` event, beginning the session
-        when nothing was answered yet). The nurse station does not show it yet: the words never say that
-        the staff were told."""
+        """A staffed kiosk's "Ask for help" (WCAG 3.2.6): the request goes on the nurse station's queue (a
+        `help_requested` event with the session, beginning it when nothing was answered yet), and the person
+        is told so once it is in the records (or that it will be, and to go to the desk, while they cannot
+        be reached). Asked again within `HELP_AGAIN_AFTER` seconds, nothing more is sent: the desk has it."""
         from chatbot.widgets import words
 
         if not self.kiosk.staffed:
             return
+        if self.recorder is None:  # no records: nobody can be told; where to go
+            self.notify(words.HELP_WHERE.get(self.language), timeout=15, markup=False)
+            return
         now = self.clock()
-        again = self.help_asked_at is not None and now - self.help_asked_at < self.HELP_AGAIN_AFTER
-        if not again and self.recorder is not None:
-            self.help_asked_at = now
-            self._keep(lambda recorder: recorder.help_requested())
-        self.notify(words.HELP_WHERE.get(self.language), timeout=15, markup=False)
+        if self.help_asked_at is not None and now - self.help_asked_at < self.HELP_AGAIN_AFTER:
+            self.say_help_told(again=True)
+            return
+        self.help_asked_at = now
+        self._keep(lambda recorder: recorder.help_requested())
+        if self.recorder.problem is not None:
+            self.say_help_told()
+            return
+        self.help_told = "sending"
+        self.say_help_told()
+        self.run_worker(self._help_delivered, thread=True, name="records: help", group="help", exclusive=True,
+                        exit_on_error=False)
+
+    def _help_delivered(self) -> None:
+        """Off the UI's thread: wait a little for the request to be in the records, then say what happened."""
+        self.recorder.wait(HELP_SENT_WITHIN)
+        self.call_from_thread(self.say_help_told, settle=True)
+
+    def say_help_told(self, again: bool = False, settle: bool = False) -> None:
+        """Say where the request is: on its way (while `_help_delivered` waits; `settle`: it is done), at
+        the desk (`again`: there already), or waiting for the records to come back (and to go to the desk
+        meanwhile)."""
+        from chatbot.widgets import words
+
+        recorder = self.recorder
+        if recorder is None or self.help_asked_at is None:
+            return  # wiped meanwhile: the next person hears nothing of it
+        if self.help_told != "sending" or settle:  # while on its way, asking again changes nothing
+            told = recorder.problem is None and recorder.unwritten == 0
+            self.help_told = "sent" if told else "waiting"
+        said = {"sending": words.HELP_SENDING, "waiting": words.HELP_AWAY,
+                "sent": words.HELP_SENT_AGAIN if again else words.HELP_SENT}[self.help_told]
+        self.notify(said.get(self.language), timeout=15, markup=False)
 
     def on_still_there_screen_still_here(self, message: StillThereScreen.StillHere) -> None:
         self.still_here(more=message.more)
@@ -390,6 +433,8 @@ class KioskApp(SymptomCheckerApp):
 
     def records_problem_changed(self, problem: str | None) -> None:
         super().records_problem_changed(problem)
+        if problem is None and self.help_told == "waiting":  # after the records' own notice: the newest shows
+            self.call_later(self.say_help_told)
         kiosk_log.write(self.session, f"records: {problem}; answers kept until they can be written"
                         if problem else "records: written again; nothing was lost")
 
@@ -515,6 +560,7 @@ class KioskApp(SymptomCheckerApp):
             self.warning_deadline = None
             self.idle_allowed = self.kiosk.idle_timeout
             self.help_asked_at = None
+            self.help_told = None
             self.last_input = self.clock()
             self.staff.reset()
 

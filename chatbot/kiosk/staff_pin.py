@@ -31,6 +31,7 @@ from typing import Callable, Iterator
 import platformdirs
 
 from chatbot import pinhash
+from chatbot.catalog import Message, message
 from chatbot.pinhash import PinHash
 from chatbot.privatefile import write_private
 
@@ -44,7 +45,12 @@ _log = logging.getLogger(__name__)
 
 
 class PinError(ValueError):
-    """A PIN that cannot be used, with a message for the person setting it."""
+    """A PIN that cannot be used, with a message for the person setting it (`said`, from the catalog;
+    `str()` is its English)."""
+
+    def __init__(self, said: Message) -> None:
+        super().__init__(str(said))
+        self.said = said
 
 
 StoredPin = PinHash  # what `load_pin` gives: the hash's parts
@@ -61,9 +67,9 @@ def pin_path() -> Path:
 def check_new_pin(pin: str) -> None:
     """Refuse PINs that are short, not digits, or trivially guessed."""
     if not (pin.isascii() and pin.isdigit()) or not MIN_DIGITS <= len(pin) <= MAX_DIGITS:
-        raise PinError(f"The PIN must be {MIN_DIGITS} to {MAX_DIGITS} digits.")
+        raise PinError(message("The PIN must be {least} to {most} digits.").fill(least=MIN_DIGITS, most=MAX_DIGITS))
     if len(set(pin)) == 1 or pin in "0123456789012" or pin in "9876543210987":
-        raise PinError("That PIN is too easy to guess. Avoid repeated or running digits.")
+        raise PinError(message("That PIN is too easy to guess. Avoid repeated or running digits."))
 
 
 def set_pin(pin: str, path: Path | None = None) -> Path:

@@ -4,7 +4,10 @@ Live: a watcher (`chatbot.records.watch`: LISTEN/NOTIFY on PostgreSQL, `PRAGMA
 data_version` on SQLite; the app never asks which) says which sessions changed, and
 only those rows are read again and updated in place. The queue holds today's sessions
 and every unreviewed one (`desk.Window`); older ones come a page at a time (`m`). A new
-emergency rings the terminal bell once and stays highlighted until someone opens it.
+emergency rings the terminal bell once and stays highlighted until someone opens it. A
+person asking for help at a staffed kiosk (its "Ask for help", kept on the session's row)
+rings once too, and is named above the queue, which kiosk and how long ago, until a nurse
+presses `a` (`review.answer_help`: an event with who answered).
 
 Never out of reach, never waiting: every call to the store runs on the station's
 database thread (`desk.DatabaseThread`), so a database that is away, locked or hung
@@ -39,15 +42,15 @@ from chatbot.nurse.amending import Rerun, accepts, later_questions, rerun, uncha
 from chatbot.nurse.desk import OLDER_PAGE, UNREVIEWED_MOST, DatabaseThread, Window, day_start
 from chatbot.nurse.handover import page, save_private, sbar
 from chatbot.nurse.options import NurseOptions
-from chatbot.nurse.queue import queue_order, unopened_emergencies
+from chatbot.nurse.queue import asking_for_help, queue_order, unopened_emergencies
 from chatbot.nurse.reading import read_session
 from chatbot.nurse.screens import AmendScreen, QueueScreen, SessionScreen, SignInScreen
 from chatbot.nurse.signin import sign_in
 from chatbot.nurse.words import say
-from chatbot.printable import printable_json
+from chatbot.printable import printable, printable_json
 from chatbot.records.backends import open_reader, watcher_for
 from chatbot.records.model import StoredSession, now
-from chatbot.records.review import AmendError, StaleSession, amend, claim, release, review
+from chatbot.records.review import AmendError, StaleSession, amend, answer_help, claim, release, review
 from chatbot.records.staff import list_staff, resume, sign_out
 from chatbot.records.store import SessionNotFound
 from chatbot.records.url import RecordsError
@@ -89,6 +92,7 @@ class NurseApp(TerminalApp):
         self.rerun: Rerun | None = None
         self.previewed: tuple[str, str, dict[str, str]] | None = None  # what the form held at the last preview
         self.rung: set[str] = set()
+        self.help_rung: set[tuple] = set()  # the help requests rung for: (session, first asked)
         self.alerting: set[str] = set()
         self.opened: set[str] = set()  # sessions opened at this station: an emergency alerts until then
         self.queue_screen = QueueScreen(self.language)
@@ -225,12 +229,17 @@ class NurseApp(TerminalApp):
         at = self.wallclock()
         entries = queue_order(self.window.entries(), at)
         self.alerting = unopened_emergencies(entries, at, self.opened)
-        if self.alerting - self.rung:
+        rang = bool(self.alerting - self.rung)
+        if rang:
             self.bell()
             self._note(say("new_emergency", self.language))
         elif not self.alerting and self.queue_screen.noted == say("new_emergency", self.language):
             self.queue_screen.note("")  # every emergency opened: the alarm's words go with its highlight
         self.rung |= self.alerting
+        asking = {(entry.id, entry.help_asked_at) for entry in asking_for_help(entries)}
+        if asking - self.help_rung and not rang:
+            self.bell()  # once for each new request (not for asking again), and not twice with an emergency's
+        self.help_rung |= asking
         self.queue_screen.show(entries, at, self.staff, self.alerting)
         drawn = set(changed) if changed is not None else {entry.id for entry in entries}
         self.call_after_refresh(self._rows_shown, drawn)
@@ -272,6 +281,27 @@ class NurseApp(TerminalApp):
         self.window.add_older(sessions, self.older_page)
         self._note(say("older", self.language, count=len(self.window.older)))
         self.show_queue({session.id for session in sessions})
+
+    # -- a request for help ------------------------------------------------------------------------
+
+    @on(QueueScreen.AnswerHelp)
+    def _answer_help(self, message: QueueScreen.AnswerHelp) -> None:
+        if self.staff is not None:
+            self.work(self._answering_help(message.session_id), "help answered")
+
+    async def _answering_help(self, session_id: str) -> None:
+        """Mark the request answered as the signed-in nurse; its row, read again, leaves the lines above the
+        queue here at once (other stations see it by their watcher)."""
+        session = self.window.sessions.get(session_id) or self.window.older.get(session_id)
+        place = session.place.removeprefix("kiosk:") if session is not None else session_id[:8]
+        try:
+            answered = await self.call(answer_help, self.reader, session_id, self.wallclock())
+        except RecordsError as error:
+            self._note(say("store_problem", self.language, problem=error))
+            return
+        self._note(say("help_answered", self.language, place=printable(place), name=self.staff or "")
+                   if answered else say("help_already", self.language))
+        await self.read_rows([session_id])
 
     # -- signing in, the idle lock --------------------------------------------------------------
 

@@ -42,8 +42,9 @@ class Window:
     paged_to: tuple[datetime, str] | None = None  # the oldest session paged to so far
 
     def belongs(self, session: StoredSession) -> bool:
-        """Today's, or finished and not reviewed."""
-        return session.started_at >= self.since or (session.status == "finished" and session.reviewed_by is None)
+        """Today's, or finished and not reviewed, or asking for help."""
+        return (session.started_at >= self.since or (session.status == "finished" and session.reviewed_by is None)
+                or session.help_open)
 
     def replace(self, sessions: Iterable[StoredSession]) -> None:
         """A full read: the window is what it says."""

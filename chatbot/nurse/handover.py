@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from chatbot.formats import moment
 from chatbot.nurse.reading import Line, Reading
 from chatbot.nurse.words import say
 from chatbot.printable import file_name, printable, printable_lines
@@ -90,7 +91,8 @@ def summary(reading: Reading, language: str) -> str:
         if reading.outcome else reading.level_word
     lines = [title, "=" * min(len(title), 78),
              f"{say('session', language)} {printable(reading.id)}",
-             say("where_when", language, place=reading.place, started=reading.started),
+             say("where_when", language, place=reading.place,
+                 started=moment(reading.started, language) if reading.started else ""),
              say("identification", language, who=reading.identification), reading.patient_language, ""]
     if reading.status == "finished":
         lines.append(f"{say('reasons', language)}:")

@@ -1,9 +1,11 @@
 """The queue as the station shows it: its order, the emergency the `e` key opens, each row's words.
 
-Order: first what still needs a nurse (not yet reviewed), by level (emergency, urgent,
-routine, then sessions without a level yet), the longest waiting first within each
-level; reviewed sessions follow, in the same order. So an unreviewed emergency is always
-at the top, and one that waited three minutes is above one that waited one.
+Order: first the people asking for help at a staffed kiosk right now (its "Ask for help",
+WCAG 3.2.6), the longest asking first; then what still needs a nurse (not yet reviewed),
+by level (emergency, urgent, routine, then sessions without a level yet), the longest
+waiting first within each level; reviewed sessions follow, in the same order. So an
+unreviewed emergency is at the top of the sessions, and one that waited three minutes is
+above one that waited one.
 
 An emergency "alerts" (rings once, stays highlighted, is named on the key line) while it
 waits for review, nobody has it open and it was not opened at this station. Plain Python:
@@ -22,10 +24,17 @@ def queue_order(entries: Iterable[QueueEntry], at: datetime) -> list[QueueEntry]
     """`entries` in the order the station lists them at time `at` (see the module's docstring)."""
 
     def rank(entry: QueueEntry) -> tuple:
+        if entry.help_open:
+            return False, -1, -(at - entry.help_asked_at).total_seconds(), entry.id
         level = LEVELS.index(entry.level) if entry.level in LEVELS else len(LEVELS)
         return entry.state(at) == "reviewed", level, -entry.waited(at).total_seconds(), entry.id
 
     return sorted(entries, key=rank)
+
+
+def asking_for_help(entries: Iterable[QueueEntry]) -> list[QueueEntry]:
+    """The sessions whose person asks for help and no nurse has answered yet, the longest asking first."""
+    return sorted((entry for entry in entries if entry.help_open), key=lambda entry: (entry.help_asked_at, entry.id))
 
 
 def unopened_emergencies(entries: Iterable[QueueEntry], at: datetime, opened: set[str]) -> set[str]:

@@ -54,7 +54,8 @@ class Reading:
     trail: list[str] = field(default_factory=list)
     white_count: str | None = None
     state: str = ""  # in_progress, stopped, abandoned, waiting, in_review, reviewed
-    started: str = ""
+    started: datetime | None = None
+    """When the session started, in local time (the summary says it as its language writes a date)."""
     place: str = ""
 
 
@@ -135,7 +136,7 @@ def read_session(session: StoredSession, flow: Flow | None, language: str, at: d
             waited=waited(session.waited(at), language)),
         say("patient_language", language, language=language_name(session.language, language)),
         identification(session.identification, language), state=state,
-        started=f"{session.started_at.astimezone():%Y-%m-%d %H:%M}", place=place)
+        started=session.started_at.astimezone(), place=place)
     reading.who = reading.identification if session.identification else say(
         "not_identified_at", language, place=place, started=local(session.started_at))
     because = set(session.because)
@@ -157,7 +158,12 @@ def read_session(session: StoredSession, flow: Flow | None, language: str, at: d
             reading.negatives.append(line)
     asked = {answer.question_id: answer.question_text for answer in session.answers}
     for event in session.events:
-        if event.kind == "reviewed":
+        if event.kind == "help_requested":
+            reading.trail.append(say("help_requested_event", language, at=local(event.at)))
+        elif event.kind == "help_answered":
+            reading.trail.append(say("help_answered_event", language, at=local(event.at),
+                                     actor=printable(event.actor)))
+        elif event.kind == "reviewed":
             reading.trail.append(say("reviewed_event", language, at=local(event.at), actor=printable(event.actor)))
         elif event.kind == "amended":
             amendment = Amendment.from_event(event)

@@ -23,7 +23,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Collapsible, DataTable, Input, Select, Static
 
 from chatbot.flow.text import MAX_ANSWER_LENGTH
-from chatbot.nurse.queue import fold, newest_of
+from chatbot.nurse.queue import asking_for_help, fold, newest_of
 from chatbot.nurse.reading import Line, Reading, waited
 from chatbot.nurse.words import WORDS, say
 from chatbot.printable import printable
@@ -141,6 +141,8 @@ def _level_cell(entry: QueueEntry, language: str, alerting: bool, selected: bool
 
 
 def _status(entry: QueueEntry, at: datetime, language: str) -> str:
+    if entry.help_open:
+        return say("asks_help", language)
     state = entry.state(at)
     name = entry.reviewed_by if state == "reviewed" else entry.in_review_by
     return say(state, language, name=name or "")
@@ -150,6 +152,40 @@ def _who(entry: QueueEntry, language: str) -> str:
     from chatbot.nurse.reading import identification
 
     return identification(entry.identification, language)  # "not identified" when skipped or not asked
+
+
+HELP_STYLE = "bold black on yellow"
+"""A row whose person asks for help: its status cell, as the lines above the queue."""
+HELP_LINES = 3
+"""Requests for help named one a line above the queue; more are counted on a last line (their rows are
+at the top of the list)."""
+
+
+def ago(delta, language: str) -> str:
+    """"just now", "3 min ago", "1 h 05 ago" in the station's language."""
+    if delta.total_seconds() < 60:
+        return say("just_now", language)
+    return say("ago", language, time=waited(delta, language))
+
+
+def help_lines(entries: list[QueueEntry], at: datetime, language: str) -> list[str]:
+    """The words above the queue for the people asking for help: which kiosk (and who, if they said), how
+    long ago, and when they asked again; the longest asking first."""
+    asking = asking_for_help(entries)
+    lines = []
+    for entry in asking[:HELP_LINES if len(asking) <= HELP_LINES else HELP_LINES - 1]:
+        place = printable(entry.place.removeprefix("kiosk:"))
+        if entry.identification is not None:
+            place = say("help_place_who", language, place=place, who=_who(entry, language))
+        when = ago(at - entry.help_asked_at, language)
+        if entry.help_asks > 1 and entry.help_last_at is not None and entry.help_last_at > entry.help_asked_at:
+            lines.append(say("help_line_again", language, place=place, when=when,
+                             again=ago(at - entry.help_last_at, language)))
+        else:
+            lines.append(say("help_line", language, place=place, when=when))
+    if len(asking) > len(lines):
+        lines.append(WORDS["help_more"].count(len(asking) - len(lines)).get(language))
+    return lines
 
 
 WIDTHS = {"level": 12, "waiting": 7, "kiosk": 12, "language": 6, "status": 11, "who": 18}
@@ -184,11 +220,18 @@ class QueueScreen(Screen):
     """
 
     CSS_PATH = STYLES
-    BINDINGS = [Binding("e", "open_emergency", "new emergency"), Binding("f", "status_filter", "status"),
+    BINDINGS = [Binding("e", "open_emergency", "new emergency"), Binding("a", "answer_help", "help answered"),
+                Binding("f", "status_filter", "status"),
                 Binding("t", "days", "today/all"), Binding("l", "app.lock", "lock"), Binding("q", "app.quit", "quit")]
 
     @dataclass
     class Open(Message):
+        session_id: str
+
+    @dataclass
+    class AnswerHelp(Message):
+        """The nurse answered this session's request for help (`a`)."""
+
         session_id: str
 
     def __init__(self, language: str) -> None:
@@ -210,6 +253,7 @@ class QueueScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-head")
+        yield Static(id="queue-help")
         headings = {key: fold(say(f"col_{key}", self.language), width) for key, width in WIDTHS.items()}
         # a heading longer than its column goes on in a second line (a language longer than English)
         lines = max(heading.count("\n") + 1 for heading in headings.values())
@@ -280,7 +324,9 @@ class QueueScreen(Screen):
             level = _level_cell(entry, language, alerting, entry.id == self.marked)
             folded = [fold(word, WIDTHS[key]) for key, word in zip(tuple(WIDTHS)[1:], words)]
             height = _height(level.plain, folded)
-            cells = (level, *(RichText(text, style="bold" if alerting else "") for text in folded))
+            cells = (level, *(RichText(text, style=HELP_STYLE if key == "status" and entry.help_open
+                                       else "bold" if alerting else "")
+                              for key, text in zip(tuple(WIDTHS)[1:], folded)))
             if entry.id in table.rows:  # new words may take another height: the row is made again
                 table.remove_row(entry.id)
             table.add_row(*cells, key=entry.id, height=height)
@@ -299,8 +345,14 @@ class QueueScreen(Screen):
             "queue_line", language, sessions=WORDS["sessions"].count(len(visible)), status=filter_word,
             days=say("today" if self.today else "everything", language),
             who=say("signed_in", language, name=self.staff or "-"))))
-        self.query_one("#queue-keys", Static).update(Content(say(
-            "queue_keys_emergency" if self.emergency is not None else "queue_keys", language)))
+        help_text = "\n".join(help_lines(self.entries, self.at, language))
+        banner = self.query_one("#queue-help", Static)
+        banner.update(Content(help_text))
+        banner.display = bool(help_text)
+        keys = "queue_keys_emergency" if self.emergency is not None else "queue_keys"
+        if help_text:
+            keys = keys.replace("queue_keys", "queue_keys_help")
+        self.query_one("#queue-keys", Static).update(Content(say(keys, language)))
 
     def _words(self, entry: QueueEntry) -> tuple[str, ...]:
         """A row's words (but its level), made again only when its session, its state or its minutes of
@@ -345,6 +397,20 @@ class QueueScreen(Screen):
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
         self.post_message(self.Open(event.row_key.value))
+
+    @property
+    def help_to_answer(self) -> QueueEntry | None:
+        """What `a` answers: the request of the row the cursor is on, else the one asking longest."""
+        asking = asking_for_help(self.entries)
+        selected = self.selected
+        return next((entry for entry in asking if entry.id == selected), asking[0] if asking else None)
+
+    def action_answer_help(self) -> None:
+        entry = self.help_to_answer
+        if entry is None:
+            self.note(say("no_help", self.language))
+        else:
+            self.post_message(self.AnswerHelp(entry.id))
 
     def action_open_emergency(self) -> None:
         """Open the newest emergency nobody has opened, wherever the cursor is."""

@@ -50,7 +50,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from chatbot.catalog import SOURCE, Number, message, plural
 from chatbot.flow.kinds import QuestionKind
+from chatbot.formats import decimal
 from chatbot.flowfile.loader import stale_translations
 from chatbot.proof.blame import (Blamed, NeverAsked, OverTriage, UnderTriage, blames, transition_name,
                            unasked_rule)
@@ -124,20 +126,20 @@ class Analysis:
     def verdict(self) -> str:
         return "unsafe" if self.errors else "warnings" if self.warnings else "proved"
 
-    def summary(self) -> str:
-        """One line: what was found, how much was explored, and the verdict."""
+    def summary(self, language: str = SOURCE) -> str:
+        """One line in `language`: what was found, how much was explored, and the verdict."""
         flow = self.flow
-        counts = [_count(len(found), noun) for found, noun in ((self.errors, "error"), (self.warnings, "warning"))
+        counts = [noun.count(Number(len(found))) for found, noun in ((self.errors, ERRORS), (self.warnings, WARNINGS))
                   if found]
-        found = ", ".join(counts) or "no problems"
-        paths = _number(self.paths, "path") + (" (and endless loops)" if self.loops else "")
-        verdict = {"proved": "proved: every path reaches the level its rules give",
-                   "warnings": "no path ends below the level its rules give",
-                   "unsafe": "NOT SAFE"}[self.verdict]
-        size = ", ".join(_count(len(things), noun) for things, noun in
-                         ((flow.questions, "question"), (flow.outcomes, "outcome"), (flow.rules, "rule")))
-        return (f"{flow.file}: {found} ({size}); {paths} explored as {self.states:,} states in "
-                f"{self.seconds:.2f} s: {verdict}")
+        found = ", ".join(count.get(language) for count in counts) or NO_PROBLEMS.get(language)
+        paths = _number_said(self.paths, language)
+        if self.loops:
+            paths = AND_LOOPS.fill(paths=paths).get(language)
+        verdict = VERDICTS[self.verdict].get(language)
+        size = ", ".join(noun.count(Number(len(things))).get(language) for things, noun in
+                         ((flow.questions, QUESTIONS), (flow.outcomes, OUTCOMES), (flow.rules, RULES)))
+        return SUMMARY.fill(file=flow.file, found=found, size=size, paths=paths, states=Number(self.states),
+                            seconds=decimal(self.seconds, language, 2), verdict=verdict).get(language)
 
     def as_json(self) -> dict[str, Any]:
         return {"file": self.flow.file, "paths": self.paths, "states": self.states, "endless": self.loops > 0,
@@ -161,6 +163,33 @@ def names_sign(flow: Flow, question, sign: str, language: str) -> bool:
 
 def _said(question, language: str) -> str:
     return " ".join(fold(text.by_language.get(language, "")) for text in (question.text, question.help) if text)
+
+
+ERRORS = plural("{count} error", "{count} errors")
+WARNINGS = plural("{count} warning", "{count} warnings")
+NO_PROBLEMS = message("no problems")
+PATHS = plural("{count} path", "{count} paths")
+ABOUT_PATHS = message("about {mantissa} × 10^{exponent} paths")
+AND_LOOPS = message("{paths} (and endless loops)")
+VERDICTS = {"proved": message("proved: every path reaches the level its rules give"),
+            "warnings": message("no path ends below the level its rules give"),
+            "unsafe": message("NOT SAFE")}
+QUESTIONS = plural("{count} question", "{count} questions")
+OUTCOMES = plural("{count} outcome", "{count} outcomes")
+RULES = plural("{count} rule", "{count} rules")
+SUMMARY = message("{file}: {found} ({size}); {paths} explored as {states} states in {seconds} s: {verdict}")
+"""`chatbot check`'s last line."""
+
+
+def _number_said(number: int, language: str) -> str:
+    """`_number` in `language`."""
+    if number < 10 ** 15:
+        return PATHS.count(Number(number)).get(language)
+    exponent = int(math.log10(number))
+    mantissa = number / 10 ** exponent
+    if mantissa >= 9.95:
+        exponent, mantissa = exponent + 1, mantissa / 10
+    return ABOUT_PATHS.fill(mantissa=decimal(mantissa, language), exponent=str(exponent)).get(language)
 
 
 def _count(number: int, noun: str) -> str:

@@ -22,7 +22,8 @@ from chatbot.records.url import DatabaseURL, RecordsError
 
 JSON_COLUMNS = frozenset({"reasons", "because", "identification", "value", "findings", "detail"})
 TIME_COLUMNS = frozenset({"started_at", "finished_at", "answered_at", "withdrawn_at", "at", "in_review_at",
-                          "reviewed_at", "added_at", "locked_until", "applied_at"})
+                          "reviewed_at", "added_at", "locked_until", "applied_at", "help_asked_at", "help_last_at",
+                          "help_answered_at"})
 
 
 class StoreUnavailable(RecordsError):

@@ -26,8 +26,10 @@ and the screen was wiped, the app was quit or the machine stopped it); abandoned
 (abandoned: the person started over); finished and waiting for a nurse (waiting), open at a station
 (in_review), reviewed."""
 EVENT_KINDS = ("created", "answered", "went_back", "restarted", "finished", "wiped", "closed", "stopped",
-               "reopened", "identified", "reviewed", "amended", "purged", "sent", "help_requested")
-# "help_requested": the person at a staffed kiosk asked for staff to come (its "Ask for help", WCAG 3.2.6).
+               "reopened", "identified", "reviewed", "amended", "purged", "sent", "help_requested", "help_answered")
+# "help_requested": the person at a staffed kiosk asked for staff to come (its "Ask for help", WCAG 3.2.6);
+# "help_answered": a nurse marked that request answered (actor: the nurse; detail: asked_at, last_at, asks).
+# Each opens or closes the request on the session's row (`StoredSession.help_open`), by the schema's trigger.
 # "sent": a session's FHIR Bundle was accepted by a record system (chatbot.fhir); detail: the server's
 # URL (no password), its HTTP status and each entry's status and location. Kinds are not constrained
 # by the schema, so adding one needs no migration.
@@ -317,6 +319,11 @@ class StoredSession:
     reviewed_by: str | None = None
     reviewed_at: datetime | None = None
     changed: int = 0  # the store's change number of the row's last change (the station refreshes by it)
+    help_asked_at: datetime | None = None  # a staffed kiosk's open "Ask for help": first asked (None: none open)
+    help_last_at: datetime | None = None  # ... last asked
+    help_asks: int = 0  # ... how many times
+    help_answered_by: str | None = None  # the nurse who last marked a request answered, and when
+    help_answered_at: datetime | None = None
     answers: tuple[StoredAnswer, ...] = ()
     events: tuple[StoredEvent, ...] = ()
 
@@ -359,6 +366,11 @@ class StoredSession:
         return any(event.kind == "amended" for event in self.events)
 
     # -- where it stands ------------------------------------------------------------------------
+
+    @property
+    def help_open(self) -> bool:
+        """The person asked for staff to come, and no nurse has marked it answered yet."""
+        return self.help_asked_at is not None
 
     def state(self, at: datetime) -> str:
         """One of STATES at time `at` (an "in review" claim older than CLAIM_FOR has lapsed)."""

@@ -149,7 +149,8 @@ class Recorder:
 
     def help_requested(self) -> None:
         """The person asked for staff to come (a staffed kiosk's "Ask for help"): an event with the session,
-        begun here when nothing was answered yet."""
+        begun here when nothing was answered yet (so the desk sees which kiosk asks, even from the welcome).
+        The store keeps the open request on the session's row, where every station sees it at once."""
         with self._lock:
             if self._start is None:
                 return

@@ -1,4 +1,4 @@
-"""The nurse station's writes: who has a session open, a review, an amendment.
+"""The nurse station's writes: who has a session open, a review, an amendment, a help request answered.
 
 Nothing is overwritten. A review is a `reviewed` event (actor: the nurse; detail
 `{"version"}`). An amendment is the flow run again by the engine with the amended answer
@@ -15,9 +15,13 @@ reviewed or amended an older version than the one stored gets `StaleSession`, an
 nothing of theirs is written. `version` in an event's detail is the version the write
 made, so a session whose version equals its last review's was reviewed as it is now.
 
+A staffed kiosk's "Ask for help" is answered with a `help_answered` event (actor: the
+nurse; detail `asked_at, last_at, asks`: the request it closes); the schema's trigger then
+clears the request from the session's row, which every station watches.
+
 Every write here is done as the nurse signed in on the store (`staff.actor`), never a
 name passed in. On PostgreSQL each is one SECURITY DEFINER function of the schema
-(`rec_claim`, `rec_release`, `rec_review`, `rec_amend`) that finds the nurse from the
+(`rec_claim`, `rec_release`, `rec_review`, `rec_amend`, `rec_answer_help`) that finds the nurse from the
 connection's sign-in and records the event itself: a staff login can write nothing else.
 """
 
@@ -29,7 +33,7 @@ from typing import Any
 from chatbot.engine import Conversation, Turn
 from chatbot.flow.text import Text
 from chatbot.records.connector import Json
-from chatbot.records.model import Event, StoredAnswer, StoredSession
+from chatbot.records.model import Event, StoredAnswer, StoredSession, iso
 from chatbot.records.staff import actor
 from chatbot.records.store import SessionReader, record_answer, record_event, withdraw_answers
 from chatbot.records.transcript import answer_record, ending, json_value
@@ -56,6 +60,22 @@ def claim(store: SessionReader, session_id: str, at: datetime) -> None:
 def release(store: SessionReader, session_id: str) -> None:
     """Lift the signed-in nurse's claim (another nurse's stays)."""
     store.connector.execute("release_session", id=session_id, staff=actor(store))
+
+
+def answer_help(store: SessionReader, session_id: str, at: datetime) -> bool:
+    """Mark the session's open help request answered by the signed-in nurse; False when none was open (another
+    station answered it first: nothing is written)."""
+    connector, staff = store.connector, actor(store)
+    if connector.definer:
+        return bool(connector.one("answer_help", id=session_id, at=at)["answered"])
+    with connector.transaction():
+        rows = connector.fetch("session_by_id", id=session_id)
+        if not rows or rows[0]["help_asked_at"] is None:
+            return False
+        row = rows[0]
+        record_event(connector, Event(session_id, None, "help_answered", at, staff, {
+            "asked_at": iso(row["help_asked_at"]), "last_at": iso(row["help_last_at"]), "asks": row["help_asks"]}))
+    return True
 
 
 def _checked(row: dict | None, session: StoredSession) -> int:

@@ -45,7 +45,10 @@ TABLES = {
          "reasons": ("json", False), "because": ("json", False), "recorded_by": ("text", False),
          "version": ("integer", False), "identification": ("json", True), "in_review_by": ("text", True),
          "in_review_at": ("time", True), "reviewed_by": ("text", True), "reviewed_at": ("time", True),
-         "ended_by": ("text", True), "changed": ("integer", False)},
+         "ended_by": ("text", True), "changed": ("integer", False),
+         # a staffed kiosk's open "Ask for help", kept on the row so that a station sees it (migration 0007)
+         "help_asked_at": ("time", True), "help_last_at": ("time", True), "help_asks": ("integer", False),
+         "help_answered_by": ("text", True), "help_answered_at": ("time", True)},
         ("id",), checks={"status": STATUSES, "level": LEVELS, "ended_by": ENDINGS}),
     "answers": Table(
         {"session_id": ("text", False), "seq": ("integer", False), "question_id": ("text", False),
@@ -75,6 +78,7 @@ INDEXES = {  # name: (table, columns, partial)
     "sessions_status_level": ("sessions", ("status", "level"), False),
     "sessions_changed": ("sessions", ("changed",), False),  # what changed since a station last looked
     "sessions_unreviewed": ("sessions", ("started_at",), True),  # finished, not reviewed: the desk's backlog
+    "sessions_help_open": ("sessions", ("help_asked_at",), True),  # the open help requests: the desk's top
     "events_session": ("events", ("session_id",), False),
 }
 
@@ -84,6 +88,7 @@ TRIGGERS = {  # (table, what it does, on which change)
     ("sessions", "keep", "DELETE"),  # an unfinished session is never deleted  # a kiosk's change to a session raises its version too
     ("sessions", "changed", "INSERT"), ("sessions", "changed", "UPDATE"),  # the next change number
     ("sessions", "names", "INSERT"), ("sessions", "names", "UPDATE"),  # id, flow, place, language: plain names
+    ("events", "help", "INSERT"),  # a help request's events open and close it on its session's row
 }
 ONLY = {
     # PostgreSQL has TRUNCATE (SQLite's DELETE without WHERE meets the DELETE trigger), and tells
@@ -101,7 +106,8 @@ _KIOSK_FUNCTIONS = {"EXECUTE rec_start_session", "EXECUTE rec_record_answer", "E
                     "EXECUTE rec_record_event", "EXECUTE rec_end_session", "EXECUTE rec_identify"}
 _DESK_FUNCTIONS = {"EXECUTE rec_pin_setting", "EXECUTE rec_sign_in", "EXECUTE rec_signed_in", "EXECUTE rec_resume",
                    "EXECUTE rec_sign_out", "EXECUTE rec_claim", "EXECUTE rec_release", "EXECUTE rec_review",
-                   "EXECUTE rec_amend", "EXECUTE rec_note_event", "EXECUTE rec_purge"}
+                   "EXECUTE rec_amend", "EXECUTE rec_note_event", "EXECUTE rec_purge",
+                   "EXECUTE rec_answer_help"}
 GRANTS = {
     "chatbot_kiosk": {"SELECT schema_version", *_KIOSK_FUNCTIONS},
     "chatbot_staff": {"SELECT schema_version", "SELECT sessions", "SELECT answers", "SELECT events",

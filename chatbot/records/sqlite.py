@@ -24,10 +24,12 @@ from typing import Any, Iterator
 
 from chatbot.records.connector import Connector, StoreUnavailable
 from chatbot.records.model import iso
+from chatbot.catalog import message
 from chatbot.records.url import RecordsError
 from chatbot.records.watch import Watcher
 
 _log = logging.getLogger(__name__)
+NO_DATABASE = message("there is no records database at {url}")
 BUSY_TIMEOUT = 15.0  # seconds a write waits for another process's transaction (on a writer's own thread)
 WATCH_BUSY_TIMEOUT = 2.0  # a station's watcher says "locked" sooner
 
@@ -77,7 +79,7 @@ class SQLiteConnector(Connector):
         try:
             if not path.exists():
                 if not self.create or self._file is not None:
-                    raise RecordsError(f"there is no records database at {self.url}") if self._file is None \
+                    raise RecordsError(NO_DATABASE.fill(url=str(self.url))) if self._file is None \
                         else StoreUnavailable(f"the records database {self.url} is gone (moved or deleted)")
                 path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))

@@ -27,12 +27,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
+from chatbot.catalog import message
 from chatbot.records.store import SessionReader, process_user
 from chatbot.records.url import RecordsError
 
 NAME_MOST = 40
 LOCK_AFTER = 10  # wrong PINs in a row that lock a name until an admin unlocks it
 SIGN_IN_LASTS = timedelta(days=1)  # a sign-in's token is good for a day at most (PostgreSQL says the same)
+
+
+NO_STAFF = message("there is no staff member called '{name}'")
 
 
 class StaffError(RecordsError):
@@ -59,7 +63,7 @@ def check_name(name: str) -> str:
     """The name trimmed; StaffError for an empty, too long or unprintable one."""
     name = name.strip()
     if not name or len(name) > NAME_MOST or not name.isprintable():
-        raise StaffError(f"a staff name is 1 to {NAME_MOST} printable characters")
+        raise StaffError(message("a staff name is 1 to {most} printable characters").fill(most=NAME_MOST))
     return name
 
 
@@ -71,21 +75,21 @@ def add_staff(store: SessionReader, name: str, pin_hash: str, at: datetime) -> N
     connector = store.connector
     with connector.transaction():
         if connector.fetch("staff_named", name=name):
-            raise StaffError(f"there is already a staff member called {name!r}")
+            raise StaffError(message("there is already a staff member called '{name}'").fill(name=name))
         connector.run("add_staff", name=name, pin_hash=pin_hash, added_at=at)
         connector.run("forget_pin_attempts", name=name)
 
 
 def remove_staff(store: SessionReader, name: str) -> None:
     if not store.connector.execute("remove_staff", name=name.strip()):
-        raise StaffError(f"there is no staff member called {name.strip()!r}")
+        raise StaffError(NO_STAFF.fill(name=name.strip()))
 
 
 def unlock(store: SessionReader, name: str) -> bool:
     """Forget the wrong PINs typed for `name` (a locked name may try again); whether there were any."""
     name = name.strip()
     if not store.connector.fetch("staff_named", name=name):
-        raise StaffError(f"there is no staff member called {name!r}")
+        raise StaffError(NO_STAFF.fill(name=name))
     return bool(store.connector.execute("forget_pin_attempts", name=name))
 
 

@@ -113,7 +113,9 @@ def session_from_row(row: dict[str, Any]) -> StoredSession:
         row["started_at"], row["finished_at"], row["status"], row["level"], row["outcome"], row["outcome_title"],
         tuple(Reason.from_json(reason) for reason in row["reasons"] or ()), tuple(row["because"] or ()),
         row["recorded_by"], row["version"], Identification.from_json(row["identification"]), row["ended_by"],
-        row["in_review_by"], row["in_review_at"], row["reviewed_by"], row["reviewed_at"], row["changed"])
+        row["in_review_by"], row["in_review_at"], row["reviewed_by"], row["reviewed_at"], row["changed"],
+        help_asked_at=row["help_asked_at"], help_last_at=row["help_last_at"], help_asks=row["help_asks"] or 0,
+        help_answered_by=row["help_answered_by"], help_answered_at=row["help_answered_at"])
 
 
 def answer_from_row(row: dict[str, Any]) -> StoredAnswer:
@@ -278,10 +280,14 @@ class SessionReader(Store):
         return [session_from_row(row) for row in self.connector.fetch("sessions_by_ids", ids=self._ids(ids))]
 
     def queue(self, since: datetime, older_unreviewed: int = PAGE, today_most: int = 2000) -> list[StoredSession]:
-        """What a desk shows: the sessions started since `since` (its day), and the finished ones no nurse
-        has reviewed from before (the newest `older_unreviewed`); rows only."""
+        """What a desk shows: the sessions started since `since` (its day), and from before it the finished ones
+        no nurse has reviewed (the newest `older_unreviewed`) and those whose help request is still open;
+        rows only."""
         rows = self.connector.fetch("sessions_started_since", since=since, page=today_most)
         rows += self.connector.fetch("unreviewed_before", before=since, page=older_unreviewed)
+        seen = {row["id"] for row in rows}
+        rows += [row for row in self.connector.fetch("help_open_before", before=since, page=older_unreviewed)
+                 if row["id"] not in seen]
         return [session_from_row(row) for row in rows]
 
     def changed_since(self, changed: int, page: int = PAGE) -> list[StoredSession]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from chatbot.catalog import Message, message
 from chatbot.redaction import redact, redact_url, userinfo_refused
 
 APP_NAME = "bmf-chatbot"
@@ -27,7 +28,12 @@ _POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
 class RecordsError(Exception):
-    """A problem with the records a person can act on, as one line (never a password)."""
+    """A problem with the records a person can act on, as one line (never a password). Given a `Message`
+    (`said`, from the catalog), it is said in the person's language; `str()` is its English."""
+
+    def __init__(self, *args: object) -> None:
+        self.said = args[0] if args and isinstance(args[0], Message) else None
+        super().__init__(*(str(arg) if isinstance(arg, Message) else arg for arg in args))
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,7 @@ def parse_database_url(text: str | None) -> DatabaseURL:
         text = default_database()
     text = text.strip()
     if not text:
-        raise RecordsError("the database URL is empty: give sqlite:///PATH or postgresql://USER@HOST:PORT/DB")
+        raise RecordsError(message("the database URL is empty: give sqlite:///PATH or postgresql://USER@HOST:PORT/DB"))
     shown = redact_url(text)
     scheme = _SCHEME.match(text)
     if scheme is None and text.lower().startswith("sqlite:"):
@@ -74,18 +80,19 @@ def parse_database_url(text: str | None) -> DatabaseURL:
         return _sqlite(text[len("sqlite://"):], shown)
     if name in _POSTGRES_SCHEMES:
         return _postgres(text, shown)
-    raise RecordsError(f"database URL {shown}: unknown kind '{name}': use sqlite:///PATH or "
-                       "postgresql://USER@HOST:PORT/DB")
+    raise RecordsError(message("database URL {url}: unknown kind '{name}': use sqlite:///PATH or "
+                               "postgresql://USER@HOST:PORT/DB").fill(url=shown, name=name))
 
 
 def _sqlite(path: str, shown: str) -> DatabaseURL:
     if not path:
-        raise RecordsError(f"database URL {shown}: no file named: use sqlite:///PATH")
+        raise RecordsError(message("database URL {url}: no file named: use sqlite:///PATH").fill(url=shown))
     if path.lstrip("/") == ":memory:" or path.startswith("file:") or "?" in path:
-        raise RecordsError(f"database URL {shown}: name a file; an in-memory database would keep nothing")
+        raise RecordsError(message("database URL {url}: name a file; an in-memory database would keep nothing").fill(
+            url=shown))
     path = os.path.expanduser(path)
     if Path(path).is_dir():
-        raise RecordsError(f"database URL {shown}: that is a folder; name the database file")
+        raise RecordsError(message("database URL {url}: that is a folder; name the database file").fill(url=shown))
     return DatabaseURL("sqlite", path, shown)
 
 
@@ -100,12 +107,12 @@ def _postgres(text: str, shown: str) -> DatabaseURL:
         raise RecordsError(f"database URL {shown}: {redact(str(error))}") from None
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     if port is not None and not 0 < port < 65536:
-        raise RecordsError(f"database URL {shown}: port {port} is out of range")
+        raise RecordsError(message("database URL {url}: port {port} is out of range").fill(url=shown, port=str(port)))
     if "port" in query and not query["port"].isdigit():
-        raise RecordsError(f"database URL {shown}: port '{query['port']}' is not a number")
+        raise RecordsError(message("database URL {url}: port '{port}' is not a number").fill(url=shown, port=query["port"]))
     if not parts.hostname and not query.get("host"):
-        raise RecordsError(f"database URL {shown}: no server: name a host (postgresql://USER@HOST:PORT/DB) "
-                           "or a socket folder (?host=/run/postgresql)")
+        raise RecordsError(message("database URL {url}: no server: name a host (postgresql://USER@HOST:PORT/DB) or a "
+                                   "socket folder (?host=/run/postgresql)").fill(url=shown))
     if not parts.path.strip("/"):
-        raise RecordsError(f"database URL {shown}: no database named: postgresql://USER@HOST:PORT/DB")
+        raise RecordsError(message("database URL {url}: no database named: postgresql://USER@HOST:PORT/DB").fill(url=shown))
     return DatabaseURL("postgresql", text, shown)

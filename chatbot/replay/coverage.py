@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from chatbot.catalog import SOURCE, Message, message, message_in, plural
+from chatbot.formats import decimal
 from chatbot.flow.kinds import QuestionKind
 from chatbot.flow.answers import Unreadable, read_answer, read_confirmation
 from chatbot.flow.model import Flow, Question
@@ -32,8 +34,13 @@ class Item:
 
     kind: str
     key: tuple
-    message: str
+    said: Message
     at: tuple[int, int]
+
+    @property
+    def message(self) -> str:
+        """What it says, in English (the JUnit file's words)."""
+        return str(self.said)
 
 
 @dataclass
@@ -121,16 +128,25 @@ class Coverage:
         """The items never reached, in the order they are written in the flow file."""
         return sorted((item for key, item in self.items.items() if key not in self.reached), key=lambda i: i.at)
 
-    def report(self) -> list[str]:
+    def report(self, language: str = SOURCE) -> list[str]:
         """The coverage table, then one `file:line:col: never ...` line per item never reached."""
-        lines = [f"coverage of {self.file} by {self.scripts} script{'s' if self.scripts != 1 else ''}:"]
-        for kind, (done, total) in self.counts().items():
-            lines.append(f"  {kind + 's':<12} {done:>4} of {total:<4} {_percent(done, total):>6.1f}%")
-        done = sum(1 for key in self.items if key in self.reached)
-        lines.append(f"  {'all':<12} {done:>4} of {len(self.items):<4} {self.percent:>6.1f}%")
-        lines.extend(f"{self.file}:{item.at[0]}:{item.at[1]}: {item.message}" for item in self.missing())
+        lines = [COVERAGE_OF.fill(file=self.file, scripts=SCRIPTS.count(self.scripts)).get(language)]
+        rows = [(KIND_NAMES[kind], done, total, _percent(done, total)) for kind, (done, total) in self.counts().items()]
+        rows.append((ALL, sum(1 for key in self.items if key in self.reached), len(self.items), self.percent))
+        for name, done, total, percent in rows:
+            row = ROW.fill(done=f"{done:>4}", total=f"{total:<4}").get(language)
+            lines.append(f"  {name.get(language):<12} {row} {decimal(percent, language):>6}%")
+        lines.extend(f"{self.file}:{item.at[0]}:{item.at[1]}: {item.said.get(language)}" for item in self.missing())
         lines.extend(f"{self.file}: warning: {text}" for text in self.disagreements)
         return lines
+
+
+COVERAGE_OF = message("coverage of {file} by {scripts}:")
+SCRIPTS = plural("{count} script", "{count} scripts")
+KIND_NAMES = {"question": message("questions"), "answer": message("answers"), "transition": message("transitions"),
+              "outcome": message("outcomes")}
+ALL = message_in("all items", "all")
+ROW = message("{done} of {total}")
 
 
 def coverage_of(runs: Iterable[ScriptRun]) -> list[Coverage]:
@@ -145,6 +161,15 @@ def coverage_of(runs: Iterable[ScriptRun]) -> list[Coverage]:
     return list(by_flow.values())
 
 
+NEVER_ASKED = message("never asked: {question}")
+NEVER_CHOSEN = message('never answered {question} with option {number}, "{label}"')
+NEVER_ANSWERED = message("never answered {question} with {answer}")
+ANSWER_WORDS = {"yes": message("yes"), "no": message("no"), "not sure": message("not sure"),
+                "a reading": message("a reading"), "not measured": message("not measured")}
+NEVER_TAKEN = message("never taken: {state} -> {goto} ({when})")
+NEVER_REACHED = message("never reached: {outcome} ({level})")
+
+
 def _answer_keys(question: Question, value) -> tuple:
     if question.kind in (QuestionKind.YES_NO, QuestionKind.YES_NO_UNSURE):
         return (YES_NO_WORDS[value],)
@@ -157,28 +182,27 @@ def _items(flow: Flow) -> list[Item]:
     items: list[Item] = []
     options = None
     for qid, question in flow.questions.items():
-        items.append(Item("question", ("question", qid), f"never asked: {qid}", question.at))
+        items.append(Item("question", ("question", qid), NEVER_ASKED.fill(question=qid), question.at))
         if question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
             options = options if options is not None else _option_positions(flow)
             for index, option in enumerate(question.options):
-                label = option.label.get(flow.languages[0])
                 items.append(Item("answer", ("answer", qid, index),
-                                  f'never answered {qid} with option {index + 1}, "{label}"',
+                                  NEVER_CHOSEN.fill(question=qid, number=index + 1, label=option.label),
                                   options.get((qid, index), question.at)))
         else:
             words = (("a reading", "not measured") if question.kind == QuestionKind.TEMPERATURE else
                      ("yes", "no", "not sure") if question.kind == QuestionKind.YES_NO_UNSURE else ("yes", "no"))
-            items.extend(Item("answer", ("answer", qid, word), f"never answered {qid} with {word}", question.at)
-                         for word in words)
+            items.extend(Item("answer", ("answer", qid, word), NEVER_ANSWERED.fill(question=qid, answer=ANSWER_WORDS[word]),
+                              question.at) for word in words)
     for state in (*flow.questions.values(), *flow.routes.values()):
         for index, transition in enumerate(state.next):
             if transition.condition is not None:
-                when = f"if {_bare(str(transition.condition))}"
+                when = f"if {_bare(str(transition.condition))}"  # the flow file's own words (docs/flow-format.md)
             else:
                 when = "otherwise" if len(state.next) > 1 else "always"
             items.append(Item("transition", ("transition", state.id, index),
-                              f"never taken: {state.id} -> {transition.goto} ({when})", transition.at))
-    items.extend(Item("outcome", ("outcome", oid), f"never reached: {oid} ({outcome.level})", outcome.at)
+                              NEVER_TAKEN.fill(state=state.id, goto=transition.goto, when=when), transition.at))
+    items.extend(Item("outcome", ("outcome", oid), NEVER_REACHED.fill(outcome=oid, level=outcome.level), outcome.at)
                  for oid, outcome in flow.outcomes.items())
     return items
 

@@ -12,9 +12,19 @@ import time
 from dataclasses import dataclass, field
 from typing import Generator
 
+from chatbot.catalog import SOURCE, message, plural
 from chatbot.replay.drivers import AsyncDriver, Driver, Seen
 from chatbot.replay.script import Expect, Script, Action, Where, words
 from chatbot.summary import value_in_words
+
+STEP = message("{at}: step {step}, {doing}")
+AT_THE_END = message("{at}: at the end")
+IN_OPENING = message(" (in the opening used at {use})")
+EXPECTED = message("expected: {expected}")
+HAPPENED = message("happened: {happened}")
+NOWHERE = message("nowhere")
+ASKING = message("asking {question}")
+ANSWERS = plural("{count} answer", "{count} answers")
 
 Checks = Generator["Action | None", Seen, "Failure | None"]
 
@@ -31,12 +41,14 @@ class Failure:
     via: tuple[Where, ...] = ()   # the `use` lines that brought the step in
     broken: bool = False          # the driver raised an error (not a wrong answer)
 
-    def headline(self) -> str:
-        where = f"{self.at}: step {self.step}, {self.doing}" if self.step is not None else f"{self.at}: at the end"
-        return where + "".join(f" (in the opening used at {use})" for use in reversed(self.via))
+    def headline(self, language: str = SOURCE) -> str:
+        where = (STEP.fill(at=str(self.at), step=self.step, doing=self.doing) if self.step is not None
+                 else AT_THE_END.fill(at=str(self.at))).get(language)
+        return where + "".join(IN_OPENING.fill(use=str(use)).get(language) for use in reversed(self.via))
 
-    def lines(self) -> list[str]:
-        return [self.headline(), f"  expected: {self.expected}", f"  happened: {self.happened}"]
+    def lines(self, language: str = SOURCE) -> list[str]:
+        return [self.headline(language), "  " + EXPECTED.fill(expected=self.expected).get(language),
+                "  " + HAPPENED.fill(happened=self.happened).get(language)]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -74,12 +86,12 @@ class ScriptRun:
     def answers(self) -> int:
         return sum(1 for move in self.moves if move.step is not None and move.step.kind == "answer")
 
-    def summary(self) -> str:
+    def summary(self, language: str = SOURCE) -> str:
         """Where the conversation ended: `emergency_infection (emergency), 4 answers`."""
         final = self.final
-        where = ("nowhere" if final is None else f"{final.outcome} ({final.level})" if final.finished
-                 else f"asking {final.question}")
-        return f"{where}, {self.answers} answer{'s' if self.answers != 1 else ''}"
+        where = (NOWHERE.get(language) if final is None else f"{final.outcome} ({final.level})" if final.finished
+                 else ASKING.fill(question=final.question).get(language))
+        return f"{where}, {ANSWERS.count(self.answers).get(language)}"
 
 
 def run_script(script: Script, driver: Driver) -> ScriptRun:

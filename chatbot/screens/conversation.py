@@ -302,6 +302,7 @@ class ConversationScreen(Screen):
             for button in self.query(f"#{button_id}"):
                 button.label = key_label(label.get(language), key)
         self.query_one(NavBar).fit()
+        self._nav_named = None  # every label was just set again
         self._name_nav_keys()
         if self.prompt is not None:
             self.show_prompt(self.prompt, transcript)
@@ -362,12 +363,19 @@ class ConversationScreen(Screen):
     def on_descendant_blur(self, event) -> None:
         self._name_nav_keys()
 
+    _nav_named: tuple[bool, str] | None = None
+    """What the nav row's keys were last named for: (in a text field, the language)."""
+
     def _name_nav_keys(self) -> None:
         """In a text field letters are typed: the nav row names no letter key there, and Back names
-        Escape, which goes back from the field."""
+        Escape, which goes back from the field. This runs at every focus change: only a move into or
+        out of a field (or another language) changes a word."""
         typing = isinstance(self.focused, Input)
+        if self._nav_named == (typing, self.language):
+            return
+        self._nav_named = (typing, self.language)
         named = {button_id: (label, key) for button_id, label, key in NAV_BUTTONS}
-        for button in self.query("#nav Button"):  # one walk of the screen: this runs at every focus change
+        for button in self.query("#nav Button"):
             if button.id not in named:
                 continue
             label, key = named[button.id]

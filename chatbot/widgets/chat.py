@@ -42,6 +42,9 @@ def wrap(content: Content, width: int) -> list[Content]:
 class Flowing(Static):
     """A Static whose words wrap as the chat's do: never a number cut from its unit."""
 
+    DEFAULT_CSS = "Flowing { text-wrap: nowrap; }"
+    """Its lines come wrapped (`render`): Textual need not wrap them again."""
+
     words = Content("")
 
     def update(self, content: Content | str = "", *, layout: bool = True) -> None:

@@ -148,10 +148,13 @@ class YesNoControls(Drawn, Horizontal):
     def draw(self) -> None:
         if self._drawn == (self.labels, self.language):
             return  # the same buttons: nothing to redraw
+        same_words = bool(self._drawn) and self._drawn[1] == self.language  # Not sure shown or hidden, no more
         self._drawn = (self.labels, self.language)
         for index, (button_id, label, key) in enumerate(self.KEYS):
             button = self.query_one(f"#{button_id}", Button)
-            button.label = key_label(label.get(self.language), key if self.language in self.LETTER_KEYS else str(index + 1))
+            if not same_words:
+                button.label = key_label(label.get(self.language),
+                                         key if self.language in self.LETTER_KEYS else str(index + 1))
             button.display = index < len(self.labels)
 
     def has(self, button_id: str) -> bool:

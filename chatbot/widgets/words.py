@@ -81,6 +81,11 @@ WHICH_DATE = message("Which is your date of birth? Tap it, or type it again.")
 IDENTIFIED = message("Thank you. The staff at the desk will see it.")
 
 # `chatbot serve` when every screen it may open is in use (its busy page shows both languages).
+PAGE_NAME = message("Symptom checker")
+PAGE_STARTING = message("Starting, one moment…")
+PAGE_CLOSED = message("This screen has closed.")
+"""`chatbot serve`'s page around the kiosk (serve_templates/app_index.html): its name, the notice while
+the kiosk starts and once it has closed, each in every language (with START and RESTART)."""
 BUSY_TITLE = message("All the screens are in use")
 BUSY_WAIT = message("This page tries again by itself in a moment. Please wait here.")
 BUSY_UNWELL = message("If you feel very unwell, tell a member of staff now.")
@@ -93,6 +98,12 @@ TICKED = message("ticked")
 HELP = message("Ask for help")
 """A staffed kiosk's help from staff (WCAG 3.2.6), on every screen, the h key."""
 HELP_WHERE = message("Please go to the desk, or ask any member of staff: they will help you. Your answers stay here.")
+"""Said where the kiosk keeps no records: nobody at the desk can be told."""
+HELP_SENDING = message("Telling the staff at the desk...")
+HELP_SENT = message("The desk has been told: someone will come to you. Your answers stay here.")
+HELP_SENT_AGAIN = message("The desk has been told already: someone is coming to you.")
+HELP_AWAY = message("The desk will get your request when the connection is back. Please go to the desk now.")
+"""(Notices are short: at the top of an 80x24 screen, none may cover the control in focus.)"""
 MORE_TIME = message("More time: {time}")
 MORE_TIME_GIVEN = message("You have {time} before I ask again.")
 MINUTES = message("{count} min")

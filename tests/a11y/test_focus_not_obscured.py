@@ -22,6 +22,16 @@ from tests.helpers.pilot import quick
 
 SIZE = (80, 24)
 NOTICES = (words.HELP_WHERE, words.RECORDS_AWAY, words.MORE_TIME_GIVEN.fill(time="4 min"))
+"""The longest notices, each shown over every control (the others are held no longer than these)."""
+SHORTER = (words.HELP_SENDING, words.HELP_SENT, words.HELP_SENT_AGAIN, words.HELP_AWAY)
+"""What "Ask for help" says: no longer than HELP_WHERE in any language, so covered by its test."""
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_help_notices_are_no_longer_than_the_longest_tested(language):
+    longest = len(words.HELP_WHERE.get(language))
+    assert {notice.get(language): len(notice.get(language)) for notice in SHORTER
+            if len(notice.get(language)) > longest} == {}
 
 
 async def obscured(app, pilot, where: str) -> list[str]:

@@ -39,3 +39,35 @@ def memory_mib(pid: int, kind: str = "rss") -> float | None:
     except OSError:
         return None
     return None
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`: its children, theirs, and so on (a warm pool's kiosks are its
+    fork server's children)."""
+    table = processes()
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        below = [child for child, (up, _, state) in table.items() if up == parent and state != "Z"]
+        found += below
+        frontier += below
+    return found
+
+
+def threads(pid: int) -> int:
+    """A process's threads (0 once it is gone): a pooled kiosk waiting for its tab has one, a
+    kiosk drawing a tab several."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("Threads:"):
+                return int(line.split()[1])
+    except OSError:
+        return 0
+    return 0
+
+
+def command_line(pid: int) -> list[str]:
+    try:
+        return [word.decode() for word in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") if word]
+    except OSError:
+        return []

@@ -327,8 +327,9 @@ def help_events(database):
 @pytest.mark.parametrize("where, by", [(where, by) for where in HELP_ON for by in ("key", "tap")
                                        if (where, by) != ("identify", "key")])  # h is a letter in its field
 def test_a_staffed_kiosk_asks_the_desk_for_help_from_every_screen(where, by, database, flow):
-    """"Ask for help" is on every screen, in the same place on the row; it says where a person's help is,
-    and is noted with the session (a help_requested event, even before anything was answered)."""
+    """"Ask for help" is on every screen, in the same place on the row; it puts the request on the desk's queue
+    (a help_requested event with the session, even before anything was answered, and the open request on the
+    session's row, which the station watches) and says, once it is in the records, that the desk has it."""
 
     async def scenario(app, pilot):
         await reach(app, pilot, where)
@@ -338,12 +339,36 @@ def test_a_staffed_kiosk_asks_the_desk_for_help_from_every_screen(where, by, dat
         else:
             await tap(app, pilot, HELP_ON[where])
         await settled(app)
-        return [notification.message for notification in app._notifications], app.recorder.session_id
+        sending = [notification.message for notification in app._notifications]
+        await app.workers.wait_for_complete()
+        await settled(app)
+        return sending, [notification.message for notification in app._notifications], app.recorder.session_id
 
-    said, session_id = run(kiosk(flow, staffed=True, identify="ticket"), Recorder(database, place="kiosk:k7"),
-                           scenario)
-    assert words.HELP_WHERE.get("en") in said
+    sending, said, session_id = run(kiosk(flow, staffed=True, identify="ticket"),
+                                    Recorder(database, place="kiosk:k7"), scenario)
+    assert sending[-1] in (words.HELP_SENDING.get("en"), words.HELP_SENT.get("en"))  # at once, then told
+    assert said == [words.HELP_SENT.get("en")]
     assert help_events(database) == [(session_id, "help_requested")]
+    [session] = [session for session in sessions(database) if session.id == session_id]
+    assert (session.place, session.help_open, session.help_asks) == ("kiosk:k7", True, 1)
+
+
+def test_h_on_are_you_still_there_answers_it_and_asks_for_help(database, flow):
+    """The person is there and wants help: the question goes, and the desk is told as from any screen."""
+
+    async def scenario(app, pilot):
+        await reach(app, pilot, "question")
+        await idle_for(app, pilot, SLOW["idle_timeout"] + 1)
+        assert app.screen.id == "still-there"
+        await pilot.press("h")
+        await app.workers.wait_for_complete()
+        await settled(app)
+        return app.screen.id, [notification.message for notification in app._notifications]
+
+    screen, said = run(kiosk(flow, staffed=True, identify="ticket"), Recorder(database, place="kiosk:k7"),
+                       scenario)
+    assert screen == "conversation" and said[-1] == words.HELP_SENT.get("en")
+    assert len(help_events(database)) == 1
 
 
 def test_an_unstaffed_kiosk_has_no_help_control_and_h_asks_nothing(database, flow):
@@ -360,16 +385,40 @@ def test_an_unstaffed_kiosk_has_no_help_control_and_h_asks_nothing(database, flo
 
 
 def test_asking_again_at_once_is_noted_once_and_said_again(database, flow):
+    """A second press while the request is on its way, and once it is at the desk: nothing more is sent, and
+    the person is told the desk has it already."""
+
     async def scenario(app, pilot):
         await start(app, pilot, EMERGENCY_FIRST)
         await pilot.press("h")
+        await pilot.press("h")
+        await app.workers.wait_for_complete()
         await pilot.press("h")
         await settled(app)
         return [notification.message for notification in app._notifications]
 
     said = run(kiosk(flow, "es", staffed=True), Recorder(database, place="kiosk:k7"), scenario)
-    assert said == [words.HELP_WHERE.get("es")]  # said again, in place of the first: one notice at a time
+    assert said == [words.HELP_SENT_AGAIN.get("es")]  # in place of the others: one notice at a time
     assert len(help_events(database)) == 1
+
+
+def test_a_request_the_records_cannot_take_yet_says_so_and_to_go_to_the_desk(away_then_back, flow, tmp_path):
+    """The database is away: the person is told the request will reach the desk when the connection comes
+    back, and to go to the desk meanwhile; it waits in the outbox (the desk's side: tests/nurse/
+    test_help_at_desk.py)."""
+
+    async def scenario(app, pilot):
+        await start(app, pilot, GOES_ON)
+        await pilot.press("escape")  # the identification asked after the first answer: skipped
+        await tap(app, pilot, "#help")
+        await app.workers.wait_for_complete()
+        await settled(app)
+        return [notification.message for notification in app._notifications], app.recorder.unwritten
+
+    url, _ = away_then_back
+    said, unwritten = run(kiosk(flow, "es", staffed=True), Recorder(url, place="kiosk:k7",
+                                                                   outbox_dir=tmp_path / "outbox"), scenario)
+    assert said[-1] == words.HELP_AWAY.get("es") and unwritten > 0
 
 
 def test_without_records_the_person_is_still_told_where_help_is(flow):

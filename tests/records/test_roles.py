@@ -19,7 +19,7 @@ from chatbot.nurse.amending import rerun
 from chatbot.nurse.signin import sign_in
 from chatbot.records.backends import migrate, open_reader
 from chatbot.records.model import now
-from chatbot.records.review import amend, review
+from chatbot.records.review import amend, answer_help, review
 from chatbot.records.staff import LOCK_AFTER, NotSignedIn, add_staff, try_pin
 
 from recordtools import TEST_PIN, answer_as, as_nurse, with_database
@@ -43,13 +43,28 @@ def kiosk_session(url: str, flow, findings: dict, count: int | None = None) -> s
     return session_id
 
 
+def help_asked(url: str, flow) -> str:
+    """A staffed kiosk's session begun by "Ask for help" on its welcome (nothing answered): its request stays
+    open on the row until a nurse answers it; its id."""
+    from chatbot.engine import Conversation
+    from chatbot.records.recorder import Recorder
+
+    recorder = Recorder(url, place="kiosk:k3")
+    conversation = Conversation(flow, "en")
+    conversation.start()
+    session_id = recorder.begin(conversation)
+    recorder.help_requested()
+    assert recorder.close() is None
+    return session_id
+
+
 TABLES = ("sessions", "answers", "events", "staff", "staff_attempts", "staff_signins")
 
 
 @pytest.fixture
 def clinic(postgres_server, flow):
-    """A migrated store with a finished emergency and an unfinished session recorded by a kiosk, Rosa and
-    Luis on the staff, and a login of each role."""
+    """A migrated store with a finished emergency, an unfinished session and one asking for help (unfinished
+    too) recorded by a kiosk, Rosa and Luis on the staff, and a login of each role."""
     import psycopg
 
     url = postgres_server.database()
@@ -59,13 +74,14 @@ def clinic(postgres_server, flow):
               for role in ("kiosk", "staff", "admin")}
     finished = kiosk_session(logins["kiosk"], flow, EMERGENCY)
     unfinished = kiosk_session(logins["kiosk"], flow, EMERGENCY, count=2)
+    asking = help_asked(logins["kiosk"], flow)
     with psycopg.connect(url, autocommit=True) as connection:  # back to unfinished: as a kiosk that stopped
         connection.execute("UPDATE sessions SET status = 'unfinished', finished_at = NULL, ended_by = NULL "
-                           "WHERE id = %s", (unfinished,))
+                           "WHERE id = ANY(%s)", ([unfinished, asking],))
     with open_reader(url) as owner:
         as_nurse(owner, "Rosa")
         as_nurse(owner, "Luis")
-    return {"owner": url, **logins, "finished": finished, "unfinished": unfinished}
+    return {"owner": url, **logins, "finished": finished, "unfinished": unfinished, "asking": asking}
 
 
 def snapshot(url: str) -> dict:
@@ -105,6 +121,14 @@ FORBIDDEN = [  # what a probe did; {finished} and {unfinished} are the sessions'
     "SELECT rec_end_session('{finished}', 'finished', now(), 'routine', 'x', 'x', '[]', '[]', 'finished')",
     "SELECT rec_withdraw_answers('{finished}', 0, now())",
     "SELECT rec_record_answer('{finished}', 99, 'q', 'q', 'yes_no', 'no', 'No', 'false', '{{}}', now(), 'person')",
+    # a help request: answered only by a nurse signed in, through the desk's function, with its event
+    "SELECT rec_record_event('{asking}', 99, 'help_answered', 'person', now(), '{{}}')",
+    "SELECT rec_record_event('{asking}', 99, 'help_answered', 'Luis', now(), '{{}}')",
+    "UPDATE sessions SET help_asked_at = NULL, help_asks = 0 WHERE id = '{asking}'",
+    "INSERT INTO events (session_id, kind, actor, at) VALUES ('{asking}', 'help_answered', 'Luis', now())",
+    "SELECT rec_note_event('{asking}', 'help_answered', now(), '{{}}')",
+    "SELECT rec_answer_help('{asking}', now())",
+    "SELECT set_config('chatbot.staff_token', 'a guess', false), rec_answer_help('{asking}', now())",
     # the desk's functions with nobody signed in, or a guessed sign-in
     "SELECT rec_review('{finished}', 1, now())",
     "SELECT rec_claim('{finished}', now())",
@@ -158,6 +182,9 @@ def test_a_kiosk_login_notes_a_persons_help_request_on_its_own_session(clinic, f
         events = reader.get_session(session_id).events
     assert [(event.kind, event.actor) for event in events if event.kind == "help_requested"] == [
         ("help_requested", "person")] * 2
+    with open_reader(clinic["owner"]) as reader:
+        session = reader.get_session(session_id)
+    assert (session.help_open, session.help_asks) == (True, 2)  # one request, asked twice: on the row
     before = snapshot(clinic["owner"])
     with psycopg.connect(clinic["kiosk"], autocommit=True) as connection, pytest.raises(psycopg.Error):
         connection.execute("SELECT rec_record_event(%s, 99, 'help_requested', 'person', now(), '{}')",
@@ -209,7 +236,7 @@ def test_staff_purge_ended_sessions_only_and_each_has_its_event(clinic):
 
     with open_reader(clinic["staff"]) as reader:
         assert reader.purge(timedelta(days=30), at=now() + timedelta(days=31)) == 1
-        assert {session.id for session in reader.list_sessions()} == {clinic["unfinished"]}
+        assert {session.id for session in reader.list_sessions()} == {clinic["unfinished"], clinic["asking"]}
         events = reader.connector.fetch("events_of_sessions", ids=[clinic["finished"], None])
     assert [(event["kind"], event["actor"].startswith("staff:")) for event in events
             if event["actor"] != "person"] == [("purged", True)]
@@ -327,3 +354,30 @@ def test_a_notification_names_nothing_and_a_flood_of_forged_ones_names_nothing_e
     changed = [notice for notice in notices if isinstance(notice, Changed)]
     assert all(notice.ids is not None and notice.ids <= {session_id} for notice in changed), changed
     assert {row.id for notice in changed for row in notice.sessions} == {session_id}
+
+
+def test_a_nurse_signed_in_answers_a_help_request_as_themself_and_a_kiosk_cannot(clinic, flow):
+    """Only the desk's function answers a request (migration 0007): as the nurse signed in on the staff
+    login, with its event; once (a second station finds it answered); never by a kiosk's login. The kiosk
+    asking again afterwards opens a new request."""
+    import psycopg
+
+    with open_reader(clinic["staff"]) as reader:
+        with pytest.raises(NotSignedIn):
+            answer_help(reader, clinic["asking"], now())
+        as_nurse(reader, "Luis")
+        assert answer_help(reader, clinic["asking"], now()) is True
+        assert answer_help(reader, clinic["asking"], now()) is False  # answered already: nothing written
+        session = reader.get_session(clinic["asking"])
+    assert (session.help_open, session.help_asks, session.help_answered_by) == (False, 0, "Luis")
+    answered = [event for event in session.events if event.kind == "help_answered"]
+    assert [(event.actor, event.detail["asks"]) for event in answered] == [("Luis", 1)]
+    with psycopg.connect(clinic["kiosk"], autocommit=True) as connection, pytest.raises(
+            psycopg.errors.InsufficientPrivilege):
+        connection.execute("SELECT rec_answer_help(%s, now())", (clinic["asking"],))
+    with psycopg.connect(clinic["kiosk"], autocommit=True) as connection:  # the person asks again, later
+        connection.execute("SELECT rec_record_event(%s, 99, 'help_requested', 'person', now(), '{}')",
+                           (clinic["asking"],))
+    with open_reader(clinic["owner"]) as reader:
+        again = reader.get_session(clinic["asking"])
+    assert (again.help_open, again.help_asks, again.help_answered_by) == (True, 1, "Luis")

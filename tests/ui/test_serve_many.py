@@ -25,7 +25,7 @@ import pytest
 from chatbot.commands.arguments import build_parser
 from chatbot.commands.serve import kiosk_argv
 from chatbot.commands.serve_server import MOST_COLUMNS, MOST_ROWS
-from tests.helpers.processes import alive_in_groups, children, processes
+from tests.helpers.processes import alive_in_groups, children, descendants, processes
 from tests.ui.test_serve import LINK, STARTS_WITHIN, fetch, free_port
 
 pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc")
@@ -41,7 +41,8 @@ def wait_until(condition, most: float, what: str) -> None:
 
 
 class Served:
-    """A `chatbot serve` process on 127.0.0.1 and a free port, with its own log and data folders."""
+    """A `chatbot serve` process on 127.0.0.1 and a free port, with its own log and data folders; each
+    tab its own new process (`--pool 0`) unless `extra` asks for a warm pool (tests/ui/test_serve_pool.py)."""
 
     def __init__(self, tmp_path: Path, *extra: str):
         self.port = free_port()
@@ -49,7 +50,7 @@ class Served:
         env = {**os.environ, "CHATBOT_LOG_DIR": str(self.log), "CHATBOT_DATA_DIR": str(tmp_path / "data"),
                "CHATBOT_CONFIG_DIR": str(tmp_path / "config"), "CHATBOT_FLOW_CACHE": "0"}
         self.process = subprocess.Popen([sys.executable, "-m", "chatbot", "serve", "--port", str(self.port),
-                                         "--idle-timeout", "60", *extra], env=env, stdout=subprocess.DEVNULL,
+                                         "--idle-timeout", "60", "--pool", "0", *extra], env=env, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, start_new_session=True)
         self.base = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + STARTS_WITHIN
@@ -67,11 +68,15 @@ class Served:
         return [line for line in log.read_text().splitlines() if " error " in f" {line} "] if log.exists() else []
 
     def close(self) -> None:
+        below = descendants(self.process.pid)  # a killed server's are no longer below it
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
-        for child in children(self.process.pid):
-            os.killpg(child, signal.SIGKILL)
+        for child in below:
+            try:
+                os.killpg(child, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 @pytest.fixture

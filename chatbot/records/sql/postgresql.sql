@@ -79,6 +79,10 @@ SELECT rec_review(:id, :version, :at) AS version
 SELECT rec_amend(:id, :version, :at, :level, :outcome, :outcome_title, :reasons, :because, :after_seq, :answers,
                  :detail) AS version
 
+-- answer_help --
+-- A session's open help request answered, as the signed-in nurse, with its event (false: none was open).
+SELECT rec_answer_help(:id, :at) AS answered
+
 -- note_event --
 SELECT rec_note_event(:session_id, :kind, :at, :detail)
 

@@ -56,6 +56,11 @@ WHERE status = 'finished' AND reviewed_by IS NULL AND started_at < :before
 ORDER BY started_at DESC
 LIMIT :page
 
+-- help_open_before --
+-- Sessions started before a time whose person asked for help and no nurse has answered it yet (the partial
+-- index sessions_help_open holds exactly these; few: a request is answered within minutes).
+SELECT * FROM sessions WHERE help_asked_at IS NOT NULL AND started_at < :before ORDER BY help_asked_at LIMIT :page
+
 -- sessions_changed_since --
 -- The sessions whose row changed after change number :changed, in the order of their changes.
 SELECT * FROM sessions WHERE changed > :changed ORDER BY changed LIMIT :page

@@ -1,0 +1,206 @@
+"""The commands speak the person's language (issue 26, item 1): every sentence a command prints comes
+from the catalog, in the language of `--language` or of the environment (as gettext reads it), and
+what a program reads (JSON, `ok`/`FAIL`, codes, paths) is the same in every language.
+
+A string a command shows that is not in the catalog fails here: each command is run in the
+pseudo-locale, where every word of the catalog is accented and bracketed, and a word of plain English
+left on a line is one that never went through it. The page `chatbot serve` sends is read the same way.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from chatbot.catalog import CLOSE, OPEN, PSEUDO, environment_language
+from chatbot.cli import main
+from chatbot.commands import COMMANDS as COMMAND_NAMES
+
+TESTS = Path(__file__).resolve().parents[1]
+ROOT = TESTS.parent
+PATIENTS = TESTS / "patients" / "examples.yaml"
+NOT_WORDS = {"ok", "FAIL", "DIFFERS", "emergency", "urgent", "routine", "sqlite", "mermaid", "dot",
+             "chatbot", *(name.replace("_", "-") for name in COMMAND_NAMES),
+             "export", "list", "add", "remove", "unlock", "purge", "migrate", "import"}
+"""What a line may hold outside the catalog's words: marks and codes a program reads (replay's and
+simulate's marks, the levels as the flow names them, the command's own name, a format's name)."""
+SCRIPT_NAME = re.compile(r"^((?:ok|FAIL) +\S+:\d+:).*?(?= -> |$)")
+IDENTIFIER = re.compile(r"\S*[/_.:=\d@]\S*")  # a path, a question's id, a URL, a number, a time
+
+
+def english_left(line: str) -> list[str]:
+    """The words of `line` that are plain English: outside every ⟦ ⟧, not an identifier nor a mark."""
+    depth, outside = 0, []
+    for char in line:
+        if char == OPEN:
+            depth += 1
+        elif char == CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            outside.append(char)
+    words = IDENTIFIER.sub(" ", "".join(outside))
+    return [word for word in re.findall(r"[A-Za-z]{3,}", words) if word not in NOT_WORDS]
+
+
+@pytest.mark.parametrize("environment, language", [
+    ({}, "en"), ({"LANG": "C.UTF-8"}, "en"), ({"LANG": "C"}, "en"), ({"LANG": "es_ES.UTF-8"}, "es"),
+    ({"LANG": "es_MX.UTF-8@euro"}, "es"), ({"LC_MESSAGES": "es_ES", "LANG": "en_GB.UTF-8"}, "es"),
+    ({"LC_ALL": "en_US.UTF-8", "LANG": "es_ES.UTF-8"}, "en"), ({"LANGUAGE": "fr:es", "LANG": "en_GB"}, "es"),
+    ({"LANGUAGE": "fr", "LANG": "es_ES"}, "en"), ({"LANGUAGE": "", "LANG": "es_ES"}, "es"),
+    ({"LANGUAGE": PSEUDO}, PSEUDO), ({"LANG": "de_DE.UTF-8"}, "en")])
+def test_a_command_speaks_the_language_the_environment_names_as_gettext_reads_it(environment, language):
+    assert environment_language(environment) == language
+
+
+@pytest.fixture
+def records(tmp_path):
+    """A records database of the test's own, made by the command as an administrator would."""
+    url = f"sqlite:///{tmp_path / 'records.sqlite3'}"
+    assert main(["records", "migrate", "--database", url]) == 0
+    return url
+
+
+def run(argv: list[str], capsys) -> tuple[int, list[str]]:
+    """The command's status and the lines it printed, standard output then standard error."""
+    status = main(argv)
+    said = capsys.readouterr()
+    return status, [line for line in (said.out + said.err).splitlines() if line.strip()]
+
+
+COMMANDS = [
+    ("check", lambda url, tmp: ["check"]),
+    ("check a bad flow", lambda url, tmp: ["check", str(TESTS / "bad_flows" / "no_way_out.yaml")]),
+    ("replay with coverage", lambda url, tmp: ["replay", str(TESTS / "conversations" / "routine.yaml"), "--coverage"]),
+    ("replay below its coverage", lambda url, tmp: ["replay", str(TESTS / "conversations" / "routine.yaml"),
+                                                     "--fail-under", "100"]),
+    ("simulate", lambda url, tmp: ["simulate", str(PATIENTS)]),
+    ("records list", lambda url, tmp: ["records", "list", "--database", url]),
+    ("records migrate again", lambda url, tmp: ["records", "migrate", "--database", url]),
+    ("records purge", lambda url, tmp: ["records", "purge", "--database", url]),
+    ("records export", lambda url, tmp: ["records", "export", "--database", url, "-o", str(tmp / "out.jsonl")]),
+    ("records, no database", lambda url, tmp: ["records", "list", "--database", f"sqlite:///{tmp / 'none.sqlite3'}"]),
+    ("records, a wrong URL", lambda url, tmp: ["records", "list", "--database", "postgresql://localhost"]),
+    ("staff unlock", lambda url, tmp: ["staff", "unlock", "nobody", "--database", url]),
+    ("graph", lambda url, tmp: ["graph", "-o", str(tmp / "flow.mmd")]),
+    ("export", lambda url, tmp: ["export", "questionnaire", "-o", str(tmp / "q.json")]),
+]
+
+
+@pytest.mark.parametrize("name, argv", COMMANDS, ids=[name for name, _ in COMMANDS])
+def test_every_sentence_a_command_prints_is_in_the_catalog(name, argv, records, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LANGUAGE", PSEUDO)
+    _, lines = run(argv(records, tmp_path), capsys)
+    assert lines
+    if name == "check a bad flow":  # the loader's problems are positioned diagnostics: only the count is said
+        lines = lines[-1:]
+    lines = [SCRIPT_NAME.sub(r"\1", line) for line in lines]  # a script's name is its tester's own words
+    left = {line: english_left(line) for line in lines if english_left(line)}
+    assert not left, f"English outside the catalog: {left}"
+
+
+@pytest.mark.parametrize("environment, pin, said", [
+    ({"LANG": "es_ES.UTF-8"}, "1234", "chatbot staff add: El PIN debe tener de 6 a 12 cifras. No se ha cambiado nada."),
+    ({"LANG": "es_ES.UTF-8"}, "40417283", "ana puede iniciar sesión en el puesto de enfermería"),
+    ({"LANGUAGE": "en", "LANG": "es_ES.UTF-8"}, "40417283", "ana may sign in at the nurse station"),
+    ({}, "1111111", "chatbot staff add: That PIN is too easy to guess. Avoid repeated or running digits. "
+                    "Nothing was changed.")])
+def test_staff_are_added_and_told_so_in_their_language(environment, pin, said, records, capsys, monkeypatch):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr("sys.stdin", io.StringIO(pin + "\n"))
+    assert run(["staff", "add", "ana", "--database", records], capsys)[1] == [said]
+    listed = run(["staff", "list", "--database", records], capsys)[1]
+    added = "ana\t" + ("desde " if environment.get("LANG") and "LANGUAGE" not in environment else "added ")
+    assert listed == [] if "Nothing" in said or "nada" in said else listed[0].startswith(added)
+
+
+def test_check_counts_and_times_as_the_language_writes_them(capsys, monkeypatch):
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    _, lines = run(["check"], capsys)
+    assert re.search(r": ningún problema \(\d+ preguntas, \d+ finales, \d+ reglas\); [\d.]+ caminos explorados "
+                     r"como \d+ estados en \d+,\d\d s: demostrado", lines[-1]), lines[-1]
+    _, lines = run(["--language", "en", "check"], capsys)  # the command's own --language comes first
+    assert re.search(r": no problems .*; [\d,]+ paths explored as \d+ states in \d+\.\d\d s: proved", lines[-1])
+
+
+def test_what_a_program_reads_is_the_same_in_every_language(records, capsys, monkeypatch):
+    """`--json`, the replay's `ok`/`FAIL` marks and its exit status do not follow the language."""
+    script = str(TESTS / "conversations" / "routine.yaml")
+    by_language = {}
+    for language in ("en", "es"):
+        monkeypatch.setenv("LANGUAGE", language)
+        check = json.loads(run(["check", "--json"], capsys)[1][0])
+        status, replayed = run(["replay", script], capsys)
+        marks = [line.split()[0] for line in replayed[:-1]]
+        by_language[language] = ({key: value for key, value in check.items() if key != "seconds"}, status, marks)
+    assert by_language["en"] == by_language["es"] and set(by_language["en"][2]) == {"ok"}
+    assert run(["replay", script], capsys)[1][-1].startswith(("1 guion: todos correctos", "2 guiones"))
+
+
+def test_the_plural_follows_the_count(records, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    assert run(["records", "list", "--database", records], capsys)[1] == ["0 sesiones"]
+    assert run(["records", "export", "--database", records, "--fhir", "-o", str(tmp_path / "b.json")],
+               capsys)[1][-1] == f"0 paquetes FHIR escritos en {tmp_path / 'b.json'}"
+
+
+class PageText(HTMLParser):
+    """The words a browser shows of a page (not its scripts or styles), each with its `lang`."""
+
+    def __init__(self):
+        super().__init__()
+        self.langs, self.skipping, self.texts = ["?"], 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("br", "meta", "link", "img", "input"):
+            return
+        self.langs.append(dict(attrs).get("lang", self.langs[-1]))
+        self.skipping += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self.skipping -= tag in ("script", "style")
+        if len(self.langs) > 1:
+            self.langs.pop()
+
+    def handle_data(self, data):
+        if not self.skipping and data.strip() and data.strip() != "·":
+            self.texts.append((data.strip(), self.langs[-1]))
+
+
+def served_page(language: str) -> str:
+    """`chatbot serve`'s page as its server renders it for a tab in `language`."""
+    import jinja2
+
+    from chatbot.commands.serve import TEMPLATES
+    from chatbot.commands.serve_server import page_notices
+
+    template = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES)).get_template("app_index.html")
+    return template.render(config={"static": {"url": "/static/"}}, script_url="/kiosk.js", ping_url="",
+                           app_websocket_url="ws://here/ws", font_size=16, kiosk_font_size=16,
+                           page_language=language, page_title="title", notices=page_notices(language))
+
+
+def test_every_word_of_the_served_page_is_in_the_catalog():
+    parts = PageText()
+    parts.feed(served_page(PSEUDO))
+    words = [text for text, _ in parts.texts if text != "title"]
+    assert words and all(not english_left(text) for text in words), words
+
+
+def test_the_served_page_says_start_in_every_language_the_kiosks_first_each_part_marked():
+    """Issue 25: the start page says Start and Empezar; each part carries its own `lang` (WCAG 3.1.2)."""
+    for language, first in (("en", "Start"), ("es", "Empezar")):
+        parts = PageText()
+        page = served_page(language)
+        parts.feed(page)
+        assert f'<html lang="{language}">' in page
+        spoken = {text: lang for text, lang in parts.texts}
+        assert {spoken["Start"], spoken["Empezar"], spoken["Esta pantalla se ha cerrado."],
+                spoken["Revisión de síntomas"]} <= {"en", "es"}
+        assert spoken["Empezar"] == spoken["Empezar de nuevo"] == "es" and spoken["Start again"] == "en"
+        assert [text for text, _ in parts.texts if text in ("Start", "Empezar")][0] == first
