@@ -230,6 +230,14 @@ def add_kiosk_arguments(parser: argparse.ArgumentParser, *, switch: bool = True)
                        help=message("the look: high-contrast (large, black, white and yellow; the kiosk's default) or default"))
 
 
+def _and(names: list[str]) -> object:
+    """`a and b and c`, each `and` in the language it is said in."""
+    joined: object = names[0]
+    for name in names[1:]:
+        joined = message("{first} and {second}").fill(first=joined, second=name)
+    return joined
+
+
 def kiosk_refused(args: argparse.Namespace) -> str | None:
     """Why the kiosk options given cannot be used here, or None."""
     if getattr(args, "command", None) is None and not getattr(args, "kiosk", False):
@@ -239,5 +247,5 @@ def kiosk_refused(args: argparse.Namespace) -> str | None:
                                           ("--identify", getattr(args, "identify", None))) if value is not None]
         if given:
             return plural("{options} applies only with --kiosk", "{options} apply only with --kiosk").count(len(given)).fill(
-                options=" / ".join(given))
+                options=_and(given))
     return None
