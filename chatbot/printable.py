@@ -43,15 +43,14 @@ def printable(text: str, limit: int | None = None) -> str:
     space; escape sequences lose their ESC and so can do nothing; every invisible format
     character goes (soft hyphens, tag characters, invisible operators, direction marks).
     """
-    kept = [" " if char in _BREAKS else char for char in text if char in _BREAKS or not acts(char)]
-    line = _SPACES.sub(" ", "".join(kept))
+    line = _SPACES.sub(" ", _replaced(text, _table(text, _BREAKS, " ")))
     return line[:limit] if limit is not None else line
 
 
 def printable_lines(text: str) -> str:
     """`text` with every line kept as laid out (spaces and line breaks as they are), and nothing
     else that acts: a tab becomes a space; every other control or invisible character goes."""
-    return "".join(" " if char == "\t" else char for char in text if char in "\n\t" or not acts(char))
+    return _replaced(text, _table(text, "\t", " ", keep="\n"))
 
 
 def json_line(value: Any) -> str:
@@ -65,7 +64,26 @@ def json_line(value: Any) -> str:
 def printable_json(text: str) -> str:
     """JSON text (one document or lines of them) with every character that would act on a terminal,
     which JSON can hold only inside a string, written as its `\\uXXXX` escape: the same data."""
-    return "".join(_escape(char) if char != "\n" and acts(char) else char for char in text)
+    return _replaced(text, {char: _escape(char) for char in set(text) if char != "\n" and acts(char)})
+
+
+def _table(text: str, breaks: str, space: str, keep: str = "") -> dict[str, str]:
+    """What becomes of the characters of `text` that change: each of `breaks` becomes `space`, every other
+    character that acts goes. Each distinct character is looked at once (an export is megabytes of a few
+    dozen), and a text with none of them is given back as it is."""
+    table: dict[str, str] = {}
+    for char in set(text):
+        if char in breaks:
+            table[char] = space
+        elif char not in keep and acts(char):
+            table[char] = ""
+    return table
+
+
+def _replaced(text: str, table: dict[str, str]) -> str:
+    if not table:
+        return text
+    return re.sub("[" + "".join(re.escape(char) for char in table) + "]", lambda match: table[match.group()], text)
 
 
 def _escape(char: str) -> str:

@@ -193,6 +193,24 @@ WIDTHS = {"level": 12, "waiting": 7, "kiosk": 12, "language": 6, "status": 11, "
 status or name takes a second line of its row (`fold`), so two rows never look alike."""
 
 
+def _height(level: str, folded: list[str]) -> int | None:
+    """A row's height, counted from its words already folded to their columns: a table asked to find it
+    renders every cell of every row (some 4 ms a row), where it otherwise renders only the rows on the
+    screen. None (the table measures it) for a row whose words a table would fold again: wider than a
+    column, as a pseudo-locale's may be."""
+    from rich.cells import cell_len
+
+    if cell_len(level) > WIDTHS["level"]:
+        return None
+    lines = 1
+    for key, text in zip(tuple(WIDTHS)[1:], folded):
+        parts = text.split("\n")
+        if any(cell_len(part) > WIDTHS[key] for part in parts):
+            return None
+        lines = max(lines, len(parts))
+    return lines
+
+
 class QueueScreen(Screen):
     """The sessions, what needs a nurse first; updated in place so the nurse keeps their place.
 
@@ -227,6 +245,7 @@ class QueueScreen(Screen):
         self.today = False
         self.ready = False  # composed: the table can be drawn
         self.drawn: dict[str, tuple] = {}  # each row's words as drawn, to touch only the rows that changed
+        self.words: dict[str, tuple] = {}  # each row's words, with the session and the minute they were made for
         self.order: list[str] = []
         self.marked: str | None = None  # the row showing SELECTED
         self.shown: dict[str, QueueEntry] = {}  # each row's session as drawn
@@ -291,24 +310,26 @@ class QueueScreen(Screen):
             if key not in wanted:
                 table.remove_row(key)
                 self.drawn.pop(key, None)
+                self.words.pop(key, None)
                 self.shown.pop(key, None)
         order = {}
         for rank, entry in enumerate(visible):
             order[entry.id] = rank
             alerting = entry.id in self.alerting
-            words = (waited(entry.waited(self.at), self.language), printable(entry.place.removeprefix("kiosk:")),
-                     printable(entry.language, 5), printable(_status(entry, self.at, language)), _who(entry, language))
+            words = self._words(entry)
             signature = (entry.level, alerting, words)
             if self.drawn.get(entry.id) == signature:
                 continue  # unchanged: no cell is touched
             self.shown[entry.id] = entry
-            cells = (_level_cell(entry, language, alerting, entry.id == self.marked),
-                     *(RichText(fold(word, WIDTHS[key]), style=HELP_STYLE if key == "status" and entry.help_open
-                                else "bold" if alerting else "")
-                       for key, word in zip(tuple(WIDTHS)[1:], words)))
+            level = _level_cell(entry, language, alerting, entry.id == self.marked)
+            folded = [fold(word, WIDTHS[key]) for key, word in zip(tuple(WIDTHS)[1:], words)]
+            height = _height(level.plain, folded)
+            cells = (level, *(RichText(text, style=HELP_STYLE if key == "status" and entry.help_open
+                                       else "bold" if alerting else "")
+                              for key, text in zip(tuple(WIDTHS)[1:], folded)))
             if entry.id in table.rows:  # new words may take another height: the row is made again
                 table.remove_row(entry.id)
-            table.add_row(*cells, key=entry.id, height=None)
+            table.add_row(*cells, key=entry.id, height=height)
             self.drawn[entry.id] = signature
             self.order = []
         ids = [entry.id for entry in visible]
@@ -332,6 +353,20 @@ class QueueScreen(Screen):
         if help_text:
             keys = keys.replace("queue_keys", "queue_keys_help")
         self.query_one("#queue-keys", Static).update(Content(say(keys, language)))
+
+    def _words(self, entry: QueueEntry) -> tuple[str, ...]:
+        """A row's words (but its level), made again only when its session, its state or its minutes of
+        waiting changed: a change at the desk touches one row, not every row's words."""
+        delta = entry.waited(self.at)
+        key = (int(delta.total_seconds() // 60), entry.state(self.at), self.language)
+        made = self.words.get(entry.id)
+        if made is not None and made[0] is entry and made[1] == key:
+            return made[2]
+        language = self.language
+        words = (waited(delta, language), printable(entry.place.removeprefix("kiosk:")), printable(entry.language, 5),
+                 printable(_status(entry, self.at, language)), _who(entry, language))
+        self.words[entry.id] = (entry, key, words)
+        return words
 
     @property
     def selected(self) -> str | None:

@@ -12,6 +12,7 @@ execute without being able to write any table.
 from __future__ import annotations
 
 import re
+import time
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -84,6 +85,21 @@ class PostgresConnector(Connector):
             yield
 
 
+LOOK_BACK = 1000  # change numbers read again when a watcher starts while writers are at work
+HOLD_BACK_MOST = 120.0  # seconds a transaction in progress may hold the watcher's reads back (a hung one)
+
+
+def _snapshot(text: str) -> tuple[int, int, frozenset[int]]:
+    """`pg_current_snapshot()` as text ("xmin:xmax:xip,..."): every transaction below xmin has ended, and
+    below xmax every one but those listed."""
+    low, high, running = text.split(":")
+    return int(low), int(high), frozenset(int(xid) for xid in running.split(",") if xid)
+
+
+def in_progress(text: str | None) -> frozenset[int]:
+    return _snapshot(text)[2] if text else frozenset()
+
+
 class PostgresWatcher(Watcher):
     """LISTENs on a connection of its own. A NOTIFY says only that something changed (a kiosk may LISTEN and
     NOTIFY too: nothing in one is trusted or revealing); every NOTIFY waiting is taken at once, then the rows
@@ -92,7 +108,41 @@ class PostgresWatcher(Watcher):
     def open(self) -> None:
         self.connector = PostgresConnector(self.url)
         self.connector.run("listen")
-        self.last = self.connector.one("last_change")["changed"]
+        latest = self.connector.one("last_change")
+        self.pending: list[tuple[frozenset[int], int, float]] = []
+        self.seen: dict[str, int] = {}  # rows read above `last`, by their change number: told once
+        self.last = latest["changed"]
+        if in_progress(latest["snapshot"]):  # a writer may hold a number below it: the last few are read again
+            self.last = max(latest["changed"] - LOOK_BACK, 0)
+            self.seen = {row["id"]: row["changed"] for row in self.connector.fetch(
+                "sessions_changed_since", changed=self.last, page=LOOK_BACK)}
+        self.settle(latest["changed"], [latest["snapshot"]], {})
+
+    def settle(self, highest: int, snapshots: list, found: dict[str, dict]) -> dict[str, dict]:
+        """PostgreSQL numbers a change when it is made, and a transaction may commit after one that took a
+        later number: reading past it would lose it (a kiosk's emergency that never reached the desk). So
+        `last` moves up to what a read saw only once every transaction in progress during that read has
+        ended (`pg_current_snapshot()`, taken by the read itself); until then changes are read again from
+        where it was, and a row is told only when its number is new. (A transaction is listed in a snapshot
+        once it has written: one whose first write is the sessions row takes its number a moment before;
+        a kiosk's ending, like every write after a session's start, records its event first.)"""
+        new = {id_: row for id_, row in found.items() if self.seen.get(id_) != row["changed"]}
+        self.seen.update((id_, row["changed"]) for id_, row in found.items())
+        xids = frozenset().union(*(in_progress(snapshot) for snapshot in snapshots))
+        self.pending.append((xids, highest, time.monotonic()))
+        if len(self.pending) > 32:  # a long transaction: one entry for all it holds back
+            (first, low, began), (second, high, _) = self.pending[:2]
+            self.pending[:2] = [(first | second, max(low, high), began)]
+        low, high, running = _snapshot(snapshots[-1]) if snapshots else (0, 0, frozenset())
+        for index in range(len(self.pending) - 1, -1, -1):
+            xids, seen, began = self.pending[index]
+            ended = snapshots and all(xid < low or (xid < high and xid not in running) for xid in xids)
+            if ended or time.monotonic() - began > HOLD_BACK_MOST:  # no kiosk's write is still open after that
+                self.last = max(self.last, seen)
+                del self.pending[:index + 1]
+                self.seen = {id_: changed for id_, changed in self.seen.items() if changed > self.last}
+                break
+        return new
 
     def wait(self, timeout: float) -> frozenset[str] | None:
         if self.connector.replaced():  # a new connection would not be listening

@@ -85,14 +85,26 @@ class Watcher(ABC):
     def changed_rows(self) -> frozenset[str]:
         """The ids of the sessions whose change number moved since `last` (their rows kept in `fresh`)."""
         found: dict[str, dict] = {}
+        after = highest = self.last
+        snapshots = []
         while True:
-            rows = self.connector.fetch("sessions_changed_since", changed=self.last, page=500)
+            rows = self.connector.fetch("sessions_changed_since", changed=after, page=500)
+            if rows:
+                snapshots.append(rows[0].get("snapshot"))
             for row in rows:
                 found[row["id"]] = row
-                self.last = max(self.last, row["changed"])
+                highest = max(highest, row["changed"])
             if len(rows) < 500:
+                found = self.settle(highest, snapshots, found)
                 self.fresh = list(found.values())  # the rows themselves: read once
                 return frozenset(found)
+            after = rows[-1]["changed"]
+
+    def settle(self, highest: int, snapshots: list, found: dict[str, dict]) -> dict[str, dict]:
+        """Read up to change number `highest`: the next read starts after it (where changes are numbered in
+        the order they are committed, as on SQLite, whose writes are one at a time); the rows to tell."""
+        self.last = highest
+        return found
 
     @abstractmethod
     def close(self) -> None: ...

@@ -1,8 +1,9 @@
-"""Fixtures for the FHIR tests: the bundled flow, and a new store per test.
+"""Fixtures for the FHIR tests: the bundled flow, a new store per test, and the scripts kept once.
 
 `database` is a new SQLite file (`fast_database` one in /dev/shm); `any_database` is that and, in a second run, a new
 database on the PostgreSQL server of CHATBOT_TEST_POSTGRES (`.ci/postgres` starts one;
-without it the PostgreSQL run skips, and fails under CI=true), dropped afterwards.
+without it the PostgreSQL run skips, and fails under CI=true), dropped afterwards. `kept_scripts` is every
+scripted conversation replayed once per worker into one store that the tests using it only read.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -18,6 +20,8 @@ import pytest
 
 from chatbot.flowfile.loader import load_flow
 from chatbot.records.backends import migrate
+
+from fhirtools import Left, replay_scripts
 
 
 @pytest.fixture(scope="session")
@@ -32,17 +36,32 @@ def database(tmp_path) -> str:
     return url
 
 
+def _fast_store():
+    """A new SQLite store in memory-backed /dev/shm when there is one, and its scratch folder."""
+    base = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    folder = Path(tempfile.mkdtemp(prefix="chatbot-fhir-", dir=base))
+    url = f"sqlite://{folder / 'records.sqlite3'}"
+    migrate(url)
+    return url, folder
+
+
 @pytest.fixture
 def fast_database():
     """A new SQLite store in memory-backed /dev/shm when there is one: real records, not fsynced to a disk.
 
     For the tests that keep hundreds of conversations; yields the URL and a scratch folder.
     """
-    base = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-    folder = Path(tempfile.mkdtemp(prefix="chatbot-fhir-", dir=base))
-    url = f"sqlite://{folder / 'records.sqlite3'}"
-    migrate(url)
+    url, folder = _fast_store()
     yield url, folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def kept_scripts() -> Iterator[tuple[str, list[Left]]]:
+    """Every script of tests/conversations replayed once and kept by a real Recorder: the store's URL and each
+    session left. Tests only read the store (a test that adds a session uses a store of its own)."""
+    url, folder = _fast_store()
+    yield url, replay_scripts(url, folder)
     shutil.rmtree(folder, ignore_errors=True)
 
 

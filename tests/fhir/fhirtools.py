@@ -1,15 +1,22 @@
-"""Helpers the FHIR tests share: conversations recorded into a real store, and sessions with fixed ids and times."""
+"""Helpers the FHIR tests share: conversations recorded into a real store, the scripted conversations
+replayed into one, and sessions with fixed ids and times."""
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from chatbot.engine import Conversation
 from chatbot.records.backends import open_reader, open_writer
 from chatbot.records.recorder import Recorder
 from chatbot.records.store import record_event
 from chatbot.records.model import AnswerRecord, Ending, Event, StoredSession
+from chatbot.replay import ScriptReader
+
+from randomtalk import Expected, expected
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "conversations"
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -34,6 +41,52 @@ def record(url: str, flow, typed: list[str], language: str | None = None, tmp=No
         recorder.answered(conversation)
     assert recorder.close() is None
     return session_id
+
+
+@dataclasses.dataclass(frozen=True)
+class Left:
+    """A session a scripted conversation left in the store, and the engine as it stood when it was left."""
+
+    session_id: str
+    level: str | None  # the ending's level when the conversation had finished, else None
+    engine: Expected  # what the engine asked and found, and what a form offers next (randomtalk.expected)
+    last: bool  # the script's last session; the others were left by a restart
+
+
+def replay_scripts(url: str, folder: Path) -> list[Left]:
+    """Every script of tests/conversations replayed on the engine and kept by a real Recorder in `url`
+    (its outbox and unsaved files in `folder`): each session it left, in order.
+
+    The script's own steps, as the replay driver takes them: answer, back, restart. A Recorder per
+    script, as each app has its own, delivering on this thread (`randomtalk.wander` says why); every one
+    closes with everything in the database.
+    """
+    left = []
+    for script in ScriptReader().read([SCRIPTS]):
+        recorder = Recorder(url, place="replay", outbox_dir=folder / "outbox", unsaved_dir=folder / "unsaved",
+                            background=False)
+        conversation = Conversation(script.flow, script.language)
+        conversation.start()
+        recorder.begin(conversation)
+        for step in script.steps:
+            if step.kind == "answer":
+                conversation.answer(step.typed)
+                recorder.answered(conversation)
+            elif step.kind == "back":
+                conversation.back()
+                recorder.went_back(conversation)
+            elif step.kind == "restart":
+                left.append(_left(recorder.session_id, conversation, last=False))
+                conversation.restart()
+                recorder.restarted(conversation)
+        left.append(_left(recorder.session_id, conversation, last=True))
+        assert recorder.close() is None
+    return left
+
+
+def _left(session_id: str, conversation: Conversation, last: bool) -> Left:
+    level = conversation.result().level if conversation.finished else None  # before `expected` looks ahead
+    return Left(session_id, level, expected(conversation), last)
 
 
 def amend_last(url: str, flow, session_id: str, typed: list[str], new: str, nurse: str = "nurse:alice") -> None:

@@ -109,10 +109,13 @@ def expected(conversation: Conversation) -> Expected:
 
 
 def wander(flow: Flow, database: str, rng: random.Random, tmp) -> dict[str, Expected]:
-    """One random conversation (maybe restarted) kept in `database`; each session id → what the engine did."""
+    """One random conversation (maybe restarted) kept in `database`; each session id → what the engine did.
+
+    The recorder writes through its outbox (in `tmp`) to the store on this thread (`background=False`): the same
+    writes, and none left waiting for a delivery thread that a busy machine did not run within `close`'s wait."""
     language = rng.choice(flow.languages)
     near = thresholds(flow)
-    recorder = Recorder(database, place="replay", unsaved_dir=tmp)
+    recorder = Recorder(database, place="replay", outbox_dir=tmp, unsaved_dir=tmp, background=False)
     conversation = Conversation(flow, language)
     conversation.start()
     recorder.begin(conversation)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from fhirpathpy import compile as fhirpath
@@ -20,6 +21,13 @@ from fhirpathpy.models import models
 from chatbot.fhir import codes
 
 R4 = models["r4"]
+
+
+@lru_cache(maxsize=None)
+def _compiled(expression: str):
+    """An expression compiled once: the flow's Questionnaire, its mutants' and Tmax's share most of theirs (it is
+    a pure function of the text; compiling is most of what building a `Renderer` costs)."""
+    return fhirpath(expression, model=R4)
 
 
 def _extension(element: dict, url: str) -> dict | None:
@@ -60,14 +68,14 @@ class Renderer:
             if extension["url"] == codes.VARIABLE:
                 expression = extension["valueExpression"]
                 assert expression["language"] == "text/fhirpath"
-                self.variables.append((expression["name"], fhirpath(expression["expression"], model=R4)))
+                self.variables.append((expression["name"], _compiled(expression["expression"])))
         self.items = []
         for item in questionnaire["item"]:
             when = _extension(item, codes.ENABLE_WHEN_EXPRESSION)
             calculated = _extension(item, codes.CALCULATED_EXPRESSION)
             assert not (when and item.get("enableWhen")), f"{item['linkId']}: enableWhen and enableWhenExpression"
-            self.items.append((item, when and fhirpath(when["valueExpression"]["expression"], model=R4),
-                               calculated and fhirpath(calculated["valueExpression"]["expression"], model=R4)))
+            self.items.append((item, when and _compiled(when["valueExpression"]["expression"]),
+                               calculated and _compiled(calculated["valueExpression"]["expression"])))
 
     def fill(self, response: dict[str, Any]) -> Filled:
         env: dict[str, Any] = {"resource": response, "questionnaire": self.questionnaire}

@@ -21,12 +21,10 @@ from chatbot.fhir.response import answers_of
 from chatbot.records.backends import open_reader
 from chatbot.records.model import Identification
 from chatbot.records.recorder import Recorder
-from chatbot.replay import ScriptReader
 
 from fhirtools import ANSWERS, amend_last, fixed, record
 
 GOLDEN = Path(__file__).parent / "golden"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def items(flow) -> dict:
@@ -158,36 +156,14 @@ def test_an_amended_session_is_amended_with_a_provenance_per_nurse_action(flow, 
     assert answers_of(response, flow)["new_or_worse"] is True
 
 
-def _replayed(flow, database, tmp_path) -> list[tuple[str, object]]:
-    """Every scripted conversation, replayed on the engine and kept by a real Recorder."""
-    done = []
-    for script in ScriptReader().read([ROOT / "tests" / "conversations"]):
-        recorder = Recorder(database, place="replay", unsaved_dir=tmp_path)
-        conversation = Conversation(script.flow, script.language)
-        conversation.start()
-        recorder.begin(conversation)
-        for step in script.steps:
-            if step.kind == "answer":
-                conversation.answer(step.typed)
-                recorder.answered(conversation)
-            elif step.kind == "back":
-                conversation.back()
-                recorder.went_back(conversation)
-            elif step.kind == "restart":
-                conversation.restart()
-                recorder.restarted(conversation)
-        done.append((recorder.session_id, conversation))
-        assert recorder.close() is None
-    return done
-
-
-def test_every_scripted_conversation_exports_and_reads_back(flow, database, tmp_path):
+def test_every_scripted_conversation_exports_and_reads_back(flow, kept_scripts):
     """Each replayed script's session passes both checks, and its Bundle gives back the same answers and level."""
-    replayed = _replayed(flow, database, tmp_path)
+    database, left = kept_scripts
+    replayed = [session for session in left if session.last]
     assert len(replayed) > 20
     with open_reader(database) as reader:
-        for session_id, conversation in replayed:
-            session = reader.get_session(session_id)
+        for kept in replayed:
+            session = reader.get_session(kept.session_id)
             bundle = bundle_for(session, flow)
             response = bundle["entry"][0]["resource"]
             assert response_problems(response, questionnaire(flow)) == []
@@ -195,7 +171,7 @@ def test_every_scripted_conversation_exports_and_reads_back(flow, database, tmp_
                                                   for answer in session.kept_answers}
             levels = [entry["resource"]["valueCodeableConcept"]["coding"][0]["code"] for entry in bundle["entry"]
                       if entry["resource"]["resourceType"] == "Observation"]
-            assert levels == ([conversation.result().level] if conversation.finished else [])
+            assert levels == ([kept.level] if kept.level is not None else [])
 
 
 @pytest.mark.parametrize("identification, subject", [

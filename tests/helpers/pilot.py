@@ -7,7 +7,9 @@ they mean, but waits for the app itself instead: until no message waits in any o
 queues (`settled`, what `chatbot replay --tui` waits for) and any animation to end, then
 for the screen to be brought up to date (`Pilot.pause(0)`). Keys are the `Key` events a terminal's driver posts.
 
-Anything else (and a pause of a given length) is Pilot's own.
+Anything else (and a pause of a given length) is Pilot's own, and where Pilot waits inside its own
+methods (before and after each mouse event of a click, after a resize) it waits in the quick way too:
+Pilot's idle wait sleeps at least 20 ms and up to a second on a busy machine, four times a click.
 """
 
 from __future__ import annotations
@@ -35,25 +37,21 @@ def key_event(key: str) -> events.Key:
     return events.Key(key, key_to_character(key))
 
 
-class QuickPilot:
+class QuickPilot(Pilot):
     """A `Pilot` whose `press` and `pause()` wait for the app, not for the clock."""
 
     def __init__(self, pilot: Pilot) -> None:
-        self._pilot = pilot
-
-    @property
-    def app(self) -> Any:
-        return self._pilot.app
+        super().__init__(pilot.app)
 
     async def pause(self, delay: float | None = None) -> None:
         """With a `delay`, Pilot's own sleep; without, until the app is done and drawn."""
         if delay is not None:
-            await self._pilot.pause(delay)
+            await super().pause(delay)
             return
         for _ in range(DRAWS):
             await settled(self.app)
             await self.app.animator.wait_until_complete()  # a scroll to the end glides there
-            await self._pilot.pause(0)  # drawn: and what waited for this frame is set off
+            await super().pause(0)  # drawn: and what waited for this frame is set off
         await settled(self.app)
 
     async def press(self, *keys: str) -> None:
@@ -72,11 +70,8 @@ class QuickPilot:
         if widget is not None:
             target = self.app.screen.query_one(widget) if isinstance(widget, (str, type)) else widget
             while target.has_class("-active"):
-                await self._pilot.pause(0.05)
-        return await self._pilot.click(widget, *args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._pilot, name)
+                await self.pause(0.05)
+        return await super().click(widget, *args, **kwargs)
 
 
 @asynccontextmanager

@@ -160,3 +160,17 @@ def _without_the_rule(database: str, write) -> None:
         connection.execute("ALTER TABLE sessions DISABLE TRIGGER sessions_names")
         write()
         connection.execute("ALTER TABLE sessions ENABLE TRIGGER sessions_names")
+
+
+@pytest.mark.parametrize("text, line, lines, as_json", [
+    ("plain °C, ñ and 😀", "plain °C, ñ and 😀", "plain °C, ñ and 😀", "plain °C, ñ and 😀"),
+    ("a]\x1b[31m^-\\b", "a][31m^-\\b", "a][31m^-\\b", "a]\\u001b[31m^-\\b"),
+    ("x\u202ey\tz\n\u00ad", "xy z ", "xy z\n", "x\\u202ey\\u0009z\n\\u00ad"),
+    ("\ue000]\u2028[", "] [", "]\u2028[", "\\ue000]\u2028["),
+])
+def test_the_filter_drops_or_escapes_only_what_acts_whatever_is_beside_it(text, line, lines, as_json):
+    """Each distinct character is judged once and only those that act are replaced (a regex of them):
+    the characters a regex treats apart (] ^ - \\) are left as they are beside them."""
+    from chatbot.printable import printable, printable_json, printable_lines
+
+    assert (printable(text), printable_lines(text), printable_json(text)) == (line, lines, as_json)

@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 
 from chatbot.engine import Conversation
-from chatbot.records.backends import connector_for, open_reader
+from chatbot.records.backends import connector_for, migrate, open_reader
 from chatbot.records.model import now
 from chatbot.records.queries import queries
 from chatbot.records.recorder import Recorder
@@ -95,3 +95,60 @@ def test_the_queue_is_today_and_the_unreviewed_whatever_the_store_keeps(database
         assert {session.id for session in reader.queue(since, older_unreviewed=2)} == {today, *old[10:]}
         older = reader.sessions_before(*min((s.started_at, s.id) for s in reader.queue(since)), page=5)
         assert [s.id for s in older] == old[7:2:-1]  # the next page back in time, newest first
+
+
+@pytest.mark.parametrize("held_across", ["a later commit", "the watcher's start"])
+def test_a_change_committed_after_a_later_numbered_one_still_reaches_the_watcher(held_across, postgres_server, flow):
+    """PostgreSQL numbers a change when it is made, not when it is committed: a kiosk's transaction that took
+    number n and commits after another's n + 1 was read (or after the station's watcher started) must still
+    be told; it was lost, the watcher having read past n. Two writers on the real server, the first held
+    open across the second's commit, or across the watcher's start."""
+    import time
+
+    import psycopg
+
+    from chatbot.records.backends import watcher_for
+    from chatbot.records.watch import Changed
+
+    database = postgres_server.database()
+    migrate(database)
+    recorder = Recorder(database, place="kiosk:k1", background=False)
+    ids = []
+    for _ in range(2):
+        conversation = Conversation(flow)
+        conversation.start()
+        ids.append(recorder.begin(conversation))
+        conversation.answer("7")  # none of the danger signs: the session is kept, and goes on
+        recorder.answered(conversation)
+    assert recorder.close() is None
+    slow, quick = ids
+    told: dict[str, object] = {}
+
+    def tell(notice):
+        if isinstance(notice, Changed) and notice.sessions:
+            told.update({session.id: session for session in notice.sessions})
+
+    def until(done, what):
+        deadline = time.monotonic() + 20
+        while not done():
+            assert time.monotonic() < deadline, what
+            time.sleep(0.01)
+
+    ticket = "UPDATE sessions SET identification = %s WHERE id = %s"
+    watcher = None
+    try:
+        with psycopg.connect(database) as first, psycopg.connect(database, autocommit=True) as second:
+            first.execute(ticket, ('{"kind": "ticket", "value": "A1"}', slow))  # number n, not committed yet
+            if held_across == "the watcher's start":
+                second.execute(ticket, ('{"kind": "ticket", "value": "B2"}', quick))  # n + 1, committed
+            watcher = watcher_for(database, tell, every=0.05).start()
+            until(lambda: hasattr(watcher, "pending"), "the watcher listens")  # its open() has run
+            if held_across == "a later commit":
+                second.execute(ticket, ('{"kind": "ticket", "value": "B2"}', quick))
+                until(lambda: quick in told, "the later number is told")
+            first.commit()
+        until(lambda: slow in told and told[slow].identification is not None, "the earlier number is told too")
+    finally:
+        if watcher is not None:
+            watcher.stop()
+    assert told[slow].identification.value == "A1"

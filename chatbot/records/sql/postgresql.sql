@@ -34,6 +34,14 @@ SELECT * FROM answers WHERE session_id = ANY(:ids) ORDER BY session_id, seq
 -- events_of_sessions --
 SELECT session_id, seq, kind, actor, at, detail FROM events WHERE session_id = ANY(:ids) ORDER BY id
 
+-- sessions_changed_since --
+-- As queries.sql, with the snapshot the read was made in: the transactions still in progress then may yet
+-- commit changes numbered below those read (`postgres.PostgresWatcher.settle`).
+SELECT *, pg_current_snapshot()::text AS snapshot FROM sessions WHERE changed > :changed ORDER BY changed LIMIT :page
+
+-- last_change --
+SELECT coalesce(max(changed), 0) AS changed, pg_current_snapshot()::text AS snapshot FROM sessions
+
 -- listen --
 -- Every change to a session is NOTIFYed on this channel with the session's id (migration 0002).
 LISTEN chatbot_sessions
