@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Mapping, Union
+from typing import Any, Callable, Mapping, Union
 
 from transitions import Event, EventData, Machine, Transition
 
@@ -206,8 +206,10 @@ def dialogue_machine(flow: Flow) -> DialogueMachine:
 class Conversation:
     """One person's dialogue with a flow: answer, go back, restart, read the result."""
 
-    def __init__(self, flow: Flow, language: str | None = None, *, machine: DialogueMachine | None = None):
+    def __init__(self, flow: Flow, language: str | None = None, *, machine: DialogueMachine | None = None,
+                 read: Callable[[Question, str], Answer] = read_answer):
         self.flow = flow
+        self._read = read  # `read_answer`, or a memo of it for thousands of simulated patients
         self.language = language or flow.languages[0]
         self._machine = machine or dialogue_machine(flow)  # another only to compare machines (`stock`)
         self.state = WELCOME
@@ -250,7 +252,7 @@ class Conversation:
             return self._error
         else:
             try:
-                answer = read_answer(question, typed)
+                answer = self._read(question, typed)
             except Unreadable as unreadable:
                 self._error = unreadable.message
                 return self._error

@@ -81,7 +81,7 @@ def parse_yaml(text: str, display: str) -> Source:
 
 def _parse(text: str, display: str) -> Source:
     try:
-        root = _compose(text)
+        root = compose_yaml(text)
     except RecursionError:
         line, col = _too_deep(text)
         raise FlowError([Problem(display, line, col, _DEEP)]) from None
@@ -140,7 +140,7 @@ def _too_deep(text: str) -> tuple[int, int]:
     return (1, 1)
 
 
-def _compose(text: str) -> yaml.Node | None:
+def compose_yaml(text: str) -> yaml.Node | None:
     """The YAML node tree, by libyaml when present (8x faster: the UI starts sooner).
 
     A file libyaml refuses is read again by PyYAML, whose messages the problems quote.

@@ -10,15 +10,19 @@ words say, and is also judged against the level the rules give for its findings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
+
+import yaml
 
 from chatbot.flow.kinds import FindingType, QuestionKind
 from chatbot.engine import Conversation, DialogueMachine
+from chatbot.flow.answers import Answer, read_answer
 from chatbot.flow.model import LEVELS, Flow, Question, level_rank
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
 from chatbot.flowfile.shape import STRING, AnyValue, Field, ListOf, MapOf, OneOf, Record
-from chatbot.flowfile.source import read_yaml
+from chatbot.flowfile.source import MAX_DEPTH, STR_TAG, compose_yaml, read_yaml
 from chatbot.flow.triage import triage
 from chatbot.replay.timeline import WORDS, Timeline, hours_ago, read_event
 
@@ -45,10 +49,17 @@ class Patient:
     findings: dict[str, Any]
     expected: str | None = None
     story: str = ""
-    at: tuple[int, int] = (1, 1)
+    located: tuple[int, int] | Callable[[], tuple[int, int]] = field(default=(1, 1), compare=False)
+    """Its line and column, or how to find them (a file read without positions): `at`."""
     file: str = ""
     timeline: Timeline | None = None  # a patient told as what happened when, answering literally
     language: str | None = None  # the language it answers in (the flow's first by default)
+
+    @property
+    def at(self) -> tuple[int, int]:
+        """Its line and column in its file, looked up only now if it was read without positions."""
+        located = self.located
+        return located if isinstance(located, tuple) else located()
 
 
 @dataclass(frozen=True)
@@ -71,23 +82,107 @@ class Simulation:
 
 def read_patients(path: str | Path, flow: Flow) -> list[Patient]:
     """The patients of a file of any size (the cap on a flow file is not for them: a tester's boundary
-    patients run to tens of thousands), checked against the flow's findings; `FlowError` lists every problem."""
+    patients run to tens of thousands), checked against the flow's findings; `FlowError` lists every problem.
+
+    Read first with no positions (libyaml's node tree, built into data without a mark kept); a file that
+    has any problem, or anything that reader would read otherwise (an alias, a duplicate key, a key not
+    a name), is read again with every position, for the same patients or messages at `path:line:col`.
+    A patient's own position is looked up only when it is needed (`Patient.where`)."""
+    fast = _read_fast(path, flow)
+    return fast if fast is not None else _read_positioned(path, flow)
+
+
+def _read_positioned(path: str | Path, flow: Flow) -> list[Patient]:
     source = read_yaml(path, max_bytes=None)
     problems: list[Problem] = []
 
     def report(where: tuple, message: str, key: bool = False) -> None:
         problems.append(source.problem(where, message, key=key))
 
-    PATIENTS_FILE.check(source.data, (), report)
+    patients = _patients(source.data, flow, report, lambda index: source.where(("patients", index)),
+                         source.file, None)
+    if problems:
+        raise FlowError(problems)
+    return patients
+
+
+class _Refused(Exception):
+    """The fast reader met something only the positioned reader says (or reads) right."""
+
+
+def _read_fast(path: str | Path, flow: Flow) -> list[Patient] | None:
+    """The patients read with no positions, or None: read them with positions instead."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None  # the positioned reader says why
+    if "&" in text:  # anchors, so aliases: the positioned reader counts what they repeat
+        return None
+
+    def refuse(where: tuple, message: str, key: bool = False) -> None:
+        raise _Refused
+
+    try:
+        root = compose_yaml(text)
+        data = _Plain(yaml.SafeLoader("")).node(root, 1) if root is not None else None
+        PATIENTS_FILE.check(data, (), refuse)
+        return _patients(data, flow, refuse, None, str(path), _Places(path))
+    except (_Refused, RecursionError, yaml.YAMLError):
+        return None
+
+
+class _Plain:
+    """A YAML node tree as plain data, as `read_yaml` builds it but keeping no position; `_Refused` where
+    it would report a problem (a duplicate key, a key not a name, a value it cannot read, too deep)."""
+
+    def __init__(self, constructor):
+        self.constructor = constructor
+
+    def node(self, node: yaml.Node, depth: int) -> Any:
+        if node.tag == STR_TAG and type(node) is yaml.ScalarNode:
+            return node.value
+        if isinstance(node, yaml.MappingNode):
+            if depth > MAX_DEPTH:
+                raise _Refused
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag != STR_TAG or type(key_node) is not yaml.ScalarNode or key_node.value in result:
+                    raise _Refused
+                result[key_node.value] = self.node(value_node, depth + 1)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            if depth > MAX_DEPTH:
+                raise _Refused
+            return [self.node(item, depth + 1) for item in node.value]
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except Exception:  # noqa: BLE001 - !!int 0xz and kin: the positioned reader says where
+            raise _Refused from None
+
+
+class _Places:
+    """Where each patient of a file read without positions stands, read again only when asked."""
+
+    def __init__(self, path: str | Path):
+        self.path, self._marks = path, None
+
+    def __call__(self, index: int) -> tuple[int, int]:
+        if self._marks is None:
+            self._marks = read_yaml(self.path, max_bytes=None)
+        return self._marks.where(("patients", index))
+
+
+def _patients(data: Any, flow: Flow, report, where, file: str, places: _Places | None) -> list[Patient]:
+    """Each patient of the file's data, every problem given to `report`."""
     patients, seen = [], {}
-    data = source.data if isinstance(source.data, dict) else {}
+    data = data if isinstance(data, dict) else {}
     for index, item in enumerate(data.get("patients") or []):
         if not isinstance(item, dict) or not isinstance(item.get("id"), (str, int)):
             continue
         pid = str(item["id"])
         if pid in seen:
             report(("patients", index, "id"), f"patient '{pid}' is already defined at line {seen[pid]}")
-        seen[pid] = source.where(("patients", index))[0]
+        seen[pid] = where(index)[0] if where is not None else index
         language = item.get("language")
         if language is not None and language not in flow.languages:
             report(("patients", index, "language"), f"the flow speaks {', '.join(flow.languages)}, not '{language}'")
@@ -95,22 +190,20 @@ def read_patients(path: str | Path, flow: Flow) -> list[Patient]:
         timeline = _timeline(item, ("patients", index), flow, report)
         findings = item.get("findings") or {}
         for name, value in (findings.items() if isinstance(findings, dict) else ()):
-            where = ("patients", index, "findings", name)
+            where_ = ("patients", index, "findings", name)
             finding = flow.findings.get(name)
             if finding is None:
-                report(where, f"unknown finding '{name}'" + did_you_mean(name, flow.findings), key=True)
+                report(where_, f"unknown finding '{name}'" + did_you_mean(name, flow.findings), key=True)
             elif finding.type == FindingType.BOOLEAN and not isinstance(value, bool):
-                report(where, f"'{name}' must be true or false")
+                report(where_, f"'{name}' must be true or false")
             elif finding.type == FindingType.BOOLEAN_OR_UNKNOWN and value not in (True, False, None):
-                report(where, f"'{name}' must be true, false or null (unknown)")
+                report(where_, f"'{name}' must be true, false or null (unknown)")
             elif finding.type == FindingType.TEMPERATURE and (isinstance(value, bool) or
                                                      not isinstance(value, (int, float, str, type(None)))):
-                report(where, f"'{name}' must be a temperature such as 38.2 or \"100.4 F\"")
+                report(where_, f"'{name}' must be a temperature such as 38.2 or \"100.4 F\"")
         patients.append(Patient(pid, findings if isinstance(findings, dict) else {}, item.get("expected"),
-                                str(item.get("story", "")), source.where(("patients", index)), source.file,
-                                timeline, language))
-    if problems:
-        raise FlowError(problems)
+                                str(item.get("story", "")), where(index) if where is not None else partial(places, index),
+                                file, timeline, language))
     return patients
 
 
@@ -159,12 +252,38 @@ def typed_answer(question: Question, findings: dict[str, Any], flow: Flow, langu
     return nones[0] if nones else "1"
 
 
+class AnswerMemo:
+    """`read_answer`, once per question and words typed: simulated patients type the same few answers.
+
+    An answer read is data no one changes, except one that waits for its "Did you mean …?" (the reply is
+    stored in it): that one is read anew each time. An unreadable answer is not kept either.
+    """
+
+    def __init__(self) -> None:
+        self._answers: dict[tuple[str, str], Answer] = {}
+
+    def __call__(self, question: Question, typed: str) -> Answer:
+        key = (question.id, typed)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = read_answer(question, typed)
+            if answer.confirm is None:
+                self._answers[key] = answer
+        return answer
+
+
+@lru_cache(maxsize=8)
+def answer_memo(flow: Flow) -> AnswerMemo:
+    """The flow's memo of answers read, kept for all its simulations."""
+    return AnswerMemo()
+
+
 def simulate(flow: Flow, patient: Patient, recorder: Recorder | None = None, *,
              machine: DialogueMachine | None = None) -> Simulation:
     """Run one patient through the flow to its outcome, kept as a session by `recorder` if given (on
     `machine`: the flow's shared one unless another is compared with it)."""
     language = patient.language or flow.languages[0]
-    conversation = Conversation(flow, language, machine=machine)
+    conversation = Conversation(flow, language, machine=machine, read=answer_memo(flow))
     conversation.start()
     if recorder is not None:
         recorder.begin(conversation)
