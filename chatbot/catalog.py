@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
 from pathlib import Path
 from typing import Mapping
 
@@ -132,6 +133,12 @@ class Message:
     def __hash__(self) -> int:
         return hash((self.msgid, self.context))
 
+    def __add__(self, other: object) -> Joined:
+        return Joined(self, other)
+
+    def __radd__(self, other: object) -> Joined:
+        return Joined(other, self)
+
 
 class Plural(Message):
     """A count's words: `plural("{count} session", "{count} sessions").count(3).get("es")`."""
@@ -158,6 +165,32 @@ class Plural(Message):
 
     def count(self, number: int) -> Plural:
         return self.fill(count=number)
+
+
+class Joined:
+    """Texts shown one after the other, each in the same language (`message(...) + did_you_mean(...)`):
+    what a diagnostic is built of, a sentence and a suggestion, a code and a sentence."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, *parts: object):
+        self.parts = tuple(part for each in parts for part in (each.parts if isinstance(each, Joined) else (each,)))
+
+    def get(self, language: str) -> str:
+        return "".join(part.get(language) if hasattr(part, "get") and not isinstance(part, (str, dict)) else str(part)
+                       for part in self.parts)
+
+    def __add__(self, other: object) -> Joined:
+        return Joined(self, other)
+
+    def __radd__(self, other: object) -> Joined:
+        return Joined(other, self)
+
+    def __str__(self) -> str:
+        return self.get(SOURCE)
+
+    def __repr__(self) -> str:
+        return f"Joined{self.parts!r}"
 
 
 def message(msgid: str) -> Message:
@@ -228,14 +261,29 @@ _LONGER = "aeiouAEIOU"
 OPEN, CLOSE = "⟦", "⟧"
 
 
+_PRINTF = re.compile(r"%(?:\([^)]*\))?[sdr%]")
+"""A printf-style placeholder (`%(prog)s`, `%s`), as argparse's own words hold them."""
+
+
 def pseudo(text: str) -> str:
     """`text` accented, 40% longer (each vowel said twice, then `~` to make up the rest) and between
     ⟦ ⟧, its `{placeholders}`, Markdown and Rich markup (`[b]…[/b]`) left as they are: a translation
     longer than most, whose every letter shows it went through the catalog."""
     if not text or text.startswith(OPEN):
         return text
+    if text.endswith("\n"):  # argparse's error line: its line ends after the closing bracket
+        return pseudo(text[:-1]) + "\n"
     out, depth, letters, added = [], 0, 0, 0
-    for char in text:
+    formats = {match.start(): match.group() for match in _PRINTF.finditer(text)}  # argparse's words: kept
+    skip = 0
+    for index, char in enumerate(text):
+        if skip:
+            skip -= 1
+            continue
+        if index in formats:
+            out.append(formats[index])
+            skip = len(formats[index]) - 1
+            continue
         if char in "{[":
             depth += 1
         elif char in "}]" and depth:

@@ -42,10 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         return open_ui(ui_options(args), kiosk_options(args) if args.kiosk else None)
     except FlowError as error:
         from chatbot.catalog import plural
-        from chatbot.commands.said import complain
+        from chatbot.commands.said import complain, language
 
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            print(problem.said(language()), file=sys.stderr)
         count = sum(1 for p in error.problems if p.severity == "error")
         complain(plural("{count} problem found", "{count} problems found").count(count))
         return 2

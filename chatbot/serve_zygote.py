@@ -72,7 +72,11 @@ def main(argv: list[str]) -> int:
     gc.collect()
     gc.freeze()  # the children never walk (and so never copy) what is made here
     if threading.active_count() != 1:
-        print("chatbot serve: the warm pool is off (a thread was started before forking)", file=sys.stderr)
+        from chatbot.catalog import message
+        from chatbot.commands.said import said
+
+        print("chatbot serve: " + said(message("the warm pool is off (a thread was started before forking)")),
+              file=sys.stderr)
         return 1
     signal.signal(signal.SIGCHLD, _reap)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server's Ctrl-C is the server's: it ends the pool

@@ -18,7 +18,8 @@ from chatbot import __version__
 from chatbot.commands import COMMANDS, load
 from chatbot.kiosk.rules import DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_WARNING, WCAG_LEAST_WARNING, KioskOptions
 from chatbot.options import UIOptions, default_place
-from chatbot.catalog import LANGUAGE_CHOICES
+from chatbot.catalog import LANGUAGE_CHOICES, message, plural
+from chatbot.commands.argwords import Parser, language, language_of, speak
 
 THEMES = ("default", "high-contrast")
 
@@ -28,29 +29,26 @@ def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentPars
 
     The others are only named, so `chatbot` alone opens the UI without importing them.
     """
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="chatbot",
-        description="A symptom checker for people living with bone marrow failure. "
-                    "With no command, it opens the conversation in the terminal.")
-    parser.add_argument("--version", action="version", version=f"chatbot {__version__}")
+        description=message("A symptom checker for people living with bone marrow failure. With no command, it opens the conversation in the terminal."))
+    parser.add_argument("--version", action="version", version=f"chatbot {__version__}",
+                        help=message("show program's version number and exit"))
     parser.add_argument("--flow", dest="global_flow", metavar="FILE",
-                        help="the flow file to use (default: the bundled flow)")
+                        help=message("the flow file to use (default: the bundled flow)"))
     parser.add_argument("--emergency-number", default=None, metavar="NUMBER",
-                        help="the local emergency number to tell people to call (default: the flow's, 911)")
+                        help=message("the local emergency number to tell people to call (default: the flow's, 911)"))
     parser.add_argument("--language", default=None, metavar="CODE", choices=LANGUAGE_CHOICES,
-                        help="the language of the conversation: en or es, or qps, the pseudo-locale "
-                             "(docs/translating.md) (default: the flow's first)")
+                        help=message("the language of the conversation: en or es, or qps, the pseudo-locale (docs/translating.md) (default: the flow's first)"))
     parser.add_argument("--summary-dir", default=None, metavar="DIR",
-                        help="where the nurse's summary is saved (default: the current directory)")
+                        help=message("where the nurse's summary is saved (default: the current directory)"))
     parser.add_argument("--record", default=None, metavar="FILE",
-                        help="keep the session as a replay script in FILE (docs/replay.md), written when an "
-                             "outcome is reached and again on exit; the w key saves it there too")
+                        help=message("keep the session as a replay script in FILE (docs/replay.md), written when an outcome is reached and again on exit; the w key saves it there too"))
     parser.add_argument("--tester", action="store_true",
-                        help="for testers and nurses: the s key shows the nurse's summary and w saves the session "
-                             "as a replay script (a patient's screen has neither; --record implies it)")
+                        help=message("for testers and nurses: the s key shows the nurse's summary and w saves the session as a replay script (a patient's screen has neither; --record implies it)"))
     add_database_argument(parser, dest="global_database")
     parser.add_argument("--no-record", dest="record_sessions", action="store_false",
-                        help="keep nothing of this conversation in the session records")
+                        help=message("keep nothing of this conversation in the session records"))
     add_speak_argument(parser)
     add_kiosk_arguments(parser)
     parser.add_argument("--served", action="store_true", help=argparse.SUPPRESS)  # a `chatbot serve` tab
@@ -62,7 +60,7 @@ def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentPars
         module = load(name)
         sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         sub.add_argument("--flow", dest="flow", metavar="FILE", default=None,
-                         help="the flow file to use (default: the bundled flow)")
+                         help=message("the flow file to use (default: the bundled flow)"))
         module.add_arguments(sub)
         sub.set_defaults(run=module.run)
     return parser
@@ -82,28 +80,30 @@ def named_commands(argv: list[str]) -> list[str] | None:
 def record_refused(args: argparse.Namespace) -> str | None:
     """Why `--record FILE` cannot be used here, or None."""
     if args.command is not None:
-        return f"--record keeps a conversation in the UI; it does nothing for '{args.command}'"
+        return message("--record keeps a conversation in the UI; it does nothing for '{command}'").fill(command=args.command)
     if getattr(args, "kiosk", False):
-        return "--record cannot be used with --kiosk: a kiosk keeps nothing of the person who used it"
+        return message("--record cannot be used with --kiosk: a kiosk keeps nothing of the person who used it")
     if Path(args.record).is_dir():
-        return f"--record {args.record}: that is a folder; name the script file to write"
+        return message("--record {record}: that is a folder; name the script file to write").fill(record=args.record)
     folder = Path(args.record).parent
     if not folder.is_dir():
-        return f"--record {args.record}: there is no folder {folder}"
+        return message("--record {record}: there is no folder {folder}").fill(record=args.record, folder=folder)
     return None
 
 
 def tester_refused(args: argparse.Namespace) -> str | None:
     """Why `--tester` cannot be used here, or None."""
     if args.command is not None:
-        return f"--tester changes the conversation in the terminal; it does nothing for '{args.command}'"
+        return message("--tester changes the conversation in the terminal; it does nothing for '{command}'").fill(
+            command=args.command)
     if getattr(args, "kiosk", False):
-        return "--tester cannot be used with --kiosk: a kiosk is a patient's screen"
+        return message("--tester cannot be used with --kiosk: a kiosk is a patient's screen")
     return None
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
     """The options and command in `argv`; a mistake ends the program with a usage message (exit status 2)."""
+    speak(language_of(argv))
     parser = build_parser(named_commands(argv))
     args = parser.parse_args(argv)
     refused = (kiosk_refused(args) or (record_refused(args) if args.record is not None else None)
@@ -132,8 +132,7 @@ def ui_options(args: argparse.Namespace) -> UIOptions:
 def add_speak_argument(parser: argparse.ArgumentParser, *, dest: str = "speak") -> None:
     """`--speak`: every new screen read aloud by itself (espeak-ng); for `chatbot`, the kiosk and serve."""
     parser.add_argument("--speak", dest=dest, action="store_true",
-                        help="read every new screen aloud by itself with espeak-ng (the Listen button and the "
-                             "l key read the screen on demand without it)")
+                        help=message("read every new screen aloud by itself with espeak-ng (the Listen button and the l key read the screen on demand without it)"))
 
 
 def add_database_argument(parser: argparse.ArgumentParser, *, dest: str = "database") -> None:
@@ -141,9 +140,7 @@ def add_database_argument(parser: argparse.ArgumentParser, *, dest: str = "datab
     from chatbot.records.url import DATABASE_ENV
 
     parser.add_argument("--database", dest=dest, default=None, metavar="URL",
-                        help=f"keep the session records in this database: sqlite:///PATH or "
-                             f"postgresql://USER@HOST:PORT/DB (default: ${DATABASE_ENV}, else SQLite in "
-                             f"the data folder)")
+                        help=message("keep the session records in this database: sqlite:///PATH or postgresql://USER@HOST:PORT/DB (default: ${DATABASE_ENV}, else SQLite in the data folder)").fill(DATABASE_ENV=DATABASE_ENV))
 
 
 def database_given(args: argparse.Namespace) -> str | None:
@@ -215,31 +212,30 @@ def kiosk_id(text: str) -> str:
 
 def add_kiosk_arguments(parser: argparse.ArgumentParser, *, switch: bool = True) -> None:
     """The kiosk's options, for `chatbot` itself (with `--kiosk`) and for `chatbot serve`."""
-    group = parser.add_argument_group("kiosk mode")
+    group = parser.add_argument_group(message("kiosk mode").get(language()))
     if switch:
         group.add_argument("--kiosk", action="store_true",
-                           help="run unattended in a waiting room: nothing quits or suspends it, each person "
-                                "is wiped when done or gone; staff leave by pressing F12 three times within "
-                                "2 seconds, then typing the PIN set with `chatbot set-staff-pin`")
+                           help=message("run unattended in a waiting room: nothing quits or suspends it, each person is wiped when done or gone; staff leave by pressing F12 three times within 2 seconds, then typing the PIN set with `chatbot set-staff-pin`"))
         group.add_argument("--kiosk-id", type=kiosk_id, default=None, metavar="ID",
-                           help="this kiosk's name in the session records, kiosk:ID (default: the host name)")
+                           help=message("this kiosk's name in the session records, kiosk:ID (default: the host name)"))
     group.add_argument("--idle-timeout", type=seconds, default=None, metavar="SECONDS",
-                       help=f"ask 'Are you still there?' after this long with no key, click or tap "
-                            f"(default: {DEFAULT_IDLE_TIMEOUT:g})")
+                       help=message("ask 'Are you still there?' after this long with no key, click or tap (default: {DEFAULT_IDLE_TIMEOUT})").fill(DEFAULT_IDLE_TIMEOUT=format(DEFAULT_IDLE_TIMEOUT, 'g')))
     group.add_argument("--idle-warning", type=seconds, default=None, metavar="SECONDS",
-                       help=f"how long that question waits before the answers are wiped (default: "
-                            f"{DEFAULT_IDLE_WARNING:g}; WCAG 2.2.1 asks for at least {WCAG_LEAST_WARNING:g}, "
-                            f"shorter is accepted for testing)")
+                       help=message("how long that question waits before the answers are wiped (default: {DEFAULT_IDLE_WARNING}; WCAG 2.2.1 asks for at least {WCAG_LEAST_WARNING}, shorter is accepted for testing)").fill(DEFAULT_IDLE_WARNING=format(DEFAULT_IDLE_WARNING, 'g'), WCAG_LEAST_WARNING=format(WCAG_LEAST_WARNING, 'g')))
     group.add_argument("--staffed", action="store_true", default=None,
-                       help="staff sit at a desk nearby: an emergency ending says first and largest "
-                            "'Tell the staff at the desk now', above the call instructions")
+                       help=message("staff sit at a desk nearby: an emergency ending says first and largest 'Tell the staff at the desk now', above the call instructions"))
     group.add_argument("--identify", choices=("ticket", "name-dob", "none"), default=None,
-                       help="what the kiosk asks so that the desk can match the person, right after the first "
-                            "question (or on the emergency screen): the number on the check-in ticket, or first "
-                            "name and date of birth; the person may skip it (default: none)")
+                       help=message("what the kiosk asks so that the desk can match the person, right after the first question (or on the emergency screen): the number on the check-in ticket, or first name and date of birth; the person may skip it (default: none)"))
     group.add_argument("--theme", choices=THEMES, default=None,
-                       help="the look: high-contrast (large, black, white and yellow; the kiosk's default) "
-                            "or default")
+                       help=message("the look: high-contrast (large, black, white and yellow; the kiosk's default) or default"))
+
+
+def _and(names: list[str]) -> object:
+    """`a and b and c`, each `and` in the language it is said in."""
+    joined: object = names[0]
+    for name in names[1:]:
+        joined = message("{first} and {second}").fill(first=joined, second=name)
+    return joined
 
 
 def kiosk_refused(args: argparse.Namespace) -> str | None:
@@ -250,5 +246,6 @@ def kiosk_refused(args: argparse.Namespace) -> str | None:
                                           ("--staffed", getattr(args, "staffed", None)),
                                           ("--identify", getattr(args, "identify", None))) if value is not None]
         if given:
-            return f"{' and '.join(given)} {'apply' if len(given) > 1 else 'applies'} only with --kiosk"
+            return plural("{options} applies only with --kiosk", "{options} apply only with --kiosk").count(len(given)).fill(
+                options=_and(given))
     return None

@@ -23,13 +23,13 @@ from chatbot.flowfile.loader import bundled_flow_path, load_flow
 from chatbot.flow.problems import FlowError
 
 NAME = "check"
-HELP = "check a flow file and prove every path reaches the level its triage rules give"
+HELP = message("check a flow file and prove every path reaches the level its triage rules give")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("flow", nargs="?", metavar="FLOW", help="the flow file (default: the bundled flow)")
-    parser.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
-    parser.add_argument("--json", action="store_true", help="print one JSON object for machines")
+    parser.add_argument("flow", nargs="?", metavar="FLOW", help=message("the flow file (default: the bundled flow)"))
+    parser.add_argument("--strict", action="store_true", help=message("exit 1 when there are warnings"))
+    parser.add_argument("--json", action="store_true", help=message("print one JSON object for machines"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -72,7 +72,7 @@ ANSWERING_YES = message("answering yes: {answers}")
 
 def describe(issue: Issue, file: str) -> str:
     """The problem line, then the answers of an example path (two for a monotonicity problem)."""
-    lines = [str(issue.problem(file))]
+    lines = [issue.problem(file).said(language())]
     examples = [(ANSWERS, issue.answers)] if not issue.other_answers else [
         (ANSWERING_NO, issue.answers), (ANSWERING_YES, issue.other_answers)]
     for label, answers in examples:

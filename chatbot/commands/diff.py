@@ -22,27 +22,24 @@ from chatbot.catalog import Message, message, plural
 from chatbot.commands.said import said, say
 
 NAME = "diff"
-HELP = "compare two versions of a flow: every answer whose level or outcome changes, down-triage first"
+HELP = message("compare two versions of a flow: every answer whose level or outcome changes, down-triage first")
 FORMATS = ("text", "markdown", "html")
 FAIL_ON = ("down-triage", "level", "any")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("versions", nargs="*", metavar="OLD NEW",
-                        help="the two versions: flow files, or REV:PATH from git (with --base, only NEW, "
-                             "by default the bundled flow)")
-    parser.add_argument("--base", metavar="REV", help="compare the new flow's own file as it was at REV (a commit, "
-                                                      "tag or branch)")
+                        help=message("the two versions: flow files, or REV:PATH from git (with --base, only NEW, by default the bundled flow)"))
+    parser.add_argument("--base", metavar="REV", help=message("compare the new flow's own file as it was at REV (a commit, tag or branch)"))
     parser.add_argument("--format", choices=FORMATS, default="text",
-                        help="text (default), markdown (the clinical release note) or html (the same, to print)")
-    parser.add_argument("--output", "-o", metavar="FILE", help="write it to FILE instead of printing it")
+                        help=message("text (default), markdown (the clinical release note) or html (the same, to print)"))
+    parser.add_argument("--output", "-o", metavar="FILE", help=message("write it to FILE instead of printing it"))
     parser.add_argument("--scripts", metavar="DIR",
-                        help="write each witness to DIR as a replay script expecting the new behaviour")
+                        help=message("write each witness to DIR as a replay script expecting the new behaviour"))
     parser.add_argument("--fail-on", choices=FAIL_ON, dest="fail_on",
-                        help="exit 1 only for down-triage the change log does not accept (down-triage), any "
-                             "change of level (level), or any change at all (any)")
+                        help=message("exit 1 only for down-triage the change log does not accept (down-triage), any change of level (level), or any change at all (any)"))
     parser.add_argument("--hazards", metavar="FILE",
-                        help="the hazard log (default: hazards.yaml beside the new flow, if there is one)")
+                        help=message("the hazard log (default: hazards.yaml beside the new flow, if there is one)"))
 
 
 def run(args: argparse.Namespace) -> int:

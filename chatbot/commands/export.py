@@ -10,18 +10,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from chatbot.catalog import plural
+from chatbot.catalog import message, plural
 from chatbot.commands.said import complain
 
 NAME = "export"
-HELP = "export the flow for record systems: questionnaire (FHIR R4)"
+HELP = message("export the flow for record systems: questionnaire (FHIR R4)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     what = parser.add_subparsers(dest="what", metavar="WHAT", required=True)
-    questionnaire = what.add_parser("questionnaire", help="the flow as a FHIR R4 Questionnaire with its CodeSystems")
-    questionnaire.add_argument("flow", nargs="?", metavar="FLOW", help="the flow file (default: the bundled flow)")
-    questionnaire.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the standard output")
+    questionnaire = what.add_parser("questionnaire", help=message("the flow as a FHIR R4 Questionnaire with its CodeSystems"))
+    questionnaire.add_argument("flow", nargs="?", metavar="FLOW", help=message("the flow file (default: the bundled flow)"))
+    questionnaire.add_argument("-o", "--output", metavar="FILE", help=message("write to FILE instead of the standard output"))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,16 +10,15 @@ from chatbot.commands.said import say
 from chatbot.flowfile.loader import load_flow
 
 NAME = "graph"
-HELP = "draw the flow as a Mermaid or Graphviz diagram, outcomes coloured by level"
+HELP = message("draw the flow as a Mermaid or Graphviz diagram, outcomes coloured by level")
 FORMATS = ("mermaid", "dot")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("flow", nargs="?", metavar="FLOW", help="the flow file (default: the bundled flow)")
+    parser.add_argument("flow", nargs="?", metavar="FLOW", help=message("the flow file (default: the bundled flow)"))
     parser.add_argument("--format", choices=FORMATS, default="mermaid",
-                        help="mermaid (paste into a Markdown file or mermaid.live) or dot (Graphviz); "
-                             "default: mermaid")
-    parser.add_argument("--output", "-o", metavar="FILE", help="write the diagram here instead of printing it")
+                        help=message("mermaid (paste into a Markdown file or mermaid.live) or dot (Graphviz); default: mermaid"))
+    parser.add_argument("--output", "-o", metavar="FILE", help=message("write the diagram here instead of printing it"))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -14,24 +14,22 @@ from pathlib import Path
 from chatbot.nurse.options import NurseOptions
 from chatbot.printable import printable
 from chatbot.records.url import RecordsError, redact
-from chatbot.catalog import LANGUAGE_CHOICES
+from chatbot.catalog import message, LANGUAGE_CHOICES
 from chatbot.commands.said import error_said
 
 NAME = "nurse"
-HELP = "the nurse station: the live queue of sessions, review, amend and handover"
+HELP = message("the nurse station: the live queue of sessions, review, amend and handover")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--database", metavar="URL", default=None,
-                        help="sqlite:///PATH or postgresql://USER@HOST:PORT/DB (default: CHATBOT_DATABASE, "
-                             "else the SQLite file in the data folder)")
+                        help=message("sqlite:///PATH or postgresql://USER@HOST:PORT/DB (default: CHATBOT_DATABASE, else the SQLite file in the data folder)"))
     parser.add_argument("--language", dest="station_language", metavar="CODE", choices=LANGUAGE_CHOICES, default=None,
-                        help="the station's language: en or es, or qps, the pseudo-locale "
-                             "(docs/translating.md) (default en)")
+                        help=message("the station's language: en or es, or qps, the pseudo-locale (docs/translating.md) (default en)"))
     parser.add_argument("--save-dir", metavar="DIR", default=None,
-                        help="where handovers and printable pages are saved (default: the current folder)")
+                        help=message("where handovers and printable pages are saved (default: the current folder)"))
     parser.add_argument("--idle-lock", metavar="SECONDS", type=float, default=300.0,
-                        help="lock the station after this long without a key or click (default 300)")
+                        help=message("lock the station after this long without a key or click (default 300)"))
 
 
 def options(args: argparse.Namespace) -> NurseOptions:

@@ -26,7 +26,7 @@ from chatbot.records.model import STATUSES, StoredSession, iso
 from chatbot.records.url import RecordsError, redact
 
 NAME = "records"
-HELP = "the kept session records: migrate, list, show, export, purge, import"
+HELP = message("the kept session records: migrate, list, show, export, purge, import")
 DEFAULT_RETENTION = "30d"  # README: how long ended sessions are kept before `purge` removes them
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([hdw])\s*$")
@@ -66,41 +66,38 @@ def session_id(text: str) -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--database", metavar="URL", default=None,
-                        help="sqlite:///PATH or postgresql://USER@HOST:PORT/DB (default: CHATBOT_DATABASE, "
-                             "else the SQLite file in the data folder)")
+                        help=message("sqlite:///PATH or postgresql://USER@HOST:PORT/DB (default: CHATBOT_DATABASE, else the SQLite file in the data folder)"))
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    actions.add_parser("migrate", parents=[common], help="create or update the database's tables (and, on "
-                       "PostgreSQL, the chatbot_kiosk, chatbot_staff and chatbot_admin roles)")
-    listing = actions.add_parser("list", parents=[common], help="the sessions, newest first")
-    listing.add_argument("--status", choices=STATUSES, help="only sessions in this state")
+    actions.add_parser("migrate", parents=[common], help=message("create or update the database's tables (and, on PostgreSQL, the chatbot_kiosk, chatbot_staff and chatbot_admin roles)"))
+    listing = actions.add_parser("list", parents=[common], help=message("the sessions, newest first"))
+    listing.add_argument("--status", choices=STATUSES, help=message("only sessions in this state"))
     listing.add_argument("--since", type=moment, metavar="WHEN",
-                         help="only sessions started since WHEN: a date, a time or a period (7d)")
-    listing.add_argument("--json", action="store_true", help="one JSON object per session and line")
-    show = actions.add_parser("show", parents=[common], help="the nurse's summary of one session")
-    show.add_argument("id", metavar="ID", type=session_id, help="the session's id, or enough of its start to name one")
+                         help=message("only sessions started since WHEN: a date, a time or a period (7d)"))
+    listing.add_argument("--json", action="store_true", help=message("one JSON object per session and line"))
+    show = actions.add_parser("show", parents=[common], help=message("the nurse's summary of one session"))
+    show.add_argument("id", metavar="ID", type=session_id, help=message("the session's id, or enough of its start to name one"))
     show.add_argument("--language", choices=("en", "es"), default=None,
-                      help="the summary's language (default: the language the session was answered in)")
-    export = actions.add_parser("export", parents=[common], help="every session with its answers")
+                      help=message("the summary's language (default: the language the session was answered in)"))
+    export = actions.add_parser("export", parents=[common], help=message("every session with its answers"))
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl",
-                        help="jsonl: a session per line; csv: an answer per row (default: jsonl)")
-    export.add_argument("--status", choices=STATUSES, help="only sessions in this state")
-    export.add_argument("--since", type=moment, metavar="WHEN", help="only sessions started since WHEN")
+                        help=message("jsonl: a session per line; csv: an answer per row (default: jsonl)"))
+    export.add_argument("--status", choices=STATUSES, help=message("only sessions in this state"))
+    export.add_argument("--since", type=moment, metavar="WHEN", help=message("only sessions started since WHEN"))
     export.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE (owner-only, written whole) instead of the standard output")
+                        help=message("write to FILE (owner-only, written whole) instead of the standard output"))
     export.add_argument("--fhir", nargs="*", metavar="ID", type=session_id, default=None,
-                        help="FHIR R4 Bundles of these sessions (default: all): one as JSON, several as JSON Lines")
+                        help=message("FHIR R4 Bundles of these sessions (default: all): one as JSON, several as JSON Lines"))
     export.add_argument("--fhir-url", metavar="URL",
-                        help="with --fhir: send each Bundle to this FHIR server as a transaction")
+                        help=message("with --fhir: send each Bundle to this FHIR server as a transaction"))
     export.add_argument("--observations", action="store_true",
-                        help="with --fhir: also an Observation per answered finding (temperatures to chart)")
+                        help=message("with --fhir: also an Observation per answered finding (temperatures to chart)"))
     purge = actions.add_parser("purge", parents=[common],
-                               help=f"delete ended sessions older than a period (default {DEFAULT_RETENTION})")
+                               help=message("delete ended sessions older than a period (default {DEFAULT_RETENTION})").fill(DEFAULT_RETENTION=DEFAULT_RETENTION))
     purge.add_argument("--older-than", type=duration, default=duration(DEFAULT_RETENTION), metavar="PERIOD",
-                       help=f"30d, 12h, 2w (default {DEFAULT_RETENTION})")
+                       help=message("30d, 12h, 2w (default {DEFAULT_RETENTION})").fill(DEFAULT_RETENTION=DEFAULT_RETENTION))
     load = actions.add_parser("import", parents=[common],
-                              help="write the answers a chatbot kept on its disk while the database was away")
-    load.add_argument("file", metavar="FILE", help="an outbox-*.sqlite3 file a chatbot left in the data folder's "
-                      "outbox/, or an unsaved-*.jsonl file")
+                              help=message("write the answers a chatbot kept on its disk while the database was away"))
+    load.add_argument("file", metavar="FILE", help=message("an outbox-*.sqlite3 file a chatbot left in the data folder's outbox/, or an unsaved-*.jsonl file"))
 
 
 def run(args: argparse.Namespace) -> int:

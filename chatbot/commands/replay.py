@@ -21,22 +21,19 @@ from chatbot.flow.problems import FlowError
 from chatbot.replay import EngineDriver, ScriptReader, run_script
 
 NAME = "replay"
-HELP = "replay scripted conversations (docs/replay.md) and check that each goes where its script says"
+HELP = message("replay scripted conversations (docs/replay.md) and check that each goes where its script says")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="script files, or folders of them")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help=message("script files, or folders of them"))
     parser.add_argument("--junit", metavar="FILE",
-                        help="also write the results as JUnit XML, for CI (with --tui, an SVG of each failed "
-                             "script's screen beside it)")
+                        help=message("also write the results as JUnit XML, for CI (with --tui, an SVG of each failed script's screen beside it)"))
     parser.add_argument("--coverage", action="store_true",
-                        help="report the questions, answers, transitions and outcomes the scripts reached, "
-                             "and where in the flow file each one never reached is")
+                        help=message("report the questions, answers, transitions and outcomes the scripts reached, and where in the flow file each one never reached is"))
     parser.add_argument("--fail-under", type=float, metavar="PCT",
-                        help="exit 1 when coverage is below PCT percent (implies --coverage)")
+                        help=message("exit 1 when coverage is below PCT percent (implies --coverage)"))
     parser.add_argument("--tui", action="store_true",
-                        help="replay through the Textual UI, headless: the keys a person would press, and the "
-                             "checks made on what the screen shows")
+                        help=message("replay through the Textual UI, headless: the keys a person would press, and the checks made on what the screen shows"))
     add_database_argument(parser)  # each script a session in the records: for demos and load tests
 
 

@@ -26,36 +26,29 @@ from chatbot.catalog import LANGUAGE_CHOICES, PSEUDO, message
 from chatbot.commands.said import complain, error_said
 
 NAME = "serve"
-HELP = "serve the kiosk to web browsers (each tab a fresh session; works with no internet)"
+HELP = message("serve the kiosk to web browsers (each tab a fresh session; works with no internet)")
 TEMPLATES = Path(__file__).resolve().parent.parent / "serve_templates"
 TITLE = "Symptom checker"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1",
-                        help="the address to listen on (default: 127.0.0.1, this computer only)")
-    parser.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000)")
+                        help=message("the address to listen on (default: 127.0.0.1, this computer only)"))
+    parser.add_argument("--port", type=int, default=8000, help=message("the port to listen on (default: 8000)"))
     parser.add_argument("--public-url", default=None, metavar="URL",
-                        help="the address browsers use to reach this server, when it is not --host:--port "
-                             "(e.g. http://kiosk-server.clinic.local:8000 for --host 0.0.0.0); default: "
-                             "the address each browser used")
+                        help=message("the address browsers use to reach this server, when it is not --host:--port (e.g. http://kiosk-server.clinic.local:8000 for --host 0.0.0.0); default: the address each browser used"))
     parser.add_argument("--language", dest="serve_language", default=None, metavar="CODE", choices=LANGUAGE_CHOICES,
-                        help="the language every tab starts in: en or es, or qps, the pseudo-locale "
-                             "(docs/translating.md) (default: the flow's first)")
+                        help=message("the language every tab starts in: en or es, or qps, the pseudo-locale (docs/translating.md) (default: the flow's first)"))
     parser.add_argument("--emergency-number", dest="serve_emergency_number", default=None, metavar="NUMBER",
-                        help="the local emergency number every tab tells people to call (default: the flow's)")
+                        help=message("the local emergency number every tab tells people to call (default: the flow's)"))
     parser.add_argument("--max-tabs", type=at_least_one, default=None, metavar="N",
-                        help="browser tabs open at once, each a kiosk process (default: 24); past it, a "
-                             "page asks to wait")
+                        help=message("browser tabs open at once, each a kiosk process (default: 24); past it, a page asks to wait"))
     parser.add_argument("--max-tabs-per-address", type=at_least_one, default=None, metavar="N",
-                        help="tabs open at once from one client address (default: 4; behind a proxy every tab "
-                             "comes from its address: give the same as --max-tabs)")
+                        help=message("tabs open at once from one client address (default: 4; behind a proxy every tab comes from its address: give the same as --max-tabs)"))
     parser.add_argument("--pool", type=at_least(0), default=None, metavar="N",
-                        help="kiosks kept started ahead, forked from one process that has loaded the kiosk, so a "
-                             "new tab opens at once and shares most of its memory (default: 4; 0: each tab "
-                             "starts its own Python)")
+                        help=message("kiosks kept started ahead, forked from one process that has loaded the kiosk, so a new tab opens at once and shares most of its memory (default: 4; 0: each tab starts its own Python)"))
     parser.add_argument("--font-size", type=int, default=20, metavar="PIXELS",
-                        help="the text size in the browser (default: 20; ?fontsize=N in the address overrides it)")
+                        help=message("the text size in the browser (default: 20; ?fontsize=N in the address overrides it)"))
     add_kiosk_arguments(parser, switch=False)
     add_speak_argument(parser, dest="serve_speak")  # the speech plays in each browser tab
     add_database_argument(parser)  # every tab records there (CHATBOT_DATABASE reaches each tab too)

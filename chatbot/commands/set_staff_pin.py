@@ -12,13 +12,12 @@ from chatbot.commands.staff import TYPE_AGAIN
 from chatbot.kiosk.staff_pin import MAX_DIGITS, MIN_DIGITS, PinError, set_pin
 
 NAME = "set-staff-pin"
-HELP = f"set the staff PIN ({MIN_DIGITS} to {MAX_DIGITS} digits) that leaves kiosk mode (stored as a scrypt hash)"
+HELP = message("set the staff PIN ({MIN_DIGITS} to {MAX_DIGITS} digits) that leaves kiosk mode (stored as a scrypt hash)").fill(MIN_DIGITS=MIN_DIGITS, MAX_DIGITS=MAX_DIGITS)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stdin", action="store_true",
-                        help="read the PIN from standard input (for provisioning scripts) instead of asking; it is "
-                             "read from there anyway when standard input is not a terminal")
+                        help=message("read the PIN from standard input (for provisioning scripts) instead of asking; it is read from there anyway when standard input is not a terminal"))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -19,12 +19,12 @@ from chatbot.flow.model import LEVELS
 from chatbot.replay.patients import read_patients, simulate
 
 NAME = "simulate"
-HELP = "run simulated patients through the flow and compare with their expected level"
+HELP = message("run simulated patients through the flow and compare with their expected level")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("patients", metavar="PATIENTS.yaml", help="a file of simulated patients")
-    parser.add_argument("--json", action="store_true", help="one JSON object per patient and line")
+    parser.add_argument("patients", metavar="PATIENTS.yaml", help=message("a file of simulated patients"))
+    parser.add_argument("--json", action="store_true", help=message("one JSON object per patient and line"))
     add_database_argument(parser)  # each patient a session in the records: for demos and load tests
 
 

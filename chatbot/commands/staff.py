@@ -21,22 +21,20 @@ from chatbot.printable import printable
 from chatbot.records.url import RecordsError, redact
 
 NAME = "staff"
-HELP = "the staff who sign in at the nurse station: add, list, remove, unlock"
+HELP = message("the staff who sign in at the nurse station: add, list, remove, unlock")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--database", metavar="URL", default=None,
-                        help="the session store (default: CHATBOT_DATABASE, else the SQLite file in the data folder)")
+                        help=message("the session store (default: CHATBOT_DATABASE, else the SQLite file in the data folder)"))
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    add = actions.add_parser("add", parents=[common], help=f"add a staff member; the PIN ({MIN_DIGITS} to "
-                             f"{MAX_DIGITS} digits) is asked for (or read from standard input when it is not a "
-                             "terminal)")
+    add = actions.add_parser("add", parents=[common], help=message("add a staff member; the PIN ({MIN_DIGITS} to {MAX_DIGITS} digits) is asked for (or read from standard input when it is not a terminal)").fill(MIN_DIGITS=MIN_DIGITS, MAX_DIGITS=MAX_DIGITS))
     add.add_argument("name", metavar="NAME")
-    actions.add_parser("list", parents=[common], help="the staff, by name")
-    remove = actions.add_parser("remove", parents=[common], help="remove a staff member")
+    actions.add_parser("list", parents=[common], help=message("the staff, by name"))
+    remove = actions.add_parser("remove", parents=[common], help=message("remove a staff member"))
     remove.add_argument("name", metavar="NAME")
-    unlock = actions.add_parser("unlock", parents=[common], help="let a name locked by wrong PINs try again")
+    unlock = actions.add_parser("unlock", parents=[common], help=message("let a name locked by wrong PINs try again"))
     unlock.add_argument("name", metavar="NAME")
 
 

@@ -24,19 +24,19 @@ from chatbot.flowfile.loader import bundled_flow_path
 from chatbot.flowfile.translations import flow_texts, languages_of, write_back
 
 NAME = "translations"
-HELP = "a flow's texts as a gettext .po file for translators (export), and the translations back (import)"
+HELP = message("a flow's texts as a gettext .po file for translators (export), and the translations back (import)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    export = actions.add_parser("export", help="write the flow's texts and one language's translations as a .po file")
-    export.add_argument("file", nargs="?", metavar="FLOW", help="the flow file (default: the bundled flow)")
-    export.add_argument("--language", required=True, metavar="CODE", help="the language to translate into: es, fr, pt-BR")
-    export.add_argument("-o", "--output", metavar="FILE", help="the .po file to write (default: standard output)")
-    into = actions.add_parser("import", help="write a .po file's translations into the flow file, in place")
-    into.add_argument("file", metavar="FLOW", help="the flow file to write the translations into")
-    into.add_argument("po", metavar="PO", help="the translated .po file")
-    into.add_argument("--language", metavar="CODE", help="the .po file's language (default: its Language header)")
+    export = actions.add_parser("export", help=message("write the flow's texts and one language's translations as a .po file"))
+    export.add_argument("file", nargs="?", metavar="FLOW", help=message("the flow file (default: the bundled flow)"))
+    export.add_argument("--language", required=True, metavar="CODE", help=message("the language to translate into: es, fr, pt-BR"))
+    export.add_argument("-o", "--output", metavar="FILE", help=message("the .po file to write (default: standard output)"))
+    into = actions.add_parser("import", help=message("write a .po file's translations into the flow file, in place"))
+    into.add_argument("file", metavar="FLOW", help=message("the flow file to write the translations into"))
+    into.add_argument("po", metavar="PO", help=message("the translated .po file"))
+    into.add_argument("--language", metavar="CODE", help=message("the .po file's language (default: its Language header)"))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Callable, Iterator, Mapping
 
+from chatbot.catalog import message
 from chatbot.flow.kinds import FindingType
 from chatbot.flow.problems import Problem, did_you_mean
 
@@ -268,11 +269,9 @@ class ConditionReader:
                 return self._combine(key, value, path + (key,))
             if key in self.findings:
                 return self._test(key, value, path + (key,))
-            self._report(path + (key,), f"unknown finding or operator '{key}'"
-                         + did_you_mean(key, [*self.findings, *COMBINERS]), key=True)
+            self._report(path + (key,), message("unknown finding or operator '{key}'").fill(key=key) + did_you_mean(key, [*self.findings, *COMBINERS]), key=True)
             return None
-        self._report(path, "a condition is a name, or a mapping with one key "
-                           "(all, any, not, or a finding)")
+        self._report(path, message("a condition is a name, or a mapping with one key (all, any, not, or a finding)"))
         return None
 
     def resolve(self, named: Mapping[str, Condition | None]) -> None:
@@ -294,10 +293,9 @@ class ConditionReader:
         if kind == FindingType.BOOLEAN_OR_UNKNOWN:
             return AnswerIn(name, frozenset({True}))
         if kind == FindingType.TEMPERATURE:
-            self._report(path, f"'{name}' is a temperature: test it, e.g. {{{name}: {{at_least: 38.0}}}}")
+            self._report(path, message("'{name}' is a temperature: test it, e.g. {{name}: {at_least: 38.0}}").fill(name=name))
             return None
-        self._report(path, f"unknown finding or condition '{name}'"
-                           + did_you_mean(name, [*self.findings, *self.names]))
+        self._report(path, message("unknown finding or condition '{name}'").fill(name=name) + did_you_mean(name, [*self.findings, *self.names]))
         return None
 
     def _combine(self, key: str, value: Any, path: tuple) -> Condition | None:
@@ -305,7 +303,7 @@ class ConditionReader:
             item = self.read(value, path)
             return Not(item) if item is not None else None
         if not isinstance(value, list) or not value:
-            self._report(path, f"'{key}' takes a list of conditions")
+            self._report(path, message("'{key}' takes a list of conditions").fill(key=key))
             return None
         items = [self.read(item, path + (index,)) for index, item in enumerate(value)]
         if any(item is None for item in items):
@@ -325,10 +323,10 @@ class ConditionReader:
             elif item == "unknown" and kind == FindingType.BOOLEAN_OR_UNKNOWN:
                 answers.add(None)
             elif item == "unknown":
-                self._report(where, f"'{finding}' is answered yes or no, never unknown")
+                self._report(where, message("'{finding}' is answered yes or no, never unknown").fill(finding=finding))
             else:
                 choices = "yes, no or unknown" if kind == FindingType.BOOLEAN_OR_UNKNOWN else "yes or no"
-                self._report(where, f"'{finding}' can be {choices}, not '{item}'")
+                self._report(where, message("'{finding}' can be {choices}, not '{item}'").fill(finding=finding, choices=choices, item=item))
         if not answers:
             return None
         return AnswerIn(finding, frozenset(answers))
@@ -338,18 +336,16 @@ class ConditionReader:
         if value in ("measured", "not_measured"):
             return Measured(finding, value == "measured", of)
         if not isinstance(value, dict) or not value:
-            self._report(path, f"test the temperature '{finding}' with at_least / below (°C), "
-                               "measured, or not_measured")
+            self._report(path, message("test the temperature '{finding}' with at_least / below (°C), measured, or not_measured").fill(finding=finding))
             return None
         bounds: dict[str, float] = {}
         for key, bound in value.items():
             if key not in TEMPERATURE_TESTS:
-                self._report(path + (key,), f"unknown temperature test '{key}'"
-                             + did_you_mean(key, TEMPERATURE_TESTS), key=True)
+                self._report(path + (key,), message("unknown temperature test '{key}'").fill(key=key) + did_you_mean(key, TEMPERATURE_TESTS), key=True)
             elif isinstance(bound, bool) or not isinstance(bound, (int, float)):
-                self._report(path + (key,), f"'{key}' takes a temperature in °C, like 38.0")
+                self._report(path + (key,), message("'{key}' takes a temperature in °C, like 38.0").fill(key=key))
             elif not 30 <= bound <= 45:
-                self._report(path + (key,), f"{bound} is not a body temperature in °C (30 to 45)")
+                self._report(path + (key,), message("{bound} is not a body temperature in °C (30 to 45)").fill(bound=bound))
             else:
                 bounds[key] = float(bound)
         if len(bounds) != len(value):

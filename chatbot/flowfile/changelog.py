@@ -9,6 +9,8 @@ lower the level of persons the older version asked about): its answers are read 
 
 from __future__ import annotations
 
+from chatbot.catalog import message
+
 import datetime
 from typing import Any, Callable
 
@@ -31,8 +33,7 @@ def read_changes(data: Any, findings: dict[str, Finding], version: int, report: 
         if not isinstance(item, dict) or not isinstance(item.get("version"), int) or isinstance(item.get("version"), bool):
             continue
         if records and item["version"] <= records[-1].version:
-            report(path + ("version",), f"version {item['version']} comes after version {records[-1].version}: "
-                                        "the change log lists versions in order, oldest first")
+            report(path + ("version",), message("version {item} comes after version {version}: the change log lists versions in order, oldest first").fill(item=item['version'], version=records[-1].version))
         accepts = tuple(acceptance for number, entry in enumerate(item.get("accepts") or [])
                         if isinstance(entry, dict)
                         for acceptance in [_acceptance(entry, findings, path + ("accepts", number), report, where)]
@@ -43,8 +44,7 @@ def read_changes(data: Any, findings: dict[str, Finding], version: int, report: 
                                     accepts, where(path)))
     if records and records[-1].version != version:
         report(("changes", len(data) - 1, "version"),
-               f"the last change is version {records[-1].version}, but the flow is version {version}: "
-               "a new version gets its entry in the change log (and the flow's `version:` goes up with it)")
+               message("the last change is version {version}, but the flow is version {version2}: a new version gets its entry in the change log (and the flow's `version:` goes up with it)").fill(version=records[-1].version, version2=version))
     return tuple(records)
 
 
@@ -66,8 +66,7 @@ def _acceptance(entry: dict, findings: dict[str, Finding], path: tuple, report: 
             continue
         values[str(name)] = read
     if level_rank(entry["to"]) >= level_rank(entry["from"]):
-        report(path + ("to",), f"'{entry['from']}' to '{entry['to']}' is not a lower level: only a lower level "
-                               "needs accepting")
+        report(path + ("to",), message("'{entry}' to '{entry2}' is not a lower level: only a lower level needs accepting").fill(entry=entry['from'], entry2=entry['to']))
     return Acceptance(entry["from"], entry["to"], values, str(entry.get("why", "")), where(path))
 
 
@@ -98,9 +97,8 @@ def read_profile_value(kind: str | None, value: Any) -> tuple | None:
 
 def _expected(finding: Finding | None, name: str, value: Any) -> str:
     if finding is None:
-        return (f"'{name}': answers are yes, no, unknown, not_measured, measured or {{at_least: 38.0, below: 40.0}}, "
-                f"not {value!r}")
+        return (message("'{name}': answers are yes, no, unknown, not_measured, measured or {at_least: 38.0, below: 40.0}, not {value}").fill(name=name, value=repr(value)))
     forms = {FindingType.BOOLEAN: "yes or no (or a list of them)",
              FindingType.BOOLEAN_OR_UNKNOWN: "yes, no or unknown (or a list of them)",
              FindingType.TEMPERATURE: "not_measured, measured, {at_least: 38.0, below: 40.0}, or a list of them"}
-    return f"'{name}' is {finding.type}: its answers are {forms[finding.type]}, not {value!r}"
+    return message("'{name}' is {type}: its answers are {forms}, not {value}").fill(name=name, type=finding.type, forms=forms[finding.type], value=repr(value))

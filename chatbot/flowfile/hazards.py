@@ -11,6 +11,8 @@ outcomes of its changes); `chatbot check` reads the log beside the flow it check
 
 from __future__ import annotations
 
+from chatbot.catalog import message
+
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -67,7 +69,7 @@ def load_hazards(path: str | Path, flow: Flow) -> HazardLog:
         problems.append(source.problem(where, message, key=key))
 
     if source.data is None:
-        raise FlowError([source.problem((), "the file is empty: a hazard log starts with 'hazards:'")])
+        raise FlowError([source.problem((), message("the file is empty: a hazard log starts with 'hazards:'"))])
     HAZARD_LOG.check(source.data, (), report)
     hazards = []
     data = source.data if isinstance(source.data, dict) else {}
@@ -81,12 +83,12 @@ def load_hazards(path: str | Path, flow: Flow) -> HazardLog:
         outcomes = _names(entry.get("outcomes"))
         for index, rule in enumerate(rules):
             if rule not in rule_ids:
-                report(path_ + ("rules", index), f"unknown rule '{rule}'" + did_you_mean(rule, rule_ids))
+                report(path_ + ("rules", index), message("unknown rule '{rule}'").fill(rule=rule) + did_you_mean(rule, rule_ids))
         for index, outcome in enumerate(outcomes):
             if outcome not in flow.outcomes:
-                report(path_ + ("outcomes", index), f"unknown outcome '{outcome}'" + did_you_mean(outcome, flow.outcomes))
+                report(path_ + ("outcomes", index), message("unknown outcome '{outcome}'").fill(outcome=outcome) + did_you_mean(outcome, flow.outcomes))
         if not rules and not outcomes and "rules" not in entry and "outcomes" not in entry:
-            report(path_, f"hazard '{hid}' names no rule and no outcome: say what it concerns", key=True)
+            report(path_, message("hazard '{hid}' names no rule and no outcome: say what it concerns").fill(hid=hid), key=True)
         hazards.append(Hazard(str(hid), str(entry.get("hazard", "")), str(entry.get("mitigation", "")),
                               tuple(rules), tuple(outcomes), str(entry.get("cause", "")),
                               source.where(path_, key=True)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from chatbot.catalog import message
+
 import re
 from collections import deque
 from functools import lru_cache
@@ -69,7 +71,7 @@ class FlowLoader:
     def load(self) -> Flow:
         data = self.source.data
         if data is None:
-            raise FlowError([self.source.problem((), "the file is empty: a flow starts with 'flow: NAME'")])
+            raise FlowError([self.source.problem((), message("the file is empty: a flow starts with 'flow: NAME'"))])
         FLOW.check(data, (), self.report)
         if not isinstance(data, dict):
             raise FlowError(self.problems)
@@ -166,7 +168,7 @@ class FlowLoader:
         self.problems.extend(reader.problems)
         for name in data:
             if self._refers_to_itself(name, named):
-                self.report(path + (name,), f"condition '{name}' refers to itself", key=True)
+                self.report(path + (name,), message("condition '{name}' refers to itself").fill(name=name), key=True)
                 named[name] = None
         return {name: cond for name, cond in named.items() if cond is not None}
 
@@ -273,20 +275,18 @@ class FlowLoader:
                                      kept if isinstance(kept, str) else None, source))
         for key in value:
             if isinstance(key, str) and key.endswith(SOURCE_SUFFIX) and key[:-len(SOURCE_SUFFIX)] not in by_language:
-                self.report(path + (key,), f"'{key}' keeps the source of a '{key[:-len(SOURCE_SUFFIX)]}' "
-                                           f"text that {label(path)} does not have", key=True)
+                self.report(path + (key,), message("'{key}' keeps the source of a '{key2}' text that {label} does not have").fill(key=key, key2=key[:-len(SOURCE_SUFFIX)], label=label(path)), key=True)
 
     def check_text(self, by_language: dict, path: tuple) -> None:
         missing = [code for code in self.languages if code not in by_language]
         if missing and by_language:
-            self.report(path, f"{label(path)} has no translation in {', '.join(missing)}")
+            self.report(path, message("{label} has no translation in {missing}").fill(label=label(path), missing=', '.join(missing)))
         for code, text in by_language.items():
             if not text.strip():
-                self.report(path, f"{label(path)} is empty in '{code}': the screen would show nothing there")
+                self.report(path, message("{label} is empty in '{code}': the screen would show nothing there").fill(label=label(path), code=code))
             for name in PLACEHOLDER.findall(text):
                 if name not in PLACEHOLDERS:
-                    self.report(path, f"unknown placeholder '{{{name}}}' in '{code}' text"
-                                + did_you_mean(name, PLACEHOLDERS))
+                    self.report(path, message("unknown placeholder '{{name}}' in '{code}' text").fill(name=name, code=code) + did_you_mean(name, PLACEHOLDERS))
 
     def where(self, path: tuple, key: bool = False) -> tuple[int, int]:
         return self.source.where(path, key=key)
@@ -299,7 +299,7 @@ class FlowLoader:
         self.check_flow_name(data.get("flow"))
         self.check_findings(flow)
         if flow.start and flow.start not in states:
-            self.report(("start",), f"start state '{flow.start}' is not defined" + did_you_mean(flow.start, states))
+            self.report(("start",), message("start state '{start}' is not defined").fill(start=flow.start) + did_you_mean(flow.start, states))
         for question in flow.questions.values():
             self.check_question(flow, question)
         for kind in ("questions", "routes"):
@@ -307,7 +307,7 @@ class FlowLoader:
                 self.check_next(kind, sid, state.next, states, _mapping(_mapping(data.get(kind)).get(sid)).get("next"))
         self.check_reachable(flow, data, states)
         if not flow.rules and isinstance(data.get("rules"), dict):
-            self.report(("rules",), "there are no triage rules")
+            self.report(("rules",), message("there are no triage rules"))
         self.check_screens(flow, data)
 
     def check_screens(self, flow: Flow, data: dict) -> None:
@@ -317,12 +317,10 @@ class FlowLoader:
             number = data["emergency_number"]
             if not isinstance(number, str) or not EMERGENCY_NUMBER.fullmatch(number.strip()):
                 shown = "nothing" if number is None or number == "" else repr(number)
-                self.report(("emergency_number",), f"the emergency number is {shown}: it must be the digits to "
-                                                   "call, such as \"911\" or \"112\"")
+                self.report(("emergency_number",), message("the emergency number is {shown}: it must be the digits to call, such as \"911\" or \"112\"").fill(shown=shown))
         routine = any(outcome.level == "routine" for outcome in flow.outcomes.values())  # (any value: shape's part)
         if routine and "safety_net" not in data:
-            self.report((), "the flow has routine outcomes but no 'safety_net' (what to watch for and when "
-                            "to call, shown with the routine guidance): is the file cut short?")
+            self.report((), message("the flow has routine outcomes but no 'safety_net' (what to watch for and when to call, shown with the routine guidance): is the file cut short?"))
 
     def check_flow_name(self, name: Any) -> None:
         """The flow's name goes into every session's record and staff read it: a plain name
@@ -338,7 +336,7 @@ class FlowLoader:
         for kind in ("questions", "routes", "outcomes"):
             for sid in _mapping(data.get(kind)):
                 if sid in seen:
-                    self.report((kind, sid), f"'{sid}' is already a name in {seen[sid]}", key=True)
+                    self.report((kind, sid), message("'{sid}' is already a name in {seen}").fill(sid=sid, seen=seen[sid]), key=True)
                 seen.setdefault(sid, kind)
 
     def check_findings(self, flow: Flow) -> None:
@@ -348,86 +346,80 @@ class FlowLoader:
                 continue
             path = ("findings", name, "implies")
             if finding.implies not in flow.findings:
-                self.report(path, f"unknown finding '{finding.implies}'" + did_you_mean(finding.implies, flow.findings))
+                self.report(path, message("unknown finding '{implies}'").fill(implies=finding.implies) + did_you_mean(finding.implies, flow.findings))
             elif name in flow.implied_by(finding.implies) or finding.implies == name:
-                self.report(path, f"'{name}' and '{finding.implies}' imply each other in a circle")
+                self.report(path, message("'{name}' and '{implies}' imply each other in a circle").fill(name=name, implies=finding.implies))
 
     def check_derived(self, flow: Flow) -> None:
         """A derived finding (`highest_of`) is a temperature worked out from measured temperatures, never asked."""
         for name, sources in flow.derived.items():
             path = ("findings", name)
             if flow.findings[name].type != FindingType.TEMPERATURE:
-                self.report(path + ("highest_of",), f"'{name}' is the highest of temperatures: its type must be "
-                                                    f"temperature", key=True)
+                self.report(path + ("highest_of",), message("'{name}' is the highest of temperatures: its type must be temperature").fill(name=name), key=True)
             if flow.findings[name].implies is not None:
-                self.report(path + ("implies",), f"'{name}' is worked out from other findings: it implies nothing",
+                self.report(path + ("implies",), message("'{name}' is worked out from other findings: it implies nothing").fill(name=name),
                             key=True)
             for index, source in enumerate(sources):
                 where = path + ("highest_of", index)
                 if source not in flow.findings:
-                    self.report(where, f"unknown finding '{source}'" + did_you_mean(source, flow.findings))
+                    self.report(where, message("unknown finding '{source}'").fill(source=source) + did_you_mean(source, flow.findings))
                 elif flow.findings[source].type != FindingType.TEMPERATURE:
-                    self.report(where, f"'{name}' is the highest of temperatures; '{source}' is "
-                                       f"{flow.findings[source].type}")
+                    self.report(where, message("'{name}' is the highest of temperatures; '{source}' is {type}").fill(name=name, source=source, type=flow.findings[source].type))
                 elif source in flow.derived:
-                    self.report(where, f"'{source}' is worked out too: '{name}' is the highest of asked temperatures")
+                    self.report(where, message("'{source}' is worked out too: '{name}' is the highest of asked temperatures").fill(source=source, name=name))
         for question in flow.questions.values():
             for finding in question.findings():
                 if finding in flow.derived:
                     where = ("questions", question.id, "finding") if question.finding else ("questions", question.id)
-                    self.report(where, f"'{finding}' is worked out from {', '.join(flow.derived[finding])} and "
-                                       "is never asked: ask those instead")
+                    self.report(where, message("'{finding}' is worked out from {derived} and is never asked: ask those instead").fill(finding=finding, derived=', '.join(flow.derived[finding])))
 
     def check_question(self, flow: Flow, q: Question) -> None:
         path = ("questions", q.id)
         if q.kind not in QUESTION_KINDS:
             return  # reported by the shape check; what else is wrong depends on the kind
         if q.topic is not None and flow.topics and q.topic not in flow.topics:
-            self.report(path + ("topic",), f"unknown topic '{q.topic}'" + did_you_mean(q.topic, flow.topics))
+            self.report(path + ("topic",), message("unknown topic '{topic}'").fill(topic=q.topic) + did_you_mean(q.topic, flow.topics))
         wanted = {QuestionKind.YES_NO: FindingType.BOOLEAN, QuestionKind.YES_NO_UNSURE: FindingType.BOOLEAN_OR_UNKNOWN, QuestionKind.TEMPERATURE: FindingType.TEMPERATURE}
         if q.kind in wanted:
             if q.options:
-                self.report(path + ("options",), f"a {q.kind} question has no options", key=True)
+                self.report(path + ("options",), message("a {kind} question has no options").fill(kind=q.kind), key=True)
             if q.finding is None:
-                self.report(path, f"question '{q.id}' must name the finding it asks about", key=True)
+                self.report(path, message("question '{id}' must name the finding it asks about").fill(id=q.id), key=True)
             elif q.finding not in flow.findings:
-                self.report(path + ("finding",), f"unknown finding '{q.finding}'" + did_you_mean(q.finding, flow.findings))
+                self.report(path + ("finding",), message("unknown finding '{finding}'").fill(finding=q.finding) + did_you_mean(q.finding, flow.findings))
             elif flow.findings[q.finding].type != wanted[q.kind]:
-                self.report(path + ("finding",), f"a {q.kind} question needs a {wanted[q.kind]} finding; "
-                                                 f"'{q.finding}' is {flow.findings[q.finding].type}")
+                self.report(path + ("finding",), message("a {kind} question needs a {wanted} finding; '{finding}' is {type}").fill(kind=q.kind, wanted=wanted[q.kind], finding=q.finding, type=flow.findings[q.finding].type))
         if q.kind == QuestionKind.TEMPERATURE and q.not_measured is None:
-            self.report(path, f"temperature question '{q.id}' needs a 'not_measured' answer", key=True)
+            self.report(path, message("temperature question '{id}' needs a 'not_measured' answer").fill(id=q.id), key=True)
         if q.kind != QuestionKind.TEMPERATURE and q.not_measured is not None:
-            self.report(path + ("not_measured",), "only a temperature question has 'not_measured'", key=True)
+            self.report(path + ("not_measured",), message("only a temperature question has 'not_measured'"), key=True)
         if q.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
             self.check_options(flow, q, path)
 
     def check_options(self, flow: Flow, q: Question, path: tuple) -> None:
         if q.finding is not None:
-            self.report(path + ("finding",), "a choice question names its findings on its options", key=True)
+            self.report(path + ("finding",), message("a choice question names its findings on its options"), key=True)
         if not q.options:
-            self.report(path, f"choice question '{q.id}' needs 'options'", key=True)
+            self.report(path, message("choice question '{id}' needs 'options'").fill(id=q.id), key=True)
             return
         nones = [i for i, o in enumerate(q.options) if o.none]
         if q.kind == QuestionKind.MULTIPLE_CHOICE and len(nones) != 1:
-            self.report(path + ("options",), "a multiple choice needs exactly one 'none: yes' option (\"None of these\")")
+            self.report(path + ("options",), message("a multiple choice needs exactly one 'none: yes' option (\"None of these\")"))
         labels: set[str] = set()
         for index, option in enumerate(q.options):
             where = path + ("options", index)
             label = option.label.get(flow.languages[0]).casefold()
             if label in labels:
-                self.report(where, f"two options are labelled '{option.label}'")
+                self.report(where, message("two options are labelled '{label}'").fill(label=option.label))
             labels.add(label)
             if option.none and option.finding:
-                self.report(where, "a 'none' option names no finding")
+                self.report(where, message("a 'none' option names no finding"))
             elif not option.none and option.finding is None and q.kind == QuestionKind.MULTIPLE_CHOICE:
-                self.report(where, "each option names the finding it asks about")
+                self.report(where, message("each option names the finding it asks about"))
             elif option.finding is not None and option.finding not in flow.findings:
-                self.report(where + ("finding",), f"unknown finding '{option.finding}'"
-                            + did_you_mean(option.finding, flow.findings))
+                self.report(where + ("finding",), message("unknown finding '{finding}'").fill(finding=option.finding) + did_you_mean(option.finding, flow.findings))
             elif option.finding is not None and flow.findings[option.finding].type != FindingType.BOOLEAN:
-                self.report(where + ("finding",), f"an option's finding must be boolean; '{option.finding}' is "
-                                                  f"{flow.findings[option.finding].type}")
+                self.report(where + ("finding",), message("an option's finding must be boolean; '{finding}' is {type}").fill(finding=option.finding, type=flow.findings[option.finding].type))
 
     def check_next(self, kind: str, sid: str, transitions: tuple[Transition, ...], states: dict, raw: Any) -> None:
         path = (kind, sid, "next")
@@ -435,17 +427,15 @@ class FlowLoader:
             goto = item.get("goto") if isinstance(item, dict) else item
             where = path + (index, "goto") if isinstance(raw, list) else path
             if isinstance(goto, str) and goto not in states:
-                self.report(where, f"transition to undefined state '{goto}'" + did_you_mean(goto, states))
+                self.report(where, message("transition to undefined state '{goto}'").fill(goto=goto) + did_you_mean(goto, states))
             if goto == sid:
-                self.report(where, f"'{sid}' goes to itself")
+                self.report(where, message("'{sid}' goes to itself").fill(sid=sid))
         if isinstance(raw, list) and raw and isinstance(raw[-1], dict) and "if" in raw[-1]:
-            self.report(path + (len(raw) - 1,), f"no way out of '{sid}' when no condition holds: "
-                                                "end the list with a plain 'goto'")
+            self.report(path + (len(raw) - 1,), message("no way out of '{sid}' when no condition holds: end the list with a plain 'goto'").fill(sid=sid))
         if isinstance(raw, list):
             for index, item in enumerate(raw[:-1]):
                 if isinstance(item, dict) and "if" not in item:
-                    self.report(path + (index,), "the transitions after this one are never taken: "
-                                                 "only the last may have no 'if'")
+                    self.report(path + (index,), message("the transitions after this one are never taken: only the last may have no 'if'"))
 
     def check_reachable(self, flow: Flow, data: dict, states: dict) -> None:
         """Report states no transition leads to, read from the file's own `goto`s so that
@@ -463,7 +453,7 @@ class FlowLoader:
         for kind in ("questions", "routes", "outcomes"):
             for sid in getattr(flow, kind):
                 if sid not in seen:
-                    self.report((kind, sid), f"'{sid}' is never reached from the start", key=True)
+                    self.report((kind, sid), message("'{sid}' is never reached from the start").fill(sid=sid), key=True)
 
     @staticmethod
     def raw_targets(raw: Any) -> list[str]:
@@ -510,10 +500,7 @@ def stale_translations(flow: Flow) -> list[tuple[tuple[int, int], str]]:
             continue
         now = source_hash(english)
         if kept is not None and kept != now:
-            found.append((at, f"{name} in '{code}' was translated from other English (hash {kept}; the English is "
-                              f"now {now}): review the translation, then set {code}{SOURCE_SUFFIX}: \"{now}\" "
-                              "(docs/translating.md)"))
+            found.append((at, message("{name} in '{code}' was translated from other English (hash {kept}; the English is now {now}): review the translation, then set {code}{SOURCE_SUFFIX}: \"{now}\" (docs/translating.md)").fill(name=name, code=code, kept=kept, now=now, SOURCE_SUFFIX=SOURCE_SUFFIX)))
         elif kept is None:
-            found.append((at, f"{name} in '{code}' does not say which English it was translated from: review it, "
-                              f"then set {code}{SOURCE_SUFFIX}: \"{now}\" (docs/translating.md)"))
+            found.append((at, message("{name} in '{code}' does not say which English it was translated from: review it, then set {code}{SOURCE_SUFFIX}: \"{now}\" (docs/translating.md)").fill(name=name, code=code, SOURCE_SUFFIX=SOURCE_SUFFIX, now=now)))
     return found

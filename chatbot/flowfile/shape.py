@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+from chatbot.catalog import message, plural
 from chatbot.flow.problems import did_you_mean
 from chatbot.flow.text import SOURCE_SUFFIX
 
@@ -33,7 +34,7 @@ class Scalar(Spec):
 
     def check(self, value, path, report):
         if isinstance(value, bool) and bool not in self.types or not isinstance(value, self.types):
-            report(path, f"{label(path)} must be {self.name}, not {_describe(value)}")
+            report(path, message("{label} must be {name}, not {describe}").fill(label=label(path), name=self.name, describe=_describe(value)))
 
 
 class DateSpec(Spec):
@@ -52,7 +53,7 @@ class DateSpec(Spec):
                 return
             except ValueError:
                 pass
-        report(path, f"{label(path)} must be {self.name}, not {_describe(value)}")
+        report(path, message("{label} must be {name}, not {describe}").fill(label=label(path), name=self.name, describe=_describe(value)))
 
 
 @dataclass
@@ -65,8 +66,7 @@ class OneOf(Spec):
 
     def check(self, value, path, report):
         if value not in self.values:
-            report(path, f"{label(path)} must be one of {', '.join(self.values)}, not "
-                         f"{_describe(value)}{did_you_mean(value, self.values)}")
+            report(path, message("{label} must be one of {values}, not {describe}{did_you_mean}").fill(label=label(path), values=', '.join(self.values), describe=_describe(value), did_you_mean=did_you_mean(value, self.values)))
 
 
 class TextSpec(Spec):
@@ -81,14 +81,13 @@ class TextSpec(Spec):
             for code, text in value.items():
                 if isinstance(code, str) and code.endswith(SOURCE_SUFFIX) and LANGUAGE.fullmatch(code[:-5]):
                     if not isinstance(text, str) or not re.fullmatch(r"[0-9a-f]{8}", text):
-                        report(path + (code,), f"'{code}' must be the 8 hex digits of the English it was "
-                                               f"translated from, in quotes (\"1a2b3c4d\"), not {_describe(text)}")
+                        report(path + (code,), message("'{code}' must be the 8 hex digits of the English it was translated from, in quotes (\"1a2b3c4d\"), not {describe}").fill(code=code, describe=_describe(text)))
                 elif not isinstance(code, str) or not LANGUAGE.fullmatch(code):
-                    report(path + (code,), f"'{code}' is not a language code like en or es", key=True)
+                    report(path + (code,), message("'{code}' is not a language code like en or es").fill(code=code), key=True)
                 elif not isinstance(text, str):
-                    report(path + (code,), f"{label(path)} in '{code}' must be a string, not {_describe(text)}")
+                    report(path + (code,), message("{label} in '{code}' must be a string, not {describe}").fill(label=label(path), code=code, describe=_describe(text)))
             return
-        report(path, f"{label(path)} must be {self.name}, not {_describe(value)}")
+        report(path, message("{label} must be {name}, not {describe}").fill(label=label(path), name=self.name, describe=_describe(value)))
 
 
 @dataclass
@@ -100,7 +99,7 @@ class AnyValue(Spec):
 
     def check(self, value, path, report):
         if value is None and not self.allow_empty:
-            report(path, f"{label(path)} is empty")
+            report(path, message("{label} is empty").fill(label=label(path)))
 
 
 @dataclass
@@ -114,10 +113,11 @@ class ListOf(Spec):
 
     def check(self, value, path, report):
         if not isinstance(value, list):
-            report(path, f"{label(path)} must be a list, not {_describe(value)}")
+            report(path, message("{label} must be a list, not {describe}").fill(label=label(path), describe=_describe(value)))
             return
         if len(value) < self.min_items:
-            report(path, f"{label(path)} needs at least {self.min_items} item(s)")
+            report(path, plural("{label} needs at least {count} item", "{label} needs at least {count} items").count(self.min_items).fill(
+                label=label(path)))
         for index, item in enumerate(value):
             self.item.check(item, path + (index,), report)
 
@@ -133,17 +133,16 @@ class MapOf(Spec):
 
     def check(self, value, path, report):
         if not isinstance(value, dict):
-            report(path, f"{label(path)} must be a mapping, not {_describe(value)}")
+            report(path, message("{label} must be a mapping, not {describe}").fill(label=label(path), describe=_describe(value)))
             return
         if len(value) < self.min_items:
-            report(path, f"{label(path)} needs at least {self.min_items} entry")
+            report(path, plural("{label} needs at least {count} entry", "{label} needs at least {count} entries").count(self.min_items).fill(
+                label=label(path)))
         for key, item in value.items():
             if not isinstance(key, str):
-                report(path + (key,), f"this name is read as {_describe(key)}, not as a name: a name is "
-                                      "letters, digits and _, starting with a letter", key=True)
+                report(path + (key,), message("this name is read as {describe}, not as a name: a name is letters, digits and _, starting with a letter").fill(describe=_describe(key)), key=True)
             elif not NAME.match(key):
-                report(path + (key,), f"'{key}' is not a valid name (letters, digits and _, "
-                                      "starting with a letter)", key=True)
+                report(path + (key,), message("'{key}' is not a valid name (letters, digits and _, starting with a letter)").fill(key=key), key=True)
             self.value.check(item, path + (key,), report)
 
 
@@ -162,21 +161,20 @@ class Record(Spec):
 
     def check(self, value, path, report):
         if not isinstance(value, dict):
-            report(path, f"{label(path)} must be a mapping, not {_describe(value)}")
+            report(path, message("{label} must be a mapping, not {describe}").fill(label=label(path), describe=_describe(value)))
             return
         for key, item in value.items():
             field = self.fields.get(key)
             if field is None:
-                report(path + (key,), f"unknown field '{key}' in {label(path)}"
-                                      + did_you_mean(key, self.fields), key=True)
+                report(path + (key,), message("unknown field '{key}' in {label}").fill(key=key, label=label(path)) + did_you_mean(key, self.fields), key=True)
             elif item is None and field.required:
-                report(path + (key,), f"{label(path + (key,))} is empty")
+                report(path + (key,), message("{label} is empty").fill(label=label(path + (key,))))
             elif item is not None:
                 field.spec.check(item, path + (key,), report)
         for key, field in self.fields.items():
             if field.required and key not in value:
                 hint = f" ({field.spec.name})" if isinstance(field.spec, OneOf) else ""
-                report(path, f"{label(path)} is missing the field '{key}'{hint}", key=True)
+                report(path, message("{label} is missing the field '{key}'{hint}").fill(label=label(path), key=key, hint=hint), key=True)
 
 
 @dataclass
@@ -191,13 +189,13 @@ class Either(Spec):
             if isinstance(value, kind):
                 spec.check(value, path, report)
                 return
-        report(path, f"{label(path)} must be {self.name}, not {_describe(value)}")
+        report(path, message("{label} must be {name}, not {describe}").fill(label=label(path), name=self.name, describe=_describe(value)))
 
 
 def label(path: tuple) -> str:
     """A readable name for a place in the file: questions.fever.next[0]."""
     if not path:
-        return "the file"
+        return message("the file")
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
@@ -206,15 +204,15 @@ def label(path: tuple) -> str:
 
 def _describe(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return message("nothing")
     if isinstance(value, bool):
-        return "yes/no"
+        return message("yes/no")
     if isinstance(value, dict):
-        return "a mapping"
+        return message("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return message("a list")
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return message("the number {value}").fill(value=value)
     return f"'{value}'"
 
 

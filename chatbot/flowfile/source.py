@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from chatbot.catalog import message
 from chatbot import collector
 from chatbot.flow.problems import FlowError, Problem
 
@@ -27,7 +28,7 @@ Path_ = tuple  # a key path into the data: ("questions", "fever", "next", 0)
 MAX_DEPTH = 50  # lists and mappings inside each other; a flow needs about a dozen
 MAX_BYTES = 4 * 1024 * 1024  # the bundled flow is about 60 kB
 ALIAS_BUDGET = 10_000  # values repeated by aliases, in all (a dumped flow shares a few small lists)
-ALIAS = f"aliases (*name) repeat more than {ALIAS_BUDGET} values: write the values out in full"
+ALIAS = message("aliases (*name) repeat more than {budget} values: write the values out in full").fill(budget=ALIAS_BUDGET)
 
 
 @dataclass
@@ -64,12 +65,11 @@ def read_yaml(path: str | Path, display: str | None = None, max_bytes: int | Non
     try:
         size = Path(path).stat().st_size
         if max_bytes is not None and size > max_bytes:
-            raise FlowError([Problem(display, 1, 1, f"the file is too large to read ({size} bytes; "
-                                                    f"at most {max_bytes})")])
+            raise FlowError([Problem(display, 1, 1, message("the file is too large to read ({size} bytes; at most {max_bytes})").fill(size=size, max_bytes=max_bytes))])
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        raise FlowError([Problem(display, 1, 1, f"cannot read file: {reason}")]) from None
+        raise FlowError([Problem(display, 1, 1, message("cannot read file: {reason}").fill(reason=reason))]) from None
     return parse_yaml(text, display)
 
 
@@ -88,12 +88,12 @@ def _parse(text: str, display: str) -> Source:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = error.problem or error.context or "invalid YAML"
-        raise FlowError([Problem(display, line, col, f"YAML syntax error: {message}")]) from None
+        reason = error.problem or error.context or "invalid YAML"
+        raise FlowError([Problem(display, line, col, message("YAML syntax error: {reason}").fill(reason=reason))]) from None
     except yaml.YAMLError as error:
-        raise FlowError([Problem(display, 1, 1, f"YAML syntax error: {error}")]) from None
+        raise FlowError([Problem(display, 1, 1, message("YAML syntax error: {error}").fill(error=error))]) from None
     except Exception as error:  # noqa: BLE001 - a reader's surprise is still the file's problem
-        raise FlowError([Problem(display, 1, 1, f"YAML syntax error: {error}")]) from None
+        raise FlowError([Problem(display, 1, 1, message("YAML syntax error: {error}").fill(error=error))]) from None
     source = Source(display, None)
     problems: list[Problem] = []
     constructor = yaml.SafeLoader("")
@@ -106,7 +106,7 @@ def _parse(text: str, display: str) -> Source:
     return source
 
 
-_DEEP = f"nested too deep: at most {MAX_DEPTH} levels of lists and mappings inside each other"
+_DEEP = message("nested too deep: at most {depth} levels of lists and mappings inside each other").fill(depth=MAX_DEPTH)
 
 
 class _AliasFound(Exception):
@@ -224,7 +224,7 @@ class _Builder:
                 if key in result:
                     first = source.key_marks[key_path]
                     problems.append(Problem(source.file, *self.at(key_node),
-                                            f"duplicate key '{key}' (first defined at line {first[0]})"))
+                                            message("duplicate key '{key}' (first defined at line {first})").fill(key=key, first=first[0])))
                     continue
                 source.key_marks[key_path] = self.at(key_node)
                 result[key] = self.node(value_node, key_path, depth + 1, repeating)
@@ -235,7 +235,7 @@ class _Builder:
             return self.constructor.construct_object(node, deep=True)
         except Exception as error:  # noqa: BLE001 - !!int 0xz, !!timestamp 2001-13-45: ValueError and kin
             problems.append(Problem(source.file, *self.at(node),
-                                    f"cannot read value: {getattr(error, 'problem', None) or error}"))
+                                    message("cannot read value: {value}").fill(value=getattr(error, 'problem', None) or error)))
             return None
 
     def key(self, key_node: yaml.Node, repeating: bool) -> Any:
@@ -250,5 +250,5 @@ class _Builder:
             except Exception:  # noqa: BLE001 - an unreadable or unhashable key is reported below
                 key = None
         if key is None:
-            self.problems.append(Problem(self.source.file, *self.at(key_node), "a key must be a plain name"))
+            self.problems.append(Problem(self.source.file, *self.at(key_node), message("a key must be a plain name")))
         return key

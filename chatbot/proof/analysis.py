@@ -47,10 +47,10 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from chatbot.catalog import SOURCE, Number, message, plural
+from chatbot.catalog import SOURCE, Joined, Message, Number, message, plural
 from chatbot.flow.kinds import QuestionKind
 from chatbot.formats import decimal
 from chatbot.flowfile.loader import stale_translations
@@ -82,13 +82,18 @@ class Issue:
     other_answers: tuple[tuple[str, str], ...] = ()
     typed: tuple[str, ...] = ()  # the example's answers as typed, to replay it through the engine
     outcome: str = ""  # where the example path ends, for the faults of a path's end
+    words: Any = field(default=None, compare=False, repr=False)  # `message` from the catalog, said in a language
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.message, str):  # words from the catalog: kept, with their English as `message`
+            self.words, self.message = self.message, str(self.message)
 
     @property
     def severity(self) -> str:
         return SEVERITY[self.kind]
 
     def problem(self, file: str) -> Problem:
-        return Problem(file, self.at[0], self.at[1], f"{self.kind}: {self.message}", self.severity)
+        return Problem(file, self.at[0], self.at[1], f"{self.kind}: " + (self.words or self.message), self.severity)
 
     def as_json(self, file: str) -> dict[str, Any]:
         data = {"file": file, "line": self.at[0], "col": self.at[1], "severity": self.severity,
@@ -192,6 +197,16 @@ def _number_said(number: int, language: str) -> str:
     return ABOUT_PATHS.fill(mantissa=decimal(mantissa, language), exponent=str(exponent)).get(language)
 
 
+class PathsSaid:
+    """A count of paths, said in the language it is shown in (`_number_said`)."""
+
+    def __init__(self, number: int):
+        self.number = number
+
+    def get(self, language: str) -> str:
+        return _number_said(self.number, language)
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
@@ -224,8 +239,7 @@ def analyse(flow: Flow) -> Analysis:
 
 def unsourced(flow: Flow) -> list[Issue]:
     """A rule nobody can check against where it comes from: one warning at each rule without a source."""
-    return [Issue("no-source", rule.at, f"rule {rule.id} has no source: cite where it comes from "
-                                        "(`source:`), so a reviewer can check it against it")
+    return [Issue("no-source", rule.at, message("rule {id} has no source: cite where it comes from (`source:`), so a reviewer can check it against it").fill(id=rule.id))
             for rule in flow.rules if not rule.source]
 
 
@@ -280,18 +294,19 @@ class Judge:
             if everywhere(node, difference):
                 key = (kind, outcome.at, outcome.id, "")
                 if key not in groups:
-                    message = (f"outcome '{outcome.id}' is {outcome.level}, but the rules give "
-                               f"{'higher' if difference > 0 else 'lower'} levels on every path that reaches it"
-                               f", e.g. {level} ({self._rules_giving(node.path(), level)})")
-                    groups[key] = self._issue(kind, outcome.at, message, node.path(), node.state)
+                    words = (message("outcome '{id}' is {level}, but the rules give higher levels on every path that reaches "
+                                     "it, e.g. {level2} ({rules})") if difference > 0 else
+                             message("outcome '{id}' is {level}, but the rules give lower levels on every path that reaches "
+                                     "it, e.g. {level2} ({rules})")).fill(
+                        id=outcome.id, level=outcome.level, level2=level, rules=self._rules_giving(node.path(), level))
+                    groups[key] = self._issue(kind, outcome.at, words, node.path(), node.state)
                 groups[key].paths += node.paths_in
                 continue
             for entry in blamed[node.id]:
                 key = (kind, entry.blame.at, outcome.id, level)
                 if key not in groups:
-                    message = (f"paths end at '{outcome.id}' ({outcome.level}) but the rules give {level} "
-                               f"({self._rules_giving(entry.path, level)}): {entry.blame.why}")
-                    groups[key] = self._issue(kind, entry.blame.at, message, entry.path, node.state)
+                    words = (message("paths end at '{id}' ({level}) but the rules give {level2} ({rules}): {why}").fill(id=outcome.id, level=outcome.level, level2=level, rules=self._rules_giving(entry.path, level), why=entry.blame.why))
+                    groups[key] = self._issue(kind, entry.blame.at, words, entry.path, node.state)
                 groups[key].paths += entry.paths
         return self._counted(groups.values())
 
@@ -334,10 +349,8 @@ class Judge:
                 for entry in blamed[finding, node.id]:
                     key = (finding, entry.blame.at)
                     if key not in groups:
-                        message = (f"'{finding}' is never asked on paths that end at '{outcome.id}' "
-                                   f"({outcome.level}), yet its answer could change the level "
-                                   f"({', '.join(rule_ids)}): {entry.blame.why}")
-                        groups[key] = self._issue("never-asked", entry.blame.at, message, entry.path, node.state)
+                        words = (message("'{finding}' is never asked on paths that end at '{id}' ({level}), yet its answer could change the level ({rule_ids}): {why}").fill(finding=finding, id=outcome.id, level=outcome.level, rule_ids=', '.join(rule_ids), why=entry.blame.why))
+                        groups[key] = self._issue("never-asked", entry.blame.at, words, entry.path, node.state)
                     groups[key].paths += entry.paths
         return self._counted(groups.values())
 
@@ -403,10 +416,8 @@ class Judge:
                 continue
             unnamed = [code for code in flow.languages if not names_sign(flow, question, sign, code)]
             if unnamed:
-                message = (f"a no to '{question.id}' skips '{sign}' ({', '.join(emergency[sign])}), "
-                           f"but the question does not name it in {', '.join(unnamed)}: name the sign "
-                           f"in its text or help (principle 7), or list its words under the finding")
-                issues.append(self._issue("hidden-sign", question.at, message, edge.source.path() + [edge]))
+                words = (message("a no to '{id}' skips '{sign}' ({emergency}), but the question does not name it in {unnamed}: name the sign in its text or help (principle 7), or list its words under the finding").fill(id=question.id, sign=sign, emergency=', '.join(emergency[sign]), unnamed=', '.join(unnamed)))
+                issues.append(self._issue("hidden-sign", question.at, words, edge.source.path() + [edge]))
         return issues
 
     # -- time windows (principle 9) -------------------------------------------------------------
@@ -415,31 +426,24 @@ class Judge:
         """Each question says and declares a window that covers what it asks and what its no skips."""
         flow = self.flow
         if not flow.windows:
-            return [Issue("no-windows", (1, 1), "the flow declares no time windows ('windows:'), so no question "
-                                                "can be held to the window it says (principle 9)")]
-        issues = [Issue("window-missing", finding.at, f"the finding '{name}' declares no window: how far back "
-                                                      "does it look?")
+            return [Issue("no-windows", (1, 1), message("the flow declares no time windows ('windows:'), so no question can be held to the window it says (principle 9)"))]
+        issues = [Issue("window-missing", finding.at, message("the finding '{name}' declares no window: how far back does it look?").fill(name=name))
                   for name, finding in flow.findings.items() if finding.window is None and name not in flow.derived]
         for question in flow.questions.values():
             if question.window is None:
-                issues.append(Issue("window-missing", question.at, f"question '{question.id}' declares no "
-                                                                   "window: say and declare how far back it asks"))
+                issues.append(Issue("window-missing", question.at, message("question '{id}' declares no window: say and declare how far back it asks").fill(id=question.id)))
                 continue
             issues += self._unsaid(question)
             for name in question.findings():
                 asked, looks_back = question.window_of(name), flow.findings[name].window
                 if not covers(asked, looks_back):
                     issues.append(Issue("window-short", question.at, (
-                        f"question '{question.id}' asks about '{name}' {SAID[asked]} ({asked}), but the finding "
-                        f"looks back {SAID[looks_back]} ({looks_back}): a sign earlier in the finding's window "
-                        "gets a no (principle 9)")))
+                        message("question '{id}' asks about '{name}' {said} ({asked}), but the finding looks back {looked_back} ({looks_back}): a sign earlier in the finding's window gets a no (principle 9)").fill(id=question.id, name=name, said=SAID[asked], asked=asked, looked_back=SAID[looks_back], looks_back=looks_back))))
         for question, gate, skipped, edge in skips:
             asked, looks_back = question.window_of(gate), flow.findings[skipped].window
             if question.window is not None and not covers(asked, looks_back):
                 issues.append(self._issue("window-skip", question.at, (
-                    f"a no to '{question.id}' ({SAID[asked]}, {asked}) skips '{skipped}', which looks back "
-                    f"{SAID[looks_back]} ({looks_back}): the sign can be older than the question asks, so ask it "
-                    "on its own (principle 9)"), edge.source.path() + [edge]))
+                    message("a no to '{id}' ({said}, {asked}) skips '{skipped}', which looks back {looked_back} ({looks_back}): the sign can be older than the question asks, so ask it on its own (principle 9)").fill(id=question.id, said=SAID[asked], asked=asked, skipped=skipped, looked_back=SAID[looks_back], looks_back=looks_back)), edge.source.path() + [edge]))
         return issues
 
     def _unsaid(self, question) -> list[Issue]:
@@ -454,13 +458,10 @@ class Judge:
             for code in flow.languages:
                 if words is None or code not in words.by_language:
                     issues.append(Issue("window-unsaid", question.at, (
-                        f"question '{question.id}' asks {SAID[window]} ({window}), but 'windows:' has no words "
-                        f"for '{window}' in {code}")))
+                        message("question '{id}' asks {said} ({window}), but 'windows:' has no words for '{window}' in {code}").fill(id=question.id, said=SAID[window], window=window, code=code))))
                 elif not says(text.by_language.get(code, ""), words.by_language[code]):
                     issues.append(Issue("window-unsaid", question.at, (
-                        f"question '{question.id}' declares the window {window}, but {where} does not say it "
-                        f"in {code} (one of: {words.by_language[code]}): people answer the words they read "
-                        "(principle 9)")))
+                        message("question '{id}' declares the window {window}, but {where} does not say it in {code} (one of: {by_language}): people answer the words they read (principle 9)").fill(id=question.id, window=window, where=where, code=code, by_language=words.by_language[code]))))
         return issues
 
     # -- loops -----------------------------------------------------------------------------
@@ -470,36 +471,33 @@ class Judge:
         flow, position = self.flow, self.reach.position
         groups: dict[Position, Issue] = {}
 
-        def report(edge: Edge, state: str, index: int, message: str) -> None:
+        def report(edge: Edge, state: str, index: int, words: Message) -> None:
             at = flow.state(state).next[index].at
             if at not in groups:
-                groups[at] = self._issue("never-ends", at, f"{message}: {transition_name(flow, state, index)}",
+                groups[at] = self._issue("never-ends", at, words + ": " + transition_name(flow, state, index),
                                          edge.source.path() + [edge])
 
         if self.graph.start_loop:
             state, index = self.graph.start_loop[-1]
             at = flow.state(state).next[index].at
-            groups[at] = Issue("never-ends", at, "the routes from the start go round in a loop and never ask "
-                                                 f"or end: {transition_name(flow, state, index)}")
+            groups[at] = Issue("never-ends", at, message("the routes from the start go round in a loop and never ask or end: {transition_name}").fill(transition_name=transition_name(flow, state, index)))
         for edge in self.graph.loops:
             if edge.target is None and edge.goes_back:
                 state, index = edge.moves[-1]
-                report(edge, state, index, "the dialogue can go round a loop forever, back to "
-                                           f"'{flow.state(state).next[index].goto}' with answers that can change")
+                report(edge, state, index, message("the dialogue can go round a loop forever, back to '{goto}' with answers that can change").fill(goto=flow.state(state).next[index].goto))
             elif edge.target is None:
-                report(edge, *edge.moves[-1], "the routes go round in a loop and never ask or end")
+                report(edge, *edge.moves[-1], message("the routes go round in a loop and never ask or end"))
         if any(edge.target is not None for edge in self.graph.loops):
             looping = self.graph.looping_edges()
             for edge in looping:
                 for state, index in edge.moves:
                     goto = flow.state(state).next[index].goto
                     if position[goto] <= position[state]:
-                        report(edge, state, index, "the dialogue can go round a loop forever, "
-                                                   f"back to '{goto}' with nothing new learned")
+                        report(edge, state, index, message("the dialogue can go round a loop forever, back to '{goto}' with nothing new learned").fill(goto=goto))
             if not looping or not groups:
                 for edge in self.graph.loops:
                     if edge.target is not None:
-                        report(edge, *edge.moves[-1], "the dialogue can go round a loop forever")
+                        report(edge, *edge.moves[-1], message("the dialogue can go round a loop forever"))
         return list(groups.values())
 
     # -- what no path reaches ----------------------------------------------------------------
@@ -516,14 +514,14 @@ class Judge:
         for kind, states in (("outcome", flow.outcomes), ("question", flow.questions), ("route", flow.routes)):
             for sid, state in states.items():
                 if sid not in visited:
-                    issues.append(Issue("never-reached", state.at, f"no path reaches the {kind} '{sid}'"))
+                    issues.append(Issue("never-reached", state.at, message("no path reaches the {kind} '{sid}'").fill(kind=kind, sid=sid)))
         for sid, state in {**flow.questions, **flow.routes}.items():
             if sid not in visited:
                 continue
             for index, transition in enumerate(state.next):
                 if (sid, index) not in taken:
                     issues.append(Issue("never-taken", transition.at,
-                                        f"no path takes {transition_name(flow, sid, index)}"))
+                                        message("no path takes {transition_name}").fill(transition_name=transition_name(flow, sid, index))))
         return issues
 
     # -- monotonicity ---------------------------------------------------------------------------
@@ -535,9 +533,8 @@ class Judge:
                     and (self.flow.outcomes[node.state].level == "emergency" or not self.needed(node))}
         for violation in MonotonicityCheck(self.graph, faithful).violations():
             question = self.flow.questions[violation.at_node.state]
-            message = (f"answering yes instead of no to '{violation.finding}' in '{question.id}' can lower the "
-                       f"level from {violation.no_level} to {violation.yes_level}")
-            issues.append(Issue("not-monotonic", question.at, message, 0,
+            words = (message("answering yes instead of no to '{finding}' in '{id}' can lower the level from {no_level} to {yes_level}").fill(finding=violation.finding, id=question.id, no_level=violation.no_level, yes_level=violation.yes_level))
+            issues.append(Issue("not-monotonic", question.at, words, 0,
                                 self.answers(list(violation.no_path)), self.answers(list(violation.yes_path))))
         return issues
 
@@ -565,6 +562,7 @@ class Judge:
     def _counted(issues) -> list[Issue]:
         result = []
         for issue in issues:
+            issue.words = Joined(issue.words or issue.message, " [", PathsSaid(issue.paths), "]")
             issue.message = f"{issue.message} [{_number(issue.paths, 'path')}]"
             result.append(issue)
         return result

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from chatbot.catalog import message
 from chatbot.flow.model import Flow, Position, level_rank
 from chatbot.proof.paths import Edge, Node, PathGraph
 from chatbot.proof.reachable import Reach
@@ -49,8 +50,8 @@ def transition_name(flow: Flow, state: str, index: int) -> str:
     transitions = flow.state(state).next
     kind = "route" if state in flow.routes else "question"
     if len(transitions) == 1:
-        return f"the {kind} '{state}' goes to '{transitions[0].goto}'"
-    return f"transition {index + 1} of '{state}' (to '{transitions[index].goto}')"
+        return message("the {kind} '{state}' goes to '{goto}'").fill(kind=kind, state=state, goto=transitions[0].goto)
+    return message("transition {value} of '{state}' (to '{goto}')").fill(value=index + 1, state=state, goto=transitions[index].goto)
 
 
 def _at(flow: Flow, state: str, index: int) -> Position:
@@ -101,7 +102,7 @@ class Fault:
     def end(self, status: Status, state: str) -> Blame:
         """The blame of a path that ends at `state` with `status`."""
         found, _, fallback = status
-        return found or fallback or Blame(self.flow.state(state).at, f"the outcome '{state}'")
+        return found or fallback or Blame(self.flow.state(state).at, message("the outcome '{state}'").fill(state=state))
 
     def on_path(self, path: list[Edge]) -> Blame:
         """The blame of one path."""
@@ -154,11 +155,9 @@ class UnderTriage(Fault):
         earlier = [i for i in better if i < taken]
         if earlier:
             i = earlier[0]
-            return Blame(_at(flow, state, i), f"the condition of {transition_name(flow, state, i)} "
-                                              "does not hold for these answers")
+            return Blame(_at(flow, state, i), message("the condition of {transition_name} does not hold for these answers").fill(transition_name=transition_name(flow, state, i)))
         if better:
-            return Blame(_at(flow, state, taken), f"{transition_name(flow, state, taken)} is taken before "
-                                                  f"{transition_name(flow, state, better[0])} is tested")
+            return Blame(_at(flow, state, taken), message("{transition_name} is taken before {transition_name2} is tested").fill(transition_name=transition_name(flow, state, taken), transition_name2=transition_name(flow, state, better[0])))
         return None
 
     def fallback(self, state: str, taken: int) -> Blame | None:
@@ -199,8 +198,7 @@ class NeverAsked(Fault):
         position = self.reach.position
         goto = self.flow.state(state).next[taken].goto
         if any(position[state] < position[q] < position[goto] for q in self.askers):
-            return Blame(_at(self.flow, state, taken), f"{transition_name(self.flow, state, taken)}, "
-                                                       f"past '{self.askers[0]}'")
+            return Blame(_at(self.flow, state, taken), message("{transition_name}, past '{askers}'").fill(transition_name=transition_name(self.flow, state, taken), askers=self.askers[0]))
         return None
 
     def fallback(self, state: str, taken: int) -> Blame | None:
@@ -214,7 +212,7 @@ def unasked_rule(flow: Flow, reach: Reach, finding: str) -> Blame | None:
     if reach.asked_by.get(finding):
         return None
     rule = next(r for r in flow.rules if finding in r.when.findings())
-    return Blame(rule.at, f"no question asks '{finding}'")
+    return Blame(rule.at, message("no question asks '{finding}'").fill(finding=finding))
 
 
 def blames(graph: PathGraph, fault: Fault, targets: Iterable[Node]) -> dict[int, list[Blamed]]:
@@ -293,7 +291,7 @@ def _example(table: dict[int, dict[Status, list[Any]]], node: Node, status: Stat
 def _no_return(flow: Flow, state: str, taken: int, still_possible: bool, why: str) -> Blame | None:
     if still_possible:
         return None
-    return Blame(_at(flow, state, taken), f"{transition_name(flow, state, taken)}: {why}")
+    return Blame(_at(flow, state, taken), transition_name(flow, state, taken) + ": " + why)
 
 
 def _leads_to(reach: Reach, state: str, rank: int) -> bool:

@@ -26,7 +26,7 @@ ROOT = TESTS.parent
 PATIENTS = TESTS / "patients" / "examples.yaml"
 NOT_WORDS = {"ok", "FAIL", "DIFFERS", "emergency", "urgent", "routine", "sqlite", "mermaid", "dot",
              "chatbot", *(name.replace("_", "-") for name in COMMAND_NAMES),
-             "export", "list", "add", "remove", "unlock", "purge", "migrate", "import"}
+             "export", "list", "add", "remove", "unlock", "purge", "migrate", "import", "show", "questionnaire"}
 """What a line may hold outside the catalog's words: marks and codes a program reads (replay's and
 simulate's marks, the levels as the flow names them, the command's own name, a format's name)."""
 SCRIPT_NAME = re.compile(r"^((?:ok|FAIL) +\S+:\d+:).*?(?= -> |$)")
@@ -75,6 +75,12 @@ def run(argv: list[str], capsys) -> tuple[int, list[str]]:
 COMMANDS = [
     ("check", lambda url, tmp: ["check"]),
     ("check a bad flow", lambda url, tmp: ["check", str(TESTS / "bad_flows" / "no_way_out.yaml")]),
+    ("check a flow with many problems", lambda url, tmp: ["check", str(TESTS / "bad_flows" / "many_problems.yaml")]),
+    ("check a flow with unknown fields", lambda url, tmp: ["check", str(TESTS / "bad_flows" / "unknown_field.yaml")]),
+    ("check a flow with a repeated key", lambda url, tmp: ["check", str(TESTS / "bad_flows" / "duplicate_key.yaml")]),
+    ("check a flow with a wrong type", lambda url, tmp: ["check", str(TESTS / "bad_flows" / "wrong_type.yaml")]),
+    ("check a flow with a bad condition", lambda url, tmp: ["check",
+                                                             str(TESTS / "bad_flows" / "unknown_finding_in_condition.yaml")]),
     ("replay with coverage", lambda url, tmp: ["replay", str(TESTS / "conversations" / "routine.yaml"), "--coverage"]),
     ("replay below its coverage", lambda url, tmp: ["replay", str(TESTS / "conversations" / "routine.yaml"),
                                                      "--fail-under", "100"]),
@@ -96,8 +102,6 @@ def test_every_sentence_a_command_prints_is_in_the_catalog(name, argv, records, 
     monkeypatch.setenv("LANGUAGE", PSEUDO)
     _, lines = run(argv(records, tmp_path), capsys)
     assert lines
-    if name == "check a bad flow":  # the loader's problems are positioned diagnostics: only the count is said
-        lines = lines[-1:]
     lines = [SCRIPT_NAME.sub(r"\1", line) for line in lines]  # a script's name is its tester's own words
     left = {line: english_left(line) for line in lines if english_left(line)}
     assert not left, f"English outside the catalog: {left}"
@@ -204,3 +208,57 @@ def test_the_served_page_says_start_in_every_language_the_kiosks_first_each_part
                 spoken["Revisión de síntomas"]} <= {"en", "es"}
         assert spoken["Empezar"] == spoken["Empezar de nuevo"] == "es" and spoken["Start again"] == "en"
         assert [text for text, _ in parts.texts if text in ("Start", "Empezar")][0] == first
+
+
+OPTION = re.compile(r"(?<![^\s\[(,])--?[A-Za-z][\w-]*|\{[^}⟦⟧]*\}|\b[A-Z][A-Z_]+\b|\b[a-z]+(?:-[a-z]+)+\b")
+"""What a `--help` shows as the program reads it: option names, metavars (FILE), choices ({en,es})."""
+
+
+@pytest.mark.parametrize("command", ["", *sorted(name.replace("_", "-") for name in COMMAND_NAMES),
+                                     "records list", "records export", "staff add", "translations export"])
+def test_the_help_of_every_command_is_in_the_catalog(command, capsys, monkeypatch):
+    """argparse's own words ("usage:", "options") and every help text and description, in the pseudo-locale."""
+    monkeypatch.setenv("LANGUAGE", PSEUDO)
+    with pytest.raises(SystemExit) as exited:
+        main([*command.split(), "--help"])
+    assert exited.value.code == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    usage = next(index for index, line in enumerate(lines) if not line.startswith((OPEN + "ûûšååĝéé", " ")))
+    lines = lines[usage:]  # the usage lines are the command line itself: options and metavars only
+    left = {line: english_left(OPTION.sub(" ", line)) for line in lines if english_left(OPTION.sub(" ", line))}
+    assert not left, f"English outside the catalog: {left}"
+
+
+@pytest.mark.parametrize("argv, spanish", [
+    (["--idle-timeout", "5"], "chatbot: error: --idle-timeout solo sirve con --kiosk"),
+    (["records", "list", "--bogus"], "chatbot: error: argumentos no reconocidos: --bogus"),
+    (["check", "--strict", "--json", "--nope"], "chatbot: error: argumentos no reconocidos: --nope"),
+    (["--language", "xx"], "chatbot: error: argumento --language: opción no válida: 'xx' (elija entre 'en', 'es', "
+                           "'qps')"),
+    (["records", "show"], "chatbot records show: error: faltan estos argumentos obligatorios: ID"),
+])
+def test_an_argument_refused_is_said_in_the_language(argv, spanish, capsys, monkeypatch):
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == spanish
+    monkeypatch.setenv("LANGUAGE", PSEUDO)
+    with pytest.raises(SystemExit):
+        main(argv)
+    refused = capsys.readouterr().err.splitlines()[-1]
+    assert not english_left(OPTION.sub(" ", refused)), refused
+
+
+def test_a_bad_flow_is_described_in_the_language_at_the_same_places(capsys, monkeypatch):
+    """The loader's diagnostics are translated; their places, order and count are the English ones."""
+    flow = str(TESTS / "bad_flows" / "many_problems.yaml")
+    monkeypatch.setenv("LANGUAGE", "en")
+    english = run(["check", flow], capsys)
+    monkeypatch.setenv("LANGUAGE", "es")
+    spanish = run(["check", flow], capsys)
+    assert english[0] == spanish[0] == 2
+    place = re.compile(r"^\S+:\d+:\d+: ")
+    assert [place.match(line).group() for line in english[1][:-1]] == [place.match(line).group() for line in spanish[1][:-1]]
+    assert "hallazgo desconocido: 'fever_feelin' (¿quiso decir 'fever_feeling'?)" in " ".join(spanish[1])
+    assert spanish[1][-1] == "4 problemas encontrados"
