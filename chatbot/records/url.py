@@ -35,6 +35,11 @@ class RecordsError(Exception):
         self.said = args[0] if args and isinstance(args[0], Message) else None
         super().__init__(*(str(arg) if isinstance(arg, Message) else arg for arg in args))
 
+    def get(self, language: str) -> str:
+        """The problem in `language` when it was given words from the catalog, else as it is: a screen
+        that fills it into its own words (`{problem}`) says it in the screen's language."""
+        return self.said.get(language) if self.said is not None else str(self)
+
 
 @dataclass(frozen=True)
 class DatabaseURL:

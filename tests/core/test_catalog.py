@@ -140,3 +140,23 @@ def test_no_table_of_english_and_spanish_pairs_is_left(module):
              and {getattr(k, "value", None) for k in node.keys} >= {"en", "es"}
              and all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in node.values)]
     assert pairs == [], f"chatbot/{module}: English/Spanish pairs at lines {pairs}: name them with message()"
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en", "Records: there is no staff member called 'Ana'"),
+    ("es", "Registros: no hay ningún miembro del personal llamado 'Ana'"),
+    ("qps", None),
+])
+def test_a_records_problem_is_said_in_the_screens_language(language, expected):
+    """A store's error given catalog words (a StaffError at the station) is filled into the station's
+    own words in the station's language, not in English; an error without them stays as it is."""
+    from chatbot.nurse.words import say
+    from chatbot.records.staff import NO_STAFF, StaffError
+    from chatbot.records.url import RecordsError
+
+    shown = say("store_problem", language, problem=StaffError(NO_STAFF.fill(name="Ana")))
+    if expected is None:
+        assert "there is no staff member" not in shown and "Ana" in shown
+    else:
+        assert shown == expected
+    assert "disk I/O error" in say("store_problem", language, problem=RecordsError("disk I/O error"))
