@@ -10,9 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from chatbot.catalog import Message, message
+
 
 class FhirError(ValueError):
-    """A resource that cannot be exported: not valid FHIR, or not a valid response to its Questionnaire."""
+    """A resource that cannot be exported: not valid FHIR, or not a valid response to its Questionnaire.
+    Given a `Message` (`said`, from the catalog), it is said in the person's language; `str()` is its
+    English (as `RecordsError`)."""
+
+    def __init__(self, *args: object) -> None:
+        self.said = args[0] if args and isinstance(args[0], Message) else None
+        super().__init__(*(str(arg) if isinstance(arg, Message) else arg for arg in args))
+
+    def get(self, language: str) -> str:
+        """The problem in `language` when it was given words from the catalog, else as it is."""
+        return self.said.get(language) if self.said is not None else str(self)
 
 
 _VALUE_OF = {"boolean": "valueBoolean", "choice": "valueCoding", "quantity": "valueQuantity",
@@ -94,5 +106,5 @@ def check_response(response: dict[str, Any], questionnaire: dict[str, Any]) -> N
     """Nothing when `response` answers `questionnaire` validly; else `FhirError` listing every problem."""
     problems = response_problems(response, questionnaire)
     if problems:
-        raise FhirError(f"QuestionnaireResponse/{response.get('id', '?')} does not match its questionnaire: "
-                        + "; ".join(problems))
+        raise FhirError(message("{resource} does not match its questionnaire: {problems}").fill(
+            resource=f"QuestionnaireResponse/{response.get('id', '?')}", problems="; ".join(problems)))

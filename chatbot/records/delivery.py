@@ -22,6 +22,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from chatbot.catalog import message
 from chatbot.records.backoff import Backoff
 from chatbot.records.model import Write
 from chatbot.records.store import SessionWriter
@@ -247,7 +248,8 @@ class Delivery:
                 self._failed(error)
                 return False
             except Exception as error:  # never a dead writer: said, and tried again
-                self._failed(RecordsError(f"the records could not be written: {type(error).__name__}: {error}"))
+                self._failed(RecordsError(message("the records could not be written: {error}").fill(
+                    error=f"{type(error).__name__}: {error}")))
                 return False
             finally:
                 self._attempted()

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from chatbot.catalog import message
 from chatbot.privatefile import write_private
 from chatbot.records.model import Write, iso, now
 from chatbot.records.url import DatabaseURL, RecordsError
@@ -290,8 +291,8 @@ def take_over(path: Path) -> Outbox:
     """The outbox at `path`, for `chatbot records import`; RecordsError when a running chatbot holds it."""
     outbox = Outbox.take_over(path)
     if outbox is None:
-        raise RecordsError(f"{path}: a running chatbot holds this outbox (it delivers it itself), or it is "
-                           "not an outbox")
+        raise RecordsError(message("{file}: a running chatbot holds this outbox (it delivers it itself), or it "
+                                   "is not an outbox").fill(file=str(path)))
     return outbox
 
 
@@ -314,10 +315,11 @@ def read_unwritten(path: str | Path) -> list[Write]:
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        raise RecordsError(f"{path}: cannot be read: {error}") from None
+        raise RecordsError(message("{file}: cannot be read: {error}").fill(file=str(path), error=str(error))) from None
     for number, line in enumerate(lines, 1):
         try:
             writes.append(Write.from_json(json.loads(line)))
         except (ValueError, KeyError, TypeError) as error:
-            raise RecordsError(f"{path}:{number}: not a saved write: {error}") from None
+            raise RecordsError(message("{place}: not a saved write: {error}").fill(
+                place=f"{path}:{number}", error=str(error))) from None
     return writes

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from chatbot.catalog import message
 from chatbot.records.connector import Connector, Json, StoreUnavailable
 from chatbot.records.migrate import SchemaMismatch, check_version, schema_version
 from chatbot.records.model import (ENDINGS, AnswerRecord, Ending, Event, Identification, Reason, SessionStart,
@@ -215,9 +216,10 @@ class SessionReader(Store):
             rows = [row for row in self.connector.fetch("sessions_by_prefix", low=low, high=high)
                     if row["id"].startswith(key)]
         if not rows:
-            raise SessionNotFound(f"no session {key!r} in {self.url}")
+            raise SessionNotFound(message("no session {key} in {url}").fill(key=repr(key), url=str(self.url)))
         if len(rows) > 1:
-            raise SessionNotFound(f"more than one session starts with {key!r}: give more of the id")
+            raise SessionNotFound(message("more than one session starts with {key}: give more of the id").fill(
+                key=repr(key)))
         return self.whole(session_from_row(rows[0]))
 
     def whole(self, session: StoredSession) -> StoredSession:
