@@ -30,7 +30,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chatbot.catalog import message
+from chatbot.catalog import Message, message
 from chatbot.engine import Conversation, Turn
 from chatbot.flow.text import Text
 from chatbot.records.connector import Json
@@ -48,7 +48,7 @@ class StaleSession(RecordsError):
 class AmendError(RecordsError):
     """An amendment that cannot be made (an answer the question cannot read, a session not finished)."""
 
-    def __init__(self, message: str, words: Text | None = None):
+    def __init__(self, message: str | Message, words: Text | None = None):
         super().__init__(message)
         self.words = words  # what the question says about the answer, in the flow's languages
 
