@@ -209,7 +209,7 @@ class SessionReader(Store):
         (found by a range of the primary key, never a scan)."""
         key = session_id.strip()
         if not key:
-            raise SessionNotFound("no session id given")
+            raise SessionNotFound(message("no session id given"))
         rows = self.connector.fetch("session_by_id", id=key)
         if not rows:
             low, high = _prefix_range(key)
