@@ -33,7 +33,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from chatbot.catalog import Number, message
+from chatbot.catalog import Joined, Message, Number, message
 from chatbot.fhir.check import FhirError
 from chatbot.printable import printable
 from chatbot.redaction import redact, redact_url, userinfo_refused
@@ -201,8 +201,10 @@ def _accepted(bundle: dict[str, Any], shown: str, status: int, body: bytes) -> A
     failed = [(index, ours[index], responses[index]) for index, (entry_status, _) in enumerate(entries)
               if not _SUCCESS.match(entry_status)]
     if failed:
-        named = "; ".join(f"{_entry_name(entry, index)}: {_said(response.get('status', '')) or 'no status'}"
-                          + _entry_outcome(response) for index, entry, response in failed[:5])
+        named = Joined(*(part for number, (index, entry, response) in enumerate(failed[:5])
+                         for part in (("; " if number else ""), _entry_name(entry, index), ": ",
+                                      _said(response.get("status", "")) or message("no status"),
+                                      _entry_outcome(response))))
         more = message(" and {count} more").fill(count=len(failed) - 5) if len(failed) > 5 else ""
         raise SendError(message("{url} answered HTTP {code} but did not take {failed} of {count} entries "
                                 "({named}{more}); nothing was marked as sent").fill(
@@ -210,8 +212,9 @@ def _accepted(bundle: dict[str, Any], shown: str, status: int, body: bytes) -> A
     return Accepted(shown, status, entries)
 
 
-def _entry_name(entry: dict[str, Any], index: int) -> str:
-    return _said((entry.get("request") or {}).get("url") or f"entry {index + 1}")
+def _entry_name(entry: dict[str, Any], index: int) -> str | Message:
+    url = (entry.get("request") or {}).get("url")
+    return _said(url) if url else message("entry {number}").fill(number=str(index + 1))
 
 
 def _entry_outcome(response: dict[str, Any]) -> str:
