@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from chatbot.catalog import message
+from chatbot.catalog import Message, message
 from chatbot.privatefile import write_private
 from chatbot.records.model import Write, iso, now
 from chatbot.records.url import DatabaseURL, RecordsError
@@ -74,6 +74,7 @@ class Outbox:
         self.path = path
         self.url = url
         self.problem: str | None = None  # why the file cannot be written just now (writes wait in memory)
+        self.problem_said: Message | None = None  # the same, to be said in a person's language
         self._lock = threading.RLock()
         self._memory: list[tuple[int, Write]] = []  # keys below 0, in order
         self._next_memory = -1
@@ -186,12 +187,13 @@ class Outbox:
                                            [(iso(now()), json.dumps(write.to_json(), ensure_ascii=False))
                                             for write in [*(waiting or []), *writes]])
             except (sqlite3.Error, OSError) as error:
-                self.problem = f"the local outbox {self.path} cannot be written ({error}): answers are kept " \
-                               "in memory until it can"
+                self.problem_said = message("the local outbox {file} cannot be written ({error}): answers are kept "
+                                            "in memory until it can").fill(file=str(self.path), error=str(error))
+                self.problem = str(self.problem_said)
                 self._keep_in_memory(writes)
                 return
             self._memory.clear()
-            self.problem = None
+            self.problem = self.problem_said = None
 
     def _keep_in_memory(self, writes: list[Write]) -> None:
         for write in writes:
