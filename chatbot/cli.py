@@ -10,6 +10,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from chatbot.catalog import LANGUAGE_CHOICES, SOURCE
 from chatbot.collector import pause_for_start_up, started
 from chatbot.flow.problems import FlowError
 from chatbot.options import UIOptions, default_place
@@ -135,7 +136,7 @@ def open_ui(options: UIOptions, kiosk: KioskOptions | None = None, flow: Flow | 
 
             status = run_app(flow, options, recorder)
     finally:
-        if recorder and not close_recorder(recorder) and status == 0:
+        if recorder and not close_recorder(recorder, options.language) and status == 0:
             status = RECORDS_LOST  # the answers are in a file, not the records: say so to whoever started it
         started()
     return status
@@ -185,8 +186,8 @@ class RecorderLater:
     def close(self):
         return self._recorder.close() if self._recorder is not None else None
 
-    def left_behind(self, kept):
-        return self._recorder.left_behind(kept) if self._recorder is not None else None
+    def left_behind(self, kept, language: str = SOURCE):
+        return self._recorder.left_behind(kept, language) if self._recorder is not None else None
 
 
 def quiet_records_log() -> None:
@@ -203,12 +204,14 @@ RECORDS_LOST = 1
 """The exit status when the session records could not be written at exit (the answers went to a file)."""
 
 
-def close_recorder(recorder: RecorderLater) -> bool:
-    """End the open session; say where answers the database did not take were saved, if any. True
-    when everything is in the database."""
+def close_recorder(recorder: RecorderLater, spoken: str | None = None) -> bool:
+    """End the open session; say where answers the database did not take were saved, if any, in the
+    `spoken` language (else the commands'). True when everything is in the database."""
     quiet_records_log()
+    from chatbot.commands.said import language
+
     saved = recorder.close()
-    words = recorder.left_behind(saved)
+    words = recorder.left_behind(saved, spoken if spoken in LANGUAGE_CHOICES else language())
     if words is not None:
         print(f"chatbot: {words}", file=sys.stderr)
     return words is None

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from chatbot.catalog import Message, message
+
 HIDDEN = "***"
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _USER = re.compile(r"[^:@/\s]*")
@@ -59,7 +61,7 @@ def _next_url(line: str, start: int) -> int:
     return following.start() + 1 if following else len(line)
 
 
-def userinfo_refused(url: str) -> str | None:
+def userinfo_refused(url: str) -> Message | None:
     """Why the user and password part of `url` would be misread (and so quoted in pieces by a
     library's message), or None. Only a URL with an `@` has that part."""
     scheme = _SCHEME.match(url.strip())
@@ -69,8 +71,9 @@ def userinfo_refused(url: str) -> str | None:
     last_at = rest.rfind("@")
     if last_at < 0 or not _AMBIGUOUS.search(rest[:last_at]):
         return None
-    return ("percent-encode the user name and password (and the rest of the address): write the at sign as %40, "
-            "/ as %2F, ? as %3F, # as %23, a space as %20 and % as %25")  # no at sign here: redact() reads one as a URL's
+    # no at sign in the words: redact() reads one as a URL's
+    return message("percent-encode the user name and password (and the rest of the address): write the at sign "
+                   "as %40, / as %2F, ? as %3F, # as %23, a space as %20 and % as %25")
 
 
 def redact_tracebacks() -> None:

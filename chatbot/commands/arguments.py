@@ -172,7 +172,9 @@ def finish_recording(recorder, command: str) -> int:
     import logging
 
     logging.getLogger("chatbot.records").addHandler(logging.NullHandler())  # said once, below (as `chatbot.cli`)
-    words = recorder.left_behind(recorder.close(wait=None))
+    from chatbot.commands.said import language as commands_language
+
+    words = recorder.left_behind(recorder.close(wait=None), commands_language())
     if words is None:
         return 0
     print(f"chatbot {command}: {words}", file=sys.stderr)

@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from chatbot.catalog import message, plural
-from chatbot.commands.said import complain
+from chatbot.commands.said import complain, error_said
 
 NAME = "export"
 HELP = message("export the flow for record systems: questionnaire (FHIR R4)")
@@ -42,6 +42,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(text)
     except (FhirError, OSError) as error:
-        print(f"chatbot export questionnaire: {error}", file=sys.stderr)
+        complain(message("chatbot export questionnaire: {error}"), error=error_said(error))
         return 2
     return 0

@@ -276,10 +276,10 @@ def _export_fhir(args) -> int:
     try:
         done = export_sessions(options, say=lambda line: print(printable(redact(line)), file=sys.stderr))
     except SendError as error:
-        complain(message("chatbot records {action}: {error}"), action="export", error=printable(redact(str(error))))
+        complain(message("chatbot records {action}: {error}"), action="export", error=printable(redact(error_said(error))))
         return 1
     except FhirError as error:
-        complain(message("chatbot records {action}: {error}"), action="export", error=printable(redact(str(error))))
+        complain(message("chatbot records {action}: {error}"), action="export", error=printable(redact(error_said(error))))
         return 2
     if done.spooled is not None:
         done.spooled.seek(0)

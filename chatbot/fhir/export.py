@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Callable, Iterator
 
 from chatbot.fhir.bundle import bundle_for
+from chatbot.catalog import message
 from chatbot.fhir.check import FhirError
 from chatbot.fhir.files import json_text
 from chatbot.privatefile import write_private
@@ -90,7 +91,8 @@ def _bundles(reader: SessionReader, ids: tuple[str, ...], flow, observations: bo
         try:
             bundle = bundle_for(session, flow, observations)
         except FhirError as error:
-            raise FhirError(f"session {session.id[:12]}: {error}; nothing was written") from None
+            raise FhirError(message("session {session}: {error}; nothing was written").fill(
+                session=session.id[:12], error=error)) from None
         counted[0] += 1
         yield bundle
 

@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from chatbot.catalog import message
 from chatbot.fhir import codes
 from chatbot.fhir.check import FhirError
 from chatbot.flow.conditions import All, AnswerIn, AnyOf, Condition, Measured, Named, Not, Present, TemperatureIn
@@ -113,8 +114,8 @@ def state_order(flow: Flow) -> list[str]:
                 heapq.heappush(ready, (rank[target], target))
     if len(order) != len(names):
         looping = sorted(name for name in names if name not in order)
-        raise FhirError(f"the flow {flow.name} goes round a loop ({', '.join(looping)}): "
-                        "a Questionnaire asks each question once")
+        raise FhirError(message("the flow {flow} goes round a loop ({states}): a Questionnaire asks each question "
+                                "once").fill(flow=flow.name, states=", ".join(looping)))
     return order
 
 
@@ -268,7 +269,8 @@ class FlowExpressions:
         if isinstance(condition, Named):
             target = condition.target
             if target is None:
-                raise FhirError(f"the condition {condition.name!r} is not defined")
+                raise FhirError(message("the condition {condition} is not defined").fill(
+                    condition=repr(condition.name)))
             if all(self._visible(finding, seen) for finding in condition.findings()):
                 return "%" + self._variable(("condition", condition.name, id(target)), lambda: self.condition(target))
             return self.condition(target, seen)
@@ -293,7 +295,8 @@ class FlowExpressions:
             return _or([self.condition(item, seen) for item in condition.items])
         if isinstance(condition, Not):
             return _not(self.condition(condition.item, seen))
-        raise FhirError(f"no FHIRPath for the condition {condition!r}")  # pragma: no cover - the loader makes no other
+        no_path = message("no FHIRPath for the condition {condition}")  # pragma: no cover - the loader makes no other
+        raise FhirError(no_path.fill(condition=repr(condition)))  # pragma: no cover
 
     # -- reaching a state, the level and the outcome ------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
+from chatbot.catalog import message, plural
 from chatbot.fhir.check import FhirError
 
 _MODULES = {"Questionnaire": "questionnaire", "QuestionnaireResponse": "questionnaireresponse",
@@ -22,7 +23,7 @@ def validate(resource: dict[str, Any]) -> dict[str, Any]:
     """`resource` itself when the R4B model of its type accepts it, else `FhirError` naming the first fault."""
     kind = resource.get("resourceType")
     if kind not in _MODULES:
-        raise FhirError(f"cannot validate a resource of type {kind!r}")
+        raise FhirError(message("cannot validate a resource of type {kind}").fill(kind=repr(kind)))
     model = getattr(import_module(f"fhir.resources.R4B.{_MODULES[kind]}"), kind)
     from pydantic import ValidationError
 
@@ -31,6 +32,8 @@ def validate(resource: dict[str, Any]) -> dict[str, Any]:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first.get("loc", ()))
-        raise FhirError(f"{kind}/{resource.get('id', '?')} is not valid FHIR: {where}: {first.get('msg')} "
-                        f"({error.error_count()} problem{'s' if error.error_count() != 1 else ''})") from None
+        raise FhirError(plural("{resource} is not valid FHIR: {place}: {error} ({count} problem)",
+                               "{resource} is not valid FHIR: {place}: {error} ({count} problems)").count(
+            error.error_count()).fill(resource=f"{kind}/{resource.get('id', '?')}", place=where,
+                                      error=str(first.get("msg")))) from None
     return resource

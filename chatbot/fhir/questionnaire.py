@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from chatbot.catalog import message
 from chatbot.fhir import codes
 from chatbot.fhir.codes import option_codes
 from chatbot.fhir.check import FhirError
@@ -202,7 +203,8 @@ def _questionnaire(flow: Flow, validate: bool) -> dict[str, Any]:
     reach = {variable.name: variable.expression for variable in expressions.variables}
     for link in (codes.LEVEL_ITEM, codes.OUTCOME_ITEM):
         if link in flow.questions:
-            raise FhirError(f"the question id {link!r} is the linkId of a calculated item: rename the question")
+            raise FhirError(message("the question id {question} is the linkId of a calculated item: rename the "
+                                    "question").fill(question=repr(link)))
     items = [_item(flow, flow.questions[link], carried.get(link), reach[expressions.reach[link]])
              for link in question_order(flow)]
     items.append(_calculated(codes.LEVEL_ITEM, "Triage level", expressions.level,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from chatbot.catalog import message
 from chatbot.fhir import codes
 from chatbot.fhir.check import FhirError
 from chatbot.fhir.questionnaire import level_coding, option_codes, option_coding, outcome_coding, question_order
@@ -43,7 +44,8 @@ def subject(session: StoredSession) -> dict[str, Any] | None:
                 "display": f"Ticket {identification.value}"}
     if identification.kind == "name_dob":
         return {"display": f"{identification.name} (born {identification.born})"}
-    raise FhirError(f"session {session.id}: unknown identification kind {identification.kind!r}")
+    raise FhirError(message("session {session}: unknown identification kind {kind}").fill(
+        session=session.id, kind=repr(identification.kind)))
 
 
 def _answer_item(flow: Flow, answer: StoredAnswer) -> dict[str, Any]:
@@ -62,7 +64,8 @@ def _answer_item(flow: Flow, answer: StoredAnswer) -> dict[str, Any]:
     elif kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
         chosen = value if isinstance(value, list) else [value]
         if not all(isinstance(index, int) and 0 <= index < len(question.options) for index in chosen):
-            raise FhirError(f"the answer to {link!r} names an option the question does not have: {value!r}")
+            raise FhirError(message("the answer to {question} names an option the question does not have: "
+                                    "{value}").fill(question=repr(link), value=repr(value)))
         item["answer"] = [{"valueCoding": option_coding(flow, question, index)} for index in chosen]
     elif value is None:  # a temperature not measured
         item["extension"] = [{"url": codes.DATA_ABSENT_REASON, "valueCode": "not-performed"}]
@@ -75,8 +78,9 @@ def _answer_item(flow: Flow, answer: StoredAnswer) -> dict[str, Any]:
 def questionnaire_response(session: StoredSession, flow: Flow) -> dict[str, Any]:
     """The session's current answers as a QuestionnaireResponse (a JSON-able dict, not yet validated)."""
     if session.flow_name != flow.name:
-        raise FhirError(f"session {session.id} was answered on flow {session.flow_name!r}, not {flow.name!r}: "
-                        f"export it with that flow (--flow)")
+        raise FhirError(message("session {session} was answered on flow {answered}, not {flow}: export it with that "
+                                "flow (--flow)").fill(session=session.id, answered=repr(session.flow_name),
+                                                      flow=repr(flow.name)))
     order = {link: number for number, link in enumerate(question_order(flow))}
     kept = sorted(session.kept_answers, key=lambda answer: (order.get(answer.question_id, len(order)), answer.seq))
     times = [answer.answered_at for answer in session.kept_answers]

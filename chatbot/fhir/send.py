@@ -33,6 +33,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from chatbot.catalog import Joined, Message, Number, message
 from chatbot.fhir.check import FhirError
 from chatbot.printable import printable
 from chatbot.redaction import redact, redact_url, userinfo_refused
@@ -90,14 +91,14 @@ def check_url(url: str) -> None:
     shown = safe_url(url)
     refused = userinfo_refused(url)
     if refused:
-        raise FhirError(f"{shown!r}: {refused}")
+        raise FhirError(message("{url}: {error}").fill(url=repr(shown), error=refused))
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises for a port that is not a number
     except ValueError:
-        raise FhirError(f"{shown!r}: the port is not a number from 1 to 65535") from None
+        raise FhirError(message("{url}: the port is not a number from 1 to 65535").fill(url=repr(shown))) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FhirError(f"{shown!r} is not a FHIR server's http:// or https:// base URL")
+        raise FhirError(message("{url} is not a FHIR server's http:// or https:// base URL").fill(url=repr(shown)))
 
 
 def post_bundle(bundle: dict[str, Any], url: str, timeout: float = DEADLINE) -> Accepted:
@@ -131,7 +132,8 @@ def _exchange(request: urllib.request.Request, shown: str, deadline: float) -> t
     """The status and body of the answer to `request`, within `deadline` seconds in all."""
     watch = _Deadline(deadline)
     opener = urllib.request.build_opener(_NoRedirect(), _WatchedHTTP(watch), _WatchedHTTPS(watch))
-    late = f"{shown} did not answer within {deadline:g} s; nothing was marked as sent"
+    late = message("{url} did not answer within {seconds} s; nothing was marked as sent").fill(
+        url=shown, seconds=f"{deadline:g}")
     try:
         with watch, opener.open(request, timeout=deadline) as answer:
             status, body = answer.status, _body(answer, shown)
@@ -143,36 +145,39 @@ def _exchange(request: urllib.request.Request, shown: str, deadline: float) -> t
             raise SendError(late) from None
         if 300 <= error.code < 400:
             where = error.headers.get("Location") if error.headers else None
-            raise SendError(f"{shown} answered HTTP {error.code}, a redirect{_to(where)}: a Bundle is sent only to "
-                            "the server's own base URL; give that URL; nothing was marked as sent") from None
+            raise SendError((message("{url} answered HTTP {code}, a redirect to {location}: a Bundle is sent only "
+                                     "to the server's own base URL; give that URL; nothing was marked as sent")
+                             if where else
+                             message("{url} answered HTTP {code}, a redirect: a Bundle is sent only to the server's "
+                                     "own base URL; give that URL; nothing was marked as sent")).fill(
+                url=shown, code=str(error.code), location=_said(redact_url(where)) if where else "")) from None
         try:
             said = _outcome(_body(error, shown))
         except SendError:
-            said = "(an answer too large to read)"
-        raise SendError(f"{shown} refused the Bundle: HTTP {error.code} {_said(error.reason)}: {said}") from None
+            said = message("(an answer too large to read)")
+        raise SendError(message("{url} refused the Bundle: HTTP {code} {reason}: {said}").fill(
+            url=shown, code=str(error.code), reason=_said(error.reason), said=said)) from None
     except (TimeoutError, socket.timeout):
         raise SendError(late) from None
     except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
         reason = getattr(error, "reason", error)
         if watch.expired or isinstance(reason, (TimeoutError, socket.timeout)):
             raise SendError(late) from None
-        raise SendError(f"{shown} cannot be reached: {_said(redact(str(reason)))}") from None
-
-
-def _to(location: str | None) -> str:
-    return f" to {_said(redact_url(location))}" if location else ""
+        raise SendError(message("{url} cannot be reached: {error}").fill(
+            url=shown, error=_said(redact(str(reason))))) from None
 
 
 def _body(answer, shown: str) -> bytes:
     """The whole body of the answer, or `SendError` when it is larger than `MOST_BYTES` (read no further)."""
     length = answer.headers.get("Content-Length") if answer.headers else None
     if length and length.strip().isdigit() and int(length) > MOST_BYTES:
-        raise SendError(f"{shown} answered with {int(length):,} bytes, more than the {MOST_BYTES:,} a "
-                        "transaction-response needs; nothing was marked as sent")
+        raise SendError(message("{url} answered with {size} bytes, more than the {most} a transaction-response "
+                                "needs; nothing was marked as sent").fill(
+            url=shown, size=Number(int(length)), most=Number(MOST_BYTES)))
     body = answer.read(MOST_BYTES + 1)
     if len(body) > MOST_BYTES:
-        raise SendError(f"{shown} answered with more than {MOST_BYTES:,} bytes, more than a "
-                        "transaction-response needs; nothing was marked as sent")
+        raise SendError(message("{url} answered with more than {most} bytes, more than a transaction-response "
+                                "needs; nothing was marked as sent").fill(url=shown, most=Number(MOST_BYTES)))
     return body
 
 
@@ -186,24 +191,30 @@ def _accepted(bundle: dict[str, Any], shown: str, status: int, body: bytes) -> A
         entries = tuple((_said(response.get("status", "")), _said(response.get("location", "")))
                         for response in responses)
     except (ValueError, AttributeError, TypeError):
-        raise SendError(f"{shown} answered HTTP {status} without a transaction-response Bundle: "
-                        f"{_outcome(body)!r}; nothing was marked as sent") from None
+        raise SendError(message("{url} answered HTTP {code} without a transaction-response Bundle: {said}; nothing "
+                                "was marked as sent").fill(url=shown, code=str(status), said=repr(_outcome(body)))) \
+            from None
     ours = bundle.get("entry", [])
     if len(entries) != len(ours):
-        raise SendError(f"{shown} answered for {len(entries)} entries of {len(ours)}; nothing was marked as sent")
+        raise SendError(message("{url} answered for {answered} entries of {count}; nothing was marked as sent").fill(
+            url=shown, answered=len(entries), count=len(ours)))
     failed = [(index, ours[index], responses[index]) for index, (entry_status, _) in enumerate(entries)
               if not _SUCCESS.match(entry_status)]
     if failed:
-        named = "; ".join(f"{_entry_name(entry, index)}: {_said(response.get('status', '')) or 'no status'}"
-                          + _entry_outcome(response) for index, entry, response in failed[:5])
-        more = f" and {len(failed) - 5} more" if len(failed) > 5 else ""
-        raise SendError(f"{shown} answered HTTP {status} but did not take {len(failed)} of {len(ours)} entries "
-                        f"({named}{more}); nothing was marked as sent")
+        named = Joined(*(part for number, (index, entry, response) in enumerate(failed[:5])
+                         for part in (("; " if number else ""), _entry_name(entry, index), ": ",
+                                      _said(response.get("status", "")) or message("no status"),
+                                      _entry_outcome(response))))
+        more = message(" and {count} more").fill(count=len(failed) - 5) if len(failed) > 5 else ""
+        raise SendError(message("{url} answered HTTP {code} but did not take {failed} of {count} entries "
+                                "({named}{more}); nothing was marked as sent").fill(
+            url=shown, code=str(status), failed=len(failed), count=len(ours), more=more, named=named))
     return Accepted(shown, status, entries)
 
 
-def _entry_name(entry: dict[str, Any], index: int) -> str:
-    return _said((entry.get("request") or {}).get("url") or f"entry {index + 1}")
+def _entry_name(entry: dict[str, Any], index: int) -> str | Message:
+    url = (entry.get("request") or {}).get("url")
+    return _said(url) if url else message("entry {number}").fill(number=str(index + 1))
 
 
 def _entry_outcome(response: dict[str, Any]) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from chatbot.catalog import message
 from chatbot.engine import Conversation, Prompt, Result
 from chatbot.flow.kinds import QuestionKind
 from chatbot.flow.model import Flow, Question
@@ -45,10 +46,12 @@ def rerun(flow: Flow, session: StoredSession, question_id: str, typed: str,
     """Run `flow` again on the session's answers with `question_id` answered `typed` (and `more`:
     answers to questions the first run did not ask); it stops at the first question without one."""
     if session.status != "finished":
-        raise AmendError(f"session {session.id} is not finished: only a finished session can be amended")
+        raise AmendError(message("session {session} is not finished: only a finished session can be amended").fill(
+            session=session.id))
     answers = {answer.question_id: answer.typed for answer in session.kept_answers}
     if question_id not in answers:
-        raise AmendError(f"session {session.id} has no answer to {question_id!r}")
+        raise AmendError(message("session {session} has no answer to {question}").fill(
+            session=session.id, question=repr(question_id)))
     answers.update(more or {})
     answers[question_id] = typed
     conversation = Conversation(flow, session.language)

@@ -51,7 +51,7 @@ from chatbot.printable import printable, printable_json
 from chatbot.records.backends import open_reader, watcher_for
 from chatbot.records.model import StoredSession, now
 from chatbot.records.review import AmendError, StaleSession, amend, answer_help, claim, release, review
-from chatbot.records.staff import list_staff, resume, sign_out
+from chatbot.records.staff import NOT_KEPT, list_staff, resume, sign_out
 from chatbot.records.store import SessionNotFound
 from chatbot.records.url import RecordsError
 from chatbot.records.watch import Back, Lost, Notice
@@ -334,7 +334,7 @@ class NurseApp(TerminalApp):
             return
         try:  # the station's own connection takes up the sign-in: its writes are done as this nurse
             if await self.call(resume, self.reader, verdict.token, self.wallclock()) is None:
-                raise RecordsError("the sign-in was not kept")
+                raise RecordsError(NOT_KEPT)
         except RecordsError as error:
             screen.say(say("store_problem", self.language, problem=error))
             return

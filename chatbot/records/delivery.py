@@ -22,6 +22,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from chatbot.catalog import SOURCE, Joined, Message, message, plural
 from chatbot.records.backoff import Backoff
 from chatbot.records.model import Write
 from chatbot.records.store import SessionWriter
@@ -55,6 +56,7 @@ class Delivery:
                  background: bool = True):
         self.url = url
         self.database_problem: str | None = None
+        self._database_error: RecordsError | None = None  # the same, to be said in a person's language
         self.lost = 0  # writes that could be kept nowhere at close (no database, no disk)
         self._open_writer = writer
         self._writer: SessionWriter | None = None
@@ -62,6 +64,7 @@ class Delivery:
         self._unsaved_dir = Path(unsaved_dir) if unsaved_dir is not None else None
         self.outbox: Outbox | None = None
         self.outbox_failed: str | None = None
+        self._outbox_failed_said: Message | None = None
         self._memory: list[Write] = []  # when no outbox could be made at all
         self._orphans: list[Outbox] | None = None  # found at the first delivery
         self._retry_every = retry_every
@@ -149,21 +152,26 @@ class Delivery:
         with self._delivering if self._thread is None or not self._thread.is_alive() else nullcontext():
             return self._let_go()
 
-    def left_behind(self, kept: Path | None) -> str | None:
-        """What `close` could not put in the database, in one line for the person who ran it (None:
-        nothing)."""
+    def left_behind(self, kept: Path | None, language: str = SOURCE) -> str | None:
+        """What `close` could not put in the database, in one line for the person who ran it, in their
+        `language` (None: nothing)."""
         if kept is None and not self.lost:
             return None
-        why = self.problem or "the database did not answer in time"
-        words = f"the session records could not be written ({why})"
+        outbox = self.outbox.problem_said if self.outbox is not None else self._outbox_failed_said
+        why = [part for part in (self._database_error, outbox) if part is not None]
+        words = [message("the session records could not be written ({why})").fill(
+            why=Joined(*(part for number, each in enumerate(why) for part in ((("; ",) if number else ()) + (each,))))
+            if why else message("the database did not answer in time"))]
         if kept is not None and kept.suffix == ".jsonl":
-            words += f"; the answers are saved in {kept}: `chatbot records import {kept}` writes them"
+            words.append(message("; the answers are saved in {file}: `chatbot records import {file}` writes them")
+                         .fill(file=str(kept)))
         elif kept is not None:
-            words += (f"; the answers wait in {kept}: the next chatbot started here delivers them, or "
-                      f"`chatbot records import {kept}`")
+            words.append(message("; the answers wait in {file}: the next chatbot started here delivers them, or "
+                                 "`chatbot records import {file}`").fill(file=str(kept)))
         if self.lost:
-            words += f"; {self.lost} writes could not be kept on this disk either, and are lost"
-        return words
+            words.append(plural("; {count} write could not be kept on this disk either, and is lost",
+                                "; {count} writes could not be kept on this disk either, and are lost").count(self.lost))
+        return Joined(*words).get(language)
 
     @property
     def problem(self) -> str | None:
@@ -198,8 +206,10 @@ class Delivery:
             try:
                 self.outbox = Outbox.new(folder, self.url)
             except Exception as error:  # no disk to keep them on: memory, and `problem` says so
-                self.outbox_failed = (f"no local outbox can be made in {folder} ({error}): answers are kept "
-                                       "in memory until the database takes them")
+                self._outbox_failed_said = message("no local outbox can be made in {folder} ({error}): answers are "
+                                                   "kept in memory until the database takes them").fill(
+                    folder=str(folder), error=str(error))
+                self.outbox_failed = str(self._outbox_failed_said)
                 log.error("records: %s", self.outbox_failed)
         return self.outbox
 
@@ -247,7 +257,8 @@ class Delivery:
                 self._failed(error)
                 return False
             except Exception as error:  # never a dead writer: said, and tried again
-                self._failed(RecordsError(f"the records could not be written: {type(error).__name__}: {error}"))
+                self._failed(RecordsError(message("the records could not be written: {error}").fill(
+                    error=f"{type(error).__name__}: {error}")))
                 return False
             finally:
                 self._attempted()
@@ -282,7 +293,7 @@ class Delivery:
     def _recovered(self) -> None:
         if self.database_problem is not None:
             log.warning("records: the database %s takes writes again; nothing was lost", self.url)
-            self.database_problem = None
+            self.database_problem = self._database_error = None
         self._next_try = 0.0
         self._backoff.reset()
 
@@ -294,7 +305,7 @@ class Delivery:
 
         if str(error) != self.database_problem:
             log.error("records: %s; %d writes kept until it works again", error, self.unwritten)
-        self.database_problem = str(error)
+        self.database_problem, self._database_error = str(error), error
         self._backoff.most = self._retry_every if isinstance(error, StoreUnavailable) else REFUSED_MOST
         self._next_try = self._clock() + self._backoff.next()
         self._failures += 1

@@ -13,6 +13,7 @@ import re
 from importlib import resources
 from typing import NamedTuple
 
+from chatbot.catalog import message
 from chatbot.records.connector import Connector
 from chatbot.records.model import now
 from chatbot.records.url import DatabaseURL, RecordsError
@@ -75,9 +76,12 @@ def apply_migrations(connector: Connector, upto: int = SCHEMA_VERSION) -> tuple[
 def check_version(found: int, url: DatabaseURL, *, writing: bool) -> None:
     """Refuse a schema this code does not match, saying what to do."""
     if found > SCHEMA_VERSION:
-        action = "refusing to write to it" if writing else "this chatbot may misread it"
-        raise SchemaMismatch(f"the records database {url} has schema version {found}, newer than this "
-                             f"chatbot's {SCHEMA_VERSION}: {action}; upgrade the chatbot")
+        raise SchemaMismatch((message("the records database {url} has schema version {found}, newer than this "
+                                      "chatbot's {ours}: refusing to write to it; upgrade the chatbot") if writing else
+                              message("the records database {url} has schema version {found}, newer than this "
+                                      "chatbot's {ours}: this chatbot may misread it; upgrade the chatbot")).fill(
+            url=str(url), found=str(found), ours=str(SCHEMA_VERSION)))
     if found < SCHEMA_VERSION:
-        raise SchemaMismatch(f"the records database {url} has schema version {found}, older than this "
-                             f"chatbot's {SCHEMA_VERSION}: run `chatbot records migrate --database {url}`")
+        raise SchemaMismatch(message("the records database {url} has schema version {found}, older than this "
+                                     "chatbot's {ours}: run `chatbot records migrate --database {url}`").fill(
+            url=str(url), found=str(found), ours=str(SCHEMA_VERSION)))

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from chatbot.catalog import Message, message
 from chatbot.privatefile import write_private
 from chatbot.records.model import Write, iso, now
 from chatbot.records.url import DatabaseURL, RecordsError
@@ -73,6 +74,7 @@ class Outbox:
         self.path = path
         self.url = url
         self.problem: str | None = None  # why the file cannot be written just now (writes wait in memory)
+        self.problem_said: Message | None = None  # the same, to be said in a person's language
         self._lock = threading.RLock()
         self._memory: list[tuple[int, Write]] = []  # keys below 0, in order
         self._next_memory = -1
@@ -185,12 +187,13 @@ class Outbox:
                                            [(iso(now()), json.dumps(write.to_json(), ensure_ascii=False))
                                             for write in [*(waiting or []), *writes]])
             except (sqlite3.Error, OSError) as error:
-                self.problem = f"the local outbox {self.path} cannot be written ({error}): answers are kept " \
-                               "in memory until it can"
+                self.problem_said = message("the local outbox {file} cannot be written ({error}): answers are kept "
+                                            "in memory until it can").fill(file=str(self.path), error=str(error))
+                self.problem = str(self.problem_said)
                 self._keep_in_memory(writes)
                 return
             self._memory.clear()
-            self.problem = None
+            self.problem = self.problem_said = None
 
     def _keep_in_memory(self, writes: list[Write]) -> None:
         for write in writes:
@@ -290,8 +293,8 @@ def take_over(path: Path) -> Outbox:
     """The outbox at `path`, for `chatbot records import`; RecordsError when a running chatbot holds it."""
     outbox = Outbox.take_over(path)
     if outbox is None:
-        raise RecordsError(f"{path}: a running chatbot holds this outbox (it delivers it itself), or it is "
-                           "not an outbox")
+        raise RecordsError(message("{file}: a running chatbot holds this outbox (it delivers it itself), or it "
+                                   "is not an outbox").fill(file=str(path)))
     return outbox
 
 
@@ -314,10 +317,11 @@ def read_unwritten(path: str | Path) -> list[Write]:
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        raise RecordsError(f"{path}: cannot be read: {error}") from None
+        raise RecordsError(message("{file}: cannot be read: {error}").fill(file=str(path), error=str(error))) from None
     for number, line in enumerate(lines, 1):
         try:
             writes.append(Write.from_json(json.loads(line)))
         except (ValueError, KeyError, TypeError) as error:
-            raise RecordsError(f"{path}:{number}: not a saved write: {error}") from None
+            raise RecordsError(message("{place}: not a saved write: {error}").fill(
+                place=f"{path}:{number}", error=str(error))) from None
     return writes

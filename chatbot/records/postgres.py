@@ -21,11 +21,13 @@ from psycopg import errors
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from chatbot.catalog import message
 from chatbot.records.connector import ConnectionLost, Connector, StoreUnavailable
 from chatbot.records.url import RecordsError, redact
 from chatbot.records.watch import Watcher
 
 CONNECT_TIMEOUT = 5  # seconds: an unreachable server is reported, not waited for
+REFUSED = message("the records database {url} refused: {error}")  # the server's own words as {error}
 
 
 def _one_line(error: BaseException) -> str:
@@ -46,7 +48,8 @@ class PostgresConnector(Connector):
         except psycopg.Error as error:
             raise self.problem(error) from None
         except Exception as error:  # a URL libpq cannot read: ProgrammingError, ValueError
-            raise RecordsError(f"database URL {self.url}: {_one_line(error)}") from None
+            raise RecordsError(message("database URL {url}: {error}").fill(url=str(self.url), error=_one_line(error))) \
+                from None
 
     def lost(self, connection: psycopg.Connection) -> bool:
         return connection.closed or connection.broken
@@ -61,12 +64,13 @@ class PostgresConnector(Connector):
         if not isinstance(error, psycopg.Error):
             return None
         if isinstance(error, errors.InsufficientPrivilege):
-            return RecordsError(f"the records database {self.url} refused: {_one_line(error)}")
+            return RecordsError(REFUSED.fill(url=str(self.url), error=_one_line(error)))
         if isinstance(error, (psycopg.OperationalError, psycopg.InterfaceError)):
             connection = self._connection
             kind = ConnectionLost if connection is not None and self.lost(connection) else StoreUnavailable
-            return kind(f"the records database {self.url} cannot be reached: {_one_line(error)}")
-        return RecordsError(f"the records database {self.url} refused: {_one_line(error)}")
+            return kind(message("the records database {url} cannot be reached: {error}").fill(
+                url=str(self.url), error=_one_line(error)))
+        return RecordsError(REFUSED.fill(url=str(self.url), error=_one_line(error)))
 
     def json_in(self, value: Any) -> Jsonb:
         return Jsonb(value)
@@ -146,7 +150,7 @@ class PostgresWatcher(Watcher):
 
     def wait(self, timeout: float) -> frozenset[str] | None:
         if self.connector.replaced():  # a new connection would not be listening
-            raise StoreUnavailable(f"the records database {self.url} closed the connection")
+            raise StoreUnavailable(message("the records database {url} closed the connection").fill(url=str(self.url)))
         connection = self.connector.connection
         try:  # the first as soon as it comes, then every one already here
             if not any(True for _ in connection.notifies(timeout=timeout, stop_after=1)):

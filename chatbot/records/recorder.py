@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
+from chatbot.catalog import SOURCE
 from chatbot.engine import Conversation
 from chatbot.records.delivery import CLOSE_WAIT, OUTBOX_DIR, RETRY_MOST, UNSAVED_DIR, Delivery, _open_writer
 from chatbot.records.model import Ending, Event, SessionStart, Write, now
@@ -195,9 +196,9 @@ class Recorder:
             self._reset()
         return self.delivery.close(wait)
 
-    def left_behind(self, kept: Path | None) -> str | None:
-        """What `close` could not put in the database, in one line for the person who ran it."""
-        return self.delivery.left_behind(kept)
+    def left_behind(self, kept: Path | None, language: str = SOURCE) -> str | None:
+        """What `close` could not put in the database, in one line for the person who ran it (in `language`)."""
+        return self.delivery.left_behind(kept, language)
 
     @property
     def problem(self) -> str | None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from chatbot.catalog import Message, message
 from chatbot.engine import Conversation, Turn
 from chatbot.flow.text import Text
 from chatbot.records.connector import Json
@@ -47,7 +48,7 @@ class StaleSession(RecordsError):
 class AmendError(RecordsError):
     """An amendment that cannot be made (an answer the question cannot read, a session not finished)."""
 
-    def __init__(self, message: str, words: Text | None = None):
+    def __init__(self, message: str | Message, words: Text | None = None):
         super().__init__(message)
         self.words = words  # what the question says about the answer, in the flow's languages
 
@@ -80,7 +81,8 @@ def answer_help(store: SessionReader, session_id: str, at: datetime) -> bool:
 
 def _checked(row: dict | None, session: StoredSession) -> int:
     if row is None or row["version"] is None:
-        raise StaleSession(f"session {session.id} changed since version {session.version} was opened")
+        raise StaleSession(message("session {session} changed since version {version} was opened").fill(
+            session=session.id, version=str(session.version)))
     return row["version"]
 
 
@@ -106,12 +108,13 @@ def amend(store: SessionReader, session: StoredSession, conversation: Conversati
     again on the session's answers with `question_id` answered anew, to its outcome; the new version."""
     staff = actor(store)
     if session.status != "finished":
-        raise AmendError(f"session {session.id} is not finished: only a finished session can be amended")
+        raise AmendError(message("session {session} is not finished: only a finished session can be amended").fill(
+            session=session.id))
     if not conversation.finished:
-        raise AmendError("the flow run again has not reached an outcome yet")
+        raise AmendError(message("the flow run again has not reached an outcome yet"))
     reason = " ".join(reason.split())
     if not reason:
-        raise AmendError("say briefly why the answer was amended")
+        raise AmendError(message("say briefly why the answer was amended"))
     kept, turns = session.kept_answers, conversation.transcript
     same = 0
     while (same < min(len(kept), len(turns)) and kept[same].question_id == turns[same].question.id
@@ -120,7 +123,8 @@ def amend(store: SessionReader, session: StoredSession, conversation: Conversati
     old = next((answer for answer in kept if answer.question_id == question_id), None)
     new = next((turn for turn in turns if turn.question.id == question_id), None)
     if old is None or new is None:
-        raise AmendError(f"session {session.id} has no answer to {question_id!r}")
+        raise AmendError(message("session {session} has no answer to {question}").fill(
+            session=session.id, question=repr(question_id)))
     first = {answer.question_id: answer for answer in kept}
     connector = store.connector
     detail = {"question_id": question_id, "old": _said(old), "new": _said(new), "reason": reason,

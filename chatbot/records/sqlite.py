@@ -24,12 +24,13 @@ from typing import Any, Iterator
 
 from chatbot.records.connector import Connector, StoreUnavailable
 from chatbot.records.model import iso
-from chatbot.catalog import message
+from chatbot.catalog import message, plural
 from chatbot.records.url import RecordsError
 from chatbot.records.watch import Watcher
 
 _log = logging.getLogger(__name__)
 NO_DATABASE = message("there is no records database at {url}")
+CANNOT_BE_USED = message("the records database {url} cannot be used: {error}")  # SQLite's own words as {error}
 BUSY_TIMEOUT = 15.0  # seconds a write waits for another process's transaction (on a writer's own thread)
 WATCH_BUSY_TIMEOUT = 2.0  # a station's watcher says "locked" sooner
 
@@ -48,9 +49,10 @@ def owner_only(path: Path) -> None:
         try:
             os.chmod(part, 0o600)
         except OSError as error:
-            raise RecordsError(f"the records database file {part} can be read by others (mode {mode:04o}) and "
-                               f"cannot be made owner-only ({error.strerror}): run `chmod 600 {part}` as its "
-                               "owner") from None
+            raise RecordsError(message(
+                "the records database file {file} can be read by others (mode {mode}) and cannot be made owner-only "
+                "({error}): run `chmod 600 {file}` as its owner").fill(
+                    file=str(part), mode=f"{mode:04o}", error=str(error.strerror))) from None
         _log.warning("the records database file %s could be read by others (mode %04o): made owner-only (0600)",
                      part, mode)
 
@@ -80,7 +82,8 @@ class SQLiteConnector(Connector):
             if not path.exists():
                 if not self.create or self._file is not None:
                     raise RecordsError(NO_DATABASE.fill(url=str(self.url))) if self._file is None \
-                        else StoreUnavailable(f"the records database {self.url} is gone (moved or deleted)")
+                        else StoreUnavailable(message("the records database {url} is gone (moved or deleted)").fill(
+                            url=str(self.url)))
                 path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
             owner_only(path)
@@ -96,7 +99,7 @@ class SQLiteConnector(Connector):
             self._file = _identity(path)
             return connection
         except (sqlite3.Error, OSError) as error:
-            raise StoreUnavailable(f"the records database {self.url} cannot be used: {error}") from None
+            raise StoreUnavailable(CANNOT_BE_USED.fill(url=str(self.url), error=str(error))) from None
 
     def lost(self, connection: sqlite3.Connection) -> bool:
         return _identity(self.path) != self._file
@@ -120,9 +123,10 @@ class SQLiteConnector(Connector):
 
     def problem(self, error: BaseException) -> RecordsError | None:
         if isinstance(error, sqlite3.IntegrityError):
-            return RecordsError(f"the records database {self.url} refused a write: {error}")
+            return RecordsError(message("the records database {url} refused a write: {error}").fill(
+                url=str(self.url), error=str(error)))
         if isinstance(error, (sqlite3.Error, OSError)):
-            return StoreUnavailable(f"the records database {self.url} cannot be used: {error}")
+            return StoreUnavailable(CANNOT_BE_USED.fill(url=str(self.url), error=str(error)))
         return None
 
     def json_in(self, value: Any) -> str:
@@ -158,7 +162,9 @@ class SQLiteConnector(Connector):
                 yield
                 broken = connection.execute("PRAGMA foreign_key_check").fetchall()
                 if broken:
-                    raise RecordsError(f"the migration broke {len(broken)} references; nothing was changed")
+                    raise RecordsError(plural("the migration broke {count} reference; nothing was changed",
+                                              "the migration broke {count} references; nothing was changed").count(
+                                                  len(broken)))
         finally:
             connection.execute("PRAGMA foreign_keys=ON")
 
@@ -196,7 +202,7 @@ class SQLiteWatcher(Watcher):
             return frozenset()
         connector = self.connector
         if connector.replaced():
-            raise StoreUnavailable(f"the records database {self.url} was replaced or moved")
+            raise StoreUnavailable(message("the records database {url} was replaced or moved").fill(url=str(self.url)))
         version = self._data_version()
         if version == self.version:
             return frozenset()

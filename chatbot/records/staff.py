@@ -37,6 +37,7 @@ SIGN_IN_LASTS = timedelta(days=1)  # a sign-in's token is good for a day at most
 
 
 NO_STAFF = message("there is no staff member called '{name}'")
+NOT_KEPT = message("the sign-in was not kept")  # a sign-in `resume` could not take up
 
 
 class StaffError(RecordsError):
@@ -189,6 +190,6 @@ def sign_out(store: SessionReader, at: datetime) -> None:
 def actor(store: SessionReader) -> str:
     """Who the desk's writes on `store` are done as: the nurse signed in on it."""
     if store.staff is None:
-        raise NotSignedIn("no nurse is signed in: sign in at the station first")
+        raise NotSignedIn(message("no nurse is signed in: sign in at the station first"))
     return store.staff
 

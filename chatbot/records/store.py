@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from chatbot.catalog import message
 from chatbot.records.connector import Connector, Json, StoreUnavailable
 from chatbot.records.migrate import SchemaMismatch, check_version, schema_version
 from chatbot.records.model import (ENDINGS, AnswerRecord, Ending, Event, Identification, Reason, SessionStart,
@@ -208,16 +209,17 @@ class SessionReader(Store):
         (found by a range of the primary key, never a scan)."""
         key = session_id.strip()
         if not key:
-            raise SessionNotFound("no session id given")
+            raise SessionNotFound(message("no session id given"))
         rows = self.connector.fetch("session_by_id", id=key)
         if not rows:
             low, high = _prefix_range(key)
             rows = [row for row in self.connector.fetch("sessions_by_prefix", low=low, high=high)
                     if row["id"].startswith(key)]
         if not rows:
-            raise SessionNotFound(f"no session {key!r} in {self.url}")
+            raise SessionNotFound(message("no session {key} in {url}").fill(key=repr(key), url=str(self.url)))
         if len(rows) > 1:
-            raise SessionNotFound(f"more than one session starts with {key!r}: give more of the id")
+            raise SessionNotFound(message("more than one session starts with {key}: give more of the id").fill(
+                key=repr(key)))
         return self.whole(session_from_row(rows[0]))
 
     def whole(self, session: StoredSession) -> StoredSession:

@@ -104,12 +104,12 @@ def _sqlite(path: str, shown: str) -> DatabaseURL:
 def _postgres(text: str, shown: str) -> DatabaseURL:
     refused = userinfo_refused(text)
     if refused:
-        raise RecordsError(f"database URL {shown}: {refused}")
+        raise RecordsError(message("database URL {url}: {error}").fill(url=shown, error=refused))
     try:
         parts = urlsplit(text)
         port = parts.port  # raises on a port that is not a number
     except ValueError as error:
-        raise RecordsError(f"database URL {shown}: {redact(str(error))}") from None
+        raise RecordsError(message("database URL {url}: {error}").fill(url=shown, error=redact(str(error)))) from None
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     if port is not None and not 0 < port < 65536:
         raise RecordsError(message("database URL {url}: port {port} is out of range").fill(url=shown, port=str(port)))

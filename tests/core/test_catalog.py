@@ -160,3 +160,25 @@ def test_a_records_problem_is_said_in_the_screens_language(language, expected):
     else:
         assert shown == expected
     assert "disk I/O error" in say("store_problem", language, problem=RecordsError("disk I/O error"))
+
+
+@pytest.mark.parametrize("kind, words, english, spanish", [
+    ("StaleSession", message("session {session} changed since version {version} was opened").fill(
+        session="ab12", version="3"),
+     "session ab12 changed since version 3 was opened", "la sesión ab12 ha cambiado desde que se abrió la versión 3"),
+    ("SendError", message("{url} cannot be reached: {error}").fill(url="https://fhir.example/r4",
+                                                                   error="[Errno 111] Connection refused"),
+     "https://fhir.example/r4 cannot be reached: [Errno 111] Connection refused",
+     "no se puede acceder a https://fhir.example/r4: [Errno 111] Connection refused"),
+])
+def test_a_records_or_fhir_error_keeps_its_english_and_is_said_in_the_language(kind, words, english, spanish):
+    """A records or FHIR error raised with catalog words: `str()` is the English (logs, tests), `get` and
+    the station's `{problem}` say it in the screen's language, a library's words inside kept as they are."""
+    from chatbot.fhir.send import SendError
+    from chatbot.nurse.words import say
+    from chatbot.records.review import StaleSession
+
+    error = {"StaleSession": StaleSession, "SendError": SendError}[kind](words)
+    assert str(error) == english and error.get("es") == spanish
+    assert say("store_problem", "en", problem=error) == f"Records: {english}"
+    assert say("store_problem", "es", problem=error) == f"Registros: {spanish}"

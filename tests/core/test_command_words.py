@@ -72,6 +72,12 @@ def run(argv: list[str], capsys) -> tuple[int, list[str]]:
     return status, [line for line in (said.out + said.err).splitlines() if line.strip()]
 
 
+def written(path: Path, text: str) -> str:
+    """`path`, made to hold `text` (a file a command is given)."""
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
 COMMANDS = [
     ("check", lambda url, tmp: ["check"]),
     ("check a bad flow", lambda url, tmp: ["check", str(TESTS / "bad_flows" / "no_way_out.yaml")]),
@@ -91,6 +97,15 @@ COMMANDS = [
     ("records export", lambda url, tmp: ["records", "export", "--database", url, "-o", str(tmp / "out.jsonl")]),
     ("records, no database", lambda url, tmp: ["records", "list", "--database", f"sqlite:///{tmp / 'none.sqlite3'}"]),
     ("records, a wrong URL", lambda url, tmp: ["records", "list", "--database", "postgresql://localhost"]),
+    ("records, a password to percent-encode", lambda url, tmp: ["records", "list", "--database",
+                                                                  "postgresql://kiosk:p@ss@db/records"]),
+    ("records show, no such session", lambda url, tmp: ["records", "show", "nosuch", "--database", url]),
+    ("records import, not a saved write", lambda url, tmp: ["records", "import", written(tmp / "x.jsonl", "{}\n"),
+                                                             "--database", url]),
+    ("records export to a bad FHIR URL", lambda url, tmp: ["records", "export", "--database", url, "--fhir",
+                                                            "--fhir-url", "ftp://fhir.example"]),
+    ("records export to a FHIR URL with a bad port", lambda url, tmp: ["records", "export", "--database", url, "--fhir",
+                                                                        "--fhir-url", "http://fhir.example:99999/r4"]),
     ("staff unlock", lambda url, tmp: ["staff", "unlock", "nobody", "--database", url]),
     ("graph", lambda url, tmp: ["graph", "-o", str(tmp / "flow.mmd")]),
     ("export", lambda url, tmp: ["export", "questionnaire", "-o", str(tmp / "q.json")]),
@@ -121,6 +136,22 @@ def test_staff_are_added_and_told_so_in_their_language(environment, pin, said, r
     listed = run(["staff", "list", "--database", records], capsys)[1]
     added = "ana\t" + ("desde " if environment.get("LANG") and "LANGUAGE" not in environment else "added ")
     assert listed == [] if "Nothing" in said or "nada" in said else listed[0].startswith(added)
+
+
+@pytest.mark.parametrize("argv, spanish", [
+    (["records", "export", "--fhir", "--fhir-url", "ftp://fhir.example"],
+     "chatbot records export: 'ftp://fhir.example' no es la URL base http:// o https:// de un servidor FHIR"),
+    (["records", "show", "nosuch"], "chatbot records show: no hay ninguna sesión 'nosuch' en {url}"),
+    (["records", "import", "{tmp}/x.jsonl"], "chatbot records import: {tmp}/x.jsonl:1: no es una escritura guardada: 'op'"),
+])
+def test_a_records_or_fhir_error_is_said_in_the_language(argv, spanish, records, tmp_path, capsys, monkeypatch):
+    """The errors of the records and of FHIR export come from the catalog; what is not words (a URL, a path,
+    a key a library names) stays as it is inside the sentence."""
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    written(tmp_path / "x.jsonl", "{}\n")
+    argv = [part.replace("{tmp}", str(tmp_path)) for part in argv]
+    status, lines = run([*argv, "--database", records], capsys)
+    assert status != 0 and lines[-1] == spanish.replace("{url}", records).replace("{tmp}", str(tmp_path))
 
 
 def test_check_counts_and_times_as_the_language_writes_them(capsys, monkeypatch):
