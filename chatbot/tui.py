@@ -565,6 +565,7 @@ class SymptomCheckerApp(TerminalApp):
             screen.show_result(step, self.conversation.transcript)
             outcome = outcome_screen(step, self.flow, emergency_number=self.emergency_number, language=self.language)
             self.dress_outcome(outcome)
+            self.clear_notifications()  # an ending's first words (call 911, tell the desk) come uncovered
             self.push_screen(outcome)
         self.screen_shown()
         return step

@@ -353,6 +353,26 @@ def test_a_staffed_kiosk_asks_the_desk_for_help_from_every_screen(where, by, dat
     assert (session.place, session.help_open, session.help_asks) == ("kiosk:k7", True, 1)
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_an_emergency_after_asking_for_help_comes_with_no_notice_over_it(language, database, flow):
+    """The desk was told (its notice stays 15 s) and the first answer is an emergency: the ending's first and
+    largest words, "Tell the staff at the desk now", come with no notice left to lie over them (seen at 80x24
+    in Spanish: the notice covered half of "Avise ahora al personal")."""
+
+    async def scenario(app, pilot):
+        await pilot.press("h")  # on the welcome, then the first answer is a danger sign
+        await app.workers.wait_for_complete()
+        await settled(app)
+        told = [notification.message for notification in app._notifications]
+        await start(app, pilot, EMERGENCY_FIRST)
+        assert app.screen.query("#tell-desk")
+        return told, [notification.message for notification in app._notifications]
+
+    told, covering = run(kiosk(flow, language, staffed=True), Recorder(database, place="kiosk:k7"), scenario)
+    assert told == [words.HELP_SENT.get(language)]
+    assert covering == []
+
+
 def test_h_on_are_you_still_there_answers_it_and_asks_for_help(database, flow):
     """The person is there and wants help: the question goes, and the desk is told as from any screen."""
 
