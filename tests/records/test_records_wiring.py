@@ -216,6 +216,23 @@ def test_a_database_that_is_away_shows_a_calm_notice_and_the_conversation_goes_o
     outbox.release()
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_an_ending_shown_while_the_database_is_away_has_no_notice_over_it(language, flow, tmp_path):
+    """The database is away from the start (the calm notice shows over the question), and the first answer is
+    an emergency: "Call 911" comes first and uncovered, the notice gone with the question."""
+    recorder = Recorder(AWAY, outbox_dir=tmp_path / "outbox")
+    app = Told(flow, language=language)
+
+    async def scenario(app, pilot):
+        await give(app, pilot, "1")
+        await until(pilot, lambda: app.records_problem is not None)
+        return app.state.outcome_level, [notification.message for notification in app._notifications]
+
+    assert run(app, recorder, scenario) == ("emergency", [])
+    assert app.told == [words.RECORDS_AWAY.get(language)] and recorder.unwritten > 0
+    recorder.close()
+
+
 def test_a_wrong_database_url_stops_with_one_line_before_any_screen(capsys):
     assert main(["--database", "mysql://somewhere/db"]) == 2
     error = capsys.readouterr().err
