@@ -20,6 +20,22 @@ def answer_as(conversation: Conversation, findings: dict, count: int | None = No
             count -= 1
 
 
+def kiosk_session(database: str, flow, findings: dict, language: str = "en", count: int | None = None,
+                  place: str = "kiosk:k1") -> str:
+    """A session recorded by a kiosk with `findings` (finished unless `count` stops it, then wiped); its id."""
+    from chatbot.records.recorder import Recorder
+
+    recorder = Recorder(database, place=place)
+    conversation = Conversation(flow, language)
+    conversation.start()
+    session_id = recorder.begin(conversation)
+    answer_as(conversation, findings, count, recorder)
+    if count is not None:
+        recorder.wiped()
+    assert recorder.close() is None
+    return session_id
+
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -22,25 +22,9 @@ from chatbot.records.model import now
 from chatbot.records.review import amend, answer_help, review
 from chatbot.records.staff import LOCK_AFTER, NotSignedIn, add_staff, try_pin
 
-from recordtools import TEST_PIN, answer_as, as_nurse, with_database
+from recordtools import TEST_PIN, answer_as, as_nurse, kiosk_session, with_database
 
 EMERGENCY = {"known_low_white_count": True, "fever_feeling": True, "temperature": 38.6}
-
-
-def kiosk_session(url: str, flow, findings: dict, count: int | None = None) -> str:
-    """A session a kiosk recorded on `url` (finished unless `count` stops it, then wiped); its id."""
-    from chatbot.engine import Conversation
-    from chatbot.records.recorder import Recorder
-
-    recorder = Recorder(url, place="kiosk:k1")
-    conversation = Conversation(flow, "en")
-    conversation.start()
-    session_id = recorder.begin(conversation)
-    answer_as(conversation, findings, count, recorder)
-    if count is not None:
-        recorder.wiped()
-    assert recorder.close() is None
-    return session_id
 
 
 def help_asked(url: str, flow) -> str:
