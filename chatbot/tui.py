@@ -59,7 +59,7 @@ from chatbot.options import UIOptions
 from chatbot.stopping import PLAIN, StopSignals, named
 from chatbot.terminal.app import TerminalApp
 from chatbot.summary import nurse_summary, save_summary
-from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH, Answered
+from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH, Answered, drawn
 from chatbot.widgets.field import MOST_READ
 from chatbot.widgets.typeahead import FOCUS_KEYS
 from chatbot.screens.conversation import ConversationScreen
@@ -432,7 +432,7 @@ class SymptomCheckerApp(TerminalApp):
 
     def _speak_shown(self, tries: int = 10) -> None:
         screen = self.screen
-        if not screen.is_mounted and tries:  # pushed, not yet composed: its words come a frame later
+        if not drawn(screen) and tries:  # pushed, not yet composed or drawn: its words come a frame later
             self.call_after_refresh(self._speak_shown, tries - 1)
             return
         self._speech_due = False

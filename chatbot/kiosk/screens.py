@@ -83,7 +83,7 @@ class WelcomeScreen(Screen):
                 if self.help:
                     yield help_button(self.language, id="welcome-help")
             with Center(id="start-row"):
-                yield Button(id="start", variant="primary")
+                yield Button("", id="start", variant="primary")
 
     def on_mount(self) -> None:
         self.show(self.language)
@@ -316,8 +316,8 @@ class IdentifyForm(Vertical):
                 yield TextField(id="identify-born", max_length=10, restrict=r"[0-9/\-]*", select_on_focus=False)
             yield Static(id="identify-message")
             with Horizontal(id="identify-dates"):
-                yield Button(id="identify-date-1", variant="primary")
-                yield Button(id="identify-date-2", variant="primary")
+                yield Button("", id="identify-date-1", variant="primary")
+                yield Button("", id="identify-date-2", variant="primary")
             with Horizontal(id="identify-buttons"):
                 yield Button(self.say(words.SEND), id="identify-send", variant="primary")
                 yield Button(self.say(words.SKIP), id="identify-skip")

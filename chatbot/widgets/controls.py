@@ -19,6 +19,7 @@ from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from chatbot.flow.kinds import QuestionKind
@@ -119,6 +120,12 @@ class Drawn:
         raise NotImplementedError
 
 
+def drawn(screen: Widget) -> bool:
+    """`screen` is composed and each of its `Drawn` controls has drawn its data: what it shows can be
+    read (aloud, by a test), not the blank buttons of its compose."""
+    return screen.is_mounted and all(widget.ready for widget in screen.walk_children() if isinstance(widget, Drawn))
+
+
 class YesNoControls(Drawn, Horizontal):
     """Large Yes / No / Not sure buttons, also answered with the keys y, n and u, or 1, 2 and 3.
 
@@ -133,7 +140,7 @@ class YesNoControls(Drawn, Horizontal):
 
     def compose(self) -> ComposeResult:
         for button_id, _, _ in self.KEYS:
-            yield Button(id=button_id, classes="answer")
+            yield Button("", id=button_id, classes="answer")  # its words come with `draw`
 
     def show(self, question: Question, language: str, *, confirming: bool = False) -> None:
         """Yes and No (and Not sure for a yes / no / not sure question); only Yes and No when
@@ -241,7 +248,7 @@ class ChoiceControls(Drawn, Vertical):
             yield ChoiceItem(number)
         with Horizontal(id="choice-row"):
             yield TextField(id="choice-typed", max_length=CHOICE_TYPED_MAX_LENGTH)  # a longer paste is cut, and said
-            yield Button(id="choice-send", classes="send")
+            yield Button("", id="choice-send", classes="send")
 
     @property
     def multiple(self) -> bool:
@@ -365,9 +372,9 @@ class TemperatureControls(Drawn, Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="temperature-row"):
             yield TextField(id="temperature-input", max_length=TEMPERATURE_MAX_LENGTH, too_long="refuse")
-            yield Button(id="temperature-send", classes="send")
+            yield Button("", id="temperature-send", classes="send")
         yield Static(id="temperature-understood")
-        yield Button(id="temperature-not-measured")
+        yield Button("", id="temperature-not-measured")
 
     @property
     def labels(self) -> tuple[str, ...]:

@@ -240,6 +240,7 @@ def test_a_date_that_reads_two_ways_is_asked_again_with_the_month_in_words(langu
         await settled(app)
         asked = (field_text(app, "#identify-message"), str(app.screen.query_one("#identify-date-1").label),
                  str(app.screen.query_one("#identify-date-2").label), app.focused.id)
+        assert app.recorder.wait(10)  # the session's start is written by the recorder's own thread
         kept_before = sessions(database)[0].identification
         await tap(app, pilot, "#identify-date-2")
         await settled(app)
