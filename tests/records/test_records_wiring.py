@@ -11,6 +11,7 @@ import asyncio
 import re
 import socket
 import stat
+from dataclasses import replace
 
 import pytest
 
@@ -231,6 +232,54 @@ def test_an_ending_shown_while_the_database_is_away_has_no_notice_over_it(langua
     assert run(app, recorder, scenario) == ("emergency", [])
     assert app.told == [words.RECORDS_AWAY.get(language)] and recorder.unwritten > 0
     recorder.close()
+
+
+@pytest.mark.parametrize("app_class, language", [(Told, "en"), (Told, "es"), (ToldKiosk, "en"), (ToldKiosk, "es")])
+def test_a_database_lost_while_an_ending_is_shown_says_so_in_its_quiet_line_never_over_it(app_class, language, flow,
+                                                                                          tmp_path):
+    """The ending is drawn, then the database goes away (its folder's mount lost) before the recorder's next
+    look: the look says so in the ending's own quiet line, no notice lies over "Call 911" (or a staffed
+    kiosk's "Tell the staff at the desk now"), and the same line says when the answers are saved again."""
+    mount = tmp_path / "mount"
+    mount.mkdir()
+    recorder = Recorder(f"sqlite://{mount / 'records.sqlite3'}", outbox_dir=tmp_path / "outbox", background=False)
+    recorder.delivery._deliver = lambda force=False: False  # the ending's writes wait: the database is not tried
+    staffed = {"kiosk": replace(SLOW, staffed=True), "clock": Clock()}
+    app = app_class(flow, language=language, **(staffed if app_class is ToldKiosk else {}))
+
+    def shown() -> tuple[str, list[str], str | None]:
+        quiet = app.screen.query_one("#outcome-quiet")
+        return (str(app.screen.query_one("#outcome-title").render()),
+                [notification.message for notification in app._notifications],
+                str(quiet.render()) if quiet.display else None)
+
+    async def scenario(app, pilot):
+        if app_class is ToldKiosk:
+            await tap(app, pilot, "#start")
+            await app.workers.wait_for_complete()
+        await give(app, pilot, "1")
+        drawn = shown()
+        mount.rmdir()
+        mount.write_text("not a folder now")  # the database goes away
+        del recorder.delivery._deliver
+        assert not recorder.retry() and recorder.problem  # the recorder's thread finds it ...
+        app._records_checked()  # ... and the app's next look
+        await settled(app)
+        away = shown()
+        mount.unlink()
+        mount.mkdir()  # back
+        assert recorder.retry()
+        app._records_checked()
+        await settled(app)
+        return drawn, away, shown()
+
+    drawn, away, back = run(app, recorder, scenario)
+    title = drawn[0]
+    assert drawn == (title, [], None) and title
+    assert away == (title, [], words.RECORDS_AWAY.get(language))
+    assert back == (title, [], words.RECORDS_BACK.get(language))
+    assert not getattr(app, "told", [])  # nothing was said as a notice at all
+    assert recorder.close() is None
 
 
 def test_a_wrong_database_url_stops_with_one_line_before_any_screen(capsys):
