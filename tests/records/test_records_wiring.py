@@ -16,6 +16,7 @@ from dataclasses import replace
 import pytest
 
 from chatbot.cli import main, open_recorder
+from chatbot.engine import Conversation
 from chatbot.commands.arguments import parse, ui_options
 from chatbot.kiosk.app import KioskApp
 from chatbot.records.backends import open_reader
@@ -26,7 +27,7 @@ from chatbot.replay.pilot import settled
 from chatbot.tui import SymptomCheckerApp
 from chatbot.widgets import words
 
-from recordtools import ROOT
+from recordtools import ROOT, answer_as
 from tests.helpers.kiosk import SLOW, Clock, idle_for, start, tap, until_wiped
 from tests.helpers.pilot import quick
 
@@ -234,9 +235,23 @@ def test_an_ending_shown_while_the_database_is_away_has_no_notice_over_it(langua
     recorder.close()
 
 
-@pytest.mark.parametrize("app_class, language", [(Told, "en"), (Told, "es"), (ToldKiosk, "en"), (ToldKiosk, "es")])
-def test_a_database_lost_while_an_ending_is_shown_says_so_in_its_quiet_line_never_over_it(app_class, language, flow,
-                                                                                          tmp_path):
+def typed_to(flow, findings: dict) -> list[str]:
+    """What a person with `findings` types, answer after answer, to the end."""
+    conversation = Conversation(flow)
+    conversation.start()
+    answer_as(conversation, findings)
+    return [turn.typed for turn in conversation.transcript]
+
+
+ENDINGS = {"emergency": {"chest_pain": True}, "urgent": {"fever_feeling": True, "temperature": 37.0},
+           "routine": {"known_low_white_count": True}}
+
+
+@pytest.mark.parametrize("app_class, language, level", [
+    (Told, "en", "emergency"), (Told, "es", "emergency"), (Told, "en", "urgent"), (Told, "en", "routine"),
+    (ToldKiosk, "en", "emergency"), (ToldKiosk, "es", "emergency")])
+def test_a_database_lost_while_an_ending_is_shown_says_so_in_its_quiet_line_never_over_it(app_class, language, level,
+                                                                                          flow, tmp_path):
     """The ending is drawn, then the database goes away (its folder's mount lost) before the recorder's next
     look: the look says so in the ending's own quiet line, no notice lies over "Call 911" (or a staffed
     kiosk's "Tell the staff at the desk now"), and the same line says when the answers are saved again."""
@@ -257,7 +272,9 @@ def test_a_database_lost_while_an_ending_is_shown_says_so_in_its_quiet_line_neve
         if app_class is ToldKiosk:
             await tap(app, pilot, "#start")
             await app.workers.wait_for_complete()
-        await give(app, pilot, "1")
+        for typed in typed_to(flow, ENDINGS[level]):
+            await give(app, pilot, typed)
+        assert app.state.outcome_level == level
         drawn = shown()
         mount.rmdir()
         mount.write_text("not a folder now")  # the database goes away
