@@ -114,7 +114,8 @@ WRITES = ("start_session", "record_answer", "withdraw_answers", "record_event", 
 @dataclass(frozen=True)
 class Write:
     """One write by name, as a recorder queues it and an outbox keeps it: `Write("record_answer",
-    (answer, event))`. Every write is idempotent: written twice, it is kept once."""
+    (answer, event))`, `Write("identify", (session_id, identification, event))`. A change comes with its
+    event in the same write (one transaction). Every write is idempotent: written twice, it is kept once."""
 
     operation: str
     args: tuple
