@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Callable
 import yaml
 
 from chatbot.flow.kinds import FindingType, QuestionKind
-from chatbot.engine import Conversation, DialogueMachine
-from chatbot.flow.answers import Answer, read_answer
+from chatbot.engine import WELCOME, Conversation, DialogueMachine, dialogue_machine
+from chatbot.flow.answers import Answer, Unreadable, read_answer
 from chatbot.flow.model import LEVELS, Flow, Question, level_rank
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
 from chatbot.flowfile.shape import STRING, AnyValue, Field, ListOf, MapOf, OneOf, Record
@@ -281,8 +281,11 @@ def answer_memo(flow: Flow) -> AnswerMemo:
 def simulate(flow: Flow, patient: Patient, recorder: Recorder | None = None, *,
              machine: DialogueMachine | None = None) -> Simulation:
     """Run one patient through the flow to its outcome, kept as a session by `recorder` if given (on
-    `machine`: the flow's shared one unless another is compared with it)."""
+    `machine`: the flow's shared one unless another is compared with it). With neither, a conversation's
+    transcript and history are not kept: each answer is a step of the flow's machine read off its table."""
     language = patient.language or flow.languages[0]
+    if recorder is None and machine is None:
+        return _simulate_on_table(flow, patient, language)
     conversation = Conversation(flow, language, machine=machine, read=answer_memo(flow))
     conversation.start()
     if recorder is not None:
@@ -302,8 +305,40 @@ def simulate(flow: Flow, patient: Patient, recorder: Recorder | None = None, *,
         if recorder is not None:
             recorder.answered(conversation)
         if error is not None:
-            raise FlowError([Problem(patient.file, *patient.at,
-                                     f"patient '{patient.id}': the answer '{typed}' to '{question.id}' "
-                                     f"was not accepted: {error.get('en')}")])
+            raise _not_accepted(patient, typed, question, error)
+    raise FlowError([Problem(patient.file, *patient.at,
+                             f"patient '{patient.id}': the dialogue did not end after {MAX_STEPS} answers")])
+
+
+def _not_accepted(patient: Patient, typed: str, question: Question, error) -> FlowError:
+    return FlowError([Problem(patient.file, *patient.at, f"patient '{patient.id}': the answer '{typed}' to "
+                                                         f"'{question.id}' was not accepted: {error.get('en')}")])
+
+
+def _simulate_on_table(flow: Flow, patient: Patient, language: str) -> Simulation:
+    """`simulate` with no session kept: the same answers read the same way, the same steps
+    (`DialogueMachine.step`, held to the machine by tests), the same refusals."""
+    machine = dialogue_machine(flow)
+    read, step, questions = answer_memo(flow), machine.step, flow.questions
+    findings, timeline = dict(machine.default_findings), patient.timeline
+    state = machine.table[WELCOME][0][1]  # `begin`
+    asked: list[str] = []
+    for _ in range(MAX_STEPS):
+        question = questions.get(state)
+        if question is None:
+            rules = triage(flow.rules, timeline.findings(flow)).level if timeline is not None else None
+            return Simulation(patient, flow.outcomes[state].level, state, asked, rules)
+        if timeline is not None:
+            typed = timeline.answer(question, flow, language)
+        else:
+            typed = typed_answer(question, patient.findings, flow, language)
+        try:
+            answer = read(question, typed)
+        except Unreadable as unreadable:
+            raise _not_accepted(patient, typed, question, unreadable.message) from None
+        if answer.confirm is not None:
+            raise _not_accepted(patient, typed, question, answer.confirm)
+        asked.append(question.id)
+        state = step(state, findings, answer)
     raise FlowError([Problem(patient.file, *patient.at,
                              f"patient '{patient.id}': the dialogue did not end after {MAX_STEPS} answers")])
