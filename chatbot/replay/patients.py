@@ -116,6 +116,12 @@ def _read_fast(path: str | Path, flow: Flow) -> list[Patient] | None:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None  # the positioned reader says why
+    return read_without_positions(text, path, flow)
+
+
+def read_without_positions(text: str, path: str | Path, flow: Flow) -> list[Patient] | None:
+    """The patients of `text` (the file at `path`, or a part of it: `chatbot.replay.parts`) read with no
+    positions, or None where the positioned reader must read the file: it says or reads something otherwise."""
     if "&" in text:  # anchors, so aliases: the positioned reader counts what they repeat
         return None
 
