@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     # patients read, again and again (a fifth of the time). Kept in the records, collected as usual.
     with collector.paused():
         if database_given(args) is None:  # a large file in parts, one process a core, when it says the same
-            in_parts = simulate_in_parts(args.patients, flow, partial(_line, args))
+            in_parts = simulate_in_parts(args.patients, flow, partial(_line, args, {}))
             if in_parts is not None:
                 shares, count = in_parts
                 lines = [line for share in shares for line in share.lines]
@@ -68,10 +68,10 @@ def _simulate_all(args: argparse.Namespace, flow, patients, recorder) -> int:
 
 
 def _simulate_each(args: argparse.Namespace, flow, patients, recorder, lines: list[str]) -> int:
-    disagreements = []
+    disagreements, line = [], partial(_line, args, {})
     for patient in patients:
         result = simulate(flow, patient, recorder)
-        lines.append(_line(args, patient, result))
+        lines.append(line(patient, result))
         if not result.agrees:
             disagreements.append(result)
     if not args.json:
@@ -108,8 +108,9 @@ def _expected(result) -> str:
     return "; ".join(parts)
 
 
-def _line(args: argparse.Namespace, patient, result) -> str:
-    """The patient's line: its level, outcome, how many questions, and whether it agrees; or a JSON object."""
+def _line(args: argparse.Namespace, questions: dict[int, str], patient, result) -> str:
+    """The patient's line: its level, outcome, how many questions, and whether it agrees; or a JSON object.
+    `questions` keeps "7 questions" and kin for the run: said once each, not once a patient."""
     if args.json:
         line = {"id": patient.id, "level": result.level, "outcome": result.outcome, "asked": result.asked}
         if result.rules_level is not None:
@@ -119,8 +120,10 @@ def _line(args: argparse.Namespace, patient, result) -> str:
         "  ok" if result.agrees else f"  DIFFERS: {_expected(result)}")  # marks, as replay's
     if result.agrees and result.rules_level not in (None, result.level):  # a wider question raised it
         verdict += said(WIDER, level=result.rules_level)
-    asked = said(QUESTIONS.count(len(result.asked)))
-    asked = (" " if len(result.asked) < 10 else "") + asked
+    count = len(result.asked)
+    asked = questions.get(count)
+    if asked is None:
+        asked = questions[count] = (" " if count < 10 else "") + said(QUESTIONS.count(count))
     return (f"{patient.id:<10} {result.level:<9}  {result.outcome:<22} "
             + (f"{asked:<12}{verdict}" if verdict else asked))
 

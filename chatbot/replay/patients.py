@@ -236,10 +236,15 @@ def _timeline(item: dict, where: tuple, flow: Flow, report) -> Timeline | None:
     return Timeline(tuple(events), last_check)
 
 
+_UNSAID = object()
+
+
 def typed_answer(question: Question, findings: dict[str, Any], flow: Flow, language: str = "en") -> str:
     """What this patient types to `question`, read from its findings (in `language`'s words)."""
     if question.kind in (QuestionKind.YES_NO, QuestionKind.YES_NO_UNSURE):
-        value = findings.get(question.finding, flow.findings[question.finding].default())
+        value = findings.get(question.finding, _UNSAID)
+        if value is _UNSAID:  # its default worked out only now: most questions' findings are given
+            value = flow.findings[question.finding].default()
         if language != "en" and language in WORDS:
             return WORDS[language][value if question.kind == QuestionKind.YES_NO_UNSURE else value is True]
         return "yes" if value is True else "no" if value is False or question.kind == QuestionKind.YES_NO else "not sure"
