@@ -128,13 +128,17 @@ def read_without_positions(text: str, path: str | Path, flow: Flow) -> list[Pati
     def refuse(where: tuple, message: str, key: bool = False) -> None:
         raise _Refused
 
+    constructor = yaml.SafeLoader("")
     try:
         root = compose_yaml(text)
-        data = _Plain(yaml.SafeLoader("")).node(root, 1) if root is not None else None
+        data = _Plain(constructor).node(root, 1) if root is not None else None
         PATIENTS_FILE.check(data, (), refuse)
         return _patients(data, flow, refuse, None, str(path), _Places(path))
     except (_Refused, RecursionError, yaml.YAMLError):
         return None
+    finally:  # a loader refers to itself: left so, it and every node it built wait for a collection
+        constructor.dispose()
+        constructor.constructed_objects.clear()
 
 
 class _Plain:
@@ -143,6 +147,7 @@ class _Plain:
 
     def __init__(self, constructor):
         self.constructor = constructor
+        self.scalars: dict[tuple[str, str], Any] = {}  # each scalar not a string built once: `true`, 38.2
 
     def node(self, node: yaml.Node, depth: int) -> Any:
         if node.tag == STR_TAG and type(node) is yaml.ScalarNode:
@@ -160,10 +165,16 @@ class _Plain:
             if depth > MAX_DEPTH:
                 raise _Refused
             return [self.node(item, depth + 1) for item in node.value]
+        scalar = type(node) is yaml.ScalarNode
+        if scalar and (node.tag, node.value) in self.scalars:
+            return self.scalars[node.tag, node.value]  # a scalar's value is a bool, number, date…: never changed
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except Exception:  # noqa: BLE001 - !!int 0xz and kin: the positioned reader says where
             raise _Refused from None
+        if scalar:
+            self.scalars[node.tag, node.value] = value
+        return value
 
 
 class _Places:
