@@ -7,9 +7,12 @@ grow with it.
 
     python3 bench/records_scale.py [--sizes 1000,10000,100000,1000000] [--backends sqlite,postgresql]
                                    [--postgres URL] [--trials 20] [--fhir-most 10000] [--export-most 100000]
+                                   [--keep DIR] [--only station|commands]
 
 Each store is built in bulk (not through `simulate`: by the database itself, `SQL`, 50,000 sessions a
-transaction; 100k in about a minute, 1M in minutes): a clinic seeing 100 people a day, the
+statement; on SQLite a transaction each; on PostgreSQL one transaction, its keys and indexes dropped
+during the load and made again from their own definitions after it, then VACUUM (FREEZE, ANALYZE) so
+that no autovacuum runs during the measurement; 100k in about a minute, 1M in minutes): a clinic seeing 100 people a day, the
 sessions spread over the days before today (100 of them today), each with its answers and
 events as a kiosk writes them (copied from three conversations run on the engine: an
 emergency, an urgent and a routine one), nearly all reviewed, one in 500 left unreviewed,
@@ -19,8 +22,22 @@ A kiosk is another process (a `Recorder`) that prints when each session's last a
 acknowledged and when the database had it (`time.monotonic()`, one clock for every process
 on Linux); the station notes when the frame showing the row was drawn (`NurseApp.row_shown`).
 `records list` and `export --fhir` run as commands, each in its own process, their peak memory
-read by /usr/bin/time (a child forked straight from this process would inherit its high-water mark). Every store lives in a temporary folder (or a fresh database on
-the PostgreSQL server: `--postgres URL` or CHATBOT_TEST_POSTGRES), removed at the end.
+read by /usr/bin/time (a child forked straight from this process would inherit its high-water
+mark). Every store lives in a temporary folder (or a fresh database on the PostgreSQL server:
+`--postgres URL` or CHATBOT_TEST_POSTGRES), removed at the end.
+
+Measuring again without building again (`--keep DIR`): the stores are kept in DIR, SQLite's as
+files, PostgreSQL's in a cluster of the bench's own (DIR/data, made by `initdb` at the first run,
+started for each run with the settings of .ci/postgres and stopped after; `--postgres` is then not
+used). A store built earlier the same day is measured as it is (its "today" is still today); one
+built on another day is built again. Each run adds its kiosk sessions to today's rows. So a quiet
+measurement of PostgreSQL at 1M is, after one build (a few minutes) by the same command:
+
+    python3 bench/records_scale.py --sizes 1000000 --backends postgresql --trials 20 \
+        --keep /tmp/records-scale --only station
+
+(`--only station`: the station's open and commit -> row only, not `records list`, which reads the
+whole store: minutes at 1M.) One run at a time per DIR.
 """
 
 from __future__ import annotations
@@ -409,33 +426,39 @@ def measure(name: str, store: "Store", size: int, trials: int, fhir_most: int, e
     env = dict(os.environ)
     nothing = {"open": float("nan"), "rows": 0, "commit": [float("nan")] * 2, "answer": [float("nan")] * 2}
     seen = asyncio.run(station(url, trials)) if only != "commands" else nothing
-    listed = exported = fhir = None
+    result = {"backend": name, "size": size, "built": built, "reused": reused, "open": seen["open"],
+              "rows": seen["rows"], "commit_p95": p95(seen["commit"]), "commit_median": statistics.median(seen["commit"]),
+              "answer_p95": p95(seen["answer"]), "load": (load, os.getloadavg()[0])}
+    report_station(result)  # now: the commands below may take minutes
     if only != "station":
+        load = os.getloadavg()[0]
         listed = command(["records", "list", "--database", url], env)
         exported = command(["records", "export", "--database", url], env) if size <= export_most else None
         fhir = command(["records", "export", "--fhir", "--database", url], env) if size <= fhir_most else None
-    result = {"backend": name, "size": size, "built": built, "reused": reused, "open": seen["open"],
-              "rows": seen["rows"], "commit_p95": p95(seen["commit"]), "commit_median": statistics.median(seen["commit"]),
-              "answer_p95": p95(seen["answer"]), "list": listed, "export": exported, "fhir": fhir,
-              "load": (load, os.getloadavg()[0])}
-    report(result)
+        result.update({"list": listed, "export": exported, "fhir": fhir, "commands_load": (load, os.getloadavg()[0])})
+        report_commands(result)
     return result
 
 
-def report(r: dict) -> None:
+def report_station(r: dict) -> None:
     ms = lambda value: f"{value * 1000:.0f} ms"  # noqa: E731
-    per = lambda took: f"{took[0]:.1f} s ({took[0] / r['size'] * 1e6:.0f} µs a session), peak {took[1]:.0f} MiB"  # noqa
     met_open = r["open"] <= OPEN_GOAL
     met_row = r["commit_p95"] <= ROW_GOAL
     built = f"kept (built in {r['built']:.0f} s)" if r["reused"] else f"built in {r['built']:.0f} s"
     print(f"{r['backend']} {r['size']:>9,}: {built} | station open {ms(r['open'])} "
           f"({r['rows']} rows; goal <= 500 ms: {'met' if met_open else 'NOT met'}) | kiosk commit -> row median "
           f"{ms(r['commit_median'])}, p95 {ms(r['commit_p95'])} (goal <= 250 ms: {'met' if met_row else 'NOT met'}); "
-          f"answer -> row p95 {ms(r['answer_p95'])}", flush=True)
-    print("    records list: " + (per(r["list"]) if r["list"] else "not run (--only station)") + " | records export: "
+          f"answer -> row p95 {ms(r['answer_p95'])} | load average {r['load'][0]:.1f} as it began, "
+          f"{r['load'][1]:.1f} at its end", flush=True)
+
+
+def report_commands(r: dict) -> None:
+    per = lambda took: f"{took[0]:.1f} s ({took[0] / r['size'] * 1e6:.0f} µs a session), peak {took[1]:.0f} MiB"  # noqa
+    print(f"    records list: {per(r['list'])} | records export: "
           + (per(r["export"]) if r["export"] else "not run at this size (--export-most)") + " | export --fhir: "
           + (per(r["fhir"]) if r["fhir"] else "not run at this size (--fhir-most)")
-          + f" | load average {r['load'][0]:.1f} as it began, {r['load'][1]:.1f} at its end", flush=True)
+          + f" | load average {r['commands_load'][0]:.1f} as they began, {r['commands_load'][1]:.1f} at their end",
+          flush=True)
 
 
 def main() -> None:
@@ -560,7 +583,7 @@ class KeptPostgres:
             free.bind(("127.0.0.1", 0))
             port = free.getsockname()[1]
         self._as_postgres("pg_ctl", "-D", str(self.data), "-l", str(folder / "server.log"), "-w", "-t", "120", "-o",
-                          f"-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c listen_addresses='' "
+                          f"-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB -c listen_addresses='' "
                           f"-p {port} -k {folder}", "start")
         self.url = f"postgresql://postgres@/postgres?host={folder}&port={port}"
 
