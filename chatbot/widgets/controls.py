@@ -156,13 +156,13 @@ class YesNoControls(Drawn, Horizontal):
         if self._drawn == (self.labels, self.language):
             return  # the same buttons: nothing to redraw
         same_words = bool(self._drawn) and self._drawn[1] == self.language  # Not sure shown or hidden, no more
-        self._drawn = (self.labels, self.language)
-        for index, (button_id, label, key) in enumerate(self.KEYS):
-            button = self.query_one(f"#{button_id}", Button)
+        buttons = [self.query_one(f"#{button_id}", Button) for button_id, _, _ in self.KEYS]  # NoMatches: not yet
+        for index, (button, (_, label, key)) in enumerate(zip(buttons, self.KEYS)):
             if not same_words:
                 button.label = key_label(label.get(self.language),
                                          key if self.language in self.LETTER_KEYS else str(index + 1))
             button.display = index < len(self.labels)
+        self._drawn = (self.labels, self.language)  # only once drawn: a try before the buttons came is no draw
 
     def has(self, button_id: str) -> bool:
         return button_id in [button_id for button_id, _, _ in self.KEYS[:len(self.labels)]]

@@ -8,6 +8,7 @@ import wave
 
 import pytest
 
+from chatbot.flow.kinds import QuestionKind
 from chatbot.flowfile.loader import load_flow
 from chatbot.kiosk.rules import KioskOptions
 from chatbot.speech.speaker import BrowserSpeaker, NoSpeaker, Speaker
@@ -239,3 +240,40 @@ def test_listen_on_are_you_still_there_says_it_and_starts_the_count_again():
     screen, said, text = run_kiosk(scenario, options=KioskOptions(idle_timeout=60, idle_warning=30))
     assert screen == "still-there" and "Are you still there?" in said
     assert "In 5 s your answers will be cleared" in text
+
+
+def test_a_screen_is_read_only_once_its_controls_have_drawn_their_words():
+    """On a busy machine a control's buttons can mount a frame after the control: until it has drawn
+    them, `drawn` says no, so what is said is never the blank (or a CSS name) of a button."""
+    from textual.app import App
+    from textual.screen import Screen
+
+    from chatbot.widgets.button import Button
+    from chatbot.widgets.controls import YesNoControls, drawn
+
+    class LateButtons(YesNoControls):
+        def compose(self):
+            return iter(())
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(self.mount_all, [Button("", id=name, classes="answer") for name, _, _ in self.KEYS])
+            super().on_mount()
+
+    flow = load_flow("flows/symptoms.yaml")
+    question = next(each for each in flow.questions.values() if each.kind == QuestionKind.YES_NO)
+    seen: list[tuple[bool, str]] = []
+
+    async def main() -> None:
+        async with App().run_test() as pilot:
+            screen = Screen()
+            await pilot.app.push_screen(screen)
+            controls = LateButtons()
+            await screen.mount(controls)
+            controls.show(question, "en")
+            for _ in range(6):
+                seen.append((drawn(screen), " ".join(words for words, _ in spoken(screen, "en").pieces)))
+                await pilot.pause()
+
+    asyncio.run(main())
+    assert seen[0] == (False, "")  # mounted, not drawn: nothing to read yet
+    assert all("Yes y" in said for ready, said in seen if ready) and any(ready for ready, _ in seen)
