@@ -385,9 +385,10 @@ async def station(url: str, trials: int) -> dict:
                 continue
             committed.append(app.row_shown[session_id] - float(commit))
             answered.append(app.row_shown[session_id] - float(acknowledged))
+        reads = {"rows_read": app.rows_read, "full_reads": app.full_reads}
     writer.stdin.close()
     writer.wait(timeout=60)
-    return {"open": opened, "rows": shown_rows, "commit": committed, "answer": answered}
+    return {"open": opened, "rows": shown_rows, "commit": committed, "answer": answered, **reads}
 
 
 def command(argv: list[str], env: dict) -> tuple[float, float, int]:
@@ -428,7 +429,8 @@ def measure(name: str, store: "Store", size: int, trials: int, fhir_most: int, e
     seen = asyncio.run(station(url, trials)) if only != "commands" else nothing
     result = {"backend": name, "size": size, "built": built, "reused": reused, "open": seen["open"],
               "rows": seen["rows"], "commit_p95": p95(seen["commit"]), "commit_median": statistics.median(seen["commit"]),
-              "answer_p95": p95(seen["answer"]), "load": (load, os.getloadavg()[0])}
+              "answer_p95": p95(seen["answer"]), "load": (load, os.getloadavg()[0]),
+              "reads": (seen.get("rows_read", 0), seen.get("full_reads", 0))}
     report_station(result)  # now: the commands below may take minutes
     if only != "station":
         load = os.getloadavg()[0]
@@ -448,7 +450,8 @@ def report_station(r: dict) -> None:
     print(f"{r['backend']} {r['size']:>9,}: {built} | station open {ms(r['open'])} "
           f"({r['rows']} rows; goal <= 500 ms: {'met' if met_open else 'NOT met'}) | kiosk commit -> row median "
           f"{ms(r['commit_median'])}, p95 {ms(r['commit_p95'])} (goal <= 250 ms: {'met' if met_row else 'NOT met'}); "
-          f"answer -> row p95 {ms(r['answer_p95'])} | load average {r['load'][0]:.1f} as it began, "
+          f"answer -> row p95 {ms(r['answer_p95'])} | the station read {r['reads'][0]} session rows "
+          f"({r['reads'][1]} full reads of the queue, the rest only what changed) | load average {r['load'][0]:.1f} as it began, "
           f"{r['load'][1]:.1f} at its end", flush=True)
 
 
