@@ -30,7 +30,8 @@ Measuring again without building again (`--keep DIR`): the stores are kept in DI
 files, PostgreSQL's in a cluster of the bench's own (DIR/data, made by `initdb` at the first run,
 started for each run with the settings of .ci/postgres and stopped after; `--postgres` is then not
 used). A store built earlier the same day is measured as it is (its "today" is still today); one
-built on another day is built again. Each run adds its kiosk sessions to today's rows. So a quiet
+built on another day is built again; a kept store is migrated to the code's schema before it is measured.
+Each run adds its kiosk sessions to today's rows. So a quiet
 measurement of PostgreSQL at 1M is, after one build (a few minutes) by the same command:
 
     python3 bench/records_scale.py --sizes 1000000 --backends postgresql --trials 20 \
@@ -420,6 +421,10 @@ def measure(name: str, store: "Store", size: int, trials: int, fhir_most: int, e
     station, the commands) or both."""
     url = store.url
     reused = store.built is not None
+    if reused:  # a store kept from a run earlier today: brought to the schema of this code (as a clinic's is)
+        from chatbot.records.backends import migrate
+
+        migrate(url)
     built = store.built if reused else build(url, size)
     if store.kept:
         store.kept(built)
