@@ -7,9 +7,12 @@ grow with it.
 
     python3 bench/records_scale.py [--sizes 1000,10000,100000,1000000] [--backends sqlite,postgresql]
                                    [--postgres URL] [--trials 20] [--fhir-most 10000] [--export-most 100000]
+                                   [--keep DIR] [--only station|commands]
 
 Each store is built in bulk (not through `simulate`: by the database itself, `SQL`, 50,000 sessions a
-transaction; 100k in about a minute, 1M in minutes): a clinic seeing 100 people a day, the
+statement; on SQLite a transaction each; on PostgreSQL one transaction, its keys and indexes dropped
+during the load and made again from their own definitions after it, then VACUUM (FREEZE, ANALYZE) so
+that no autovacuum runs during the measurement; 100k in about a minute, 1M in minutes): a clinic seeing 100 people a day, the
 sessions spread over the days before today (100 of them today), each with its answers and
 events as a kiosk writes them (copied from three conversations run on the engine: an
 emergency, an urgent and a routine one), nearly all reviewed, one in 500 left unreviewed,
@@ -19,8 +22,23 @@ A kiosk is another process (a `Recorder`) that prints when each session's last a
 acknowledged and when the database had it (`time.monotonic()`, one clock for every process
 on Linux); the station notes when the frame showing the row was drawn (`NurseApp.row_shown`).
 `records list` and `export --fhir` run as commands, each in its own process, their peak memory
-read by /usr/bin/time (a child forked straight from this process would inherit its high-water mark). Every store lives in a temporary folder (or a fresh database on
-the PostgreSQL server: `--postgres URL` or CHATBOT_TEST_POSTGRES), removed at the end.
+read by /usr/bin/time (a child forked straight from this process would inherit its high-water
+mark). Every store lives in a temporary folder (or a fresh database on the PostgreSQL server:
+`--postgres URL` or CHATBOT_TEST_POSTGRES), removed at the end.
+
+Measuring again without building again (`--keep DIR`): the stores are kept in DIR, SQLite's as
+files, PostgreSQL's in a cluster of the bench's own (DIR/data, made by `initdb` at the first run,
+started for each run with the settings of .ci/postgres and stopped after; `--postgres` is then not
+used). A store built earlier the same day is measured as it is (its "today" is still today); one
+built on another day is built again; a kept store is migrated to the code's schema before it is measured.
+Each run adds its kiosk sessions to today's rows. So a quiet
+measurement of PostgreSQL at 1M is, after one build (a few minutes) by the same command:
+
+    python3 bench/records_scale.py --sizes 1000000 --backends postgresql --trials 20 \
+        --keep /tmp/records-scale --only station
+
+(`--only station`: the station's open and commit -> row only, not `records list`, which reads the
+whole store: minutes at 1M.) One run at a time per DIR.
 """
 
 from __future__ import annotations
@@ -29,6 +47,7 @@ import argparse
 import asyncio
 import json
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -206,26 +225,82 @@ def build(url: str, count: int) -> float:
         connection.execute("PRAGMA journal_mode=WAL")  # as the chatbot keeps it
         connection.close()
     else:
-        import psycopg
-
-        from chatbot.records.queries import for_postgresql
-
-        with psycopg.connect(target.target, autocommit=True) as connection:
-            connection.execute("ALTER TABLE sessions DISABLE TRIGGER sessions_notify")  # no NOTIFY per bulk row
-            connection.execute(sql["tables"])
-            with connection.cursor() as cursor:
-                cursor.executemany("INSERT INTO bulk_templates VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                                   template_rows)
-                cursor.executemany("INSERT INTO bulk_answers VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                                   answer_rows)
-            for low, high in batches:
-                with connection.transaction():
-                    for name in ("numbered", "sessions", "answers", "events"):
-                        connection.execute(for_postgresql(sql[name]),
-                                           {"low": low, "high": high, "first_day": first_day, "days": days})
-            connection.execute("ALTER TABLE sessions ENABLE TRIGGER sessions_notify")
-            connection.execute("ANALYZE")
+        build_postgresql(target.target, sql, template_rows, answer_rows, batches,
+                         {"first_day": first_day, "days": days})
     return time.monotonic() - began
+
+
+# The tables the bulk rows go into, and what slows a bulk load into them: their indexes, keys and references
+# (every row's random key would land on a random page of each, 25 million times). They are dropped before the
+# load and made again after it, from their own definitions (`pg_get_constraintdef`, `pg_get_indexdef`), so the
+# store ends with exactly the schema its migrations made.
+BULK_TABLES = ("sessions", "answers", "events")
+KEYS_AND_INDEXES = """
+SELECT 'constraint', c.contype, c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+FROM pg_constraint AS c
+WHERE c.contype IN ('p', 'u', 'f') AND (c.conrelid = ANY(%(tables)s::regclass[]) OR c.confrelid = ANY(%(tables)s::regclass[]))
+UNION ALL
+SELECT 'index', '', i.indrelid::regclass::text, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+FROM pg_index AS i
+WHERE i.indrelid = ANY(%(tables)s::regclass[])
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))
+"""
+
+
+def build_postgresql(url: str, sql: dict[str, str], template_rows: list, answer_rows: list, batches: list,
+                     params: dict) -> None:
+    """The bulk rows into a migrated PostgreSQL store: one transaction, its keys and indexes dropped during the
+    load and made again after it, the templates sent by COPY, every session's rows made by the server; then
+    VACUUM and ANALYZE, so that the planner knows the tables and no autovacuum starts during the measurement."""
+    import psycopg
+
+    from chatbot.records.queries import for_postgresql
+
+    phases, began = [], time.monotonic()
+
+    def phase(name: str) -> None:
+        nonlocal began
+        phases.append(f"{name} {time.monotonic() - began:.0f} s")
+        began = time.monotonic()
+
+    with psycopg.connect(url) as connection:  # one transaction, committed when the block ends
+        connection.execute("SET LOCAL synchronous_commit = off")
+        connection.execute("SET LOCAL maintenance_work_mem = '1GB'")  # each index sorted in memory
+        connection.execute("SET LOCAL work_mem = '256MB'")
+        found = connection.execute(KEYS_AND_INDEXES, {"tables": list(BULK_TABLES)}).fetchall()
+        constraints = [(kind, table, name, definition) for what, kind, table, name, definition in found
+                       if what == "constraint"]
+        indexes = [(name, definition) for what, _, _, name, definition in found if what == "index"]
+        for kind, table, name, _ in sorted(constraints, key=lambda each: each[0] != "f"):  # references first
+            connection.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            connection.execute(f"DROP INDEX {name}")
+        connection.execute("ALTER TABLE sessions DISABLE TRIGGER sessions_notify")  # no NOTIFY per bulk row
+        connection.execute(sql["tables"])
+        with connection.cursor() as cursor:
+            for table, rows in (("bulk_templates", template_rows), ("bulk_answers", answer_rows)):
+                with cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        for table, column in (("bulk_answers", "value"), ("bulk_answers", "findings"),
+                              ("bulk_templates", "reasons"), ("bulk_templates", "because")):
+            # parsed once here, not once for each of a million sessions' rows
+            connection.execute(f"ALTER TABLE {table} ALTER {column} TYPE jsonb USING CAST({column} AS jsonb)")
+        for low, high in batches:
+            for name in ("numbered", "sessions", "answers", "events"):
+                connection.execute(for_postgresql(sql[name]), {"low": low, "high": high, **params})
+        phase("rows")
+        for kind, table, name, definition in sorted(constraints, key=lambda each: each[0] == "f"):  # keys first
+            connection.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        for _, definition in indexes:
+            connection.execute(definition)
+        connection.execute("ALTER TABLE sessions ENABLE TRIGGER sessions_notify")
+        phase("keys and indexes")
+    phase("commit")
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("VACUUM (FREEZE, ANALYZE) sessions, answers, events")
+    phase("vacuum and analyze")
+    print(f"    PostgreSQL build: {', '.join(phases)}", flush=True)
 
 
 # -- what is measured ------------------------------------------------------------------------------
@@ -311,9 +386,10 @@ async def station(url: str, trials: int) -> dict:
                 continue
             committed.append(app.row_shown[session_id] - float(commit))
             answered.append(app.row_shown[session_id] - float(acknowledged))
+        reads = {"rows_read": app.rows_read, "full_reads": app.full_reads}
     writer.stdin.close()
     writer.wait(timeout=60)
-    return {"open": opened, "rows": shown_rows, "commit": committed, "answer": answered}
+    return {"open": opened, "rows": shown_rows, "commit": committed, "answer": answered, **reads}
 
 
 def command(argv: list[str], env: dict) -> tuple[float, float, int]:
@@ -339,37 +415,58 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
 
 
-def measure(name: str, url: str, size: int, trials: int, fhir_most: int, export_most: int, folder: str,
-            commands_only: bool = False) -> dict:
-    load = os.getloadavg()[0]
-    built = build(url, size)
+def measure(name: str, store: "Store", size: int, trials: int, fhir_most: int, export_most: int,
+            only: str | None = None) -> dict:
+    """Build the store (unless it was kept from a run earlier today), then measure what `only` names (the
+    station, the commands) or both."""
+    url = store.url
+    reused = store.built is not None
+    if reused:  # a store kept from a run earlier today: brought to the schema of this code (as a clinic's is)
+        from chatbot.records.backends import migrate
+
+        migrate(url)
+    built = store.built if reused else build(url, size)
+    if store.kept:
+        store.kept(built)
+    load = os.getloadavg()[0]  # as the measurement starts
     env = dict(os.environ)
-    seen = asyncio.run(station(url, trials)) if not commands_only else \
-        {"open": float("nan"), "rows": 0, "commit": [float("nan")] * 2, "answer": [float("nan")] * 2}
-    listed = command(["records", "list", "--database", url], env)
-    exported = command(["records", "export", "--database", url], env) if size <= export_most else None
-    fhir = command(["records", "export", "--fhir", "--database", url], env) if size <= fhir_most else None
-    result = {"backend": name, "size": size, "built": built, "open": seen["open"], "rows": seen["rows"],
-              "commit_p95": p95(seen["commit"]), "commit_median": statistics.median(seen["commit"]),
-              "answer_p95": p95(seen["answer"]), "list": listed, "export": exported, "fhir": fhir,
-              "load": (load, os.getloadavg()[0])}
-    report(result)
+    nothing = {"open": float("nan"), "rows": 0, "commit": [float("nan")] * 2, "answer": [float("nan")] * 2}
+    seen = asyncio.run(station(url, trials)) if only != "commands" else nothing
+    result = {"backend": name, "size": size, "built": built, "reused": reused, "open": seen["open"],
+              "rows": seen["rows"], "commit_p95": p95(seen["commit"]), "commit_median": statistics.median(seen["commit"]),
+              "answer_p95": p95(seen["answer"]), "load": (load, os.getloadavg()[0]),
+              "reads": (seen.get("rows_read", 0), seen.get("full_reads", 0))}
+    report_station(result)  # now: the commands below may take minutes
+    if only != "station":
+        load = os.getloadavg()[0]
+        listed = command(["records", "list", "--database", url], env)
+        exported = command(["records", "export", "--database", url], env) if size <= export_most else None
+        fhir = command(["records", "export", "--fhir", "--database", url], env) if size <= fhir_most else None
+        result.update({"list": listed, "export": exported, "fhir": fhir, "commands_load": (load, os.getloadavg()[0])})
+        report_commands(result)
     return result
 
 
-def report(r: dict) -> None:
+def report_station(r: dict) -> None:
     ms = lambda value: f"{value * 1000:.0f} ms"  # noqa: E731
-    per = lambda took: f"{took[0]:.1f} s ({took[0] / r['size'] * 1e6:.0f} µs a session), peak {took[1]:.0f} MiB"  # noqa
     met_open = r["open"] <= OPEN_GOAL
     met_row = r["commit_p95"] <= ROW_GOAL
-    print(f"{r['backend']} {r['size']:>9,}: built in {r['built']:.0f} s | station open {ms(r['open'])} "
+    built = f"kept (built in {r['built']:.0f} s)" if r["reused"] else f"built in {r['built']:.0f} s"
+    print(f"{r['backend']} {r['size']:>9,}: {built} | station open {ms(r['open'])} "
           f"({r['rows']} rows; goal <= 500 ms: {'met' if met_open else 'NOT met'}) | kiosk commit -> row median "
           f"{ms(r['commit_median'])}, p95 {ms(r['commit_p95'])} (goal <= 250 ms: {'met' if met_row else 'NOT met'}); "
-          f"answer -> row p95 {ms(r['answer_p95'])}", flush=True)
+          f"answer -> row p95 {ms(r['answer_p95'])} | the station read {r['reads'][0]} session rows "
+          f"({r['reads'][1]} full reads of the queue, the rest only what changed) | load average {r['load'][0]:.1f} as it began, "
+          f"{r['load'][1]:.1f} at its end", flush=True)
+
+
+def report_commands(r: dict) -> None:
+    per = lambda took: f"{took[0]:.1f} s ({took[0] / r['size'] * 1e6:.0f} µs a session), peak {took[1]:.0f} MiB"  # noqa
     print(f"    records list: {per(r['list'])} | records export: "
           + (per(r["export"]) if r["export"] else "not run at this size (--export-most)") + " | export --fhir: "
           + (per(r["fhir"]) if r["fhir"] else "not run at this size (--fhir-most)")
-          + f" | load average {r['load'][0]:.1f} before, {r['load'][1]:.1f} after", flush=True)
+          + f" | load average {r['commands_load'][0]:.1f} as they began, {r['commands_load'][1]:.1f} at their end",
+          flush=True)
 
 
 def main() -> None:
@@ -382,7 +479,11 @@ def main() -> None:
                         "(it validates every Bundle: about 30 ms a session here)")
     parser.add_argument("--export-most", type=int, default=100000, help="records export only up to this size "
                         "(about half a millisecond a session here: a million would take many minutes)")
-    parser.add_argument("--commands-only", action="store_true", help="only `records list` and the exports")
+    parser.add_argument("--only", choices=("station", "commands"), help="only the station's open and commit -> "
+                        "row, or only `records list` and the exports")
+    parser.add_argument("--keep", metavar="DIR", help="keep the stores in DIR between runs (SQLite files, and "
+                        "PostgreSQL's own cluster in DIR/data): a store built earlier today is measured again "
+                        "without being built")
     parser.add_argument("--kiosk", nargs=2, metavar=("URL", "COUNT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.kiosk:
@@ -396,27 +497,133 @@ def main() -> None:
 
 def run(args) -> None:
     results = []
+    kept = Path(args.keep).resolve() if args.keep else None
     for backend in args.backends.split(","):
-        for size in (int(each) for each in args.sizes.split(",")):
-            with tempfile.TemporaryDirectory(prefix="bench-records-scale-") as folder:
-                if backend == "sqlite":
-                    results.append(measure("SQLite", f"sqlite://{folder}/records.sqlite3", size, args.trials,
-                                           args.fhir_most, args.export_most, folder, args.commands_only))
-                elif args.postgres:
-                    from records import FreshPostgres
+        if backend == "postgresql" and not (args.postgres or kept):
+            print("PostgreSQL: not measured (give --postgres URL, set CHATBOT_TEST_POSTGRES, or --keep DIR)")
+            continue
+        server = KeptPostgres(kept) if backend == "postgresql" and kept else None
+        try:
+            for size in (int(each) for each in args.sizes.split(",")):
+                with tempfile.TemporaryDirectory(prefix="bench-records-scale-") as folder:
+                    if kept:
+                        store = kept_store(backend, kept, server, size)
+                    elif backend == "sqlite":
+                        store = Store(f"sqlite://{folder}/records.sqlite3")
+                    else:
+                        from records import FreshPostgres
 
-                    fresh = FreshPostgres(args.postgres, migrate_it=False)
+                        fresh = FreshPostgres(args.postgres, migrate_it=False)
+                        store = Store(fresh.url, drop=fresh.drop)
                     try:
-                        results.append(measure("PostgreSQL", fresh.url, size, args.trials, args.fhir_most,
-                                               args.export_most, folder, args.commands_only))
+                        results.append(measure("SQLite" if backend == "sqlite" else "PostgreSQL", store, size,
+                                               args.trials, args.fhir_most, args.export_most, args.only))
                     finally:
-                        fresh.drop()
-                else:
-                    print("PostgreSQL: not measured (give --postgres URL or set CHATBOT_TEST_POSTGRES)")
-                    break
-    met = all(r["open"] <= OPEN_GOAL and r["commit_p95"] <= ROW_GOAL for r in results)
+                        store.drop()
+        finally:
+            if server:
+                server.stop()
+    met = all(r["open"] <= OPEN_GOAL and r["commit_p95"] <= ROW_GOAL for r in results if r["open"] == r["open"])
     print(f"all goals: {'met' if met else 'NOT met'} (figures on a shared, loaded machine)")
 
+
+# -- stores kept between runs (--keep DIR) -----------------------------------------------------------
+
+
+class Store:
+    """A store the bench measures: its URL, whether it is already built (kept from a run earlier today: the
+    seconds its build took, else None), and how to remove it after the run (nothing when it is kept)."""
+
+    def __init__(self, url: str, built: float | None = None, drop=None, kept=None):
+        self.url, self.built, self._drop, self.kept = url, built, drop, kept
+
+    def drop(self) -> None:
+        if self._drop:
+            self._drop()
+
+
+def today() -> str:
+    """The day a store is built for (its sessions of today): a kept store built on another day is built again."""
+    return datetime.now().astimezone().date().isoformat()
+
+
+def kept_store(backend: str, folder: Path, server: "KeptPostgres | None", size: int) -> Store:
+    """The store of `size` sessions kept in `folder`: reused when it was built today, else made empty (built
+    by `measure`); `kept(seconds)` marks it built once its build is done."""
+    if backend == "sqlite":
+        folder.mkdir(parents=True, exist_ok=True)
+        path, mark = folder / f"sqlite-{size}.sqlite3", folder / f"sqlite-{size}.json"
+        built = json.loads(mark.read_text()) if mark.exists() else {}
+        if built.get("day") == today() and path.exists():
+            return Store(f"sqlite://{path}", built["seconds"])
+        mark.unlink(missing_ok=True)
+        for stale in folder.glob(f"sqlite-{size}.sqlite3*"):
+            stale.unlink()
+        return Store(f"sqlite://{path}", kept=lambda seconds: mark.write_text(
+            json.dumps({"day": today(), "seconds": seconds})))
+    return server.store(size)
+
+
+class KeptPostgres:
+    """A PostgreSQL cluster of the bench's own in `folder/data`, made by `initdb` at the first run and kept
+    between runs (started on a free port, its socket in `folder`, stopped at the end), with the server
+    settings of .ci/postgres. Each size is a database `records_scale_<size>`, its comment saying the day it was
+    built for and how long its build took."""
+
+    def __init__(self, folder: Path):
+        import glob
+        import socket
+
+        self.folder, self.data = folder, folder / "data"
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda each: int(each.split("/")[-2]))
+        self.bin = Path(bins[-1]) if bins else Path(subprocess.run(["sh", "-c", "command -v initdb"],
+                                                                   capture_output=True, text=True).stdout).parent
+        if not self.data.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            if os.getuid() == 0:  # PostgreSQL refuses root: the cluster is the postgres user's
+                subprocess.run(["chown", "postgres:", str(folder)], check=True)
+            folder.chmod(0o700)
+            self._as_postgres("initdb", "--no-sync", "--auth-local=trust", "--username=postgres", "--encoding=UTF8",
+                              "--locale=C.UTF-8", "-D", str(self.data))
+        if self._as_postgres("pg_ctl", "-D", str(self.data), "status", check=False).returncode == 0:
+            self._as_postgres("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")  # left by a run killed
+        with socket.socket() as free:
+            free.bind(("127.0.0.1", 0))
+            port = free.getsockname()[1]
+        self._as_postgres("pg_ctl", "-D", str(self.data), "-l", str(folder / "server.log"), "-w", "-t", "120", "-o",
+                          f"-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB -c listen_addresses='' "
+                          f"-p {port} -k {folder}", "start")
+        self.url = f"postgresql://postgres@/postgres?host={folder}&port={port}"
+
+    def _as_postgres(self, program: str, *argv: str, check: bool = True) -> subprocess.CompletedProcess:
+        command = [str(self.bin / program), *argv]
+        if os.getuid() == 0:
+            command = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(shlex.quote(each) for each in command)]
+        return subprocess.run(command, check=check, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def store(self, size: int) -> Store:
+        import psycopg
+
+        name = f"records_scale_{size}"
+        url = self.url.replace("/postgres?", f"/{name}?", 1)
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            found = connection.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                                       "WHERE datname = %s", (name,)).fetchone()
+            built = json.loads(found[0]) if found and found[0] else {}
+            if built.get("day") == today():
+                return Store(url, built["seconds"])
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+        def kept(seconds: float) -> None:
+            with psycopg.connect(self.url, autocommit=True) as connection:
+                mark = json.dumps({"day": today(), "seconds": seconds}).replace("'", "''")
+                connection.execute(f"COMMENT ON DATABASE \"{name}\" IS '{mark}'")
+
+        return Store(url, kept=kept)
+
+    def stop(self) -> None:
+        self._as_postgres("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop", check=False)
 
 if __name__ == "__main__":
     main()

@@ -5,8 +5,9 @@ are the ones in `tests/patients/`, repeated under new ids to 5,000, in a file wr
 out in full (no YAML aliases). Each round runs the command on that file and on a file
 of one patient, one after the other; the rate is 5,000 / (median big − median small),
 so that reading the patients file counts, and the imports and loading the flow do not.
-The same is worked out from the CPU time the command used (user and system), which a
-busy machine swings less than the wall clock.
+The same is worked out from the CPU time the command used (user and system, its forked
+processes' too: a file this large is simulated in parts, one process a core), which a busy
+machine swings less than the wall clock; on 2 cores the wall rate can be up to twice it.
 
     python3 bench/simulate_command.py [--patients 5000] [--rounds 7]
 """

@@ -178,6 +178,20 @@ class DialogueMachine:
         self.default_findings = flow.default_findings()
         # Tmax and its kind are worked out again after an answer that gives one of their readings.
         self.derived_from = frozenset(source for sources in flow.derived.values() for source in sources)
+        self.table = _table(self.machine)
+
+    def step(self, state: str, findings: dict[str, Any], answer: Answer) -> str:
+        """Where an answer to the question at `state` leads, its findings recorded in `findings` (in place):
+        what `Conversation.take` does on the machine, routes followed, without a conversation's transcript,
+        history or `EventData`, for thousands of simulated patients (`chatbot simulate`). Read off `table`,
+        which is read off the machine: tests hold it to the machine on every state and answer."""
+        _record(findings, answer.findings, self.implied, self.derived_from, self.flow)
+        table = self.table
+        state = _first_holding(table[state], findings, state)
+        routes = self.flow.routes
+        while state in routes:
+            state = _first_holding(table[state], findings, state)
+        return state
 
     @staticmethod
     def _record_answer(event) -> None:
@@ -192,10 +206,64 @@ class DialogueMachine:
         self.machine.set_state(state, model)
 
 
-def _holds(condition):
+class _Holds:
     """A `transitions` condition that evaluates a flow condition on the model's findings."""
-    check = condition.check
-    return lambda event: check(event.model.findings)
+
+    __slots__ = ("check",)
+
+    def __init__(self, condition):
+        self.check = condition.check  # read by `_table`
+
+    def __call__(self, event) -> bool:
+        return self.check(event.model.findings)
+
+
+_holds = _Holds
+
+Table = dict[str, tuple[tuple[Callable[[dict[str, Any]], Any] | None, str], ...]]
+
+
+def _table(machine: Machine) -> Table:
+    """Each state's transitions as the machine holds them, in its order: (the flow condition's check, or None
+    for none, and the destination). The table holds conditions only: a machine with any callback but the one
+    that records the answer, or a condition not one of ours (`_Holds`) wanted true, is refused."""
+    if (machine.before_state_change or machine.after_state_change or machine.finalize_event
+            or machine.on_exception or len(machine.prepare_event) != 1
+            or any(state.on_enter or state.on_exit for state in machine.states.values())):
+        raise TypeError("the machine has callbacks the table cannot hold")
+    table: Table = {}
+    for event in machine.events.values():
+        for source, transitions in event.transitions.items():
+            rows = []
+            for transition in transitions:
+                if (len(transition.conditions) > 1 or transition.prepare or transition.before or transition.after
+                        or any(not isinstance(c.func, _Holds) or c.target is not True for c in transition.conditions)):
+                    raise TypeError(f"a transition from '{source}' has what the table cannot hold")
+                rows.append((transition.conditions[0].func.check if transition.conditions else None, transition.dest))
+            if source in table:
+                raise TypeError(f"'{source}' is the source of two events")
+            table[source] = tuple(rows)
+    return table
+
+
+def _first_holding(rows, findings: dict[str, Any], state: str) -> str:
+    """The destination of the first transition whose condition holds; `state` if none does (the machine stays)."""
+    for check, dest in rows:
+        if check is None or check(findings) == True:  # noqa: E712 - as `transitions` compares with its target
+            return dest
+    return state
+
+
+def _record(findings: dict[str, Any], given: dict[str, Any], implied_by: dict, derived_from: frozenset,
+            flow: Flow) -> None:
+    """An answer's findings stored in `findings`, with what they imply, and Tmax worked out again if a reading changed."""
+    findings.update(given)
+    for name, value in given.items():
+        if value is True:
+            for implied in implied_by.get(name, ()):
+                findings[implied] = True
+    if not derived_from.isdisjoint(given):
+        flow.derive(findings)
 
 
 @lru_cache(maxsize=16)
@@ -355,15 +423,8 @@ class Conversation:
     def record(self, answer: Answer) -> None:
         """Store an answer's findings (and what they imply) and add it to the transcript."""
         question = self._question()
-        findings = self.findings
-        findings.update(answer.findings)
-        implied_by = self._machine.implied
-        for name, value in answer.findings.items():
-            if value is True:
-                for implied in implied_by.get(name, ()):
-                    findings[implied] = True
-        if not self._machine.derived_from.isdisjoint(answer.findings):  # a reading Tmax is the highest of
-            self.flow.derive(findings)
+        machine = self._machine
+        _record(self.findings, answer.findings, machine.implied, machine.derived_from, self.flow)
         self.transcript.append(Turn(question, answer.typed, answer.value,
                                     answer.shown.get(self.language), answer.findings, answer.confirmed))
 

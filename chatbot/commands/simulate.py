@@ -9,13 +9,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import partial
 
 from chatbot import collector
 from chatbot.catalog import message, plural
 from chatbot.commands.said import complain, said
-from chatbot.commands.arguments import add_database_argument, finish_recording, recorder_for
+from chatbot.commands.arguments import add_database_argument, database_given, finish_recording, recorder_for
 from chatbot.flowfile.loader import load_flow
 from chatbot.flow.model import LEVELS
+from chatbot.replay.parts import simulate_in_parts
 from chatbot.replay.patients import read_patients, simulate
 
 NAME = "simulate"
@@ -33,6 +35,16 @@ def run(args: argparse.Namespace) -> int:
     # Reading the patients and simulating them make no cycles: a collection would only walk the
     # patients read, again and again (a fifth of the time). Kept in the records, collected as usual.
     with collector.paused():
+        if database_given(args) is None:  # a large file in parts, one process a core, when it says the same
+            in_parts = simulate_in_parts(args.patients, flow, partial(_line, args, {}))
+            if in_parts is not None:
+                shares, count = in_parts
+                lines = [line for share in shares for line in share.lines]
+                if not args.json:
+                    lines.append(_summary_line(count, sum(share.checked for share in shares), []))
+                sys.stdout.write("\n".join(lines) + "\n")
+                sys.stdout.flush()
+                return 0
         patients = read_patients(args.patients, flow)
         recorder = recorder_for(args, "simulate")
         if recorder is None:
@@ -56,27 +68,15 @@ def _simulate_all(args: argparse.Namespace, flow, patients, recorder) -> int:
 
 
 def _simulate_each(args: argparse.Namespace, flow, patients, recorder, lines: list[str]) -> int:
-    disagreements = []
+    disagreements, line = [], partial(_line, args, {})
     for patient in patients:
         result = simulate(flow, patient, recorder)
-        if args.json:
-            line = {"id": patient.id, "level": result.level, "outcome": result.outcome, "asked": result.asked}
-            if result.rules_level is not None:
-                line["rules_level"] = result.rules_level
-            lines.append(json.dumps(line))
-        else:
-            verdict = "" if patient.expected is None and result.rules_level is None else (
-                "  ok" if result.agrees else f"  DIFFERS: {_expected(result)}")  # marks, as replay's
-            if result.agrees and result.rules_level not in (None, result.level):  # a wider question raised it
-                verdict += said(WIDER, level=result.rules_level)
-            asked = said(QUESTIONS.count(len(result.asked)))
-            asked = (" " if len(result.asked) < 10 else "") + asked
-            lines.append(f"{patient.id:<10} {result.level:<9}  {result.outcome:<22} "
-                         + (f"{asked:<12}{verdict}" if verdict else asked))
+        lines.append(line(patient, result))
         if not result.agrees:
             disagreements.append(result)
     if not args.json:
-        lines.append(_summary_line(patients, disagreements))
+        checked = sum(1 for patient in patients if patient.expected is not None or patient.timeline is not None)
+        lines.append(_summary_line(len(patients), checked, disagreements))
     if disagreements:
         sys.stdout.write("\n".join(lines) + "\n")  # before the complaints, as when each line was printed
         sys.stdout.flush()
@@ -108,10 +108,28 @@ def _expected(result) -> str:
     return "; ".join(parts)
 
 
-def _summary_line(patients, disagreements) -> str:
+def _line(args: argparse.Namespace, questions: dict[int, str], patient, result) -> str:
+    """The patient's line: its level, outcome, how many questions, and whether it agrees; or a JSON object.
+    `questions` keeps "7 questions" and kin for the run: said once each, not once a patient."""
+    if args.json:
+        line = {"id": patient.id, "level": result.level, "outcome": result.outcome, "asked": result.asked}
+        if result.rules_level is not None:
+            line["rules_level"] = result.rules_level
+        return json.dumps(line)
+    verdict = "" if patient.expected is None and result.rules_level is None else (
+        "  ok" if result.agrees else f"  DIFFERS: {_expected(result)}")  # marks, as replay's
+    if result.agrees and result.rules_level not in (None, result.level):  # a wider question raised it
+        verdict += said(WIDER, level=result.rules_level)
+    count = len(result.asked)
+    asked = questions.get(count)
+    if asked is None:
+        asked = questions[count] = (" " if count < 10 else "") + said(QUESTIONS.count(count))
+    return (f"{patient.id:<10} {result.level:<9}  {result.outcome:<22} "
+            + (f"{asked:<12}{verdict}" if verdict else asked))
+
+
+def _summary_line(count: int, checked: int, disagreements) -> str:
     """The last line says how it went, so a tester need not count the lines above."""
-    count = len(patients)
-    checked = sum(1 for patient in patients if patient.expected is not None or patient.timeline is not None)
     patients_ = PATIENTS.count(count)
     if disagreements:
         return said(plural("{patients}: {count} of {checked} with an expected level disagree",

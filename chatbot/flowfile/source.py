@@ -165,13 +165,13 @@ if hasattr(yaml, "CSafeLoader"):
             self._tags: dict[tuple, str] = {}
 
         def resolve(self, kind, value, implicit):
-            if isinstance(value, str) and len(value) <= MEMO_LENGTH:
-                key = (kind, value, implicit)
-                tag = self._tags.get(key)
-                if tag is None:
-                    tag = self._tags[key] = super().resolve(kind, value, implicit)
-                return tag
-            return super().resolve(kind, value, implicit)
+            key = (kind, value, implicit)
+            tag = self._tags.get(key)  # looked up first: most are there
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if value is None or len(value) <= MEMO_LENGTH:
+                    self._tags[key] = tag
+            return tag
 else:  # pragma: no cover - PyYAML built without libyaml
     _FastLoader = None
 

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Callable
 import yaml
 
 from chatbot.flow.kinds import FindingType, QuestionKind
-from chatbot.engine import Conversation, DialogueMachine
-from chatbot.flow.answers import Answer, read_answer
+from chatbot.engine import WELCOME, Conversation, DialogueMachine, dialogue_machine
+from chatbot.flow.answers import Answer, Unreadable, read_answer
 from chatbot.flow.model import LEVELS, Flow, Question, level_rank
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
 from chatbot.flowfile.shape import STRING, AnyValue, Field, ListOf, MapOf, OneOf, Record
@@ -116,19 +116,29 @@ def _read_fast(path: str | Path, flow: Flow) -> list[Patient] | None:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None  # the positioned reader says why
+    return read_without_positions(text, path, flow)
+
+
+def read_without_positions(text: str, path: str | Path, flow: Flow) -> list[Patient] | None:
+    """The patients of `text` (the file at `path`, or a part of it: `chatbot.replay.parts`) read with no
+    positions, or None where the positioned reader must read the file: it says or reads something otherwise."""
     if "&" in text:  # anchors, so aliases: the positioned reader counts what they repeat
         return None
 
     def refuse(where: tuple, message: str, key: bool = False) -> None:
         raise _Refused
 
+    constructor = yaml.SafeLoader("")
     try:
         root = compose_yaml(text)
-        data = _Plain(yaml.SafeLoader("")).node(root, 1) if root is not None else None
+        data = _Plain(constructor).node(root, 1) if root is not None else None
         PATIENTS_FILE.check(data, (), refuse)
         return _patients(data, flow, refuse, None, str(path), _Places(path))
     except (_Refused, RecursionError, yaml.YAMLError):
         return None
+    finally:  # a loader refers to itself: left so, it and every node it built wait for a collection
+        constructor.dispose()
+        constructor.constructed_objects.clear()
 
 
 class _Plain:
@@ -137,6 +147,7 @@ class _Plain:
 
     def __init__(self, constructor):
         self.constructor = constructor
+        self.scalars: dict[tuple[str, str], Any] = {}  # each scalar not a string built once: `true`, 38.2
 
     def node(self, node: yaml.Node, depth: int) -> Any:
         if node.tag == STR_TAG and type(node) is yaml.ScalarNode:
@@ -154,10 +165,16 @@ class _Plain:
             if depth > MAX_DEPTH:
                 raise _Refused
             return [self.node(item, depth + 1) for item in node.value]
+        scalar = type(node) is yaml.ScalarNode
+        if scalar and (node.tag, node.value) in self.scalars:
+            return self.scalars[node.tag, node.value]  # a scalar's value is a bool, number, date…: never changed
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except Exception:  # noqa: BLE001 - !!int 0xz and kin: the positioned reader says where
             raise _Refused from None
+        if scalar:
+            self.scalars[node.tag, node.value] = value
+        return value
 
 
 class _Places:
@@ -230,10 +247,15 @@ def _timeline(item: dict, where: tuple, flow: Flow, report) -> Timeline | None:
     return Timeline(tuple(events), last_check)
 
 
+_UNSAID = object()
+
+
 def typed_answer(question: Question, findings: dict[str, Any], flow: Flow, language: str = "en") -> str:
     """What this patient types to `question`, read from its findings (in `language`'s words)."""
     if question.kind in (QuestionKind.YES_NO, QuestionKind.YES_NO_UNSURE):
-        value = findings.get(question.finding, flow.findings[question.finding].default())
+        value = findings.get(question.finding, _UNSAID)
+        if value is _UNSAID:  # its default worked out only now: most questions' findings are given
+            value = flow.findings[question.finding].default()
         if language != "en" and language in WORDS:
             return WORDS[language][value if question.kind == QuestionKind.YES_NO_UNSURE else value is True]
         return "yes" if value is True else "no" if value is False or question.kind == QuestionKind.YES_NO else "not sure"
@@ -281,8 +303,11 @@ def answer_memo(flow: Flow) -> AnswerMemo:
 def simulate(flow: Flow, patient: Patient, recorder: Recorder | None = None, *,
              machine: DialogueMachine | None = None) -> Simulation:
     """Run one patient through the flow to its outcome, kept as a session by `recorder` if given (on
-    `machine`: the flow's shared one unless another is compared with it)."""
+    `machine`: the flow's shared one unless another is compared with it). With neither, a conversation's
+    transcript and history are not kept: each answer is a step of the flow's machine read off its table."""
     language = patient.language or flow.languages[0]
+    if recorder is None and machine is None:
+        return _simulate_on_table(flow, patient, language)
     conversation = Conversation(flow, language, machine=machine, read=answer_memo(flow))
     conversation.start()
     if recorder is not None:
@@ -302,8 +327,40 @@ def simulate(flow: Flow, patient: Patient, recorder: Recorder | None = None, *,
         if recorder is not None:
             recorder.answered(conversation)
         if error is not None:
-            raise FlowError([Problem(patient.file, *patient.at,
-                                     f"patient '{patient.id}': the answer '{typed}' to '{question.id}' "
-                                     f"was not accepted: {error.get('en')}")])
+            raise _not_accepted(patient, typed, question, error)
+    raise FlowError([Problem(patient.file, *patient.at,
+                             f"patient '{patient.id}': the dialogue did not end after {MAX_STEPS} answers")])
+
+
+def _not_accepted(patient: Patient, typed: str, question: Question, error) -> FlowError:
+    return FlowError([Problem(patient.file, *patient.at, f"patient '{patient.id}': the answer '{typed}' to "
+                                                         f"'{question.id}' was not accepted: {error.get('en')}")])
+
+
+def _simulate_on_table(flow: Flow, patient: Patient, language: str) -> Simulation:
+    """`simulate` with no session kept: the same answers read the same way, the same steps
+    (`DialogueMachine.step`, held to the machine by tests), the same refusals."""
+    machine = dialogue_machine(flow)
+    read, step, questions = answer_memo(flow), machine.step, flow.questions
+    findings, timeline = dict(machine.default_findings), patient.timeline
+    state = machine.table[WELCOME][0][1]  # `begin`
+    asked: list[str] = []
+    for _ in range(MAX_STEPS):
+        question = questions.get(state)
+        if question is None:
+            rules = triage(flow.rules, timeline.findings(flow)).level if timeline is not None else None
+            return Simulation(patient, flow.outcomes[state].level, state, asked, rules)
+        if timeline is not None:
+            typed = timeline.answer(question, flow, language)
+        else:
+            typed = typed_answer(question, patient.findings, flow, language)
+        try:
+            answer = read(question, typed)
+        except Unreadable as unreadable:
+            raise _not_accepted(patient, typed, question, unreadable.message) from None
+        if answer.confirm is not None:
+            raise _not_accepted(patient, typed, question, answer.confirm)
+        asked.append(question.id)
+        state = step(state, findings, answer)
     raise FlowError([Problem(patient.file, *patient.at,
                              f"patient '{patient.id}': the dialogue did not end after {MAX_STEPS} answers")])

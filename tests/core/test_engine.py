@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from chatbot.engine import Conversation, DialogueMachine, Prompt, Result
+from chatbot.flow.answers import read_answer
 from chatbot.flow.kinds import QuestionKind
 from chatbot.flowfile.loader import load_flow
 
@@ -263,10 +264,79 @@ def test_our_trigger_path_takes_every_step_transitions_own_takes(seed):
 
 
 def test_transitions_own_machine_runs_every_simulated_patient_alike():
+    """Every test patient and timeline: simulated on the machine's table (`simulate`'s own way) as on a
+    conversation driven by `transitions`' own Event and Transition."""
     from chatbot.replay.patients import read_patients, simulate
 
-    patients = [patient for path in sorted((Path(__file__).resolve().parents[1] / "patients").glob("*.yaml"))
+    tests = Path(__file__).resolve().parents[1]
+    patients = [patient for path in sorted([*(tests / "patients").glob("*.yaml"), *(tests / "timelines").glob("*.yaml")])
                 for patient in read_patients(path, FLOW)]
     assert len(patients) > 100
     for patient in patients:
         assert simulate(FLOW, patient) == simulate(FLOW, patient, machine=STOCK), patient.id
+
+
+# -- the machine's table, for `chatbot simulate` ----------------------------------------------------------
+
+TABLE_FLOWS = [Path("flows/symptoms.yaml"), Path("tests/tiny_flow.yaml"), *sorted(Path("tests/flows").glob("*.yaml"))]
+
+
+def every_answer(question) -> list[str]:
+    """Each word of its kind, each choice alone, and for several choices every pair and all of them."""
+    if question.kind in SOME_ANSWERS:
+        return list(SOME_ANSWERS[question.kind]) + (["39.2", "35", "102.2 F"] if question.kind == QuestionKind.TEMPERATURE else [])
+    numbers = [str(n) for n in range(1, len(question.options) + 1)]
+    if question.kind == QuestionKind.MULTIPLE_CHOICE:
+        pairs = [f"{a}, {b}" for index, a in enumerate(numbers) for b in numbers[index + 1:]]
+        return numbers + pairs + [", ".join(numbers)]
+    return numbers
+
+
+def some_findings(flow, rng: random.Random) -> dict:
+    """Findings as a conversation might have gathered them: each at its default, true, false or unknown."""
+    findings = flow.default_findings()
+    for name in findings:
+        if rng.random() < 0.4:
+            findings[name] = rng.choice([True, False, None, 38.4, 36.9]) if name in flow.derived or "temp" in name \
+                else rng.choice([True, False, None])
+    flow.derive(findings)
+    return findings
+
+
+@pytest.mark.parametrize("path", TABLE_FLOWS, ids=lambda path: path.stem)
+def test_the_table_takes_every_state_and_answer_where_transitions_own_machine_does(path):
+    """`DialogueMachine.step` (the table `chatbot simulate` runs on) against `transitions`' own Event and
+    Transition: from every question, every answer, on many gatherings of findings, the same state and findings."""
+    flow = load_flow(str(path))
+    ours, stock, rng = DialogueMachine(flow), DialogueMachine(flow, stock=True), random.Random(24)
+    contexts = [flow.default_findings()] + [some_findings(flow, rng) for _ in range(40)]
+    steps = 0
+    for state, question in flow.questions.items():
+        for typed in every_answer(question):
+            for findings in contexts:
+                conversation = Conversation(flow, machine=stock)
+                conversation.start()
+                stock.set_state(state, conversation)
+                conversation.findings = dict(findings)
+                if conversation.take(typed, confirmed=True) is not None:
+                    continue  # not an answer to this question ("4" of three)
+                answer = read_answer(question, typed)
+                gathered = dict(findings)
+                assert (ours.step(state, gathered, answer), gathered) == (conversation.state, conversation.findings), \
+                    (state, typed, findings)
+                steps += 1
+    assert steps > 40 * len(flow.questions)
+
+
+def test_the_table_refuses_a_machine_it_cannot_hold():
+    """A callback the table would skip (a state's on_enter, a transition's `before`) makes building it fail."""
+    from chatbot.engine import _table
+
+    machine = DialogueMachine(FLOW, stock=True).machine
+    machine.states["white_count"].add_callback("enter", lambda event: None)
+    with pytest.raises(TypeError, match="callbacks"):
+        _table(machine)
+    machine = DialogueMachine(FLOW, stock=True).machine
+    machine.events["answer"].transitions["white_count"][0].before.append(lambda event: None)
+    with pytest.raises(TypeError, match="cannot hold"):
+        _table(machine)

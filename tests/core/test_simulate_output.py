@@ -1,8 +1,11 @@
 """`chatbot simulate`'s fast ways (patients read without positions, answers read once each, the output
-written at once) say exactly what the plain ways said: the same bytes, the same positions."""
+written at once, a large file simulated in parts by several processes) say exactly what the plain ways
+said: the same bytes, the same positions."""
 
 from __future__ import annotations
 
+import random
+import threading
 from functools import partial
 from pathlib import Path
 
@@ -10,9 +13,12 @@ import pytest
 import yaml
 
 from chatbot.cli import main
+from chatbot.commands import simulate as simulate_command
 from chatbot.flow.answers import read_answer
+from chatbot.flow.kinds import FindingType
 from chatbot.flowfile.loader import load_flow
 from chatbot.replay import patients as patients_module
+from chatbot.replay import parts
 from chatbot.replay.patients import _read_positioned, read_patients
 
 HERE = Path(__file__).parents[1]  # tests/
@@ -25,6 +31,7 @@ def _plain_ways(monkeypatch) -> None:
     """Simulate as before: every patient read with its positions, every answer read anew."""
     monkeypatch.setattr(patients_module, "_read_fast", lambda path, flow: None)
     monkeypatch.setattr(patients_module, "answer_memo", lambda flow: read_answer)
+    monkeypatch.setattr(simulate_command, "simulate_in_parts", lambda *args, **kwargs: None)
 
 
 @pytest.mark.parametrize("file", FILES, ids=lambda file: file.stem)
@@ -94,3 +101,81 @@ def test_a_file_with_a_problem_says_it_as_the_positioned_reader_does(tmp_path, t
 def test_patients_read_without_positions_are_the_same_and_stand_at_the_same_lines(file):
     fast, positioned = read_patients(file, FLOW), _read_positioned(file, FLOW)
     assert fast == positioned and [p.at for p in fast] == [p.at for p in positioned]
+
+
+# -- a large file in parts, one process each -----------------------------------------------------------------
+
+def _generated(path: Path, count: int) -> Path:
+    """Patients as a tester's generator makes them: any findings, either language, and the timelines."""
+    rng = random.Random(24)
+    timelines = [patient for file in sorted((HERE / "timelines").glob("*.yaml"))
+                 for patient in yaml.safe_load(file.read_text())["patients"]]
+    patients = []
+    for index in range(count):
+        if rng.random() < 0.15:
+            patients.append({**rng.choice(timelines), "id": f"T{index:05d}"})
+            continue
+        findings = {name: rng.choice([True, False, None] if finding.type == FindingType.BOOLEAN_OR_UNKNOWN else
+                                     [None, 36.6, 38.0, 38.4, "100.4 F", 39.2] if finding.type == FindingType.TEMPERATURE
+                                     else [True, False])
+                    for name, finding in FLOW.findings.items() if rng.random() < 0.5}
+        patients.append({"id": f"R{index:05d}", "findings": findings, **({"language": "es"} if rng.random() < 0.3 else {})})
+    path.write_text(yaml.dump({"patients": patients}, Dumper=_Full, allow_unicode=True, sort_keys=False))
+    return path
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+@pytest.mark.parametrize("argv", [[], ["--json"]], ids=["lines", "json"])
+def test_a_file_simulated_in_parts_says_what_one_process_says(tmp_path, capsys, monkeypatch, workers, argv):
+    many = _generated(tmp_path / "generated.yaml", 1500)
+    monkeypatch.setattr(parts, "cores", lambda: workers)
+    if threading.active_count() == 1:  # (a thread left by another test keeps every run to one process)
+        assert parts.simulate_in_parts(many, FLOW, lambda patient, result: patient.id) is not None  # in parts
+    assert main(["simulate", str(many), *argv]) == 0
+    in_parts = capsys.readouterr()
+    _plain_ways(monkeypatch)
+    assert main(["simulate", str(many), *argv]) == 0
+    assert in_parts == capsys.readouterr() and len(in_parts.out.splitlines()) >= 1500
+
+
+def _at_the_cut(text: str) -> str:
+    """`text` with a patient whose story's quotes run on across a line `- id: …` just where two parts are cut."""
+    starts = [match.start() for match in parts.ENTRY.finditer(text)]
+    entry = starts[(len(starts) + 2) // 2 - 1]
+    text = text[:entry] + '- id: Q99999\n  story: "runs on\n- id: Z99999\n  and ends here"\n' + text[entry:]
+    assert parts.cut(text, 2)[1].startswith("patients:\n- id: Z99999\n")
+    return text
+
+
+def _twice(text: str) -> str:
+    second = text.index("- id: P00700\n")
+    return text[:second] + "- id: P00001\n" + text[second + len("- id: P00700\n"):]
+
+
+@pytest.mark.parametrize("change, status", [
+    (_at_the_cut, 0),  # the cut falls inside a quoted scalar: that part does not read
+    (_twice, 2),  # an id in two parts
+    (lambda text: text.replace("expected: routine", "expected: urgent", 60)[:-1] + "\n", 1),  # a disagreement
+    (lambda text: text + "patients:\n- id: Z99999\n", 2),  # the patients again, after them
+    (lambda text: text.replace("- id: P01190\n", "- id: P01190\n  language: xx\n"), 2),  # a problem late on
+], ids=["quotes over the cut", "an id twice", "a disagreement", "patients twice", "a wrong language"])
+def test_a_file_the_parts_cannot_say_right_goes_the_plain_way(tmp_path, capsys, monkeypatch, change, status):
+    path = tmp_path / "patients.yaml"
+    path.write_text(change(_many(tmp_path / "many.yaml", 1200).read_text()))
+    monkeypatch.setattr(parts, "cores", lambda: 2)
+    assert parts.simulate_in_parts(path, FLOW, lambda patient, result: patient.id) is None
+    assert main(["simulate", str(path)]) == status
+    fast = capsys.readouterr()
+    _plain_ways(monkeypatch)
+    assert main(["simulate", str(path)]) == status
+    assert fast == capsys.readouterr()
+
+
+def test_the_parts_are_cut_where_a_patient_begins():
+    text = "patients:\n" + "".join(f"- id: P{index}\n  expected: routine\n" for index in range(1200))
+    cut = parts.cut(text, 3)
+    assert [part.count("- id:") for part in cut] == [400, 400, 400]
+    assert all(part.startswith("patients:\n- id: P") for part in cut)
+    assert "".join(part.removeprefix("patients:\n") for part in cut) == text.removeprefix("patients:\n")
+    assert parts.cut(text[:2000], 2) is None  # too few to be worth a process
+    assert parts.cut("# patients\n" + text, 2) is None  # not `patients:` at the start

@@ -154,14 +154,17 @@ class Hog:
             path.unlink(missing_ok=True)
 
 
+# The hog writes through a descriptor of its folder opened at its start, never by the folder's path, and
+# stops when the test's process is gone: a test that failed before it ended its hog, then unmounted the
+# small disk, once had the hog fill the machine's own disk under the mount point (63 GB).
 _HOG = """
-import sys, time
-from pathlib import Path
-folder, number = Path(sys.argv[1]), 0
-while True:
+import os, sys, time
+folder, number, parent = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY), 0, os.getppid()
+inside = lambda name, flags: os.open(name, flags, dir_fd=folder)
+while os.getppid() == parent:
     time.sleep(0.005)
     number += 1
-    with open(folder / f"filler-{number}", "wb", buffering=0) as file:
+    with open(f"filler-{number}", "wb", buffering=0, opener=inside) as file:
         for size in (4096, 512, 1):
             try:
                 while True:
@@ -187,8 +190,12 @@ def test_a_full_disk_under_the_database_never_holds_the_next_question(small_disk
     migrate(url)
     recorder = Recorder(url, place="kiosk:lobby")
     hogs: list[Hog] = []
-    session_id, took = asyncio.run(kiosk_through_trouble(
-        flow, recorder, lambda: hogs.append(Hog(small_disk)), lambda: hogs.pop().end()))
+    try:
+        session_id, took = asyncio.run(kiosk_through_trouble(
+            flow, recorder, lambda: hogs.append(Hog(small_disk)), lambda: hogs.pop().end()))
+    finally:
+        for hog in hogs:  # the test failed before the disk had room again: the hog ends before the unmount
+            hog.end()
     assert max(took) < AT_ONCE, took
     assert [answer.typed for answer in kept(url, session_id).answers] == ANSWERS
 
