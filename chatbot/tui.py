@@ -502,11 +502,17 @@ class SymptomCheckerApp(TerminalApp):
         if problem is not None and before is not None:
             return  # said once per outage
         said, seconds = (words.RECORDS_AWAY, 8) if problem is not None else (words.RECORDS_BACK, 4)
+        self.say_aside(said.get(self.language), seconds)
+
+    def say_aside(self, text: str, seconds: float) -> None:
+        """A line about the machine or the desk, not the person's answers (the records, a help request): a
+        notice for `seconds`, or on an ending its own quiet line, so that its words (call 911, tell the
+        desk) stay uncovered."""
         quietly = getattr(self.screen, "say_quietly", None)  # an ending (`OutcomeScreen`, loaded with the first)
-        if quietly is not None:  # its words (call 911, tell the desk) stay uncovered: its own quiet line says it
-            quietly(said.get(self.language))
+        if quietly is not None:
+            quietly(text)
         else:
-            self.notify(said.get(self.language), timeout=seconds, markup=False)
+            self.notify(text, timeout=seconds, markup=False)
 
     def records_problem_changed(self, problem: str | None) -> None:
         """The log's line: the problem (one line, no password, no answer), or that it is over."""

@@ -297,7 +297,7 @@ class KioskApp(SymptomCheckerApp):
         if not self.kiosk.staffed:
             return
         if self.recorder is None:  # no records: nobody can be told; where to go
-            self.notify(words.HELP_WHERE.get(self.language), timeout=15, markup=False)
+            self.say_aside(words.HELP_WHERE.get(self.language), 15)
             return
         now = self.clock()
         if self.help_asked_at is not None and now - self.help_asked_at < self.HELP_AGAIN_AFTER:
@@ -332,7 +332,7 @@ class KioskApp(SymptomCheckerApp):
             self.help_told = "sent" if told else "waiting"
         said = {"sending": words.HELP_SENDING, "waiting": words.HELP_AWAY,
                 "sent": words.HELP_SENT_AGAIN if again else words.HELP_SENT}[self.help_told]
-        self.notify(said.get(self.language), timeout=15, markup=False)
+        self.say_aside(said.get(self.language), 15)  # on an ending, in its quiet line
 
     def on_still_there_screen_still_here(self, message: StillThereScreen.StillHere) -> None:
         self.still_here(more=message.more)

@@ -79,6 +79,7 @@ class OutcomeScreen(Screen):
             yield Static(self.words(words.WHY_NOTHING), id="why")
 
     def compose(self) -> ComposeResult:
+        yield from self.head()
         with VerticalScroll(id="outcome-body"):
             yield from self.body()
         yield Static(id="outcome-quiet", classes=UNSPOKEN)
@@ -91,6 +92,10 @@ class OutcomeScreen(Screen):
         quiet = self.query_one("#outcome-quiet", Static)
         quiet.update(Content(text))
         quiet.display = True
+
+    def head(self) -> ComposeResult:
+        """What stays above the scrolling words (nothing here: the title scrolls with them)."""
+        return ()
 
     def body(self) -> ComposeResult:
         yield Static(self.text(self.result.outcome.title), id="outcome-title")
@@ -120,13 +125,23 @@ class EmergencyScreen(OutcomeScreen):
     number if nobody comes within a minute, and what to tell the staff. No control that can have
     the focus wipes this screen: the kiosk's Done is for a tap or its key, never for Enter on a
     focus that landed there.
+
+    Its first words (a staffed kiosk's "Tell the staff at the desk now", then the title) stay fixed at
+    the top (#emergency-head); the rest scrolls under them, so that typing the ticket at 80x24 never
+    scrolls them away.
     """
+
+    SPOKEN = ("#emergency-head", "#outcome-body")
+
+    def head(self) -> ComposeResult:
+        title, _ = self.result.outcome.words(self.at_clinic)
+        with Vertical(id="emergency-head"):
+            yield from self.first_words()
+            yield Static(self.text(title), id="outcome-title")
 
     def body(self) -> ComposeResult:
         number = self.emergency_number
-        title, text = self.result.outcome.words(self.at_clinic)
-        yield from self.first_words()
-        yield Static(self.text(title), id="outcome-title")
+        _, text = self.result.outcome.words(self.at_clinic)
         if DIGITS.match(number) and not self.at_clinic:
             from textual.widgets import Digits
 

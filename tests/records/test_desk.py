@@ -50,6 +50,11 @@ def field_text(app, selector: str) -> str:
 
 # -- staffed ----------------------------------------------------------------------------------
 
+def emergency_ids(app) -> list[str]:
+    """The emergency's parts from the top: its fixed first words, then what scrolls under them."""
+    return [child.id for part in app.screen.query("#emergency-head, #outcome-body") for child in part.children]
+
+
 @pytest.mark.parametrize("staffed, language, answers, told", [
     (True, "en", EMERGENCY_FIRST, "Tell the staff at the desk now"),
     (True, "es", EMERGENCY_FIRST, words.TELL_DESK.get("es")),
@@ -60,9 +65,8 @@ def test_a_staffed_emergency_says_first_to_tell_the_desk(staffed, language, answ
 
     async def scenario(app, pilot):
         await start(app, pilot, answers)
-        body = app.screen.query_one("#outcome-body")
         tell = [str(widget.render()) for widget in app.screen.query("#tell-desk")]
-        return app.state.outcome_level, [child.id for child in body.children][:2], tell
+        return app.state.outcome_level, emergency_ids(app)[:2], tell
 
     level, first_ids, tell = run(kiosk(flow, language, staffed=staffed), Recorder(database), scenario)
     assert level == "emergency"
@@ -145,7 +149,7 @@ def test_a_danger_sign_emergency_offers_identification_below_the_instructions(st
 
     async def scenario(app, pilot):
         await start(app, pilot, EMERGENCY_FIRST)
-        ids = [child.id for child in app.screen.query_one("#outcome-body").children]
+        ids = emergency_ids(app)
         await type_into(app, pilot, "#identify-ticket", "b7")
         await pilot.press("enter")
         await settled(app)
@@ -325,6 +329,13 @@ def help_events(database):
             if event.kind == "help_requested"]
 
 
+def told_now(app) -> list[str]:
+    """What the kiosk says aside now: its notices, and an ending's quiet line (where what "Ask for help" says
+    goes on an ending, never over its words)."""
+    quiet = [str(line.render()) for line in app.screen.query("#outcome-quiet") if line.display]
+    return [notification.message for notification in app._notifications] + quiet
+
+
 @pytest.mark.parametrize("where, by", [(where, by) for where in HELP_ON for by in ("key", "tap")
                                        if (where, by) != ("identify", "key")])  # h is a letter in its field
 def test_a_staffed_kiosk_asks_the_desk_for_help_from_every_screen(where, by, database, flow):
@@ -340,10 +351,10 @@ def test_a_staffed_kiosk_asks_the_desk_for_help_from_every_screen(where, by, dat
         else:
             await tap(app, pilot, HELP_ON[where])
         await settled(app)
-        sending = [notification.message for notification in app._notifications]
+        sending = told_now(app)
         await app.workers.wait_for_complete()
         await settled(app)
-        return sending, [notification.message for notification in app._notifications], app.recorder.session_id
+        return sending, told_now(app), app.recorder.session_id
 
     sending, said, session_id = run(kiosk(flow, staffed=True, identify="ticket"),
                                     Recorder(database, place="kiosk:k7"), scenario)
@@ -416,10 +427,10 @@ def test_asking_again_at_once_is_noted_once_and_said_again(database, flow):
         await app.workers.wait_for_complete()
         await pilot.press("h")
         await settled(app)
-        return [notification.message for notification in app._notifications]
+        return told_now(app)
 
     said = run(kiosk(flow, "es", staffed=True), Recorder(database, place="kiosk:k7"), scenario)
-    assert said == [words.HELP_SENT_AGAIN.get("es")]  # in place of the others: one notice at a time
+    assert said == [words.HELP_SENT_AGAIN.get("es")]  # in place of the others, in the ending's quiet line
     assert len(help_events(database)) == 1
 
 

@@ -299,6 +299,49 @@ def test_a_database_lost_while_an_ending_is_shown_says_so_in_its_quiet_line_neve
     assert recorder.close() is None
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_help_asked_while_the_database_was_away_is_said_sent_in_an_endings_quiet_line(language, flow, tmp_path):
+    """A staffed kiosk: the database goes away, the person asks for help (told to go to the desk, the request
+    waiting), then answers to an emergency; when the records come back the request reaches the desk, and the
+    ending's quiet line says so: no "help sent" notice lies over "Tell the staff at the desk now"."""
+    mount = tmp_path / "mount"
+    mount.mkdir()
+    recorder = Recorder(f"sqlite://{mount / 'records.sqlite3'}", outbox_dir=tmp_path / "outbox", background=False)
+    recorder.delivery._deliver = lambda force=False: False  # the session's first writes wait: not tried yet
+    app = ToldKiosk(flow, language=language, kiosk=replace(SLOW, staffed=True), clock=Clock())
+
+    async def scenario(app, pilot):
+        await tap(app, pilot, "#start")
+        await app.workers.wait_for_complete()
+        mount.rmdir()
+        mount.write_text("not a folder now")  # the database goes away
+        del recorder.delivery._deliver
+        assert not recorder.retry() and recorder.problem
+        app._records_checked()
+        await pilot.press("h")
+        await settled(app)
+        waiting = app.help_told
+        for typed in typed_to(flow, ENDINGS["emergency"]):
+            await give(app, pilot, typed)
+        assert app.state.outcome_level == "emergency"
+        told_before = len(app.told)
+        mount.unlink()
+        mount.mkdir()  # back
+        assert recorder.retry()
+        app._records_checked()
+        await settled(app)
+        quiet = app.screen.query_one("#outcome-quiet")
+        return (waiting, app.help_told, app.told[told_before:],
+                [notification.message for notification in app._notifications],
+                str(quiet.render()) if quiet.display else None, str(app.screen.query_one("#tell-desk").render()))
+
+    waiting, told, noticed, shown, quiet, first = run(app, recorder, scenario)
+    assert (waiting, told) == ("waiting", "sent")
+    assert noticed == [] and shown == []  # nothing said as a notice once the ending is shown
+    assert quiet == words.HELP_SENT.get(language) and first == words.TELL_DESK.get(language)
+    assert recorder.close() is None
+
+
 def test_a_wrong_database_url_stops_with_one_line_before_any_screen(capsys):
     assert main(["--database", "mysql://somewhere/db"]) == 2
     error = capsys.readouterr().err

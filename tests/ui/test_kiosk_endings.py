@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 
 from chatbot.kiosk.rules import KioskOptions
+from dataclasses import replace
+
 from chatbot.widgets import words
 from tests.helpers.kiosk import run, send_keys, start, tap, until_wiped
 from tests.helpers.screen import screen_text
@@ -53,6 +55,31 @@ def test_a_staffed_emergency_speaks_to_someone_already_at_the_clinic(language, a
                   "cuando llegue", "Call 911 now"):
         assert never not in text
     assert not digits  # the number is the fallback, not the first thing to do
+
+
+@pytest.mark.parametrize("options, language, first", [
+    (STAFFED, "en", words.TELL_DESK.get("en")),
+    (STAFFED, "es", words.TELL_DESK.get("es")),
+    (UNSTAFFED, "en", "Call 911 now"),
+], ids=["staffed-en", "staffed-es", "unstaffed-en"])
+def test_an_emergency_keeps_its_first_words_on_screen_while_the_ticket_is_typed(options, language, first):
+    """At 80x24 the ticket form is below the instructions: the focus moved to it (Tab, as a person would)
+    scrolls the instructions under the emergency's first words ("Tell the staff at the desk now", the title),
+    never those words off the top (#emergency-head stays). A danger sign first: the form is on the ending."""
+
+    async def scenario(app, pilot):
+        await start(app, pilot, CHEST_PAIN)
+        await send_keys(app, pilot, ["tab"])
+        shown = app.screen.region
+        kept = {widget.id: (shown.contains_region(widget.region), widget.region.height == widget.outer_size.height)
+                for widget in app.screen.query("#tell-desk, #outcome-title, #identify-ticket")}
+        return app.state.outcome_level, getattr(app.focused, "id", None), kept, screen_text(app)
+
+    level, focused, kept, text = run(scenario, options=replace(options, identify="ticket"), language=language)
+    assert level == "emergency" and focused == "identify-ticket"
+    assert kept and all(whole == (True, True) for whole in kept.values()), kept
+    assert len(kept) == (3 if options.staffed else 2)
+    assert first in text
 
 
 def test_an_unstaffed_emergency_says_to_call_and_what_to_say_on_arrival():
