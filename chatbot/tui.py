@@ -411,7 +411,7 @@ class SymptomCheckerApp(TerminalApp):
         from chatbot.widgets import words
 
         if not self.speaker.available:
-            self.notify(words.SPEECH_MISSING.get(self.language), timeout=8, markup=False)
+            self.say_aside(words.SPEECH_MISSING.get(self.language), 8)  # on an ending: its quiet line
             return
         self.speak_screen()
 

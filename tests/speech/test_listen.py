@@ -151,11 +151,16 @@ def test_without_espeak_ng_listen_says_so_and_everything_else_works(monkeypatch,
         for answer in ANSWERS_TO["emergency"]:
             app.answer(answer)
         await pilot.pause()
-        return isinstance(app.speaker, NoSpeaker), shown, app.state.outcome_level
+        app.clear_notifications()
+        await pilot.press("l")  # on the ending: said in its quiet line, never over "Call 911"
+        quiet = app.screen.query_one("#outcome-quiet")
+        on_ending = (notices(app), str(quiet.render()) if quiet.display else "")
+        return isinstance(app.speaker, NoSpeaker), shown, app.state.outcome_level, on_ending
 
-    missing, shown, level = run_tui(scenario)
+    missing, shown, level, on_ending = run_tui(scenario)
     assert missing and level == "emergency"
     assert shown == [words.SPEECH_MISSING.get("en")]
+    assert on_ending == ([], words.SPEECH_MISSING.get("en"))
 
 
 def test_a_kiosk_reads_aloud_with_espeak_ng(tmp_path):
