@@ -533,7 +533,8 @@ class SymptomCheckerApp(TerminalApp):
         self._records_checked()
 
     def _records_checked(self) -> None:
-        """Show a calm notice when the records cannot be written, and again when they can."""
+        """Show a calm notice when the records cannot be written, and again when they can; on an ending, in
+        its quiet line instead (a notice would lie over its first words for seconds)."""
         from chatbot.widgets import words
 
         problem = self.recorder.problem if self.recorder is not None else None
@@ -541,11 +542,14 @@ class SymptomCheckerApp(TerminalApp):
             return
         before, self.records_problem = self.records_problem, problem
         self.records_problem_changed(problem)
-        if problem is not None:
-            if before is None:
-                self.notify(words.RECORDS_AWAY.get(self.language), timeout=8, markup=False)
+        if problem is not None and before is not None:
+            return  # said once per outage
+        said, seconds = (words.RECORDS_AWAY, 8) if problem is not None else (words.RECORDS_BACK, 4)
+        quietly = getattr(self.screen, "say_quietly", None)  # an ending (`OutcomeScreen`, loaded with the first)
+        if quietly is not None:  # its words (call 911, tell the desk) stay uncovered: its own quiet line says it
+            quietly(said.get(self.language))
         else:
-            self.notify(words.RECORDS_BACK.get(self.language), timeout=4, markup=False)
+            self.notify(said.get(self.language), timeout=seconds, markup=False)
 
     def records_problem_changed(self, problem: str | None) -> None:
         """The log's line: the problem (one line, no password, no answer), or that it is over."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Sequence
 
 STATUSES = ("unfinished", "finished", "abandoned")
 ENDINGS = ("finished", "restarted", "wiped", "stopped", "closed")
@@ -114,7 +114,8 @@ WRITES = ("start_session", "record_answer", "withdraw_answers", "record_event", 
 @dataclass(frozen=True)
 class Write:
     """One write by name, as a recorder queues it and an outbox keeps it: `Write("record_answer",
-    (answer, event))`. Every write is idempotent: written twice, it is kept once."""
+    (answer, event))`, `Write("identify", (session_id, identification, event))`. A change comes with its
+    event in the same write (one transaction). Every write is idempotent: written twice, it is kept once."""
 
     operation: str
     args: tuple
@@ -130,6 +131,39 @@ class Write:
     def from_json(cls, item: dict[str, Any]) -> Write:
         """The write `to_json` made (KeyError, TypeError, ValueError for anything else)."""
         return cls(item["op"], tuple(_decode(arg) for arg in item["args"]))
+
+
+    @property
+    def older_identify(self) -> bool:
+        """An identification as chatbots before its event joined it wrote it: `identify` with no event, its
+        `identified` event the next write (`upgraded` puts the two back together)."""
+        return self.operation == "identify" and len(self.args) == 2
+
+
+def upgraded(writes: Sequence[Write]) -> list[Write]:
+    """`writes` as this chatbot writes them: an older outbox's `identify` (session, identification), then
+    its `identified` event as the next write, become one `identify` (session, identification, event), so
+    that the identification is never written without its event. One whose event is not there (never
+    written so, but read from a file all the same) gets an event of its own: kind `identified`, no seq,
+    `restored` in its detail."""
+    out: list[Write] = []
+    index = 0
+    while index < len(writes):
+        write = writes[index]
+        index += 1
+        if not write.older_identify:
+            out.append(write)
+            continue
+        session_id, identification = write.args
+        following = writes[index] if index < len(writes) else None
+        event = following.args[0] if following is not None and following.operation == "record_event" else None
+        if isinstance(event, Event) and event.kind == "identified" and event.session_id == session_id:
+            index += 1
+        else:
+            event = Event(session_id, None, "identified", now(), PERSON,
+                          {"by": (identification or {}).get("kind"), "restored": True})
+        out.append(Write("identify", (session_id, identification, event)))
+    return out
 
 
 _RECORDS = {"SessionStart": SessionStart, "AnswerRecord": AnswerRecord, "Ending": Ending, "Event": Event}

@@ -201,12 +201,14 @@ class Outbox:
             self._next_memory -= 1
 
     def head(self, most: int) -> list[tuple[int, Write]]:
-        """The oldest writes not yet delivered (at most `most`), in order, with their keys for `done`."""
+        """The oldest writes not yet delivered (at most `most`, and one more when the last is an older
+        chatbot's identification: its event, the next write, goes in the same transaction), in order,
+        with their keys for `done`."""
         with self._lock:
             rows = self._connection.execute(
-                "SELECT id, write FROM writes ORDER BY id LIMIT ?", (most + len(self._delivered),)).fetchall()
+                "SELECT id, write FROM writes ORDER BY id LIMIT ?", (most + 1 + len(self._delivered),)).fetchall()
             out = [(key, Write.from_json(json.loads(text))) for key, text in rows if key not in self._delivered]
-            out = out[:most]
+            out = out[:most + 1] if out[most - 1:most] and out[most - 1][1].older_identify else out[:most]
             if len(out) < most:
                 out += self._memory[:most - len(out)]
             self._in_flight = bool(out)

@@ -137,15 +137,14 @@ class Recorder:
 
     def identified(self, identification: dict[str, Any]) -> None:
         """Say who the person of the session is, for the desk to match them: {"kind": "ticket", "value":
-        "A12"} or {"kind": "name_dob", "name": "Ana", "born": "1980-02-03"}. An event notes the kind only
-        (never the name)."""
+        "A12"} or {"kind": "name_dob", "name": "Ana", "born": "1980-02-03"}; again when they correct it. One
+        write with its event (which notes the kind only, never the name): one transaction in the store."""
         with self._lock:
             if self._start is None:
                 return
             writes = self._ensure_session()
-            writes.append(Write("identify", (self.session_id, dict(identification))))
-            writes.append(Write("record_event", (self._event("identified", self._wallclock(),
-                                                             by=identification.get("kind")),)))
+            writes.append(Write("identify", (self.session_id, dict(identification), self._event(
+                "identified", self._wallclock(), by=identification.get("kind")))))
             self._keep(writes)
 
     def help_requested(self) -> None:

@@ -22,7 +22,7 @@ from chatbot.catalog import message
 from chatbot.records.connector import Connector, Json, StoreUnavailable
 from chatbot.records.migrate import SchemaMismatch, check_version, schema_version
 from chatbot.records.model import (ENDINGS, AnswerRecord, Ending, Event, Identification, Reason, SessionStart,
-                                   StoredAnswer, StoredEvent, StoredSession, Write, now)
+                                   StoredAnswer, StoredEvent, StoredSession, Write, now, upgraded)
 from chatbot.records.url import DatabaseURL, RecordsError
 
 __all__ = ["SessionWriter", "SessionReader", "SessionNotFound", "SchemaMismatch", "StoreUnavailable",
@@ -96,8 +96,12 @@ def end_session(connector: Connector, ending: Ending, event: Event) -> None:
                       reasons=Json(list(ending.reasons)), because=Json(list(ending.because)), ended_by=ended_by)
 
 
-def identify(connector: Connector, session_id: str, identification: dict[str, Any]) -> None:
-    connector.run("identify", session_id=session_id, identification=Json(dict(identification)))
+def identify(connector: Connector, session_id: str, identification: dict[str, Any], event: Event) -> None:
+    """Who the person is (again, when they correct it), once: its `identified` event first, in the same
+    transaction (both backends refuse an identification without it), and the identification only when the
+    event is new (a later correction is never undone by an earlier one delivered again)."""
+    if record_event(connector, event):
+        connector.run("identify", session_id=session_id, identification=Json(dict(identification)))
 
 
 OPERATIONS: dict[str, Callable[..., None]] = {
@@ -161,9 +165,10 @@ class SessionWriter(Store):
         super().__init__(connector, writing=True)
 
     def deliver(self, writes: Sequence[Write]) -> None:
-        """The writes, in order, in one transaction: all of them are kept, or none."""
+        """The writes, in order, in one transaction: all of them are kept, or none. An older outbox's
+        identification and its event, two writes there, are one here (`model.upgraded`)."""
         with self.connector.transaction():
-            for write in writes:
+            for write in upgraded(writes):
                 OPERATIONS[write.operation](self.connector, *write.args)
 
     def apply(self, operation: str, args: tuple) -> None:
@@ -185,8 +190,8 @@ class SessionWriter(Store):
     def end_session(self, ending: Ending, event: Event) -> None:
         self.apply("end_session", (ending, event))
 
-    def identify(self, session_id: str, identification: dict[str, Any]) -> None:
-        self.apply("identify", (session_id, identification))
+    def identify(self, session_id: str, identification: dict[str, Any], event: Event) -> None:
+        self.apply("identify", (session_id, identification, event))
 
 
 def _prefix_range(prefix: str) -> tuple[str, str]:

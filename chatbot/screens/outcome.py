@@ -81,7 +81,16 @@ class OutcomeScreen(Screen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="outcome-body"):
             yield from self.body()
+        yield Static(id="outcome-quiet", classes=UNSPOKEN)
         yield from nav_bar(self.language, self.app.OUTCOME_NAV)
+
+    def say_quietly(self, text: str) -> None:
+        """A line about the machine, not the person (the records are away, or back), in the ending's own
+        quiet line above its buttons (#outcome-quiet): it takes a line from the ending, never lies over its
+        words as a notice would."""
+        quiet = self.query_one("#outcome-quiet", Static)
+        quiet.update(Content(text))
+        quiet.display = True
 
     def body(self) -> ComposeResult:
         yield Static(self.text(self.result.outcome.title), id="outcome-title")
@@ -165,6 +174,7 @@ class RoutineScreen(OutcomeScreen):
             yield from self.body()
         yield GuidanceBrowser(self.flow, emergency_number=self.emergency_number, language=self.language,
                               id="guidance")
+        yield Static(id="outcome-quiet", classes=UNSPOKEN)
         yield from nav_bar(self.language, self.app.OUTCOME_NAV)
 
     def focus_start(self) -> None:

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Input
 
 from chatbot.engine import Conversation
 from chatbot.nurse.screens import AmendScreen, QueueScreen, SessionScreen, SignInScreen
-from chatbot.records.backends import migrate, open_reader, open_writer
+from chatbot.records.backends import migrate, open_reader
 from chatbot.records.recorder import Recorder
 from chatbot.records.review import review
 from chatbot.records.model import now
@@ -120,10 +120,7 @@ async def test_the_row_enter_opens_is_marked_apart_from_the_emergency_highlight(
 @synchronous
 async def test_the_opened_session_says_first_whose_it_is_and_its_level(identification, who, station, database):
     app = station()
-    session_id = kiosk_session(database, app.flow, EMERGENCY)
-    if identification is not None:
-        with open_writer(database) as writer:
-            writer.identify(session_id, identification)
+    session_id = kiosk_session(database, app.flow, EMERGENCY, identification=identification)
     async with quick(app.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot)
         screen = await open_first(pilot, session_id)
@@ -151,9 +148,8 @@ async def test_kiosk_ids_and_names_are_never_cut_at_80_columns(station, database
     """Ids that differ only at their end, and a long name, stay whole: nothing reads alike."""
     app = station()
     for number in (2, 3):
-        session_id = kiosk_session(database, app.flow, ROUTINE, place=f"kiosk:pg-lobby-entrance-{number}")
-    with open_writer(database) as writer:
-        writer.identify(session_id, {"kind": "name_dob", "name": "Maria Guadalupe Hernandez", "born": "1950-12-25"})
+        kiosk_session(database, app.flow, ROUTINE, place=f"kiosk:pg-lobby-entrance-{number}", identification={
+            "kind": "name_dob", "name": "Maria Guadalupe Hernandez", "born": "1950-12-25"} if number == 3 else None)
     async with quick(app.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot)
         shown = screen_text(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chatbot.nurse.amending import rerun
-from chatbot.records.backends import migrate, open_reader, open_writer
+from chatbot.records.backends import migrate, open_reader
 from chatbot.records.model import now
 from chatbot.records.review import amend, claim, review
 from chatbot.records.url import RecordsError
@@ -28,9 +28,7 @@ def logins(postgres_server):
 def test_a_staff_login_can_do_all_the_station_does(logins, flow):
     """Signing in, claims, reviews and amendments need no more than chatbot_staff."""
     kiosk, staff = logins
-    session_id = kiosk_session(kiosk, flow, ROUTINE)
-    with open_writer(kiosk) as writer:
-        writer.identify(session_id, {"kind": "ticket", "value": "A12"})
+    session_id = kiosk_session(kiosk, flow, ROUTINE, identification={"kind": "ticket", "value": "A12"})
     with open_reader(staff) as reader:
         as_nurse(reader, "Rosa", TEST_PIN)
         claim(reader, session_id, now())

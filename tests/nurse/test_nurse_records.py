@@ -9,7 +9,7 @@ import pytest
 from chatbot.nurse.amending import rerun
 from chatbot.nurse.handover import summary
 from chatbot.nurse.reading import read_session
-from chatbot.records.backends import open_reader, open_writer
+from chatbot.records.backends import open_reader
 from chatbot.records.model import Identification, now
 from chatbot.records.review import AmendError, StaleSession, amend, claim, review
 from chatbot import pinhash
@@ -207,8 +207,6 @@ def test_staff_are_added_listed_removed_and_slowed_after_wrong_pins(database, st
 
 def test_a_kiosk_can_say_who_the_person_is(database, flow, store):
     """Identification is kept on the session row for the station and the FHIR export."""
-    session_id = kiosk_session(database, flow, ROUTINE)
-    with open_writer(database) as writer:
-        writer.identify(session_id, {"kind": "ticket", "value": "A12"})
+    session_id = kiosk_session(database, flow, ROUTINE, identification={"kind": "ticket", "value": "A12"})
     assert store.get_session(session_id).identification == Identification("ticket", "A12")
     assert queue(store)[0].identification == Identification("ticket", "A12")

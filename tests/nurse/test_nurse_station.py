@@ -20,7 +20,7 @@ from chatbot.nurse.options import NurseOptions
 from chatbot.nurse.screens import AmendScreen, QueueScreen, SessionScreen, SignInScreen
 from chatbot.nurse.signin import new_staff_pin
 from chatbot.nurse.amending import rerun
-from chatbot.records.backends import open_reader, open_writer
+from chatbot.records.backends import open_reader
 from chatbot.records.model import now
 from chatbot.records.review import amend
 from chatbot.records.staff import add_staff
@@ -384,11 +384,9 @@ async def test_the_queue_says_who_each_kiosk_session_is_or_that_it_is_not_identi
     """The desk matches people by what the kiosk asked; a skip is shown, not left blank."""
     app = station()
     skipped = kiosk_session(database, app.flow, ROUTINE)
-    ticket = kiosk_session(database, app.flow, ROUTINE)
-    named = kiosk_session(database, app.flow, EMERGENCY)
-    with open_writer(database) as writer:
-        writer.identify(ticket, {"kind": "ticket", "value": "A12"})
-        writer.identify(named, {"kind": "name_dob", "name": "Ana", "born": "1980-02-03"})
+    ticket = kiosk_session(database, app.flow, ROUTINE, identification={"kind": "ticket", "value": "A12"})
+    named = kiosk_session(database, app.flow, EMERGENCY, identification={"kind": "name_dob", "name": "Ana",
+                                                                         "born": "1980-02-03"})
     async with quick(app.run_test(size=(80, 24))) as pilot:
         await sign_in(pilot)
         await until(pilot, lambda: len(rows(app)) == 3)

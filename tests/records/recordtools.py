@@ -21,8 +21,9 @@ def answer_as(conversation: Conversation, findings: dict, count: int | None = No
 
 
 def kiosk_session(database: str, flow, findings: dict, language: str = "en", count: int | None = None,
-                  place: str = "kiosk:k1") -> str:
-    """A session recorded by a kiosk with `findings` (finished unless `count` stops it, then wiped); its id."""
+                  place: str = "kiosk:k1", identification: dict | None = None) -> str:
+    """A session recorded by a kiosk with `findings` (finished unless `count` stops it, then wiped), the
+    person saying who they are (`identification`) after their answers; its id."""
     from chatbot.records.recorder import Recorder
 
     recorder = Recorder(database, place=place)
@@ -30,6 +31,8 @@ def kiosk_session(database: str, flow, findings: dict, language: str = "en", cou
     conversation.start()
     session_id = recorder.begin(conversation)
     answer_as(conversation, findings, count, recorder)
+    if identification is not None:
+        recorder.identified(identification)
     if count is not None:
         recorder.wiped()
     assert recorder.close() is None

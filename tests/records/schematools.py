@@ -23,6 +23,8 @@ _COLUMNS = re.compile(r"\(([^)]*)\)")
 
 def purpose(body: str) -> str:
     """What a trigger does, read from its body (SQL, or its function's)."""
+    if "comes with its event" in body:
+        return "evented"
     if "help_asked_at" in body:
         return "help"
     if "append-only" in body:

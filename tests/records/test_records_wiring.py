@@ -11,10 +11,12 @@ import asyncio
 import re
 import socket
 import stat
+from dataclasses import replace
 
 import pytest
 
 from chatbot.cli import main, open_recorder
+from chatbot.engine import Conversation
 from chatbot.commands.arguments import parse, ui_options
 from chatbot.kiosk.app import KioskApp
 from chatbot.records.backends import open_reader
@@ -25,7 +27,7 @@ from chatbot.replay.pilot import settled
 from chatbot.tui import SymptomCheckerApp
 from chatbot.widgets import words
 
-from recordtools import ROOT
+from recordtools import ROOT, answer_as
 from tests.helpers.kiosk import SLOW, Clock, idle_for, start, tap, until_wiped
 from tests.helpers.pilot import quick
 
@@ -231,6 +233,70 @@ def test_an_ending_shown_while_the_database_is_away_has_no_notice_over_it(langua
     assert run(app, recorder, scenario) == ("emergency", [])
     assert app.told == [words.RECORDS_AWAY.get(language)] and recorder.unwritten > 0
     recorder.close()
+
+
+def typed_to(flow, findings: dict) -> list[str]:
+    """What a person with `findings` types, answer after answer, to the end."""
+    conversation = Conversation(flow)
+    conversation.start()
+    answer_as(conversation, findings)
+    return [turn.typed for turn in conversation.transcript]
+
+
+ENDINGS = {"emergency": {"chest_pain": True}, "urgent": {"fever_feeling": True, "temperature": 37.0},
+           "routine": {"known_low_white_count": True}}
+
+
+@pytest.mark.parametrize("app_class, language, level", [
+    (Told, "en", "emergency"), (Told, "es", "emergency"), (Told, "en", "urgent"), (Told, "en", "routine"),
+    (ToldKiosk, "en", "emergency"), (ToldKiosk, "es", "emergency")])
+def test_a_database_lost_while_an_ending_is_shown_says_so_in_its_quiet_line_never_over_it(app_class, language, level,
+                                                                                          flow, tmp_path):
+    """The ending is drawn, then the database goes away (its folder's mount lost) before the recorder's next
+    look: the look says so in the ending's own quiet line, no notice lies over "Call 911" (or a staffed
+    kiosk's "Tell the staff at the desk now"), and the same line says when the answers are saved again."""
+    mount = tmp_path / "mount"
+    mount.mkdir()
+    recorder = Recorder(f"sqlite://{mount / 'records.sqlite3'}", outbox_dir=tmp_path / "outbox", background=False)
+    recorder.delivery._deliver = lambda force=False: False  # the ending's writes wait: the database is not tried
+    staffed = {"kiosk": replace(SLOW, staffed=True), "clock": Clock()}
+    app = app_class(flow, language=language, **(staffed if app_class is ToldKiosk else {}))
+
+    def shown() -> tuple[str, list[str], str | None]:
+        quiet = app.screen.query_one("#outcome-quiet")
+        return (str(app.screen.query_one("#outcome-title").render()),
+                [notification.message for notification in app._notifications],
+                str(quiet.render()) if quiet.display else None)
+
+    async def scenario(app, pilot):
+        if app_class is ToldKiosk:
+            await tap(app, pilot, "#start")
+            await app.workers.wait_for_complete()
+        for typed in typed_to(flow, ENDINGS[level]):
+            await give(app, pilot, typed)
+        assert app.state.outcome_level == level
+        drawn = shown()
+        mount.rmdir()
+        mount.write_text("not a folder now")  # the database goes away
+        del recorder.delivery._deliver
+        assert not recorder.retry() and recorder.problem  # the recorder's thread finds it ...
+        app._records_checked()  # ... and the app's next look
+        await settled(app)
+        away = shown()
+        mount.unlink()
+        mount.mkdir()  # back
+        assert recorder.retry()
+        app._records_checked()
+        await settled(app)
+        return drawn, away, shown()
+
+    drawn, away, back = run(app, recorder, scenario)
+    title = drawn[0]
+    assert drawn == (title, [], None) and title
+    assert away == (title, [], words.RECORDS_AWAY.get(language))
+    assert back == (title, [], words.RECORDS_BACK.get(language))
+    assert not getattr(app, "told", [])  # nothing was said as a notice at all
+    assert recorder.close() is None
 
 
 def test_a_wrong_database_url_stops_with_one_line_before_any_screen(capsys):

@@ -105,6 +105,7 @@ FORBIDDEN = [  # what a probe did; {finished} and {unfinished} are the sessions'
     "SELECT rec_end_session('{finished}', 'finished', now(), 'routine', 'x', 'x', '[]', '[]', 'finished')",
     "SELECT rec_withdraw_answers('{finished}', 0, now())",
     "SELECT rec_record_answer('{finished}', 99, 'q', 'q', 'yes_no', 'no', 'No', 'false', '{{}}', now(), 'person')",
+    "SELECT rec_identify('{finished}', '{{\"kind\": \"ticket\", \"value\": \"Z9\"}}')",  # no identified event with it
     # a help request: answered only by a nurse signed in, through the desk's function, with its event
     "SELECT rec_record_event('{asking}', 99, 'help_answered', 'person', now(), '{{}}')",
     "SELECT rec_record_event('{asking}', 99, 'help_answered', 'Luis', now(), '{{}}')",
