@@ -39,6 +39,7 @@ own_folders("latency")
 from startup import ESCAPES, SYNC_END, Terminal, chatbot_command, first_screen_text  # noqa: E402
 
 from chatbot.engine import Conversation  # noqa: E402
+from chatbot.screens.leftovers import SETTLE  # noqa: E402
 from chatbot.flow.answers import understood  # noqa: E402
 from chatbot.flow.kinds import QuestionKind  # noqa: E402
 from chatbot.flowfile.loader import load_flow  # noqa: E402
@@ -195,6 +196,7 @@ def main() -> int:
             timings["back"].append(press(ours, b"b", second.text.get("en")[:40], cpu=cpu["back"]))
             bare_key()
         for key, shows in to_temperature:
+            time.sleep(SETTLE)  # a person reads each question: an n on the heels of the last n is its bounce
             press(ours, key, shows)
         rounds = -(-args.presses // len(DIGITS))
         for _ in range(rounds):

@@ -45,7 +45,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from textual import events
 from textual.binding import Binding
+from textual.errors import NoWidget
 from textual.reactive import Reactive
 from textual.theme import Theme
 
@@ -59,10 +61,12 @@ from chatbot.options import UIOptions
 from chatbot.stopping import PLAIN, StopSignals, named
 from chatbot.terminal.app import TerminalApp
 from chatbot.summary import nurse_summary, save_summary
+from chatbot.widgets.button import Button
 from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH, Answered, drawn
 from chatbot.widgets.field import MOST_READ
 from chatbot.widgets.typeahead import FOCUS_KEYS
 from chatbot.screens.conversation import ConversationScreen
+from chatbot.screens.leftovers import TAP, WORD_ENDS, Answering, Leftovers
 
 if TYPE_CHECKING:
     from chatbot.records.recorder import Recorder
@@ -168,6 +172,7 @@ class SymptomCheckerApp(TerminalApp):
         self.summary_dir = Path(summary_dir) if summary_dir is not None else Path.cwd()
         self.conversation_screen = ConversationScreen(flow, self.conversation.language, id="conversation")
         self.conversation_screen.when_ready = self._first_question
+        self.leftovers = Leftovers()
         for known in THEMES.values():
             self.register_theme(known)
         if theme != CALM.name:
@@ -339,6 +344,44 @@ class SymptomCheckerApp(TerminalApp):
             outcome_id=outcome.outcome.id if outcome else None,
             language=self.language,
         )
+
+    # -- the person's input: what is left of an answer is not the next one's ---------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseUp)) and not event.is_forwarded and self._left_over(event):
+            return  # "no" + Enter: the o and the Enter are not for the next question (`chatbot.screens.leftovers`)
+        await super().on_event(event)
+
+    def _left_over(self, event: events.Key | events.MouseUp) -> bool:
+        """Whether `event` is left over from the last input that answered (or pressed a button on the
+        screens before and after the questions: Start, the outcome's); note it if it answers itself."""
+        conversation = self.conversation_screen
+        if isinstance(event, events.Key):
+            key, character, where = event.key, event.character, None
+            if self.screen is conversation:
+                answering = conversation.answering_key(key)
+            else:
+                answering = Answering.by_key(key) if key in WORD_ENDS and isinstance(self.focused, Button) else None
+        else:
+            key, character, where = TAP, None, (event.x, event.y)
+            try:
+                widget, _ = self.get_widget_at(event.x, event.y)
+            except NoWidget:
+                return False
+            if self.screen is conversation:
+                if not conversation.on_controls(widget):
+                    return False  # a tap on the chat, Back or Listen neither counts nor ends anything
+                answering = conversation.answering_tap(widget, where)
+            else:
+                pressed = isinstance(widget, Button) or isinstance(widget.parent, Button)
+                answering = Answering.by_tap(where) if pressed else None
+                if answering is None:
+                    return False
+        if self.leftovers.swallows(event.time, key, character, where):
+            return True
+        if answering is not None:
+            self.leftovers.answered(event.time, answering)
+        return False
 
     # -- what the screens post, and actions bound to keys and buttons ----------------------------
 

@@ -9,7 +9,7 @@ the findings and the questions asked, which no screen shows, come from the app's
 conversation. So a script passes through `--tui` only if the UI drew what the
 engine decided.
 
-Speed: one app per script; a key is sent with `App.simulate_key` (what a key
+Speed: one app per script; a key is sent as `App.simulate_key` sends it (what a key
 press posts) and the driver waits until nothing in the app is left to run, rather
 than Pilot's fixed sleeps. The suite replays in about 12 s (bench/replay.py).
 
@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 SIZE = (100, 30)
 CHOICES = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
 QUIET_ROUNDS = 10_000  # turns of the event loop to wait at most for the app to finish what a key set off
+PACE = 1.0
+"""Seconds between the keys a script presses, as their times say: a person who reads each question
+first, so that none is taken for what is left of the answer before (`chatbot.screens.leftovers`)."""
 QUIET_TURNS = 3        # turns in a row with no message waiting anywhere: the app is done
 DRAWN_ROUNDS = 50      # pauses to wait at most for a pushed screen to be composed
 MOST_CANDIDATES = 12   # a phone line is read back by trying subsets of at most this many reasons
@@ -57,6 +60,7 @@ class PilotDriver:
     def __init__(self, app: SymptomCheckerApp, pilot: Any) -> None:
         self.app = app
         self.pilot = pilot
+        self._time: float | None = None
 
     async def start(self) -> Seen:
         return await self._seen()
@@ -106,11 +110,16 @@ class PilotDriver:
     async def _press(self, *keys: str) -> None:
         """Press `keys` one by one, each handled in full before the next.
 
-        `simulate_key` posts the key press a terminal would, without a character:
-        right for keys bound to actions (y, 1, Enter, b), not for typing into a field.
+        Each is the key press a terminal would post, without a character (as `App.simulate_key`),
+        a person's `PACE` after the last: right for keys bound to actions (y, 1, Enter, b), not for
+        typing into a field.
         """
+        from textual import events
+
         for key in keys:
-            self.app.simulate_key(key)
+            press = events.Key(key, None)
+            self._time = press.time = press.time if self._time is None else self._time + PACE
+            self.app.post_message(press)
             await self._quiet()
 
     async def _leave_the_choice_field(self) -> None:

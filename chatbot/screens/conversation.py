@@ -21,8 +21,9 @@ from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.chat import ChatLog, Flowing
 from chatbot.widgets.spoken import UNSPOKEN
-from chatbot.widgets.controls import (Answered, ChoiceControls, Refused, TemperatureControls,
-                                      YesNoControls, key_label)
+from chatbot.widgets.controls import (YES_NO_ANSWERS, Answered, ChoiceControls, ChoiceItem, Refused,
+                                      TemperatureControls, YesNoControls, key_label)
+from chatbot.screens.leftovers import Answering
 
 BAR_WIDTH = 20
 NARROW, NARROW_BAR = 60, 6
@@ -354,6 +355,70 @@ class ConversationScreen(Screen):
         controls = self.controls
         if isinstance(controls, ChoiceControls) and controls.multiple:
             controls.send()
+
+    # -- which inputs answer: what is left of them is not an answer (`chatbot.screens.leftovers`) ------
+
+    def answering_key(self, key: str) -> Answering | None:
+        """What the key `key` would answer here, as an `Answering` (None: it does not answer).
+
+        The same keys as the bindings above and the focused control's: a yes/no key, a single
+        choice's number, Enter or Space on an answer's button or choice, Enter in a field or on a
+        multiple choice (which sends it); digits that tick a multiple choice do not answer."""
+        controls = self.controls
+        focused = self.focused
+        if controls is None or not controls.display:
+            return None
+        if key in ("enter", "space"):
+            multiple = isinstance(controls, ChoiceControls) and controls.multiple
+            if focused is None or not self._focus_within(controls):
+                answers = key == "enter" and multiple  # the screen's Enter sends the ticks
+            elif isinstance(focused, Input):
+                answers = key == "enter"  # a field's Enter sends it; its Space is typed
+            elif isinstance(focused, ChoiceItem):
+                answers = key == "enter" or not multiple  # Space ticks a multiple choice
+            else:
+                answers = isinstance(focused, Button)
+            return Answering.by_key(key) if answers else None
+        if isinstance(focused, Input):
+            return None  # typed into the field
+        if isinstance(controls, YesNoControls):
+            index = int(key) - 1 if key.isdecimal() and len(key) == 1 else None
+            button_id = next((button_id for button_id, _, letter in YesNoControls.KEYS if letter == key), None)
+            if key == "s" and self.check_action("yes_no", ("answer-yes", "s")):
+                button_id = "answer-yes"
+            elif index is not None and 0 <= index < len(YesNoControls.KEYS):
+                button_id = YesNoControls.KEYS[index][0]
+            if button_id is None or controls.answer_for(button_id) is None:
+                return None
+            return Answering.by_key(key, *self._words_begun(key if not key.isdecimal() else "", button_id))
+        if isinstance(controls, ChoiceControls) and not controls.multiple and key.isdecimal() and len(key) == 1:
+            return Answering.by_key(key) if 1 <= int(key) <= len(controls.labels) else None
+        return None
+
+    def _words_begun(self, letter: str, button_id: str) -> list[str]:
+        """The yes/no words a person may be typing: the button's, and each shown that starts with the
+        `letter` that answered (in Spanish n begins "No" and "No lo sé"), in their language and typed."""
+        found = []
+        for shown_id, label, _ in YesNoControls.KEYS:
+            for word in (label.get(self.language), YES_NO_ANSWERS[shown_id]):
+                if shown_id == button_id or (letter and word.casefold().startswith(letter)):
+                    found.append(word)
+        return found
+
+    def on_controls(self, widget: Widget) -> bool:
+        """Whether `widget` is part of the controls that answer what is asked (a tap there may tick or answer)."""
+        controls = self.controls
+        return controls is not None and controls.display and (widget is controls or controls in widget.ancestors)
+
+    def answering_tap(self, widget: Widget, where: tuple[int, int]) -> Answering | None:
+        """A tap on `widget` (at `where`) answers when it lands on an answer's button or a single choice (ticking a
+        multiple choice, or the field, does not)."""
+        if not self.on_controls(widget):
+            return None
+        controls = self.controls
+        if isinstance(widget, ChoiceItem) or isinstance(widget.parent, ChoiceItem):
+            return None if isinstance(controls, ChoiceControls) and controls.multiple else Answering.by_tap(where)
+        return Answering.by_tap(where) if isinstance(widget, Button) else None
 
     # -- the nav row names only keys that do what it says where the person is ---------------
 

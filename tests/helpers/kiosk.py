@@ -86,10 +86,12 @@ async def send_keys(app, pilot, keys) -> None:
     """Keys as a terminal delivers them to the app, all at once, then a pause.
 
     The same path as `pilot.press` (the app's own key handling) without its wait for idle
-    after every key, so that thirty keys cost one pause.
+    after every key, so that thirty keys cost one pause; their times are a person's, as `press`'s.
     """
     for key in keys:
-        app.post_message(events.Key(key, None))
+        event = events.Key(key, None)
+        event.time = pilot.input_time()
+        app.post_message(event)
     await pilot.pause()
 
 

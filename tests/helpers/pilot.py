@@ -5,7 +5,8 @@ Textual's `Pilot.pause()` sleeps until the process looks idle (20 ms at the leas
 every UI test, the machine doing nothing. `QuickPilot` keeps Pilot's methods and what
 they mean, but waits for the app itself instead: until no message waits in any of its
 queues (`settled`, what `chatbot replay --tui` waits for) and any animation to end, then
-for the screen to be brought up to date (`Pilot.pause(0)`). Keys are the `Key` events a terminal's driver posts.
+for the screen to be brought up to date (`Pilot.pause(0)`). Keys are the `Key` events a terminal's driver posts,
+each timed a person's `PACE` after the last (`press_apart` for keys closer together).
 
 Anything else (and a pause of a given length) is Pilot's own, and where Pilot waits inside its own
 methods (before and after each mouse event of a click, after a resize) it waits in the quick way too:
@@ -15,6 +16,7 @@ Pilot's idle wait sleeps at least 20 ms and up to a second on a busy machine, fo
 from __future__ import annotations
 
 import unicodedata
+from time import monotonic
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
 
@@ -23,6 +25,10 @@ from textual.keys import KEY_NAME_REPLACEMENTS, key_to_character
 from textual.pilot import Pilot
 
 from chatbot.replay.pilot import settled
+
+PACE = 1.0
+"""Seconds between a test's presses, as their keys' times say: a person who reads each question first,
+so that no key is taken for what is left of the one before (`chatbot.screens.leftovers`)."""
 
 DRAWS = 2
 """Frames to let pass: work that waits for a frame (`call_after_refresh`, a scroll to the newest
@@ -42,6 +48,13 @@ class QuickPilot(Pilot):
 
     def __init__(self, pilot: Pilot) -> None:
         super().__init__(pilot.app)
+        self._time: float | None = None
+
+    def input_time(self, gap: float = PACE) -> float:
+        """The time of the test's next input (a key, a tap), `gap` seconds after the last one's, however
+        long the machine took in between: the app reads what the inputs' times say."""
+        self._time = monotonic() if self._time is None else self._time + gap
+        return self._time
 
     async def pause(self, delay: float | None = None) -> None:
         """With a `delay`, Pilot's own sleep; without, until the app is done and drawn."""
@@ -55,9 +68,16 @@ class QuickPilot(Pilot):
         await settled(self.app)
 
     async def press(self, *keys: str) -> None:
-        """Each key handled in full, and drawn, before the next."""
+        """Each key handled in full, and drawn, before the next, each a person's `PACE` after the last."""
+        await self.press_apart(PACE, *keys)
+
+    async def press_apart(self, gap: float, *keys: str) -> None:
+        """`keys` pressed `gap` seconds apart, as their times say (a fast typist, a bouncing key), each
+        handled in full and drawn before the next: what the app does with keys that close together."""
         for key in keys:
-            self.app.post_message(key_event(key))
+            event = key_event(key)
+            event.time = self.input_time(gap)
+            self.app.post_message(event)
             await self.pause()
 
     async def click(self, widget: Any = None, *args: Any, **kwargs: Any) -> bool:

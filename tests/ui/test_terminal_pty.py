@@ -44,11 +44,14 @@ def records(folder: Path, sql: str) -> list[tuple]:
 
 
 def answer(terminal: Terminal, *steps: tuple[bytes, bytes]) -> None:
-    """Each key, then what the screen shows once it is taken (a person waits for the next question)."""
+    """Each key, then what the screen shows once it is taken, and a person's moment to read it: a key
+    that comes on the heels of the last answer's is taken for what is left of it (a bounce: y y), and
+    dropped (`chatbot.screens.leftovers`)."""
     for key, shows in steps:
         start = len(terminal.output)
         terminal.write(key)
         terminal.wait_for(shows, start=start)
+        terminal.settle()
 
 
 class App:

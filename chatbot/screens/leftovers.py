@@ -1,0 +1,107 @@
+"""What is left of an answer's input after it answered: never taken as an answer to the next question.
+
+A person at a terminal types the word and presses Enter: "no" + Enter. The `n` answers at once
+(the letter keys answer), and the `o` and the Enter come a moment later, to the next question,
+whose Yes has the focus: the Enter would press it, an answer the person never gave to a question
+they have not read. So do a bouncing key (`n n`), a double tap on a button, and "sí" + Enter or
+"2" + Enter in Spanish.
+
+`Leftovers` is told of each input that answers (`answered`) and asked about each input that comes
+after (`swallows`): the rest of the answer's word, Enter, Space, the same key again, or a tap where
+the last one landed, each within `SETTLE` seconds of the last, is left over and dropped. Anything
+else (another answer's key, Tab, an arrow, Back, Listen, a tap aimed elsewhere) is the person's own
+and ends the watch: from then on every key does what it says at once. No answer waits for this: it
+only ever drops inputs, and only those nobody could have meant for a question not yet read.
+
+Why not read "n", "o", Enter as the typed word "no" instead: a single `n` would then wait to see
+whether more letters come (every answer slower, and issue 24 measures each), a box of typed letters
+would be one more thing on a calm screen, and a tap or a bouncing key would still need this.
+
+Times are the inputs' own (`Message.time`, taken when the terminal's driver read them), so a
+burst read at once ("no\\r" in one read) is seen as one, whatever the app was doing meanwhile.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+SETTLE = 0.5
+"""Seconds between an answer's input and what is left of it: a fast typist's keys come 0.1 to 0.3 s
+apart, a key bounces within 0.05 s, and a double tap is within 0.5 s (Textual's own chain of
+clicks); nobody reads a new question in that time."""
+
+TAP = "tap"
+"""The input name of a tap or a click on an answer's control."""
+
+NEAR = (2, 1)
+"""Columns and rows apart that a second tap may land and still be the first one's twin: a finger that
+taps twice lands where it did (a tap elsewhere was aimed there)."""
+
+WORD_ENDS = ("enter", "space")
+"""Keys that end a typed word, or press the focused button: left over after any answer by key."""
+
+
+def letters(*words: str) -> frozenset[str]:
+    """The characters of `words` as typed, with and without their accents ("Sí": s, í, i)."""
+    found: set[str] = set()
+    for word in words:
+        folded = word.casefold()
+        found.update(folded)
+        found.update(character for character in unicodedata.normalize("NFKD", folded)
+                     if not unicodedata.combining(character))
+    found.discard(" ")  # the key is named "space"
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class Answering:
+    """An input that answers: `key` (a key's name, a character, or `TAP`) and what may be left of it."""
+
+    key: str
+    rest: frozenset[str] = frozenset()
+    where: tuple[int, int] | None = None
+    """Where a tap landed (column, row): only a tap near it is its twin."""
+
+    @classmethod
+    def by_key(cls, key: str, *words: str) -> "Answering":
+        """A key that answers with one of `words`: their letters, Enter, Space and the key again may follow."""
+        return cls(key, letters(*words) | set(WORD_ENDS) | {key})
+
+    @classmethod
+    def by_tap(cls, where: tuple[int, int]) -> "Answering":
+        return cls(TAP, frozenset({TAP}), where)
+
+
+class Leftovers:
+    """Which inputs are left over from the last answer (see the module's docstring)."""
+
+    def __init__(self, settle: float = SETTLE) -> None:
+        self.settle = settle
+        self._rest: frozenset[str] = frozenset()
+        self._last: float | None = None
+        self._where: tuple[int, int] | None = None
+
+    def answered(self, at: float, answering: Answering) -> None:
+        """An input at `at` answers: what may be left of it is watched for from now."""
+        self._rest, self._last, self._where = answering.rest, at, answering.where
+
+    def swallows(self, at: float, key: str, character: str | None = None, where: tuple[int, int] | None = None) -> bool:
+        """Whether the input `key` (its `character`; a tap's `where`) at `at` is left over from the last
+        answer: then it is dropped, and the watch goes on from it (the next letter of the word may follow)."""
+        if self._last is None:
+            return False
+        if 0 <= at - self._last <= self.settle and self._left(key, character, where):  # times from one clock run on
+            self._last = max(self._last, at)
+            return True
+        self.forget()  # the person's own: every key counts again
+        return False
+
+    def _left(self, key: str, character: str | None, where: tuple[int, int] | None) -> bool:
+        if key == TAP:
+            return (TAP in self._rest and where is not None and self._where is not None
+                    and abs(where[0] - self._where[0]) <= NEAR[0] and abs(where[1] - self._where[1]) <= NEAR[1])
+        return key in self._rest or (character or "").casefold() in self._rest
+
+    def forget(self) -> None:
+        self._rest, self._last, self._where = frozenset(), None, None
