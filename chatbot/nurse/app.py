@@ -244,9 +244,13 @@ class NurseApp(TerminalApp):
         drawn = set(changed) if changed is not None else {entry.id for entry in entries}
         self.call_after_refresh(self._rows_shown, drawn)
 
+    @on(QueueScreen.RowsDrawn)
+    def _more_rows(self, message: QueueScreen.RowsDrawn) -> None:
+        self.call_after_refresh(self._rows_shown, message.ids)
+
     def _rows_shown(self, ids: set[str]) -> None:
         shown = time.monotonic()
-        for id_ in ids:
+        for id_ in ids - self.queue_screen.pending:  # a row still to come is not shown yet
             session = self.window.sessions.get(id_) or self.window.older.get(id_)
             if session is not None:
                 self.row_shown[id_] = shown

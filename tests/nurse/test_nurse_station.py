@@ -17,7 +17,7 @@ from textual.widgets import DataTable
 
 from chatbot.nurse.app import NurseApp
 from chatbot.nurse.options import NurseOptions
-from chatbot.nurse.screens import AmendScreen, QueueScreen, SessionScreen, SignInScreen
+from chatbot.nurse.screens import FILTERS, AmendScreen, QueueScreen, SessionScreen, SignInScreen
 from chatbot.nurse.signin import new_staff_pin
 from chatbot.nurse.amending import rerun
 from chatbot.records.backends import open_reader
@@ -25,7 +25,7 @@ from chatbot.records.model import now
 from chatbot.records.review import amend
 from chatbot.records.staff import add_staff
 
-from nursetools import EMERGENCY, ROUTINE, kiosk_session
+from nursetools import EMERGENCY, ROUTINE, URGENT, kiosk_session
 from recordtools import as_nurse
 from tests.helpers.pilot import quick
 
@@ -393,3 +393,30 @@ async def test_the_queue_says_who_each_kiosk_session_is_or_that_it_is_not_identi
         table = app.queue_screen.query_one(DataTable)
         who = {session_id: str(table.get_cell(session_id, "who")) for session_id in (skipped, ticket, named)}
     assert who == {skipped: "not identified", ticket: "ticket A12", named: "Ana (1980-02-03)"}
+
+
+@synchronous
+async def test_a_long_queue_shows_its_head_first_and_the_rest_a_frame_later(station, database):
+    """Hundreds of rows are laid out over several frames, `ROWS_AT_ONCE` new ones a frame: the first
+    holds the head of the queue (the emergency first), and each row that comes later is noted as shown
+    once it is in the table."""
+    app = station()
+    routine = [kiosk_session(database, app.flow, ROUTINE) for _ in range(3)]
+    emergency = kiosk_session(database, app.flow, EMERGENCY)
+    urgent = kiosk_session(database, app.flow, URGENT)
+    async with quick(app.run_test(size=(80, 24))) as pilot:
+        await sign_in(pilot)
+        await until(pilot, lambda: len(rows(app)) == 5)
+        everything = rows(app)
+        assert everything[:2] == [emergency, urgent] and set(everything[2:]) == set(routine)
+        screen = app.queue_screen
+        screen.ROWS_AT_ONCE = 2
+        app.row_shown.clear()
+        for _ in FILTERS:  # every status in turn, and back to all: the rows are taken away and added again
+            screen.action_status_filter()
+            if screen.status_filter == "all":
+                first_frame, still_to_come = rows(app), set(screen.pending)
+                break
+        assert first_frame == [emergency, urgent] and still_to_come == set(routine)
+        await until(pilot, lambda: len(rows(app)) == 5 and set(app.row_shown) == set(routine))
+        assert rows(app) == everything and not screen.pending
