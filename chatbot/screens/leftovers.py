@@ -7,11 +7,13 @@ they have not read. So do a bouncing key (`n n`), a double tap on a button, and 
 "2" + Enter in Spanish.
 
 `Leftovers` is told of each input that answers (`answered`) and asked about each input that comes
-after (`swallows`): the rest of the answer's word, Enter, Space, the same key again, or a tap where
-the last one landed, each within `SETTLE` seconds of the last, is left over and dropped. Anything
-else (another answer's key, Tab, an arrow, Back, Listen, a tap aimed elsewhere) is the person's own
-and ends the watch: from then on every key does what it says at once. No answer waits for this: it
-only ever drops inputs, and only those nobody could have meant for a question not yet read.
+after (`swallows`): after an answer by key, any character typed, Enter or Space (the rest of the
+word, or of another: "nope", "yeah", "ny"), and after a tap, a tap where it landed, each within
+`SETTLE` seconds of the last, is left over and dropped. Anything else (Tab, an arrow, Escape, a tap
+aimed elsewhere, or any input past the moment) is the person's own and ends the watch: from then on
+every key does what it says at once. No answer waits for this: it only ever drops inputs, and only
+those nobody could have meant for a question not yet read. (A letter key for Back or Listen typed
+in that half second is dropped too: pressed again, it acts.)
 
 Why not read "n", "o", Enter as the typed word "no" instead: a single `n` would then wait to see
 whether more letters come (every answer slower, and issue 24 measures each), a box of typed letters
@@ -101,7 +103,9 @@ class Leftovers:
         if key == TAP:
             return (TAP in self._rest and where is not None and self._where is not None
                     and abs(where[0] - self._where[0]) <= NEAR[0] and abs(where[1] - self._where[1]) <= NEAR[1])
-        return key in self._rest or (character or "").casefold() in self._rest
+        if TAP in self._rest:
+            return False  # a key after a tap is never its twin
+        return key in self._rest or (character or "").casefold() in self._rest or bool(character) and character.isprintable()
 
     def forget(self) -> None:
         self._rest, self._last, self._where = frozenset(), None, None

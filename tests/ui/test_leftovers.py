@@ -36,6 +36,9 @@ def _yes_no_reached(app) -> str:
     ("es", ("2", "enter"), False),
     ("es", ("1", "1"), True),
     ("es", ("n", "o", "space", "l", "o", "space", "s", "é", "enter"), False),  # "no lo sé": its l, s, Space
+    ("en", ("n", "o", "p", "e", "enter"), False),                          # another word: "nope", "yeah"
+    ("en", ("y", "e", "a", "h", "enter"), True),                           # (its h is not Ask for help)
+    ("en", ("n", "y"), False),                                             # two answers' keys at once
 ])
 def test_a_word_typed_and_entered_answers_once_and_the_next_question_waits(language, keys, given):
     async def scenario(app, pilot):
@@ -108,21 +111,26 @@ def test_a_double_tap_on_start_does_not_tick_the_first_question(gap, near, ticks
     assert kiosk.run(scenario) == ticks
 
 
-def test_back_and_listen_keys_are_never_left_over():
-    """b and l come straight after an answer and still do what they say (l is in "No lo sé")."""
+@pytest.mark.parametrize("keys, answers", [(("n", "escape"), (0, -1)), (("n", "b"), (1, 0))])
+def test_escape_goes_back_at_once_and_a_letter_typed_with_the_answer_is_left_over(keys, answers):
+    """Escape right after an answer goes back (a key nobody types in a word); b typed in the same
+    moment is part of the typing, and goes back when pressed again. (Answers kept, against before.)"""
     async def scenario(app, pilot):
         await answer(app, pilot, ["7"])
         before = len(app.conversation.transcript)
-        await pilot.press_apart(TYPIST, "n", "b")
-        return len(app.conversation.transcript) == before
+        await pilot.press_apart(TYPIST, *keys)
+        after_keys = len(app.conversation.transcript) - before
+        await pilot.press("b")  # a person's pace later
+        return after_keys, len(app.conversation.transcript) - before
 
-    assert run(scenario)
+    assert run(scenario) == answers
 
 
 @pytest.mark.parametrize("after, inputs, dropped", [
     ("n", [("o", 0.1), ("enter", 0.2)], [True, True]),
     ("n", [("enter", 0.6)], [False]),                  # past the moment: the person's own
-    ("n", [("y", 0.1), ("enter", 0.2)], [False, False]),  # another answer's key ends the watch
+    ("n", [("y", 0.1), ("enter", 0.2)], [True, True]),  # another answer's key in the same moment: typing
+    ("n", [("tab", 0.1), ("enter", 0.2)], [False, False]),  # Tab is no typing: the person's own
     ("n", [("o", 0.4), ("enter", 0.8)], [True, True]),  # a slow typist: each key near the last
     ("1", [("1", 0.05)], [True]),
 ])
