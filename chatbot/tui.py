@@ -361,7 +361,8 @@ class SymptomCheckerApp(TerminalApp):
             if self.screen is conversation:
                 answering = conversation.answering_key(key)
             else:
-                answering = Answering.by_key(key) if key in WORD_ENDS and isinstance(self.focused, Button) else None
+                answering = (Answering.by_key(key, typing=False) if key in WORD_ENDS and isinstance(self.focused, Button)
+                             else None)
         else:
             key, character, where = TAP, None, (event.x, event.y)
             try:

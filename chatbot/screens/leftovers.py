@@ -7,8 +7,9 @@ they have not read. So do a bouncing key (`n n`), a double tap on a button, and 
 "2" + Enter in Spanish.
 
 `Leftovers` is told of each input that answers (`answered`) and asked about each input that comes
-after (`swallows`): after an answer by key, any character typed, Enter or Space (the rest of the
-word, or of another: "nope", "yeah", "ny"), and after a tap, a tap where it landed, each within
+after (`swallows`): after a question answered by key, any character typed, Enter or Space (the
+rest of the word, or of another: "nope", "yeah", "ny"); after Enter on a button before or after the
+questions (Start), Enter or Space; after a tap, a tap where it landed; each within
 `SETTLE` seconds of the last, is left over and dropped. Anything else (Tab, an arrow, Escape, a tap
 aimed elsewhere, or any input past the moment) is the person's own and ends the watch: from then on
 every key does what it says at once. No answer waits for this: it only ever drops inputs, and only
@@ -64,11 +65,16 @@ class Answering:
     rest: frozenset[str] = frozenset()
     where: tuple[int, int] | None = None
     """Where a tap landed (column, row): only a tap near it is its twin."""
+    typing: bool = False
+    """Any character typed in the moment after it is left over (a question answered by key: the rest
+    of a word, "nope", "yeah"); False for Enter on a button off the questions (Start), where only
+    Enter and Space are."""
 
     @classmethod
-    def by_key(cls, key: str, *words: str) -> "Answering":
-        """A key that answers with one of `words`: their letters, Enter, Space and the key again may follow."""
-        return cls(key, letters(*words) | set(WORD_ENDS) | {key})
+    def by_key(cls, key: str, *words: str, typing: bool = True) -> "Answering":
+        """A key that answers with one of `words`: their letters (with `typing`, any character), Enter,
+        Space and the key again may follow."""
+        return cls(key, letters(*words) | set(WORD_ENDS) | {key}, typing=typing)
 
     @classmethod
     def by_tap(cls, where: tuple[int, int]) -> "Answering":
@@ -83,10 +89,11 @@ class Leftovers:
         self._rest: frozenset[str] = frozenset()
         self._last: float | None = None
         self._where: tuple[int, int] | None = None
+        self._typing = False
 
     def answered(self, at: float, answering: Answering) -> None:
         """An input at `at` answers: what may be left of it is watched for from now."""
-        self._rest, self._last, self._where = answering.rest, at, answering.where
+        self._rest, self._last, self._where, self._typing = answering.rest, at, answering.where, answering.typing
 
     def swallows(self, at: float, key: str, character: str | None = None, where: tuple[int, int] | None = None) -> bool:
         """Whether the input `key` (its `character`; a tap's `where`) at `at` is left over from the last
@@ -105,7 +112,8 @@ class Leftovers:
                     and abs(where[0] - self._where[0]) <= NEAR[0] and abs(where[1] - self._where[1]) <= NEAR[1])
         if TAP in self._rest:
             return False  # a key after a tap is never its twin
-        return key in self._rest or (character or "").casefold() in self._rest or bool(character) and character.isprintable()
+        typed = (character or "").casefold()
+        return key in self._rest or typed in self._rest or self._typing and typed.isprintable() and bool(typed)
 
     def forget(self) -> None:
-        self._rest, self._last, self._where = frozenset(), None, None
+        self._rest, self._last, self._where, self._typing = frozenset(), None, None, False

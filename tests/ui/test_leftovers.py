@@ -140,6 +140,14 @@ def test_leftovers_are_the_rest_of_the_word_near_the_last_key(after, inputs, dro
     assert [leftovers.swallows(10.0 + at, key, key if len(key) == 1 else None) for key, at in inputs] == dropped
 
 
+def test_after_enter_on_start_only_enter_and_space_are_left_over():
+    """Start pressed with Enter: a second Enter is its twin, but a choice's number typed at once is the
+    person's (a script at a terminal that answers as soon as the question shows)."""
+    leftovers = Leftovers()
+    leftovers.answered(10.0, Answering.by_key("enter", typing=False))
+    assert [leftovers.swallows(10.1, "enter"), leftovers.swallows(10.2, "7", "7")] == [True, False]
+
+
 @pytest.mark.parametrize("second, at, dropped", [
     ((21, 10), 0.3, True), ((19, 9), 0.3, True),  # where the first landed, or a cell off
     ((40, 10), 0.3, False),                       # aimed elsewhere
