@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Callable, Mapping, Union
 
 from transitions import Event, EventData, Machine, Transition
@@ -167,7 +167,7 @@ class DialogueMachine:
         for trigger, states in (("answer", flow.questions), ("route", flow.routes)):
             for name, state in states.items():
                 for transition in state.next:
-                    conditions = [_holds(transition.condition)] if transition.condition else []
+                    conditions = [_Holds(transition.condition)] if transition.condition else []
                     self.machine.add_transition(trigger, name, transition.goto, conditions=conditions)
         self.events = self.machine.events
         self.answered = self.events["answer"].trigger
@@ -178,7 +178,12 @@ class DialogueMachine:
         self.default_findings = flow.default_findings()
         # Tmax and its kind are worked out again after an answer that gives one of their readings.
         self.derived_from = frozenset(source for sources in flow.derived.values() for source in sources)
-        self.table = _table(self.machine)
+
+    @cached_property
+    def table(self) -> "Table":
+        """Each state's transitions read off the machine (`_table`), made when first asked for: only
+        `chatbot simulate` steps on it, and a kiosk's start-up need not make it."""
+        return _table(self.machine)
 
     def step(self, state: str, findings: dict[str, Any], answer: Answer) -> str:
         """Where an answer to the question at `state` leads, its findings recorded in `findings` (in place):
@@ -217,8 +222,6 @@ class _Holds:
     def __call__(self, event) -> bool:
         return self.check(event.model.findings)
 
-
-_holds = _Holds
 
 Table = dict[str, tuple[tuple[Callable[[dict[str, Any]], Any] | None, str], ...]]
 

@@ -328,13 +328,17 @@ def simulate(flow: Flow, patient: Patient, recorder: Recorder | None = None, *,
             recorder.answered(conversation)
         if error is not None:
             raise _not_accepted(patient, typed, question, error)
-    raise FlowError([Problem(patient.file, *patient.at,
-                             f"patient '{patient.id}': the dialogue did not end after {MAX_STEPS} answers")])
+    raise _never_ended(patient)
 
 
 def _not_accepted(patient: Patient, typed: str, question: Question, error) -> FlowError:
     return FlowError([Problem(patient.file, *patient.at, f"patient '{patient.id}': the answer '{typed}' to "
                                                          f"'{question.id}' was not accepted: {error.get('en')}")])
+
+
+def _never_ended(patient: Patient) -> FlowError:
+    return FlowError([Problem(patient.file, *patient.at,
+                              f"patient '{patient.id}': the dialogue did not end after {MAX_STEPS} answers")])
 
 
 def _simulate_on_table(flow: Flow, patient: Patient, language: str) -> Simulation:
@@ -362,5 +366,4 @@ def _simulate_on_table(flow: Flow, patient: Patient, language: str) -> Simulatio
             raise _not_accepted(patient, typed, question, answer.confirm)
         asked.append(question.id)
         state = step(state, findings, answer)
-    raise FlowError([Problem(patient.file, *patient.at,
-                             f"patient '{patient.id}': the dialogue did not end after {MAX_STEPS} answers")])
+    raise _never_ended(patient)

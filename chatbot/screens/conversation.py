@@ -21,8 +21,8 @@ from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.chat import ChatLog, Flowing
 from chatbot.widgets.spoken import UNSPOKEN
-from chatbot.widgets.controls import (YES_NO_ANSWERS, Answered, ChoiceControls, ChoiceItem, Refused,
-                                      TemperatureControls, YesNoControls, key_label)
+from chatbot.widgets.controls import (Answered, ChoiceControls, ChoiceItem, Refused, TemperatureControls,
+                                      YesNoControls, key_label)
 from chatbot.screens.leftovers import Answering
 
 BAR_WIDTH = 20
@@ -390,20 +390,10 @@ class ConversationScreen(Screen):
                 button_id = YesNoControls.KEYS[index][0]
             if button_id is None or controls.answer_for(button_id) is None:
                 return None
-            return Answering.by_key(key, *self._words_begun(key if not key.isdecimal() else "", button_id))
+            return Answering.by_key(key)
         if isinstance(controls, ChoiceControls) and not controls.multiple and key.isdecimal() and len(key) == 1:
             return Answering.by_key(key) if 1 <= int(key) <= len(controls.labels) else None
         return None
-
-    def _words_begun(self, letter: str, button_id: str) -> list[str]:
-        """The yes/no words a person may be typing: the button's, and each shown that starts with the
-        `letter` that answered (in Spanish n begins "No" and "No lo sé"), in their language and typed."""
-        found = []
-        for shown_id, label, _ in YesNoControls.KEYS:
-            for word in (label.get(self.language), YES_NO_ANSWERS[shown_id]):
-                if shown_id == button_id or (letter and word.casefold().startswith(letter)):
-                    found.append(word)
-        return found
 
     def on_controls(self, widget: Widget) -> bool:
         """Whether `widget` is part of the controls that answer what is asked (a tap there may tick or answer)."""

@@ -26,7 +26,6 @@ burst read at once ("no\\r" in one read) is seen as one, whatever the app was do
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 SETTLE = 0.5
@@ -45,18 +44,6 @@ WORD_ENDS = ("enter", "space")
 """Keys that end a typed word, or press the focused button: left over after any answer by key."""
 
 
-def letters(*words: str) -> frozenset[str]:
-    """The characters of `words` as typed, with and without their accents ("Sí": s, í, i)."""
-    found: set[str] = set()
-    for word in words:
-        folded = word.casefold()
-        found.update(folded)
-        found.update(character for character in unicodedata.normalize("NFKD", folded)
-                     if not unicodedata.combining(character))
-    found.discard(" ")  # the key is named "space"
-    return frozenset(found)
-
-
 @dataclass(frozen=True)
 class Answering:
     """An input that answers: `key` (a key's name, a character, or `TAP`) and what may be left of it."""
@@ -71,10 +58,9 @@ class Answering:
     Enter and Space are."""
 
     @classmethod
-    def by_key(cls, key: str, *words: str, typing: bool = True) -> "Answering":
-        """A key that answers with one of `words`: their letters (with `typing`, any character), Enter,
-        Space and the key again may follow."""
-        return cls(key, letters(*words) | set(WORD_ENDS) | {key}, typing=typing)
+    def by_key(cls, key: str, *, typing: bool = True) -> "Answering":
+        """A key that answers: Enter, Space, the key again and (with `typing`) any character may follow."""
+        return cls(key, frozenset(WORD_ENDS) | {key}, typing=typing)
 
     @classmethod
     def by_tap(cls, where: tuple[int, int]) -> "Answering":
@@ -112,8 +98,7 @@ class Leftovers:
                     and abs(where[0] - self._where[0]) <= NEAR[0] and abs(where[1] - self._where[1]) <= NEAR[1])
         if TAP in self._rest:
             return False  # a key after a tap is never its twin
-        typed = (character or "").casefold()
-        return key in self._rest or typed in self._rest or self._typing and typed.isprintable() and bool(typed)
+        return key in self._rest or self._typing and bool(character) and character.isprintable()
 
     def forget(self) -> None:
         self._rest, self._last, self._where, self._typing = frozenset(), None, None, False

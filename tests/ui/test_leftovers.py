@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.screens.leftovers import NEAR, Answering, Leftovers, letters
+from chatbot.screens.leftovers import NEAR, Answering, Leftovers
 from chatbot.widgets.controls import ChoiceItem
 from tests.helpers import kiosk
 from tests.helpers.tui import answer, run, tap, tap_at
@@ -136,7 +136,7 @@ def test_escape_goes_back_at_once_and_a_letter_typed_with_the_answer_is_left_ove
 ])
 def test_leftovers_are_the_rest_of_the_word_near_the_last_key(after, inputs, dropped):
     leftovers = Leftovers()
-    leftovers.answered(10.0, Answering.by_key(after, "no") if after.isalpha() else Answering.by_key(after))
+    leftovers.answered(10.0, Answering.by_key(after))
     assert [leftovers.swallows(10.0 + at, key, key if len(key) == 1 else None) for key, at in inputs] == dropped
 
 
@@ -158,7 +158,3 @@ def test_a_twin_tap_lands_near_the_first(second, at, dropped):
     leftovers.answered(10.0, Answering.by_tap((20, 10)))
     assert leftovers.swallows(10.0 + at, "tap", None, second) is dropped
     assert not leftovers.swallows(10.0 + at, "enter")  # a key after a tap is never its twin
-
-
-def test_letters_are_typed_with_and_without_accents():
-    assert letters("Sí", "No lo sé") == {"s", "í", "i", "n", "o", "l", "é", "e"}
