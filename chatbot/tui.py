@@ -41,6 +41,7 @@ nothing of a nurse's or a tester's is shown or reachable.
 from __future__ import annotations
 
 import sys
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -170,6 +171,8 @@ class SymptomCheckerApp(TerminalApp):
         theme = THEME_NAMES.get(theme, theme)
         if theme not in THEMES:
             raise ValueError(f"no theme called {theme!r}: choose {' or '.join(THEME_NAMES)}")
+        self._pushed: weakref.WeakKeyDictionary[Screen, frozenset[str]] = weakref.WeakKeyDictionary()
+        """Screens pushed and not yet resumed, with their classes then (`update_styles`)."""
         sheets = [STYLE_SHEET, *([HIGH_CONTRAST_STYLES] if theme == HIGH_CONTRAST.name else []), *self.SCREEN_STYLES]
         super().__init__(css_path=sheets if len(sheets) > 1 else None)
         self.flow = flow
@@ -225,7 +228,12 @@ class SymptomCheckerApp(TerminalApp):
     def update_styles(self, node, animate: bool = True) -> None:
         """A node's styles worked out again (a focus moved, a class changed), never animated: no style
         here has a transition, and Textual's animated path builds every style twice over to find
-        none (at each focus change, a tenth of an answer's time)."""
+        none (at each focus change, a tenth of an answer's time).
+
+        A screen just pushed is not styled again as a whole when Textual resumes it (`push_screen`): each
+        of its widgets was styled as it was mounted, and nothing they are matched by changed since."""
+        if self._pushed.pop(node, None) == node.classes and not animate:
+            return
         super().update_styles(node, animate=False)
 
     @property
@@ -236,9 +244,12 @@ class SymptomCheckerApp(TerminalApp):
         return self.size_classes(self.conversation_screen)
 
     def push_screen(self, screen, *args, **kwargs):
-        """Textual's, the screen given its size classes first (`size_classes`)."""
-        if isinstance(screen, Screen):
+        """Textual's, the screen given its size classes first (`size_classes`), and not styled again as a
+        whole when it is first shown (`update_styles`)."""
+        if isinstance(screen, Screen) and not screen.is_mounted:
             self.size_classes(screen)
+            if not screen.CSS and all(self.stylesheet.has_source(str(path)) for path in screen.css_path):
+                self._pushed[screen] = screen.classes  # (new styles of its own restyle everything: Textual's way)
         return super().push_screen(screen, *args, **kwargs)
 
     def size_classes(self, screen: Screen) -> Screen:
