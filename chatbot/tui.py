@@ -241,7 +241,9 @@ class SymptomCheckerApp(TerminalApp):
         return self.conversation.language
 
     def get_default_screen(self) -> ConversationScreen:
-        return self.size_classes(self.conversation_screen)
+        """The conversation, as a screen pushed (`push_screen`): its size classes set, styled once."""
+        self._pushed[self.size_classes(self.conversation_screen)] = self.conversation_screen.classes
+        return self.conversation_screen
 
     def push_screen(self, screen, *args, **kwargs):
         """Textual's, the screen given its size classes first (`size_classes`), and not styled again as a
