@@ -38,7 +38,8 @@ PARSED: dict[tuple, dict[tuple, list]] = {}
 
 
 def _variables(app: App) -> tuple:
-    return tuple(sorted(app.get_css_variables().items()))
+    """The theme's variables the app's style sheet was made with (Textual keeps them as `theme_variables`)."""
+    return tuple(sorted(app.theme_variables.items()))
 
 
 def prepare(app: App) -> int:
