@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import re
 import sys
 import threading
 from dataclasses import dataclass
@@ -27,15 +26,16 @@ from chatbot.flow.model import Flow
 from chatbot.replay.patients import Patient, Simulation, read_without_positions, simulate
 
 HEAD = "patients:\n"
-ENTRY = re.compile(r"^- ", re.MULTILINE)
+ENTRY = "\n- "  # a patient begins on the next line
 MIN_PATIENTS = 1000  # fewer are simulated sooner than a process is forked and its answer read
 
 
 @dataclass(frozen=True)
 class Share:
-    """What one part gave: its lines in order, its patients' ids, how many had a level to agree with."""
+    """What one part gave: its lines in order (as one text: sent whole through the pipe), its patients' ids, how
+    many had a level to agree with."""
 
-    lines: list[str]
+    lines: str
     ids: list[str]
     checked: int
 
@@ -49,14 +49,17 @@ def cores() -> int:
 
 
 def cut(text: str, count: int) -> list[str] | None:
-    """`text` in `count` parts of about as many patients each, each a patients file; None if it has too few
-    patients or does not begin with `patients:` at the margin."""
-    if not text.startswith(HEAD):
+    """`text` in `count` parts of about as many characters each (so about as much to read and simulate), each
+    a patients file; None if it has too few patients or does not begin with `patients:` at the margin."""
+    if not text.startswith(HEAD) or text.count(ENTRY, len(HEAD) - 1) < max(MIN_PATIENTS, count):
         return None
-    starts = [match.start() for match in ENTRY.finditer(text)]
-    if len(starts) < max(MIN_PATIENTS, count):
-        return None
-    bounds = [0] + [starts[len(starts) * number // count] for number in range(1, count)] + [len(text)]
+    bounds = [0]
+    for number in range(1, count):  # at the first patient that begins past its share of the characters
+        entry = text.find(ENTRY, max(len(text) * number // count - 1, bounds[-1] or len(HEAD)))
+        if entry < 0:
+            return None
+        bounds.append(entry + 1)
+    bounds.append(len(text))
     return [text[:bounds[1]]] + [HEAD + text[begin:end] for begin, end in zip(bounds[1:-1], bounds[2:])]
 
 
@@ -100,7 +103,7 @@ def _share(part: str, path: str | Path, flow: Flow, line: Callable[[Patient, Sim
             return None  # said with its position, by the ordinary way
         checked += patient.expected is not None or patient.timeline is not None
         lines.append(line(patient, result))
-    return Share(lines, [patient.id for patient in patients], checked)
+    return Share("\n".join(lines), [patient.id for patient in patients], checked)
 
 
 def _fork(work: Callable[[], Share | None]) -> tuple[int, int]:

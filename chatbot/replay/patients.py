@@ -21,6 +21,7 @@ from chatbot.engine import WELCOME, Conversation, DialogueMachine, dialogue_mach
 from chatbot.flow.answers import Answer, Unreadable, read_answer
 from chatbot.flow.model import LEVELS, Flow, Question, level_rank
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
+from chatbot.flowfile.blockyaml import NotPlain, read_block_yaml
 from chatbot.flowfile.shape import STRING, AnyValue, Field, ListOf, MapOf, OneOf, Record
 from chatbot.flowfile.source import MAX_DEPTH, STR_TAG, compose_yaml, read_yaml
 from chatbot.flow.triage import triage
@@ -122,20 +123,30 @@ def _read_fast(path: str | Path, flow: Flow) -> list[Patient] | None:
 def read_without_positions(text: str, path: str | Path, flow: Flow) -> list[Patient] | None:
     """The patients of `text` (the file at `path`, or a part of it: `chatbot.replay.parts`) read with no
     positions, or None where the positioned reader must read the file: it says or reads something otherwise."""
-    if "&" in text:  # anchors, so aliases: the positioned reader counts what they repeat
-        return None
-
     def refuse(where: tuple, message: str, key: bool = False) -> None:
         raise _Refused
 
-    constructor = yaml.SafeLoader("")
     try:
-        root = compose_yaml(text)
-        data = _Plain(constructor).node(root, 1) if root is not None else None
+        data = _data(text)
         PATIENTS_FILE.check(data, (), refuse)
         return _patients(data, flow, refuse, None, str(path), _Places(path))
     except (_Refused, RecursionError, yaml.YAMLError):
         return None
+
+
+def _data(text: str) -> Any:
+    """The data of `text`: read straight from its lines where it is written as a dumper writes (`blockyaml`,
+    several times faster), else from libyaml's node tree; `_Refused` where the positioned reader must read it."""
+    try:
+        return read_block_yaml(text)
+    except NotPlain:
+        pass
+    if "&" in text:  # anchors, so aliases: the positioned reader counts what they repeat
+        raise _Refused
+    constructor = yaml.SafeLoader("")
+    try:
+        root = compose_yaml(text)
+        return _Plain(constructor).node(root, 1) if root is not None else None
     finally:  # a loader refers to itself: left so, it and every node it built wait for a collection
         constructor.dispose()
         constructor.constructed_objects.clear()

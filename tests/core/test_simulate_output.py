@@ -139,12 +139,14 @@ def test_a_file_simulated_in_parts_says_what_one_process_says(tmp_path, capsys, 
 
 
 def _at_the_cut(text: str) -> str:
-    """`text` with a patient whose story's quotes run on across a line `- id: …` just where two parts are cut."""
-    starts = [match.start() for match in parts.ENTRY.finditer(text)]
-    entry = starts[(len(starts) + 2) // 2 - 1]
-    text = text[:entry] + '- id: Q99999\n  story: "runs on\n- id: Z99999\n  and ends here"\n' + text[entry:]
-    assert parts.cut(text, 2)[1].startswith("patients:\n- id: Z99999\n")
-    return text
+    """`text` with a patient whose story's quotes run on across a line `- id: …` just where two parts are cut
+    (its first line as long as it takes to bring that line to the cut, past half the characters)."""
+    entry = text.rindex("\n- ", 0, len(text) // 2) + 1
+    for length in range(len(text)):
+        changed = text[:entry] + f'- id: Q99999\n  story: "runs on{"." * length}\n- id: Z99999\n  and ends here"\n' + text[entry:]
+        if parts.cut(changed, 2)[1].startswith("patients:\n- id: Z99999\n"):
+            return changed
+    raise AssertionError("no cut")
 
 
 def _twice(text: str) -> str:
@@ -172,7 +174,7 @@ def test_a_file_the_parts_cannot_say_right_goes_the_plain_way(tmp_path, capsys, 
 
 
 def test_the_parts_are_cut_where_a_patient_begins():
-    text = "patients:\n" + "".join(f"- id: P{index}\n  expected: routine\n" for index in range(1200))
+    text = "patients:\n" + "".join(f"- id: P{index:04d}\n  expected: routine\n" for index in range(1200))
     cut = parts.cut(text, 3)
     assert [part.count("- id:") for part in cut] == [400, 400, 400]
     assert all(part.startswith("patients:\n- id: P") for part in cut)
