@@ -356,8 +356,12 @@ def _simulate_on_table(flow: Flow, patient: Patient, language: str) -> Simulatio
     """`simulate` with no session kept: the same answers read the same way, the same steps
     (`DialogueMachine.step`, held to the machine by tests), the same refusals."""
     machine = dialogue_machine(flow)
-    read, step, questions = answer_memo(flow), machine.step, flow.questions
+    step, questions = machine.step, flow.questions
     findings, timeline = dict(machine.default_findings), patient.timeline
+    if timeline is None:
+        reply, given = replies(flow, language), patient.findings
+    else:
+        read = answer_memo(flow)
     state = machine.table[WELCOME][0][1]  # `begin`
     asked: list[str] = []
     for _ in range(MAX_STEPS):
@@ -365,16 +369,68 @@ def _simulate_on_table(flow: Flow, patient: Patient, language: str) -> Simulatio
         if question is None:
             rules = triage(flow.rules, timeline.findings(flow)).level if timeline is not None else None
             return Simulation(patient, flow.outcomes[state].level, state, asked, rules)
-        if timeline is not None:
-            typed = timeline.answer(question, flow, language)
+        if timeline is None:
+            try:
+                typed, answer = reply(question, given)
+            except Unreadable as unreadable:
+                typed = typed_answer(question, given, flow, language)
+                raise _not_accepted(patient, typed, question, unreadable.message) from None
         else:
-            typed = typed_answer(question, patient.findings, flow, language)
-        try:
-            answer = read(question, typed)
-        except Unreadable as unreadable:
-            raise _not_accepted(patient, typed, question, unreadable.message) from None
+            typed = timeline.answer(question, flow, language)
+            try:
+                answer = read(question, typed)
+            except Unreadable as unreadable:
+                raise _not_accepted(patient, typed, question, unreadable.message) from None
         if answer.confirm is not None:
             raise _not_accepted(patient, typed, question, answer.confirm)
         asked.append(question.id)
         state = step(state, findings, answer)
     raise _never_ended(patient)
+
+
+class Replies:
+    """What a profile of findings types to each question (`typed_answer`) and how it reads, worked out once per
+    question and what of the findings that question's answer says: simulated patients give the same few."""
+
+    def __init__(self, flow: Flow, language: str, read: Callable[[Question, str], Answer]):
+        self.flow, self.language, self.read = flow, language, read
+        self._keys: dict[str, Callable[[dict[str, Any]], Any]] = {}
+        self._replies: dict[tuple[str, Any], tuple[str, Answer]] = {}
+
+    def __call__(self, question: Question, findings: dict[str, Any]) -> tuple[str, Answer]:
+        """The words typed and the answer read; `Unreadable` where they do not read."""
+        key = self._keys.get(question.id) or self._key_of(question)
+        try:
+            said = (question.id, key(findings))
+            reply = self._replies.get(said)
+        except TypeError:  # a value no key holds (a list where a temperature goes): read as it comes
+            said = reply = None
+        if reply is None:
+            typed = typed_answer(question, findings, self.flow, self.language)
+            reply = (typed, self.read(question, typed))  # (`Unreadable` as it comes)
+            answer = reply[1]
+            if said is not None and answer.confirm is None:
+                self._replies[said] = reply
+        return reply
+
+    def _key_of(self, question: Question) -> Callable[[dict[str, Any]], Any]:
+        """The findings `typed_answer` reads for `question`, each value with its type (1 is not True to it)."""
+        if question.kind in (QuestionKind.YES_NO, QuestionKind.YES_NO_UNSURE, QuestionKind.TEMPERATURE):
+            finding = question.finding
+
+            def key(findings: dict[str, Any]) -> Any:
+                value = findings.get(finding, _UNSAID)
+                return value.__class__, value
+        else:
+            options = tuple(option.finding for option in question.options if option.finding)
+
+            def key(findings: dict[str, Any]) -> Any:
+                return tuple(findings.get(option) is True for option in options)
+        self._keys[question.id] = key
+        return key
+
+
+@lru_cache(maxsize=16)
+def replies(flow: Flow, language: str) -> Replies:
+    """The flow's replies in `language`, kept for all its simulations (answers read through `answer_memo`)."""
+    return Replies(flow, language, answer_memo(flow))

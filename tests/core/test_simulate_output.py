@@ -181,3 +181,19 @@ def test_the_parts_are_cut_where_a_patient_begins():
     assert "".join(part.removeprefix("patients:\n") for part in cut) == text.removeprefix("patients:\n")
     assert parts.cut(text[:2000], 2) is None  # too few to be worth a process
     assert parts.cut("# patients\n" + text, 2) is None  # not `patients:` at the start
+
+
+@pytest.mark.parametrize("language", FLOW.languages)
+def test_a_reply_kept_is_what_the_patient_types_and_how_it_reads(language):
+    """`Replies` keeps each reply by what of the findings the question's answer says: the same words and answer
+    as `typed_answer` and `read_answer` give, on findings of every kind (1 and 1.0 beside True, "38.0" beside 38.0)."""
+    rng = random.Random(24)
+    replies = patients_module.Replies(FLOW, language, read_answer)
+    values = {FindingType.BOOLEAN: [True, False], FindingType.BOOLEAN_OR_UNKNOWN: [True, False, None, 1, 0, 1.0],
+              FindingType.TEMPERATURE: [None, 38, 38.0, "38.0", 36.6, "100.4 F", 39.2]}
+    for _ in range(60):
+        findings = {name: rng.choice(values[finding.type]) for name, finding in FLOW.findings.items()
+                    if finding.type in values and rng.random() < 0.5}
+        for question in FLOW.questions.values():
+            typed = patients_module.typed_answer(question, findings, FLOW, language)
+            assert replies(question, findings) == (typed, read_answer(question, typed)), (question.id, findings)
