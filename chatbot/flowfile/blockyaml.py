@@ -61,21 +61,28 @@ class _Reader:
         self.indent, self.content = 0, None
         self.blank_before = False  # an empty line came before the current one
         self.scalars: dict[str, Any] = {}  # each plain scalar's value, worked out once
+        self.names: set[str] = set()  # the keys met, each a string
         self.resolve = yaml.resolver.Resolver().resolve
         self.constructor = yaml.constructor.SafeConstructor()
         self.advance()
 
     def advance(self) -> None:
         """On to the next line that is not empty."""
-        lines, blank = self.lines, False
-        for number in range(self.next, len(lines)):
+        lines, number = self.lines, self.next
+        if number < len(lines):  # the next line, most often
+            line = lines[number]
+            content = line.lstrip(" ")
+            if content:
+                self.next, self.indent, self.blank_before = number + 1, len(line) - len(content), False
+                self.content = content.rstrip(" ") if content[-1] == " " else content
+                return
+        for number in range(number, len(lines)):
             line = lines[number]
             content = line.lstrip(" ")
             if content:
                 self.next = number + 1
-                self.indent, self.content, self.blank_before = len(line) - len(content), content.rstrip(" "), blank
+                self.indent, self.content, self.blank_before = len(line) - len(content), content.rstrip(" "), True
                 return
-            blank = True
         self.next, self.content = len(lines), None
 
     def block(self, indent: int, depth: int, in_mapping: bool) -> Any:
@@ -94,16 +101,21 @@ class _Reader:
         if depth > MAX_DEPTH:
             raise NotPlain
         data: dict[str, Any] = {}
-        while self.content is not None and self.indent >= indent:
+        names = self.names
+        while (content := self.content) is not None and self.indent >= indent:
             if self.indent > indent:
                 raise NotPlain  # deeper than the keys and not a key's value
-            match = _KEY.match(self.content)
+            match = _KEY.match(content)
             if match is None:
                 raise NotPlain
             key = match.group(1)
-            if key in data or type(self.value(key)) is not str:  # a duplicate, or `true:` and kin (not a string)
-                raise NotPlain
-            rest = self.content[match.end():]
+            if key in data:
+                raise NotPlain  # a duplicate
+            if key not in names:
+                if type(self.value(key)) is not str:
+                    raise NotPlain  # `true:` and kin
+                names.add(key)
+            rest = content[match.end():]
             if rest:
                 data[key] = self.scalar(rest, indent)
             else:
@@ -155,7 +167,9 @@ class _Reader:
             self.advance()
             self.alone(indent)
             return [] if text == "[]" else {}
-        self.plain(text)
+        value = self.scalars.get(text, self)  # (a text kept there begins a plain scalar)
+        if value is self:
+            self.plain(text)
         self.advance()
         if self.content is not None and self.indent > indent:  # folded over more lines: one space each
             words = [text]
@@ -166,8 +180,8 @@ class _Reader:
                     raise NotPlain
                 words.append(self.content)
                 self.advance()
-            text = " ".join(words)
-        return self.value(text)
+            return self.value(" ".join(words))
+        return self.value(text) if value is self else value
 
     def alone(self, indent: int) -> None:
         if self.content is not None and self.indent > indent:
