@@ -5,8 +5,9 @@ there, and only there, the rest of the file reads as a file of its own once `pat
 before it. Such a line can also stand inside a quoted scalar or a flow collection left open across
 lines; the part cut before it then ends inside it, which no YAML reader takes, so that part refuses.
 
-Each part is read with no positions and simulated in a process forked after the imports and the flow
-(its pages shared); the lines come back in order. Anything the ordinary way would say otherwise, or
+The cuts fall at about even shares of the characters (`str.find`, no pattern over the whole file), so
+each part has about as much to read and simulate. Each part is read with no positions and simulated in a process forked after the imports and the flow
+(its pages shared); its lines come back in order, as one text through a pipe. Anything the ordinary way would say otherwise, or
 say more of (a part the fast reader refuses, a patient id in two parts, a patient that disagrees with
 its expected level, any error), gives None: the caller then reads and simulates the whole file the
 ordinary way, which says it as it always did, with every position.

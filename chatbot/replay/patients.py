@@ -85,8 +85,9 @@ def read_patients(path: str | Path, flow: Flow) -> list[Patient]:
     """The patients of a file of any size (the cap on a flow file is not for them: a tester's boundary
     patients run to tens of thousands), checked against the flow's findings; `FlowError` lists every problem.
 
-    Read first with no positions (libyaml's node tree, built into data without a mark kept); a file that
-    has any problem, or anything that reader would read otherwise (an alias, a duplicate key, a key not
+    Read first with no positions (straight from its lines where it is written as a dumper writes it:
+    `chatbot.flowfile.blockyaml`; else libyaml's node tree, built into data without a mark kept); a file
+    that has any problem, or anything that reader would read otherwise (an alias, a duplicate key, a key not
     a name), is read again with every position, for the same patients or messages at `path:line:col`.
     A patient's own position is looked up only when it is needed (`Patient.where`)."""
     fast = _read_fast(path, flow)
