@@ -202,12 +202,14 @@ class DialogueMachine:
         findings.update(recorded[1])
         if recorded[2]:
             self.flow.derive(findings)
-        table = self.table
-        state = _first_holding(table[state], findings, state)
-        routes = self.flow.routes
-        while state in routes:
-            state = _first_holding(table[state], findings, state)
-        return state
+        table, routes = self.table, self.flow.routes
+        while True:  # the first transition whose condition holds (none: the machine stays), then each route's
+            for check, dest in table[state]:
+                if check is None or check(findings) == True:  # noqa: E712 - as `transitions` compares with its target
+                    state = dest
+                    break
+            if state not in routes:
+                return state
 
     @staticmethod
     def _record_answer(event) -> None:
@@ -258,14 +260,6 @@ def _table(machine: Machine) -> Table:
                 raise TypeError(f"'{source}' is the source of two events")
             table[source] = tuple(rows)
     return table
-
-
-def _first_holding(rows, findings: dict[str, Any], state: str) -> str:
-    """The destination of the first transition whose condition holds; `state` if none does (the machine stays)."""
-    for check, dest in rows:
-        if check is None or check(findings) == True:  # noqa: E712 - as `transitions` compares with its target
-            return dest
-    return state
 
 
 RECORDED_KEPT = 4096  # answers whose recording `step` keeps (simulated patients give a few hundred)

@@ -395,27 +395,26 @@ class Replies:
 
     def __init__(self, flow: Flow, language: str, read: Callable[[Question, str], Answer]):
         self.flow, self.language, self.read = flow, language, read
-        self._keys: dict[str, Callable[[dict[str, Any]], Any]] = {}
-        self._replies: dict[tuple[str, Any], tuple[str, Answer]] = {}
+        self._kept: dict[str, tuple[Callable[[dict[str, Any]], Any], dict[Any, tuple[str, Answer]]]] = {}
 
     def __call__(self, question: Question, findings: dict[str, Any]) -> tuple[str, Answer]:
         """The words typed and the answer read; `Unreadable` where they do not read."""
-        key = self._keys.get(question.id) or self._key_of(question)
+        key, kept = self._kept.get(question.id) or self._keep(question)
         try:
-            said = (question.id, key(findings))
-            reply = self._replies.get(said)
+            said = key(findings)
+            reply = kept.get(said)
         except TypeError:  # a value no key holds (a list where a temperature goes): read as it comes
             said = reply = None
         if reply is None:
             typed = typed_answer(question, findings, self.flow, self.language)
             reply = (typed, self.read(question, typed))  # (`Unreadable` as it comes)
-            answer = reply[1]
-            if said is not None and answer.confirm is None:
-                self._replies[said] = reply
+            if said is not None and reply[1].confirm is None:
+                kept[said] = reply
         return reply
 
-    def _key_of(self, question: Question) -> Callable[[dict[str, Any]], Any]:
-        """The findings `typed_answer` reads for `question`, each value with its type (1 is not True to it)."""
+    def _keep(self, question: Question) -> tuple[Callable[[dict[str, Any]], Any], dict]:
+        """The question's key, what of the findings `typed_answer` reads for it (each value with its type: 1 is
+        not True to it), and its replies kept by it."""
         if question.kind in (QuestionKind.YES_NO, QuestionKind.YES_NO_UNSURE, QuestionKind.TEMPERATURE):
             finding = question.finding
 
@@ -426,9 +425,9 @@ class Replies:
             options = tuple(option.finding for option in question.options if option.finding)
 
             def key(findings: dict[str, Any]) -> Any:
-                return tuple(findings.get(option) is True for option in options)
-        self._keys[question.id] = key
-        return key
+                return tuple([findings.get(option) is True for option in options])
+        kept = self._kept[question.id] = (key, {})
+        return kept
 
 
 @lru_cache(maxsize=16)
