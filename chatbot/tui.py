@@ -354,7 +354,8 @@ class SymptomCheckerApp(TerminalApp):
 
     def _left_over(self, event: events.Key | events.MouseUp) -> bool:
         """Whether `event` is left over from the last input that answered (or pressed a button on the
-        screens before and after the questions: Start, the outcome's); note it if it answers itself."""
+        screens before and after the questions: Start, the outcome's), or part of typing that answers
+        nothing; note it if it answers itself."""
         conversation = self.conversation_screen
         if isinstance(event, events.Key):
             key, character, where = event.key, event.character, None
@@ -380,9 +381,20 @@ class SymptomCheckerApp(TerminalApp):
                     return False
         if self.leftovers.swallows(event.time, key, character, where):
             return True
+        if self._stray(event, answering is not None):
+            return True  # "maybe" + Enter at a yes/no question is not Yes (`chatbot.screens.strays`)
         if answering is not None:
             self.leftovers.answered(event.time, answering)
         return False
+
+    def _stray(self, event: events.Key | events.MouseUp, answers: bool) -> bool:
+        conversation = self.conversation_screen
+        if self.screen is not conversation:
+            return False
+        if isinstance(event, events.MouseUp):
+            conversation.strays.forget()  # a tap is the person's choice
+            return False
+        return conversation.stray_key(event.time, event.key, event.character, answers)
 
     # -- what the screens post, and actions bound to keys and buttons ----------------------------
 
