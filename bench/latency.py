@@ -191,13 +191,17 @@ def main() -> int:
         press(ours, str(none).encode(), "[✓] " + first.options[-1].label.get("en"))
         press(ours, b"\r", second.text.get("en")[:40])
         for _ in range(args.presses):
+            # a person reads each question: a key on the heels of an answer is left over from it
+            time.sleep(SETTLE)
             timings["answer"].append(press(ours, b"u", third.text.get("en")[:40], cpu=cpu["answer"]))
             bare_key()
+            time.sleep(SETTLE)
             timings["back"].append(press(ours, b"b", second.text.get("en")[:40], cpu=cpu["back"]))
             bare_key()
         for key, shows in to_temperature:
             time.sleep(SETTLE)  # a person reads each question: an n on the heels of the last n is its bounce
             press(ours, key, shows)
+        time.sleep(SETTLE)  # the temperature question read: its first digit is typed, not left over
         rounds = -(-args.presses // len(DIGITS))
         for _ in range(rounds):
             press(ours, b"3", "3")

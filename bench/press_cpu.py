@@ -72,6 +72,9 @@ async def _presses(count: int, theme: str, calls: bool) -> dict:
             quiet = quiet + 1 if not any(pump.message_queue_size for pump in pumps) else 0
 
     async def press(app, key: str) -> None:
+        # A person reads the question before the next key: nothing typed is left over from the
+        # last answer (`chatbot.screens.leftovers`), as after its half second.
+        app.leftovers.forget()
         app.post_message(events.Key(key, key if len(key) == 1 else None))
         await asyncio.sleep(0.03)  # the frame, on Textual's own timer
         await settled(app)
