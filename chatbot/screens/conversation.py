@@ -149,14 +149,22 @@ class ConversationScreen(Screen):
             "choices": ChoiceControls(most, id="choices", classes="controls"),
             "temperature": TemperatureControls(id="temperature", classes="controls"),
         }
+        # The widgets a press changes, held from the start: a query for each at every press was a tenth
+        # of what an answer's own code cost.
+        self.progress_line = ProgressLine(id="progress")
+        self.chat = ChatLog(id="chat")
+        self.ask = Vertical(id="ask")
+        self.question_words = Flowing(id="question")
+        self.confirm_words = Flowing(id="confirm")
+        self.error_words = Static(id="error")
 
     def compose(self) -> ComposeResult:
-        yield ProgressLine(id="progress")
-        yield ChatLog(id="chat")
-        with Vertical(id="ask"):
-            yield Flowing(id="question")
-            yield Flowing(id="confirm")
-            yield Static(id="error")
+        yield self.progress_line
+        yield self.chat
+        with self.ask:
+            yield self.question_words
+            yield self.confirm_words
+            yield self.error_words
             start = self.flow.questions.get(self.flow.start)
             if start is not None:  # only the controls of the first question, before the first frame
                 yield self.kinds[control_kind(start)]
@@ -171,7 +179,7 @@ class ConversationScreen(Screen):
 
     def _mount_all_controls(self) -> None:
         """The other kinds of controls, mounted hidden once the first frame is out."""
-        ask = self.query_one("#ask")
+        ask = self.ask
         later = [control for control in self.kinds.values() if control.parent is None]
         for control in later:
             control.display = False
@@ -181,7 +189,7 @@ class ConversationScreen(Screen):
     def _show_welcome(self) -> None:
         """The title, then the disclaimer (what a small screen must show first), then the body."""
         welcome = self.flow.welcome
-        self.query_one(ChatLog).show_welcome([(welcome.title.get(self.language), "bold $primary"),
+        self.chat.show_welcome([(welcome.title.get(self.language), "bold $primary"),
                                               (welcome.disclaimer.get(self.language), "italic"),
                                               (welcome.body.get(self.language), "")])
 
@@ -201,7 +209,7 @@ class ConversationScreen(Screen):
     @property
     def confirming(self) -> str | None:
         """The "Did you mean …?" shown, if one is."""
-        shown = self.query_one("#confirm", Flowing)
+        shown = self.confirm_words
         return shown.words.plain if shown.display and shown.words.plain else None
 
     def show_prompt(self, prompt: Prompt, transcript: list[Turn], previous: Turn | None = None) -> None:
@@ -212,14 +220,14 @@ class ConversationScreen(Screen):
         self.prompt = prompt
         language = self.language
         confirming = prompt.confirm is not None
-        self.query_one(ChatLog).sync(transcript, language)
+        self.chat.sync(transcript, language)
         self._show_progress(prompt.progress)
         if self._asked != (question, language, confirming):  # redraw only what changed: a press is one frame
             self._asked = (question, language, confirming)
-            self.query_one("#question", Flowing).update(self._question_text(question, confirming))
+            self.question_words.update(self._question_text(question, confirming))
         self._show_confirm(prompt.confirm)
         self.show_error(prompt.error)
-        ask = self.query_one("#ask")
+        ask = self.ask
         if not ask.display:
             ask.display = True
         controls = self.controls
@@ -247,7 +255,7 @@ class ConversationScreen(Screen):
             controls.focus_answer(focus)
 
     def _show_confirm(self, confirm: Text | None) -> None:
-        widget = self.query_one("#confirm", Flowing)
+        widget = self.confirm_words
         shown = confirm.get(self.language) if confirm is not None else ""
         if widget.words.plain != shown:
             widget.update(Content(shown))
@@ -280,15 +288,15 @@ class ConversationScreen(Screen):
         self.prompt = None
         self.show_error(None)
         self._show_confirm(None)
-        self.query_one(ChatLog).sync(transcript, self.language)
-        self.query_one("#ask").display = False
+        self.chat.sync(transcript, self.language)
+        self.ask.display = False
 
     def show_error(self, error: Text | None) -> None:
         shown = error.get(self.language) if error is not None else None
         if shown == self.error:
             return
         self.error = shown
-        widget = self.query_one("#error", Static)
+        widget = self.error_words
         widget.update(Content(shown or ""))
         widget.display = shown is not None
 
@@ -297,7 +305,7 @@ class ConversationScreen(Screen):
         self.language = language
         self._asked = None
         self._show_welcome()
-        chat = self.query_one(ChatLog)
+        chat = self.chat
         chat.clear_turns()
         for button_id, label, key in NAV_BUTTONS:
             for button in self.query(f"#{button_id}"):
@@ -317,7 +325,7 @@ class ConversationScreen(Screen):
                                    topic=topic).get(self.language)
         else:
             line = words.QUESTION_NUMBER.fill(number=str(progress.answered + 1)).get(self.language)
-        self.query_one(ProgressLine).show(line, progress_bar(progress))
+        self.progress_line.show(line, progress_bar(progress))
 
     def _focus_within(self, widget) -> bool:
         focused = self.focused

@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 
 from textual import events
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 from chatbot.flow.text import printable
@@ -28,6 +30,12 @@ _LINE_BREAK = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 class TextField(Input):
     """An `Input` that takes a paste as one input and says once that it was cut (module docstring)."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """How wide the text is: Input sets it at every character typed, and Textual's own (a layout when it
+    changes) laid the whole screen out again for each digit, then drew a second frame for the chat's
+    scroll bar. Nothing's size depends on it (the field's own width is set by its style, and it scrolls
+    its text by it directly): the character is repainted, in one frame."""
 
     class TooLong(Message):
         """More was pasted or typed than the field holds (`limit` characters): the field kept the first
