@@ -20,6 +20,7 @@ from chatbot.flow.text import Text
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.chat import ChatLog, Flowing
+from chatbot.widgets.sized import SizedByLayout
 from chatbot.widgets.spoken import UNSPOKEN
 from chatbot.widgets.controls import (Answered, ChoiceControls, ChoiceItem, Refused, TemperatureControls,
                                       YesNoControls, key_label)
@@ -114,6 +115,10 @@ class ProgressLine(Widget):
         return Content.assemble(topic, " " * gap, bar)
 
 
+class AskPanel(SizedByLayout, Vertical):
+    """The question, a problem with the answer and the controls, under the chat (`#ask`)."""
+
+
 class ConversationScreen(Screen):
     """Asks the current question; holds no triage logic, only what the engine returned."""
 
@@ -153,7 +158,7 @@ class ConversationScreen(Screen):
         # of what an answer's own code cost.
         self.progress_line = ProgressLine(id="progress")
         self.chat = ChatLog(id="chat")
-        self.ask = Vertical(id="ask")
+        self.ask = AskPanel(id="ask")
         self.question_words = Flowing(id="question")
         self.confirm_words = Flowing(id="confirm")
         self.error_words = Static(id="error")

@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from chatbot.engine import Turn
 from chatbot.flow.text import printable
+from chatbot.widgets.sized import SizedByLayout
 
 
 QUESTION_STYLE = "dim"
@@ -39,7 +40,7 @@ def wrap(content: Content, width: int) -> list[Content]:
     return [Content(line.plain.replace(_GLUE, " "), spans=list(line.spans)) for line in glued.wrap(width)]
 
 
-class Flowing(Static):
+class Flowing(SizedByLayout, Static):
     """A Static whose words wrap as the chat's do: never a number cut from its unit."""
 
     DEFAULT_CSS = "Flowing { text-wrap: nowrap; }"

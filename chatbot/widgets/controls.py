@@ -32,6 +32,7 @@ from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.chat import Flowing
 from chatbot.widgets.field import TextField
+from chatbot.widgets.sized import SizedByLayout
 
 TEMPERATURE_MAX_LENGTH = 40  # "I have not measured it" fits; no reading needs more
 CHOICE_TYPED_MAX_LENGTH = 80  # words of a choice, or a few of them
@@ -126,7 +127,7 @@ def drawn(screen: Widget) -> bool:
     return screen.is_mounted and all(widget.ready for widget in screen.walk_children() if isinstance(widget, Drawn))
 
 
-class YesNoControls(Drawn, Horizontal):
+class YesNoControls(Drawn, SizedByLayout, Horizontal):
     """Large Yes / No / Not sure buttons, also answered with the keys y, n and u, or 1, 2 and 3.
 
     Each button shows the key that fits its word in the person's language: "Yes  y",
@@ -227,7 +228,7 @@ class ChoiceItem(Flowing, can_focus=True):
         self.post_message(self.Picked(self.number, send=self.multiple))
 
 
-class ChoiceControls(Drawn, Vertical):
+class ChoiceControls(Drawn, SizedByLayout, Vertical):
     """Numbered choices: one is picked at once, or several are ticked and then sent.
 
     Ticking a "none of these" choice clears the others, and says which it cleared (never
@@ -366,7 +367,7 @@ def temperature_placeholder(question: Question | None, language: str) -> str:
     return words.TEMPERATURE_PLACEHOLDER.fill(first="37.5", second="99.5 F").get(language)
 
 
-class TemperatureControls(Drawn, Vertical):
+class TemperatureControls(Drawn, SizedByLayout, Vertical):
     """A field for a reading in °C or °F that says what it understood, and "not measured"."""
 
     def compose(self) -> ComposeResult:

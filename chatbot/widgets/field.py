@@ -15,12 +15,11 @@ from __future__ import annotations
 import re
 
 from textual import events
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import Reactive
 from textual.widgets import Input
 
 from chatbot.flow.text import printable
+from chatbot.widgets.sized import SizedByLayout
 from chatbot.widgets.typeahead import EDITING
 
 MOST_READ = 4096
@@ -28,14 +27,12 @@ MOST_READ = 4096
 _LINE_BREAK = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
-class TextField(Input):
-    """An `Input` that takes a paste as one input and says once that it was cut (module docstring)."""
+class TextField(SizedByLayout, Input):
+    """An `Input` that takes a paste as one input and says once that it was cut (module docstring).
 
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
-    """How wide the text is: Input sets it at every character typed, and Textual's own (a layout when it
-    changes) laid the whole screen out again for each digit, then drew a second frame for the chat's
-    scroll bar. Nothing's size depends on it (the field's own width is set by its style, and it scrolls
-    its text by it directly): the character is repainted, in one frame."""
+    Input sets its virtual size at every character typed: `SizedByLayout` makes that a repaint, so a digit
+    is drawn in one frame, not after a layout of the whole screen and a second frame for the chat's
+    scroll bar (the field's width is its style's, and it scrolls its text by its virtual size itself)."""
 
     class TooLong(Message):
         """More was pasted or typed than the field holds (`limit` characters): the field kept the first
