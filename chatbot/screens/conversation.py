@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import Reactive
 from textual.content import Content
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -92,7 +93,11 @@ def control_kind(question: Question) -> str:
 
 
 class ProgressLine(Widget):
-    """The topic on the left ("Part 2 of 5: Fever and infection"), how far along on the right."""
+    """The topic on the left ("Part 2 of 5: Fever and infection"), how far along on the right.
+
+    One line, drawn as one strip (Textual's line API) and kept until the words, the width or the
+    style change: an answer changes it, and the general path for a widget's content cost as much as
+    drawing the twenty lines of the chat."""
 
     DEFAULT_CSS = "ProgressLine { height: 1; }"
 
@@ -100,8 +105,11 @@ class ProgressLine(Widget):
         super().__init__(**kwargs)
         self.topic = ""
         self.bar = Content("")
+        self._strip: tuple[tuple, Strip] | None = None
 
     def show(self, topic: str, bar: Content) -> None:
+        if topic == self.topic and bar.plain == self.bar.plain:
+            return
         self.topic, self.bar = topic, bar
         self.refresh()
 
@@ -113,6 +121,17 @@ class ProgressLine(Widget):
         topic = Content(self.topic).truncate(room, ellipsis=True).stylize("bold")
         gap = max(self.size.width - topic.cell_length - bar.cell_length, 1)
         return Content.assemble(topic, " " * gap, bar)
+
+    def render_line(self, y: int) -> Strip:
+        width, style = self.size.width, self.visual_style
+        if y:
+            return Strip.blank(width, style.rich_style)
+        shown = (self.topic, self.bar.plain, width, style)
+        if self._strip is None or self._strip[0] != shown:
+            content = self.render()
+            line = Strip(content.render_segments(style), content.cell_length)
+            self._strip = (shown, line.extend_cell_length(width, style.rich_style).crop(0, width).apply_offsets(0, 0))
+        return self._strip[1]
 
 
 class AskPanel(SizedByLayout, Vertical):
