@@ -36,12 +36,11 @@ from folders import own_folders  # noqa: E402
 
 own_folders("latency")
 
+from reach import keys_to_temperature  # noqa: E402
 from startup import ESCAPES, SYNC_END, Terminal, chatbot_command, first_screen_text  # noqa: E402
 
-from chatbot.engine import Conversation  # noqa: E402
 from chatbot.screens.leftovers import SETTLE  # noqa: E402
 from chatbot.flow.answers import understood  # noqa: E402
-from chatbot.flow.kinds import QuestionKind  # noqa: E402
 from chatbot.flowfile.loader import load_flow  # noqa: E402
 from chatbot.widgets.words import UNDERSTOOD  # noqa: E402
 
@@ -118,37 +117,6 @@ def press(terminal: Terminal, key: bytes, *shows: str, timeout: float = 2.0, cpu
     raise RuntimeError(f"{shows!r} was not drawn after {key!r}")
 
 
-def keys_to_temperature(flow) -> tuple[list[tuple[bytes, str]], object]:
-    """From the second question on: the keys (each with the text its frame shows) that reach a
-    temperature question, found by trying answers on the engine; and that question."""
-    keys_for = {QuestionKind.YES_NO: ("n", "y"), QuestionKind.YES_NO_UNSURE: ("n", "y", "u")}
-    words = {"y": "yes", "n": "no", "u": "not sure"}
-    first = flow.questions[flow.start]
-    start = [(str(len(first.options)), "\r")]  # "None of these", sent
-    paths = [start]
-    while paths:
-        path = paths.pop(0)
-        conversation = Conversation(flow, "en")
-        conversation.start()
-        for typed in path:
-            conversation.answer(typed[0] if typed[0].isdigit() else words[typed[0]])
-        question = conversation.question
-        if question is None or len(path) > 12:
-            continue
-        if question.kind == QuestionKind.TEMPERATURE:
-            keys = []
-            replay = Conversation(flow, "en")
-            replay.start()
-            replay.answer(path[0][0])
-            for typed in path[1:]:
-                replay.answer(words[typed[0]] if typed[0] in words else typed[0])
-                keys.append(("".join(typed).encode(), replay.question.text.get("en")[:40]))
-            return keys, question
-        if question.kind in keys_for:
-            paths += [path + [(key,)] for key in keys_for[question.kind]]
-    raise RuntimeError("no temperature question is reached by yes, no and not sure")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=40, help="presses of each kind")
@@ -191,13 +159,17 @@ def main() -> int:
         press(ours, str(none).encode(), "[✓] " + first.options[-1].label.get("en"))
         press(ours, b"\r", second.text.get("en")[:40])
         for _ in range(args.presses):
+            # a person reads each question: a key on the heels of an answer is left over from it
+            time.sleep(SETTLE)
             timings["answer"].append(press(ours, b"u", third.text.get("en")[:40], cpu=cpu["answer"]))
             bare_key()
+            time.sleep(SETTLE)
             timings["back"].append(press(ours, b"b", second.text.get("en")[:40], cpu=cpu["back"]))
             bare_key()
         for key, shows in to_temperature:
             time.sleep(SETTLE)  # a person reads each question: an n on the heels of the last n is its bounce
             press(ours, key, shows)
+        time.sleep(SETTLE)  # the temperature question read: its first digit is typed, not left over
         rounds = -(-args.presses // len(DIGITS))
         for _ in range(rounds):
             press(ours, b"3", "3")

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import Reactive
 from textual.content import Content
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -20,6 +21,7 @@ from chatbot.flow.text import Text
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.chat import ChatLog, Flowing
+from chatbot.widgets.sized import SizedByLayout
 from chatbot.widgets.spoken import UNSPOKEN
 from chatbot.widgets.controls import (Answered, ChoiceControls, ChoiceItem, Refused, TemperatureControls,
                                       YesNoControls, key_label)
@@ -92,7 +94,11 @@ def control_kind(question: Question) -> str:
 
 
 class ProgressLine(Widget):
-    """The topic on the left ("Part 2 of 5: Fever and infection"), how far along on the right."""
+    """The topic on the left ("Part 2 of 5: Fever and infection"), how far along on the right.
+
+    One line, drawn as one strip (Textual's line API) and kept until the words, the width or the
+    style change: an answer changes it, and the general path for a widget's content cost as much as
+    drawing the twenty lines of the chat."""
 
     DEFAULT_CSS = "ProgressLine { height: 1; }"
 
@@ -100,8 +106,11 @@ class ProgressLine(Widget):
         super().__init__(**kwargs)
         self.topic = ""
         self.bar = Content("")
+        self._strip: tuple[tuple, Strip] | None = None
 
     def show(self, topic: str, bar: Content) -> None:
+        if topic == self.topic and bar.plain == self.bar.plain:
+            return
         self.topic, self.bar = topic, bar
         self.refresh()
 
@@ -113,6 +122,21 @@ class ProgressLine(Widget):
         topic = Content(self.topic).truncate(room, ellipsis=True).stylize("bold")
         gap = max(self.size.width - topic.cell_length - bar.cell_length, 1)
         return Content.assemble(topic, " " * gap, bar)
+
+    def render_line(self, y: int) -> Strip:
+        width, style = self.size.width, self.visual_style
+        if y:
+            return Strip.blank(width, style.rich_style)
+        shown = (self.topic, self.bar.plain, width, style)
+        if self._strip is None or self._strip[0] != shown:
+            content = self.render()
+            line = Strip(content.render_segments(style), content.cell_length)
+            self._strip = (shown, line.extend_cell_length(width, style.rich_style).crop(0, width).apply_offsets(0, 0))
+        return self._strip[1]
+
+
+class AskPanel(SizedByLayout, Vertical):
+    """The question, a problem with the answer and the controls, under the chat (`#ask`)."""
 
 
 class ConversationScreen(Screen):
@@ -151,14 +175,22 @@ class ConversationScreen(Screen):
             "choices": ChoiceControls(most, id="choices", classes="controls"),
             "temperature": TemperatureControls(id="temperature", classes="controls"),
         }
+        # The widgets a press changes, held from the start: a query for each at every press was a tenth
+        # of what an answer's own code cost.
+        self.progress_line = ProgressLine(id="progress")
+        self.chat = ChatLog(id="chat")
+        self.ask = AskPanel(id="ask")
+        self.question_words = Flowing(id="question")
+        self.confirm_words = Flowing(id="confirm")
+        self.error_words = Static(id="error")
 
     def compose(self) -> ComposeResult:
-        yield ProgressLine(id="progress")
-        yield ChatLog(id="chat")
-        with Vertical(id="ask"):
-            yield Flowing(id="question")
-            yield Flowing(id="confirm")
-            yield Static(id="error")
+        yield self.progress_line
+        yield self.chat
+        with self.ask:
+            yield self.question_words
+            yield self.confirm_words
+            yield self.error_words
             start = self.flow.questions.get(self.flow.start)
             if start is not None:  # only the controls of the first question, before the first frame
                 yield self.kinds[control_kind(start)]
@@ -173,7 +205,7 @@ class ConversationScreen(Screen):
 
     def _mount_all_controls(self) -> None:
         """The other kinds of controls, mounted hidden once the first frame is out."""
-        ask = self.query_one("#ask")
+        ask = self.ask
         later = [control for control in self.kinds.values() if control.parent is None]
         for control in later:
             control.display = False
@@ -183,7 +215,7 @@ class ConversationScreen(Screen):
     def _show_welcome(self) -> None:
         """The title, then the disclaimer (what a small screen must show first), then the body."""
         welcome = self.flow.welcome
-        self.query_one(ChatLog).show_welcome([(welcome.title.get(self.language), "bold $primary"),
+        self.chat.show_welcome([(welcome.title.get(self.language), "bold $primary"),
                                               (welcome.disclaimer.get(self.language), "italic"),
                                               (welcome.body.get(self.language), "")])
 
@@ -203,7 +235,7 @@ class ConversationScreen(Screen):
     @property
     def confirming(self) -> str | None:
         """The "Did you mean …?" shown, if one is."""
-        shown = self.query_one("#confirm", Flowing)
+        shown = self.confirm_words
         return shown.words.plain if shown.display and shown.words.plain else None
 
     def show_prompt(self, prompt: Prompt, transcript: list[Turn], previous: Turn | None = None) -> None:
@@ -215,14 +247,14 @@ class ConversationScreen(Screen):
         self.strays.forget()
         language = self.language
         confirming = prompt.confirm is not None
-        self.query_one(ChatLog).sync(transcript, language)
+        self.chat.sync(transcript, language)
         self._show_progress(prompt.progress)
         if self._asked != (question, language, confirming):  # redraw only what changed: a press is one frame
             self._asked = (question, language, confirming)
-            self.query_one("#question", Flowing).update(self._question_text(question, confirming))
+            self.question_words.update(self._question_text(question, confirming))
         self._show_confirm(prompt.confirm)
         self.show_error(prompt.error)
-        ask = self.query_one("#ask")
+        ask = self.ask
         if not ask.display:
             ask.display = True
         controls = self.controls
@@ -250,7 +282,7 @@ class ConversationScreen(Screen):
             controls.focus_answer(focus)
 
     def _show_confirm(self, confirm: Text | None) -> None:
-        widget = self.query_one("#confirm", Flowing)
+        widget = self.confirm_words
         shown = confirm.get(self.language) if confirm is not None else ""
         if widget.words.plain != shown:
             widget.update(Content(shown))
@@ -283,15 +315,15 @@ class ConversationScreen(Screen):
         self.prompt = None
         self.show_error(None)
         self._show_confirm(None)
-        self.query_one(ChatLog).sync(transcript, self.language)
-        self.query_one("#ask").display = False
+        self.chat.sync(transcript, self.language)
+        self.ask.display = False
 
     def show_error(self, error: Text | None) -> None:
         shown = error.get(self.language) if error is not None else None
         if shown == self.error:
             return
         self.error = shown
-        widget = self.query_one("#error", Static)
+        widget = self.error_words
         widget.update(Content(shown or ""))
         widget.display = shown is not None
 
@@ -300,7 +332,7 @@ class ConversationScreen(Screen):
         self.language = language
         self._asked = None
         self._show_welcome()
-        chat = self.query_one(ChatLog)
+        chat = self.chat
         chat.clear_turns()
         for button_id, label, key in NAV_BUTTONS:
             for button in self.query(f"#{button_id}"):
@@ -320,7 +352,7 @@ class ConversationScreen(Screen):
                                    topic=topic).get(self.language)
         else:
             line = words.QUESTION_NUMBER.fill(number=str(progress.answered + 1)).get(self.language)
-        self.query_one(ProgressLine).show(line, progress_bar(progress))
+        self.progress_line.show(line, progress_bar(progress))
 
     def _focus_within(self, widget) -> bool:
         focused = self.focused

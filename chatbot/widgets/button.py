@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from textual import widgets
 
+from chatbot.widgets.sized import SizedByLayout
 
-class Button(widgets.Button, inherit_css=False):
+
+class Button(SizedByLayout, widgets.Button, inherit_css=False):
     """A button styled by this app alone (raised, bold; compact buttons are one plain line)."""
 
     DEFAULT_CSS = """

@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from chatbot.engine import Turn
 from chatbot.flow.text import printable
+from chatbot.widgets.sized import SizedByLayout
 
 
 QUESTION_STYLE = "dim"
@@ -39,7 +40,7 @@ def wrap(content: Content, width: int) -> list[Content]:
     return [Content(line.plain.replace(_GLUE, " "), spans=list(line.spans)) for line in glued.wrap(width)]
 
 
-class Flowing(Static):
+class Flowing(SizedByLayout, Static):
     """A Static whose words wrap as the chat's do: never a number cut from its unit."""
 
     DEFAULT_CSS = "Flowing { text-wrap: nowrap; }"
@@ -48,16 +49,28 @@ class Flowing(Static):
     words = Content("")
 
     def update(self, content: Content | str = "", *, layout: bool = True) -> None:
+        """Show `content`; the screen is laid out again only when it takes another number of lines (a new
+        question as long as the last is repainted alone, in the same frame)."""
+        before = self.words
         self.words = content if isinstance(content, Content) else Content(content)
+        if layout and self.display:
+            width = self.content_region.width
+            layout = not width or self._height(before, width) != self._height(self.words, width)
         super().update(self.words, layout=layout)
+
+    def _height(self, words: Content, width: int) -> int:
+        return len(self._wrap(words, width)) if words.plain else 0
 
     _wrapped: tuple[Content, int, list[Content]] | None = None
 
     def _lines(self, width: int) -> list[Content]:
         """`words` wrapped to `width`, once: the layout asks for the height, then the frame for the lines."""
+        return self._wrap(self.words, width)
+
+    def _wrap(self, words: Content, width: int) -> list[Content]:
         kept = self._wrapped
-        if kept is None or kept[0] is not self.words or kept[1] != width:
-            kept = self._wrapped = (self.words, width, wrap(self.words, width))
+        if kept is None or kept[0] is not words or kept[1] != width:
+            kept = self._wrapped = (words, width, wrap(words, width))
         return kept[2]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:

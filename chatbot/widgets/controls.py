@@ -33,6 +33,7 @@ from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.chat import Flowing
 from chatbot.widgets.field import TextField
+from chatbot.widgets.sized import SizedByLayout
 
 if TYPE_CHECKING:
     from chatbot.catalog import Message as CatalogMessage
@@ -139,7 +140,7 @@ class _ShownKey(NamedTuple):
         return YesNoControls.key_in(self.index, language)
 
 
-class YesNoControls(Drawn, Horizontal):
+class YesNoControls(Drawn, SizedByLayout, Horizontal):
     """Large Yes / No / Not sure buttons, also answered with the keys y, n and u, or 1, 2 and 3.
 
     Each button shows the key that fits its word in the person's language: "Yes  y",
@@ -248,7 +249,7 @@ class ChoiceItem(Flowing, can_focus=True):
         self.post_message(self.Picked(self.number, send=self.multiple))
 
 
-class ChoiceControls(Drawn, Vertical):
+class ChoiceControls(Drawn, SizedByLayout, Vertical):
     """Numbered choices: one is picked at once, or several are ticked and then sent.
 
     Ticking a "none of these" choice clears the others, and says which it cleared (never
@@ -387,7 +388,7 @@ def temperature_placeholder(question: Question | None, language: str) -> str:
     return words.TEMPERATURE_PLACEHOLDER.fill(first="37.5", second="99.5 F").get(language)
 
 
-class TemperatureControls(Drawn, Vertical):
+class TemperatureControls(Drawn, SizedByLayout, Vertical):
     """A field for a reading in °C or °F that says what it understood, and "not measured"."""
 
     def compose(self) -> ComposeResult:

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Input
 
 from chatbot.flow.text import printable
+from chatbot.widgets.sized import SizedByLayout
 from chatbot.widgets.typeahead import EDITING
 
 MOST_READ = 4096
@@ -26,8 +27,12 @@ MOST_READ = 4096
 _LINE_BREAK = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
-class TextField(Input):
-    """An `Input` that takes a paste as one input and says once that it was cut (module docstring)."""
+class TextField(SizedByLayout, Input):
+    """An `Input` that takes a paste as one input and says once that it was cut (module docstring).
+
+    Input sets its virtual size at every character typed: `SizedByLayout` makes that a repaint, so a digit
+    is drawn in one frame, not after a layout of the whole screen and a second frame for the chat's
+    scroll bar (the field's width is its style's, and it scrolls its text by its virtual size itself)."""
 
     class TooLong(Message):
         """More was pasted or typed than the field holds (`limit` characters): the field kept the first

@@ -1,0 +1,90 @@
+"""A press changes only what it must (issue 24, item 1): a digit typed in a field is repainted, not laid
+out with the whole screen, and the field still scrolls its words as Textual's Input does
+(`chatbot.widgets.sized`); the progress line, drawn as one kept strip, is what Textual draws.
+
+Layouts are counted with the screen's own signal, published at each one."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widget import Widget
+
+from chatbot.replay.pilot import settled
+from chatbot.screens.conversation import BAR_WIDTH, ProgressLine, bar_of
+from chatbot.widgets.controls import CHOICE_TYPED_MAX_LENGTH
+from tests.helpers.screen import screen_text
+from tests.helpers.tui import answer, press, run
+
+TO_TEMPERATURE = ["7", "no", "no"]  # the answers that lead to the temperature field
+
+
+def count_layouts(app) -> list:
+    """A list that grows by one at each layout of the screen shown now."""
+    layouts: list = []
+    app.screen.screen_layout_refresh_signal.subscribe(app.screen, layouts.append)
+    return layouts
+
+
+@pytest.mark.parametrize("theme", ["default", "high-contrast"])
+def test_a_digit_typed_in_the_temperature_field_lays_nothing_out(theme):
+    """Each digit, and the live reading under the field, is drawn with no layout of the screen."""
+    async def scenario(app, pilot):
+        await answer(app, pilot, TO_TEMPERATURE)
+        layouts = count_layouts(app)
+        for key in ("3", "8", "full_stop", "6"):
+            await pilot.press(key)
+            await settled(app)
+        await pilot.pause()
+        return len(layouts), app.screen.query_one("#temperature-input").value, screen_text(app)
+
+    layouts, typed, shown = run(scenario, theme=theme)
+    assert typed == "38.6" and "38.6" in shown
+    assert "I read this as" in shown  # the live reading, drawn with the digits
+    assert layouts == 0
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+def test_words_longer_than_the_choice_field_scroll_to_the_last_one_typed(size):
+    """The field's text scrolls with the cursor: what was typed last is in sight, and Home shows the first."""
+    words = "a headache that started this morning and will not go away"
+    assert len(words) <= CHOICE_TYPED_MAX_LENGTH
+
+    async def scenario(app, pilot):
+        field = app.screen.query_one("#choice-typed")
+        field.focus()
+        await pilot.pause()
+        await press(pilot, *[{" ": "space"}.get(letter, letter) for letter in words])
+        end = field.scroll_x, screen_text(app)
+        await press(pilot, "home")
+        return field.value, end, (field.scroll_x, screen_text(app))
+
+    typed, (scrolled, at_end), (home, at_home) = run(scenario, size=size)
+    assert typed == words
+    assert scrolled > 0 and "will not go away" in at_end and "a headache" not in at_end
+    assert home == 0 and "a headache" in at_home
+
+
+PROGRESS = [
+    ("Part 2 of 5: Fever and infection, with words enough to be cut at the narrowest screens", 0.4),
+    ("Question 3", 1.0),
+    ("", 0.0),
+]
+
+
+@pytest.mark.parametrize("theme", ["default", "high-contrast"])
+def test_the_progress_line_is_drawn_as_textual_draws_its_words(theme):
+    """Its one strip, kept between frames, is cell for cell and style for style Textual's own drawing,
+    at every width (a phone's shorter bar too) and for every kind of words."""
+    async def scenario(app, pilot):
+        line = app.screen.query_one(ProgressLine)
+        differ = []
+        for size in [(100, 30), (80, 24), (50, 20)]:
+            await pilot.resize_terminal(*size)
+            for topic, done in PROGRESS:
+                line.show(topic, bar_of(done, BAR_WIDTH))
+                await pilot.pause()
+                if list(line.render_line(0)) != list(Widget.render_line(line, 0)):
+                    differ.append((size, topic))
+        return differ
+
+    assert run(scenario, theme=theme) == []
