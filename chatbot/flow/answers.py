@@ -465,7 +465,8 @@ def _not_measured_answer(question: Question, typed: str) -> Answer:
     own = question.not_measured
     if own is None:
         return Answer(typed, None, phrases.NOT_MEASURED, {question.finding: None}, echo=phrases.NOT_MEASURED_ECHO)
-    return Answer(typed, None, own, {question.finding: None}, echo=own)
+    quoted = Text({code: f"“{words}”" for code, words in own.by_language.items()})  # "I read this as “No higher reading”."
+    return Answer(typed, None, own, {question.finding: None}, echo=quoted)
 
 
 def _reading_answer(question: Question, typed: str, number: Number, unit: str) -> Answer:

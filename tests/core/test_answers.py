@@ -105,7 +105,7 @@ def test_not_measured_is_shown_and_read_back_in_the_words_of_its_button(question
     answer = read_answer(Q[question], typed)
     assert answer.value is None
     assert (answer.shown.get("en"), answer.shown.get("es")) == (en, es)
-    assert answer.echo == answer.shown
+    assert (answer.echo.get("en"), answer.echo.get("es")) == (f"“{en}”", f"“{es}”")
 
 
 @pytest.mark.parametrize("typed, message", [
@@ -282,7 +282,8 @@ def test_readings_in_words_digits_and_units(typed, celsius):
 def test_every_usual_way_of_saying_not_measured(typed):
     answer = read_answer(Q["temperature"], typed)
     assert answer.value is None and answer.findings == {"temperature": None}
-    assert answer.echo == answer.shown == Q["temperature"].not_measured  # the words of its button
+    assert answer.shown == Q["temperature"].not_measured  # the words of its button, quoted on the live line
+    assert (answer.echo.get("en"), answer.echo.get("es")) == ("“I have not measured it”", "“No me la he tomado”")
 
 
 @pytest.mark.parametrize("typed", [
@@ -392,7 +393,7 @@ def test_a_decimal_comma_is_echoed_with_a_comma(typed, echo, shown, spanish):
 @pytest.mark.parametrize("typed, understood_as", [
     ("3 8", None), ("3", None), ("38", "38.0 °C"), ("38,", "38.0 °C"), ("38,5", "38,5 °C"),
     ("thirty", "30.0 °C"), ("thirty eight", "38.0 °C"), ("thirty eight point", None),
-    ("I didn't", "I have not measured it"), ("50", None), ("", None), ("=not measured", None),
+    ("I didn't", "“I have not measured it”"), ("50", None), ("", None), ("=not measured", None),
 ])
 def test_the_live_line_says_what_enter_takes(typed, understood_as):
     said = understood(Q["temperature"], typed)
