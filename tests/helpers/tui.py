@@ -76,17 +76,21 @@ class Shared:
         self.runner = asyncio.Runner()
         self.stack = AsyncExitStack()
         self.app = SymptomCheckerApp(load_flow(), **options)
-        self.pilot = self.runner.run(self._start())
-        self.fresh = self.looks()
+        try:
+            self.pilot = self.runner.run(self._start())
+            self.fresh = self.runner.run(self.looks())
+        except BaseException:
+            self.close()
+            raise
 
     async def _start(self) -> QuickPilot:
         pilot = await self.stack.enter_async_context(quick(self.app.run_test(size=self.size)))
         await pilot.pause()
         return pilot
 
-    def looks(self) -> tuple:
+    async def looks(self) -> tuple:
         """All a row can see of the app: its screens, size, focus, state, the words on screen, its attributes
-        (a row that replaced one, `app.exit = ...`, leaves one more)."""
+        (a row that replaced one, `app.exit = ...`, leaves one more). Read in the app's own context."""
         app = self.app
         focused = app.focused
         return (app.is_running, app._exception is None, [type(screen) for screen in app.screen_stack], app.size,
@@ -102,7 +106,7 @@ class Shared:
             await pilot.resize_terminal(*self.size)
         await pilot.pause()
         pilot.input_time(60)  # the next person comes a minute later: nothing they type is the last one's
-        return self.looks() == self.fresh
+        return await self.looks() == self.fresh
 
     def close(self) -> None:
         try:
