@@ -178,6 +178,9 @@ class DialogueMachine:
         self.default_findings = flow.default_findings()
         # Tmax and its kind are worked out again after an answer that gives one of their readings.
         self.derived_from = frozenset(source for sources in flow.derived.values() for source in sources)
+        # What each answer `step` took writes into the findings (`_recording`), by the answer: simulated
+        # patients' answers are read once each (`chatbot.replay.patients.AnswerMemo`) and never changed.
+        self._recorded: dict[int, tuple[Answer, dict[str, Any], bool]] = {}
 
     @cached_property
     def table(self) -> "Table":
@@ -190,13 +193,23 @@ class DialogueMachine:
         what `Conversation.take` does on the machine, routes followed, without a conversation's transcript,
         history or `EventData`, for thousands of simulated patients (`chatbot simulate`). Read off `table`,
         which is read off the machine: tests hold it to the machine on every state and answer."""
-        _record(findings, answer.findings, self.implied, self.derived_from, self.flow)
-        table = self.table
-        state = _first_holding(table[state], findings, state)
-        routes = self.flow.routes
-        while state in routes:
-            state = _first_holding(table[state], findings, state)
-        return state
+        recorded = self._recorded.get(id(answer))
+        if recorded is None or recorded[0] is not answer:
+            if len(self._recorded) >= RECORDED_KEPT:
+                self._recorded.clear()
+            recorded = self._recorded[id(answer)] = (answer, *_recording(answer.findings, self.implied,
+                                                                         self.derived_from))
+        findings.update(recorded[1])
+        if recorded[2]:
+            self.flow.derive(findings)
+        table, routes = self.table, self.flow.routes
+        while True:  # the first transition whose condition holds (none: the machine stays), then each route's
+            for check, dest in table[state]:
+                if check is None or check(findings) == True:  # noqa: E712 - as `transitions` compares with its target
+                    state = dest
+                    break
+            if state not in routes:
+                return state
 
     @staticmethod
     def _record_answer(event) -> None:
@@ -249,12 +262,18 @@ def _table(machine: Machine) -> Table:
     return table
 
 
-def _first_holding(rows, findings: dict[str, Any], state: str) -> str:
-    """The destination of the first transition whose condition holds; `state` if none does (the machine stays)."""
-    for check, dest in rows:
-        if check is None or check(findings) == True:  # noqa: E712 - as `transitions` compares with its target
-            return dest
-    return state
+RECORDED_KEPT = 4096  # answers whose recording `step` keeps (simulated patients give a few hundred)
+
+
+def _recording(given: dict[str, Any], implied_by: dict, derived_from: frozenset) -> tuple[dict[str, Any], bool]:
+    """What `_record` does with an answer's findings: what it writes into the findings (the given ones, then what
+    they imply), and whether Tmax is worked out again."""
+    written = dict(given)
+    for name, value in given.items():
+        if value is True:
+            for implied in implied_by.get(name, ()):
+                written[implied] = True
+    return written, not derived_from.isdisjoint(given)
 
 
 def _record(findings: dict[str, Any], given: dict[str, Any], implied_by: dict, derived_from: frozenset,

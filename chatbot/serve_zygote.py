@@ -1,6 +1,6 @@
 """The fork server behind `chatbot serve`'s warm pool (`chatbot.commands.serve_pool`): one process that has
 done everything a served kiosk does before its first person (the imports, the flow loaded,
-the objects it made set aside from the garbage collector) and forks one kiosk per request.
+the styles parsed, the objects it made set aside from the garbage collector) and forks one kiosk per request.
 
 A child forked from it shares those pages with it and every other child (copy on write), so a
 tab costs little more than what its own session makes, and it has nothing left to import.
@@ -69,6 +69,7 @@ def main(argv: list[str]) -> int:
     options, kiosk = ui_options(args), kiosk_options(args)
     flow = load_flow_cached(options.flow)
     _warm()
+    _parse_styles(flow, options, kiosk)
     gc.collect()
     gc.freeze()  # the children never walk (and so never copy) what is made here
     if threading.active_count() != 1:
@@ -99,6 +100,15 @@ def _warm() -> None:
             importlib.import_module(name)
         except ImportError:
             pass
+
+
+def _parse_styles(flow, options, kiosk) -> None:
+    """Every style a kiosk reads, parsed once here (`chatbot.terminal.parsed_styles`) on an app made as
+    theirs are and never run: no event loop, no thread, and nothing of a session is kept."""
+    from chatbot.kiosk.supervisor import kiosk_app
+    from chatbot.terminal import parsed_styles
+
+    parsed_styles.prepare(kiosk_app(flow, options, kiosk))
 
 
 FORKED: set[int] = set()

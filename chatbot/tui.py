@@ -41,6 +41,7 @@ nothing of a nurse's or a tester's is shown or reachable.
 from __future__ import annotations
 
 import sys
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -49,6 +50,7 @@ from textual import events
 from textual.binding import Binding
 from textual.errors import NoWidget
 from textual.reactive import Reactive
+from textual.screen import Screen
 from textual.theme import Theme
 
 from chatbot.flow.kinds import QuestionKind
@@ -59,6 +61,7 @@ from chatbot.flow.model import Flow
 from chatbot.flow.text import printable
 from chatbot.options import UIOptions
 from chatbot.stopping import PLAIN, StopSignals, named
+from chatbot.terminal import parsed_styles
 from chatbot.terminal.app import TerminalApp
 from chatbot.summary import nurse_summary, save_summary
 from chatbot.widgets.button import Button
@@ -155,6 +158,9 @@ class SymptomCheckerApp(TerminalApp):
     """`chatbot --record FILE`: the session is written there as a replay script at each outcome and on exit."""
     speak_new_screens = False
     """`--speak`: every new screen (and question) is read aloud by itself, as if Listen were pressed."""
+    SCREEN_STYLES: tuple[Path, ...] = ()
+    """Style sheets of screens shown later, read with the app's own: a screen's `CSS_PATH` read only when
+    it is first pushed makes Textual parse every style again then (a kiosk's welcome, its first frame)."""
     # The theme from the very first style sheet: setting `theme` later parses every style again.
     theme: Reactive[str] = Reactive(CALM.name)
 
@@ -165,7 +171,10 @@ class SymptomCheckerApp(TerminalApp):
         theme = THEME_NAMES.get(theme, theme)
         if theme not in THEMES:
             raise ValueError(f"no theme called {theme!r}: choose {' or '.join(THEME_NAMES)}")
-        super().__init__(css_path=[STYLE_SHEET, HIGH_CONTRAST_STYLES] if theme == HIGH_CONTRAST.name else None)
+        self._pushed: weakref.WeakKeyDictionary[Screen, frozenset[str]] = weakref.WeakKeyDictionary()
+        """Screens pushed and not yet resumed, with their classes then (`update_styles`)."""
+        sheets = [STYLE_SHEET, *([HIGH_CONTRAST_STYLES] if theme == HIGH_CONTRAST.name else []), *self.SCREEN_STYLES]
+        super().__init__(css_path=sheets if len(sheets) > 1 else None)
         self.flow = flow
         self.emergency_number = printable(emergency_number or flow.emergency_number, 32)
         self.conversation = Conversation(flow, language)
@@ -175,8 +184,13 @@ class SymptomCheckerApp(TerminalApp):
         self.leftovers = Leftovers()
         for known in THEMES.values():
             self.register_theme(known)
-        if theme != CALM.name:
-            self.theme = theme  # before the first style sheet is built, so it costs nothing
+        if theme != CALM.name:  # before the first style sheet is built, and without Textual's watcher,
+            self.set_reactive(SymptomCheckerApp.theme, theme)  # which would parse every style again once running
+            self.stylesheet.set_variables(self.get_css_variables())
+            self.set_class(True, f"-theme-{theme}", update=False)
+            self.set_class(THEMES[theme].dark, "-dark-mode", update=False)
+            self.set_class(not THEMES[theme].dark, "-light-mode", update=False)
+        parsed_styles.use(self)  # a warm pool's kiosk: the rules its fork server parsed
 
     def _first_question(self) -> None:
         self._draw(self.conversation.start())
@@ -214,7 +228,12 @@ class SymptomCheckerApp(TerminalApp):
     def update_styles(self, node, animate: bool = True) -> None:
         """A node's styles worked out again (a focus moved, a class changed), never animated: no style
         here has a transition, and Textual's animated path builds every style twice over to find
-        none (at each focus change, a tenth of an answer's time)."""
+        none (at each focus change, a tenth of an answer's time).
+
+        A screen just pushed is not styled again as a whole when Textual resumes it (`push_screen`): each
+        of its widgets was styled as it was mounted, and nothing they are matched by changed since."""
+        if self._pushed.pop(node, None) == node.classes and not animate:
+            return
         super().update_styles(node, animate=False)
 
     @property
@@ -222,7 +241,32 @@ class SymptomCheckerApp(TerminalApp):
         return self.conversation.language
 
     def get_default_screen(self) -> ConversationScreen:
+        """The conversation, as a screen pushed (`push_screen`): its size classes set, styled once."""
+        self._pushed[self.size_classes(self.conversation_screen)] = self.conversation_screen.classes
         return self.conversation_screen
+
+    def push_screen(self, screen, *args, **kwargs):
+        """Textual's, the screen given its size classes first (`size_classes`), and not styled again as a
+        whole when it is first shown (`update_styles`)."""
+        if isinstance(screen, Screen) and not screen.is_mounted:
+            self.size_classes(screen)
+            if not screen.CSS and all(self.stylesheet.has_source(str(path)) for path in screen.css_path):
+                self._pushed[screen] = screen.classes  # (new styles of its own restyle everything: Textual's way)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def size_classes(self, screen: Screen) -> Screen:
+        """A new screen's breakpoint classes for the app's size (-narrow, -tall ...), set before its widgets
+        are styled: Textual sets them at the screen's first resize, and then styles every widget again."""
+        if screen.is_mounted:
+            return screen
+        width, height = self.size
+        for dimension, own, apps in ((width, screen.HORIZONTAL_BREAKPOINTS, self.HORIZONTAL_BREAKPOINTS),
+                                     (height, screen.VERTICAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS)):
+            breakpoints = apps if own is None else own
+            chosen = next((name for at, name in sorted(breakpoints or (), reverse=True) if dimension >= at), None)
+            for _, name in breakpoints or ():
+                screen.set_class(name == chosen, name, update=False)
+        return screen
 
     # -- the API: what a person (or a driver) can do -------------------------------------
 
@@ -354,7 +398,8 @@ class SymptomCheckerApp(TerminalApp):
 
     def _left_over(self, event: events.Key | events.MouseUp) -> bool:
         """Whether `event` is left over from the last input that answered (or pressed a button on the
-        screens before and after the questions: Start, the outcome's); note it if it answers itself."""
+        screens before and after the questions: Start, the outcome's), or part of typing that answers
+        nothing; note it if it answers itself."""
         conversation = self.conversation_screen
         if isinstance(event, events.Key):
             key, character, where = event.key, event.character, None
@@ -380,9 +425,20 @@ class SymptomCheckerApp(TerminalApp):
                     return False
         if self.leftovers.swallows(event.time, key, character, where):
             return True
+        if self._stray(event, answering is not None):
+            return True  # "maybe" + Enter at a yes/no question is not Yes (`chatbot.screens.strays`)
         if answering is not None:
             self.leftovers.answered(event.time, answering)
         return False
+
+    def _stray(self, event: events.Key | events.MouseUp, answers: bool) -> bool:
+        conversation = self.conversation_screen
+        if self.screen is not conversation:
+            return False
+        if isinstance(event, events.MouseUp):
+            conversation.strays.forget()  # a tap is the person's choice
+            return False
+        return conversation.stray_key(event.time, event.key, event.character, answers)
 
     # -- what the screens post, and actions bound to keys and buttons ----------------------------
 

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
             in_parts = simulate_in_parts(args.patients, flow, partial(_line, args, {}))
             if in_parts is not None:
                 shares, count = in_parts
-                lines = [line for share in shares for line in share.lines]
+                lines = [share.lines for share in shares]
                 if not args.json:
                     lines.append(_summary_line(count, sum(share.checked for share in shares), []))
                 sys.stdout.write("\n".join(lines) + "\n")

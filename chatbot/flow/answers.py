@@ -461,7 +461,11 @@ def _own_not_measured(question: Question) -> frozenset[str]:
 
 
 def _not_measured_answer(question: Question, typed: str) -> Answer:
-    return Answer(typed, None, phrases.NOT_MEASURED, {question.finding: None}, echo=phrases.NOT_MEASURED_ECHO)
+    """Shown in the question's own words for it where it has them: "No higher reading" is not "Not measured"."""
+    own = question.not_measured
+    if own is None:
+        return Answer(typed, None, phrases.NOT_MEASURED, {question.finding: None}, echo=phrases.NOT_MEASURED_ECHO)
+    return Answer(typed, None, own, {question.finding: None}, echo=own)
 
 
 def _reading_answer(question: Question, typed: str, number: Number, unit: str) -> Answer:

@@ -48,6 +48,7 @@ from __future__ import annotations
 import asyncio
 import math
 from time import monotonic
+from pathlib import Path
 from typing import Callable
 
 from textual import events
@@ -66,8 +67,8 @@ from chatbot.flow.model import Flow
 from chatbot.kiosk.staff_pin import count_try, forget_tries, load_pin, verify_and_upgrade
 from chatbot.tui import SymptomCheckerApp
 from chatbot.screens.conversation import ConversationScreen
-from chatbot.kiosk.screens import (STAFF_CHECKING, STAFF_LOCKED, STAFF_NO_PIN, STAFF_WAIT, STAFF_WRONG, IdentifyForm,
-                                   IdentifyScreen, StaffPinScreen, StillThereScreen, WelcomeScreen)
+from chatbot.kiosk.screens import (STAFF_CHECKING, STAFF_LOCKED, STAFF_NO_PIN, STAFF_WAIT, STAFF_WRONG, STYLES,
+                                   IdentifyForm, IdentifyScreen, StaffPinScreen, StillThereScreen, WelcomeScreen)
 
 NEVER = frozenset({"quit", "help_quit", "suspend_process", "command_palette", "change_theme", "screenshot",
                    "record", "summary"})
@@ -103,6 +104,9 @@ class KioskApp(SymptomCheckerApp):
     """The symptom checker for an unattended kiosk (see the module's docstring)."""
 
     BINDINGS = [Binding("h", "help", "Ask for help", show=False)]  # (only at a staffed kiosk: `check_action`)
+    SCREEN_STYLES = (STYLES, *(Path(__file__).resolve().parents[1] / "screens" / name
+                               for name in ("outcome.tcss", "dialogs.tcss")))
+    """The welcome's, the outcomes' and the dialogs' styles, parsed with the app's (`SymptomCheckerApp`)."""
     NAV = ("back", "restart", "listen")
     OUTCOME_NAV = ("done", "back", "restart", "listen")
     HELP_AGAIN_AFTER = 30.0

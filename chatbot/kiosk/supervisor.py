@@ -87,10 +87,15 @@ def run_kiosk(flow: Flow, options: UIOptions, kiosk: KioskOptions, recorder: Rec
     crashes = CrashWindow(kiosk.max_crashes, kiosk.crash_window)
 
     def make_app(crashes: CrashWindow) -> KioskApp:
-        app = KioskApp(flow, kiosk=kiosk, crashes=crashes, emergency_number=options.emergency_number,
-                       language=options.language, theme=options.theme or "high-contrast")
+        app = kiosk_app(flow, options, kiosk, crashes)
         app.recorder = recorder
         app.speak_new_screens = options.speak
         return app
 
     return supervise(make_app, crashes)
+
+
+def kiosk_app(flow: Flow, options: UIOptions, kiosk: KioskOptions, crashes: CrashWindow | None = None) -> KioskApp:
+    """The kiosk's app as the command line's options make it (not yet run)."""
+    return KioskApp(flow, kiosk=kiosk, crashes=crashes, emergency_number=options.emergency_number,
+                    language=options.language, theme=options.theme or "high-contrast")

@@ -93,6 +93,8 @@ def _answer(answer: StoredAnswer, flow: Flow | None, language: str, same_languag
                   if isinstance(i, int) and 0 <= i < len(question.options)]
         if labels:
             return "; ".join(labels)
+    if value is None and question is not None and question.not_measured is not None:
+        return question.not_measured.get(language)  # "No higher reading", not "not measured"
     if value is None or isinstance(value, (bool, float)):
         return value_in_words(value, "temperature" if answer.question_kind == "temperature" else None, language)
     return printable(answer.shown)

@@ -5,8 +5,9 @@ there, and only there, the rest of the file reads as a file of its own once `pat
 before it. Such a line can also stand inside a quoted scalar or a flow collection left open across
 lines; the part cut before it then ends inside it, which no YAML reader takes, so that part refuses.
 
-Each part is read with no positions and simulated in a process forked after the imports and the flow
-(its pages shared); the lines come back in order. Anything the ordinary way would say otherwise, or
+The cuts fall at about even shares of the characters (`str.find`, no pattern over the whole file), so
+each part has about as much to read and simulate. Each part is read with no positions and simulated in a process forked after the imports and the flow
+(its pages shared); its lines come back in order, as one text through a pipe. Anything the ordinary way would say otherwise, or
 say more of (a part the fast reader refuses, a patient id in two parts, a patient that disagrees with
 its expected level, any error), gives None: the caller then reads and simulates the whole file the
 ordinary way, which says it as it always did, with every position.
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import re
 import sys
 import threading
 from dataclasses import dataclass
@@ -27,15 +27,16 @@ from chatbot.flow.model import Flow
 from chatbot.replay.patients import Patient, Simulation, read_without_positions, simulate
 
 HEAD = "patients:\n"
-ENTRY = re.compile(r"^- ", re.MULTILINE)
+ENTRY = "\n- "  # a patient begins on the next line
 MIN_PATIENTS = 1000  # fewer are simulated sooner than a process is forked and its answer read
 
 
 @dataclass(frozen=True)
 class Share:
-    """What one part gave: its lines in order, its patients' ids, how many had a level to agree with."""
+    """What one part gave: its lines in order (as one text: sent whole through the pipe), its patients' ids, how
+    many had a level to agree with."""
 
-    lines: list[str]
+    lines: str
     ids: list[str]
     checked: int
 
@@ -49,14 +50,17 @@ def cores() -> int:
 
 
 def cut(text: str, count: int) -> list[str] | None:
-    """`text` in `count` parts of about as many patients each, each a patients file; None if it has too few
-    patients or does not begin with `patients:` at the margin."""
-    if not text.startswith(HEAD):
+    """`text` in `count` parts of about as many characters each (so about as much to read and simulate), each
+    a patients file; None if it has too few patients or does not begin with `patients:` at the margin."""
+    if not text.startswith(HEAD) or text.count(ENTRY, len(HEAD) - 1) < max(MIN_PATIENTS, count):
         return None
-    starts = [match.start() for match in ENTRY.finditer(text)]
-    if len(starts) < max(MIN_PATIENTS, count):
-        return None
-    bounds = [0] + [starts[len(starts) * number // count] for number in range(1, count)] + [len(text)]
+    bounds = [0]
+    for number in range(1, count):  # at the first patient that begins past its share of the characters
+        entry = text.find(ENTRY, max(len(text) * number // count - 1, bounds[-1] or len(HEAD)))
+        if entry < 0:
+            return None
+        bounds.append(entry + 1)
+    bounds.append(len(text))
     return [text[:bounds[1]]] + [HEAD + text[begin:end] for begin, end in zip(bounds[1:-1], bounds[2:])]
 
 
@@ -100,7 +104,7 @@ def _share(part: str, path: str | Path, flow: Flow, line: Callable[[Patient, Sim
             return None  # said with its position, by the ordinary way
         checked += patient.expected is not None or patient.timeline is not None
         lines.append(line(patient, result))
-    return Share(lines, [patient.id for patient in patients], checked)
+    return Share("\n".join(lines), [patient.id for patient in patients], checked)
 
 
 def _fork(work: Callable[[], Share | None]) -> tuple[int, int]:

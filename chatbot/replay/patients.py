@@ -21,6 +21,7 @@ from chatbot.engine import WELCOME, Conversation, DialogueMachine, dialogue_mach
 from chatbot.flow.answers import Answer, Unreadable, read_answer
 from chatbot.flow.model import LEVELS, Flow, Question, level_rank
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
+from chatbot.flowfile.blockyaml import NotPlain, read_block_yaml
 from chatbot.flowfile.shape import STRING, AnyValue, Field, ListOf, MapOf, OneOf, Record
 from chatbot.flowfile.source import MAX_DEPTH, STR_TAG, compose_yaml, read_yaml
 from chatbot.flow.triage import triage
@@ -84,8 +85,9 @@ def read_patients(path: str | Path, flow: Flow) -> list[Patient]:
     """The patients of a file of any size (the cap on a flow file is not for them: a tester's boundary
     patients run to tens of thousands), checked against the flow's findings; `FlowError` lists every problem.
 
-    Read first with no positions (libyaml's node tree, built into data without a mark kept); a file that
-    has any problem, or anything that reader would read otherwise (an alias, a duplicate key, a key not
+    Read first with no positions (straight from its lines where it is written as a dumper writes it:
+    `chatbot.flowfile.blockyaml`; else libyaml's node tree, built into data without a mark kept); a file
+    that has any problem, or anything that reader would read otherwise (an alias, a duplicate key, a key not
     a name), is read again with every position, for the same patients or messages at `path:line:col`.
     A patient's own position is looked up only when it is needed (`Patient.where`)."""
     fast = _read_fast(path, flow)
@@ -122,20 +124,30 @@ def _read_fast(path: str | Path, flow: Flow) -> list[Patient] | None:
 def read_without_positions(text: str, path: str | Path, flow: Flow) -> list[Patient] | None:
     """The patients of `text` (the file at `path`, or a part of it: `chatbot.replay.parts`) read with no
     positions, or None where the positioned reader must read the file: it says or reads something otherwise."""
-    if "&" in text:  # anchors, so aliases: the positioned reader counts what they repeat
-        return None
-
     def refuse(where: tuple, message: str, key: bool = False) -> None:
         raise _Refused
 
-    constructor = yaml.SafeLoader("")
     try:
-        root = compose_yaml(text)
-        data = _Plain(constructor).node(root, 1) if root is not None else None
+        data = _data(text)
         PATIENTS_FILE.check(data, (), refuse)
         return _patients(data, flow, refuse, None, str(path), _Places(path))
     except (_Refused, RecursionError, yaml.YAMLError):
         return None
+
+
+def _data(text: str) -> Any:
+    """The data of `text`: read straight from its lines where it is written as a dumper writes (`blockyaml`,
+    several times faster), else from libyaml's node tree; `_Refused` where the positioned reader must read it."""
+    try:
+        return read_block_yaml(text)
+    except NotPlain:
+        pass
+    if "&" in text:  # anchors, so aliases: the positioned reader counts what they repeat
+        raise _Refused
+    constructor = yaml.SafeLoader("")
+    try:
+        root = compose_yaml(text)
+        return _Plain(constructor).node(root, 1) if root is not None else None
     finally:  # a loader refers to itself: left so, it and every node it built wait for a collection
         constructor.dispose()
         constructor.constructed_objects.clear()
@@ -345,8 +357,12 @@ def _simulate_on_table(flow: Flow, patient: Patient, language: str) -> Simulatio
     """`simulate` with no session kept: the same answers read the same way, the same steps
     (`DialogueMachine.step`, held to the machine by tests), the same refusals."""
     machine = dialogue_machine(flow)
-    read, step, questions = answer_memo(flow), machine.step, flow.questions
+    step, questions = machine.step, flow.questions
     findings, timeline = dict(machine.default_findings), patient.timeline
+    if timeline is None:
+        reply, given = replies(flow, language), patient.findings
+    else:
+        read = answer_memo(flow)
     state = machine.table[WELCOME][0][1]  # `begin`
     asked: list[str] = []
     for _ in range(MAX_STEPS):
@@ -354,16 +370,67 @@ def _simulate_on_table(flow: Flow, patient: Patient, language: str) -> Simulatio
         if question is None:
             rules = triage(flow.rules, timeline.findings(flow)).level if timeline is not None else None
             return Simulation(patient, flow.outcomes[state].level, state, asked, rules)
-        if timeline is not None:
-            typed = timeline.answer(question, flow, language)
+        if timeline is None:
+            try:
+                typed, answer = reply(question, given)
+            except Unreadable as unreadable:
+                typed = typed_answer(question, given, flow, language)
+                raise _not_accepted(patient, typed, question, unreadable.message) from None
         else:
-            typed = typed_answer(question, patient.findings, flow, language)
-        try:
-            answer = read(question, typed)
-        except Unreadable as unreadable:
-            raise _not_accepted(patient, typed, question, unreadable.message) from None
+            typed = timeline.answer(question, flow, language)
+            try:
+                answer = read(question, typed)
+            except Unreadable as unreadable:
+                raise _not_accepted(patient, typed, question, unreadable.message) from None
         if answer.confirm is not None:
             raise _not_accepted(patient, typed, question, answer.confirm)
         asked.append(question.id)
         state = step(state, findings, answer)
     raise _never_ended(patient)
+
+
+class Replies:
+    """What a profile of findings types to each question (`typed_answer`) and how it reads, worked out once per
+    question and what of the findings that question's answer says: simulated patients give the same few."""
+
+    def __init__(self, flow: Flow, language: str, read: Callable[[Question, str], Answer]):
+        self.flow, self.language, self.read = flow, language, read
+        self._kept: dict[str, tuple[Callable[[dict[str, Any]], Any], dict[Any, tuple[str, Answer]]]] = {}
+
+    def __call__(self, question: Question, findings: dict[str, Any]) -> tuple[str, Answer]:
+        """The words typed and the answer read; `Unreadable` where they do not read."""
+        key, kept = self._kept.get(question.id) or self._keep(question)
+        try:
+            said = key(findings)
+            reply = kept.get(said)
+        except TypeError:  # a value no key holds (a list where a temperature goes): read as it comes
+            said = reply = None
+        if reply is None:
+            typed = typed_answer(question, findings, self.flow, self.language)
+            reply = (typed, self.read(question, typed))  # (`Unreadable` as it comes)
+            if said is not None and reply[1].confirm is None:
+                kept[said] = reply
+        return reply
+
+    def _keep(self, question: Question) -> tuple[Callable[[dict[str, Any]], Any], dict]:
+        """The question's key, what of the findings `typed_answer` reads for it (each value with its type: 1 is
+        not True to it), and its replies kept by it."""
+        if question.kind in (QuestionKind.YES_NO, QuestionKind.YES_NO_UNSURE, QuestionKind.TEMPERATURE):
+            finding = question.finding
+
+            def key(findings: dict[str, Any]) -> Any:
+                value = findings.get(finding, _UNSAID)
+                return value.__class__, value
+        else:
+            options = tuple(option.finding for option in question.options if option.finding)
+
+            def key(findings: dict[str, Any]) -> Any:
+                return tuple([findings.get(option) is True for option in options])
+        kept = self._kept[question.id] = (key, {})
+        return kept
+
+
+@lru_cache(maxsize=16)
+def replies(flow: Flow, language: str) -> Replies:
+    """The flow's replies in `language`, kept for all its simulations (answers read through `answer_memo`)."""
+    return Replies(flow, language, answer_memo(flow))

@@ -24,6 +24,7 @@ from chatbot.widgets.spoken import UNSPOKEN
 from chatbot.widgets.controls import (Answered, ChoiceControls, ChoiceItem, Refused, TemperatureControls,
                                       YesNoControls, key_label)
 from chatbot.screens.leftovers import Answering
+from chatbot.screens.strays import SAY_KEYS, StrayTyping
 
 BAR_WIDTH = 20
 NARROW, NARROW_BAR = 60, 6
@@ -141,6 +142,7 @@ class ConversationScreen(Screen):
         self.language = language
         self.prompt: Prompt | None = None
         self.error: str | None = None
+        self.strays = StrayTyping()
         self._asked: tuple[Question, str] | None = None
         self.when_ready: Callable[[], None] | None = None
         most = max((len(q.options) for q in flow.questions.values()), default=1)
@@ -210,6 +212,7 @@ class ConversationScreen(Screen):
         was_confirming = self.prompt is not None and self.prompt.confirm is not None
         same = self.prompt is not None and self.prompt.question is question and previous is None
         self.prompt = prompt
+        self.strays.forget()
         language = self.language
         confirming = prompt.confirm is not None
         self.query_one(ChatLog).sync(transcript, language)
@@ -394,6 +397,20 @@ class ConversationScreen(Screen):
         if isinstance(controls, ChoiceControls) and not controls.multiple and key.isdecimal() and len(key) == 1:
             return Answering.by_key(key) if 1 <= int(key) <= len(controls.labels) else None
         return None
+
+    def stray_key(self, at: float, key: str, character: str | None, answers: bool) -> bool:
+        """Whether the key is dropped as typing that answers nothing on a yes/no question ("maybe" then
+        Enter is not Yes: `chatbot.screens.strays`); after such typing, Enter says which keys answer.
+        `answers`: the key would answer here (`answering_key`)."""
+        controls = self.controls
+        if not isinstance(controls, YesNoControls) or not controls.display or isinstance(self.focused, Input):
+            self.strays.forget()
+            return False
+        acts = bool(character) and (answers or key in self.active_bindings)
+        held = self.strays.holds(at, key, character, acts)
+        if held == SAY_KEYS:
+            self.show_error(controls.keys_hint())
+        return held is not None
 
     def on_controls(self, widget: Widget) -> bool:
         """Whether `widget` is part of the controls that answer what is asked (a tap there may tick or answer)."""

@@ -12,6 +12,7 @@ needs before the first frame, and the others just after, which halves start-up.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -32,6 +33,9 @@ from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.chat import Flowing
 from chatbot.widgets.field import TextField
+
+if TYPE_CHECKING:
+    from chatbot.catalog import Message as CatalogMessage
 
 TEMPERATURE_MAX_LENGTH = 40  # "I have not measured it" fits; no reading needs more
 CHOICE_TYPED_MAX_LENGTH = 80  # words of a choice, or a few of them
@@ -126,6 +130,15 @@ def drawn(screen: Widget) -> bool:
     return screen.is_mounted and all(widget.ready for widget in screen.walk_children() if isinstance(widget, Drawn))
 
 
+class _ShownKey(NamedTuple):
+    """A yes/no button's key as a value for a message: its letter or number in each language."""
+
+    index: int
+
+    def get(self, language: str) -> str:
+        return YesNoControls.key_in(self.index, language)
+
+
 class YesNoControls(Drawn, Horizontal):
     """Large Yes / No / Not sure buttons, also answered with the keys y, n and u, or 1, 2 and 3.
 
@@ -159,10 +172,18 @@ class YesNoControls(Drawn, Horizontal):
         buttons = [self.query_one(f"#{button_id}", Button) for button_id, _, _ in self.KEYS]  # NoMatches: not yet
         for index, (button, (_, label, key)) in enumerate(zip(buttons, self.KEYS)):
             if not same_words:
-                button.label = key_label(label.get(self.language),
-                                         key if self.language in self.LETTER_KEYS else str(index + 1))
+                button.label = key_label(label.get(self.language), self.key_in(index, self.language))
             button.display = index < len(self.labels)
         self._drawn = (self.labels, self.language)  # only once drawn: a try before the buttons came is no draw
+
+    @classmethod
+    def key_in(cls, index: int, language: str) -> str:
+        """The key shown on button `index` in `language`: its letter where the words start with it, else its number."""
+        return cls.KEYS[index][2] if language in cls.LETTER_KEYS else str(index + 1)
+
+    def keys_hint(self) -> CatalogMessage:
+        """Which keys answer, as the buttons show them: "Typing does not answer this question. Press y for Yes …"."""
+        return words.TYPING_DOES_NOT_ANSWER.fill(yes_key=_ShownKey(0), no_key=_ShownKey(1), yes=words.YES, no=words.NO)
 
     def has(self, button_id: str) -> bool:
         return button_id in [button_id for button_id, _, _ in self.KEYS[:len(self.labels)]]

@@ -10,6 +10,9 @@ from chatbot.catalog import LANGUAGES, message, message_in  # noqa: F401 - LANGU
 YES = message("Yes")
 NO = message("No")
 NOT_SURE = message("Not sure")
+TYPING_DOES_NOT_ANSWER = message("Typing does not answer this question. Press {yes_key} for {yes} or {no_key} for {no}, "
+                                 "or choose a button.")
+"""Said when Enter follows typed words on a yes/no question ("maybe", "36.8"): the Enter pressed nothing."""
 SEND = message("Send")
 KEY_ENTER = message_in("key", "Enter")
 """The name of the key beside a button that it presses (Spanish keyboards say Intro)."""

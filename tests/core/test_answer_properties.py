@@ -140,7 +140,7 @@ def test_what_the_live_line_says_is_what_enter_takes(typed):
         assert turn.question is TEMPERATURE
         assert line == read_answer(TEMPERATURE, field).echo
         echoed = line.get("en")
-        assert echoed == "not measured" if turn.value is None else f"{turn.value:.1f}" in echoed.replace(",", ".")
+        assert echoed == "I have not measured it" if turn.value is None else f"{turn.value:.1f}" in echoed.replace(",", ".")
 
 
 def test_three_space_eight_is_never_shown_as_a_reading():

@@ -90,7 +90,22 @@ def test_unacceptable_temperatures_are_asked_again(typed, message):
 def test_temperature_not_measured(typed):
     answer = read_answer(Q["temperature"], typed)
     assert answer.value is None and answer.findings == {"temperature": None}
-    assert answer.shown.get("en") == "Not measured"
+    assert answer.shown.get("en") == "I have not measured it" and answer.shown.get("es") == "No me la he tomado"
+
+
+@pytest.mark.parametrize("question, typed, en, es", [
+    ("temperature", "no", "I have not measured it", "No me la he tomado"),
+    ("temperature_highest", "no", "No higher reading", "Ninguna más alta"),
+    ("temperature_highest", "none", "No higher reading", "Ninguna más alta"),
+    ("temperature_highest", "ninguna", "No higher reading", "Ninguna más alta"),
+])
+def test_not_measured_is_shown_and_read_back_in_the_words_of_its_button(question, typed, en, es):
+    """"no" to "Was any reading higher?" is not "Not measured": the transcript, the live line and the
+    nurse say what the person chose, the question's own button."""
+    answer = read_answer(Q[question], typed)
+    assert answer.value is None
+    assert (answer.shown.get("en"), answer.shown.get("es")) == (en, es)
+    assert answer.echo == answer.shown
 
 
 @pytest.mark.parametrize("typed, message", [
@@ -267,7 +282,7 @@ def test_readings_in_words_digits_and_units(typed, celsius):
 def test_every_usual_way_of_saying_not_measured(typed):
     answer = read_answer(Q["temperature"], typed)
     assert answer.value is None and answer.findings == {"temperature": None}
-    assert answer.echo.get("en") == "not measured" and answer.echo.get("es") == "sin medir"
+    assert answer.echo == answer.shown == Q["temperature"].not_measured  # the words of its button
 
 
 @pytest.mark.parametrize("typed", [
@@ -377,7 +392,7 @@ def test_a_decimal_comma_is_echoed_with_a_comma(typed, echo, shown, spanish):
 @pytest.mark.parametrize("typed, understood_as", [
     ("3 8", None), ("3", None), ("38", "38.0 °C"), ("38,", "38.0 °C"), ("38,5", "38,5 °C"),
     ("thirty", "30.0 °C"), ("thirty eight", "38.0 °C"), ("thirty eight point", None),
-    ("I didn't", "not measured"), ("50", None), ("", None), ("=not measured", None),
+    ("I didn't", "I have not measured it"), ("50", None), ("", None), ("=not measured", None),
 ])
 def test_the_live_line_says_what_enter_takes(typed, understood_as):
     said = understood(Q["temperature"], typed)

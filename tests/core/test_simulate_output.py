@@ -139,12 +139,14 @@ def test_a_file_simulated_in_parts_says_what_one_process_says(tmp_path, capsys, 
 
 
 def _at_the_cut(text: str) -> str:
-    """`text` with a patient whose story's quotes run on across a line `- id: …` just where two parts are cut."""
-    starts = [match.start() for match in parts.ENTRY.finditer(text)]
-    entry = starts[(len(starts) + 2) // 2 - 1]
-    text = text[:entry] + '- id: Q99999\n  story: "runs on\n- id: Z99999\n  and ends here"\n' + text[entry:]
-    assert parts.cut(text, 2)[1].startswith("patients:\n- id: Z99999\n")
-    return text
+    """`text` with a patient whose story's quotes run on across a line `- id: …` just where two parts are cut
+    (its first line as long as it takes to bring that line to the cut, past half the characters)."""
+    entry = text.rindex("\n- ", 0, len(text) // 2) + 1
+    for length in range(len(text)):
+        changed = text[:entry] + f'- id: Q99999\n  story: "runs on{"." * length}\n- id: Z99999\n  and ends here"\n' + text[entry:]
+        if parts.cut(changed, 2)[1].startswith("patients:\n- id: Z99999\n"):
+            return changed
+    raise AssertionError("no cut")
 
 
 def _twice(text: str) -> str:
@@ -172,10 +174,26 @@ def test_a_file_the_parts_cannot_say_right_goes_the_plain_way(tmp_path, capsys, 
 
 
 def test_the_parts_are_cut_where_a_patient_begins():
-    text = "patients:\n" + "".join(f"- id: P{index}\n  expected: routine\n" for index in range(1200))
+    text = "patients:\n" + "".join(f"- id: P{index:04d}\n  expected: routine\n" for index in range(1200))
     cut = parts.cut(text, 3)
     assert [part.count("- id:") for part in cut] == [400, 400, 400]
     assert all(part.startswith("patients:\n- id: P") for part in cut)
     assert "".join(part.removeprefix("patients:\n") for part in cut) == text.removeprefix("patients:\n")
     assert parts.cut(text[:2000], 2) is None  # too few to be worth a process
     assert parts.cut("# patients\n" + text, 2) is None  # not `patients:` at the start
+
+
+@pytest.mark.parametrize("language", FLOW.languages)
+def test_a_reply_kept_is_what_the_patient_types_and_how_it_reads(language):
+    """`Replies` keeps each reply by what of the findings the question's answer says: the same words and answer
+    as `typed_answer` and `read_answer` give, on findings of every kind (1 and 1.0 beside True, "38.0" beside 38.0)."""
+    rng = random.Random(24)
+    replies = patients_module.Replies(FLOW, language, read_answer)
+    values = {FindingType.BOOLEAN: [True, False], FindingType.BOOLEAN_OR_UNKNOWN: [True, False, None, 1, 0, 1.0],
+              FindingType.TEMPERATURE: [None, 38, 38.0, "38.0", 36.6, "100.4 F", 39.2]}
+    for _ in range(60):
+        findings = {name: rng.choice(values[finding.type]) for name, finding in FLOW.findings.items()
+                    if finding.type in values and rng.random() < 0.5}
+        for question in FLOW.questions.values():
+            typed = patients_module.typed_answer(question, findings, FLOW, language)
+            assert replies(question, findings) == (typed, read_answer(question, typed)), (question.id, findings)

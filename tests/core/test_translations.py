@@ -113,7 +113,7 @@ def test_not_sure_in_spanish_to_a_yes_no_question_asks_for_yes_or_no():
 def test_spanish_not_measured(typed):
     answer = read_answer(Q["temperature"], typed)
     assert answer.value is None and answer.findings == {"temperature": None}
-    assert answer.shown.get("es") == "Sin medir"
+    assert answer.shown.get("es") == "No me la he tomado"
 
 
 @pytest.mark.parametrize("typed, celsius", [("38,2", 38.2), ("38,2 °C", 38.2), ("100,4 F", 38.0)])

@@ -120,10 +120,10 @@ def test_the_record_shows_the_current_answers_with_the_amendment_folded_in(datab
     text = " ".join(summary(read_session(session, flow, "en", now()), "en").split())
     answers = text[text.index("Answers ("):text.index("Review trail:")]
     assert answers.count(" -> ") == len(session.kept_answers) < len(session.answers)
-    assert '38.6 °C (typed: "38.6") [amended by Rosa at' in answers and "was: Not measured; why: measured at the desk]" in answers
+    assert '38.6 °C (typed: "38.6") [amended by Rosa at' in answers and "was: I have not measured it; why: measured at the desk]" in answers
     assert answers.count("[amended by") == 1 and "withdrawn" not in answers
     trail = text[text.index("Review trail:"):]
-    assert "amended by Rosa" in trail and "Not measured -> 38.6" in trail and "routine -> EMERGENCY" in trail
+    assert "amended by Rosa" in trail and "I have not measured it -> 38.6" in trail and "routine -> EMERGENCY" in trail
     assert "reviewed by Luis" in trail
 
 

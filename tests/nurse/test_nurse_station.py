@@ -195,7 +195,7 @@ async def test_amending_an_answer_shows_the_new_level_before_saving(station, dat
         await until(pilot, lambda: isinstance(app.screen, SessionScreen))
         assert str(app.screen.query_one("#session-level").render()).startswith("EMERGENCY")
         transcript = " ".join(str(app.screen.query_one("#session-transcript").render()).split())
-        assert transcript.count("[amended by Rosa") == 1 and "was: Not measured; why: measured at the desk]" \
+        assert transcript.count("[amended by Rosa") == 1 and "was: I have not measured it; why: measured at the desk]" \
             in transcript and "withdrawn" not in transcript  # the current answers, the change folded in
     with open_reader(database) as reader:
         session = reader.get_session(session_id)

@@ -169,14 +169,14 @@ def test_exports_say_who_changed_an_answer_when_and_why(amended, capsys, form):
         [changed] = [answer for answer in session["answers"] if "amended" in answer]
         assert (changed["question_id"], changed["typed"], changed["given_by"]) == ("temperature", "38.6", "Rosa")
         assert (changed["amended"]["by"], changed["amended"]["reason"], changed["amended"]["replaced"]) == (
-            "Rosa", "taken at the desk", "Not measured")
+            "Rosa", "taken at the desk", "I have not measured it")
         assert changed["amended"]["at"] and session["level"] == "emergency"
         assert {answer["given_by"] for answer in session["answers"] if answer is not changed} == {"person"}
     else:
         rows = [row for row in csv.DictReader(io.StringIO(out)) if row["session_id"] == session_id]
         [changed] = [row for row in rows if row["amended_reason"]]
         assert (changed["question_id"], changed["given_by"], changed["amended_reason"], changed["replaced"]) == (
-            "temperature", "Rosa", "taken at the desk", "Not measured")
+            "temperature", "Rosa", "taken at the desk", "I have not measured it")
         assert changed["amended_at"] and not changed["withdrawn_at"]
         [old] = [row for row in rows if row["question_id"] == "temperature" and row["withdrawn_at"]]
         assert (old["typed"], old["given_by"]) == ("not measured", "person")
@@ -201,7 +201,7 @@ def test_show_marks_the_amended_answer_on_its_line(amended, capsys):
     numbered = " ".join(answers.split()).split(" 4. ")  # the answers, one each (a long one wraps)
     assert status == 0 and numbered[-1].count("[amended by Rosa") == 1 and "38.6 °C" in numbered[-1]
     assert " ".join(answers.split()).count("[amended by") == 1
-    assert "was: Not measured; why: taken at the desk]" in " ".join(answers.split())
+    assert "was: I have not measured it; why: taken at the desk]" in " ".join(answers.split())
 
 
 def test_in_progress_stopped_and_abandoned_are_three_words(database, flow, capsys):

@@ -1,5 +1,6 @@
-"""The canary: the private Textual hooks the kiosk (chatbot/kiosk/private_textual.py) and the terminal
-driver (chatbot/terminal/private_textual.py) rely on are still there, taking what they took. When a
+"""The canary: the private Textual hooks the kiosk (chatbot/kiosk/private_textual.py), the terminal
+driver (chatbot/terminal/private_textual.py) and the styles a warm pool parses ahead
+(chatbot/terminal/parsed_styles.py) rely on are still there, taking what they took. When a
 Textual release changes one, this fails and names it, before a kiosk in a waiting room finds out."""
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ from pathlib import Path
 
 from textual._xterm_parser import XTermParser
 from textual.app import App
+from textual.cache import LRUCache
+from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
 from textual.drivers.linux_driver import LinuxDriver
 from textual.drivers.web_driver import WebDriver
 
 from chatbot.kiosk import private_textual
 from chatbot.kiosk.app import KioskApp
+from chatbot.terminal import parsed_styles
 from chatbot.terminal import private_textual as terminal_private
 from chatbot.terminal.driver import TerminalDriver, TerminalParser
 
@@ -76,3 +81,23 @@ def test_every_private_hook_of_the_terminal_driver_is_still_there_and_takes_what
         changed.append("the writer thread no longer writes to LinuxDriver._file")
     assert not changed, f"Textual {version('textual')} changed: {', '.join(changed)}"
     assert issubclass(TerminalDriver, LinuxDriver) and issubclass(TerminalParser, XTermParser)
+
+
+def test_the_parts_of_a_style_sheet_parsed_ahead_are_still_there_and_take_what_they_took():
+    """`parsed_styles` reads a style sheet's parse cache by Textual's own key, fills it through `_parse_rules`,
+    and reads a class's default styles through `_get_default_css`."""
+    assert parsed_styles.STYLESHEET_HOOKS == ("_parse_cache", "_parse_rules")
+    assert parsed_styles.NODE_HOOKS == ("_get_default_css",)
+    sheet = Stylesheet()
+    changed = []
+    if not isinstance(getattr(sheet, "_parse_cache", None), LRUCache):
+        changed.append("Stylesheet._parse_cache is no longer an LRUCache")
+    if list(inspect.signature(Stylesheet._parse_rules).parameters) != [
+            "self", "css", "read_from", "is_default_rules", "tie_breaker", "scope"]:
+        changed.append("Stylesheet._parse_rules")
+    if "cache_key = (css, read_from, is_default_rules, tie_breaker, scope)" not in inspect.getsource(
+            Stylesheet._parse_rules):
+        changed.append("the key of Stylesheet._parse_cache")
+    if list(inspect.signature(DOMNode._get_default_css).parameters) != ["self"]:
+        changed.append("DOMNode._get_default_css")
+    assert not changed, f"Textual {version('textual')} changed: {', '.join(changed)}"

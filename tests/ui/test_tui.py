@@ -117,7 +117,7 @@ def test_the_chat_shows_the_welcome_from_its_top_then_always_the_newest_answer()
     first, seen, again = run(scenario)
     assert "Symptom checker for bone marrow failure" in first
     assert all(chat.rstrip().endswith(shown) for chat, shown in zip(seen, [
-        "None of these", "No", "No", "36.8 °C", "Not measured", "No", "No", "Burning or pain when you pass urine",
+        "None of these", "No", "No", "36.8 °C", "No higher reading", "No", "No", "Burning or pain when you pass urine",
         "None of these", "Yes"]))
     assert "Symptom checker for bone marrow failure" not in seen[-1]  # it did overflow
     assert "Symptom checker for bone marrow failure" in again

@@ -1,0 +1,134 @@
+"""What a kiosk does on the way to its first frame, done once or not at all (issue 24, item 2 and first
+paint): the styles a warm pool's fork server parses ahead (`chatbot.terminal.parsed_styles`), the theme
+and the screens' style sheets in the app's first style sheet, and a new screen's size classes set before
+its widgets are styled. Each is held to draw exactly what the app drew without it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+from textual.screen import Screen
+
+from chatbot.commands.arguments import kiosk_options, parse, ui_options
+from chatbot.flowfile.loader import load_flow
+from chatbot.kiosk.app import KioskApp
+from chatbot.kiosk.rules import KioskOptions
+from chatbot.kiosk.supervisor import kiosk_app
+from chatbot.terminal import parsed_styles
+from chatbot.tui import SymptomCheckerApp
+from tests.helpers.kiosk import run, start
+from tests.helpers.pilot import quick
+from tests.helpers.tui import ANSWERS_TO
+
+FLOW = load_flow()
+
+
+@pytest.fixture
+def parsed():
+    """`parsed_styles.PARSED` as a fork server leaves it, emptied again after the test (it is the process's)."""
+    parsed_styles.PARSED.clear()
+    yield parsed_styles.PARSED
+    parsed_styles.PARSED.clear()
+
+
+def screenshots(make_app, size=(80, 24)) -> list[str]:
+    """The welcome, the first question and an ending, as drawn (colours and all) by a new app."""
+
+    async def scenario(app, pilot):
+        shots = [app.export_screenshot(title="kiosk")]
+        await start(app, pilot)
+        shots.append(app.export_screenshot(title="kiosk"))
+        for typed in ANSWERS_TO["emergency"]:
+            app.answer(typed)
+        await pilot.pause()
+        assert app.state.screen == "outcome"
+        shots.append(app.export_screenshot(title="kiosk"))
+        return shots
+
+    return run(scenario, app_class=make_app, size=size)
+
+
+def test_styles_parsed_ahead_are_every_style_a_new_kiosk_reads_and_it_draws_the_same(parsed):
+    """After `prepare` (as the fork server calls it, on an app never run), a new kiosk parses nothing
+    anew: every source its style sheet read was parsed ahead, and the very same rules are used."""
+    unprepared = screenshots(KioskApp)
+    assert parsed_styles.prepare(KioskApp(FLOW)) > 20
+    made = []
+
+    def make(*args, **kwargs):
+        made.append(KioskApp(*args, **kwargs))
+        return made[-1]
+
+    assert screenshots(make) == unprepared
+    [kept] = parsed.values()
+    cache = made[0].stylesheet._parse_cache
+    read = list(cache.keys())
+    assert read and set(read) <= set(kept)
+    assert all(cache.get(key) is kept[key] for key in read)
+
+
+def test_another_theme_parses_its_own_styles(parsed):
+    """Rules are kept by the theme's colours: an app in the calm theme is given none of the kiosk's."""
+    parsed_styles.prepare(KioskApp(FLOW))
+    calm = SymptomCheckerApp(FLOW)
+    assert len(calm.stylesheet._parse_cache) == 0
+    assert len(KioskApp(FLOW).stylesheet._parse_cache) > 20
+
+
+def test_nothing_is_prepared_unless_asked_and_preparing_runs_no_loop_and_no_thread(parsed):
+    """Plain `chatbot` and `chatbot --kiosk` parse as before; the fork server's preparation starts no
+    thread and no event loop (its forks must have neither), and leaves the app it read untouched."""
+    assert len(KioskApp(FLOW).stylesheet._parse_cache) == 0
+    threads = threading.active_count()
+    args = parse(["--kiosk", "--no-record"])
+    app = kiosk_app(FLOW, ui_options(args), kiosk_options(args))
+    parsed_styles.prepare(app)
+    assert threading.active_count() == threads
+    with pytest.raises(RuntimeError):
+        asyncio.get_running_loop()
+    assert len(app.stylesheet._parse_cache) == 0 and not app.is_running
+    assert len(parsed) == 1
+
+
+@pytest.mark.parametrize("size, classes", [((80, 24), {"-wide", "-short"}), ((50, 40), {"-narrow", "-tall"})])
+def test_a_new_screen_has_its_size_classes_before_its_widgets_are_styled(size, classes):
+    """The welcome and the conversation below it are pushed with the classes Textual would give them at
+    their first resize, so that nothing is styled twice; at 50 columns the kiosk's rows stack."""
+
+    async def scenario(app, pilot):
+        shown = {screen.id: set(screen.classes) & {"-wide", "-narrow", "-short", "-tall"}
+                 for screen in app.screen_stack if screen.id != "kiosk"}
+        pushed = Screen(id="pushed")
+        app.push_screen(pushed)
+        before_mount = set(pushed.classes)
+        await pilot.pause()
+        return shown, before_mount, set(pushed.classes)
+
+    shown, before_mount, after = run(scenario, options=KioskOptions(), size=size)
+    assert shown == {"conversation": classes, "welcome": classes}
+    assert before_mount == classes == after & {"-wide", "-narrow", "-short", "-tall"}
+
+
+def test_the_high_contrast_theme_is_the_first_style_sheet_and_a_kiosk_never_parses_a_style_twice():
+    """The kiosk's theme and its screens' style sheets (welcome, endings, dialogs) are in the app's first
+    style sheet: showing the welcome, an ending and the restart dialog parses nothing again."""
+
+    async def main():
+        app = KioskApp(FLOW)
+        parsed_sources = []  # each time Textual parses every style again
+        original = app.stylesheet.reparse
+        app.stylesheet.reparse = lambda: (parsed_sources.append("reparse"), original())[1]
+        async with quick(app.run_test(size=(80, 24))) as pilot:
+            await pilot.pause()
+            assert {"-theme-high-contrast", "-dark-mode"} <= set(app.classes)
+            await start(app, pilot, ANSWERS_TO["emergency"])
+            assert app.state.screen == "outcome"
+            app.request_restart()
+            await pilot.pause()
+            assert app.screen.id == "confirm"
+        return parsed_sources
+
+    assert asyncio.run(main()) == []
