@@ -8,6 +8,7 @@ used by scripts and are not tests themselves.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +22,14 @@ from chatbot.replay.script import SUFFIXES, Script
 pytest_plugins = ["pytester"]  # tests/core/test_replay_cli.py runs this plugin in a scratch folder
 
 CONVERSATIONS = Path(__file__).resolve().parent / "conversations"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_app_ended():
+    """The app the last table's rows shared (tests/helpers/tui.py) ends with the session, in the session."""
+    yield
+    if "tests.helpers.tui" in sys.modules:
+        sys.modules["tests.helpers.tui"].close_shared()
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -35,7 +35,7 @@ from chatbot.flowfile.loader import load_flow
 from chatbot.records.backends import migrate, open_reader
 
 from randomtalk import Expected, wander
-from sdc import Renderer, celsius
+from sdc import Inputs, Renderer, celsius, inputs
 
 ROOT = Path(__file__).resolve().parents[2]
 CHUNK = 100  # random conversations per test item
@@ -215,6 +215,43 @@ def test_every_expression_is_true_or_false_never_empty(flow, renderer):
             assert len(value) == 1 and not isinstance(value[0], Decimal), (name, value)
     assert filled.enabled == [flow.start]
     assert filled.code(codes.LEVEL_ITEM) == "routine" and filled.code(codes.OUTCOME_ITEM) is None
+
+
+@pytest.mark.parametrize("expression, depends", [
+    ("%resource.item.where(linkId='fever').answer.value", Inputs((), ("fever",))),
+    ("iif(%reachA, %resource.item.where(linkId='a').answer.value, {})", Inputs(("reachA",), ("a",))),
+    ("%answerA.where(code = 'x').exists()", Inputs(("answerA",), ())),
+    ("%b.select((iif(code = '[degF]', (value - 32) * 5 / 9, value) * 10 + 0.5).floor() / 10)", Inputs(("b",), ())),
+    ("%questionnaire.item.where(linkId='level').answerOption.value.where(code = iif(%e, 'x', 'y'))",
+     Inputs(("e",), ())),
+    ("true", Inputs((), ())),
+    ("item.where(linkId='a').answer.value", Inputs((), None)),  # the root, not through %resource
+    ("iif(%a, code, {})", Inputs(("a",), None)),
+    ("%resource.id", Inputs((), None)),
+    ("%resource.item.where(linkId='a').answer.value.exists() and %resource.item.count() > 1", Inputs((), None)),
+    ("%context.item", Inputs(("context",), None)),
+    ("$this", Inputs((), None)),
+    ("exists()", Inputs((), None)),
+])
+def test_what_an_expressions_value_depends_on_is_never_too_little(expression, depends):
+    """A value is reused only when all it can read recurs: a path from the root, $this or more of %resource than
+    one item's answers, and the value is never reused."""
+    assert inputs(expression) == depends
+
+
+def test_reused_values_are_what_fhirpathpy_evaluates(flow, fast_database):
+    """On random sessions, a renderer that reuses values fills each response exactly as evaluating all anew does."""
+    database, folder = fast_database
+    rng = random.Random("fhir-sdc-reuse")
+    for _ in range(CHUNK // 4):
+        wander(flow, database, rng, folder)
+    renderer = Renderer(questionnaire(flow))
+    with open_reader(database) as reader:
+        responses = [bundle_for(reader.get_session(session.id), flow)["entry"][0]["resource"]
+                     for session in reader.list_sessions()]
+    for response in responses:
+        assert renderer.fill(response) == renderer.fill(response, reuse=False)
+    assert renderer.reused > 50 * len(responses) > 0
 
 
 @pytest.fixture(scope="module")
