@@ -15,6 +15,7 @@ simply writes it again.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -37,8 +38,10 @@ class SessionNotFound(RecordsError):
     """No session has that id."""
 
 
+@functools.cache
 def process_user() -> str:
-    """Who runs this process (SQLite's `recorded_by`; PostgreSQL keeps its login instead)."""
+    """Who runs this process (SQLite's `recorded_by`; PostgreSQL keeps its login instead), looked up once
+    (it was looked up at every event written)."""
     try:
         import getpass
 
