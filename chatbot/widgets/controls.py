@@ -193,12 +193,18 @@ class YesNoControls(Drawn, SizedByLayout, Horizontal):
         self.query_one(f"#{which}" if which != "first" else "#answer-yes").focus()
 
     def answer_for(self, button_id: str) -> str | None:
-        """The words a button's key answers with, if that button is shown."""
-        return YES_NO_ANSWERS[button_id] if self.has(button_id) else None
+        """The words a button (or its key) answers with, if that button is shown: its own words in the
+        person's language ("Sí"), kept as what they gave, so the desk never reads `typed: "yes"` beside
+        a Sí; the English word in a language the answer reader does not know (the pseudo-locale)."""
+        if not self.has(button_id):
+            return None
+        if self.language not in phrases.LANGUAGES:
+            return YES_NO_ANSWERS[button_id]
+        return next(label for each, label, _ in self.KEYS if each == button_id).get(self.language)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(Answered(YES_NO_ANSWERS[event.button.id]))
+        self.post_message(Answered(self.answer_for(event.button.id) or YES_NO_ANSWERS[event.button.id]))
 
 
 class ChoiceItem(Flowing, can_focus=True):

@@ -29,7 +29,7 @@ class FailingKiosk(KioskApp):
     """A kiosk whose every "yes" fails, with the person's answers in the error's message."""
 
     def answer(self, typed):
-        if typed == "yes":
+        if typed.casefold() == "yes":
             raise RuntimeError(f"cannot take {typed!r} after {[turn.shown for turn in self.conversation.transcript]}")
         return super().answer(typed)
 

@@ -82,7 +82,7 @@ def test_a_session_clicked_through_once_is_saved_and_replays_headless_and_throug
     script = yaml.safe_load(text)
     assert [step["question"] for step in script["steps"]] == ["danger_signs", "white_count", "feverish", "temperature"]
     assert [line.split("answer: ")[1] for line in text.splitlines() if "answer: " in line] == [
-        "7", "not sure", "yes", "38.3"]  # what the controls sent; the first reading, undone, is gone
+        "7", "Not sure", "Yes", "38.3"]  # what the controls sent: their words; the first reading, undone, is gone
     assert script["expect"] == {"level": "emergency", "outcome": "emergency_infection", "reasons": ["E1"]}
     assert "flow" not in script  # the bundled flow: replay's default
     assert replays(saved) == 0

@@ -425,3 +425,24 @@ def test_every_bottom_button_is_on_screen_at_80_columns(language):
         return edges
 
     assert all(edge <= 80 for edge in run(scenario, size=(80, 24), language=language))
+
+
+@pytest.mark.parametrize("language, how, typed, value", [
+    ("en", "y", "Yes", True),
+    ("en", "#answer-no", "No", False),
+    ("es", "1", "Sí", True),
+    ("es", "#answer-unsure", "No lo sé", None),
+])
+def test_a_yes_no_button_answers_with_its_own_words(language, how, typed, value):
+    """What a button (or its key) gave is kept in the person's words: a Spanish nurse reads "Sí", never
+    `escrito: "yes"` beside it."""
+    async def scenario(app, pilot):
+        await answer(app, pilot, ["7"])
+        if how.startswith("#"):
+            await tap(app, pilot, how)
+        else:
+            await press(pilot, how)
+        turn = app.conversation.transcript[-1]
+        return turn.typed, turn.value, turn.shown
+
+    assert run(scenario, language=language) == (typed, value, typed)

@@ -165,5 +165,5 @@ def test_record_keeps_the_words_and_the_yes_that_confirmed_them(tmp_path):
 
     assert run(scenario).outcome_id == "emergency_head"
     text = path.read_text(encoding="utf-8")
-    assert "    answer: headache\n    confirm: yes\n  - question: danger_signs\n    answer: yes\n" in text
+    assert "    answer: headache\n    confirm: yes\n  - question: danger_signs\n    answer: Yes\n" in text
     assert main(["replay", str(path)]) == 0
