@@ -21,6 +21,7 @@ from chatbot.flow.text import Text
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.chat import ChatLog, Flowing
+from chatbot.widgets.kept import KeptLines
 from chatbot.widgets.sized import SizedByLayout
 from chatbot.widgets.spoken import UNSPOKEN
 from chatbot.widgets.controls import (Answered, ChoiceControls, ChoiceItem, Refused, TemperatureControls,
@@ -93,12 +94,13 @@ def control_kind(question: Question) -> str:
             QuestionKind.TEMPERATURE: "temperature"}.get(question.kind, "choices")
 
 
-class ProgressLine(Widget):
+class ProgressLine(KeptLines, Widget):
     """The topic on the left ("Part 2 of 5: Fever and infection"), how far along on the right.
 
     One line, drawn as one strip (Textual's line API) and kept until the words, the width or the
     style change: an answer changes it, and the general path for a widget's content cost as much as
-    drawing the twenty lines of the chat."""
+    drawing the twenty lines of the chat. Its finished line is kept for the last few words shown
+    (`KeptLines`): an answer and its Back show the same two again."""
 
     DEFAULT_CSS = "ProgressLine { height: 1; }"
 
@@ -113,6 +115,9 @@ class ProgressLine(Widget):
             return
         self.topic, self.bar = topic, bar
         self.refresh()
+
+    def look(self):
+        return (self.topic, self.bar.plain, super().look())
 
     def render(self) -> Content:
         bar = self.bar

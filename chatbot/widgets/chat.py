@@ -13,7 +13,7 @@ import re
 
 from textual.content import Content
 from textual.events import Resize
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from chatbot.engine import Turn
 from chatbot.flow.text import printable
+from chatbot.widgets.kept import KeptLines
 from chatbot.widgets.sized import SizedByLayout
 
 
@@ -40,8 +41,9 @@ def wrap(content: Content, width: int) -> list[Content]:
     return [Content(line.plain.replace(_GLUE, " "), spans=list(line.spans)) for line in glued.wrap(width)]
 
 
-class Flowing(SizedByLayout, Static):
-    """A Static whose words wrap as the chat's do: never a number cut from its unit."""
+class Flowing(KeptLines, SizedByLayout, Static):
+    """A Static whose words wrap as the chat's do: never a number cut from its unit. Its lines are kept
+    for the last few words shown (`KeptLines`): Back shows the question before again."""
 
     DEFAULT_CSS = "Flowing { text-wrap: nowrap; }"
     """Its lines come wrapped (`render`): Textual need not wrap them again."""
@@ -57,6 +59,9 @@ class Flowing(SizedByLayout, Static):
             width = self.content_region.width
             layout = not width or self._height(before, width) != self._height(self.words, width)
         super().update(self.words, layout=layout)
+
+    def look(self):
+        return (self.words, super().look())
 
     def _height(self, words: Content, width: int) -> int:
         return len(self._wrap(words, width)) if words.plain else 0
@@ -241,14 +246,55 @@ class ChatLog(ScrollView, can_focus=False):
 
     _pass: tuple | None = None
 
+    _finished: tuple[tuple, dict[int, tuple[Strip, Strip]]] | None = None
+    """The chat's lines as Textual finished them (padding, colours, filters), by line number, for a look."""
+
     def render_lines(self, crop):
-        """The lines of `crop`; what every line needs (the scroll, the size, the lines drawn) is read once."""
+        """The lines of `crop`; what every line needs (the scroll, the size, the lines drawn) is read once.
+
+        While it follows the newest line, a line already finished (drawn through Textual's styles,
+        which cost as much again as drawing it) is handed back as it was: an answer scrolls the chat by
+        a few lines, and only the new ones are finished."""
         width, height = self.scrollable_content_region.size
-        self._pass = (self.scroll_offset, width, height, self._measure(width))
+        strips = self._measure(width)
+        self._pass = (self.scroll_offset, width, height, strips)
         try:
-            return super().render_lines(crop)
+            if not self._following or crop.x or crop.width != self.region.width or self.styles.gutter.top:
+                return super().render_lines(crop)
+            return self._finish(crop, strips, max(len(strips) - height, 0), height)
         finally:
             self._pass = None
+
+    def _finish(self, crop: Region, strips: list[Strip], top: int, height: int) -> list[Strip]:
+        filters = tuple(id(line_filter) for line_filter in self.get_line_filters())
+        look = (self.size, self.scroll_offset.x, self.visual_style, self.background_colors, filters)
+        if self._finished is None or self._finished[0] != look:
+            self._finished = (look, {})
+        finished = self._finished[1]
+        lines: list[Strip | None] = [None] * crop.height
+        for row, y in enumerate(crop.line_range):
+            kept = finished.get(top + y)
+            if kept is not None and top + y < len(strips) and kept[0] is strips[top + y]:
+                lines[row] = kept[1]
+        row = 0
+        while row < crop.height:  # each run of lines not finished before, through Textual's styles
+            if lines[row] is not None:
+                row += 1
+                continue
+            end = row
+            while end < crop.height and lines[end] is None:
+                end += 1
+            drawn = super().render_lines(Region(crop.x, crop.y + row, crop.width, end - row))
+            for offset, line in enumerate(drawn):
+                index = top + crop.y + row + offset
+                lines[row + offset] = line
+                if index < len(strips):
+                    finished[index] = (strips[index], line)
+            row = end
+        if len(finished) > 3 * height:  # what is shown and a screen above it (Back scrolls up) is kept
+            for index in [index for index in finished if not top - height <= index < top + height]:
+                del finished[index]
+        return lines
 
     def render_line(self, y: int) -> Strip:
         if self._pass is not None:
