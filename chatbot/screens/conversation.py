@@ -52,9 +52,10 @@ KEY_ROOM = len("  b")
 """The cells a nav button's key takes beside its words (a letter), counted whether it is shown or not."""
 
 
-class NavBar(Horizontal):
+class NavBar(KeptLines, Horizontal):
     """The row of small buttons at the bottom, in two rows when its labels are wider than the screen
-    (a tester's five buttons in a language longer than English: the pseudo-locale walk found it)."""
+    (a tester's five buttons in a language longer than English: the pseudo-locale walk found it). Its
+    own lines (the background between the buttons) are kept for its size (`KeptLines`)."""
 
     def on_resize(self) -> None:
         self.fit()
@@ -140,8 +141,9 @@ class ProgressLine(KeptLines, Widget):
         return self._strip[1]
 
 
-class AskPanel(SizedByLayout, Vertical):
-    """The question, a problem with the answer and the controls, under the chat (`#ask`)."""
+class AskPanel(KeptLines, SizedByLayout, Vertical):
+    """The question, a problem with the answer and the controls, under the chat (`#ask`); its own lines
+    (its edge and background) are kept for its size (`KeptLines`)."""
 
 
 class ConversationScreen(Screen):

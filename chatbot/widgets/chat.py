@@ -21,7 +21,7 @@ from textual.widgets import Static
 
 from chatbot.engine import Turn
 from chatbot.flow.text import printable
-from chatbot.widgets.kept import KeptLines
+from chatbot.widgets.kept import KEPT_LOOKS, KeptLines
 from chatbot.widgets.sized import SizedByLayout
 
 
@@ -66,17 +66,26 @@ class Flowing(KeptLines, SizedByLayout, Static):
     def _height(self, words: Content, width: int) -> int:
         return len(self._wrap(words, width)) if words.plain else 0
 
-    _wrapped: tuple[Content, int, list[Content]] | None = None
+    _wrapped: list[tuple[Content, int, list[Content]]] | None = None
 
     def _lines(self, width: int) -> list[Content]:
         """`words` wrapped to `width`, once: the layout asks for the height, then the frame for the lines."""
         return self._wrap(self.words, width)
 
     def _wrap(self, words: Content, width: int) -> list[Content]:
+        """Wrapped once for the last few words shown (`update` compares the last and the new; Back shows the
+        one before again)."""
         kept = self._wrapped
-        if kept is None or kept[0] is not words or kept[1] != width:
-            kept = self._wrapped = (words, width, wrap(words, width))
-        return kept[2]
+        if kept is None:
+            kept = self._wrapped = []
+        for shown, at, lines in kept:
+            if shown is words and at == width:
+                return lines
+        lines = wrap(words, width)
+        kept.append((words, width, lines))
+        if len(kept) > KEPT_LOOKS:
+            del kept[0]
+        return lines
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines(max(width, 1))) if self.words.plain else 0
@@ -86,8 +95,12 @@ class Flowing(KeptLines, SizedByLayout, Static):
         return Content("\n").join(self._lines(width)) if width and self.words.plain else self.words
 
 
-class ChatLog(ScrollView, can_focus=False):
-    """The scrolling chat, newest at the bottom: it scrolls to the end whenever it changes."""
+class ChatLog(SizedByLayout, ScrollView, can_focus=False):
+    """The scrolling chat, newest at the bottom: it scrolls to the end whenever it changes.
+
+    Its height is the screen's to give (`1fr`), never its lines': two new lines move nothing else on
+    the screen, so they lay nothing out (`SizedByLayout`); the scroll bar is told the new length
+    itself (`_tell_scroll_bar`), and only its coming or going asks Textual for a layout."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -195,8 +208,25 @@ class ChatLog(ScrollView, can_focus=False):
             self._drawn = drawn  # only what is shown now: nothing of a forgotten answer is kept
             self._strips = (width, strips)
             self._stops_at = stops
-            self.virtual_size = Size(width, len(strips))
+            if self.virtual_size != Size(width, len(strips)):
+                self.virtual_size = Size(width, len(strips))
+                self._tell_scroll_bar()
         return self._strips[1]
+
+    def _tell_scroll_bar(self) -> None:
+        """The scroll bar's length for the chat's new length, which Textual would have found in a layout of
+        the whole screen; a bar that must come or go is placed by one."""
+        shown = self.container_size
+        if not self.is_mounted or not shown:
+            return
+        wanted = self.styles.overflow_y == "scroll" or (self.styles.overflow_y == "auto"
+                                                        and self.virtual_size.height > shown.height)
+        if wanted != self.show_vertical_scrollbar:
+            self.refresh(layout=True)
+        elif wanted:
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = self.virtual_size.height
+            bar.window_size = shown.height - self.scrollbar_size_horizontal
 
     @staticmethod
     def _stops(block: tuple, lines: list[Content], width: int, count: int) -> list[list[int]]:
