@@ -295,6 +295,11 @@ class ChatLog(SizedByLayout, ScrollView, can_focus=False):
         finally:
             self._pass = None
 
+    def forget_lines(self) -> None:
+        """Finish every line through Textual again at the next frame (as `KeptLines.forget_lines`)."""
+        self._finished = None
+        self.refresh()
+
     def _finish(self, crop: Region, strips: list[Strip], top: int, height: int) -> list[Strip]:
         filters = tuple(id(line_filter) for line_filter in self.get_line_filters())
         look = (self.size, self.scroll_offset.x, self.visual_style, self.background_colors, filters)

@@ -30,6 +30,11 @@ class KeptLines:
         return (styles.border_top, styles.border_bottom, styles.border_left, styles.border_right,
                 styles.padding, styles.tint, styles.text_opacity, styles.text_align, styles.content_align)
 
+    def forget_lines(self) -> None:
+        """Draw again through Textual at the next frame (a test holds what is kept equal to that)."""
+        self._kept_lines = None
+        self.refresh()
+
     def render_lines(self, crop: Region) -> list[Strip]:
         filters = tuple(id(line_filter) for line_filter in self.get_line_filters())
         key = (crop, self.size, self.visual_style, self.background_colors, self.opacity, filters, self.look())
