@@ -222,8 +222,11 @@ class ChatLog(SizedByLayout, ScrollView, can_focus=False):
         wanted = self.styles.overflow_y == "scroll" or (self.styles.overflow_y == "auto"
                                                         and self.virtual_size.height > shown.height)
         if wanted != self.show_vertical_scrollbar:
-            self.refresh(layout=True)
-        elif wanted:
+            # shown or hidden now, so that the one layout it needs places it (Textual would find out
+            # in that layout and ask for another)
+            self.show_vertical_scrollbar = wanted
+            self.vertical_scrollbar.display = wanted
+        if wanted:
             bar = self.vertical_scrollbar
             bar.window_virtual_size = self.virtual_size.height
             bar.window_size = shown.height - self.scrollbar_size_horizontal

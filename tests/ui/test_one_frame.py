@@ -146,3 +146,31 @@ def test_the_lines_kept_between_frames_are_what_textual_draws(theme, size):
         return differ
 
     assert run(scenario, theme=theme, size=size) == []
+
+
+@pytest.mark.parametrize("theme", ["default", "high-contrast"])
+def test_the_chat_scroll_bar_coming_or_going_is_placed_in_the_press_s_one_layout(theme):
+    """At 80x24 "Not sure" to the second question and Back put the chat just past and back within its
+    height: its scroll bar comes and goes, placed in the one layout the press needs (Textual found out in
+    that layout and asked for one or two more), and spans the chat's length when shown. (The first time the
+bar is made and mounted, which lays out once more.)"""
+    async def scenario(app, pilot):
+        await answer(app, pilot, ["7"])
+        await press(pilot, "u", "b")  # the first time, the bar itself is made and mounted
+        chat = app.screen.query_one("#chat")
+        seen = []
+        for key in ("u", "b", "u", "b"):
+            layouts = count_layouts(app)
+            await pilot.press(key)
+            await settled(app)
+            await pilot.pause()
+            shown = chat.show_vertical_scrollbar
+            seen.append((len(layouts), shown, chat.vertical_scrollbar.window_virtual_size if shown else None,
+                         chat.virtual_size.height, chat.scroll_y == chat.max_scroll_y))
+        return seen
+
+    seen = run(scenario, theme=theme, size=(80, 24))
+    assert {shown for _, shown, _, _, _ in seen} == {True, False}  # the bar came and went
+    for layouts, shown, told, length, at_end in seen:
+        assert layouts == 1 and at_end
+        assert told in (None, length)
