@@ -80,6 +80,10 @@ MOST_IDLE_FACTOR = 8
 """"More time" doubles a person's quiet time up to this many times the kiosk's (16 minutes by default)."""
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 """What counts as a person being there: a key, a click or tap, scrolling, a paste (not mouse moves)."""
+COMPOSE_AFTER = 2.0
+"""Seconds after the welcome is shown when the conversation is composed under it (`KioskApp.compose_conversation`),
+unless someone moves the mouse, touches or types sooner: off the way to the welcome's first frame (a third of a
+served tab's work to it), and off that of the other tabs of a burst, drawing their own welcomes meanwhile."""
 
 
 def _never(self, *_) -> None:
@@ -131,7 +135,14 @@ class KioskApp(SymptomCheckerApp):
         "waiting" (for the records to come back: told again once it is in); None after the wipe."""
         self.crashes = crashes or CrashWindow(self.kiosk.max_crashes, self.kiosk.crash_window)
         self.default_language = self.conversation.language
-        self.conversation_screen.when_ready = None  # the conversation starts at "Start"
+        self.conversation_screen.when_ready = self._conversation_ready  # the conversation starts at "Start"
+        self._conversation_mounted = False
+        """The conversation screen is mounted (composed under the welcome): Start asks at once."""
+        self._start_waiting = False
+        """Start was pressed before the conversation was mounted: it asks as soon as it is."""
+        self._compose_due = True
+        """The conversation is not composed yet (`compose_conversation`): the person's first move does it."""
+        self._composed_in: str | None = None
         self.conversation.start()
         self.session = kiosk_log.new_session_id()
         self.staff = StaffSequence(self.kiosk.staff_key, self.kiosk.staff_presses, self.kiosk.staff_within)
@@ -175,8 +186,8 @@ class KioskApp(SymptomCheckerApp):
         self._own_task = asyncio.current_task()
         if not self.is_headless:
             self._signals = ignore_stop_signals()
-        self.push_screen(self.conversation_screen)
         self.push_screen(WelcomeScreen(self.flow, self.language, help=self.kiosk.staffed))
+        self.set_timer(COMPOSE_AFTER, self.compose_conversation, name="kiosk: the conversation, composed")
         self._idle_tick()
         kiosk_log.write(self.session, "kiosk started")
         self._guarded = True
@@ -187,6 +198,8 @@ class KioskApp(SymptomCheckerApp):
     # -- the person's input: noted, filtered, and the staff sequence spotted --------------
 
     async def on_event(self, event: events.Event) -> None:
+        if self._compose_due and isinstance(event, (*ACTIVITY, events.MouseMove)):
+            self.compose_conversation()  # someone is there: Start is near
         if isinstance(event, ACTIVITY) and not getattr(event, "is_forwarded", False):
             if self.wiping:
                 return  # nothing reaches the screens being replaced
@@ -423,11 +436,38 @@ class KioskApp(SymptomCheckerApp):
         """Leave the welcome and ask the first question."""
         if not isinstance(self.screen, WelcomeScreen):
             return
-        if self.conversation_screen.is_mounted:
+        if self._conversation_mounted:
             self._draw(self.conversation.current)
         else:  # a very quick tap: ask as soon as the screen below is ready
-            self.conversation_screen.when_ready = lambda: self._draw(self.conversation.current)
+            self._start_waiting = True
+            self.compose_conversation()
         self.begin_recording()
+
+    def compose_conversation(self) -> None:
+        """Compose the conversation screen under the welcome, not shown (Start then asks at once), unless it
+        is there already: `COMPOSE_AFTER` seconds after the welcome is shown, at the person's first move, or
+        at a Start pressed before. The welcome's first frame never waits for it."""
+        self._compose_due = False
+        screen = self.conversation_screen
+        stack = self.screen_stack
+        welcome = next((each for each in stack if isinstance(each, WelcomeScreen)), None)
+        if welcome is None or screen in stack or screen.is_running or self.wiping or self.leaving:
+            return
+        self.size_classes(screen)  # as `push_screen` (`SymptomCheckerApp`) does for a screen on top
+        if not screen.CSS and all(self.stylesheet.has_source(str(path)) for path in screen.css_path):
+            self._pushed[screen] = screen.classes
+        self._composed_in = screen.language
+        private_textual.mount_under(self, screen, welcome)
+
+    def _conversation_ready(self) -> None:
+        """The conversation screen is mounted (its `when_ready`): in the language chosen meanwhile, and asking
+        at once when Start was pressed before."""
+        self._conversation_mounted = True
+        if self._composed_in is not None and self._composed_in != self.language:
+            super().set_language(self.language)
+        if self._start_waiting:
+            self._start_waiting = False
+            self._draw(self.conversation.current)
 
     def begin_recording(self) -> None:
         """A new session in the records for this person; the kiosk log names its id (never an answer)."""
@@ -444,7 +484,7 @@ class KioskApp(SymptomCheckerApp):
 
     def set_language(self, language: str) -> None:
         self.tell_page({"type": "language", "language": language})  # the page's lang and title follow
-        if self.conversation_screen.is_mounted:
+        if self._conversation_mounted:
             super().set_language(language)
         else:
             self.conversation.language = self.conversation_screen.language = language
@@ -578,6 +618,9 @@ class KioskApp(SymptomCheckerApp):
         while len(self.screen_stack) > 1:  # each gone before the next, and before new ones take their ids
             await self.pop_screen()
         self.conversation_screen = ConversationScreen(self.flow, self.language, id="conversation")
+        self.conversation_screen.when_ready = self._conversation_ready
+        self._conversation_mounted = self._start_waiting = self._compose_due = False
+        self._composed_in = None
         below = self.push_screen(self.conversation_screen)  # mounted under the welcome, never shown empty
         await self.push_screen(WelcomeScreen(self.flow, self.language, help=self.kiosk.staffed))
         await below
