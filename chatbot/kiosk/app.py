@@ -80,7 +80,7 @@ MOST_IDLE_FACTOR = 8
 """"More time" doubles a person's quiet time up to this many times the kiosk's (16 minutes by default)."""
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 """What counts as a person being there: a key, a click or tap, scrolling, a paste (not mouse moves)."""
-COMPOSE_AFTER = 2.0
+COMPOSE_AFTER = 3.0
 """Seconds after the welcome is shown when the conversation is composed under it (`KioskApp.compose_conversation`),
 unless someone moves the mouse, touches or types sooner: off the way to the welcome's first frame (a third of a
 served tab's work to it), and off that of the other tabs of a burst, drawing their own welcomes meanwhile."""
@@ -468,6 +468,14 @@ class KioskApp(SymptomCheckerApp):
         if self._start_waiting:
             self._start_waiting = False
             self._draw(self.conversation.current)
+        else:
+            self.call_later(self._lay_out_conversation)
+
+    def _lay_out_conversation(self) -> None:
+        """The conversation laid out under the welcome, once mounted: Start has nothing left to lay out."""
+        screen = self.conversation_screen
+        if screen.is_mounted and screen is not self.screen and screen in self.screen_stack:
+            private_textual.lay_out(screen, self.size)
 
     def begin_recording(self) -> None:
         """A new session in the records for this person; the kiosk log names its id (never an answer)."""

@@ -146,11 +146,12 @@ def test_the_welcome_is_drawn_alone_and_the_conversation_composed_under_it_at_th
         await pilot.hover("#welcome-title")
         await pilot.pause()
         return (first, [screen.id for screen in app.screen_stack], app.conversation_screen.is_mounted,
-                app.screen.id, app.focused.id)
+                app.screen.id, app.focused.id, tuple(app.conversation_screen.size))
 
-    first, after, mounted, top, focused = run(scenario)
+    first, after, mounted, top, focused, size = run(scenario)
     assert first == (["kiosk", "welcome"], False)
     assert (after, mounted, top, focused) == (["kiosk", "conversation", "welcome"], True, "welcome", "start")
+    assert size == (80, 24)  # laid out under the welcome: Start has nothing left to lay out
 
 
 def test_the_conversation_is_composed_a_moment_after_the_welcome_with_nobody_there(monkeypatch):
