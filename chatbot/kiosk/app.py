@@ -3,7 +3,9 @@
 `KioskApp(flow, kiosk=KioskOptions(...))` is `SymptomCheckerApp` with:
 
 - a welcome screen first (`welcome`: #welcome-title, #welcome-text, #welcome-disclaimer,
-  #language-en, #language-es, #start), and no Quit, Summary or save;
+  #language-en, #language-es, #start), and no Quit, Summary or save. Its first frame is drawn alone:
+  the conversation is composed (and laid out) under it afterwards, at the person's first move or
+  `COMPOSE_AFTER` seconds later (`compose_conversation`); a Start pressed before asks once it is;
 - every key but printable characters and the keys to move and edit swallowed before any
   binding sees it (`chatbot.kiosk.rules.allowed_key`): ctrl+c, ctrl+q, ctrl+z, ctrl+\\, ctrl+d,
   ctrl+p, Escape and the function keys do nothing (but Escape in a question's text field, where
