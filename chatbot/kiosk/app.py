@@ -181,7 +181,7 @@ class KioskApp(SymptomCheckerApp):
 
     def get_default_screen(self) -> Screen:
         """A blank screen below the person's screens, so that a wipe can replace all of them."""
-        return Screen(id="kiosk")
+        return self.size_classes(Screen(id="kiosk"))  # (set at its first resize, they would style it again)
 
     def on_mount(self) -> None:
         self.set_class(self.kiosk.staffed, "-staffed")  # its rows of buttons have room for "Ask for help"
