@@ -695,9 +695,11 @@ def run_app(flow: Flow, options: UIOptions | None = None, recorder: Recorder | N
     app.record_to = options.record
     app.recorder = recorder
     app.speak_new_screens = options.speak
+    parsed_styles.from_disk(app)  # the styles the last run parsed: not parsed again before the first frame
     with StopSignals(named(PLAIN)) as stops:  # the caller then closes the recorder: nothing waiting is lost
         app.stop_signals = stops
         app.run()
+    parsed_styles.to_disk(app)
     if app.recording_problem:
         print(app.recording_problem, file=sys.stderr)
     return app.return_code or 0
