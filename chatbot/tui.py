@@ -42,9 +42,8 @@ from __future__ import annotations
 
 import sys
 import weakref
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from textual import events
 from textual.binding import Binding
@@ -63,7 +62,6 @@ from chatbot.options import UIOptions
 from chatbot.stopping import PLAIN, StopSignals, named
 from chatbot.terminal import parsed_styles
 from chatbot.terminal.app import TerminalApp
-from chatbot.summary import nurse_summary, save_summary
 from chatbot.widgets.button import Button
 from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH, Answered, drawn
 from chatbot.widgets.field import MOST_READ
@@ -111,8 +109,7 @@ HIGH_CONTRAST_STYLES = Path(__file__).with_name("high-contrast.tcss")  # large, 
 STARTED_AFTER = 0.5  # seconds: the first frame is out and every kind of control mounted (`chatbot.collector`)
 
 
-@dataclass(frozen=True)
-class ViewState:
+class ViewState(NamedTuple):
     """What the app shows right now, read from its widgets (for tests and the replay driver)."""
 
     screen: str
@@ -348,6 +345,8 @@ class SymptomCheckerApp(TerminalApp):
         self.push_screen(ConfirmRestart(self.language), confirmed)
 
     def summary_text(self) -> str:
+        from chatbot.summary import nurse_summary  # a tester's, or at an ending: not on the way to the first frame
+
         return nurse_summary(self.conversation, emergency_number=self.emergency_number)
 
     def show_summary(self) -> None:
@@ -358,6 +357,8 @@ class SymptomCheckerApp(TerminalApp):
 
     def save_summary(self, text: str | None = None) -> Path:
         """Write the summary to a new text file in `summary_dir`; its path."""
+        from chatbot.summary import save_summary
+
         return save_summary(text if text is not None else self.summary_text(), self.summary_dir)
 
     def set_language(self, language: str) -> None:

@@ -21,7 +21,6 @@ import pickle
 import stat
 import sys
 import zlib
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,14 @@ READERS = ("flowfile/loader", "flowfile/source", "flowfile/shape", "flowfile/sch
            "flow/model", "flow/kinds", "flow/windows", "flow/conditions", "flow/text", "flow/problems")
 PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # chatbot/
 KEEP = 8  # copies kept; older ones are removed
+
+
+def bundled_flow_path() -> Path:
+    """The flow shipped with the package (flows/symptoms.yaml in the repository, `chatbot.flows` installed):
+    found from the package's folder, without `importlib.resources` (and zipfile) before the first frame."""
+    import chatbot.flows
+
+    return Path(next(iter(chatbot.flows.__path__))) / "symptoms.yaml"
 
 
 def cache_dir(kind: str = "flows") -> Path:
@@ -53,7 +60,7 @@ def load_flow_cached(path: str | Path | None = None) -> Flow:
 
     Raises `FlowError` like `load_flow`: a flow with problems is never cached.
     """
-    from_file = Path(path) if path is not None else Path(str(resources.files("chatbot.flows") / "symptoms.yaml"))
+    from_file = Path(path) if path is not None else bundled_flow_path()
     if not enabled():
         return _load(path)
     try:
