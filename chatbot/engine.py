@@ -14,15 +14,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any, Callable, Mapping, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Union
 
 from transitions import Event, EventData, Machine, Transition
 
 from chatbot.flow import phrases
-from chatbot.flow.answers import Answer, Unreadable, read_answer, read_confirmation
 from chatbot.flow.model import Flow, Outcome, Question, Rule
+from chatbot.flow.phrases import Unreadable
 from chatbot.flow.text import Text
 from chatbot.flow.triage import triage
+
+if TYPE_CHECKING:  # the reader is imported with the first answer: a screen's first frame asks, never reads
+    from chatbot.flow.answers import Answer
 
 logging.getLogger("transitions").setLevel(logging.WARNING)
 
@@ -297,9 +300,9 @@ class Conversation:
     """One person's dialogue with a flow: answer, go back, restart, read the result."""
 
     def __init__(self, flow: Flow, language: str | None = None, *, machine: DialogueMachine | None = None,
-                 read: Callable[[Question, str], Answer] = read_answer):
+                 read: Callable[[Question, str], Answer] | None = None):
         self.flow = flow
-        self._read = read  # `read_answer`, or a memo of it for thousands of simulated patients
+        self._read = read  # `read_answer` (None: imported when first needed), or a memo of it for simulations
         self.language = language or flow.languages[0]
         self._machine = machine or dialogue_machine(flow)  # another only to compare machines (`stock`)
         self.state = WELCOME
@@ -333,7 +336,16 @@ class Conversation:
         """
         question = self._question()
         pending, self._pending = self._pending, None
-        reply = read_confirmation(typed) if pending is not None else None
+        if self._read is None:
+            from chatbot.flow.answers import read_answer
+
+            self._read = read_answer
+        if pending is not None:
+            from chatbot.flow.answers import read_confirmation
+
+            reply = read_confirmation(typed)
+        else:
+            reply = None
         if reply is True:
             answer = pending
             answer.confirmed = typed

@@ -53,7 +53,6 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from chatbot.flow.kinds import QuestionKind
-from chatbot.flow.answers import Unreadable, read_answer, read_confirmation
 from chatbot.collector import started
 from chatbot.engine import Conversation, Prompt, Result, Step, Turn
 from chatbot.flow.model import Flow
@@ -288,6 +287,8 @@ class SymptomCheckerApp(TerminalApp):
         tenth choice, words of a choice that must be confirmed): type them into the
         field, or answer with `answer` instead.
         """
+        from chatbot.flow.answers import Unreadable, read_answer, read_confirmation
+
         step = self.conversation.current
         if not isinstance(step, Prompt):
             return None
