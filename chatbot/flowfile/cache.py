@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from chatbot import __version__
+from chatbot.flowfile.bundled import bundled_flow_path
 from chatbot.flow.model import Flow
 
 # The modules that turn a flow file into a `Flow`: a change to any makes every copy stale.
@@ -33,14 +34,6 @@ READERS = ("flowfile/loader", "flowfile/source", "flowfile/shape", "flowfile/sch
            "flow/model", "flow/kinds", "flow/windows", "flow/conditions", "flow/text", "flow/problems")
 PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # chatbot/
 KEEP = 8  # copies kept; older ones are removed
-
-
-def bundled_flow_path() -> Path:
-    """The flow shipped with the package (flows/symptoms.yaml in the repository, `chatbot.flows` installed):
-    found from the package's folder, without `importlib.resources` (and zipfile) before the first frame."""
-    import chatbot.flows
-
-    return Path(next(iter(chatbot.flows.__path__))) / "symptoms.yaml"
 
 
 def cache_dir(kind: str = "flows") -> Path:

@@ -16,7 +16,7 @@ from chatbot.flow.conditions import Condition, ConditionReader, Named
 from chatbot.flowfile.schema import FLOW
 from chatbot.flow.model import (QUESTION_KINDS, Finding, Flow, Guidance, Option, Outcome, Question, Review, Route,
                                 Rule, Transition, Welcome)
-from chatbot.flowfile.cache import bundled_flow_path  # noqa: F401 - where it was, for those that import it here
+from chatbot.flowfile.bundled import bundled_flow_path
 from chatbot.flowfile.changelog import read_changes
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
 from chatbot.flowfile.shape import label
