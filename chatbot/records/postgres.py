@@ -112,14 +112,19 @@ class PostgresWatcher(Watcher):
     def open(self) -> None:
         self.connector = PostgresConnector(self.url)
         self.connector.run("listen")
-        latest = self.connector.one("last_change")
+        # Both reads in one snapshot: a transaction in progress at the first that committed before a second
+        # read of its own would be counted as seen at its new number, and never told.
+        with self.connector.transaction():
+            self.connector.run("one_snapshot")
+            latest = self.connector.one("last_change")
+            last, seen = latest["changed"], {}
+            if in_progress(latest["snapshot"]):  # a writer may hold a number below it: the last few read again
+                last = max(latest["changed"] - LOOK_BACK, 0)
+                seen = {row["id"]: row["changed"] for row in self.connector.fetch(
+                    "sessions_changed_since", changed=last, page=LOOK_BACK)}
+        self.last = last
+        self.seen: dict[str, int] = seen  # rows read above `last`, by their change number: told once
         self.pending: list[tuple[frozenset[int], int, float]] = []
-        self.seen: dict[str, int] = {}  # rows read above `last`, by their change number: told once
-        self.last = latest["changed"]
-        if in_progress(latest["snapshot"]):  # a writer may hold a number below it: the last few are read again
-            self.last = max(latest["changed"] - LOOK_BACK, 0)
-            self.seen = {row["id"]: row["changed"] for row in self.connector.fetch(
-                "sessions_changed_since", changed=self.last, page=LOOK_BACK)}
         self.settle(latest["changed"], [latest["snapshot"]], {})
 
     def settle(self, highest: int, snapshots: list, found: dict[str, dict]) -> dict[str, dict]:

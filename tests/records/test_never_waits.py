@@ -22,13 +22,17 @@ import pytest
 from chatbot.kiosk.app import KioskApp
 from chatbot.records.backends import migrate, open_reader
 from chatbot.records.recorder import Recorder
+from chatbot.records.sqlite import BUSY_TIMEOUT
 from chatbot.replay.pilot import settled
 
 from tests.helpers.kiosk import SLOW, Clock, idle_for, tap, until_wiped
 from tests.helpers.pilot import quick
 
 ANSWERS = ["7", "no", "no"]  # none of the danger signs, then the questions go on
-AT_ONCE = 2.0  # seconds: far less than any wait on the database (a hung one is forever)
+# Seconds an answer may take: half the shortest wait on the database here (SQLite's busy timeout; a hung
+# PostgreSQL is forever), so an answer that waited on the database cannot pass, while a busy machine
+# (a CI run once took 2.1 s over one answer, with the lock held on the recorder's thread) still does.
+AT_ONCE = BUSY_TIMEOUT / 2
 
 
 async def kiosk_through_trouble(flow, recorder: Recorder, trouble, end_trouble) -> tuple[str, list[float]]:

@@ -42,6 +42,10 @@ SELECT *, pg_current_snapshot()::text AS snapshot FROM sessions WHERE changed > 
 -- last_change --
 SELECT coalesce(max(changed), 0) AS changed, pg_current_snapshot()::text AS snapshot FROM sessions
 
+-- one_snapshot --
+-- The first statement of a transaction whose reads must all see the same committed rows (a watcher's start).
+SET TRANSACTION ISOLATION LEVEL REPEATABLE READ
+
 -- listen --
 -- Every change to a session is NOTIFYed on this channel with the session's id (migration 0002).
 LISTEN chatbot_sessions
