@@ -178,14 +178,16 @@ class Terminal:
 
     def wait_gone(self, most: float) -> tuple[float, float, float]:
         """Wait (at most `most` seconds) for the process to end: (seconds it took, CPU seconds it used
-        in all, seconds of that wait it spent waiting for a CPU); `most` and the CPU so far if it did not."""
+        in all, seconds of that wait it or this watching thread spent waiting for a CPU: a watcher kept
+        off the CPU sees the end late); `most` and the CPU so far if it did not."""
         began = time.monotonic()
-        delay_before = self.run_delay()
+        delay_before, watching_before = self.run_delay(), _own_run_delay()
         while self.alive() and time.monotonic() - began < most:
             time.sleep(0.01)
         took = time.monotonic() - began
         cpu = self.cpu_seconds() if self._stat() is not None else float("nan")
-        return took, cpu, max(self.run_delay() - delay_before, 0.0)
+        waited = max(self.run_delay() - delay_before, 0.0) + max(_own_run_delay() - watching_before, 0.0)
+        return took, cpu, waited
 
     def kill(self) -> None:
         """End it whatever it is doing (a test's clean-up), and collect it."""
@@ -196,3 +198,11 @@ class Terminal:
                 raise
         self.process.wait(timeout=10)
         self.close()
+
+
+def _own_run_delay() -> float:
+    """Seconds this thread spent ready to run but waiting for a CPU."""
+    try:
+        return int(Path("/proc/thread-self/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
