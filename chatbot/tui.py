@@ -383,7 +383,7 @@ class SymptomCheckerApp(TerminalApp):
             question_kind=screen.prompt.question.kind if screen.prompt else None,
             choices=controls.labels if controls is not None else (),
             selected=getattr(controls, "selected", ()) if screen.prompt else (),
-            answers=screen.query_one("#chat").answers,
+            answers=screen.chat.answers,  # (held from the start: a kiosk composes it after its welcome)
             error=screen.error,
             confirm=screen.confirming,
             outcome_level=outcome.level if outcome else None,

@@ -76,6 +76,11 @@ class Button(SizedByLayout, widgets.Button, inherit_css=False):
     }
     """
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_class(not self.flat, "-style-default", update=False)  # Textual's watcher sets it once mounted,
+        # and then styles the button again: a fifth of a kiosk welcome's styling before its first frame
+
     def watch_label(self) -> None:
         """A new label may be wider (another language, another key): the row makes room for it."""
         if self.is_mounted:

@@ -98,10 +98,13 @@ def test_nothing_is_prepared_unless_asked_and_preparing_runs_no_loop_and_no_thre
 
 @pytest.mark.parametrize("size, classes", [((80, 24), {"-wide", "-short"}), ((50, 40), {"-narrow", "-tall"})])
 def test_a_new_screen_has_its_size_classes_before_its_widgets_are_styled(size, classes):
-    """The welcome and the conversation below it are pushed with the classes Textual would give them at
-    their first resize, so that nothing is styled twice; at 50 columns the kiosk's rows stack."""
+    """The welcome, and the conversation composed below it after its first frame, are mounted with the
+    classes Textual would give them at their first resize, so that nothing is styled twice; at 50 columns
+    the kiosk's rows stack."""
 
     async def scenario(app, pilot):
+        app.compose_conversation()
+        await pilot.pause()
         shown = {screen.id: set(screen.classes) & {"-wide", "-narrow", "-short", "-tall"}
                  for screen in app.screen_stack if screen.id != "kiosk"}
         pushed = Screen(id="pushed")
@@ -135,6 +138,59 @@ def test_the_high_contrast_theme_is_the_first_style_sheet_and_a_kiosk_never_pars
         return parsed_sources
 
     assert asyncio.run(main()) == []
+
+
+def test_the_welcome_is_drawn_alone_and_the_conversation_composed_under_it_at_the_first_move():
+    """A kiosk's first frame is its welcome alone: the conversation is composed under it afterwards (here
+    at the first mouse move), never shown before Start, and the welcome keeps its focus."""
+
+    async def scenario(app, pilot):
+        first = [screen.id for screen in app.screen_stack], app.conversation_screen.is_mounted
+        await pilot.hover("#welcome-title")
+        await pilot.pause()
+        return (first, [screen.id for screen in app.screen_stack], app.conversation_screen.is_mounted,
+                app.screen.id, app.focused.id, tuple(app.conversation_screen.size))
+
+    first, after, mounted, top, focused, size = run(scenario)
+    assert first == (["kiosk", "welcome"], False)
+    assert (after, mounted, top, focused) == (["kiosk", "conversation", "welcome"], True, "welcome", "start")
+    assert size == (80, 24)  # laid out under the welcome: Start has nothing left to lay out
+
+
+def test_the_conversation_is_composed_a_moment_after_the_welcome_with_nobody_there(monkeypatch):
+    """With no move at all, the conversation is composed `COMPOSE_AFTER` seconds after the welcome is shown."""
+    from chatbot.kiosk import app as kiosk_module
+
+    monkeypatch.setattr(kiosk_module, "COMPOSE_AFTER", 0.01)
+
+    async def scenario(app, pilot):
+        for _ in range(100):
+            if app.conversation_screen.is_mounted:
+                break
+            await pilot.pause(0.01)
+        return [screen.id for screen in app.screen_stack], app.screen.id
+
+    assert run(scenario) == (["kiosk", "conversation", "welcome"], "welcome")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_start_pressed_before_the_conversation_is_composed_asks_the_first_question(language):
+    """Enter on Start at once (the key composes the conversation, which is not ready when Start takes the
+    press): the first question, in the language chosen, all the same."""
+
+    async def scenario(app, pilot):
+        composed_before = app.conversation_screen.is_mounted
+        await pilot.press("enter")
+        for _ in range(100):
+            if app.screen.id == "conversation":
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        return composed_before, app.state
+
+    composed_before, state = run(scenario, language=language)
+    assert not composed_before
+    assert (state.screen, state.question_id, state.language) == ("conversation", FLOW.start, language)
 
 
 @pytest.fixture
