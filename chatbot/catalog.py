@@ -20,11 +20,13 @@ number of four digits or more is shown, and by `chatbot.formats` when a date is.
 
 from __future__ import annotations
 
-import gettext
 import os
 import re
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:  # gettext is imported when a catalog is first read: English reads none
+    import gettext
 
 DOMAIN = "chatbot"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -70,6 +72,8 @@ def translations(language: str) -> gettext.NullTranslations:
 
 
 def _read(language: str) -> gettext.NullTranslations:
+    import gettext
+
     folder = LOCALE_DIR / language.replace("-", "_") / "LC_MESSAGES"
     mo, po = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
     if language == SOURCE or not po.exists() and not mo.exists():
@@ -82,6 +86,7 @@ def _read(language: str) -> gettext.NullTranslations:
 
 def compile_po(po: Path) -> gettext.GNUTranslations:
     """A `.po` file's translations, compiled in memory by Babel (fuzzy entries left out, as msgfmt does)."""
+    import gettext
     import io
 
     from babel.messages.mofile import write_mo
@@ -155,7 +160,7 @@ class Plural(Message):
         number = count if isinstance(count, int) else 1
         if language == PSEUDO:
             return pseudo(self.msgid if number == 1 else self.plural_id)
-        catalog = translations(language) if language != SOURCE else gettext.NullTranslations()
+        catalog = translations(language)  # English: gettext's NullTranslations, by the language's rule
         if self.context:
             return catalog.npgettext(self.context, self.msgid, self.plural_id, number)
         return catalog.ngettext(self.msgid, self.plural_id, number)

@@ -148,18 +148,16 @@ def open_recorder(options: UIOptions, kiosk: bool) -> RecorderLater | None | boo
     after the first frame, and opens the database from a worker (`SymptomCheckerApp.begin_recording`)."""
     if not options.record_sessions:
         return None
-    import os
+    if options.database or os.environ.get(DATABASE_ENV):  # a URL given: a wrong one stops here
+        from chatbot.records.url import RecordsError, parse_database_url
 
-    from chatbot.records.url import DATABASE_ENV, RecordsError, parse_database_url
+        try:
+            parse_database_url(options.database)
+        except RecordsError as error:
+            from chatbot.commands.said import error_said
 
-    try:
-        if options.database or os.environ.get(DATABASE_ENV):
-            parse_database_url(options.database)  # a wrong URL stops here; the default cannot be wrong
-    except RecordsError as error:
-        from chatbot.commands.said import error_said
-
-        print(f"chatbot: {error_said(error)}", file=sys.stderr)
-        return False
+            print(f"chatbot: {error_said(error)}", file=sys.stderr)
+            return False
     return RecorderLater(options.database, options.place or default_place("kiosk" if kiosk else "terminal"))
 
 
@@ -199,6 +197,10 @@ def quiet_records_log() -> None:
     if not any(isinstance(handler, logging.NullHandler) for handler in records.handlers):
         records.addHandler(logging.NullHandler())
 
+
+DATABASE_ENV = "CHATBOT_DATABASE"
+"""`chatbot.records.url.DATABASE_ENV`, read here without importing the records before the first frame
+(the default database cannot be wrong: it is only looked at when a URL is given)."""
 
 RECORDS_LOST = 1
 """The exit status when the session records could not be written at exit (the answers went to a file)."""

@@ -6,7 +6,9 @@ an answer is the `answer` trigger, and each transition's condition is the flow's
 condition, evaluated on the conversation's findings. Conversations are plain
 models handed to the machine's events, so none is kept alive by it.
 
-The engine returns data (`Prompt`, `Result`, `Turn`); it never draws anything.
+The engine returns data (`Prompt`, `Result`, `Turn`); it never draws anything. What it makes for every
+step is a named tuple, as the flow's parts are (`chatbot.flow.model`): as immutable as a frozen dataclass,
+and made at import in a fraction of the time, on the way to the UI's first frame.
 """
 
 from __future__ import annotations
@@ -14,23 +16,25 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any, Callable, Mapping, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple, Union
 
 from transitions import Event, EventData, Machine, Transition
 
 from chatbot.flow import phrases
-from chatbot.flow.answers import Answer, Unreadable, read_answer, read_confirmation
 from chatbot.flow.model import Flow, Outcome, Question, Rule
+from chatbot.flow.phrases import Unreadable
 from chatbot.flow.text import Text
 from chatbot.flow.triage import triage
+
+if TYPE_CHECKING:  # the reader is imported with the first answer: a screen's first frame asks, never reads
+    from chatbot.flow.answers import Answer
 
 logging.getLogger("transitions").setLevel(logging.WARNING)
 
 WELCOME = "_welcome"
 
 
-@dataclass(slots=True)
-class Turn:
+class Turn(NamedTuple):
     """One answered question, as it goes into the transcript and the nurse's summary."""
 
     question: Question
@@ -42,8 +46,7 @@ class Turn:
     """Words that matched a choice only in part were confirmed with this reply, as typed ("yes")."""
 
 
-@dataclass(slots=True)
-class Progress:
+class Progress(NamedTuple):
     """Where the person is: the topic, and how many questions are done and may be left."""
 
     topic: str | None
@@ -59,8 +62,7 @@ class Progress:
         return self.answered / total if total else 1.0
 
 
-@dataclass(slots=True)
-class Prompt:
+class Prompt(NamedTuple):
     """A question waiting for an answer; `error` says why the last answer was not taken.
 
     `confirm`, when set, is a question about the last answer, asked before it is taken:
@@ -92,8 +94,7 @@ class Result:
 Step = Union[Prompt, Result]
 
 
-@dataclass(slots=True)
-class _Snapshot:
+class _Snapshot(NamedTuple):
     state: str
     findings: dict[str, Any]
     turns: int
@@ -297,9 +298,9 @@ class Conversation:
     """One person's dialogue with a flow: answer, go back, restart, read the result."""
 
     def __init__(self, flow: Flow, language: str | None = None, *, machine: DialogueMachine | None = None,
-                 read: Callable[[Question, str], Answer] = read_answer):
+                 read: Callable[[Question, str], Answer] | None = None):
         self.flow = flow
-        self._read = read  # `read_answer`, or a memo of it for thousands of simulated patients
+        self._read = read  # `read_answer` (None: imported when first needed), or a memo of it for simulations
         self.language = language or flow.languages[0]
         self._machine = machine or dialogue_machine(flow)  # another only to compare machines (`stock`)
         self.state = WELCOME
@@ -333,7 +334,16 @@ class Conversation:
         """
         question = self._question()
         pending, self._pending = self._pending, None
-        reply = read_confirmation(typed) if pending is not None else None
+        if self._read is None:
+            from chatbot.flow.answers import read_answer
+
+            self._read = read_answer
+        if pending is not None:
+            from chatbot.flow.answers import read_confirmation
+
+            reply = read_confirmation(typed)
+        else:
+            reply = None
         if reply is True:
             answer = pending
             answer.confirmed = typed

@@ -49,6 +49,10 @@ WARM_MODULES = (
     "textual.drivers._byte_stream",
     "textual.drivers._input_reader_linux",
     "textual._xterm_parser",
+    "textual.scrollbar",
+    "textual.pilot",
+    "textual.drivers.headless_driver",
+    "chatbot.cli",
 )
 """Imported here once, before any fork: what a served kiosk imports on the way to its first frame.
 A name that is not there (another platform, another Textual) is skipped."""

@@ -42,9 +42,8 @@ from __future__ import annotations
 
 import sys
 import weakref
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from textual import events
 from textual.binding import Binding
@@ -54,7 +53,6 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from chatbot.flow.kinds import QuestionKind
-from chatbot.flow.answers import Unreadable, read_answer, read_confirmation
 from chatbot.collector import started
 from chatbot.engine import Conversation, Prompt, Result, Step, Turn
 from chatbot.flow.model import Flow
@@ -63,7 +61,6 @@ from chatbot.options import UIOptions
 from chatbot.stopping import PLAIN, StopSignals, named
 from chatbot.terminal import parsed_styles
 from chatbot.terminal.app import TerminalApp
-from chatbot.summary import nurse_summary, save_summary
 from chatbot.widgets.button import Button
 from chatbot.widgets.controls import TEMPERATURE_MAX_LENGTH, Answered, drawn
 from chatbot.widgets.field import MOST_READ
@@ -111,8 +108,7 @@ HIGH_CONTRAST_STYLES = Path(__file__).with_name("high-contrast.tcss")  # large, 
 STARTED_AFTER = 0.5  # seconds: the first frame is out and every kind of control mounted (`chatbot.collector`)
 
 
-@dataclass(frozen=True)
-class ViewState:
+class ViewState(NamedTuple):
     """What the app shows right now, read from its widgets (for tests and the replay driver)."""
 
     screen: str
@@ -291,6 +287,8 @@ class SymptomCheckerApp(TerminalApp):
         tenth choice, words of a choice that must be confirmed): type them into the
         field, or answer with `answer` instead.
         """
+        from chatbot.flow.answers import Unreadable, read_answer, read_confirmation
+
         step = self.conversation.current
         if not isinstance(step, Prompt):
             return None
@@ -348,6 +346,8 @@ class SymptomCheckerApp(TerminalApp):
         self.push_screen(ConfirmRestart(self.language), confirmed)
 
     def summary_text(self) -> str:
+        from chatbot.summary import nurse_summary  # a tester's, or at an ending: not on the way to the first frame
+
         return nurse_summary(self.conversation, emergency_number=self.emergency_number)
 
     def show_summary(self) -> None:
@@ -358,6 +358,8 @@ class SymptomCheckerApp(TerminalApp):
 
     def save_summary(self, text: str | None = None) -> Path:
         """Write the summary to a new text file in `summary_dir`; its path."""
+        from chatbot.summary import save_summary
+
         return save_summary(text if text is not None else self.summary_text(), self.summary_dir)
 
     def set_language(self, language: str) -> None:
@@ -381,7 +383,7 @@ class SymptomCheckerApp(TerminalApp):
             question_kind=screen.prompt.question.kind if screen.prompt else None,
             choices=controls.labels if controls is not None else (),
             selected=getattr(controls, "selected", ()) if screen.prompt else (),
-            answers=screen.query_one("#chat").answers,
+            answers=screen.chat.answers,  # (held from the start: a kiosk composes it after its welcome)
             error=screen.error,
             confirm=screen.confirming,
             outcome_level=outcome.level if outcome else None,
@@ -695,9 +697,11 @@ def run_app(flow: Flow, options: UIOptions | None = None, recorder: Recorder | N
     app.record_to = options.record
     app.recorder = recorder
     app.speak_new_screens = options.speak
+    parsed_styles.from_disk(app)  # the styles the last run parsed: not parsed again before the first frame
     with StopSignals(named(PLAIN)) as stops:  # the caller then closes the recorder: nothing waiting is lost
         app.stop_signals = stops
         app.run()
+    parsed_styles.to_disk(app)
     if app.recording_problem:
         print(app.recording_problem, file=sys.stderr)
     return app.return_code or 0

@@ -37,6 +37,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from chatbot.flow import phrases, vocabulary as words_of
+from chatbot.flow.phrases import Unreadable  # noqa: F401 - raised here, and imported from here
 from chatbot.flow.kinds import QuestionKind
 from chatbot.flow.model import Question
 from chatbot.flow.numbers import DEGREE, SEPARATOR, WORD, Number, Tokens, half_at, make_number, written
@@ -69,14 +70,6 @@ def _normalise(typed: str) -> str:
 
 def _without_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-
-
-class Unreadable(ValueError):
-    """An answer that cannot be read; `message` tells the person what to type."""
-
-    def __init__(self, message: Text):
-        super().__init__(message.get("en"))
-        self.message = message
 
 
 @dataclass(slots=True)

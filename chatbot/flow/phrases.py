@@ -1,7 +1,7 @@
 """The engine's own words to the person (reprompts and answer names), by name, from the catalog
 (`chatbot.catalog`: the English here, the other languages in chatbot/locale)."""
 
-from chatbot.catalog import LANGUAGES as _NAMES, message
+from chatbot.catalog import LANGUAGES as _NAMES, Message, message
 
 LANGUAGES = tuple(_NAMES)
 """The languages these words are written in."""
@@ -53,3 +53,13 @@ TEMPERATURE_OUT_OF_RANGE = message("{reading} is not a body temperature I can ac
 CONFIRM_CHOICE = message("Did you mean: {choices}?")
 """Asked before taking words that matched a choice only in part ("headache")."""
 CHOICE_NOT_MEANT = message("Then please choose by number (1 to {count}), or type the words of a choice.")
+
+
+class Unreadable(ValueError):
+    """An answer that cannot be read; `message` (one of the words above) tells the person what to type.
+    Raised by the reader (`chatbot.flow.answers`, imported from there too); here, so that the engine
+    catches it without importing the reader before its first answer."""
+
+    def __init__(self, message: Message):
+        super().__init__(message.get("en"))
+        self.message = message

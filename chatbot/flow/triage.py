@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from chatbot.flow.model import Rule
 
 
-@dataclass(frozen=True)
-class Triage:
+class Triage(NamedTuple):
     """The level the rules give, and the rules of that level that hold."""
 
     level: str

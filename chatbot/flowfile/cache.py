@@ -21,10 +21,11 @@ import pickle
 import stat
 import sys
 import zlib
-from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from chatbot import __version__
+from chatbot.flowfile.bundled import bundled_flow_path
 from chatbot.flow.model import Flow
 
 # The modules that turn a flow file into a `Flow`: a change to any makes every copy stale.
@@ -35,9 +36,16 @@ PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # chatbot
 KEEP = 8  # copies kept; older ones are removed
 
 
-def cache_dir() -> Path:
+def cache_dir(kind: str = "flows") -> Path:
+    """The user's cache folder of copies of one kind: flows, or the UI's parsed styles
+    (`chatbot.terminal.parsed_styles`)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "chatbot" / "flows"
+    return Path(base) / "chatbot" / kind
+
+
+def enabled() -> bool:
+    """The start-up cache is on (`CHATBOT_FLOW_CACHE=0` turns it off: flows and styles alike)."""
+    return os.environ.get("CHATBOT_FLOW_CACHE", "1") != "0"
 
 
 def load_flow_cached(path: str | Path | None = None) -> Flow:
@@ -45,8 +53,8 @@ def load_flow_cached(path: str | Path | None = None) -> Flow:
 
     Raises `FlowError` like `load_flow`: a flow with problems is never cached.
     """
-    from_file = Path(path) if path is not None else Path(str(resources.files("chatbot.flows") / "symptoms.yaml"))
-    if os.environ.get("CHATBOT_FLOW_CACHE", "1") == "0":
+    from_file = Path(path) if path is not None else bundled_flow_path()
+    if not enabled():
         return _load(path)
     try:
         flow_bytes = from_file.read_bytes()
@@ -56,15 +64,13 @@ def load_flow_cached(path: str | Path | None = None) -> Flow:
     directory = cache_dir()
     copy = directory / f"{zlib.crc32(stamp.encode()):08x}.pickle"  # only a name: the contents are compared
     try:
-        if _private(directory, directory=True) and _private(copy, directory=False):
-            with open(copy, "rb") as file:
-                kept_stamp, kept_bytes, flow = pickle.load(file)
-            if kept_stamp == stamp and kept_bytes == flow_bytes and isinstance(flow, Flow):
-                return flow
+        kept_stamp, kept_bytes, flow = read_copy(copy)
+        if kept_stamp == stamp and kept_bytes == flow_bytes and isinstance(flow, Flow):
+            return flow
     except Exception:  # missing, unreadable, stale or broken: read the file instead
         pass
     flow = _load(path)
-    _store((stamp, flow_bytes, flow), directory, copy)
+    keep_copy((stamp, flow_bytes, flow), copy)
     return flow
 
 
@@ -90,9 +96,21 @@ def _private(path: Path, *, directory: bool) -> bool:
     return kind and status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _store(entry: tuple[str, bytes, Flow], directory: Path, copy: Path) -> None:
+def read_copy(copy: Path) -> Any:
+    """What a copy holds: only read from a folder and a file that are this user's and nobody else may
+    write (a pickle can run code). Raises OSError when it is missing or not private; anything when broken."""
+    if not (_private(copy.parent, directory=True) and _private(copy, directory=False)):
+        raise PermissionError(f"{copy} may have been written by someone else")
+    with open(copy, "rb") as file:
+        return pickle.load(file)
+
+
+def keep_copy(entry: Any, copy: Path) -> None:
+    """Write `entry` as the private copy `copy` (its folder made private), and remove all but the
+    newest `KEEP` copies there. Never fails: a cache is never a reason to."""
     from chatbot.privatefile import write_private
 
+    directory = copy.parent
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not _private(directory, directory=True):

@@ -7,7 +7,6 @@ from chatbot.catalog import message
 import re
 from collections import deque
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -17,6 +16,7 @@ from chatbot.flow.conditions import Condition, ConditionReader, Named
 from chatbot.flowfile.schema import FLOW
 from chatbot.flow.model import (QUESTION_KINDS, Finding, Flow, Guidance, Option, Outcome, Question, Review, Route,
                                 Rule, Transition, Welcome)
+from chatbot.flowfile.bundled import bundled_flow_path
 from chatbot.flowfile.changelog import read_changes
 from chatbot.flow.problems import FlowError, Problem, did_you_mean
 from chatbot.flowfile.shape import label
@@ -30,9 +30,6 @@ PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 PLACEHOLDERS = {"emergency_number"}
 
 
-def bundled_flow_path() -> Path:
-    """The flow shipped with the package (flows/symptoms.yaml in the repository)."""
-    return Path(str(resources.files("chatbot.flows").joinpath("symptoms.yaml")))
 
 
 def load_flow(path: str | Path | None = None) -> Flow:

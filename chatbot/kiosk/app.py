@@ -3,7 +3,9 @@
 `KioskApp(flow, kiosk=KioskOptions(...))` is `SymptomCheckerApp` with:
 
 - a welcome screen first (`welcome`: #welcome-title, #welcome-text, #welcome-disclaimer,
-  #language-en, #language-es, #start), and no Quit, Summary or save;
+  #language-en, #language-es, #start), and no Quit, Summary or save. Its first frame is drawn alone:
+  the conversation is composed (and laid out) under it afterwards, at the person's first move or
+  `COMPOSE_AFTER` seconds later (`compose_conversation`); a Start pressed before asks once it is;
 - every key but printable characters and the keys to move and edit swallowed before any
   binding sees it (`chatbot.kiosk.rules.allowed_key`): ctrl+c, ctrl+q, ctrl+z, ctrl+\\, ctrl+d,
   ctrl+p, Escape and the function keys do nothing (but Escape in a question's text field, where
@@ -80,6 +82,12 @@ MOST_IDLE_FACTOR = 8
 """"More time" doubles a person's quiet time up to this many times the kiosk's (16 minutes by default)."""
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 """What counts as a person being there: a key, a click or tap, scrolling, a paste (not mouse moves)."""
+COMPOSE_AFTER = 5.0
+"""Seconds after the welcome is shown when the conversation is composed under it (`KioskApp.compose_conversation`),
+unless someone moves the mouse, touches or types sooner: off the way to the welcome's first frame (a third of a
+served tab's work to it), and off that of the other tabs of a burst, drawing their own welcomes meanwhile (with
+3 s, 50 tabs opened at once on 2 cores still composed theirs inside the burst). A tab is opened long before its
+first person, and after each person the conversation is composed at once, under the next one's welcome."""
 
 
 def _never(self, *_) -> None:
@@ -131,7 +139,14 @@ class KioskApp(SymptomCheckerApp):
         "waiting" (for the records to come back: told again once it is in); None after the wipe."""
         self.crashes = crashes or CrashWindow(self.kiosk.max_crashes, self.kiosk.crash_window)
         self.default_language = self.conversation.language
-        self.conversation_screen.when_ready = None  # the conversation starts at "Start"
+        self.conversation_screen.when_ready = self._conversation_ready  # the conversation starts at "Start"
+        self._conversation_mounted = False
+        """The conversation screen is mounted (composed under the welcome): Start asks at once."""
+        self._start_waiting = False
+        """Start was pressed before the conversation was mounted: it asks as soon as it is."""
+        self._compose_due = True
+        """The conversation is not composed yet (`compose_conversation`): the person's first move does it."""
+        self._composed_in: str | None = None
         self.conversation.start()
         self.session = kiosk_log.new_session_id()
         self.staff = StaffSequence(self.kiosk.staff_key, self.kiosk.staff_presses, self.kiosk.staff_within)
@@ -168,15 +183,15 @@ class KioskApp(SymptomCheckerApp):
 
     def get_default_screen(self) -> Screen:
         """A blank screen below the person's screens, so that a wipe can replace all of them."""
-        return Screen(id="kiosk")
+        return self.size_classes(Screen(id="kiosk"))  # (set at its first resize, they would style it again)
 
     def on_mount(self) -> None:
         self.set_class(self.kiosk.staffed, "-staffed")  # its rows of buttons have room for "Ask for help"
         self._own_task = asyncio.current_task()
         if not self.is_headless:
             self._signals = ignore_stop_signals()
-        self.push_screen(self.conversation_screen)
         self.push_screen(WelcomeScreen(self.flow, self.language, help=self.kiosk.staffed))
+        self.set_timer(COMPOSE_AFTER, self.compose_conversation, name="kiosk: the conversation, composed")
         self._idle_tick()
         kiosk_log.write(self.session, "kiosk started")
         self._guarded = True
@@ -187,6 +202,8 @@ class KioskApp(SymptomCheckerApp):
     # -- the person's input: noted, filtered, and the staff sequence spotted --------------
 
     async def on_event(self, event: events.Event) -> None:
+        if self._compose_due and isinstance(event, (*ACTIVITY, events.MouseMove)):
+            self.compose_conversation()  # someone is there: Start is near
         if isinstance(event, ACTIVITY) and not getattr(event, "is_forwarded", False):
             if self.wiping:
                 return  # nothing reaches the screens being replaced
@@ -423,11 +440,46 @@ class KioskApp(SymptomCheckerApp):
         """Leave the welcome and ask the first question."""
         if not isinstance(self.screen, WelcomeScreen):
             return
-        if self.conversation_screen.is_mounted:
+        if self._conversation_mounted:
             self._draw(self.conversation.current)
         else:  # a very quick tap: ask as soon as the screen below is ready
-            self.conversation_screen.when_ready = lambda: self._draw(self.conversation.current)
+            self._start_waiting = True
+            self.compose_conversation()
         self.begin_recording()
+
+    def compose_conversation(self) -> None:
+        """Compose the conversation screen under the welcome, not shown (Start then asks at once), unless it
+        is there already: `COMPOSE_AFTER` seconds after the welcome is shown, at the person's first move, or
+        at a Start pressed before. The welcome's first frame never waits for it."""
+        self._compose_due = False
+        screen = self.conversation_screen
+        stack = self.screen_stack
+        welcome = next((each for each in stack if isinstance(each, WelcomeScreen)), None)
+        if welcome is None or screen in stack or screen.is_running or self.wiping or self.leaving:
+            return
+        self.size_classes(screen)  # as `push_screen` (`SymptomCheckerApp`) does for a screen on top
+        if not screen.CSS and all(self.stylesheet.has_source(str(path)) for path in screen.css_path):
+            self._pushed[screen] = screen.classes
+        self._composed_in = screen.language
+        private_textual.mount_under(self, screen, welcome)
+
+    def _conversation_ready(self) -> None:
+        """The conversation screen is mounted (its `when_ready`): in the language chosen meanwhile, and asking
+        at once when Start was pressed before."""
+        self._conversation_mounted = True
+        if self._composed_in is not None and self._composed_in != self.language:
+            super().set_language(self.language)
+        if self._start_waiting:
+            self._start_waiting = False
+            self._draw(self.conversation.current)
+        else:
+            self.call_later(self._lay_out_conversation)
+
+    def _lay_out_conversation(self) -> None:
+        """The conversation laid out under the welcome, once mounted: Start has nothing left to lay out."""
+        screen = self.conversation_screen
+        if screen.is_mounted and screen is not self.screen and screen in self.screen_stack:
+            private_textual.lay_out(screen, self.size)
 
     def begin_recording(self) -> None:
         """A new session in the records for this person; the kiosk log names its id (never an answer)."""
@@ -444,7 +496,7 @@ class KioskApp(SymptomCheckerApp):
 
     def set_language(self, language: str) -> None:
         self.tell_page({"type": "language", "language": language})  # the page's lang and title follow
-        if self.conversation_screen.is_mounted:
+        if self._conversation_mounted:
             super().set_language(language)
         else:
             self.conversation.language = self.conversation_screen.language = language
@@ -578,6 +630,9 @@ class KioskApp(SymptomCheckerApp):
         while len(self.screen_stack) > 1:  # each gone before the next, and before new ones take their ids
             await self.pop_screen()
         self.conversation_screen = ConversationScreen(self.flow, self.language, id="conversation")
+        self.conversation_screen.when_ready = self._conversation_ready
+        self._conversation_mounted = self._start_waiting = self._compose_due = False
+        self._composed_in = None
         below = self.push_screen(self.conversation_screen)  # mounted under the welcome, never shown empty
         await self.push_screen(WelcomeScreen(self.flow, self.language, help=self.kiosk.staffed))
         await below

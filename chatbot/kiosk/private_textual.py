@@ -21,6 +21,12 @@ Textual release renames one or changes what it is given.
 - `App._driver`, and the web driver's `write_meta(dict)`: the one way a `chatbot serve` tab tells
   its page something besides the screen (the speech to play, the page's language). Textual uses it
   for its own `open_url` and file deliveries, and offers no public way to send one of ours.
+- `App._screen_stack`, `App._get_screen(screen)` and `Screen._push_result_callback(requester, callback)`:
+  what `push_screen` does to mount a screen, done for one put *under* the screen on top. A kiosk
+  composes the conversation below its welcome after the welcome's first frame (`KioskApp.compose_conversation`);
+  Textual mounts screens only on top of its stack, which would show it and take the welcome's focus.
+  `Screen._refresh_layout(size)` then lays it out at the app's size, as Textual does for a screen
+  pushed (when it is first shown), so that Start shows the first question without laying it out first.
 """
 
 from __future__ import annotations
@@ -31,6 +37,10 @@ SUSPEND_HOOKS = ("_sigtstp_application", "_sigcont_application")
 """Methods of Textual's Linux driver that a kiosk's driver replaces with ones that do nothing."""
 TEXTUAL_PIN = "~=8.2"
 """The Textual releases these hooks are known in: the project's dependency says the same."""
+STACK_HOOKS = ("_screen_stack", "_get_screen")
+"""What of `textual.app.App` `mount_under` reads and calls."""
+SCREEN_HOOKS = ("_push_result_callback", "_refresh_layout")
+"""What of `textual.screen.Screen` `mount_under` and `lay_out` call."""
 WEB_HOOKS = ("run_input_thread", "write_meta")
 """What a web driver (and only a web driver) has, of which the kiosk's driver wraps `run_input_thread`
 (its `exit_event`, set when the app stops it, is made in its `__init__`)."""
@@ -46,3 +56,19 @@ def exit_app_message():
     from textual.messages import ExitApp
 
     return ExitApp()
+
+
+def mount_under(app, screen, above):
+    """Mount `screen` in the app's screen stack just under `above`, as `push_screen` mounts one on top
+    (its style sheets are the app's already): composed and styled, neither shown nor focused until the
+    screens above it are popped. An awaitable that is done once it is mounted."""
+    stack = app._screen_stack
+    screen._push_result_callback(app, None)  # popped, as every screen of the stack is, by `pop_screen`
+    stack.insert(stack.index(above), screen)
+    return app._get_screen(screen)[1]
+
+
+def lay_out(screen, size) -> None:
+    """Lay out a screen that is not shown (`mount_under`) at `size`, drawing nothing: once it is shown
+    at that size, Textual has nothing left to lay out."""
+    screen._refresh_layout(size)

@@ -26,7 +26,7 @@ burst read at once ("no\\r" in one read) is seen as one, whatever the app was do
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 SETTLE = 0.5
 """Seconds between an answer's input and what is left of it: a fast typist's keys come 0.1 to 0.3 s
@@ -44,8 +44,7 @@ WORD_ENDS = ("enter", "space")
 """Keys that end a typed word, or press the focused button: left over after any answer by key."""
 
 
-@dataclass(frozen=True)
-class Answering:
+class Answering(NamedTuple):
     """An input that answers: `key` (a key's name, a character, or `TAP`) and what may be left of it."""
 
     key: str

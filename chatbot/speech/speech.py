@@ -3,14 +3,13 @@ the SSML that espeak-ng reads them from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MOST_SAID = 20_000
 """Characters of a screen said at most: more than any screen holds (a routine guidance topic is ~3,000)."""
 
 
-@dataclass(frozen=True)
-class Speech:
+class Speech(NamedTuple):
     """The words of one screen: `pieces` of (text, language code), said in order, each as a sentence."""
 
     language: str

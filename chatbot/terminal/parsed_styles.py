@@ -9,6 +9,12 @@ app calls `use(self)` when it is made, and its style sheet starts with those rul
 share them (copy on write) and parse only what is new. Nothing but the parsed rules is kept, by
 the style's source and the theme's variables, so an app with other colours parses its own.
 
+Plain `chatbot` is one app in a new process each time: it reads the rules its last run parsed from
+the user's cache folder instead (`from_disk` as it is made, `to_disk` when it ends), a private copy
+kept like the flow's (`chatbot.flowfile.cache`), by Textual's version and the theme's variables. Each
+rule is kept by Textual's own key, which holds the style's whole source: a changed style sheet does not
+match its old rules, and is parsed again.
+
 Textual has no public way to hand parsed rules to a new app; this relies on three private parts of
 it (pinned by `textual~=8.2`, checked by `tests/ui/test_private_textual.py`):
 - `Stylesheet._parse_cache`: the LRU cache of rules an app's style sheet keeps by source (the CSS,
@@ -80,6 +86,61 @@ def use(app: App) -> None:
     cache.grow(cache.maxsize + len(kept))
     for key, rules in kept.items():
         cache.set(key, rules)
+
+
+def from_disk(app: App) -> int:
+    """`app`'s style sheet starts with the rules a run before this one kept (`to_disk`) for its theme and
+    this Textual: the number of sources (0 when there is no copy, or it cannot be trusted)."""
+    from chatbot.flowfile.cache import enabled, read_copy
+
+    if not enabled():
+        return 0
+    stamp = _stamp(app)
+    try:
+        kept_stamp, kept = read_copy(_copy(stamp))
+    except Exception:  # missing, not private, stale or broken: parse as usual
+        return 0
+    if kept_stamp != stamp or not isinstance(kept, dict):
+        return 0
+    cache = app.stylesheet._parse_cache
+    cache.grow(cache.maxsize + len(kept))
+    for key, rules in kept.items():
+        cache.set(key, rules)
+    app._styles_from_disk = frozenset(kept)
+    return len(kept)
+
+
+def to_disk(app: App) -> None:
+    """Keep the rules `app` parsed for the next run (`from_disk`), when it parsed any not kept already."""
+    from chatbot.flowfile.cache import enabled, keep_copy
+
+    cache = app.stylesheet._parse_cache
+    keys = list(cache.keys())
+    if not enabled() or set(keys) <= getattr(app, "_styles_from_disk", frozenset()):
+        return
+    stamp = _stamp(app)
+    keep_copy((stamp, {key: cache.get(key) for key in keys}), _copy(stamp))
+
+
+def _stamp(app: App) -> tuple:
+    """What parsed rules depend on besides their source: the theme's variables, this Python, and Textual's
+    parser (its files, as the flow's copy is stamped with the code that reads flows: Textual's version
+    would be read from its package metadata, slower than the parse it saves)."""
+    import sys
+
+    import textual.css
+
+    parser = sorted((entry.name, entry.stat().st_mtime_ns, entry.stat().st_size)
+                    for entry in os.scandir(textual.css.__path__[0]) if entry.name.endswith(".py"))
+    return sys.version, textual.css.__path__[0], tuple(parser), _variables(app)
+
+
+def _copy(stamp: tuple):
+    import zlib
+
+    from chatbot.flowfile.cache import cache_dir
+
+    return cache_dir("styles") / f"{zlib.crc32(repr(stamp).encode()):08x}.pickle"  # a name; the stamp is compared
 
 
 def _classes(root: type) -> list[type]:

@@ -19,7 +19,7 @@ end of a read waits for the next read (or for `flush`, when no more comes).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PASTE_START = "\x1b[200~"
 PASTE_END = "\x1b[201~"
@@ -44,8 +44,7 @@ MOST_HELD = 64
 sequence a terminal sends, and goes to the parser as it is."""
 
 
-@dataclass(frozen=True)
-class Pasted:
+class Pasted(NamedTuple):
     """One paste: the first `MOST_PASTED` characters of it (the rest was skipped)."""
 
     text: str

@@ -25,7 +25,6 @@ from textual.widgets import Input, Static
 
 from chatbot.flow.kinds import QuestionKind
 from chatbot.flow import phrases
-from chatbot.flow.answers import understood
 from chatbot.flow.model import Question
 
 from chatbot.flow.text import Text, printable
@@ -447,6 +446,8 @@ class TemperatureControls(Drawn, SizedByLayout, Vertical):
         """Say what the reading is read as, while it is typed: exactly what Enter takes (the engine's
         own reader), and nothing when Enter would ask again. The line is one row high whatever it
         says (tui.tcss): no layout."""
+        from chatbot.flow.answers import understood  # the engine's reader, imported with its first use
+
         reading = understood(self.question, typed) if self.question is not None else None
         line = words.UNDERSTOOD.fill(reading=reading).get(self.language) if reading is not None else ""
         shown = self.query_one("#temperature-understood", Static)

@@ -39,9 +39,12 @@ def test_headless_commands_do_not_import_textual():
 
 
 # What the way to the first frame may not import: the parser, the YAML reader, the checker, the
-# headless commands, and modules only a later screen or another mode needs.
+# headless commands, and modules only a later screen or another mode needs: the nurse's summary, the
+# records' URL (only read when one is given), package resources (the bundled flow is found by its folder),
+# and what writes a private file (only the first start writes the flow's copy).
 NOT_BEFORE_THE_FIRST_FRAME = ("argparse", "yaml", "hashlib", "sqlite3", "psycopg", "chatbot.records.recorder", "chatbot.commands.arguments", "chatbot.flowfile.loader",
-                              "chatbot.proof.analysis", "chatbot.commands.check", "chatbot.kiosk.rules", "chatbot.kiosk.app")
+                              "chatbot.privatefile", "chatbot.proof.analysis", "chatbot.commands.check", "chatbot.kiosk.rules", "chatbot.kiosk.app",
+                              "chatbot.summary", "chatbot.formats", "chatbot.records.url", "importlib.resources", "zipfile")
 
 
 def test_the_way_to_the_first_frame_imports_only_what_it_draws(tmp_path):
@@ -55,4 +58,14 @@ def test_the_way_to_the_first_frame_imports_only_what_it_draws(tmp_path):
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment)
             for _ in ("the first start reads the flow file", "every later one its copy")]
     assert all(run.returncode == 0 for run in runs), runs[-1].stderr
-    assert runs[0].stdout.strip() == "['yaml', 'chatbot.flowfile.loader']" and runs[1].stdout.strip() == "[]"
+    assert runs[0].stdout.strip() == "['yaml', 'chatbot.flowfile.loader', 'chatbot.privatefile']"
+    assert runs[1].stdout.strip() == "[]"
+
+
+def test_the_first_frame_reads_the_database_variable_the_records_read():
+    """`chatbot.cli` reads `CHATBOT_DATABASE` by its own copy of the name, not to import the records before
+    the first frame."""
+    import chatbot.cli
+    import chatbot.records.url
+
+    assert chatbot.cli.DATABASE_ENV == chatbot.records.url.DATABASE_ENV

@@ -1,5 +1,6 @@
 """What a kiosk does on the way to its first frame, done once or not at all (issue 24, item 2 and first
-paint): the styles a warm pool's fork server parses ahead (`chatbot.terminal.parsed_styles`), the theme
+paint): the styles a warm pool's fork server parses ahead (`chatbot.terminal.parsed_styles`), those plain
+`chatbot` kept from its last run (`from_disk`, `to_disk`), the theme
 and the screens' style sheets in the app's first style sheet, and a new screen's size classes set before
 its widgets are styled. Each is held to draw exactly what the app drew without it.
 """
@@ -7,9 +8,11 @@ its widgets are styled. Each is held to draw exactly what the app drew without i
 from __future__ import annotations
 
 import asyncio
+import stat
 import threading
 
 import pytest
+import textual.css.stylesheet
 from textual.screen import Screen
 
 from chatbot.commands.arguments import kiosk_options, parse, ui_options
@@ -95,10 +98,13 @@ def test_nothing_is_prepared_unless_asked_and_preparing_runs_no_loop_and_no_thre
 
 @pytest.mark.parametrize("size, classes", [((80, 24), {"-wide", "-short"}), ((50, 40), {"-narrow", "-tall"})])
 def test_a_new_screen_has_its_size_classes_before_its_widgets_are_styled(size, classes):
-    """The welcome and the conversation below it are pushed with the classes Textual would give them at
-    their first resize, so that nothing is styled twice; at 50 columns the kiosk's rows stack."""
+    """The welcome, and the conversation composed below it after its first frame, are mounted with the
+    classes Textual would give them at their first resize, so that nothing is styled twice; at 50 columns
+    the kiosk's rows stack."""
 
     async def scenario(app, pilot):
+        app.compose_conversation()
+        await pilot.pause()
         shown = {screen.id: set(screen.classes) & {"-wide", "-narrow", "-short", "-tall"}
                  for screen in app.screen_stack if screen.id != "kiosk"}
         pushed = Screen(id="pushed")
@@ -132,3 +138,131 @@ def test_the_high_contrast_theme_is_the_first_style_sheet_and_a_kiosk_never_pars
         return parsed_sources
 
     assert asyncio.run(main()) == []
+
+
+def test_the_welcome_is_drawn_alone_and_the_conversation_composed_under_it_at_the_first_move():
+    """A kiosk's first frame is its welcome alone: the conversation is composed under it afterwards (here
+    at the first mouse move), never shown before Start, and the welcome keeps its focus."""
+
+    async def scenario(app, pilot):
+        first = [screen.id for screen in app.screen_stack], app.conversation_screen.is_mounted
+        await pilot.hover("#welcome-title")
+        await pilot.pause()
+        return (first, [screen.id for screen in app.screen_stack], app.conversation_screen.is_mounted,
+                app.screen.id, app.focused.id, tuple(app.conversation_screen.size))
+
+    first, after, mounted, top, focused, size = run(scenario)
+    assert first == (["kiosk", "welcome"], False)
+    assert (after, mounted, top, focused) == (["kiosk", "conversation", "welcome"], True, "welcome", "start")
+    assert size == (80, 24)  # laid out under the welcome: Start has nothing left to lay out
+
+
+def test_the_conversation_is_composed_a_moment_after_the_welcome_with_nobody_there(monkeypatch):
+    """With no move at all, the conversation is composed `COMPOSE_AFTER` seconds after the welcome is shown."""
+    from chatbot.kiosk import app as kiosk_module
+
+    monkeypatch.setattr(kiosk_module, "COMPOSE_AFTER", 0.01)
+
+    async def scenario(app, pilot):
+        for _ in range(100):
+            if app.conversation_screen.is_mounted:
+                break
+            await pilot.pause(0.01)
+        return [screen.id for screen in app.screen_stack], app.screen.id
+
+    assert run(scenario) == (["kiosk", "conversation", "welcome"], "welcome")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_start_pressed_before_the_conversation_is_composed_asks_the_first_question(language):
+    """Enter on Start at once (the key composes the conversation, which is not ready when Start takes the
+    press): the first question, in the language chosen, all the same."""
+
+    async def scenario(app, pilot):
+        composed_before = app.conversation_screen.is_mounted
+        await pilot.press("enter")
+        for _ in range(100):
+            if app.screen.id == "conversation":
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        return composed_before, app.state
+
+    composed_before, state = run(scenario, language=language)
+    assert not composed_before
+    assert (state.screen, state.question_id, state.language) == ("conversation", FLOW.start, language)
+
+
+@pytest.fixture
+def kept_styles(tmp_path, monkeypatch):
+    """A private cache folder for the start-up cache; the folder of the styles' copies, and the sources
+    Textual parses (where each was read from), counted."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("CHATBOT_FLOW_CACHE", raising=False)
+    parsed = []
+    real = textual.css.stylesheet.parse
+
+    def counting(scope, css, read_from, *args, **kwargs):
+        parsed.append(read_from)
+        return real(scope, css, read_from, *args, **kwargs)
+
+    monkeypatch.setattr(textual.css.stylesheet, "parse", counting)
+    return tmp_path / "cache" / "chatbot" / "styles", parsed
+
+
+def plain_run(theme: str = "default") -> tuple[str, int]:
+    """A plain `chatbot`'s run as `run_app` makes it, to its first question: what it drew (colours and all)
+    and the number of sources it read from the last run's copy; it keeps its own for the next."""
+
+    async def main():
+        app = SymptomCheckerApp(FLOW, theme=theme)
+        kept = parsed_styles.from_disk(app)
+        async with quick(app.run_test(size=(80, 24))) as pilot:
+            await pilot.pause()
+            shot = app.export_screenshot(title="first")
+        parsed_styles.to_disk(app)
+        return shot, kept
+
+    return asyncio.run(main())
+
+
+def test_plain_chatbot_parses_no_style_its_last_run_parsed_and_draws_the_same(kept_styles):
+    """The first run parses its styles and keeps them (a private copy); the next parses none of them on the
+    way to its first frame, and draws exactly what the first drew."""
+    folder, parsed = kept_styles
+    first, kept = plain_run()
+    assert kept == 0 and len(parsed) > 10
+    [copy] = folder.iterdir()
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600 and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    parsed.clear()
+    second, kept = plain_run()
+    assert kept > 10 and parsed == []
+    assert second == first
+    written = copy.stat().st_mtime_ns
+    plain_run()
+    assert copy.stat().st_mtime_ns == written  # nothing new parsed: the copy is not written again
+
+
+@pytest.mark.parametrize("spoil", ["folder others may write", "copy others may write", "broken copy",
+                                   "another theme", "cache turned off"])
+def test_kept_styles_are_never_trusted_blindly(kept_styles, spoil, monkeypatch):
+    """A copy others could have written, or a broken one, is not read (the styles are parsed as usual, and
+    a broken copy replaced); nor are the rules kept for other colours; `CHATBOT_FLOW_CACHE=0` keeps none."""
+    folder, parsed = kept_styles
+    if spoil == "cache turned off":
+        monkeypatch.setenv("CHATBOT_FLOW_CACHE", "0")
+    plain_run()
+    copies = list(folder.iterdir()) if folder.exists() else []
+    if spoil == "folder others may write":
+        folder.chmod(0o777)
+    elif spoil == "copy others may write":
+        copies[0].chmod(0o666)
+    elif spoil == "broken copy":
+        copies[0].write_bytes(b"not a pickle")
+    parsed.clear()
+    shot, kept = plain_run("high-contrast" if spoil == "another theme" else "default")
+    assert kept == 0 and len(parsed) > 10
+    if spoil == "cache turned off":
+        assert copies == [] and not folder.exists()
+    if spoil == "broken copy":
+        assert plain_run()[1] > 10

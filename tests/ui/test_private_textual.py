@@ -101,3 +101,25 @@ def test_the_parts_of_a_style_sheet_parsed_ahead_are_still_there_and_take_what_t
     if list(inspect.signature(DOMNode._get_default_css).parameters) != ["self"]:
         changed.append("DOMNode._get_default_css")
     assert not changed, f"Textual {version('textual')} changed: {', '.join(changed)}"
+
+
+def test_the_parts_that_mount_a_screen_under_the_one_on_top_are_still_there_and_take_what_they_took():
+    """`private_textual.mount_under` does what `push_screen` does, for a place under the top of the stack
+    (the kiosk's conversation under its welcome), and `lay_out` lays a screen out that is not shown."""
+    from textual.screen import Screen
+
+    assert private_textual.STACK_HOOKS == ("_screen_stack", "_get_screen")
+    assert private_textual.SCREEN_HOOKS == ("_push_result_callback", "_refresh_layout")
+    changed = []
+    if not isinstance(inspect.getattr_static(App, "_screen_stack"), property):
+        changed.append("App._screen_stack is no longer a property")
+    if list(inspect.signature(App._get_screen).parameters) != ["self", "screen"] or \
+            "self._register(self, _screen)" not in inspect.getsource(App._get_screen):
+        changed.append("App._get_screen")
+    if list(inspect.signature(Screen._push_result_callback).parameters) != ["self", "requester", "callback", "future"]:
+        changed.append("Screen._push_result_callback")
+    if "_pop_result_callback()" not in inspect.getsource(App.pop_screen):
+        changed.append("App.pop_screen no longer pops a screen's result callback")
+    if list(inspect.signature(Screen._refresh_layout).parameters) != ["self", "size", "scroll"]:
+        changed.append("Screen._refresh_layout")
+    assert not changed, f"Textual {version('textual')} changed: {', '.join(changed)}"
