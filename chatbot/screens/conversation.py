@@ -21,6 +21,7 @@ from chatbot.flow.text import Text
 from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.chat import ChatLog, Flowing
+from chatbot.widgets.kept import KeptLines
 from chatbot.widgets.sized import SizedByLayout
 from chatbot.widgets.spoken import UNSPOKEN
 from chatbot.widgets.controls import (Answered, ChoiceControls, ChoiceItem, Refused, TemperatureControls,
@@ -51,9 +52,10 @@ KEY_ROOM = len("  b")
 """The cells a nav button's key takes beside its words (a letter), counted whether it is shown or not."""
 
 
-class NavBar(Horizontal):
+class NavBar(KeptLines, Horizontal):
     """The row of small buttons at the bottom, in two rows when its labels are wider than the screen
-    (a tester's five buttons in a language longer than English: the pseudo-locale walk found it)."""
+    (a tester's five buttons in a language longer than English: the pseudo-locale walk found it). Its
+    own lines (the background between the buttons) are kept for its size (`KeptLines`)."""
 
     def on_resize(self) -> None:
         self.fit()
@@ -93,12 +95,13 @@ def control_kind(question: Question) -> str:
             QuestionKind.TEMPERATURE: "temperature"}.get(question.kind, "choices")
 
 
-class ProgressLine(Widget):
+class ProgressLine(KeptLines, Widget):
     """The topic on the left ("Part 2 of 5: Fever and infection"), how far along on the right.
 
     One line, drawn as one strip (Textual's line API) and kept until the words, the width or the
     style change: an answer changes it, and the general path for a widget's content cost as much as
-    drawing the twenty lines of the chat."""
+    drawing the twenty lines of the chat. Its finished line is kept for the last few words shown
+    (`KeptLines`): an answer and its Back show the same two again."""
 
     DEFAULT_CSS = "ProgressLine { height: 1; }"
 
@@ -113,6 +116,9 @@ class ProgressLine(Widget):
             return
         self.topic, self.bar = topic, bar
         self.refresh()
+
+    def look(self):
+        return (self.topic, self.bar.plain, super().look())
 
     def render(self) -> Content:
         bar = self.bar
@@ -135,8 +141,9 @@ class ProgressLine(Widget):
         return self._strip[1]
 
 
-class AskPanel(SizedByLayout, Vertical):
-    """The question, a problem with the answer and the controls, under the chat (`#ask`)."""
+class AskPanel(KeptLines, SizedByLayout, Vertical):
+    """The question, a problem with the answer and the controls, under the chat (`#ask`); its own lines
+    (its edge and background) are kept for its size (`KeptLines`)."""
 
 
 class ConversationScreen(Screen):

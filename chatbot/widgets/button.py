@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from textual import widgets
 
+from chatbot.widgets.kept import KeptLines
 from chatbot.widgets.sized import SizedByLayout
 
 
-class Button(SizedByLayout, widgets.Button, inherit_css=False):
+class Button(KeptLines, SizedByLayout, widgets.Button, inherit_css=False):
     """A button styled by this app alone (raised, bold; compact buttons are one plain line)."""
 
     DEFAULT_CSS = """
@@ -80,6 +81,11 @@ class Button(SizedByLayout, widgets.Button, inherit_css=False):
         super().__init__(*args, **kwargs)
         self.set_class(not self.flat, "-style-default", update=False)  # Textual's watcher sets it once mounted,
         # and then styles the button again: a fifth of a kiosk welcome's styling before its first frame
+
+    def look(self):
+        """Its lines, once drawn, are kept for its words and look (`KeptLines`): the focus moving between
+        two buttons at every answer drew both again."""
+        return (self.label, self.styles.line_pad, super().look())
 
     def watch_label(self) -> None:
         """A new label may be wider (another language, another key): the row makes room for it."""

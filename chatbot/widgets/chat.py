@@ -13,7 +13,7 @@ import re
 
 from textual.content import Content
 from textual.events import Resize
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from chatbot.engine import Turn
 from chatbot.flow.text import printable
+from chatbot.widgets.kept import KEPT_LOOKS, KeptLines
 from chatbot.widgets.sized import SizedByLayout
 
 
@@ -40,8 +41,9 @@ def wrap(content: Content, width: int) -> list[Content]:
     return [Content(line.plain.replace(_GLUE, " "), spans=list(line.spans)) for line in glued.wrap(width)]
 
 
-class Flowing(SizedByLayout, Static):
-    """A Static whose words wrap as the chat's do: never a number cut from its unit."""
+class Flowing(KeptLines, SizedByLayout, Static):
+    """A Static whose words wrap as the chat's do: never a number cut from its unit. Its lines are kept
+    for the last few words shown (`KeptLines`): Back shows the question before again."""
 
     DEFAULT_CSS = "Flowing { text-wrap: nowrap; }"
     """Its lines come wrapped (`render`): Textual need not wrap them again."""
@@ -58,20 +60,32 @@ class Flowing(SizedByLayout, Static):
             layout = not width or self._height(before, width) != self._height(self.words, width)
         super().update(self.words, layout=layout)
 
+    def look(self):
+        return (self.words, super().look())
+
     def _height(self, words: Content, width: int) -> int:
         return len(self._wrap(words, width)) if words.plain else 0
 
-    _wrapped: tuple[Content, int, list[Content]] | None = None
+    _wrapped: list[tuple[Content, int, list[Content]]] | None = None
 
     def _lines(self, width: int) -> list[Content]:
         """`words` wrapped to `width`, once: the layout asks for the height, then the frame for the lines."""
         return self._wrap(self.words, width)
 
     def _wrap(self, words: Content, width: int) -> list[Content]:
+        """Wrapped once for the last few words shown (`update` compares the last and the new; Back shows the
+        one before again)."""
         kept = self._wrapped
-        if kept is None or kept[0] is not words or kept[1] != width:
-            kept = self._wrapped = (words, width, wrap(words, width))
-        return kept[2]
+        if kept is None:
+            kept = self._wrapped = []
+        for shown, at, lines in kept:
+            if shown is words and at == width:
+                return lines
+        lines = wrap(words, width)
+        kept.append((words, width, lines))
+        if len(kept) > KEPT_LOOKS:
+            del kept[0]
+        return lines
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines(max(width, 1))) if self.words.plain else 0
@@ -81,8 +95,12 @@ class Flowing(SizedByLayout, Static):
         return Content("\n").join(self._lines(width)) if width and self.words.plain else self.words
 
 
-class ChatLog(ScrollView, can_focus=False):
-    """The scrolling chat, newest at the bottom: it scrolls to the end whenever it changes."""
+class ChatLog(SizedByLayout, ScrollView, can_focus=False):
+    """The scrolling chat, newest at the bottom: it scrolls to the end whenever it changes.
+
+    Its height is the screen's to give (`1fr`), never its lines': two new lines move nothing else on
+    the screen, so they lay nothing out (`SizedByLayout`); the scroll bar is told the new length
+    itself (`_tell_scroll_bar`), and only its coming or going asks Textual for a layout."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -190,8 +208,28 @@ class ChatLog(ScrollView, can_focus=False):
             self._drawn = drawn  # only what is shown now: nothing of a forgotten answer is kept
             self._strips = (width, strips)
             self._stops_at = stops
-            self.virtual_size = Size(width, len(strips))
+            if self.virtual_size != Size(width, len(strips)):
+                self.virtual_size = Size(width, len(strips))
+                self._tell_scroll_bar()
         return self._strips[1]
+
+    def _tell_scroll_bar(self) -> None:
+        """The scroll bar's length for the chat's new length, which Textual would have found in a layout of
+        the whole screen; a bar that must come or go is placed by one."""
+        shown = self.container_size
+        if not self.is_mounted or not shown:
+            return
+        wanted = self.styles.overflow_y == "scroll" or (self.styles.overflow_y == "auto"
+                                                        and self.virtual_size.height > shown.height)
+        if wanted != self.show_vertical_scrollbar:
+            # shown or hidden now, so that the one layout it needs places it (Textual would find out
+            # in that layout and ask for another)
+            self.show_vertical_scrollbar = wanted
+            self.vertical_scrollbar.display = wanted
+        if wanted:
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = self.virtual_size.height
+            bar.window_size = shown.height - self.scrollbar_size_horizontal
 
     @staticmethod
     def _stops(block: tuple, lines: list[Content], width: int, count: int) -> list[list[int]]:
@@ -241,14 +279,60 @@ class ChatLog(ScrollView, can_focus=False):
 
     _pass: tuple | None = None
 
+    _finished: tuple[tuple, dict[int, tuple[Strip, Strip]]] | None = None
+    """The chat's lines as Textual finished them (padding, colours, filters), by line number, for a look."""
+
     def render_lines(self, crop):
-        """The lines of `crop`; what every line needs (the scroll, the size, the lines drawn) is read once."""
+        """The lines of `crop`; what every line needs (the scroll, the size, the lines drawn) is read once.
+
+        While it follows the newest line, a line already finished (drawn through Textual's styles,
+        which cost as much again as drawing it) is handed back as it was: an answer scrolls the chat by
+        a few lines, and only the new ones are finished."""
         width, height = self.scrollable_content_region.size
-        self._pass = (self.scroll_offset, width, height, self._measure(width))
+        strips = self._measure(width)
+        self._pass = (self.scroll_offset, width, height, strips)
         try:
-            return super().render_lines(crop)
+            if not self._following or crop.x or crop.width != self.region.width or self.styles.gutter.top:
+                return super().render_lines(crop)
+            return self._finish(crop, strips, max(len(strips) - height, 0), height)
         finally:
             self._pass = None
+
+    def forget_lines(self) -> None:
+        """Finish every line through Textual again at the next frame (as `KeptLines.forget_lines`)."""
+        self._finished = None
+        self.refresh()
+
+    def _finish(self, crop: Region, strips: list[Strip], top: int, height: int) -> list[Strip]:
+        filters = tuple(id(line_filter) for line_filter in self.get_line_filters())
+        look = (self.size, self.scroll_offset.x, self.visual_style, self.background_colors, filters)
+        if self._finished is None or self._finished[0] != look:
+            self._finished = (look, {})
+        finished = self._finished[1]
+        lines: list[Strip | None] = [None] * crop.height
+        for row, y in enumerate(crop.line_range):
+            kept = finished.get(top + y)
+            if kept is not None and top + y < len(strips) and kept[0] is strips[top + y]:
+                lines[row] = kept[1]
+        row = 0
+        while row < crop.height:  # each run of lines not finished before, through Textual's styles
+            if lines[row] is not None:
+                row += 1
+                continue
+            end = row
+            while end < crop.height and lines[end] is None:
+                end += 1
+            drawn = super().render_lines(Region(crop.x, crop.y + row, crop.width, end - row))
+            for offset, line in enumerate(drawn):
+                index = top + crop.y + row + offset
+                lines[row + offset] = line
+                if index < len(strips):
+                    finished[index] = (strips[index], line)
+            row = end
+        if len(finished) > 3 * height:  # what is shown and a screen above it (Back scrolls up) is kept
+            for index in [index for index in finished if not top - height <= index < top + height]:
+                del finished[index]
+        return lines
 
     def render_line(self, y: int) -> Strip:
         if self._pass is not None:

@@ -32,6 +32,7 @@ from chatbot.widgets import words
 from chatbot.widgets.button import Button
 from chatbot.widgets.chat import Flowing
 from chatbot.widgets.field import TextField
+from chatbot.widgets.kept import KeptLines
 from chatbot.widgets.sized import SizedByLayout
 
 if TYPE_CHECKING:
@@ -139,12 +140,13 @@ class _ShownKey(NamedTuple):
         return YesNoControls.key_in(self.index, language)
 
 
-class YesNoControls(Drawn, SizedByLayout, Horizontal):
+class YesNoControls(Drawn, KeptLines, SizedByLayout, Horizontal):
     """Large Yes / No / Not sure buttons, also answered with the keys y, n and u, or 1, 2 and 3.
 
     Each button shows the key that fits its word in the person's language: "Yes  y",
     but "Sí  1", since no Spanish answer starts with y and two start with n. (s also answers Sí,
-    unshown: `ConversationScreen.check_action`.)
+    unshown: `ConversationScreen.check_action`.) The row's own lines (the background between the buttons)
+    are kept for its size (`KeptLines`).
     """
 
     KEYS = (("answer-yes", words.YES, "y"), ("answer-no", words.NO, "n"), ("answer-unsure", words.NOT_SURE, "u"))
@@ -173,7 +175,8 @@ class YesNoControls(Drawn, SizedByLayout, Horizontal):
         for index, (button, (_, label, key)) in enumerate(zip(buttons, self.KEYS)):
             if not same_words:
                 button.label = key_label(label.get(self.language), self.key_in(index, self.language))
-            button.display = index < len(self.labels)
+            if button.display != (index < len(self.labels)):
+                button.display = index < len(self.labels)
         self._drawn = (self.labels, self.language)  # only once drawn: a try before the buttons came is no draw
 
     @classmethod

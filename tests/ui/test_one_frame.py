@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widget import Widget
+from textual.widgets import Input
 
 from chatbot.replay.pilot import settled
 from chatbot.screens.conversation import BAR_WIDTH, ProgressLine, bar_of
@@ -88,3 +89,88 @@ def test_the_progress_line_is_drawn_as_textual_draws_its_words(theme):
         return differ
 
     assert run(scenario, theme=theme) == []
+
+
+TO_CHILLS = [*TO_TEMPERATURE, "37", "37"]  # on to "shaking chills", a yes/no question followed by another
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+@pytest.mark.parametrize("theme", ["default", "high-contrast"])
+def test_an_answer_that_keeps_its_buttons_lays_nothing_out(theme, size):
+    """No to a yes/no question whose next is one too, and Back: the chat's two new lines, the next question
+    and the focus moving are drawn with no layout of the screen; the scroll bar still tells the chat's length."""
+    async def scenario(app, pilot):
+        await answer(app, pilot, TO_CHILLS)
+        chat = app.screen.query_one("#chat")
+        layouts = count_layouts(app)
+        seen = []
+        for key in ("n", "b", "n"):
+            await pilot.press(key)
+            await settled(app)
+            await pilot.pause()
+            bar = chat.vertical_scrollbar
+            seen.append((app.screen.question_id, chat.virtual_size.height,
+                         bar.window_virtual_size if chat.show_vertical_scrollbar else None))
+        return len(layouts), seen, chat.max_scroll_y, chat.scroll_y
+
+    layouts, seen, bottom, scrolled = run(scenario, theme=theme, size=size)
+    assert [question for question, _, _ in seen] == ["stiff_neck", "chills", "stiff_neck"]
+    assert layouts == 0
+    for _, length, told in seen:
+        assert told in (None, length)  # the bar, when shown, spans the chat's new length
+    assert scrolled == bottom  # the newest line in sight
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 40)])
+@pytest.mark.parametrize("theme", ["default", "high-contrast"])
+def test_the_lines_kept_between_frames_are_what_textual_draws(theme, size):
+    """Along answers, Backs and a long chat, the screen drawn from kept lines (buttons, question, progress,
+    the chat's finished lines: `chatbot.widgets.kept`) is cell for cell and style for style the screen drawn
+    again through Textual with nothing kept."""
+    async def scenario(app, pilot):
+        differ = []
+        for step, key in enumerate(["7", "enter", "u", "b", "u", "b", "n", "n", "3", "7", "enter", "3", "7", "enter",
+                                    "n", "b", "n", "b", "n"]):
+            await pilot.press(key)
+            await settled(app)
+            for field in app.screen.query(Input):
+                field.cursor_blink = False  # a cursor blinking between the two drawings is no difference
+            await pilot.pause()
+            kept = app.export_screenshot()
+            for widget in app.screen.walk_children():
+                if hasattr(widget, "forget_lines"):
+                    widget.forget_lines()
+            await pilot.pause()
+            if app.export_screenshot() != kept:
+                differ.append((step, key))
+        return differ
+
+    assert run(scenario, theme=theme, size=size) == []
+
+
+@pytest.mark.parametrize("theme", ["default", "high-contrast"])
+def test_the_chat_scroll_bar_coming_or_going_is_placed_in_the_press_s_one_layout(theme):
+    """At 80x24 "Not sure" to the second question and Back put the chat just past and back within its
+    height: its scroll bar comes and goes, placed in the one layout the press needs (Textual found out in
+    that layout and asked for one or two more), and spans the chat's length when shown. (The first time the
+bar is made and mounted, which lays out once more.)"""
+    async def scenario(app, pilot):
+        await answer(app, pilot, ["7"])
+        await press(pilot, "u", "b")  # the first time, the bar itself is made and mounted
+        chat = app.screen.query_one("#chat")
+        seen = []
+        for key in ("u", "b", "u", "b"):
+            layouts = count_layouts(app)
+            await pilot.press(key)
+            await settled(app)
+            await pilot.pause()
+            shown = chat.show_vertical_scrollbar
+            seen.append((len(layouts), shown, chat.vertical_scrollbar.window_virtual_size if shown else None,
+                         chat.virtual_size.height, chat.scroll_y == chat.max_scroll_y))
+        return seen
+
+    seen = run(scenario, theme=theme, size=(80, 24))
+    assert {shown for _, shown, _, _, _ in seen} == {True, False}  # the bar came and went
+    for layouts, shown, told, length, at_end in seen:
+        assert layouts == 1 and at_end
+        assert told in (None, length)
