@@ -280,12 +280,9 @@ def _recording(given: dict[str, Any], implied_by: dict, derived_from: frozenset)
 def _record(findings: dict[str, Any], given: dict[str, Any], implied_by: dict, derived_from: frozenset,
             flow: Flow) -> None:
     """An answer's findings stored in `findings`, with what they imply, and Tmax worked out again if a reading changed."""
-    findings.update(given)
-    for name, value in given.items():
-        if value is True:
-            for implied in implied_by.get(name, ()):
-                findings[implied] = True
-    if not derived_from.isdisjoint(given):
+    written, derive = _recording(given, implied_by, derived_from)
+    findings.update(written)
+    if derive:
         flow.derive(findings)
 
 

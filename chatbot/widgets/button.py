@@ -79,8 +79,9 @@ class Button(KeptLines, SizedByLayout, widgets.Button, inherit_css=False):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.set_class(not self.flat, "-style-default", update=False)  # Textual's watcher sets it once mounted,
-        # and then styles the button again: a fifth of a kiosk welcome's styling before its first frame
+        # Textual's watcher sets this class once mounted, and then styles the button again: a fifth of a
+        # kiosk welcome's styling before its first frame
+        self.set_class(not self.flat, "-style-default", update=False)
 
     def look(self):
         """Its lines, once drawn, are kept for its words and look (`KeptLines`): the focus moving between
