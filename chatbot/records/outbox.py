@@ -82,15 +82,23 @@ class Outbox:
         self._delivered: set[int] = set()  # on file, delivered, not yet deleted (a `done` that failed)
         self._lockfd: int | None = None
         self._connection: sqlite3.Connection | None = None
+        # A new outbox is made and locked under a name no search for orphans reads, then given its own: a
+        # recorder's thread looking for orphans in the same folder took one being made (not yet locked)
+        # for an orphan, and its maker, finding it locked, kept the answers in memory (once, in CI).
+        making = path.with_name(f".{path.name}.new") if create else path
         if create:
             private_folder(path.parent)
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        self._lockfd = os.open(path, os.O_RDONLY)
+            os.close(os.open(making, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        self._lockfd = os.open(making, os.O_RDONLY)
         try:
             fcntl.flock(self._lockfd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if create:
+                os.rename(making, path)
         except OSError:
             os.close(self._lockfd)
             self._lockfd = None
+            if create:
+                making.unlink(missing_ok=True)
             raise
         try:
             self._connection = self._connect()

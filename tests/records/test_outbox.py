@@ -161,3 +161,31 @@ def test_the_outbox_folder_and_file_are_the_owners_alone(tmp_path, flow, databas
     assert stat.S_IMODE(os.stat(tmp_path / "private").st_mode) == 0o700
     assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700 and stat.S_IMODE(os.stat(path).st_mode) == 0o600
     recorder.close()
+
+
+def test_an_outbox_being_made_is_never_taken_for_an_orphan(tmp_path, monkeypatch):
+    """The recorder's thread looks for orphans in the same folder while the UI's thread makes its outbox:
+    a search at the moment the file exists but is not yet locked took it over (the search holding its
+    lock), and the maker kept the answers in memory, not on disk (once, in CI). The search is run, and its
+    outbox held, exactly at the maker's lock."""
+    import fcntl
+
+    from chatbot.records import outbox as outbox_module
+
+    url = parse_database_url(f"sqlite://{tmp_path / 'records.sqlite3'}")
+    folder = tmp_path / "outbox"
+    held = []
+    real_flock = fcntl.flock
+
+    def searched_first(descriptor, operation):
+        if not held:
+            held.extend(Outbox.take_over(path) for path in folder.glob(outbox_module.PATTERN))
+            held.append(None)  # searched once
+        return real_flock(descriptor, operation)
+
+    monkeypatch.setattr(outbox_module.fcntl, "flock", searched_first)
+    made = Outbox.new(folder, url)
+    assert [taken for taken in held if taken is not None] == []
+    assert made.path.exists() and made.meta("target") == outbox_module.target_of(url)
+    assert not list(folder.glob(".*.new"))  # made under its own name, nothing left of the making
+    made.close()
